@@ -1,0 +1,38 @@
+# cq — two commands do everything on a fresh machine:
+#   make run    install what is missing, build, open the shell on data/
+#   make test   same set-up, then the whole test suite
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+DATA ?= data
+BENCH_DIR ?= $(HOME)/.cache/cq-bench
+
+.PHONY: run test build release setup bench data clean
+
+setup:
+	@pkg-config --exists libedit 2>/dev/null || { \
+	  echo "cq: installing libedit-dev (line editing)"; \
+	  $(SUDO) apt-get install -y libedit-dev || { $(SUDO) apt-get update && $(SUDO) apt-get install -y libedit-dev; }; }
+	@command -v $(SWIFT) >/dev/null || { echo "cq: swift not found on PATH (Swift 6.3 toolchain needed)"; exit 1; }
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+run: release
+	$$($(SWIFT) build -c release --show-bin-path)/cq --data $(DATA)
+
+test: setup
+	$(SWIFT) build --build-tests
+	CQ_BIN=$$($(SWIFT) build --show-bin-path)/cq $(SWIFT) test --skip-build
+
+# The bundled data set: scale 1, seed 20250423 (SPEC §7).
+data: release
+	$$($(SWIFT) build -c release --show-bin-path)/cq simulate --seed 20250423 --scale 1 --out data
+
+bench: release
+	BENCH_DIR=$(BENCH_DIR) CQ=$$($(SWIFT) build -c release --show-bin-path)/cq bench/run.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "cq",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "cq", targets: ["cq"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+  ],
+  targets: [
+    // Statement language: lexer (never throws), AST, parser, diagnostics.
+    .target(name: "CQLanguage"),
+    // Columnar store, CSV ingest, result sets.
+    .target(name: "CQStorage"),
+    // Binder, logical plan, executor.
+    .target(name: "CQEngine", dependencies: ["CQLanguage", "CQStorage"]),
+    // Tables, machine formats, charts, caret diagnostics, terminal width.
+    .target(name: "CQRendering", dependencies: ["CQLanguage", "CQStorage"]),
+    // Session, statements, completion, the LineReader protocol (no C here).
+    .target(name: "CQShell", dependencies: ["CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQSimulator"]),
+    // libedit through pkg-config.
+    .systemLibrary(
+      name: "CEditLine", pkgConfig: "libedit",
+      providers: [.apt(["libedit-dev"])]),
+    // Seeded generator for the four CSV tables.
+    .target(name: "CQSimulator", dependencies: ["CQStorage"]),
+    .executableTarget(
+      name: "cq",
+      dependencies: [
+        "CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQShell", "CQSimulator", "CEditLine",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .target(name: "CQTestSupport", dependencies: ["CQStorage"], path: "Tests/CQTestSupport"),
+    .testTarget(name: "CQLanguageTests", dependencies: ["CQLanguage", "CQTestSupport"]),
+    .testTarget(
+      name: "CQStorageTests", dependencies: ["CQStorage", "CQTestSupport"]),
+    .testTarget(
+      name: "CQEngineTests", dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQTestSupport"]),
+    .testTarget(
+      name: "CQRenderingTests", dependencies: ["CQRendering", "CQStorage", "CQTestSupport"]),
+    .testTarget(name: "CQShellTests", dependencies: ["CQShell", "CQTestSupport"]),
+    .testTarget(name: "CQSimulatorTests", dependencies: ["CQSimulator", "CQStorage", "CQTestSupport"]),
+    .testTarget(name: "CQCLITests", dependencies: ["CQTestSupport"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

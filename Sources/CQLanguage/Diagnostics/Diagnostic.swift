@@ -1,0 +1,102 @@
+/// A position in statement text.
+///
+/// Lines and columns are 1-based; `column` counts grapheme clusters so carets line up
+/// under non-ASCII brand and influencer names. `offset` is the 0-based UTF-8 offset.
+public struct SourceLocation: Hashable, Comparable, Sendable {
+  public var line: Int
+  public var column: Int
+  public var offset: Int
+
+  public init(line: Int, column: Int, offset: Int) {
+    self.line = line
+    self.column = column
+    self.offset = offset
+  }
+
+  public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool { lhs.offset < rhs.offset }
+}
+
+/// A half-open range of statement text.
+public typealias SourceRange = Range<SourceLocation>
+
+/// How serious a diagnostic is.
+public enum Severity: String, Sendable { case error, warning, note }
+
+/// What kind of failure a diagnostic reports; decides the exit status in batch use.
+///
+/// SPEC §2: 2 for a statement that does not parse, 3 for a statement that parses but asks for
+/// something the model cannot answer, 4 for data or I/O failures, 1 for anything else.
+public enum DiagnosticPhase: Sendable {
+  case syntax, model, data, other
+
+  public var exitStatus: Int32 {
+    switch self {
+    case .syntax: 2
+    case .model: 3
+    case .data: 4
+    case .other: 1
+    }
+  }
+}
+
+/// A replacement offered with a diagnostic ("did you mean").
+public struct FixIt: Sendable, Hashable {
+  public var range: SourceRange
+  public var replacement: String
+  public init(range: SourceRange, replacement: String) {
+    self.range = range
+    self.replacement = replacement
+  }
+}
+
+/// A diagnostic as plain data: rendered by `CQRendering.DiagnosticFormatter`.
+public struct Diagnostic: Sendable {
+  public struct Note: Sendable {
+    public var message: String
+    public var range: SourceRange?
+    public init(message: String, range: SourceRange? = nil) {
+      self.message = message
+      self.range = range
+    }
+  }
+
+  /// A stable identifier such as `parser.expectedMetric`.
+  public var id: String
+  public var severity: Severity
+  public var phase: DiagnosticPhase
+  /// Lower-case, no final period, source tokens in 'quotes'.
+  public var message: String
+  public var range: SourceRange
+  public var notes: [Note]
+  public var fixIts: [FixIt]
+
+  public init(
+    id: String, severity: Severity = .error, phase: DiagnosticPhase, message: String,
+    range: SourceRange, notes: [Note] = [], fixIts: [FixIt] = []
+  ) {
+    self.id = id
+    self.severity = severity
+    self.phase = phase
+    self.message = message
+    self.range = range
+    self.notes = notes
+    self.fixIts = fixIts
+  }
+}
+
+/// Thrown at API boundaries when at least one error diagnostic was collected.
+public struct DiagnosticsError: Error, Sendable {
+  public var diagnostics: [Diagnostic]
+  /// The statement text the ranges point into.
+  public var source: String
+
+  public init(diagnostics: [Diagnostic], source: String) {
+    self.diagnostics = diagnostics
+    self.source = source
+  }
+
+  /// The exit status of the first error (SPEC §2).
+  public var exitStatus: Int32 {
+    diagnostics.first(where: { $0.severity == .error })?.phase.exitStatus ?? 1
+  }
+}

@@ -1,0 +1,191 @@
+/// The syntax tree of cq statements (SPEC §2).
+///
+/// Plain data produced by `Parser` and consumed by the binder in `CQEngine`. Every node keeps
+/// its source range so later phases can point carets at it.
+
+/// A name as written: a metric, dimension, segment, table, setting or topic.
+public struct NameRef: Sendable, Hashable {
+  /// The text as typed (original case).
+  public var text: String
+  public var range: SourceRange
+  public init(text: String, range: SourceRange) {
+    self.text = text
+    self.range = range
+  }
+  /// Lower-cased text, for case-insensitive lookup.
+  public var key: String { text.lowercased() }
+}
+
+/// A literal value on the right of a comparison.
+public struct ValueLiteral: Sendable, Hashable {
+  public enum Kind: Sendable, Hashable {
+    /// `MuscleBlaze`, `Campaign_3`
+    case word
+    /// `"Whey Protein 1kg"` (text is unquoted and unescaped)
+    case quoted
+    /// `42`, `3.5`, `-2`
+    case number
+    /// `2025-06-01`
+    case date
+    /// `2025-06`
+    case month
+  }
+  public var text: String
+  public var kind: Kind
+  public var range: SourceRange
+  public init(text: String, kind: Kind, range: SourceRange) {
+    self.text = text
+    self.kind = kind
+    self.range = range
+  }
+}
+
+/// Comparison operators in conditions.
+public enum CompareOp: String, Sendable, Hashable {
+  case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<="
+  case greater = ">", greaterOrEqual = ">=", contains = "~"
+}
+
+/// A `where` / `having` / segment condition.
+public indirect enum ConditionExpr: Sendable, Hashable {
+  /// `brand=MuscleBlaze`, `roas > 2`, `name ~ sharma`
+  case compare(NameRef, CompareOp, ValueLiteral)
+  /// `brand in (A, B)`; `negated` for `not in`
+  case inList(NameRef, [ValueLiteral], negated: Bool)
+  /// `date between 2025-05-01 and 2025-05-31`
+  case between(NameRef, ValueLiteral, ValueLiteral)
+  case and(ConditionExpr, ConditionExpr)
+  case or(ConditionExpr, ConditionExpr)
+  case not(ConditionExpr)
+  /// A bare name: a segment defined with `define segment`.
+  case segment(NameRef)
+}
+
+/// Arithmetic over metrics, for `define metric NAME = EXPR`.
+public indirect enum MetricExpr: Sendable, Hashable {
+  case number(Double, SourceRange)
+  case metric(NameRef)
+  case negate(MetricExpr)
+  case binary(MetricExpr, ArithmeticOp, MetricExpr)
+}
+
+public enum ArithmeticOp: String, Sendable, Hashable {
+  case add = "+", subtract = "-", multiply = "*", divide = "/"
+}
+
+/// One `order by` key.
+public struct OrderItem: Sendable, Hashable {
+  public var name: NameRef
+  public var descending: Bool
+  /// False when neither `asc` nor `desc` was written.
+  public var explicit: Bool
+  public init(name: NameRef, descending: Bool, explicit: Bool) {
+    self.name = name
+    self.descending = descending
+    self.explicit = explicit
+  }
+}
+
+/// `> FILE` or `>> FILE`.
+public struct RedirectClause: Sendable, Hashable {
+  public var path: String
+  public var append: Bool
+  public var range: SourceRange
+  public init(path: String, append: Bool, range: SourceRange) {
+    self.path = path
+    self.append = append
+    self.range = range
+  }
+}
+
+/// `chart KIND`.
+public struct ChartClause: Sendable, Hashable {
+  public var kind: NameRef
+  public init(kind: NameRef) { self.kind = kind }
+}
+
+/// `top N` / `bottom N`, optionally `with other`.
+public struct TopClause: Sendable, Hashable {
+  public var count: Int
+  public var bottom: Bool
+  public var withOther: Bool
+  public var range: SourceRange
+  public init(count: Int, bottom: Bool, withOther: Bool, range: SourceRange) {
+    self.count = count
+    self.bottom = bottom
+    self.withOther = withOther
+    self.range = range
+  }
+}
+
+/// A query: `metrics [by dims] [where c] [having c] [order by ...] [limit N] [chart K] [> F]`.
+///
+/// For `top N A by B`, the parser stores `A` in `metrics` and `B` in `dimensions` exactly as
+/// written; the binder swaps them when `A` names dimensions (`top 10 influencer by roas`).
+public struct QueryStmt: Sendable, Hashable {
+  public var metrics: [NameRef]
+  public var dimensions: [NameRef]
+  public var whereClause: ConditionExpr?
+  public var having: ConditionExpr?
+  public var orderBy: [OrderItem]
+  public var limit: Int?
+  public var top: TopClause?
+  public var chart: ChartClause?
+  public var redirect: RedirectClause?
+  public var range: SourceRange
+
+  public init(
+    metrics: [NameRef], dimensions: [NameRef] = [], whereClause: ConditionExpr? = nil,
+    having: ConditionExpr? = nil, orderBy: [OrderItem] = [], limit: Int? = nil,
+    top: TopClause? = nil, chart: ChartClause? = nil, redirect: RedirectClause? = nil,
+    range: SourceRange
+  ) {
+    self.metrics = metrics
+    self.dimensions = dimensions
+    self.whereClause = whereClause
+    self.having = having
+    self.orderBy = orderBy
+    self.limit = limit
+    self.top = top
+    self.chart = chart
+    self.redirect = redirect
+    self.range = range
+  }
+}
+
+/// `show metrics | dimensions | tables | segments | settings`.
+public enum ShowTarget: String, Sendable, Hashable, CaseIterable {
+  case metrics, dimensions, tables, segments, settings
+}
+
+/// One statement.
+public enum Stmt: Sendable, Hashable {
+  case query(QueryStmt)
+  case explain(QueryStmt)
+  case describe(NameRef)
+  case show(ShowTarget)
+  case schema
+  case sample(table: NameRef, count: Int?, redirect: RedirectClause?)
+  /// `define metric NAME = EXPR`; `text` is the expression's source text.
+  case defineMetric(name: NameRef, expr: MetricExpr, text: String)
+  /// `define segment NAME = CONDITION`; `text` is the condition's source text.
+  case defineSegment(name: NameRef, condition: ConditionExpr, text: String)
+  /// `set NAME VALUE...`; value words joined by one space (`set rows all`, `set tiers 5k 20k ...`).
+  case set(name: NameRef, value: String?)
+  case last(chart: ChartClause?, redirect: RedirectClause?)
+  case load(path: String)
+  case run(path: String)
+  case help(topic: String?)
+  case tutorial
+  case quit
+}
+
+/// A statement with the source range it came from.
+public struct StmtNode: Sendable, Hashable {
+  public var stmt: Stmt
+  public var range: SourceRange
+  public init(stmt: Stmt, range: SourceRange) {
+    self.stmt = stmt
+    self.range = range
+  }
+}

@@ -1,0 +1,2 @@
+import CQLanguage
+import CQStorage

@@ -1,0 +1,118 @@
+/// A dictionary of distinct strings, each with a dense `Int32` code.
+///
+/// Codes are assigned in first-seen order. One dictionary is shared by every column of the
+/// same *domain* across a `DataSet` (for example `campaign` in tracking_data and payouts), so
+/// codes compare across tables without touching strings.
+public struct StringDictionary: Sendable {
+  public private(set) var values: [String] = []
+  private var lookup: [String: Int32] = [:]
+
+  public init() {}
+
+  public init(_ values: [String]) {
+    for v in values { _ = intern(v) }
+  }
+
+  /// The code for `value`, adding it when new.
+  ///
+  /// - Complexity: amortized O(1) hash of the string.
+  @discardableResult
+  public mutating func intern(_ value: String) -> Int32 {
+    if let c = lookup[value] { return c }
+    let c = Int32(values.count)
+    values.append(value)
+    lookup[value] = c
+    return c
+  }
+
+  /// The code of an exact (case-sensitive) value, if present.
+  public func code(of value: String) -> Int32? { lookup[value] }
+
+  public var count: Int { values.count }
+
+  public subscript(code: Int32) -> String { values[Int(code)] }
+}
+
+/// The kind of values a column holds.
+public enum ColumnKind: String, Sendable, Hashable {
+  /// Dictionary-encoded text.
+  case string
+  /// Non-negative integer counts.
+  case integer
+  /// Exact money in integer paise (₹1 = 100).
+  case money
+  /// A calendar date as days since 1970-01-01.
+  case date
+  /// A decimal number held as hundredths (e.g. a commission percent `12.5` → 1250).
+  case decimal
+}
+
+/// A typed column.
+///
+/// Strings are codes into a shared `StringDictionary`; money and decimals are exact integers.
+public enum Column: Sendable {
+  case string(codes: ContiguousArray<Int32>, dictionary: StringDictionary)
+  case integer(ContiguousArray<Int64>)
+  case money(ContiguousArray<Int64>)
+  case date(ContiguousArray<Int32>)
+  case decimal(ContiguousArray<Int64>)
+
+  public var kind: ColumnKind {
+    switch self {
+    case .string: .string
+    case .integer: .integer
+    case .money: .money
+    case .date: .date
+    case .decimal: .decimal
+    }
+  }
+
+  public var count: Int {
+    switch self {
+    case .string(let c, _): c.count
+    case .integer(let v), .money(let v), .decimal(let v): v.count
+    case .date(let v): v.count
+    }
+  }
+}
+
+/// A loaded table: named, typed columns of equal length.
+public struct Table: Sendable {
+  public var name: String
+  /// Column names in file order (lower-cased, trimmed), only the ones kept.
+  public var columnNames: [String]
+  public var columns: [String: Column]
+  public var rowCount: Int
+  /// The file it was loaded from, if any.
+  public var path: String?
+
+  public init(name: String, columnNames: [String], columns: [String: Column], rowCount: Int, path: String? = nil) {
+    self.name = name
+    self.columnNames = columnNames
+    self.columns = columns
+    self.rowCount = rowCount
+    self.path = path
+  }
+
+  public func has(_ column: String) -> Bool { columns[column] != nil }
+
+  /// Codes and dictionary of a string column; traps if absent or of another kind (a programming error).
+  public func strings(_ name: String) -> (codes: ContiguousArray<Int32>, dictionary: StringDictionary) {
+    guard case .string(let c, let d) = columns[name] else { preconditionFailure("\(self.name).\(name) is not a string column") }
+    return (c, d)
+  }
+
+  /// Integer, money or decimal values of a column.
+  public func integers(_ name: String) -> ContiguousArray<Int64> {
+    switch columns[name] {
+    case .integer(let v), .money(let v), .decimal(let v): return v
+    default: preconditionFailure("\(self.name).\(name) is not an integer column")
+    }
+  }
+
+  /// Day numbers of a date column.
+  public func dates(_ name: String) -> ContiguousArray<Int32> {
+    guard case .date(let v) = columns[name] else { preconditionFailure("\(self.name).\(name) is not a date column") }
+    return v
+  }
+}
