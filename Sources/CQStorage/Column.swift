@@ -45,6 +45,29 @@ public enum ColumnKind: String, Sendable, Hashable {
   case date
   /// A decimal number held as hundredths (e.g. a commission percent `12.5` → 1250).
   case decimal
+  /// Free text that is mostly unique per row (`url`, `caption`): not dictionary-encoded.
+  case text
+}
+
+/// Mostly-unique text stored as one UTF-8 buffer plus row offsets (no per-row `String`).
+public struct TextColumn: Sendable {
+  /// UTF-8 bytes of all rows, back to back.
+  public var bytes: ContiguousArray<UInt8>
+  /// `offsets[i]..<offsets[i+1]` are row `i`'s bytes; `offsets.count == rowCount + 1`.
+  public var offsets: ContiguousArray<Int64>
+
+  public init(bytes: ContiguousArray<UInt8> = [], offsets: ContiguousArray<Int64> = [0]) {
+    self.bytes = bytes
+    self.offsets = offsets
+  }
+
+  public var count: Int { offsets.count - 1 }
+
+  /// Row `i` as a `String` (for display only; O(length)).
+  public subscript(i: Int) -> String {
+    let lo = Int(offsets[i]), hi = Int(offsets[i + 1])
+    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[lo..<hi]), as: UTF8.self) }
+  }
 }
 
 /// A typed column.
@@ -56,6 +79,7 @@ public enum Column: Sendable {
   case money(ContiguousArray<Int64>)
   case date(ContiguousArray<Int32>)
   case decimal(ContiguousArray<Int64>)
+  case text(TextColumn)
 
   public var kind: ColumnKind {
     switch self {
@@ -64,6 +88,7 @@ public enum Column: Sendable {
     case .money: .money
     case .date: .date
     case .decimal: .decimal
+    case .text: .text
     }
   }
 
@@ -72,6 +97,7 @@ public enum Column: Sendable {
     case .string(let c, _): c.count
     case .integer(let v), .money(let v), .decimal(let v): v.count
     case .date(let v): v.count
+    case .text(let t): t.count
     }
   }
 }
