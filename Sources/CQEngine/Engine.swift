@@ -1,2 +1,245 @@
 import CQLanguage
 import CQStorage
+
+/// The answer to a query, with what the session needs to show it.
+public struct QueryOutcome: Sendable {
+  public var result: ResultSet
+  /// Fact tables read and how, in the analyst's words (for `explain` and notes).
+  public var planSummary: [String]
+}
+
+/// cq's semantic engine: binds statements to the catalogue and runs them on the columnar store.
+///
+/// ```
+/// roas by campaign where brand=MuscleBlaze
+/// ```
+/// Each fact table is aggregated to the query grain on its own and joined on the grain keys,
+/// so a payout is never counted once per order row; payouts are spread over orders when the
+/// query asks for a dimension payouts do not carry.
+///
+/// ## Topics
+/// - ``run(_:source:)``
+/// - ``explain(_:source:)``
+/// - ``describe(_:source:)``
+public final class Engine: @unchecked Sendable {
+  let store: Store
+  public var settings = EngineSettings()
+  public private(set) var catalog = MetricCatalog()
+  var segments: [String: SegmentDefinition] = [:]
+  private var scoreCache: [EngineSettings: [Int32: Double]] = [:]
+
+  public init(data: DataSet) {
+    store = Store(data: data)
+  }
+
+  public var data: DataSet { store.data }
+
+  // MARK: - Queries
+
+  /// Runs a query.
+  ///
+  /// - Throws: `DiagnosticsError` (phase `.model`) for names, values or metric × dimension
+  ///   pairs the model cannot answer.
+  /// - Complexity: O(*n*) in the rows of the facts the metrics need.
+  public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
+    let plan = try bind(query, source: source)
+    return QueryOutcome(result: execute(plan), planSummary: [])
+  }
+
+  func bind(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> LogicalPlan {
+    var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    return try binder.bind(query)
+  }
+
+  func execute(_ plan: LogicalPlan) -> ResultSet {
+    let executor = Executor(store: store, catalog: catalog)
+    let spaces = plan.dimensions.map { store.space($0, tiers: plan.tiers) }
+    let (groups, encoder) = executor.groups(plan, grain: plan.dimensions)
+    var totals: [Measure: Int64]? = nil
+    if plan.needsTotals {
+      // The ungrouped row under the same filters: totals, roas_delta.
+      totals = executor.groups(plan, grain: []).groups.first?.measures ?? [:]
+    }
+    let scores = plan.metrics.contains { $0.definition.special == .score } ? scoreTable() : [:]
+    func row(_ measures: [Measure: Int64], codes: [Int32]?) -> [Value] {
+      plan.metrics.map { pm in
+        let def = pm.definition
+        switch def.special {
+        case .roasDelta:
+          let g = executor.evaluate(def.formula, measures, audience: plan.audience).double
+          let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
+          guard let g, let all else { return .empty }
+          return .number(g - all)
+        case .score:
+          guard let c = codes?.first, let s = scores[c] else { return .empty }
+          return .number(s)
+        case nil:
+          return Executor.value(executor.evaluate(def.formula, measures, audience: plan.audience), format: def.format)
+        }
+      }
+    }
+    var rows: [(codes: [Int32], values: [Value])] = groups.map { ($0.codes, row($0.measures, codes: $0.codes)) }
+    if let having = plan.having {
+      rows = rows.filter { Engine.holds(having, $0.values) }
+    }
+    rows.sort { a, b in Engine.precedes(a, b, plan: plan, spaces: spaces) }
+    let totalGroups = rows.count
+    var otherRow: [Value]? = nil
+    if let limit = plan.limit, rows.count > limit {
+      let cut = rows[limit...]
+      rows = Array(rows[..<limit])
+      if plan.withOther, !plan.dimensions.isEmpty {
+        let excluded = Set(rows.map { r in zip(r.codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 } })
+        _ = cut
+        let other = executor.groups(plan, grain: plan.dimensions, keyFilter: { excluded.contains($0) ? nil : 0 })
+        otherRow = row(other.groups.first?.measures ?? [:], codes: nil)
+      }
+    }
+    // Result columns: dimensions in the order written, then visible metrics.
+    var columns: [ResultColumn] = plan.dimensions.map {
+      ResultColumn(name: $0.rawValue, role: .dimension(time: $0.timeGrain), format: $0.timeGrain == nil ? .text : .date)
+    }
+    let visible = plan.metrics.indices.filter { plan.metrics[$0].visible }
+    columns += visible.map { ResultColumn(name: plan.metrics[$0].definition.name, role: .metric, format: plan.metrics[$0].definition.format) }
+    var out: [[Value]] = rows.map { r in
+      r.codes.enumerated().map { Value.text(spaces[$0.offset].labelFor($0.element)) } + visible.map { r.values[$0] }
+    }
+    var kinds = [ResultSet.RowKind](repeating: .normal, count: out.count)
+    if let otherRow {
+      out.append([.text("(other)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1)) + visible.map { otherRow[$0] })
+      kinds.append(.other)
+    }
+    var result = ResultSet(columns: columns, rows: out, rowKinds: kinds, totalGroups: totalGroups)
+    if let totals {
+      result.totals = [.text("(total)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1))
+        + visible.map { row(totals, codes: nil)[$0] }
+      if plan.dimensions.isEmpty { result.totals = nil }
+    }
+    if plan.dimensions.contains(.tier) || (plan.filter?.dimensions.contains(.tier) ?? false) {
+      result.footnotes.append("tiers: \(plan.tiers.description) followers")
+    }
+    return result
+  }
+
+  static func holds(_ h: BoundHaving, _ values: [Value]) -> Bool {
+    switch h {
+    case .and(let a, let b): return holds(a, values) && holds(b, values)
+    case .or(let a, let b): return holds(a, values) || holds(b, values)
+    case .not(let a): return !holds(a, values)
+    case .compare(let i, let op, let x):
+      guard let v = values[i].doubleValue else { return false }
+      switch op {
+      case .equal: return v == x
+      case .notEqual: return v != x
+      case .less: return v < x
+      case .lessOrEqual: return v <= x
+      case .greater: return v > x
+      case .greaterOrEqual: return v >= x
+      case .contains: return false
+      }
+    }
+  }
+
+  /// Result order: explicit keys, else time dimensions ascending then the first metric
+  /// descending; `(unattributed)` last; ties by dimension labels.
+  static func precedes(
+    _ a: (codes: [Int32], values: [Value]), _ b: (codes: [Int32], values: [Value]), plan: LogicalPlan,
+    spaces: [DimensionSpace]
+  ) -> Bool {
+    let ua = zip(a.codes, spaces).contains { $0 == $1.unattributed }
+    let ub = zip(b.codes, spaces).contains { $0 == $1.unattributed }
+    if ua != ub { return ub }
+    func compareDimension(_ i: Int) -> Int {
+      let (x, y) = (a.codes[i], b.codes[i])
+      if x == y { return 0 }
+      let s = spaces[i]
+      // Specials after regular codes.
+      if (x >= s.count) != (y >= s.count) { return x >= s.count ? 1 : -1 }
+      if s.isTime { return x < y ? -1 : 1 }
+      let lx = s.labelFor(x), ly = s.labelFor(y)
+      if let nx = Double(lx), let ny = Double(ly), nx != ny { return nx < ny ? -1 : 1 }
+      let cx = lx.lowercased(), cy = ly.lowercased()
+      if cx != cy { return cx < cy ? -1 : 1 }
+      return x < y ? -1 : 1
+    }
+    func compareMetric(_ i: Int, descending: Bool) -> Int {
+      let x = a.values[i].doubleValue, y = b.values[i].doubleValue
+      switch (x, y) {
+      case (nil, nil): return 0
+      case (nil, _): return 1  // empty last
+      case (_, nil): return -1
+      case (let x?, let y?):
+        if x == y { return 0 }
+        return (x < y) != descending ? -1 : 1
+      }
+    }
+    var keys = plan.order
+    if keys.isEmpty {
+      keys = plan.dimensions.indices.filter { plan.dimensions[$0].timeGrain != nil }.map { (.dimension($0), false) }
+      if let first = plan.metrics.firstIndex(where: \.visible) { keys.append((.metric(first), true)) }
+    }
+    for (key, descending) in keys {
+      let c: Int
+      switch key {
+      case .dimension(let i): c = descending ? -compareDimension(i) : compareDimension(i)
+      case .metric(let i): c = compareMetric(i, descending: descending)
+      }
+      if c != 0 { return c < 0 }
+    }
+    for i in plan.dimensions.indices {
+      let c = compareDimension(i)
+      if c != 0 { return c < 0 }
+    }
+    return false
+  }
+
+  // MARK: - Score
+
+  /// Per influencer code: the mean percentile rank in roas, engagement_rate and
+  /// incremental_roas over the whole data set, × 100.
+  func scoreTable() -> [Int32: Double] {
+    if let cached = scoreCache[settings] { return cached }
+    let executor = Executor(store: store, catalog: catalog)
+    let plan = LogicalPlan(
+      dimensions: [.influencer], metrics: [], filter: nil, having: nil, order: [], limit: nil, withOther: false,
+      facts: [
+        FactPlan(fact: .tracking, measures: [.revenue, .newRevenue], mode: .direct, allocatedBecause: []),
+        FactPlan(fact: .posts, measures: [.likes, .comments, .reach], mode: .direct, allocatedBecause: []),
+        FactPlan(fact: .payouts, measures: [.payout], mode: .direct, allocatedBecause: []),
+      ], tiers: settings.tiers, needsTotals: false, audience: .influencers)
+    let groups = executor.groups(plan, grain: [.influencer]).groups
+    func ratio(_ g: Group, _ a: [Measure], _ b: Measure) -> Double? {
+      let num = a.reduce(Int64(0)) { $0 + (g.measures[$1] ?? 0) }
+      let den = g.measures[b] ?? 0
+      return den == 0 ? nil : Double(num) / Double(den)
+    }
+    let components: [[Int32: Double]] = [
+      ranks(groups.compactMap { g in ratio(g, [.revenue], .payout).map { (g.codes[0], $0) } }),
+      ranks(groups.compactMap { g in ratio(g, [.likes, .comments], .reach).map { (g.codes[0], $0) } }),
+      ranks(groups.compactMap { g in ratio(g, [.newRevenue], .payout).map { (g.codes[0], $0) } }),
+    ]
+    var score: [Int32: Double] = [:]
+    for g in groups {
+      let parts = components.compactMap { $0[g.codes[0]] }
+      if !parts.isEmpty { score[g.codes[0]] = parts.reduce(0, +) / Double(parts.count) * 100 }
+    }
+    scoreCache[settings] = score
+    return score
+  }
+
+  /// Percentile ranks 0...1 with ties sharing their mean rank.
+  func ranks(_ values: [(Int32, Double)]) -> [Int32: Double] {
+    let sorted = values.sorted { $0.1 < $1.1 }
+    let n = sorted.count
+    var out: [Int32: Double] = [:]
+    var i = 0
+    while i < n {
+      var j = i
+      while j + 1 < n, sorted[j + 1].1 == sorted[i].1 { j += 1 }
+      let rank = n == 1 ? 1.0 : (Double(i + j) / 2) / Double(n - 1)
+      for k in i...j { out[sorted[k].0] = rank }
+      i = j + 1
+    }
+    return out
+  }
+}

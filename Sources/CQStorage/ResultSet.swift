@@ -11,6 +11,9 @@ public struct ResultSet: Sendable {
   public var footnotes: [String]
   /// Rows hidden by `limit`/`top` are not here; this is the number of groups before the cut.
   public var totalGroups: Int?
+  /// The totals row under the same filters (ratios recomputed from sums), when computed.
+  /// The session appends it as a `.total` row when `set totals on`.
+  public var totals: [Value]?
 
   public init(
     columns: [ResultColumn], rows: [[Value]], rowKinds: [RowKind]? = nil, footnotes: [String] = [],

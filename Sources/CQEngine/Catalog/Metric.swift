@@ -1,0 +1,170 @@
+import CQStorage
+
+/// A base aggregate computed from one fact at the query grain.
+///
+/// Metrics are formulas over measures; each fact's measures are aggregated on their own and
+/// joined on the grain keys (no fan-out).
+enum Measure: Hashable, Sendable {
+  case revenue, orders, conversions, customers, newCustomers, newRevenue
+  case posts, reach, likes, comments, postFollowers
+  case payout, paidPayout, pendingPayout, paidOrders, orderGap
+  /// Distinct influencers among the rows of `fact` in scope.
+  case influencers(Fact)
+  /// Σ follower_count over distinct influencers of `fact` in scope.
+  case followers(Fact)
+
+  var fact: Fact {
+    switch self {
+    case .revenue, .orders, .conversions, .customers, .newCustomers, .newRevenue: .tracking
+    case .posts, .reach, .likes, .comments, .postFollowers: .posts
+    case .payout, .paidPayout, .pendingPayout, .paidOrders, .orderGap: .payouts
+    case .influencers(let f), .followers(let f): f
+    }
+  }
+
+  var isMoney: Bool {
+    switch self {
+    case .revenue, .newRevenue, .payout, .paidPayout, .pendingPayout: true
+    default: false
+    }
+  }
+
+  /// Never spread over tracking rows (SPEC §4): answers only by dimensions payouts carry.
+  var isPayoutNative: Bool {
+    switch self {
+    case .paidPayout, .pendingPayout, .paidOrders, .orderGap: true
+    default: false
+    }
+  }
+}
+
+/// A formula over measures.
+indirect enum Formula: Hashable, Sendable {
+  case measure(Measure)
+  case constant(Double)
+  case add(Formula, Formula)
+  case subtract(Formula, Formula)
+  case multiply(Formula, Formula)
+  case divide(Formula, Formula)
+  /// Another metric by name (user-defined metrics refer to catalogue metrics).
+  case metric(String)
+
+  func measures(in catalog: MetricCatalog) -> [Measure] {
+    switch self {
+    case .measure(let m): [m]
+    case .constant: []
+    case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b), .divide(let a, let b):
+      a.measures(in: catalog) + b.measures(in: catalog)
+    case .metric(let name):
+      catalog.metric(named: name).map { $0.formula.measures(in: catalog) } ?? []
+    }
+  }
+}
+
+/// A metric of the catalogue (SPEC §4) or one defined in the session.
+public struct MetricDefinition: Sendable {
+  public var name: String
+  /// The formula as an analyst reads it: `revenue / payout`.
+  public var formulaText: String
+  /// What it means, in one or two sentences.
+  public var summary: String
+  public var format: ValueFormat
+  var formula: Formula
+  /// Special metrics computed outside the formula machinery.
+  var special: Special?
+  public var isUserDefined: Bool = false
+  /// A family for `show metrics` and `help`.
+  public var family: String
+
+  enum Special: Sendable { case roasDelta, score }
+}
+
+/// The metric catalogue: SPEC §4 plus `define metric` additions.
+public struct MetricCatalog: Sendable {
+  public private(set) var metrics: [MetricDefinition]
+  var aliases: [String: String] = ["spend": "payout"]
+
+  public init() { metrics = MetricCatalog.builtIn }
+
+  public func metric(named name: String) -> MetricDefinition? {
+    let key = aliases[name.lowercased()] ?? name.lowercased()
+    return metrics.first { $0.name == key }
+  }
+
+  public var names: [String] { metrics.map(\.name) + aliases.keys.sorted() }
+
+  mutating func define(_ definition: MetricDefinition) {
+    metrics.removeAll { $0.name == definition.name }
+    metrics.append(definition)
+  }
+
+  static let builtIn: [MetricDefinition] = {
+    func m(_ name: String, _ family: String, _ text: String, _ format: ValueFormat, _ formula: Formula, _ summary: String)
+      -> MetricDefinition
+    {
+      MetricDefinition(name: name, formulaText: text, summary: summary, format: format, formula: formula, family: family)
+    }
+    let revenue = Formula.measure(.revenue), payout = Formula.measure(.payout)
+    let engagements = Formula.add(.measure(.likes), .measure(.comments))
+    var list: [MetricDefinition] = [
+      m("revenue", "sales", "sum(revenue)", .money, revenue, "revenue of tracked orders"),
+      m("orders", "sales", "sum(orders)", .integer, .measure(.orders), "orders tracked"),
+      m("conversions", "sales", "count of tracking rows", .integer, .measure(.conversions), "tracked conversions (rows of tracking_data)"),
+      m("customers", "sales", "distinct user", .integer, .measure(.customers), "distinct customers (user_id) who bought"),
+      m("aov", "sales", "revenue / orders", .money, .divide(revenue, .measure(.orders)), "average order value"),
+      m("new_customers", "incrementality", "distinct users whose first purchase is in scope", .integer,
+        .measure(.newCustomers), "customers whose first purchase in the whole data set falls in the group (a heuristic for acquisition)"),
+      m("incremental_revenue", "incrementality", "revenue of rows on the user's first purchase date", .money,
+        .measure(.newRevenue),
+        "new-customer revenue: revenue of orders on each customer's first purchase date. A heuristic — new customers might have bought anyway — not measured incrementality"),
+      m("posts", "engagement", "count of posts", .integer, .measure(.posts), "posts published"),
+      m("reach", "engagement", "sum(reach)", .integer, .measure(.reach), "people reached by posts"),
+      m("likes", "engagement", "sum(likes)", .integer, .measure(.likes), "likes on posts"),
+      m("comments", "engagement", "sum(comments)", .integer, .measure(.comments), "comments on posts"),
+      m("engagements", "engagement", "likes + comments", .integer, engagements, "likes plus comments"),
+      m("engagement_rate", "engagement", "engagements / reach", .percent, .divide(engagements, .measure(.reach)),
+        "engagement rate by reach (ERR): Σ(likes + comments) ÷ Σ reach"),
+      m("engagement_rate_followers", "engagement", "engagements / Σ author follower_count per post", .percent,
+        .divide(engagements, .measure(.postFollowers)),
+        "engagement rate by followers (ERF): Σ(likes + comments) ÷ Σ over posts of the author's follower_count"),
+      m("influencers", "audience", "distinct influencers in scope", .integer, .measure(.influencers(.influencers)),
+        "distinct influencers"),
+      m("followers", "audience", "sum(follower_count) over distinct influencers", .integer,
+        .measure(.followers(.influencers)), "followers of the distinct influencers in scope"),
+      m("payout", "spend", "sum(total_payout)", .money, payout, "spend: what was paid or owed to influencers (alias spend)"),
+      m("paid_payout", "spend", "sum(total_payout) where status = paid", .money, .measure(.paidPayout),
+        "payout already paid (needs payouts.status)"),
+      m("pending_payout", "spend", "sum(total_payout) where status = pending", .money, .measure(.pendingPayout),
+        "payout still pending (needs payouts.status)"),
+      m("paid_orders", "spend", "sum(payouts.orders) over order-basis payouts", .integer, .measure(.paidOrders),
+        "orders paid for on order-basis payouts"),
+      m("order_gap", "spend", "paid_orders − tracked orders of the same influencers", .integer, .measure(.orderGap),
+        "payout reconciliation: > 0 means paying for orders that were not tracked"),
+      m("roas", "spend", "revenue / payout", .multiple, .divide(revenue, payout), "return on ad spend: revenue per rupee of payout"),
+      m("roi", "spend", "(revenue − payout) / payout", .percent, .divide(.subtract(revenue, payout), payout),
+        "return on investment: profit over payout"),
+      m("incremental_roas", "incrementality", "incremental_revenue / payout", .multiple,
+        .divide(.measure(.newRevenue), payout),
+        "new-customer revenue per rupee of payout. Heuristic: assumes a customer's first purchase was caused by the campaign that tracked it"),
+      m("cac", "incrementality", "payout / new_customers", .money, .divide(payout, .measure(.newCustomers)),
+        "customer acquisition cost: payout per new customer"),
+      m("cpe", "engagement", "payout / engagements", .money, .divide(payout, engagements), "cost per engagement"),
+      m("cpm", "engagement", "payout / reach × 1000", .money,
+        .multiply(.divide(payout, .measure(.reach)), .constant(1000)),
+        "cost per thousand reached (there are no impressions in the data)"),
+      m("conversion_rate", "sales", "conversions / reach", .percent, .divide(.measure(.conversions), .measure(.reach)),
+        "tracked conversions per person reached"),
+    ]
+    var delta = m("roas_delta", "spend", "roas of the group − roas of all rows under the same filters", .multiple,
+      .divide(revenue, payout),
+      "how far a group's ROAS sits above or below the overall ROAS under the same filters (a comparison, not incrementality)")
+    delta.special = .roasDelta
+    list.append(delta)
+    var score = m("score", "spend", "mean percentile rank in roas, engagement_rate, incremental_roas × 100", .decimal,
+      .constant(0),
+      "an influencer's performance score 0–100: the mean of its percentile ranks among all influencers (whole data set) in roas, engagement_rate and incremental_roas; only by influencer")
+    score.special = .score
+    list.append(score)
+    return list
+  }()
+}

@@ -1,0 +1,218 @@
+import CQStorage
+
+/// A run of rows to aggregate: code arrays per dimension and value inputs per measure.
+///
+/// The tracking rows are one segment; unattributed payouts become a second, small one.
+struct Segment {
+  var count: Int
+  var codes: [Dimension: ContiguousArray<Int32>]
+  var sums: [Measure: ContiguousArray<Int64>] = [:]
+  /// Measures counted as rows.
+  var counted: Set<Measure> = []
+  /// Distinct measures: per row, a value code (−1 to skip) and the value space size.
+  var distinct: [Measure: (codes: ContiguousArray<Int32>, cardinality: Int)] = [:]
+  /// For distinct measures that sum a weight per distinct value (followers): value code → weight.
+  var distinctWeights: [Measure: ContiguousArray<Int64>] = [:]
+}
+
+/// Composite group keys: the codes of each grain dimension in mixed radix.
+struct KeyEncoder {
+  var strides: [Int64]
+  var sizes: [Int]
+  var product: Int64
+
+  init?(sizes: [Int]) {
+    self.sizes = sizes
+    var s: [Int64] = []
+    var p: Int64 = 1
+    for size in sizes.reversed() {
+      s.append(p)
+      let (m, o) = p.multipliedReportingOverflow(by: Int64(size))
+      if o { return nil }
+      p = m
+    }
+    strides = s.reversed()
+    product = p
+  }
+
+  func decode(_ key: Int64) -> [Int32] {
+    var out: [Int32] = []
+    var k = key
+    for s in strides {
+      out.append(Int32(k / s))
+      k %= s
+    }
+    return out
+  }
+}
+
+/// The aggregated measures of one fact at the query grain.
+struct FactAggregate {
+  var keys: [Int64]
+  var values: [Measure: [Int64]]
+}
+
+/// Filters and groups segments, then accumulates measures per group.
+///
+/// Pass 1 maps each row to a group (or −1 when filtered out); later passes add each measure's
+/// inputs into per-group accumulators. No per-row allocation or String work.
+enum Aggregator {
+  /// - Complexity: O(*n*) per measure in the segments' rows, plus O(*n* log *n*) for distinct
+  ///   counts whose groups × values are too many for bitsets.
+  static func aggregate(
+    segments: [Segment], grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
+    measures: [Measure], keyFilter: ((Int64) -> Int64?)? = nil
+  ) -> FactAggregate {
+    var groupOf: [Int64: Int32] = [:]
+    var direct: ContiguousArray<Int32>? =
+      encoder.product <= 1 << 22 ? ContiguousArray(repeating: -1, count: Int(encoder.product)) : nil
+    var keys: [Int64] = []
+    var rowGroups: [ContiguousArray<Int32>] = []
+    for seg in segments {
+      let mask = filter.map { evaluate($0, seg) }
+      var rg = ContiguousArray<Int32>(repeating: -1, count: seg.count)
+      let dimCodes = grain.map { seg.codes[$0]! }
+      let strides = encoder.strides
+      rg.withUnsafeMutableBufferPointer { out in
+        for r in 0..<seg.count {
+          if let mask, mask[r] == 0 { continue }
+          var key: Int64 = 0
+          for (i, codes) in dimCodes.enumerated() { key &+= Int64(codes[r]) &* strides[i] }
+          if let keyFilter {
+            guard let k = keyFilter(key) else { continue }
+            key = k
+          }
+          let g: Int32
+          if direct != nil {
+            let existing = direct![Int(key)]
+            if existing >= 0 {
+              g = existing
+            } else {
+              g = Int32(keys.count)
+              direct![Int(key)] = g
+              keys.append(key)
+            }
+          } else if let existing = groupOf[key] {
+            g = existing
+          } else {
+            g = Int32(keys.count)
+            groupOf[key] = g
+            keys.append(key)
+          }
+          out[r] = g
+        }
+      }
+      rowGroups.append(rg)
+    }
+    let groupCount = keys.count
+    var values: [Measure: [Int64]] = [:]
+    for m in measures {
+      var acc = [Int64](repeating: 0, count: groupCount)
+      for (si, seg) in segments.enumerated() {
+        let rg = rowGroups[si]
+        if let input = seg.sums[m] {
+          sum(input, groups: rg, into: &acc)
+        } else if seg.counted.contains(m) {
+          for g in rg where g >= 0 { acc[Int(g)] += 1 }
+        }
+      }
+      if segments.contains(where: { $0.distinct[m] != nil }) {
+        acc = distinctCounts(m, segments: segments, rowGroups: rowGroups, groupCount: groupCount)
+      }
+      values[m] = acc
+    }
+    return FactAggregate(keys: keys, values: values)
+  }
+
+  static func sum(_ input: ContiguousArray<Int64>, groups: ContiguousArray<Int32>, into acc: inout [Int64]) {
+    input.withUnsafeBufferPointer { v in
+      groups.withUnsafeBufferPointer { g in
+        acc.withUnsafeMutableBufferPointer { a in
+          for r in 0..<g.count {
+            let gi = g[r]
+            if gi >= 0 { a[Int(gi)] &+= v[r] }
+          }
+        }
+      }
+    }
+  }
+
+  /// Distinct values per group: bitsets when groups × values is small, else sorted pairs.
+  static func distinctCounts(
+    _ m: Measure, segments: [Segment], rowGroups: [ContiguousArray<Int32>], groupCount: Int
+  ) -> [Int64] {
+    var counts = [Int64](repeating: 0, count: groupCount)
+    let cardinality = segments.compactMap { $0.distinct[m]?.cardinality }.max() ?? 0
+    let weights = segments.lazy.compactMap { $0.distinctWeights[m] }.first
+    @inline(__always) func weight(_ v: Int32) -> Int64 {
+      guard let weights else { return 1 }
+      return Int(v) < weights.count ? weights[Int(v)] : 0
+    }
+    let bits = groupCount.multipliedReportingOverflow(by: cardinality)
+    if !bits.overflow, bits.partialValue <= 1 << 31 {
+      let words = (cardinality + 63) / 64
+      var set = [UInt64](repeating: 0, count: groupCount * words)
+      for (si, seg) in segments.enumerated() {
+        guard let (codes, _) = seg.distinct[m] else { continue }
+        let rg = rowGroups[si]
+        set.withUnsafeMutableBufferPointer { s in
+          for r in 0..<seg.count {
+            let g = rg[r], v = codes[r]
+            if g < 0 || v < 0 { continue }
+            let bit = Int(v)
+            let w = Int(g) * words + bit >> 6
+            let mask = UInt64(1) << UInt64(bit & 63)
+            if s[w] & mask == 0 {
+              s[w] |= mask
+              counts[Int(g)] += weight(v)
+            }
+          }
+        }
+      }
+      return counts
+    }
+    var pairs: [Int64] = []
+    for (si, seg) in segments.enumerated() {
+      guard let (codes, _) = seg.distinct[m] else { continue }
+      let rg = rowGroups[si]
+      for r in 0..<seg.count where rg[r] >= 0 && codes[r] >= 0 {
+        pairs.append(Int64(rg[r]) << 32 | Int64(codes[r]))
+      }
+    }
+    pairs.sort()
+    var last: Int64 = -1
+    for p in pairs where p != last {
+      counts[Int(p >> 32)] += weight(Int32(truncatingIfNeeded: p & 0xFFFF_FFFF))
+      last = p
+    }
+    return counts
+  }
+
+  /// A 0/1 mask of the rows that pass `condition`.
+  static func evaluate(_ condition: BoundCondition, _ seg: Segment) -> ContiguousArray<UInt8> {
+    switch condition {
+    case .leaf(let d, let allowed, _):
+      let codes = seg.codes[d]!
+      return ContiguousArray(unsafeUninitializedCapacity: seg.count) { buf, n in
+        allowed.withUnsafeBufferPointer { a in
+          for r in 0..<seg.count { buf[r] = a[Int(codes[r])] ? 1 : 0 }
+        }
+        n = seg.count
+      }
+    case .and(let a, let b):
+      var x = evaluate(a, seg)
+      let y = evaluate(b, seg)
+      for r in 0..<seg.count { x[r] &= y[r] }
+      return x
+    case .or(let a, let b):
+      var x = evaluate(a, seg)
+      let y = evaluate(b, seg)
+      for r in 0..<seg.count { x[r] |= y[r] }
+      return x
+    case .not(let a):
+      var x = evaluate(a, seg)
+      for r in 0..<seg.count { x[r] ^= 1 }
+      return x
+    }
+  }
+}

@@ -1,0 +1,242 @@
+import CQStorage
+
+/// A number computed from measures: exact while only sums and differences are involved.
+enum Num: Sendable {
+  case int(Int64)
+  case double(Double)
+  case none
+
+  var double: Double? {
+    switch self {
+    case .int(let v): Double(v)
+    case .double(let v): v.isFinite ? v : nil
+    case .none: nil
+    }
+  }
+
+  static func combine(_ a: Num, _ b: Num, _ op: (Int64, Int64) -> (Int64, Bool), _ d: (Double, Double) -> Double) -> Num {
+    if case .int(let x) = a, case .int(let y) = b {
+      let (r, o) = op(x, y)
+      if !o { return .int(r) }
+    }
+    guard let x = a.double, let y = b.double else { return .none }
+    return .double(d(x, y))
+  }
+}
+
+/// One group of the joined result: its dimension codes and its measure values.
+struct Group {
+  var codes: [Int32]
+  var measures: [Measure: Int64]
+}
+
+/// Runs logical plans on the store.
+struct Executor {
+  let store: Store
+  let catalog: MetricCatalog
+
+  // MARK: - Segments
+
+  func segments(for plan: FactPlan, dimensions: Set<Dimension>, tiers: Tiers) -> [Segment] {
+    let fact = plan.fact
+    switch plan.mode {
+    case .direct:
+      var seg = Segment(count: store.rowCount(fact), codes: [:])
+      for d in dimensions { seg.codes[d] = store.codes(fact, d, tiers: tiers) }
+      for m in plan.measures { addInput(m, fact: fact, to: &seg) }
+      return [seg]
+    case .allocated(let weight):
+      let alloc = store.allocation(weight)
+      var main = Segment(count: store.rowCount(.tracking), codes: [:])
+      for d in dimensions { main.codes[d] = store.codes(.tracking, d, tiers: tiers) }
+      main.sums[.payout] = alloc.perRow
+      let rows = alloc.unattributedRows
+      var rest = Segment(count: rows.count, codes: [:])
+      for d in dimensions {
+        if store.carries(.payouts, d) {
+          let all = store.codes(.payouts, d, tiers: tiers)
+          rest.codes[d] = ContiguousArray(rows.map { all[Int($0)] })
+        } else {
+          let u = store.space(d, tiers: tiers).unattributed
+          rest.codes[d] = ContiguousArray(repeating: u, count: rows.count)
+        }
+      }
+      let totals = store.data.payouts.integers("total_payout")
+      rest.sums[.payout] = ContiguousArray(rows.map { totals[Int($0)] })
+      return [main, rest]
+    case .allocatedByPayout(let weight):
+      let alloc = store.allocation(weight)
+      let payouts = store.data.payouts
+      let totals = payouts.integers("total_payout")
+      let w = weight == .orders ? store.data.tracking.integers("orders") : store.data.tracking.integers("revenue")
+      var codes: [Dimension: ContiguousArray<Int32>] = [:]
+      let payoutCodes = Dictionary(uniqueKeysWithValues: dimensions.filter { store.carries(.payouts, $0) }.map {
+        ($0, store.codes(.payouts, $0, tiers: tiers))
+      })
+      let trackingCodes = Dictionary(uniqueKeysWithValues: dimensions.filter { !store.carries(.payouts, $0) }.map {
+        ($0, store.codes(.tracking, $0, tiers: tiers))
+      })
+      let unattributed = Dictionary(uniqueKeysWithValues: trackingCodes.keys.map { ($0, store.space($0, tiers: tiers).unattributed) })
+      for d in dimensions { codes[d] = [] }
+      var values = ContiguousArray<Int64>()
+      var scratch: [(row: Int32, share: Int64)] = []
+      for p in 0..<payouts.rowCount {
+        alloc.shares(ofPayout: p, weights: w, total: totals[p], into: &scratch)
+        if scratch.isEmpty {
+          for (d, c) in payoutCodes { codes[d]!.append(c[p]) }
+          for (d, u) in unattributed { codes[d]!.append(u) }
+          values.append(totals[p])
+          continue
+        }
+        for (r, share) in scratch {
+          for (d, c) in payoutCodes { codes[d]!.append(c[p]) }
+          for (d, c) in trackingCodes { codes[d]!.append(c[Int(r)]) }
+          values.append(share)
+        }
+      }
+      var seg = Segment(count: values.count, codes: codes)
+      seg.sums[.payout] = values
+      return [seg]
+    }
+  }
+
+  private func addInput(_ m: Measure, fact: Fact, to seg: inout Segment) {
+    let t = store.table(fact)
+    let influencerCount = store.influencerIDs.count
+    switch m {
+    case .revenue: seg.sums[m] = t.integers("revenue")
+    case .orders: seg.sums[m] = t.integers("orders")
+    case .conversions, .posts: seg.counted.insert(m)
+    case .customers: seg.distinct[m] = (t.strings("user_id").codes, t.strings("user_id").dictionary.count)
+    case .newCustomers:
+      let (users, firstDays) = (t.strings("user_id"), store.firstPurchaseDays())
+      let dates = t.dates("date")
+      seg.distinct[m] = (
+        ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? users.codes[r] : -1 }),
+        users.dictionary.count
+      )
+    case .newRevenue:
+      let (users, firstDays) = (t.strings("user_id"), store.firstPurchaseDays())
+      let dates = t.dates("date"), revenue = t.integers("revenue")
+      seg.sums[m] = ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? revenue[r] : 0 })
+    case .reach: seg.sums[m] = t.integers("reach")
+    case .likes: seg.sums[m] = t.integers("likes")
+    case .comments: seg.sums[m] = t.integers("comments")
+    case .postFollowers:
+      let infl = store.influencerCodes(fact)
+      let followers = store.followers
+      seg.sums[m] = ContiguousArray(infl.map { Int($0) < followers.count ? followers[Int($0)] : 0 })
+    case .payout: seg.sums[m] = t.integers("total_payout")
+    case .paidPayout, .pendingPayout:
+      let status = t.strings("status"), totals = t.integers("total_payout")
+      let wanted = m == .paidPayout ? "paid" : "pending"
+      seg.sums[m] = ContiguousArray((0..<t.rowCount).map { status.dictionary[status.codes[$0]] == wanted ? totals[$0] : 0 })
+    case .paidOrders:
+      seg.sums[m] = orderBasisOrders()
+    case .orderGap:
+      seg.sums[m] = orderGaps()
+    case .influencers(let f), .followers(let f):
+      precondition(f == fact)
+      seg.distinct[m] = (store.influencerCodes(fact), influencerCount)
+      if case .followers = m { seg.distinctWeights[m] = store.followers }
+    }
+  }
+
+  /// Paid orders of order-basis payouts per payout row (0 for other bases).
+  func orderBasisOrders() -> ContiguousArray<Int64> {
+    let t = store.data.payouts
+    let basis = t.strings("basis"), orders = t.integers("orders")
+    return ContiguousArray((0..<t.rowCount).map { basis.dictionary[basis.codes[$0]] == "order" ? orders[$0] : 0 })
+  }
+
+  /// Per payout row: its paid orders (order basis) minus the tracked orders of its influencer
+  /// (and campaign) — subtracted once per key, on the key's first order-basis row.
+  func orderGaps() -> ContiguousArray<Int64> {
+    let paid = orderBasisOrders()
+    let t = store.data.payouts
+    let basis = t.strings("basis")
+    let alloc = store.allocation(.orders)
+    var seen = Set<Int32>()
+    return ContiguousArray((0..<t.rowCount).map { p in
+      guard basis.dictionary[basis.codes[p]] == "order" else { return 0 }
+      let k = alloc.payoutKey[p]
+      let tracked = seen.insert(k).inserted ? alloc.keyWeight[Int(k)] : 0
+      return paid[p] - tracked
+    })
+  }
+
+  // MARK: - Aggregation and join
+
+  /// Aggregates every fact of `plan` to `grain` and joins them on the grain keys.
+  func groups(
+    _ plan: LogicalPlan, grain: [Dimension], keyFilter: ((Int64) -> Int64?)? = nil
+  ) -> (groups: [Group], encoder: KeyEncoder) {
+    let spaces = grain.map { store.space($0, tiers: plan.tiers) }
+    guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else {
+      return ([], KeyEncoder(sizes: [])!)
+    }
+    var dims = Set(grain)
+    if let f = plan.filter { dims.formUnion(f.dimensions) }
+    var index: [Int64: Int] = [:]
+    var result: [Group] = []
+    for fp in plan.facts {
+      let segs = segments(for: fp, dimensions: dims, tiers: plan.tiers)
+      let agg = Aggregator.aggregate(
+        segments: segs, grain: grain, encoder: encoder, filter: plan.filter, measures: fp.measures, keyFilter: keyFilter)
+      for (gi, key) in agg.keys.enumerated() {
+        let i: Int
+        if let existing = index[key] {
+          i = existing
+        } else {
+          i = result.count
+          index[key] = i
+          result.append(Group(codes: keyFilter == nil ? encoder.decode(key) : [], measures: [:]))
+        }
+        for (m, values) in agg.values { result[i].measures[m, default: 0] &+= values[gi] }
+      }
+    }
+    return (result, encoder)
+  }
+
+  // MARK: - Metrics
+
+  func evaluate(_ formula: Formula, _ measures: [Measure: Int64], audience: Fact) -> Num {
+    switch formula {
+    case .measure(let m):
+      var key = m
+      if case .influencers = m { key = .influencers(audience) }
+      if case .followers = m { key = .followers(audience) }
+      return .int(measures[key] ?? 0)
+    case .constant(let c): return .double(c)
+    case .add(let a, let b):
+      return Num.combine(evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience), { $0.addingReportingOverflow($1) }, +)
+    case .subtract(let a, let b):
+      return Num.combine(evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience), { $0.subtractingReportingOverflow($1) }, -)
+    case .multiply(let a, let b):
+      return Num.combine(evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience), { $0.multipliedReportingOverflow(by: $1) }, *)
+    case .divide(let a, let b):
+      guard let x = evaluate(a, measures, audience: audience).double, let y = evaluate(b, measures, audience: audience).double, y != 0 else {
+        return .none
+      }
+      return .double(x / y)
+    case .metric(let name):
+      guard let m = catalog.metric(named: name) else { return .none }
+      return evaluate(m.formula, measures, audience: audience)
+    }
+  }
+
+  /// A computed number as a result cell: money in paise stays exact; derived money is rupees.
+  static func value(_ n: Num, format: ValueFormat) -> Value {
+    switch (n, format) {
+    case (.none, _): return .empty
+    case (.int(let v), .money): return .paise(v)
+    case (.double(let v), .money): return v.isFinite ? .number(v / 100) : .empty
+    case (.int(let v), .integer): return .integer(v)
+    case (.int(let v), _): return .number(Double(v))
+    case (.double(let v), _): return v.isFinite ? .number(v) : .empty
+    }
+  }
+
+  /// The metric's value in the units an analyst compares with (rupees, fractions).
+  static func comparable(_ v: Value) -> Double? { v.doubleValue }
+}

@@ -1,0 +1,334 @@
+import CQStorage
+import Foundation
+
+/// How payouts are spread over tracking rows (SPEC §4, `set allocation`).
+public enum AllocationWeight: String, Sendable, Hashable, CaseIterable {
+  case orders, revenue
+}
+
+/// The regular codes of a dimension and their labels.
+///
+/// Rows map to codes `0..<count`; two special codes follow: `unknown` (an influencer id that is
+/// not in influencers.csv) and `unattributed` (payout with no tracking rows to carry it).
+struct DimensionSpace {
+  var count: Int
+  var label: (Int32) -> String
+  /// Sort key for a regular code (time: chronological; text: label order decided by caller).
+  var isTime: Bool
+
+  var unknown: Int32 { Int32(count) }
+  var unattributed: Int32 { Int32(count + 1) }
+  var total: Int { count + 2 }
+
+  func labelFor(_ code: Int32) -> String {
+    if code == unknown { return "(unknown)" }
+    if code == unattributed { return "(unattributed)" }
+    return label(code)
+  }
+}
+
+/// The loaded data plus derived columns the engine caches (codes per fact and dimension,
+/// first-purchase dates, spend allocation).
+///
+/// Caches are filled lazily under a lock; arrays handed out are immutable values.
+final class Store: @unchecked Sendable {
+  let data: DataSet
+  let influencerCount: Int
+  /// Influencer dictionary (shared domain): id text per code.
+  let influencerIDs: StringDictionary
+  let followers: ContiguousArray<Int64>
+  /// Tracking rows by allocation key, as CSR: `keyRows[keyStart[k]..<keyStart[k+1]]`.
+  private let lock = NSLock()
+  private var codeCache: [String: ContiguousArray<Int32>] = [:]
+  private var allocationCache: [AllocationWeight: Allocation] = [:]
+  private var firstDates: ContiguousArray<Int32>?
+  private var labelsCache: [Dimension: [String]] = [:]
+  let minDay: Int32
+  let maxDay: Int32
+
+  init(data: DataSet) {
+    self.data = data
+    influencerCount = data.influencers.rowCount
+    influencerIDs = data.influencers.strings("id").dictionary
+    followers = data.influencers.integers("follower_count")
+    var lo = Int32.max, hi = Int32.min
+    for t in [data.tracking, data.posts] {
+      for d in t.dates("date") {
+        if d < lo { lo = d }
+        if d > hi { hi = d }
+      }
+    }
+    if lo > hi { lo = 20_000; hi = 20_000 }
+    minDay = lo
+    maxDay = hi
+  }
+
+  func table(_ fact: Fact) -> Table {
+    switch fact {
+    case .tracking: data.tracking
+    case .posts: data.posts
+    case .payouts: data.payouts
+    case .influencers: data.influencers
+    }
+  }
+
+  func rowCount(_ fact: Fact) -> Int { table(fact).rowCount }
+
+  /// Influencer codes of a fact's rows.
+  func influencerCodes(_ fact: Fact) -> ContiguousArray<Int32> {
+    if fact == .influencers { return ContiguousArray(0..<Int32(influencerCount)) }
+    return table(fact).strings("influencer_id").codes
+  }
+
+  // MARK: - Dimensions
+
+  /// Whether `fact`'s own rows carry `dimension` (no allocation).
+  func carries(_ fact: Fact, _ dimension: Dimension) -> Bool {
+    if dimension.isInfluencerAttribute { return true }
+    switch fact {
+    case .influencers: return false
+    case .tracking:
+      switch dimension {
+      case .campaign, .brand, .product, .source, .user: return true
+      case .day, .week, .month, .quarter, .year, .weekday: return true
+      default: return false
+      }
+    case .posts:
+      switch dimension {
+      case .post_platform: return true
+      case .campaign: return data.posts.has("campaign")
+      case .day, .week, .month, .quarter, .year, .weekday: return true
+      default: return false
+      }
+    case .payouts:
+      switch dimension {
+      case .basis: return true
+      case .campaign: return data.payouts.has("campaign")
+      case .status: return data.payouts.has("status")
+      default: return false
+      }
+    }
+  }
+
+  /// Whether payouts can reach `dimension` by spreading spend over tracking rows.
+  func payoutsReachByAllocation(_ dimension: Dimension) -> Bool {
+    !carries(.payouts, dimension) && carries(.tracking, dimension)
+  }
+
+  func space(_ dimension: Dimension, tiers: Tiers) -> DimensionSpace {
+    func dict(_ table: Table, _ column: String) -> DimensionSpace {
+      let d = table.has(column) ? table.strings(column).dictionary : StringDictionary()
+      return DimensionSpace(count: d.count, label: { d[$0] }, isTime: false)
+    }
+    switch dimension {
+    case .influencer:
+      let labels = influencerLabels()
+      return DimensionSpace(count: labels.count, label: { labels[Int($0)] }, isTime: false)
+    case .influencer_id:
+      let d = influencerIDs
+      return DimensionSpace(count: d.count, label: { d[$0] }, isTime: false)
+    case .category: return dict(data.influencers, "category")
+    case .gender: return dict(data.influencers, "gender")
+    case .platform: return dict(data.influencers, "platform")
+    case .post_platform: return dict(data.posts, "platform")
+    case .tier:
+      let names = tiers.names
+      return DimensionSpace(count: names.count, label: { names[Int($0)] }, isTime: false)
+    case .campaign:
+      for t in [data.tracking, data.payouts, data.posts] where t.has("campaign") { return dict(t, "campaign") }
+      return DimensionSpace(count: 0, label: { _ in "" }, isTime: false)
+    case .brand: return dict(data.tracking, "brand")
+    case .product: return dict(data.tracking, "product")
+    case .source: return dict(data.tracking, "source")
+    case .user: return dict(data.tracking, "user_id")
+    case .basis: return dict(data.payouts, "basis")
+    case .status: return dict(data.payouts, "status")
+    case .day, .week, .month, .quarter, .year, .weekday:
+      let grain = dimension.timeGrain!
+      let base = TimeCodes.value(minDay, grain)
+      let count = Int(TimeCodes.value(maxDay, grain) - base) + 1
+      return DimensionSpace(count: count, label: { TimeCodes.label(base + Int64($0), grain) }, isTime: true)
+    }
+  }
+
+  /// Influencer labels per influencer code: the name, `name (#id)` when names repeat, and
+  /// `(unknown #id)` for ids only seen in fact tables.
+  func influencerLabels() -> [String] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let l = labelsCache[.influencer] { return l }
+    let names = data.influencers.strings("name")
+    var counts: [String: Int] = [:]
+    for c in names.codes { counts[names.dictionary[c], default: 0] += 1 }
+    var labels: [String] = []
+    labels.reserveCapacity(influencerIDs.count)
+    for code in 0..<influencerIDs.count {
+      if code < influencerCount {
+        let n = names.dictionary[names.codes[code]]
+        labels.append(counts[n, default: 0] > 1 ? "\(n) (#\(influencerIDs[Int32(code)]))" : n)
+      } else {
+        labels.append("(unknown #\(influencerIDs[Int32(code)]))")
+      }
+    }
+    labelsCache[.influencer] = labels
+    return labels
+  }
+
+  /// Codes of `dimension` for each row of `fact` (which must carry it).
+  ///
+  /// - Complexity: O(*n*) in the fact's rows on first use, then cached.
+  func codes(_ fact: Fact, _ dimension: Dimension, tiers: Tiers) -> ContiguousArray<Int32> {
+    let key = "\(fact.rawValue)/\(dimension.rawValue)/\(dimension == .tier ? tiers.description : "")"
+    lock.lock()
+    if let c = codeCache[key] {
+      lock.unlock()
+      return c
+    }
+    lock.unlock()
+    let computed = computeCodes(fact, dimension, tiers: tiers)
+    lock.lock()
+    codeCache[key] = computed
+    lock.unlock()
+    return computed
+  }
+
+  private func computeCodes(_ fact: Fact, _ dimension: Dimension, tiers: Tiers) -> ContiguousArray<Int32> {
+    let t = table(fact)
+    let n = t.rowCount
+    switch dimension {
+    case .influencer, .influencer_id:
+      return influencerCodes(fact)
+    case .category, .gender, .platform, .tier:
+      let infl = influencerCodes(fact)
+      let space = self.space(dimension, tiers: tiers)
+      let attribute: ContiguousArray<Int32>
+      if dimension == .tier {
+        attribute = ContiguousArray(followers.map { tiers.tier(of: $0) })
+      } else {
+        attribute = data.influencers.strings(dimension.rawValue).codes
+      }
+      let unknown = space.unknown
+      let limit = Int32(influencerCount)
+      return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
+        attribute.withUnsafeBufferPointer { attr in
+          for r in 0..<n {
+            let i = infl[r]
+            buf[r] = i < limit ? attr[Int(i)] : unknown
+          }
+        }
+        count = n
+      }
+    case .campaign, .brand, .product, .source, .basis, .status:
+      return t.strings(dimension.rawValue).codes
+    case .user:
+      return t.strings("user_id").codes
+    case .post_platform:
+      return t.strings("platform").codes
+    case .day, .week, .month, .quarter, .year, .weekday:
+      let grain = dimension.timeGrain!
+      let base = TimeCodes.value(minDay, grain)
+      let dates = t.dates("date")
+      return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
+        for r in 0..<n { buf[r] = Int32(TimeCodes.value(dates[r], grain) - base) }
+        count = n
+      }
+    }
+  }
+
+  // MARK: - First purchases
+
+  /// Per user code: the day of the user's first purchase over all tracking rows.
+  func firstPurchaseDays() -> ContiguousArray<Int32> {
+    lock.lock()
+    defer { lock.unlock() }
+    if let f = firstDates { return f }
+    let users = data.tracking.strings("user_id")
+    let dates = data.tracking.dates("date")
+    var first = ContiguousArray<Int32>(repeating: .max, count: users.dictionary.count)
+    for r in 0..<users.codes.count {
+      let u = Int(users.codes[r])
+      if dates[r] < first[u] { first[u] = dates[r] }
+    }
+    firstDates = first
+    return first
+  }
+
+  // MARK: - Allocation
+
+  func allocation(_ weight: AllocationWeight) -> Allocation {
+    lock.lock()
+    if let a = allocationCache[weight] {
+      lock.unlock()
+      return a
+    }
+    lock.unlock()
+    let a = Allocation(store: self, weight: weight)
+    lock.lock()
+    allocationCache[weight] = a
+    lock.unlock()
+    return a
+  }
+}
+
+/// Time grain values: day numbers, Monday day numbers, month/quarter/year indexes, weekday.
+enum TimeCodes {
+  static func value(_ day: Int32, _ grain: TimeGrain) -> Int64 {
+    switch grain {
+    case .day: return Int64(day)
+    case .week: return Int64(DayNumber.monday(of: day)) / 7
+    case .month:
+      let c = DayNumber.civil(day)
+      return Int64(c.year * 12 + c.month - 1)
+    case .quarter:
+      let c = DayNumber.civil(day)
+      return Int64(c.year * 4 + (c.month - 1) / 3)
+    case .year: return Int64(DayNumber.civil(day).year)
+    case .weekday: return Int64(DayNumber.weekday(day))
+    }
+  }
+
+  /// The first and last day of a grain value (weekday: not a period; returns nil).
+  static func period(_ value: Int64, _ grain: TimeGrain) -> ClosedRange<Int64>? {
+    switch grain {
+    case .day: return value...value
+    case .week:
+      let monday = mondayDay(value)
+      return monday...(monday + 6)
+    case .month:
+      let y = Int(value / 12), m = Int(value % 12) + 1
+      guard let s = DayNumber.from(year: y, month: m, day: 1) else { return nil }
+      return Int64(s)...Int64(s) + Int64(DayNumber.daysIn(month: m, year: y)) - 1
+    case .quarter:
+      let y = Int(value / 4), q = Int(value % 4)
+      guard let s = DayNumber.from(year: y, month: q * 3 + 1, day: 1),
+        let e = DayNumber.from(year: y, month: q * 3 + 3, day: DayNumber.daysIn(month: q * 3 + 3, year: y))
+      else { return nil }
+      return Int64(s)...Int64(e)
+    case .year:
+      guard let s = DayNumber.from(year: Int(value), month: 1, day: 1),
+        let e = DayNumber.from(year: Int(value), month: 12, day: 31)
+      else { return nil }
+      return Int64(s)...Int64(e)
+    case .weekday: return nil
+    }
+  }
+
+  /// Week values are Monday day numbers divided by 7 (Mondays are ≡ 4 mod 7 from the epoch).
+  static func mondayDay(_ weekValue: Int64) -> Int64 {
+    // Mondays are day numbers ≡ 4 (mod 7): 1970-01-05 is day 4.
+    weekValue * 7 + 4
+  }
+
+  static func label(_ value: Int64, _ grain: TimeGrain) -> String {
+    switch grain {
+    case .day: return DayNumber.isoString(Int32(value))
+    case .week: return DayNumber.isoString(Int32(mondayDay(value)))
+    case .month:
+      let m = value % 12 + 1
+      return "\(value / 12)-\(m < 10 ? "0" : "")\(m)"
+    case .quarter: return "\(value / 4)-Q\(value % 4 + 1)"
+    case .year: return "\(value)"
+    case .weekday: return DayNumber.weekdayNames[Int(value)]
+    }
+  }
+}

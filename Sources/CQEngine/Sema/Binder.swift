@@ -1,0 +1,513 @@
+import CQLanguage
+import CQStorage
+
+/// Settings the engine reads (SPEC §4: `set allocation`, `set tiers`).
+public struct EngineSettings: Sendable, Hashable {
+  public var allocation: AllocationWeight = .orders
+  public var tiers: Tiers = .standard
+  /// Compute the totals row of every grouped result (`set totals on`).
+  public var totals = false
+  public init() {}
+}
+
+/// A segment defined with `define segment`.
+struct SegmentDefinition: Sendable {
+  var name: String
+  var condition: ConditionExpr
+  var text: String
+  var source: String
+}
+
+/// Binds a parsed query to the catalogue and the data: names → metrics and dimensions,
+/// values → dictionary codes, metrics × dimensions → facts and allocation.
+///
+/// Collects every diagnostic it can in one pass and throws them together.
+struct Binder {
+  let store: Store
+  let catalog: MetricCatalog
+  let segments: [String: SegmentDefinition]
+  let settings: EngineSettings
+  let source: String
+  private(set) var diagnostics: [Diagnostic] = []
+
+  init(store: Store, catalog: MetricCatalog, segments: [String: SegmentDefinition], settings: EngineSettings, source: String) {
+    self.store = store
+    self.catalog = catalog
+    self.segments = segments
+    self.settings = settings
+    self.source = source
+  }
+
+  mutating func error(_ id: String, _ message: String, at range: SourceRange, fix: String? = nil, notes: [String] = []) {
+    diagnostics.append(
+      Diagnostic(
+        id: "sema." + id, phase: .model, message: message, range: range,
+        notes: notes.map { Diagnostic.Note(message: $0) },
+        fixIts: fix.map { [FixIt(range: range, replacement: $0)] } ?? []))
+  }
+
+  func fail() -> DiagnosticsError { DiagnosticsError(diagnostics: diagnostics, source: source) }
+
+  // MARK: - Names
+
+  static var dimensionNames: [String] { Dimension.allCases.map(\.rawValue) + ["date"] }
+
+  mutating func bindDimension(_ name: NameRef) -> Dimension? {
+    if let d = Dimension.named(name.text) { return d }
+    if catalog.metric(named: name.text) != nil {
+      error("metricAsDimension", "'\(name.text)' is a metric, not a dimension; dimensions are \(Binder.dimensionList)", at: name.range)
+      return nil
+    }
+    let guess = closestName(to: name.text, among: Binder.dimensionNames)
+    error(
+      "unknownDimension", "unknown dimension '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+      at: name.range, fix: guess, notes: guess == nil ? ["dimensions: \(Binder.dimensionList)"] : [])
+    return nil
+  }
+
+  static var dimensionList: String { Dimension.allCases.map(\.rawValue).joined(separator: ", ") }
+
+  mutating func bindMetric(_ name: NameRef) -> MetricDefinition? {
+    if let m = catalog.metric(named: name.text) {
+      if m.name == "lift_revenue" || m.name == "iroas" { return m }
+      return m
+    }
+    if ["lift_revenue", "iroas"].contains(name.key) {
+      error(
+        "needsStoreOrders",
+        "'\(name.text)' needs store_orders.csv (every store order, the baseline for true incrementality); it is not available yet — 'incremental_roas' is the new-customer heuristic",
+        at: name.range)
+      return nil
+    }
+    if let d = Dimension.named(name.text) {
+      error(
+        "dimensionAsMetric",
+        "'\(name.text)' is a dimension, not a metric; group by it with 'by \(d.rawValue)', e.g. 'revenue by \(d.rawValue)'",
+        at: name.range)
+      return nil
+    }
+    let guess = closestName(to: name.text, among: catalog.names)
+    error(
+      "unknownMetric", "unknown metric '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+      at: name.range, fix: guess, notes: guess == nil ? ["see 'show metrics' for the catalogue"] : [])
+    return nil
+  }
+
+  // MARK: - Query
+
+  mutating func bind(_ query: QueryStmt) throws(DiagnosticsError) -> LogicalPlan {
+    var metricNames = query.metrics
+    var dimensionNames = query.dimensions
+    // `top 10 influencer by roas`: the names before `by` are dimensions → swap.
+    if query.top != nil, !metricNames.isEmpty,
+      metricNames.allSatisfy({ Dimension.named($0.text) != nil && catalog.metric(named: $0.text) == nil }),
+      dimensionNames.allSatisfy({ catalog.metric(named: $0.text) != nil })
+    {
+      swap(&metricNames, &dimensionNames)
+    }
+    var dimensions: [Dimension] = []
+    for name in dimensionNames {
+      guard let d = bindDimension(name) else { continue }
+      if dimensions.contains(d) {
+        error("duplicateDimension", "dimension '\(name.text)' appears twice", at: name.range)
+      } else {
+        dimensions.append(d)
+      }
+    }
+    var metrics: [PlannedMetric] = []
+    for name in metricNames {
+      guard let m = bindMetric(name) else { continue }
+      if metrics.contains(where: { $0.definition.name == m.name }) {
+        error("duplicateMetric", "metric '\(name.text)' appears twice", at: name.range)
+      } else {
+        metrics.append(PlannedMetric(definition: m, visible: true))
+      }
+    }
+    var filter: BoundCondition?
+    if let w = query.whereClause {
+      var visiting: Set<String> = []
+      filter = bindCondition(w, visiting: &visiting)
+    }
+    var having: BoundHaving?
+    if let h = query.having { having = bindHaving(h, metrics: &metrics) }
+    var order: [(key: SortKey, descending: Bool)] = []
+    for item in query.orderBy {
+      if let d = Dimension.named(item.name.text), let i = dimensions.firstIndex(of: d) {
+        order.append((.dimension(i), item.descending))
+      } else if let m = catalog.metric(named: item.name.text) {
+        order.append((.metric(index(of: m, in: &metrics)), item.descending))
+      } else if Dimension.named(item.name.text) != nil {
+        error("orderByMissingDimension", "cannot order by '\(item.name.text)': it is not a dimension of this query", at: item.name.range)
+      } else {
+        let guess = closestName(to: item.name.text, among: metrics.map(\.definition.name) + dimensions.map(\.rawValue))
+        error(
+          "unknownOrderKey", "cannot order by '\(item.name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+          at: item.name.range, fix: guess)
+      }
+    }
+    var limit = query.limit
+    if let top = query.top {
+      if order.isEmpty, !metrics.isEmpty { order = [(.metric(0), !top.bottom)] }
+      limit = top.count
+    }
+    if !diagnostics.isEmpty { throw fail() }
+    let facts = planFacts(metrics: metrics, dimensions: dimensions, filter: filter, query: query)
+    if !diagnostics.isEmpty { throw fail() }
+    let needsTotals = settings.totals || metrics.contains { $0.definition.special == .roasDelta }
+    return LogicalPlan(
+      dimensions: dimensions, metrics: metrics, filter: filter, having: having, order: order, limit: limit,
+      withOther: query.top?.withOther ?? false, facts: facts, tiers: settings.tiers, needsTotals: needsTotals,
+      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])))
+  }
+
+  private func index(of m: MetricDefinition, in metrics: inout [PlannedMetric]) -> Int {
+    if let i = metrics.firstIndex(where: { $0.definition.name == m.name }) { return i }
+    metrics.append(PlannedMetric(definition: m, visible: false))
+    return metrics.count - 1
+  }
+
+  // MARK: - Facts and reachability
+
+  /// Dimensions a fact can answer by, for messages.
+  func reachable(_ fact: Fact, allocation: Bool) -> [Dimension] {
+    Dimension.allCases.filter { d in
+      store.carries(fact, d) || (allocation && fact == .payouts && store.payoutsReachByAllocation(d))
+    }
+  }
+
+  private mutating func planFacts(
+    metrics: [PlannedMetric], dimensions: [Dimension], filter: BoundCondition?, query: QueryStmt
+  ) -> [FactPlan] {
+    let used = dimensions + (filter.map { Array($0.dimensions).sorted { $0.rawValue < $1.rawValue } } ?? [])
+    let usedSet = Set(used)
+    // Where each metric name appears, for carets.
+    func range(of metric: MetricDefinition) -> SourceRange {
+      (query.metrics + query.dimensions).first { catalog.metric(named: $0.text)?.name == metric.name }?.range
+        ?? query.range
+    }
+    var byFact: [Fact: [Measure]] = [:]
+    for pm in metrics {
+      let m = pm.definition
+      if m.special == .score {
+        let grainOK = dimensions.count == 1 && (dimensions[0] == .influencer || dimensions[0] == .influencer_id)
+        let filterOK = usedSet.allSatisfy(\.isInfluencerAttribute)
+        if !grainOK || !filterOK {
+          error(
+            "scoreGrain",
+            "'score' ranks influencers over the whole data set: use it 'by influencer', with filters only on influencer attributes (category, gender, platform, tier)",
+            at: range(of: m))
+        }
+        continue
+      }
+      var measures = m.formula.measures(in: catalog)
+      if m.special == .roasDelta { measures = [.revenue, .payout] }
+      for var measure in measures {
+        if case .influencers = measure { measure = .influencers(audienceFact(usedSet)) }
+        if case .followers = measure { measure = .followers(audienceFact(usedSet)) }
+        guard checkReach(measure, metric: m, used: used, at: range(of: m)) else { continue }
+        if !byFact[measure.fact, default: []].contains(measure) { byFact[measure.fact, default: []].append(measure) }
+      }
+    }
+    var plans: [FactPlan] = []
+    for fact in [Fact.tracking, .posts, .payouts, .influencers] {
+      guard let measures = byFact[fact] else { continue }
+      var mode = FactMode.direct
+      var because: [Dimension] = []
+      if fact == .payouts {
+        because = used.filter { !store.carries(.payouts, $0) }
+        if !because.isEmpty {
+          let keepsPayoutColumns = usedSet.contains(.basis) || usedSet.contains(.status)
+          mode = keepsPayoutColumns ? .allocatedByPayout(settings.allocation) : .allocated(settings.allocation)
+        }
+      }
+      plans.append(FactPlan(fact: fact, measures: measures, mode: mode, allocatedBecause: because))
+    }
+    return plans
+  }
+
+  /// Which fact `influencers` / `followers` count over: the influencer table when only
+  /// influencer attributes are used, else the first fact that carries every dimension.
+  func audienceFact(_ used: Set<Dimension>) -> Fact {
+    if used.allSatisfy(\.isInfluencerAttribute) { return .influencers }
+    for f in [Fact.tracking, .posts, .payouts] where used.allSatisfy({ store.carries(f, $0) }) { return f }
+    return .tracking
+  }
+
+  private mutating func checkReach(_ measure: Measure, metric: MetricDefinition, used: [Dimension], at range: SourceRange) -> Bool {
+    let fact = measure.fact
+    for d in used {
+      if store.carries(fact, d) { continue }
+      if fact == .payouts, !measure.isPayoutNative, store.payoutsReachByAllocation(d) { continue }
+      if fact == .payouts, d == .status || d == .campaign {
+        error(
+          "missingPayoutColumn",
+          "'\(metric.name)' by '\(d.rawValue)' needs a '\(d.rawValue)' column in payouts.csv, which this data does not have",
+          at: range)
+        return false
+      }
+      let reach = reachable(fact, allocation: !measure.isPayoutNative).map(\.rawValue).joined(separator: ", ")
+      var hint = ""
+      if measure.isPayoutNative {
+        hint = "; '\(metric.name)' is never spread over orders, so it answers only by what payouts carry: \(reach)"
+      } else if store.carries(.tracking, d) {
+        hint = "; for '\(d.rawValue)' use a tracking_data metric such as 'revenue by \(d.rawValue)'"
+      } else if store.carries(.posts, d) {
+        hint = "; for '\(d.rawValue)' use a posts metric such as 'posts by \(d.rawValue)'"
+      } else if store.carries(.payouts, d) {
+        hint = "; for '\(d.rawValue)' use a payouts metric such as 'payout by \(d.rawValue)'"
+      }
+      error(
+        "unreachable",
+        "'\(metric.name)' cannot be split by '\(d.rawValue)': it comes from \(fact.noun), which carry no \(d.rawValue)\(hint)",
+        at: range, notes: measure.isPayoutNative ? [] : ["\(fact.rawValue) can be grouped by: \(reach)"])
+      return false
+    }
+    if measure == .paidPayout || measure == .pendingPayout, !store.data.payouts.has("status") {
+      error("missingPayoutColumn", "'\(metric.name)' needs a 'status' column (paid/pending) in payouts.csv, which this data does not have", at: range)
+      return false
+    }
+    return true
+  }
+
+  // MARK: - Conditions
+
+  mutating func bindCondition(_ c: ConditionExpr, visiting: inout Set<String>) -> BoundCondition? {
+    switch c {
+    case .and(let a, let b):
+      let x = bindCondition(a, visiting: &visiting), y = bindCondition(b, visiting: &visiting)
+      guard let x, let y else { return nil }
+      return .and(x, y)
+    case .or(let a, let b):
+      let x = bindCondition(a, visiting: &visiting), y = bindCondition(b, visiting: &visiting)
+      guard let x, let y else { return nil }
+      return .or(x, y)
+    case .not(let a):
+      return bindCondition(a, visiting: &visiting).map { .not($0) }
+    case .segment(let name):
+      guard let seg = segments[name.key] else {
+        if let d = Dimension.named(name.text) {
+          error("dimensionWithoutValue", "'\(name.text)' needs a comparison, e.g. '\(d.rawValue)=VALUE'", at: name.range)
+          return nil
+        }
+        let guess = closestName(to: name.text, among: Array(segments.keys) + Binder.dimensionNames)
+        error(
+          "unknownSegment",
+          "unknown segment '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "; define one with 'define segment \(name.text) = CONDITION'"),
+          at: name.range, fix: guess)
+        return nil
+      }
+      guard !visiting.contains(seg.name) else {
+        error("recursiveSegment", "segment '\(seg.name)' refers to itself", at: name.range)
+        return nil
+      }
+      visiting.insert(seg.name)
+      defer { visiting.remove(seg.name) }
+      var inner = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: seg.source)
+      let bound = inner.bindCondition(seg.condition, visiting: &visiting)
+      for d in inner.diagnostics {
+        error("segment", "in segment '\(seg.name)' (\(seg.text)): \(d.message)", at: name.range)
+      }
+      return bound
+    case .compare(let name, let op, let value):
+      return bindLeaf(name, text: "\(name.text) \(op.rawValue) \(value.text)") { space, dim, b in
+        b.allowed(dim: dim, space: space, values: [value], name: name, mustExist: op == .equal || op == .notEqual) { cmp in
+          switch op {
+          case .equal: cmp.equal(0)
+          case .notEqual: !cmp.equal(0)
+          case .less: cmp.before(0)
+          case .lessOrEqual: !cmp.after(0)
+          case .greater: cmp.after(0)
+          case .greaterOrEqual: !cmp.before(0)
+          case .contains: cmp.contains(0)
+          }
+        }
+      }
+    case .inList(let name, let values, let negated):
+      let list = values.map(\.text).joined(separator: ", ")
+      return bindLeaf(name, text: "\(name.text) \(negated ? "not in" : "in") (\(list))") { space, dim, b in
+        b.allowed(dim: dim, space: space, values: values, name: name, mustExist: true) { cmp in
+          let any = values.indices.contains { cmp.equal($0) }
+          return negated ? !any : any
+        }
+      }
+    case .between(let name, let lo, let hi):
+      return bindLeaf(name, text: "\(name.text) between \(lo.text) and \(hi.text)") { space, dim, b in
+        b.allowed(dim: dim, space: space, values: [lo, hi], name: name, mustExist: false) { cmp in
+          !cmp.before(0) && !cmp.after(1)
+        }
+      }
+    }
+  }
+
+  private mutating func bindLeaf(
+    _ name: NameRef, text: String, _ build: (DimensionSpace, Dimension, inout Binder) -> [Bool]?
+  ) -> BoundCondition? {
+    guard let dim = bindDimension(name) else { return nil }
+    let space = store.space(dim, tiers: settings.tiers)
+    guard let allowed = build(space, dim, &self) else { return nil }
+    return .leaf(dim, allowed: allowed, text: text)
+  }
+
+  /// Compares one code of a dimension with the literal values of a condition.
+  struct Comparison {
+    var equal: (Int) -> Bool
+    var before: (Int) -> Bool
+    var after: (Int) -> Bool
+    var contains: (Int) -> Bool
+  }
+
+  /// The allowed-codes bitmap for a predicate over literal values.
+  mutating func allowed(
+    dim: Dimension, space: DimensionSpace, values: [ValueLiteral], name: NameRef, mustExist: Bool,
+    _ predicate: (Comparison) -> Bool
+  ) -> [Bool]? {
+    var allowed = [Bool](repeating: false, count: space.total)
+    if let grain = dim.timeGrain {
+      // Literals as day ranges; codes as periods.
+      var ranges: [ClosedRange<Int64>] = []
+      for v in values {
+        guard let r = Binder.period(of: v, for: grain) else {
+          let example = grain == .weekday ? "Mon … Sun" : "a date like 2025-06-01, a month like 2025-06, a quarter like 2025-Q2 or a year like 2025"
+          error("badTimeValue", "'\(v.text)' is not a value of '\(dim.rawValue)'; expected \(example)", at: v.range)
+          return nil
+        }
+        ranges.append(r)
+      }
+      let base = TimeCodes.value(store.minDay, grain)
+      for code in 0..<space.count {
+        let value = base + Int64(code)
+        let p: ClosedRange<Int64> = grain == .weekday ? value...value : (TimeCodes.period(value, grain) ?? value...value)
+        let cmp = Comparison(
+          equal: { p.overlaps(ranges[$0]) }, before: { p.upperBound < ranges[$0].lowerBound },
+          after: { p.lowerBound > ranges[$0].upperBound }, contains: { p.overlaps(ranges[$0]) })
+        allowed[code] = predicate(cmp)
+      }
+      return allowed
+    }
+    // Text dimensions: labels compared case-insensitively; numbers numerically.
+    var labels: [String] = (0..<space.count).map { space.label(Int32($0)).lowercased() }
+    labels.append("(unknown)")
+    var alternates: [String]? = nil
+    if dim == .influencer {
+      // Match the plain name too (`influencer = "Aarav Sharma"` finds every Aarav Sharma).
+      let names = store.data.influencers.strings("name")
+      alternates = (0..<space.count).map { $0 < store.influencerCount ? names.dictionary[names.codes[$0]].lowercased() : "" }
+    }
+    let wanted = values.map { $0.text.lowercased() }
+    if mustExist {
+      for (i, v) in values.enumerated()
+      where !labels.contains(wanted[i]) && !(alternates?.contains(wanted[i]) ?? false) {
+        let display = (0..<space.count).map { space.label(Int32($0)) }
+        let guess = closestName(to: v.text, among: display)
+        let sample = display.prefix(6).joined(separator: ", ") + (display.count > 6 ? ", …" : "")
+        error(
+          "unknownValue",
+          "no \(dim.rawValue) '\(v.text)' in the data" + (guess.map { "; did you mean '\($0)'?" } ?? (display.isEmpty ? "" : "; \(dim.rawValue) values: \(sample)")),
+          at: v.range, fix: guess.map { $0.contains(" ") ? "\"\($0)\"" : $0 })
+      }
+      if values.indices.contains(where: { !labels.contains(wanted[$0]) && !(alternates?.contains(wanted[$0]) ?? false) }) {
+        return nil
+      }
+    }
+    let numbers = wanted.map { Double($0) }
+    for code in 0..<(space.count + 1) {
+      let label = labels[code]
+      let alt = alternates.flatMap { code < $0.count ? $0[code] : nil }
+      let labelNumber = Double(label)
+      func order(_ i: Int) -> Int {
+        if let a = labelNumber, let b = numbers[i] { return a < b ? -1 : (a > b ? 1 : 0) }
+        return label < wanted[i] ? -1 : (label > wanted[i] ? 1 : 0)
+      }
+      let cmp = Comparison(
+        equal: { label == wanted[$0] || alt == wanted[$0] }, before: { order($0) < 0 }, after: { order($0) > 0 },
+        contains: { label.contains(wanted[$0]) })
+      allowed[code] = predicate(cmp)
+    }
+    if values.count == 1, !allowed.contains(true), !mustExist {
+      // `~ musle`: nothing contains it; say so rather than return an empty table.
+      let display = (0..<space.count).map { space.label(Int32($0)) }
+      let guess = closestName(to: values[0].text, among: display)
+      error(
+        "noMatch", "no \(dim.rawValue) matches '\(values[0].text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+        at: values[0].range, fix: guess)
+      return nil
+    }
+    return allowed
+  }
+
+  /// A literal as a range of day numbers (weekday: the weekday index).
+  static func period(of v: ValueLiteral, for grain: TimeGrain) -> ClosedRange<Int64>? {
+    let t = v.text
+    if grain == .weekday {
+      let lower = t.lowercased()
+      if let i = DayNumber.weekdayNames.firstIndex(where: { lower.hasPrefix($0.lowercased()) && lower.count >= 3 }) {
+        return Int64(i)...Int64(i)
+      }
+      return nil
+    }
+    if let d = DayNumber.parse(t) { return Int64(d)...Int64(d) }
+    let parts = t.split(separator: "-")
+    if parts.count == 2, let y = Int(parts[0]), parts[0].count == 4 {
+      if let m = Int(parts[1]), (1...12).contains(m) {
+        return TimeCodes.period(Int64(y * 12 + m - 1), .month)
+      }
+      let q = parts[1].uppercased()
+      if q.count == 2, q.hasPrefix("Q"), let n = Int(q.dropFirst()), (1...4).contains(n) {
+        return TimeCodes.period(Int64(y * 4 + n - 1), .quarter)
+      }
+    }
+    if t.count == 4, let y = Int(t), y > 0 { return TimeCodes.period(Int64(y), .year) }
+    return nil
+  }
+
+  // MARK: - Having
+
+  mutating func bindHaving(_ c: ConditionExpr, metrics: inout [PlannedMetric]) -> BoundHaving? {
+    switch c {
+    case .and(let a, let b):
+      let x = bindHaving(a, metrics: &metrics), y = bindHaving(b, metrics: &metrics)
+      guard let x, let y else { return nil }
+      return .and(x, y)
+    case .or(let a, let b):
+      let x = bindHaving(a, metrics: &metrics), y = bindHaving(b, metrics: &metrics)
+      guard let x, let y else { return nil }
+      return .or(x, y)
+    case .not(let a):
+      return bindHaving(a, metrics: &metrics).map { .not($0) }
+    case .compare(let name, let op, let value):
+      guard let m = bindMetric(name) else { return nil }
+      guard op != .contains else {
+        error("havingContains", "'~' compares text; 'having' compares metric values with = != < <= > >=", at: name.range)
+        return nil
+      }
+      guard let number = Binder.number(value) else {
+        error("havingNumber", "'having' compares '\(name.text)' with a number; found '\(value.text)'", at: value.range)
+        return nil
+      }
+      return .compare(metricIndex: index(of: m, in: &metrics), op, number)
+    case .between(let name, let lo, let hi):
+      guard let m = bindMetric(name) else { return nil }
+      guard let a = Binder.number(lo), let b = Binder.number(hi) else {
+        error("havingNumber", "'between' in 'having' needs two numbers", at: name.range)
+        return nil
+      }
+      let i = index(of: m, in: &metrics)
+      return .and(.compare(metricIndex: i, .greaterOrEqual, a), .compare(metricIndex: i, .lessOrEqual, b))
+    case .inList(let name, _, _), .segment(let name):
+      error("havingForm", "'having' takes metric comparisons such as 'having roas > 2'", at: name.range)
+      return nil
+    }
+  }
+
+  /// A number as written in `having`: `2`, `1.5`, `10k`, `2L`, `1cr`, `5%`.
+  static func number(_ v: ValueLiteral) -> Double? {
+    var t = v.text.lowercased().replacingOccurrences(of: "_", with: "")
+    var mult = 1.0
+    for (suffix, m) in [("%", 0.01), ("cr", 1e7), ("k", 1e3), ("l", 1e5), ("m", 1e6)] where t.hasSuffix(suffix) {
+      mult = m
+      t.removeLast(suffix.count)
+      break
+    }
+    return Double(t).map { $0 * mult }
+  }
+}
