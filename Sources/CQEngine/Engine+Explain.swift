@@ -1,0 +1,315 @@
+import CQLanguage
+import CQStorage
+
+extension Engine {
+  /// `explain QUERY`: the plan in the analyst's words, with the actual figures.
+  ///
+  /// ```
+  /// explain roas by campaign where brand=MuscleBlaze
+  /// ```
+  public func explain(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
+    let plan = try bind(query, source: source)
+    let executor = Executor(store: store, catalog: catalog)
+    // Figures: the whole scope (grain removed), with row counts per fact.
+    var scoped = plan
+    for i in scoped.facts.indices {
+      switch scoped.facts[i].fact {
+      case .tracking: scoped.facts[i].measures.append(contentsOf: [.conversions, .revenue])
+      case .posts: scoped.facts[i].measures.append(.posts)
+      case .payouts: if !scoped.facts[i].measures.contains(.payout) { scoped.facts[i].measures.append(.payout) }
+      case .influencers: break
+      }
+    }
+    let totals = executor.groups(scoped, grain: []).groups.first?.measures ?? [:]
+    let groupCount = plan.dimensions.isEmpty ? 1 : executor.groups(plan, grain: plan.dimensions).groups.count
+    var lines: [String] = []
+    let grain = plan.dimensions.isEmpty ? "one row (no 'by')" : plan.dimensions.map(\.rawValue).joined(separator: " × ")
+    // Headline per metric.
+    for pm in plan.metrics where pm.visible {
+      lines.append(headline(pm.definition, totals: totals, plan: plan, groups: groupCount))
+    }
+    lines.append("")
+    lines.append("How cq answers it")
+    var step = 1
+    let filterText = plan.filter.map { "rows where \($0.text)" }
+    for fp in plan.facts {
+      let table = store.table(fp.fact)
+      var line = "\(step). \(fp.fact.rawValue) (\(Engine.short(Int64(table.rowCount))) rows): "
+      if let filterText { line += "keep \(filterText)" + scopeCount(fp.fact, totals) + "; " }
+      let names = fp.measures.map(measureName).joined(separator: ", ")
+      line += "aggregate \(names) to \(grain) on its own"
+      switch fp.mode {
+      case .direct: break
+      case .allocated(let w), .allocatedByPayout(let w):
+        let because = fp.allocatedBecause.map { "'\($0.rawValue)'" }.joined(separator: " and ")
+        let key = store.data.payouts.has("campaign") ? "influencer's and campaign's" : "influencer's"
+        line += ". Payouts carry no \(because), so each payout is spread over its \(key) tracking rows in proportion to their \(w.rawValue) (weights over all rows, before filters; shares rounded to whole paise by largest remainder)"
+        let alloc = store.allocation(w)
+        if !alloc.unattributedRows.isEmpty {
+          let totalsColumn = store.data.payouts.integers("total_payout")
+          let amount = alloc.unattributedRows.reduce(Int64(0)) { $0 + totalsColumn[Int($1)] }
+          let filtered = plan.filter.map { f in !f.dimensions.allSatisfy { store.carries(.payouts, $0) } } ?? false
+          line += "; \(Engine.rupees(amount)) of payouts (\(alloc.unattributedRows.count) rows) have no tracking rows to carry them"
+          line += filtered ? " and are dropped by the filter" : " and show as (unattributed)"
+        }
+      }
+      lines.append(line)
+      step += 1
+    }
+    if plan.facts.count > 1 {
+      lines.append("\(step). join the facts on \(grain): each was aggregated first, so no payout or post is counted once per order row (no fan-out)")
+      step += 1
+    }
+    for pm in plan.metrics {
+      let d = pm.definition
+      var text = "\(step). \(d.name) = \(d.formulaText)"
+      if d.formulaText.contains("/") || d.special == .roasDelta { text += " per group — a ratio of sums, never a mean of per-row ratios" }
+      if d.name == "incremental_revenue" || d.name == "incremental_roas" || d.name == "cac" || d.name == "new_customers" {
+        text += ". Heuristic: a customer's first purchase (over all data) is counted as new; they might have bought anyway"
+      }
+      if !pm.visible { text += " (used by having/order by)" }
+      lines.append(text)
+      step += 1
+    }
+    if plan.having != nil { lines.append("\(step). keep groups that pass 'having'"); step += 1 }
+    var order = "default order: "
+    if plan.order.isEmpty {
+      let times = plan.dimensions.filter { $0.timeGrain != nil }.map(\.rawValue)
+      order += (times.isEmpty ? "" : times.joined(separator: ", ") + " ascending, then ")
+      order += "\(plan.metrics.first { $0.visible }?.definition.name ?? "first metric") descending"
+    } else {
+      order = "order by " + plan.order.map { k in
+        switch k.key {
+        case .dimension(let i): "\(plan.dimensions[i].rawValue) \(k.descending ? "desc" : "asc")"
+        case .metric(let i): "\(plan.metrics[i].definition.name) \(k.descending ? "desc" : "asc")"
+        }
+      }.joined(separator: ", ")
+    }
+    if let limit = plan.limit { order += "; first \(limit) rows" + (plan.withOther ? ", the rest summed as (other)" : "") }
+    lines.append("\(step). \(order); \(groupCount) group\(groupCount == 1 ? "" : "s")")
+    if plan.dimensions.contains(.tier) { lines.append("tiers: \(plan.tiers.description) followers") }
+    return lines.joined(separator: "\n")
+  }
+
+  func scopeCount(_ fact: Fact, _ totals: [Measure: Int64]) -> String {
+    switch fact {
+    case .tracking: " (\(Engine.short(totals[.conversions] ?? 0)) rows)"
+    case .posts: " (\(Engine.short(totals[.posts] ?? 0)) posts)"
+    default: ""
+    }
+  }
+
+  func measureName(_ m: Measure) -> String {
+    switch m {
+    case .revenue: "revenue"
+    case .orders: "orders"
+    case .conversions: "row count"
+    case .customers: "distinct users"
+    case .newCustomers: "distinct first-time users"
+    case .newRevenue: "revenue on first purchase dates"
+    case .posts: "post count"
+    case .reach: "reach"
+    case .likes: "likes"
+    case .comments: "comments"
+    case .postFollowers: "author followers per post"
+    case .payout: "total_payout"
+    case .paidPayout: "paid total_payout"
+    case .pendingPayout: "pending total_payout"
+    case .paidOrders: "order-basis paid orders"
+    case .orderGap: "paid minus tracked orders"
+    case .influencers: "distinct influencers"
+    case .followers: "followers of distinct influencers"
+    }
+  }
+
+  /// "ROAS = ₹4.1L revenue ÷ ₹1.3L payout over 212 orders in 3 campaigns".
+  func headline(_ m: MetricDefinition, totals: [Measure: Int64], plan: LogicalPlan, groups: Int) -> String {
+    let executor = Executor(store: store, catalog: catalog)
+    let value = Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: m.format)
+    let scope: String = {
+      var parts: [String] = []
+      if let rows = totals[.conversions] { parts.append("\(Engine.short(rows)) orders rows") }
+      if let posts = totals[.posts] { parts.append("\(Engine.short(posts)) posts") }
+      let by = plan.dimensions.isEmpty ? "" : " in \(groups) \(plan.dimensions.map(\.rawValue).joined(separator: " × "))\(groups == 1 ? "" : " groups")"
+      return parts.isEmpty ? by : " over " + parts.joined(separator: " and ") + by
+    }()
+    let upper = m.name == "roas" || m.name == "roi" || m.name == "aov" || m.name == "cac" || m.name == "cpe" || m.name == "cpm"
+      ? m.name.uppercased() : m.name
+    var text: String
+    switch m.formula {
+    case .divide(let a, let b) where m.special == nil:
+      let num = Executor.value(executor.evaluate(a, totals, audience: plan.audience), format: formatOf(a))
+      let den = Executor.value(executor.evaluate(b, totals, audience: plan.audience), format: formatOf(b))
+      text = "\(upper) = \(Engine.describe(num)) \(nameOf(a)) ÷ \(Engine.describe(den)) \(nameOf(b)) = \(Engine.describe(value, format: m.format))\(scope)"
+    default:
+      text = "\(upper) = \(m.formulaText) = \(Engine.describe(value, format: m.format))\(scope)"
+    }
+    if let payoutPlan = plan.facts.first(where: { $0.fact == .payouts }), !payoutPlan.allocatedBecause.isEmpty,
+      m.formula.measures(in: catalog).contains(.payout) || m.special == .roasDelta
+    {
+      let because = payoutPlan.allocatedBecause.map(\.rawValue).joined(separator: " and ")
+      text += "; payout spread over \(plan.facts.first { $0.fact == .payouts }.map { if case .allocated(let w) = $0.mode { w.rawValue } else if case .allocatedByPayout(let w) = $0.mode { w.rawValue } else { "orders" } } ?? "orders") because \(because) is not a payout column"
+    }
+    return text
+  }
+
+  func formatOf(_ f: Formula) -> ValueFormat {
+    switch f {
+    case .measure(let m): m.isMoney ? .money : .integer
+    case .metric(let n): catalog.metric(named: n)?.format ?? .decimal
+    case .add(let a, _), .subtract(let a, _): formatOf(a)
+    default: .decimal
+    }
+  }
+
+  func nameOf(_ f: Formula) -> String {
+    switch f {
+    case .measure(let m):
+      switch m {
+      case .newRevenue: "new-customer revenue"
+      case .newCustomers: "new customers"
+      case .postFollowers: "author followers"
+      default: measureName(m)
+      }
+    case .metric(let n): n
+    case .add(.measure(.likes), .measure(.comments)): "engagements"
+    case .subtract(.measure(.revenue), .measure(.payout)): "profit"
+    default: "(…)"
+    }
+  }
+
+  /// ₹4.1L, ₹2.3Cr, ₹12k: short money for sentences.
+  static func rupees(_ paise: Int64) -> String {
+    let r = Double(paise) / 100
+    let a = abs(r)
+    let sign = r < 0 ? "-" : ""
+    if a >= 1e7 { return "\(sign)₹\(one(a / 1e7))Cr" }
+    if a >= 1e5 { return "\(sign)₹\(one(a / 1e5))L" }
+    if a >= 1e3 { return "\(sign)₹\(one(a / 1e3))k" }
+    return "\(sign)₹\(two(a))"
+  }
+
+  static func short(_ n: Int64) -> String {
+    let a = Double(n)
+    if abs(a) >= 1e7 { return "\(one(a / 1e7)) crore" }
+    if abs(a) >= 1e5 { return "\(one(a / 1e5)) lakh" }
+    var s = String(n), out = ""
+    for (i, c) in s.reversed().enumerated() {
+      if i > 0, i % 3 == 0, c != "-" { out.append(",") }
+      out.append(c)
+    }
+    s = String(out.reversed())
+    return s
+  }
+
+  static func one(_ v: Double) -> String {
+    let r = (v * 10).rounded() / 10
+    return r == r.rounded() ? String(Int64(r)) : String(r)
+  }
+
+  static func two(_ v: Double) -> String {
+    let cents = Int64((v * 100).rounded())
+    return "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+  }
+
+  static func describe(_ v: Value, format: ValueFormat = .integer) -> String {
+    switch v {
+    case .empty: return "– (no value: division by zero)"
+    case .paise(let p): return rupees(p)
+    case .integer(let i): return short(i)
+    case .text(let t): return t
+    case .number(let d):
+      switch format {
+      case .money: return rupees(Int64((d * 100).rounded()))
+      case .multiple: return String(format2(d)) + "x"
+      case .percent: return String(format2(d * 100)) + "%"
+      default: return format2(d)
+      }
+    }
+  }
+
+  static func format2(_ d: Double) -> String {
+    guard d.isFinite else { return "–" }
+    let neg = d < 0
+    let cents = Int64((abs(d) * 100).rounded())
+    return "\(neg ? "-" : "")\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+  }
+
+  // MARK: - describe
+
+  /// `describe NAME`: a metric, dimension or table — formula, source, reachable dimensions,
+  /// an example query and its first rows.
+  public func describe(_ name: NameRef, source: String) throws(DiagnosticsError) -> String {
+    let binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    if let m = catalog.metric(named: name.text) {
+      var lines = ["metric \(m.name)\(m.name == "payout" ? " (alias spend)" : "")", "  formula: \(m.formulaText)", "  meaning: \(m.summary)", "  from:    \(factsText(m))"]
+      let facts = Set(m.formula.measures(in: catalog).map(\.fact))
+      var dims = Dimension.allCases.filter { d in
+        facts.allSatisfy { f in
+          f == .influencers ? true : (binder.store.carries(f, d) || (f == .payouts && binder.store.payoutsReachByAllocation(d)))
+        }
+      }
+      if m.special == .score { dims = [.influencer, .influencer_id] }
+      let native = m.formula.measures(in: catalog).contains { $0.isPayoutNative }
+      if native { dims = dims.filter { store.carries(.payouts, $0) } }
+      lines.append("  by:      \(dims.map(\.rawValue).joined(separator: ", "))")
+      if facts.contains(.payouts), !native {
+        let spread = dims.filter { !store.carries(.payouts, $0) }.map(\.rawValue)
+        if !spread.isEmpty {
+          lines.append("  allocation: by \(spread.joined(separator: ", ")) the payout is spread over tracking rows in proportion to \(settings.allocation.rawValue) (set allocation); spend with no tracking rows shows as (unattributed)")
+        }
+      }
+      if native { lines.append("  never spread over orders: answers only by what payouts carry") }
+      if m.name == "incremental_roas" || m.name == "incremental_revenue" || m.name == "new_customers" || m.name == "cac" {
+        lines.append("  method: a customer is new in the group that holds their first purchase over the whole data set; revenue on that first purchase date counts as incremental.")
+        lines.append("  assumption: those customers would not have bought without the influencer — a heuristic, not measured lift (true incrementality needs store_orders.csv)")
+      }
+      let exampleDim = m.special == .score ? "influencer" : (dims.contains(.campaign) ? "campaign" : dims.first?.rawValue ?? "")
+      let example = m.special == .score ? "top 5 influencer by score" : "\(m.name)\(exampleDim.isEmpty ? "" : " by \(exampleDim)") limit 5"
+      lines.append("  example: \(example)")
+      lines.append(contentsOf: exampleRows(example, source: source))
+      return lines.joined(separator: "\n")
+    }
+    if let d = Dimension.named(name.text) {
+      let space = store.space(d, tiers: settings.tiers)
+      let values = (0..<min(space.count, 8)).map { space.label(Int32($0)) }
+      var lines = [
+        "dimension \(d.rawValue)", "  meaning: \(d.summary)",
+        "  carried by: \(Fact.allCases.filter { $0 != .influencers && store.carries($0, d) }.map(\.rawValue).joined(separator: ", "))",
+        "  values:  \(space.count) — \(values.joined(separator: ", "))\(space.count > 8 ? ", …" : "")",
+      ]
+      if store.payoutsReachByAllocation(d) { lines.append("  payouts reach it by allocation (spread over tracking rows)") }
+      if d == .tier { lines.append("  tiers: \(settings.tiers.description) followers") }
+      let metric = store.carries(.tracking, d) ? "revenue" : (store.carries(.posts, d) ? "posts" : "payout")
+      let example = "\(metric) by \(d.rawValue) limit 5"
+      lines.append("  example: \(example)")
+      lines.append(contentsOf: exampleRows(example, source: source))
+      return lines.joined(separator: "\n")
+    }
+    if let t = store.data.table(named: name.text) {
+      var lines = ["table \(t.name): \(Engine.short(Int64(t.rowCount))) rows\(t.path.map { " from \($0)" } ?? "")"]
+      for c in t.columnNames { lines.append("  \(c): \(t.columns[c]?.kind.rawValue ?? "")") }
+      lines.append("  example: sample \(t.name) 5")
+      return lines.joined(separator: "\n")
+    }
+    if let s = segments[name.key] { return "segment \(s.name) = \(s.text)" }
+    let all = catalog.names + Dimension.allCases.map(\.rawValue) + store.data.tables.map(\.name) + segments.keys.sorted()
+    let guess = closestName(to: name.text, among: all)
+    throw DiagnosticsError(
+      diagnostics: [
+        Diagnostic(
+          id: "sema.unknownName", phase: .model,
+          message: "nothing named '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "; try 'show metrics', 'show dimensions' or 'show tables'"),
+          range: name.range, fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? [])
+      ], source: source)
+  }
+
+  /// The first rows of an example query, as indented `label: value` lines.
+  func exampleRows(_ text: String, source: String) -> [String] {
+    guard let stmt = exampleParser?(text), case .query(let q) = stmt, let plan = try? bind(q, source: text) else { return [] }
+    let result = execute(plan)
+    return result.rows.prefix(5).map { row in
+      "    " + zip(result.columns, row).map { "\($0.name)=\(Engine.describe($1, format: $0.format))" }.joined(separator: "  ")
+    }
+  }
+}

@@ -1,0 +1,204 @@
+import CQLanguage
+import CQStorage
+
+extension Engine {
+  // MARK: - define
+
+  /// `define metric NAME = EXPR`: a metric over catalogue metrics, live for the session.
+  public func defineMetric(_ name: NameRef, expr: MetricExpr, text: String, source: String) throws(DiagnosticsError) {
+    var diagnostics: [Diagnostic] = []
+    if let existing = catalog.metric(named: name.text), !existing.isUserDefined {
+      diagnostics.append(
+        Diagnostic(id: "sema.redefineBuiltin", phase: .model, message: "'\(name.text)' is a built-in metric; choose another name", range: name.range))
+    }
+    if Dimension.named(name.text) != nil {
+      diagnostics.append(
+        Diagnostic(id: "sema.metricNamedLikeDimension", phase: .model, message: "'\(name.text)' is a dimension; choose another name for the metric", range: name.range))
+    }
+    func convert(_ e: MetricExpr) -> (Formula, ValueFormat)? {
+      switch e {
+      case .number(let v, _): return (.constant(v), .decimal)
+      case .metric(let ref):
+        guard let m = catalog.metric(named: ref.text), m.special == nil else {
+          let guess = closestName(to: ref.text, among: catalog.names)
+          diagnostics.append(
+            Diagnostic(
+              id: "sema.unknownMetric", phase: .model,
+              message: catalog.metric(named: ref.text) != nil
+                ? "'\(ref.text)' cannot be used inside a defined metric"
+                : "unknown metric '\(ref.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+              range: ref.range, fixIts: guess.map { [FixIt(range: ref.range, replacement: $0)] } ?? []))
+          return nil
+        }
+        return (.metric(m.name), m.format)
+      case .negate(let a):
+        guard let (f, fmt) = convert(a) else { return nil }
+        return (.multiply(.constant(-1), f), fmt)
+      case .binary(let a, let op, let b):
+        guard let (fa, ma) = convert(a), let (fb, mb) = convert(b) else { return nil }
+        switch op {
+        case .add: return (.add(fa, fb), ma == .money || mb == .money ? .money : (ma == mb ? ma : .decimal))
+        case .subtract: return (.subtract(fa, fb), ma == .money || mb == .money ? .money : (ma == mb ? ma : .decimal))
+        case .multiply: return (.multiply(fa, fb), ma == .decimal ? mb : ma)
+        case .divide:
+          let fmt: ValueFormat = ma == .money && mb != .money ? .money : .decimal
+          return (.divide(fa, fb), fmt)
+        }
+      }
+    }
+    let converted = convert(expr)
+    guard diagnostics.isEmpty, let (formula, format) = converted else {
+      throw DiagnosticsError(diagnostics: diagnostics, source: source)
+    }
+    let facts = Set(formula.measures(in: catalog).map(\.fact)).map(\.rawValue).sorted().joined(separator: " + ")
+    var def = MetricDefinition(
+      name: name.key, formulaText: text, summary: "defined in this session: \(text)", format: format, formula: formula,
+      family: "defined")
+    def.isUserDefined = true
+    _ = facts
+    catalog.define(def)
+  }
+
+  /// `define segment NAME = CONDITION`: a named condition usable in `where`.
+  public func defineSegment(_ name: NameRef, condition: ConditionExpr, text: String, source: String) throws(DiagnosticsError) {
+    if Dimension.named(name.text) != nil || catalog.metric(named: name.text) != nil {
+      throw DiagnosticsError(
+        diagnostics: [
+          Diagnostic(id: "sema.segmentName", phase: .model, message: "'\(name.text)' is already a metric or dimension; choose another segment name", range: name.range)
+        ], source: source)
+    }
+    // Bind now so a typo is reported at definition time.
+    var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var visiting: Set<String> = [name.key]
+    _ = binder.bindCondition(condition, visiting: &visiting)
+    if !binder.diagnostics.isEmpty { throw binder.fail() }
+    segments[name.key] = SegmentDefinition(name: name.key, condition: condition, text: text, source: source)
+  }
+
+  public var segmentNames: [String] { segments.keys.sorted() }
+
+  // MARK: - show / schema / sample
+
+  public func show(_ target: ShowTarget) -> ResultSet {
+    func text(_ columns: [String], _ rows: [[String]]) -> ResultSet {
+      ResultSet(
+        columns: columns.map { ResultColumn(name: $0, role: .plain, format: .text) },
+        rows: rows.map { $0.map { Value.text($0) } })
+    }
+    switch target {
+    case .metrics:
+      return text(
+        ["metric", "formula", "from", "meaning"],
+        catalog.metrics.map { m in [m.name, m.formulaText, factsText(m), m.summary] })
+    case .dimensions:
+      return text(
+        ["dimension", "from", "meaning"],
+        Dimension.allCases.map { d in
+          [d.rawValue, Fact.allCases.filter { $0 != .influencers && store.carries($0, d) }.map(\.rawValue).joined(separator: ", "), d.summary]
+        })
+    case .tables:
+      return ResultSet(
+        columns: [
+          ResultColumn(name: "table", role: .plain, format: .text), ResultColumn(name: "rows", role: .plain, format: .integer),
+          ResultColumn(name: "columns", role: .plain, format: .text),
+        ],
+        rows: store.data.tables.map { [.text($0.name), .integer(Int64($0.rowCount)), .text($0.columnNames.joined(separator: ", "))] })
+    case .segments:
+      return text(["segment", "condition"], segments.values.sorted { $0.name < $1.name }.map { [$0.name, $0.text] })
+    case .settings:
+      return text(["setting", "value"], [["allocation", settings.allocation.rawValue], ["tiers", settings.tiers.description]])
+    }
+  }
+
+  func factsText(_ m: MetricDefinition) -> String {
+    if m.special == .score { return "all" }
+    var facts = m.formula.measures(in: catalog).map(\.fact)
+    if m.special == .roasDelta { facts = [.tracking, .payouts] }
+    var seen: [String] = []
+    for f in facts where !seen.contains(f == .influencers ? "any" : f.rawValue) { seen.append(f == .influencers ? "any" : f.rawValue) }
+    return seen.joined(separator: " + ")
+  }
+
+  /// Tables, columns, types, row counts and relationships.
+  public func schema() -> ResultSet {
+    var rows: [[Value]] = []
+    for t in store.data.tables {
+      for (i, c) in t.columnNames.enumerated() {
+        let kind = t.columns[c]?.kind.rawValue ?? "?"
+        var note = ""
+        if c == "influencer_id" { note = "→ influencers.id" }
+        if t.name == "influencers", c == "id" { note = "key" }
+        if c == "campaign", t.name == "payouts" || t.name == "tracking_data" { note = "shared by tracking_data and payouts" }
+        if t.name == "tracking_data", c == "brand", !t.columnNames.contains("brand") { note = "from products.csv" }
+        rows.append([.text(i == 0 ? t.name : ""), .text(c), .text(kind), i == 0 ? .integer(Int64(t.rowCount)) : .empty, .text(note)])
+      }
+    }
+    var r = ResultSet(
+      columns: [
+        ResultColumn(name: "table", role: .plain, format: .text), ResultColumn(name: "column", role: .plain, format: .text),
+        ResultColumn(name: "type", role: .plain, format: .text), ResultColumn(name: "rows", role: .plain, format: .integer),
+        ResultColumn(name: "relationship", role: .plain, format: .text),
+      ], rows: rows)
+    r.footnotes = [
+      "every fact table (posts, tracking_data, payouts) references influencers.id through influencer_id",
+      store.data.payouts.has("campaign")
+        ? "tracking_data and payouts share campaign: payouts are matched to orders by influencer and campaign"
+        : "payouts have no campaign column: payouts are matched to orders by influencer only",
+    ]
+    return r
+  }
+
+  /// The first `count` raw rows of a table.
+  public func sample(_ name: NameRef, count: Int, source: String) throws(DiagnosticsError) -> ResultSet {
+    guard let t = store.data.table(named: name.text) ?? store.data.table(named: name.text == "tracking" ? "tracking_data" : "") else {
+      let names = store.data.tables.map(\.name)
+      let guess = closestName(to: name.text, among: names)
+      throw DiagnosticsError(
+        diagnostics: [
+          Diagnostic(
+            id: "sema.unknownTable", phase: .model,
+            message: "unknown table '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "; tables: \(names.joined(separator: ", "))"),
+            range: name.range, fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? [])
+        ], source: source)
+    }
+    let n = min(max(0, count), t.rowCount)
+    var columns: [ResultColumn] = []
+    var cells: [[Value]] = Array(repeating: [], count: n)
+    for c in t.columnNames {
+      guard let column = t.columns[c] else { continue }
+      let format: ValueFormat
+      switch column {
+      case .string(let codes, let dict):
+        format = .text
+        for r in 0..<n { cells[r].append(.text(dict[codes[r]])) }
+      case .text(let tc):
+        format = .text
+        for r in 0..<n { cells[r].append(.text(tc[r])) }
+      case .integer(let v):
+        format = .integer
+        for r in 0..<n { cells[r].append(.integer(v[r])) }
+      case .money(let v):
+        format = .money
+        for r in 0..<n { cells[r].append(.paise(v[r])) }
+      case .decimal(let v):
+        format = .decimal
+        for r in 0..<n { cells[r].append(.number(Double(v[r]) / 100)) }
+      case .date(let v):
+        format = .date
+        for r in 0..<n { cells[r].append(.text(DayNumber.isoString(v[r]))) }
+      }
+      columns.append(ResultColumn(name: c, role: .plain, format: format))
+    }
+    return ResultSet(columns: columns, rows: cells, totalGroups: t.rowCount)
+  }
+
+  /// Distinct values of a dimension (for completion and messages), in label order.
+  public func values(of dimensionName: String) -> [String] {
+    guard let d = Dimension.named(dimensionName) else { return [] }
+    let space = store.space(d, tiers: settings.tiers)
+    return (0..<space.count).map { space.label(Int32($0)) }
+  }
+
+  /// Names of every dimension (singular).
+  public var dimensionNames: [String] { Dimension.allCases.map(\.rawValue) }
+}

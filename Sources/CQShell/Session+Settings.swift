@@ -1,0 +1,129 @@
+import CQEngine
+import CQLanguage
+import CQRendering
+import CQStorage
+
+extension Session {
+  /// Every setting `set` knows, with what it does.
+  public static let settingNames: [(name: String, values: String, summary: String)] = [
+    ("allocation", "orders | revenue", "weights that spread payouts over tracking rows"),
+    ("ascii", "on | off", "plain ASCII tables and charts"),
+    ("color", "auto | on | off", "ANSI colour on a terminal (never in files or pipes, or with NO_COLOR)"),
+    ("currency", "SYMBOL", "symbol shown before money in tables (default ₹)"),
+    ("format", "table | csv | tsv | json | ndjson | markdown", "output format of results"),
+    ("grouping", "western | indian", "thousands separators: 1,787,981 or 17,87,981"),
+    ("rows", "N | all", "rows a terminal table shows before eliding the middle"),
+    ("tiers", "N N N N | default", "follower thresholds between nano, micro, mid, macro, mega"),
+    ("timer", "on | off", "show row count and elapsed time under each table"),
+    ("totals", "on | off", "add a totals row (ratios recomputed from sums)"),
+    ("width", "N | auto", "table and chart width on a terminal"),
+  ]
+
+  func settingValue(_ name: String) -> String {
+    switch name {
+    case "allocation": engine?.settings.allocation.rawValue ?? "orders"
+    case "ascii": settings.ascii ? "on" : "off"
+    case "color": settings.colorMode
+    case "currency": settings.currency
+    case "format": settings.format.rawValue
+    case "grouping": settings.grouping.rawValue
+    case "rows": settings.rows.map { $0 == .max ? "all" : String($0) } ?? "\(RenderOptions.terminalDefaultMaxRows)"
+    case "tiers": engine?.settings.tiers.description ?? Tiers.standard.description
+    case "timer": settings.timer ? "on" : "off"
+    case "totals": settings.totals ? "on" : "off"
+    case "width": settings.width.map(String.init) ?? "auto"
+    default: ""
+    }
+  }
+
+  func settingsTable() -> ResultSet {
+    ResultSet(
+      columns: [
+        ResultColumn(name: "setting", role: .plain, format: .text),
+        ResultColumn(name: "value", role: .plain, format: .text),
+        ResultColumn(name: "values", role: .plain, format: .text),
+        ResultColumn(name: "meaning", role: .plain, format: .text),
+      ],
+      rows: Session.settingNames.map { [.text($0.name), .text(settingValue($0.name)), .text($0.values), .text($0.summary)] })
+  }
+
+  func applySetting(_ name: NameRef, value: String?, source: String) throws {
+    let key = name.key
+    guard let entry = Session.settingNames.first(where: { $0.name == key }) else {
+      let guess = Session.settingNames.map(\.name).min { editCost(key, $0) < editCost(key, $1) }
+      throw SessionError(
+        message: "unknown setting '\(name.text)'" + (guess.map { editCost(key, $0) <= 2 ? "; did you mean '\($0)'?" : "" } ?? "")
+          + "; settings: " + Session.settingNames.map(\.name).joined(separator: ", "), status: 3)
+    }
+    guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+      writeOut("\(key) = \(settingValue(key))    (\(entry.values): \(entry.summary))\n")
+      return
+    }
+    let v = raw.lowercased()
+    func bad() -> SessionError {
+      SessionError(message: "'\(raw)' is not a value of '\(key)'; expected \(entry.values)", status: 3)
+    }
+    func onOff() throws -> Bool {
+      switch v {
+      case "on", "true", "yes", "1": return true
+      case "off", "false", "no", "0": return false
+      default: throw bad()
+      }
+    }
+    switch key {
+    case "allocation":
+      guard let a = AllocationWeight(rawValue: v) else { throw bad() }
+      try requireEngine().settings.allocation = a
+    case "ascii": settings.ascii = try onOff()
+    case "color":
+      guard ["auto", "on", "off", "always", "never"].contains(v) else { throw bad() }
+      settings.colorMode = v
+    case "currency": settings.currency = raw
+    case "format":
+      guard let f = OutputFormat(rawValue: v) else { throw bad() }
+      settings.format = f
+    case "grouping":
+      guard let g = Grouping(rawValue: v) else { throw bad() }
+      settings.grouping = g
+    case "rows":
+      if v == "all" {
+        settings.rows = .max
+      } else {
+        guard let n = Int(v), n > 0 else { throw bad() }
+        settings.rows = n
+      }
+    case "tiers":
+      guard let t = Tiers.parse(raw) else {
+        throw SessionError(
+          message: "'set tiers' takes four increasing follower counts, e.g. 'set tiers 10k 50k 500k 1M', or 'default'", status: 3)
+      }
+      try requireEngine().settings.tiers = t
+    case "timer": settings.timer = try onOff()
+    case "totals": settings.totals = try onOff()
+    case "width":
+      if v == "auto" {
+        settings.width = nil
+      } else {
+        guard let n = Int(v), n >= 20, n <= 10_000 else {
+          throw SessionError(message: "'set width' takes a number of columns from 20 to 10000, or 'auto'", status: 3)
+        }
+        settings.width = n
+      }
+    default: throw bad()
+    }
+    if options.interactive { writeErr("\(key) = \(settingValue(key))\n") }
+  }
+
+  func editCost(_ a: String, _ b: String) -> Int {
+    let x = Array(a), y = Array(b)
+    if x.isEmpty { return y.count }
+    if y.isEmpty { return x.count }
+    var prev = Array(0...y.count)
+    for i in 1...x.count {
+      var cur = [i] + Array(repeating: 0, count: y.count)
+      for j in 1...y.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)) }
+      prev = cur
+    }
+    return prev[y.count]
+  }
+}

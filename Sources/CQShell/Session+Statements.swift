@@ -1,0 +1,231 @@
+import CQEngine
+import CQLanguage
+import CQRendering
+import CQStorage
+import Foundation
+
+extension Session {
+  /// Runs one statement; returns its exit status (0 on success).
+  func run(_ node: StmtNode, source: String, fileName: String?) -> Int32 {
+    let text = statementText(node, in: source)
+    do {
+      switch node.stmt {
+      case .query(let q):
+        return try runQuery(q, text: text, source: source, fileName: fileName)
+      case .explain(let q):
+        let engine = try requireEngine()
+        writeOut(try engine.explain(q, source: source) + "\n")
+      case .describe(let name):
+        let engine = try requireEngine()
+        writeOut(try engine.describe(name, source: source) + "\n")
+      case .show(let target):
+        if target == .settings {
+          try show(settingsTable(), chart: nil, redirect: nil, text: text)
+        } else {
+          try show(try requireEngine().show(target), chart: nil, redirect: nil, text: text)
+        }
+      case .schema:
+        try show(try requireEngine().schema(), chart: nil, redirect: nil, text: text)
+      case .sample(let table, let count, let redirect):
+        try show(try requireEngine().sample(table, count: count ?? 10, source: source), chart: nil, redirect: redirect, text: text)
+      case .defineMetric(let name, let expr, let exprText):
+        try requireEngine().defineMetric(name, expr: expr, text: exprText, source: source)
+        remember(text)
+        if options.interactive { writeErr("defined metric '\(name.text)' = \(exprText)\n") }
+      case .defineSegment(let name, let condition, let condText):
+        try requireEngine().defineSegment(name, condition: condition, text: condText, source: source)
+        remember(text)
+        if options.interactive { writeErr("defined segment '\(name.text)' = \(condText)\n") }
+      case .set(let name, let value):
+        try applySetting(name, value: value, source: source)
+      case .last(let chart, let redirect):
+        guard let last = lastResult else {
+          writeErr("error: no previous result yet; run a query first\n")
+          return 1
+        }
+        try show(last, chart: chart, redirect: redirect, text: text, remember: false)
+      case .load(let path):
+        return load(folder: expand(path)) ? 0 : 4
+      case .run(let path):
+        return runScript(expand(path))
+      case .help(let topic):
+        help(topic)
+      case .tutorial:
+        tutorial()
+      case .quit:
+        quitRequested = true
+      }
+      return 0
+    } catch let error as DiagnosticsError {
+      report(error, fileName: fileName)
+      return error.exitStatus
+    } catch let error as SessionError {
+      if let fileName {
+        writeErr("\(fileName):\(node.range.lowerBound.line):\(node.range.lowerBound.column): error: \(error.message)\n")
+      } else {
+        writeErr("error: \(error.message)\n")
+      }
+      return error.status
+    } catch {
+      writeErr("error: \(error)\n")
+      return 1
+    }
+  }
+
+  func requireEngine() throws(SessionError) -> Engine {
+    guard let engine else {
+      throw SessionError(message: "no data loaded; load a folder with 'load DIR' (e.g. load data)", status: 4)
+    }
+    return engine
+  }
+
+  func remember(_ definition: String) {
+    definitions.append(definition)
+  }
+
+  func expand(_ path: String) -> String {
+    path.hasPrefix("~") ? NSString(string: path).expandingTildeInPath : path
+  }
+
+  // MARK: - Queries
+
+  func runQuery(_ q: QueryStmt, text: String, source: String, fileName: String?) throws -> Int32 {
+    let engine = try requireEngine()
+    var outcome: QueryOutcome?
+    engine.settings.totals = settings.totals
+    for _ in 0..<max(1, options.repeatCount) {
+      let start = DispatchTime.now()
+      outcome = try engine.run(q, source: source)
+      let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+      if options.timing { writeErr("timing query \(Session.formatMS(ms)) \(text)\n") }
+      lastElapsedMS = ms
+    }
+    guard let outcome else { return 0 }
+    try show(outcome.result, chart: q.chart, redirect: q.redirect, text: text)
+    return 0
+  }
+
+  /// Shows a result: to a file (`> FILE`, `--output`), as a chart, or as the session format.
+  func show(_ result: ResultSet, chart: ChartClause?, redirect: RedirectClause?, text: String, remember: Bool = true) throws {
+    if remember {
+      lastResult = result
+      lastStatement = text
+    }
+    var shown = result
+    if settings.totals, let totals = result.totals, !result.rows.isEmpty {
+      shown.rows.append(totals)
+      shown.rowKinds.append(.total)
+    }
+    if let chart {
+      guard let kind = ChartKind(rawValue: chart.kind.key) else {
+        let guess = ChartKind.allCases.map(\.rawValue).first { $0.hasPrefix(String(chart.kind.key.prefix(2))) }
+        throw SessionError(
+          message: "unknown chart '\(chart.kind.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
+            + "; charts: bar, line, spark, scatter, hist", status: 3)
+      }
+      var opts = renderOptions(toTerminal: redirect == nil && options.outputFile == nil)
+      if opts.width == nil { opts.width = settings.width ?? 80 }
+      let drawn: String
+      do {
+        drawn = try ChartRenderer.render(result, kind: kind, options: opts)
+      } catch {
+        throw SessionError(message: error.message, status: 3)
+      }
+      if let redirect {
+        try write(drawn, to: redirect.path, append: redirect.append, rows: result.rows.count)
+      } else {
+        writeOut(drawn.hasSuffix("\n") ? drawn : drawn + "\n")
+      }
+      return
+    }
+    if let redirect {
+      let path = expand(redirect.path)
+      let format = OutputFormat(path: path) ?? settings.format
+      let includeHeader = !(redirect.append && (format == .csv || format == .tsv) && Session.nonEmptyFile(path))
+      let text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false), includeHeader: includeHeader)
+      try write(text, to: path, append: redirect.append, rows: result.rows.count)
+      return
+    }
+    if let file = options.outputFile {
+      let format = OutputFormat(path: file) ?? settings.format
+      let includeHeader = !((format == .csv || format == .tsv) && Session.nonEmptyFile(file))
+      let text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false), includeHeader: includeHeader)
+      // Every result of the run is appended, so several statements keep all their output.
+      try write(text, to: file, append: true, rows: result.rows.count)
+      return
+    }
+    var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
+    if settings.timer, settings.format == .table {
+      opts.footer = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
+    }
+    let rendered = ResultRenderer.render(shown, format: settings.format, options: opts)
+    writeOut(rendered.hasSuffix("\n") || rendered.isEmpty ? rendered : rendered + "\n")
+  }
+
+  static func nonEmptyFile(_ path: String) -> Bool {
+    ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) > 0
+  }
+
+  func write(_ text: String, to path: String, append: Bool, rows: Int) throws {
+    do {
+      try AtomicFileWriter.write(text, to: expand(path), append: append)
+    } catch {
+      throw SessionError(message: error.description, status: 4)
+    }
+    if options.interactive || !options.stdoutIsTerminal {
+      writeErr("\(append ? "appended" : "wrote") \(rows) row\(rows == 1 ? "" : "s") to \(path)\n")
+    }
+  }
+
+  func renderOptions(toTerminal: Bool) -> RenderOptions {
+    var o = RenderOptions()
+    o.grouping = settings.grouping
+    o.ascii = settings.ascii
+    o.currencySymbol = settings.currency
+    if toTerminal {
+      o.width = settings.width ?? options.terminalWidth() ?? 100
+      o.maxRows = settings.rows ?? RenderOptions.terminalDefaultMaxRows
+      if o.maxRows == .max { o.maxRows = nil }
+      switch settings.colorMode {
+      case "on", "always": o.color = true
+      case "off", "never": o.color = false
+      default: o.color = options.color
+      }
+    } else if let w = settings.width, options.stdoutIsTerminal, toTerminal {
+      o.width = w
+    }
+    return o
+  }
+
+  // MARK: - Scripts
+
+  func runScript(_ path: String) -> Int32 {
+    guard runDepth < 8 else {
+      writeErr("error: 'run \(path)': scripts nested more than 8 deep (does a script run itself?)\n")
+      return 1
+    }
+    let text: String
+    if path == "-" {
+      text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    } else {
+      guard let data = FileManager.default.contents(atPath: path) else {
+        writeErr("error: cannot read script '\(path)': no such file or not readable\n")
+        return 4
+      }
+      guard let s = String(data: data, encoding: .utf8) else {
+        writeErr("error: script '\(path)' is not valid UTF-8\n")
+        return 4
+      }
+      text = s
+    }
+    runDepth += 1
+    defer { runDepth -= 1 }
+    return execute(text, fileName: path == "-" ? "<stdin>" : path)
+  }
+}
+
+/// A failure outside the language: no data, a file that cannot be written, a bad setting.
+struct SessionError: Error {
+  var message: String
+  var status: Int32
+}

@@ -1,0 +1,168 @@
+import CQEngine
+import CQLanguage
+import CQRendering
+import CQStorage
+import Foundation
+
+/// How a session was started: where output goes and how it should look.
+public struct SessionOptions: Sendable {
+  /// A person at a terminal (prompt, banner, caret diagnostics, no exit on error).
+  public var interactive = false
+  /// Standard output is a terminal: tables may be cut to its width.
+  public var stdoutIsTerminal = false
+  public var color = false
+  public var ascii = false
+  public var format: OutputFormat = .table
+  /// `--output FILE`: results of every query go to this file.
+  public var outputFile: String?
+  /// `--continue`: scripts go on after an error.
+  public var continueOnError = false
+  /// `--timing`: `timing load MS` / `timing query MS STATEMENT` on standard error.
+  public var timing = false
+  /// `--repeat N`: each query runs N times (timed each time).
+  public var repeatCount = 1
+  /// The terminal's width now, when standard output is a terminal.
+  public var terminalWidth: @Sendable () -> Int? = { nil }
+
+  public init() {}
+}
+
+/// Settings changed with `set NAME VALUE` (SPEC §2, §5).
+public struct SessionSettings: Sendable {
+  public var format: OutputFormat = .table
+  /// `set width N`; nil follows the terminal.
+  public var width: Int?
+  /// `set rows N`; nil = the terminal default; `all` = `.max`.
+  public var rows: Int?
+  public var colorMode: String = "auto"
+  public var grouping: Grouping = .western
+  public var totals = false
+  public var timer = false
+  public var ascii = false
+  public var currency = "₹"
+}
+
+/// One cq session: data, engine, settings, definitions and the last result.
+///
+/// Runs statement text from the shell, a script, `-c` or a pipe, and writes results and
+/// diagnostics through the given sinks.
+public final class Session {
+  public let options: SessionOptions
+  public internal(set) var settings = SessionSettings()
+  public internal(set) var engine: Engine?
+  /// The data folder currently loaded.
+  public internal(set) var dataFolder: String?
+  var definitions: [String] = []
+  var lastResult: ResultSet?
+  var lastStatement: String?
+  var lastElapsedMS: Double = 0
+  let writeOut: (String) -> Void
+  let writeErr: (String) -> Void
+  /// Depth of nested `run` scripts (guards against a script running itself).
+  var runDepth = 0
+  /// Set by `quit`.
+  public internal(set) var quitRequested = false
+  /// Reads a line for `tutorial` (the shell's line reader); nil in batch use.
+  public var readLine: ((String) -> String?)?
+
+  public init(options: SessionOptions, out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+    self.options = options
+    settings.format = options.format
+    settings.ascii = options.ascii
+    writeOut = out
+    writeErr = err
+  }
+
+  // MARK: - Loading
+
+  /// Loads a data folder; on failure keeps the previous data and returns false.
+  @discardableResult
+  public func load(folder: String, quiet: Bool = false) -> Bool {
+    let start = DispatchTime.now()
+    let data: DataSet
+    do {
+      data = try DataLoader.load(folder: folder)
+    } catch {
+      writeErr("error: \(error.description)\n")
+      if engine != nil { writeErr("note: still using the data from '\(dataFolder ?? "")'\n") }
+      return false
+    }
+    let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    let previous = engine
+    let newEngine = Engine(data: data)
+    if let previous { newEngine.settings = previous.settings }
+    engine = newEngine
+    dataFolder = folder
+    for w in data.warnings { writeErr("note: \(w)\n") }
+    if options.timing { writeErr("timing load \(Session.formatMS(ms))\n") }
+    // Session definitions survive a reload.
+    let saved = definitions
+    definitions = []
+    for d in saved { _ = execute(d, fileName: nil, echoErrors: true) }
+    if !quiet, options.interactive {
+      writeErr("loaded \(folder): \(data.tables.map { "\($0.name) \(Session.grouped($0.rowCount))" }.joined(separator: ", "))\n")
+    }
+    return true
+  }
+
+  static func formatMS(_ ms: Double) -> String { String(format: "%.3f", ms) }
+
+  static func grouped(_ n: Int) -> String {
+    let s = String(n)
+    var out = ""
+    for (i, c) in s.reversed().enumerated() {
+      if i > 0, i % 3 == 0 { out.append(",") }
+      out.append(c)
+    }
+    return String(out.reversed())
+  }
+
+  // MARK: - Running text
+
+  /// Runs every statement of `text`; returns the exit status of SPEC §2 (0 when all ran).
+  ///
+  /// `fileName` names a script for `FILE:LINE:COL` messages (nil in the shell). Stops at the
+  /// first error unless `--continue`.
+  @discardableResult
+  public func execute(_ text: String, fileName: String?, echoErrors: Bool = true) -> Int32 {
+    let (statements, diagnostics) = Parser.parse(text)
+    var status: Int32 = 0
+    if !diagnostics.isEmpty, diagnostics.contains(where: { $0.severity == .error }) {
+      report(DiagnosticsError(diagnostics: diagnostics, source: text), fileName: fileName)
+      status = 2
+      if !options.continueOnError || options.interactive && fileName == nil {
+        // A statement that does not parse runs nothing (its neighbours may still, with --continue).
+        if !options.continueOnError { return status }
+      }
+    }
+    let errorLines = Set(diagnostics.filter { $0.severity == .error }.map { $0.range.lowerBound.line })
+    for node in statements {
+      if quitRequested { break }
+      if errorLines.contains(node.range.lowerBound.line) { continue }
+      let s = run(node, source: text, fileName: fileName)
+      if s != 0 {
+        if status == 0 { status = s }
+        if !options.continueOnError && fileName != nil { return status }
+        if !options.continueOnError && !options.interactive { return status }
+      }
+    }
+    return status
+  }
+
+  /// Prints diagnostics: `FILE:LINE:COL: error: message` plus the caret view.
+  func report(_ error: DiagnosticsError, fileName: String?) {
+    let formatter = DiagnosticFormatter(colors: options.color && options.interactive)
+    if let fileName, !options.interactive || fileName != "<shell>" {
+      for d in error.diagnostics where d.severity == .error {
+        writeErr(formatter.formatLocation(d, fileName: fileName) + "\n")
+      }
+    }
+    writeErr(formatter.format(error, fileName: fileName) + "\n")
+  }
+
+  func statementText(_ node: StmtNode, in source: String) -> String {
+    let u = Array(source.utf8)
+    let lo = max(0, min(node.range.lowerBound.offset, u.count)), hi = max(lo, min(node.range.upperBound.offset, u.count))
+    return String(decoding: u[lo..<hi], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+}
