@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A whole file's bytes, privately mapped (copy-on-write) so the tokenizer may unescape quoted
+/// fields in place without touching the file.
+///
+/// The bytes are only reachable inside `withBytes`, so no pointer outlives the mapping.
+final class MappedFile {
+  private let base: UnsafeMutableRawPointer?
+  let count: Int
+  private let mapped: Bool
+
+  enum OpenFailure: Error {
+    case notFound
+    case failed(String)
+  }
+
+  /// Maps `path`; falls back to reading it into memory where mapping is refused.
+  ///
+  /// - Complexity: O(1) for a mapping (pages are read lazily), O(*n*) bytes when read.
+  init(path: String) throws(OpenFailure) {
+    let fd = open(path, O_RDONLY)
+    if fd < 0 {
+      let e = errno
+      if e == ENOENT { throw .notFound }
+      throw .failed(MappedFile.reason(e))
+    }
+    defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw .failed(MappedFile.reason(errno)) }
+    if (info.st_mode & S_IFMT) == S_IFDIR { throw .failed("is a folder") }
+    let size = Int(info.st_size)
+    if size == 0 {
+      count = 0
+      base = nil
+      mapped = false
+      return
+    }
+    if let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
+      base = p
+      count = size
+      mapped = true
+      #if canImport(Glibc)
+        _ = madvise(p, size, MADV_SEQUENTIAL)
+      #endif
+      return
+    }
+    // Not mappable (a pipe, some file systems): read it.
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+    var done = 0
+    while done < size {
+      let r = read(fd, buffer + done, size - done)
+      if r < 0 {
+        if errno == EINTR { continue }
+        let e = errno
+        buffer.deallocate()
+        throw .failed(MappedFile.reason(e))
+      }
+      if r == 0 { break }
+      done += r
+    }
+    base = buffer
+    mapped = false
+    count = done
+  }
+
+  deinit {
+    guard let base else { return }
+    if mapped { munmap(base, count) } else { base.deallocate() }
+  }
+
+  /// Runs `body` with the file's bytes (writable; writes never reach the file).
+  func withBytes<R, E: Error>(_ body: (UnsafeMutablePointer<UInt8>, Int) throws(E) -> R) throws(E) -> R {
+    guard let base, count > 0 else {
+      var empty: UInt8 = 0
+      return try body(&empty, 0)
+    }
+    return try body(base.assumingMemoryBound(to: UInt8.self), count)
+  }
+
+  /// Whether a file exists at `path`.
+  static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  /// Whether `path` is an existing folder.
+  static func isFolder(_ path: String) -> Bool {
+    var info = stat()
+    return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+  }
+
+  private static func reason(_ code: Int32) -> String {
+    guard let s = strerror(code) else { return "error \(code)" }
+    let text = String(cString: s)
+    return text.prefix(1).lowercased() + text.dropFirst()
+  }
+}

@@ -1,0 +1,186 @@
+/// Loads a data folder of CSV files into a `DataSet` (SPEC §1).
+///
+/// Reads `influencers.csv`, `posts.csv`, `tracking_data.csv` and `payouts.csv` (required) and
+/// `products.csv`, `store_orders.csv` (optional), validates every value, and relates the
+/// tables through shared dictionaries. A failure throws and leaves nothing half-loaded.
+public enum DataLoader {
+  /// The label given to a tracking row's brand when it cannot be known.
+  public static let unknownBrand = "(unknown)"
+
+  /// Loads the CSV files of `folder`.
+  ///
+  /// - Parameter folder: The data folder; error messages name files as `folder/name.csv`.
+  /// - Returns: The tables, with notes (extra columns, unknown influencers, derived brand) in
+  ///   `warnings`.
+  /// - Throws: `LoadError` for a missing file or column, a malformed record, or a bad value,
+  ///   with the message `FILE:LINE: column 'NAME': expected KIND, found "TEXT"` for the latter.
+  /// - Complexity: O(*n*) in the files' bytes; one `String` per distinct string value, none
+  ///   per field.
+  public static func load(folder: String) throws(LoadError) -> DataSet {
+    guard MappedFile.isFolder(folder) else { throw .missingFolder(folder: folder) }
+    func path(_ schema: TableSchema) -> String {
+      folder.hasSuffix("/") ? folder + schema.fileName : folder + "/" + schema.fileName
+    }
+    for schema in [TableSchema.influencers, .posts, .tracking, .payouts] where !MappedFile.exists(path(schema)) {
+      throw .missingFile(file: path(schema))
+    }
+
+    var dictionaries = Domain.allCases.map { _ in ByteDictionary() }
+    var warnings: [String] = []
+
+    func parse(_ schema: TableSchema, optional: Bool = false) throws(LoadError) -> ParsedTable? {
+      let file: MappedFile
+      do throws(MappedFile.OpenFailure) {
+        file = try MappedFile(path: path(schema))
+      } catch {
+        switch error {
+        case .notFound:
+          if optional { return nil }
+          throw .missingFile(file: path(schema))
+        case .failed(let reason):
+          throw .io(file: path(schema), reason: reason)
+        }
+      }
+      let table = try TableParser.parse(schema, path: path(schema), file: file, dictionaries: &dictionaries)
+      warnings += table.notes
+      return table
+    }
+
+    // Influencers first: their ids take codes 0..<n of the influencer domain.
+    guard let influencers = try parse(.influencers) else { throw .missingFile(file: path(.influencers)) }
+    let influencerCount = influencers.rowCount
+    let products = try parse(.products, optional: true)
+    let productBrands = try products.map { table throws(LoadError) in try brandMap(table, dictionaries: dictionaries) }
+
+    guard let posts = try parse(.posts) else { throw .missingFile(file: path(.posts)) }
+    warnings += unknownInfluencerNote(posts, influencerCount: influencerCount, dictionaries: dictionaries)
+
+    guard var tracking = try parse(.tracking) else { throw .missingFile(file: path(.tracking)) }
+    if tracking.column("brand") == nil {
+      warnings += deriveBrand(&tracking, productBrands: productBrands, dictionaries: &dictionaries)
+    }
+    warnings += unknownInfluencerNote(tracking, influencerCount: influencerCount, dictionaries: dictionaries)
+
+    guard let payouts = try parse(.payouts) else { throw .missingFile(file: path(.payouts)) }
+    warnings += unknownInfluencerNote(payouts, influencerCount: influencerCount, dictionaries: dictionaries)
+
+    let storeOrders = try parse(.storeOrders, optional: true)
+
+    // Every column of a domain gets the final, complete dictionary.
+    let finished = dictionaries.map { StringDictionary($0.strings()) }
+    return DataSet(
+      folder: folder,
+      influencers: makeTable(influencers, finished),
+      posts: makeTable(posts, finished),
+      tracking: makeTable(tracking, finished),
+      payouts: makeTable(payouts, finished),
+      products: products.map { makeTable($0, finished) },
+      storeOrders: storeOrders.map { makeTable($0, finished) },
+      warnings: warnings)
+  }
+
+  /// product code → brand code from `products.csv`; a product given two brands is an error.
+  private static func brandMap(
+    _ products: ParsedTable, dictionaries: [ByteDictionary]
+  ) throws(LoadError) -> [Int32: (brand: Int32, row: Int)] {
+    guard let product = products.column("product"), let brand = products.column("brand") else { return [:] }
+    var map: [Int32: (brand: Int32, row: Int)] = [:]
+    for r in 0..<products.rowCount {
+      let p = product.codes[r]
+      let b = brand.codes[r]
+      if let first = map[p] {
+        if first.brand != b {
+          throw .conflictingProduct(
+            file: products.path, line: products.lines[r], product: dictionaries[Domain.product.rawValue].string(p),
+            firstLine: products.lines[first.row])
+        }
+      } else {
+        map[p] = (b, r)
+      }
+    }
+    return map
+  }
+
+  /// Adds a `brand` column to tracking data that lacks one, from `products.csv` when present.
+  private static func deriveBrand(
+    _ tracking: inout ParsedTable, productBrands: [Int32: (brand: Int32, row: Int)]?,
+    dictionaries: inout [ByteDictionary]
+  ) -> [String] {
+    let file = tracking.schema.fileName
+    var brand = ColumnBuilder(
+      name: "brand", kind: .shared(.brand), field: Int.max, dictionary: Domain.brand.rawValue)
+    guard let productBrands, let product = tracking.column("product") else {
+      let unknown = tracking.rowCount > 0 ? dictionaries[Domain.brand.rawValue].intern(unknownBrand) : 0
+      brand.codes = ContiguousArray(repeating: unknown, count: tracking.rowCount)
+      tracking.columns.append(brand)
+      return ["\(file): no 'brand' column and no products.csv; brand is '\(unknownBrand)' for every row"]
+    }
+    var notes = ["\(file): no 'brand' column; brand looked up from products.csv by product"]
+    var unknownCode: Int32?
+    var missingRows = 0
+    var examples: [Int32] = []
+    brand.codes.reserveCapacity(tracking.rowCount)
+    // Dense lookup by product code.
+    let productCount = dictionaries[Domain.product.rawValue].count
+    var dense = ContiguousArray<Int32>(repeating: -1, count: productCount)
+    for (p, b) in productBrands where Int(p) < productCount { dense[Int(p)] = b.brand }
+    for p in product.codes {
+      let b = dense[Int(p)]
+      if b >= 0 {
+        brand.codes.append(b)
+      } else {
+        if unknownCode == nil { unknownCode = dictionaries[Domain.brand.rawValue].intern(unknownBrand) }
+        brand.codes.append(unknownCode ?? 0)
+        missingRows += 1
+        if examples.count < 3 && !examples.contains(p) { examples.append(p) }
+      }
+    }
+    tracking.columns.append(brand)
+    if missingRows > 0 {
+      let names = examples.map { "\"\(dictionaries[Domain.product.rawValue].string($0))\"" }
+      notes.append(
+        "\(file): \(missingRows) row\(missingRows == 1 ? " has a product" : "s have products") not in products.csv (e.g. \(names.joined(separator: ", "))); brand set to '\(unknownBrand)'"
+      )
+    }
+    return notes
+  }
+
+  /// The once-per-table note about rows whose influencer id is not in influencers.csv.
+  private static func unknownInfluencerNote(
+    _ table: ParsedTable, influencerCount: Int, dictionaries: [ByteDictionary]
+  ) -> [String] {
+    guard let column = table.column("influencer_id") else { return [] }
+    let n = Int32(clamping: influencerCount)
+    var rows = 0
+    var examples: [Int32] = []
+    for c in column.codes where c >= n {
+      rows += 1
+      if examples.count < 3 && !examples.contains(c) { examples.append(c) }
+    }
+    guard rows > 0 else { return [] }
+    let ids = examples.map { dictionaries[Domain.influencer.rawValue].string($0) }.joined(separator: ", ")
+    let file = table.schema.fileName
+    if rows == 1 {
+      return ["\(file): 1 row references an influencer id not in influencers.csv (\(ids)); kept, labelled as unknown"]
+    }
+    return ["\(file): \(rows) rows reference influencer ids not in influencers.csv (e.g. \(ids)); kept, labelled as unknown"]
+  }
+
+  /// The public `Table` of a parsed file, its string columns holding the finished dictionaries.
+  private static func makeTable(_ parsed: ParsedTable, _ dictionaries: [StringDictionary]) -> Table {
+    var columns: [String: Column] = [:]
+    for b in parsed.columns {
+      switch b.kind {
+      case .key, .shared, .local, .choice: columns[b.name] = .string(codes: b.codes, dictionary: dictionaries[b.dictionary])
+      case .text: columns[b.name] = .text(b.text)
+      case .integer: columns[b.name] = .integer(b.numbers)
+      case .money: columns[b.name] = .money(b.numbers)
+      case .decimal: columns[b.name] = .decimal(b.numbers)
+      case .date: columns[b.name] = .date(b.days)
+      }
+    }
+    return Table(
+      name: parsed.schema.name, columnNames: parsed.columns.map(\.name), columns: columns,
+      rowCount: parsed.rowCount, path: parsed.path)
+  }
+}

@@ -1,0 +1,306 @@
+/// The values of one bound column, as they are being built.
+struct ColumnBuilder {
+  let name: String
+  let kind: ValueKind
+  /// The field's position in the file's records.
+  let field: Int
+  /// Index into the loader's dictionaries (string kinds only).
+  let dictionary: Int
+  var codes: ContiguousArray<Int32> = []
+  var numbers: ContiguousArray<Int64> = []
+  var days: ContiguousArray<Int32> = []
+  var text = TextColumn()
+  /// Dictionary codes of `.choice` words, filled on first use.
+  var choiceCodes: [Int32?] = []
+}
+
+/// One parsed CSV file, its strings still codes into the loader's dictionaries.
+struct ParsedTable {
+  var schema: TableSchema
+  var path: String
+  /// Kept columns in file order.
+  var columns: [ColumnBuilder]
+  var rowCount = 0
+  /// Each row's line number when `schema.keepsLines`.
+  var lines: ContiguousArray<Int> = []
+  /// Notes for `DataSet.warnings` (extra columns).
+  var notes: [String] = []
+
+  func column(_ name: String) -> ColumnBuilder? { columns.first { $0.name == name } }
+}
+
+/// A value that failed its column's check: `row` is relative to the batch.
+struct ConversionFailure {
+  enum Reason {
+    case badValue
+    case duplicate(firstRow: Int)
+  }
+  var row: Int
+  var column: Int
+  var reason: Reason
+}
+
+/// Parses one CSV file into typed columns (SPEC §1).
+///
+/// Records are tokenized in batches, each batch is checked for UTF-8, then converted column by
+/// column; the first failure in file order (row, then column) is reported.
+enum TableParser {
+  static let batchRows = 4096
+
+  /// Parses `file` (read from `path`) against `schema`, interning strings into `dictionaries`
+  /// (the shared domains first, in `Domain` order; local dictionaries are appended).
+  ///
+  /// - Complexity: O(*n*) in the file's bytes; one `String` per header name, none per field.
+  static func parse(
+    _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary]
+  ) throws(LoadError) -> ParsedTable {
+    try file.withBytes { (p, n) throws(LoadError) -> ParsedTable in
+      var start = 0
+      if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
+      var tokenizer = CSVTokenizer(bytes: p, start: start, end: n)
+      let headerStart: Int = {
+        var t = tokenizer
+        t.skipBlankLines()
+        return t.position
+      }()
+      guard let header = tokenizer.header() else { throw LoadError.emptyFile(file: path) }
+      let headerLine = FieldParsing.line(at: headerStart, in: p)
+      let fields: [Range<Int>]
+      switch header {
+      case .success(let f): fields = f
+      case .failure(let failure):
+        throw error(for: failure, path: path, names: [], p: p)
+      }
+      if let bad = FieldParsing.firstInvalidUTF8(p, headerStart, tokenizer.position) {
+        throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: bad, in: p))
+      }
+      var table = try bind(schema, path: path, header: fields, line: headerLine, p: p, dictionaries: &dictionaries)
+      let names = fields.map { r -> String in
+        var s = r.lowerBound
+        var e = r.upperBound
+        FieldParsing.trim(p, &s, &e)
+        return FieldParsing.string(p, s, e).lowercased()
+      }
+
+      var batch = RecordBatch(width: fields.count, capacity: batchRows)
+      var lineCursor = (offset: headerStart, line: headerLine)
+      while true {
+        batch.removeAll()
+        let failure = tokenizer.fill(&batch, maxRows: batchRows)
+        var rows = batch.rowCount
+        var badUTF8Row: Int?
+        if rows > 0, let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd) {
+          // The record holding the bad byte: the last one starting at or before it.
+          var r = rows - 1
+          while r > 0 && batch.recordStarts[r] > bad { r -= 1 }
+          rows = r
+          badUTF8Row = r
+        }
+        if table.rowCount == 0 && rows > 0 { reserve(&table, batch: batch, rows: rows, fileSize: n) }
+        if schema.keepsLines {
+          for r in 0..<rows {
+            let target = batch.recordStarts[r]
+            var i = lineCursor.offset
+            var line = lineCursor.line
+            while i < target {
+              if p[i] == CSVTokenizer.lf { line += 1 }
+              i += 1
+            }
+            lineCursor = (target, line)
+            table.lines.append(line)
+          }
+        }
+        if let f = convert(&table, batch: batch, rows: rows, p: p, dictionaries: &dictionaries) {
+          let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
+          let column = table.columns[f.column]
+          let s = batch.spans[2 * (f.row * batch.width + column.field)]
+          let e = batch.spans[2 * (f.row * batch.width + column.field) + 1]
+          let text = FieldParsing.string(p, s, e)
+          switch f.reason {
+          case .badValue:
+            throw LoadError.badValue(file: path, line: line, column: column.name, expected: column.kind.expected, found: text)
+          case .duplicate(let firstRow):
+            let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0
+            throw LoadError.duplicateInfluencer(file: path, line: line, id: text, firstLine: firstLine)
+          }
+        }
+        if let r = badUTF8Row {
+          throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
+        }
+        table.rowCount += rows
+        if let failure { throw error(for: failure, path: path, names: names, p: p) }
+        if tokenizer.atEnd { break }
+      }
+      return table
+    }
+  }
+
+  /// Matches header names to the schema's columns.
+  private static func bind(
+    _ schema: TableSchema, path: String, header: [Range<Int>], line: Int, p: UnsafePointer<UInt8>,
+    dictionaries: inout [ByteDictionary]
+  ) throws(LoadError) -> ParsedTable {
+    var written: [String] = []
+    var names: [String] = []
+    for r in header {
+      var s = r.lowerBound
+      var e = r.upperBound
+      FieldParsing.trim(p, &s, &e)
+      let name = FieldParsing.string(p, s, e)
+      written.append(name)
+      names.append(name.lowercased())
+    }
+    var columns: [ColumnBuilder] = []
+    for spec in schema.columns {
+      let matches = names.indices.filter { names[$0] == spec.name }
+      if matches.count > 1 {
+        throw LoadError(
+          code: .badValue, file: path, line: line, column: spec.name,
+          message: "column '\(spec.name)' appears \(matches.count) times in the header")
+      }
+      guard let field = matches.first else {
+        if spec.required { throw LoadError.missingColumn(file: path, column: spec.name) }
+        continue
+      }
+      var dictionary = -1
+      switch spec.kind {
+      case .key(let d), .shared(let d): dictionary = d.rawValue
+      case .local, .choice:
+        dictionary = dictionaries.count
+        dictionaries.append(ByteDictionary())
+      default: break
+      }
+      var builder = ColumnBuilder(name: spec.name, kind: spec.kind, field: field, dictionary: dictionary)
+      if case .choice(let words) = spec.kind { builder.choiceCodes = Array(repeating: nil, count: words.count) }
+      columns.append(builder)
+    }
+    columns.sort { $0.field < $1.field }
+    var table = ParsedTable(schema: schema, path: path, columns: columns)
+    let known = Set(schema.columns.map(\.name))
+    let extra = names.indices.filter { !known.contains(names[$0]) }.map { "'\(written[$0])'" }
+    if !extra.isEmpty {
+      table.notes.append(
+        "\(schema.fileName): ignoring extra column\(extra.count == 1 ? "" : "s") \(extra.joined(separator: ", "))")
+    }
+    return table
+  }
+
+  /// Reserves column capacity from the first batch's bytes per row.
+  private static func reserve(_ table: inout ParsedTable, batch: RecordBatch, rows: Int, fileSize: Int) {
+    let bytes = max(1, batch.byteEnd - batch.byteStart)
+    let estimate = min(Int(Double(fileSize) / Double(bytes) * Double(rows) * 1.05) + 16, 1 << 31)
+    for c in table.columns.indices {
+      switch table.columns[c].kind {
+      case .key, .shared, .local, .choice: table.columns[c].codes.reserveCapacity(estimate)
+      case .integer, .money, .decimal: table.columns[c].numbers.reserveCapacity(estimate)
+      case .date: table.columns[c].days.reserveCapacity(estimate)
+      case .text:
+        table.columns[c].text.offsets.reserveCapacity(estimate + 1)
+      }
+    }
+  }
+
+  /// Converts the first `rows` records of `batch`; returns the first failure in file order.
+  private static func convert(
+    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafeMutablePointer<UInt8>,
+    dictionaries: inout [ByteDictionary]
+  ) -> ConversionFailure? {
+    var limit = rows
+    var failure: ConversionFailure?
+    let rowBase = table.rowCount
+    batch.spans.withUnsafeBufferPointer { spansBuffer in
+      guard let spans = spansBuffer.baseAddress else { return }
+      let stride = 2 * batch.width
+      for c in table.columns.indices {
+        guard limit > 0 else { return }
+        var column = table.columns[c]
+        table.columns[c] = ColumnBuilder(name: "", kind: .text, field: 0, dictionary: -1)
+        let at = spans + 2 * column.field
+        var bad: Int?
+        switch column.kind {
+        case .key, .shared, .local:
+          var dictionary = ByteDictionary(capacity: 0)
+          swap(&dictionary, &dictionaries[column.dictionary])
+          var isKey = false
+          if case .key = column.kind { isKey = true }
+          for r in 0..<limit {
+            let s = at[r * stride]
+            let e = at[r * stride + 1]
+            let code = dictionary.intern(p + s, e - s)
+            if isKey && Int(code) != rowBase + r {
+              bad = r
+              failure = ConversionFailure(row: r, column: c, reason: .duplicate(firstRow: Int(code)))
+              break
+            }
+            column.codes.append(code)
+          }
+          swap(&dictionary, &dictionaries[column.dictionary])
+        case .choice(let words):
+          let lowered = words.map { Array($0.utf8) }
+          for r in 0..<limit {
+            let s = at[r * stride]
+            let e = at[r * stride + 1]
+            guard let w = lowered.firstIndex(where: { FieldParsing.equalsIgnoringCase(p, s, e, $0) }) else {
+              bad = r
+              break
+            }
+            if column.choiceCodes[w] == nil { column.choiceCodes[w] = dictionaries[column.dictionary].intern(words[w]) }
+            column.codes.append(column.choiceCodes[w] ?? 0)
+          }
+        case .text:
+          for r in 0..<limit {
+            let s = at[r * stride]
+            let e = at[r * stride + 1]
+            column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: p + s, count: e - s))
+            column.text.offsets.append(Int64(column.text.bytes.count))
+          }
+        case .integer:
+          for r in 0..<limit {
+            guard let v = FieldParsing.count(p, at[r * stride], at[r * stride + 1]) else {
+              bad = r
+              break
+            }
+            column.numbers.append(v)
+          }
+        case .money, .decimal:
+          for r in 0..<limit {
+            guard let v = FieldParsing.hundredths(p, at[r * stride], at[r * stride + 1]) else {
+              bad = r
+              break
+            }
+            column.numbers.append(v)
+          }
+        case .date:
+          for r in 0..<limit {
+            guard let v = FieldParsing.day(p, at[r * stride], at[r * stride + 1]) else {
+              bad = r
+              break
+            }
+            column.days.append(v)
+          }
+        }
+        table.columns[c] = column
+        if let r = bad {
+          if failure?.row != r || failure?.column != c {
+            failure = ConversionFailure(row: r, column: c, reason: .badValue)
+          }
+          limit = r
+        }
+      }
+    }
+    return failure
+  }
+
+  /// The error for a tokenizer failure.
+  private static func error(for failure: TokenizeFailure, path: String, names: [String], p: UnsafePointer<UInt8>) -> LoadError {
+    func name(_ field: Int) -> String? { field < names.count ? names[field] : nil }
+    switch failure {
+    case .unterminatedQuote(let offset, let field):
+      return .unterminatedQuote(file: path, line: FieldParsing.line(at: offset, in: p), column: name(field))
+    case .textAfterQuote(let start, let field):
+      return .textAfterQuote(file: path, line: FieldParsing.line(at: start, in: p), column: name(field))
+    case .wrongFieldCount(let start, let found):
+      return .wrongFieldCount(file: path, line: FieldParsing.line(at: start, in: p), expected: names.count, found: found)
+    }
+  }
+}
