@@ -129,6 +129,9 @@ public struct QueryStmt: Sendable, Hashable {
   public var having: ConditionExpr?
   public var orderBy: [OrderItem]
   public var limit: Int?
+  /// `with other`: add an `(other)` row for the rows cut by `limit` or `top` (also set in
+  /// `top.withOther` for `top N` queries).
+  public var withOther: Bool
   public var top: TopClause?
   public var chart: ChartClause?
   public var redirect: RedirectClause?
@@ -137,7 +140,7 @@ public struct QueryStmt: Sendable, Hashable {
   public init(
     metrics: [NameRef], dimensions: [NameRef] = [], whereClause: ConditionExpr? = nil,
     having: ConditionExpr? = nil, orderBy: [OrderItem] = [], limit: Int? = nil,
-    top: TopClause? = nil, chart: ChartClause? = nil, redirect: RedirectClause? = nil,
+    withOther: Bool = false, top: TopClause? = nil, chart: ChartClause? = nil, redirect: RedirectClause? = nil,
     range: SourceRange
   ) {
     self.metrics = metrics
@@ -146,6 +149,7 @@ public struct QueryStmt: Sendable, Hashable {
     self.having = having
     self.orderBy = orderBy
     self.limit = limit
+    self.withOther = withOther
     self.top = top
     self.chart = chart
     self.redirect = redirect

@@ -1,0 +1,34 @@
+/// The keywords of the statement language, for completion and "did you mean".
+///
+/// Keywords are case-insensitive; these lists hold them in lower case.
+public enum Keywords {
+  /// Words that start a statement (`show`, `top`, ...); any other word starts a query.
+  public static let statements: [String] = [
+    "bottom", "define", "describe", "exit", "explain", "help", "last", "load", "quit", "run",
+    "sample", "schema", "set", "show", "top", "tutorial",
+  ]
+
+  /// Words that start a clause of a query.
+  public static let clauses: [String] = ["by", "where", "having", "order", "limit", "with", "chart"]
+
+  /// Words of conditions.
+  public static let conditions: [String] = ["and", "or", "not", "in", "between"]
+
+  /// Chart kinds accepted after `chart` (SPEC §5).
+  public static let chartKinds: [String] = ["bar", "line", "spark", "scatter", "hist"]
+
+  /// What `show` can list, plural forms (the singular is accepted too).
+  public static let showTargets: [String] = ShowTarget.allCases.map(\.rawValue)
+
+  /// Every keyword, sorted.
+  public static let all: [String] = Array(
+    Set(
+      statements + clauses + conditions + chartKinds + showTargets
+        + ["asc", "desc", "other", "metric", "segment"])
+  ).sorted()
+
+  /// Words that cannot be a name or a bare value: they always mean their keyword.
+  static let reserved: Set<String> = [
+    "by", "where", "having", "order", "limit", "with", "chart", "and", "or", "not",
+  ]
+}

@@ -1,0 +1,193 @@
+/// Conditions of `where`, `having` and `define segment`: `not` binds tighter than `and`, which
+/// binds tighter than `or`.
+///
+/// ```
+/// brand=MuscleBlaze and not (platform in (Instagram, YouTube) or reach < 1000)
+/// date between 2025-05-01 and 2025-05-31 and name ~ sharma
+/// ```
+extension StatementParser {
+  /// A condition after `keyword` (`where`, `having`, `=`).
+  mutating func parseCondition(after keyword: Token) throws(ParseAbort) -> ConditionExpr {
+    try parseOr(after: keyword)
+  }
+
+  mutating func parseOr(after: Token) throws(ParseAbort) -> ConditionExpr {
+    var left = try parseAnd(after: after)
+    while current.isKeyword("or") {
+      let op = advance()
+      left = .or(left, try parseAnd(after: op))
+    }
+    return left
+  }
+
+  mutating func parseAnd(after: Token) throws(ParseAbort) -> ConditionExpr {
+    var left = try parseNot(after: after)
+    while current.isKeyword("and") {
+      let op = advance()
+      left = .and(left, try parseNot(after: op))
+    }
+    return left
+  }
+
+  mutating func parseNot(after: Token) throws(ParseAbort) -> ConditionExpr {
+    if current.isKeyword("not") {
+      let op = advance()
+      return .not(try parseNot(after: op))
+    }
+    return try parsePrimary(after: after)
+  }
+
+  mutating func parsePrimary(after: Token) throws(ParseAbort) -> ConditionExpr {
+    let token = current
+    if token.kind == .leftParen {
+      let open = advance()
+      let inner = try parseOr(after: open)
+      try expectRightParenthesis(matching: open)
+      return inner
+    }
+    guard token.kind == .word, !isReserved(token) else {
+      try fail(.expectedCondition(after: after.text, found: Self.describe(token)))
+    }
+    advance()
+    let name = NameRef(text: token.text, range: token.range)
+    let next = current
+    if let op = Self.compareOperator(next.kind) {
+      advance()
+      return .compare(name, op, try parseValue(after: next))
+    }
+    if next.isKeyword("in") {
+      advance()
+      return .inList(name, try parseValueList(after: next), negated: false)
+    }
+    if next.isKeyword("between") {
+      advance()
+      return try parseBetween(name, keyword: next)
+    }
+    if next.isKeyword("not") {
+      let following = peek()
+      if following.isKeyword("in") {
+        advance()
+        advance()
+        return .inList(name, try parseValueList(after: following), negated: true)
+      }
+      if following.isKeyword("between") {
+        advance()
+        advance()
+        return .not(try parseBetween(name, keyword: following))
+      }
+    }
+    switch next.kind {
+    case .number, .date, .month, .string:
+      try failMissingOperator(name: token, before: next)
+    case .word where !isReserved(next) && !next.isKeyword("asc") && !next.isKeyword("desc"):
+      // `brand MuscleBlaze`; a misspelt 'and' or clause keyword is reported by the caller.
+      let isKeywordLike =
+        suggestion(for: next.text, among: Keywords.clauses + ["and", "or"]) != nil
+      if !isKeywordLike { try failMissingOperator(name: token, before: next) }
+      return .segment(name)
+    default:
+      return .segment(name)
+    }
+  }
+
+  mutating func failMissingOperator(name: Token, before next: Token) throws(ParseAbort) -> Never {
+    let gap = name.range.upperBound..<next.range.lowerBound
+    try fail(
+      .expectedOperator(after: name.text, found: "'\(next.text)'"), at: next.range,
+      fixIts: [FixIt(range: gap, replacement: "=")])
+  }
+
+  static func compareOperator(_ kind: Token.Kind) -> CompareOp? {
+    switch kind {
+    case .equal: .equal
+    case .notEqual: .notEqual
+    case .less: .less
+    case .lessOrEqual: .lessOrEqual
+    case .greater: .greater
+    case .greaterOrEqual: .greaterOrEqual
+    case .tilde: .contains
+    default: nil
+    }
+  }
+
+  mutating func expectRightParenthesis(matching open: Token) throws(ParseAbort) {
+    if current.kind == .rightParen {
+      advance()
+      return
+    }
+    let note = Diagnostic.Note(message: SyntaxMessage.noteOpenedHere.text, range: open.range)
+    if atEnd {
+      let at = current.range.lowerBound
+      try fail(
+        .expectedRightParenthesis(found: nil), at: current.range, notes: [note],
+        fixIts: [FixIt(range: at..<at, replacement: ")")])
+    }
+    try fail(.expectedConnective(found: Self.describe(current)), at: current.range, notes: [note])
+  }
+
+  /// `A and B` after `between`.
+  mutating func parseBetween(_ name: NameRef, keyword: Token) throws(ParseAbort) -> ConditionExpr {
+    let low = try parseValue(after: keyword)
+    guard current.isKeyword("and") else {
+      try fail(.expectedKeyword("and", after: low.text, found: Self.describe(current)))
+    }
+    let and = advance()
+    let high = try parseValue(after: and)
+    return .between(name, low, high)
+  }
+
+  /// `(v1, v2, ...)` after `in`.
+  mutating func parseValueList(after keyword: Token) throws(ParseAbort) -> [ValueLiteral] {
+    guard current.kind == .leftParen else {
+      try fail(.expectedKeyword("(", after: keyword.text, found: Self.describe(current)))
+    }
+    let open = advance()
+    var values = [try parseValue(after: open)]
+    while current.kind == .comma {
+      let comma = advance()
+      values.append(try parseValue(after: comma))
+    }
+    if current.kind == .rightParen {
+      advance()
+      return values
+    }
+    if atEnd { try expectRightParenthesis(matching: open) }
+    try fail(.expectedListSeparator(found: Self.describe(current)))
+  }
+
+  /// A value: a bare word, quoted string, number, date or month.
+  mutating func parseValue(after: Token) throws(ParseAbort) -> ValueLiteral {
+    let token = current
+    let kind: ValueLiteral.Kind
+    switch token.kind {
+    case .word:
+      guard !isReserved(token) else {
+        try fail(.expectedValue(after: after.text, found: Self.describe(token)))
+      }
+      kind = .word
+    case .number: kind = .number
+    case .string: kind = .quoted
+    case .date:
+      guard Self.isValidDate(token.text) else { try fail(.invalidDate(token.text)) }
+      kind = .date
+    case .month:
+      guard Self.isValidDate(token.text + "-01") else { try fail(.invalidDate(token.text)) }
+      kind = .month
+    default:
+      try fail(.expectedValue(after: after.text, found: Self.describe(token)))
+    }
+    advance()
+    return ValueLiteral(text: token.value, kind: kind, range: token.range)
+  }
+
+  /// True for `YYYY-MM-DD` naming a day of the Gregorian calendar.
+  static func isValidDate(_ text: String) -> Bool {
+    let parts = text.split(separator: "-").compactMap { Int($0) }
+    guard parts.count == 3 else { return false }
+    let (year, month, day) = (parts[0], parts[1], parts[2])
+    guard (1...12).contains(month), day >= 1 else { return false }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    return day <= days[month - 1]
+  }
+}

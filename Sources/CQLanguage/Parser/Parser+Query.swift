@@ -1,0 +1,178 @@
+/// Queries: `metrics [by dims] [where c] [having c] [order by ...] [limit N] [with other]
+/// [chart K] [> FILE]`.
+extension StatementParser {
+  /// Parses a query from the current token; recovers at clause keywords.
+  ///
+  /// Clauses may come in any order, each at most once; the redirect must be last.
+  mutating func parseQuery(top: TopClause?, start: Token? = nil) -> QueryStmt {
+    let startToken = start ?? current
+    var query = QueryStmt(metrics: [], top: top, range: startToken.range)
+    let afterMetrics = previous ?? startToken
+    if top == nil, isReserved(current) {
+      // `where brand=X` with no metric: report, then parse the clauses that follow.
+      report(.expectedStatement(found: "'\(current.text)'"), at: current.range)
+    } else {
+      do {
+        query.metrics = try parseNameList("a metric", after: afterMetrics)
+      } catch {
+        skipToClause()
+      }
+    }
+    var seen: [String: Token] = [:]
+    var limitToken: Token?
+    var withToken: Token?
+    var lastCondition: String?
+
+    clauses: while !atEnd {
+      let token = current
+      do {
+        switch token.kind {
+        case .greater, .append:
+          query.redirect = try parseRedirect()
+          break clauses
+        case .rightParen:
+          try fail(.unmatchedRightParenthesis(), fixIts: [FixIt(range: token.range, replacement: "")])
+        case .word:
+          guard var keyword = token.keyword else { try fail(.unexpectedToken("'\(token.text)'")) }
+          if !Keywords.clauses.contains(keyword) {
+            keyword = try recoverClauseKeyword(token, metrics: query.metrics, lastCondition: lastCondition)
+          }
+          advance()
+          if let first = seen[keyword] {
+            report(
+              .duplicateClause(keyword), at: token.range,
+              notes: [Diagnostic.Note(message: SyntaxMessage.noteFirstClause.text, range: first.range)])
+          } else {
+            seen[keyword] = token
+          }
+          lastCondition = nil
+          switch keyword {
+          case "by":
+            query.dimensions = try parseNameList("a dimension", after: token)
+          case "where":
+            lastCondition = keyword
+            query.whereClause = try parseCondition(after: token)
+          case "having":
+            lastCondition = keyword
+            query.having = try parseCondition(after: token)
+          case "order":
+            query.orderBy = try parseOrderBy(order: token)
+          case "limit":
+            limitToken = token
+            query.limit = try parseCount(after: token)
+          case "with":
+            withToken = token
+            guard current.isKeyword("other") else {
+              try fail(.expectedKeyword("other", after: token.text, found: Self.describe(current)))
+            }
+            advance()
+            query.withOther = true
+            query.top?.withOther = true
+          default:  // "chart"
+            query.chart = try parseChart(keyword: token)
+          }
+        default:
+          try fail(unexpected(token, after: previous))
+        }
+      } catch {
+        skipToClause()
+      }
+    }
+
+    if let top, let limitToken {
+      report(.limitWithTop(text(top.range)), at: limitToken.range)
+    }
+    if let withToken, top == nil, limitToken == nil {
+      report(.withOtherNeedsLimit(), at: withToken.range)
+    }
+    let end = previous?.range.upperBound ?? startToken.range.upperBound
+    query.range = startToken.range.lowerBound..<max(end, startToken.range.upperBound)
+    return query
+  }
+
+  /// For a word where a clause should start: a misspelt clause keyword is reported and
+  /// stands for the keyword; anything else fails.
+  mutating func recoverClauseKeyword(_ token: Token, metrics: [NameRef], lastCondition: String?)
+    throws(ParseAbort) -> String
+  {
+    let word = token.text
+    if let guess = suggestion(for: word, among: Keywords.clauses) {
+      report(
+        .misspelledClause(word, suggestion: guess), at: token.range,
+        fixIts: [FixIt(range: token.range, replacement: guess)])
+      return guess
+    }
+    if lastCondition != nil, let guess = suggestion(for: word, among: ["and", "or"]) {
+      try fail(
+        .misspelledKeyword(word, suggestion: guess), at: token.range,
+        fixIts: [FixIt(range: token.range, replacement: guess)])
+    }
+    try fail(unexpected(token, after: previous))
+  }
+
+  func unexpected(_ token: Token, after: Token?) -> SyntaxMessage {
+    if token.kind == .word, let after, after.kind == .word {
+      return .unexpectedAfterName(token.text, after: after.text)
+    }
+    return .unexpectedToken("'\(token.text)'")
+  }
+
+  /// Skips to the next token that can start a clause.
+  mutating func skipToClause() {
+    while !startsClause(current) { advance() }
+  }
+
+  /// `name, name, ...`
+  mutating func parseNameList(_ kind: String, after: Token) throws(ParseAbort) -> [NameRef] {
+    var names = [try expectName(kind, after: after)]
+    while current.kind == .comma {
+      let comma = advance()
+      names.append(try expectName(kind, after: comma))
+    }
+    return names
+  }
+
+  /// `by key [asc|desc], ...` after `order`.
+  mutating func parseOrderBy(order: Token) throws(ParseAbort) -> [OrderItem] {
+    var after = order
+    if current.isKeyword("by") {
+      after = advance()
+    } else {
+      let at = current.range.lowerBound
+      let message = SyntaxMessage.expectedKeyword("by", after: order.text, found: Self.describe(current))
+      guard current.kind == .word, !isReserved(current) else { try fail(message) }
+      // `order roas desc`: report, then read the keys as if 'by' were there.
+      report(message, at: current.range, fixIts: [FixIt(range: at..<at, replacement: "by ")])
+    }
+    var items: [OrderItem] = []
+    while true {
+      let name = try expectName("a metric or dimension", after: after)
+      var item = OrderItem(name: name, descending: false, explicit: false)
+      if current.isKeyword("asc") || current.isKeyword("desc") {
+        item.descending = current.isKeyword("desc")
+        item.explicit = true
+        advance()
+      }
+      items.append(item)
+      guard current.kind == .comma else { break }
+      after = advance()
+    }
+    return items
+  }
+
+  /// A whole number ≥ 0 after `limit`.
+  mutating func parseCount(after keyword: Token) throws(ParseAbort) -> Int {
+    let token = current
+    guard token.kind == .number else {
+      try fail(.expectedCount(after: keyword.text, found: Self.describe(token)))
+    }
+    guard let value = NumberLiteral.integer(of: token.text), value >= 0 else {
+      if let value = NumberLiteral.value(of: token.text), value.rounded() == value, value > 0 {
+        try fail(.numberTooLarge(token.text))
+      }
+      try fail(.expectedCount(after: keyword.text, found: Self.describe(token)))
+    }
+    advance()
+    return value
+  }
+}
