@@ -15,7 +15,10 @@ public enum TerminalWidth {
     return total
   }
 
-  /// The number of terminal columns one grapheme cluster takes (0, 1 or 2).
+  /// The number of terminal columns one grapheme cluster takes.
+  ///
+  /// Emoji clusters take 2; other clusters add up their scalars, as `wcwidth` does, so a
+  /// Devanagari conjunct such as `र्मा` takes 3 (र 1, virama 0, म 1, vowel sign ा 1).
   public static func width(of character: Character) -> Int {
     let scalars = character.unicodeScalars
     if let first = scalars.first, scalars.count == 1, first.isASCII {
@@ -26,7 +29,7 @@ public enum TerminalWidth {
       if isEmojiPresentation(scalar) || scalar.value == 0xFE0F { return 2 }
       sum += width(of: scalar)
     }
-    return min(sum, 2)
+    return sum
   }
 
   /// The width of a lone scalar (0, 1 or 2).
