@@ -1,0 +1,208 @@
+import CQStorage
+
+/// A time series: x is the time dimension, y the metric, drawn in braille dots (one series)
+/// or one glyph per series (several series, or ASCII), with labelled axes and a legend.
+///
+/// ```
+/// revenue by week
+/// ₹2,60,500 ┤                      ⢀⠔⠢⡀
+///           │               ⡠⠊⠉⠉⠒⠊    ⠈
+///   ₹98,000 ┤⠢⡀⠔⠊
+///           └──────────────────────────────
+///            2025-04-21  2025-06-02  2025-07-14
+/// ```
+/// Several metrics become several series; so does a second (non-time) dimension, for the
+/// first metric.
+struct LineChart {
+  var data: ChartData
+  var context: ChartContext
+
+  static let plotHeight = 12
+  static let maxSeries = 8
+
+  struct Series {
+    var name: String
+    var values: [Double?]
+  }
+
+  func lines() throws(ChartError) -> [String] {
+    guard let time = data.timeColumn else {
+      throw ChartError(
+        "a line chart needs a time dimension such as 'week'; try '\(data.exampleMetric) by week chart line'")
+    }
+    let formatter = context.formatter
+    var notes: [String] = []
+
+    // x positions: the distinct time labels in time order.
+    let grain: TimeGrain? = {
+      if case .dimension(let g) = data.result.columns[time].role { return g }
+      return nil
+    }()
+    var xLabels: [String] = []
+    var seen: Set<String> = []
+    for row in data.rows {
+      let label = data.text(row, time, formatter: formatter)
+      if seen.insert(label).inserted { xLabels.append(label) }
+    }
+    xLabels.sort { TimeOrder.before($0, $1, grain: grain) }
+    var xIndex: [String: Int] = [:]
+    for (i, label) in xLabels.enumerated() { xIndex[label] = i }
+
+    // Series: one per group (first metric) or one per metric.
+    var series: [Series] = []
+    let metric = data.metrics[0]
+    var title: String
+    if !data.groupColumns.isEmpty {
+      title = data.title(metrics: [metric], dimensions: data.groupColumns + [time])
+      var byName: [String: Int] = [:]
+      for row in data.rows {
+        let name = data.label(row, columns: data.groupColumns, formatter: formatter)
+        let s = byName[name] ?? {
+          series.append(Series(name: name, values: Array(repeating: nil, count: xLabels.count)))
+          byName[name] = series.count - 1
+          return series.count - 1
+        }()
+        if let x = xIndex[data.text(row, time, formatter: formatter)] {
+          series[s].values[x] = data.number(row, metric)
+        }
+      }
+      if let note = data.unusedMetricsNote(used: 1) { notes.append(note) }
+    } else {
+      title = data.title(metrics: data.metrics, dimensions: [time])
+      for m in data.metrics {
+        var values = [Double?](repeating: nil, count: xLabels.count)
+        for row in data.rows {
+          if let x = xIndex[data.text(row, time, formatter: formatter)] { values[x] = data.number(row, m) }
+        }
+        series.append(Series(name: data.name(m), values: values))
+      }
+    }
+    if series.count > Self.maxSeries {
+      let ranked = series.indices.sorted { a, b in
+        let sa = series[a].values.reduce(0) { $0 + abs($1 ?? 0) }
+        let sb = series[b].values.reduce(0) { $0 + abs($1 ?? 0) }
+        return sa != sb ? sa > sb : a < b
+      }
+      let keep = Set(ranked.prefix(Self.maxSeries))
+      let dropped = series.count - Self.maxSeries
+      series = series.indices.filter { keep.contains($0) }.map { series[$0] }
+      notes.append(
+        "\(dropped) smaller \(dropped == 1 ? "series" : "series") not drawn: narrow the query with 'where'")
+    }
+
+    var out = [title]
+    let all = series.flatMap { $0.values.compactMap { $0 } }
+    guard !xLabels.isEmpty, !all.isEmpty else {
+      out.append(xLabels.isEmpty ? "(no rows to chart)" : "(no values to chart)")
+      return out + notes
+    }
+
+    // Layout: y labels, axis, plot.
+    let scale = AxisScale(values: all)
+    let height = Self.plotHeight
+    let yFormat = data.format(metric)
+    let tickRows = [0, height / 2, height - 1]
+    let places = ChartContext.places(forStep: (scale.high - scale.low) / Double(height - 1))
+    let tickText = tickRows.map { row in
+      formatter.axis(scale.value(at: height - 1 - row, cells: height), format: yFormat, places: places)
+    }
+    let yLabelWidth = tickText.map(TerminalWidth.displayWidth).max() ?? 0
+    let plotWidth = max(10, context.width - yLabelWidth - 2)
+
+    var canvas = Canvas(columns: plotWidth, rows: height)
+    let single = series.count == 1 && !context.ascii
+    let glyphs = context.ascii
+      ? ["*", "o", "+", "x", "#", "@", "%", "&"] : ["●", "○", "◆", "◇", "▲", "△", "■", "□"]
+    func column(_ x: Int, cells: Int) -> Int {
+      xLabels.count == 1 ? cells / 2 : Int((Double(x) * Double(cells - 1) / Double(xLabels.count - 1)).rounded())
+    }
+    if single {
+      let values = series[0].values
+      var previous: (Int, Int)?
+      for (x, value) in values.enumerated() {
+        guard let value else {
+          previous = nil
+          continue
+        }
+        let px = column(x, cells: canvas.dotColumns)
+        let py = canvas.dotRows - 1 - scale.position(value, cells: canvas.dotRows)
+        if let (x0, y0) = previous { canvas.line(x0: x0, y0: y0, x1: px, y1: py) } else { canvas.setDot(x: px, y: py) }
+        previous = (px, py)
+      }
+    } else {
+      for (s, item) in series.enumerated().reversed() {
+        let glyph = glyphs[s % glyphs.count]
+        var previous: (column: Int, value: Double)?
+        for (x, value) in item.values.enumerated() {
+          guard let value else {
+            previous = nil
+            continue
+          }
+          let c = column(x, cells: plotWidth)
+          if let p = previous, c - p.column > 1 {
+            for between in (p.column + 1)..<c {
+              let t = Double(between - p.column) / Double(c - p.column)
+              let v = p.value + (value - p.value) * t
+              canvas.set(column: between, row: height - 1 - scale.position(v, cells: height), glyph)
+            }
+          }
+          canvas.set(column: c, row: height - 1 - scale.position(value, cells: height), glyph)
+          previous = (c, value)
+        }
+      }
+    }
+
+    let tick = context.ascii ? "+" : "┤"
+    let bar = context.ascii ? "|" : "│"
+    for row in 0..<height {
+      let label = tickRows.firstIndex(of: row).map { tickText[$0] }
+      let prefix = TerminalWidth.pad(label ?? "", toWidth: yLabelWidth, alignRight: true)
+      out.append(trimRight(prefix + " " + (label == nil ? bar : tick) + canvas.line(row)))
+    }
+    let corner = context.ascii ? "+" : "└"
+    let horizontal = context.ascii ? "-" : "─"
+    out.append(String(repeating: " ", count: yLabelWidth + 1) + corner + String(repeating: horizontal, count: plotWidth))
+    var xTicks = [(position: column(0, cells: plotWidth), text: context.label(xLabels[0], width: plotWidth / 3))]
+    if xLabels.count > 2 {
+      let mid = xLabels.count / 2
+      xTicks.append((column(mid, cells: plotWidth), context.label(xLabels[mid], width: plotWidth / 3)))
+    }
+    if xLabels.count > 1 {
+      let last = xLabels.count - 1
+      xTicks.append((column(last, cells: plotWidth), context.label(xLabels[last], width: plotWidth / 3)))
+    }
+    out.append(String(repeating: " ", count: yLabelWidth + 2) + axisLabels(xTicks, width: plotWidth))
+
+    if series.count > 1 || context.ascii {
+      var legend: [String] = []
+      var line = ""
+      for (s, item) in series.enumerated() {
+        let entry = glyphs[s % glyphs.count] + " " + context.label(item.name, width: 28)
+        let candidate = line.isEmpty ? entry : line + "   " + entry
+        if !line.isEmpty && TerminalWidth.displayWidth(candidate) > context.width {
+          legend.append(line)
+          line = entry
+        } else {
+          line = candidate
+        }
+      }
+      if !line.isEmpty { legend.append(line) }
+      out += legend
+    }
+    return out + notes
+  }
+}
+
+/// Orders time labels: ISO labels sort as text, weekdays from Monday.
+enum TimeOrder {
+  static let weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+  static func before(_ a: String, _ b: String, grain: TimeGrain?) -> Bool {
+    if grain == .weekday {
+      let ia = weekdays.firstIndex(of: String(a.lowercased().prefix(3))) ?? 7
+      let ib = weekdays.firstIndex(of: String(b.lowercased().prefix(3))) ?? 7
+      if ia != ib { return ia < ib }
+    }
+    return a < b
+  }
+}

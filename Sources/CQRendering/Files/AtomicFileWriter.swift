@@ -1,0 +1,208 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Writes result files atomically (`> FILE`, `>> FILE`).
+///
+/// The text goes to a temporary file in the same directory, is flushed to disk, and is then
+/// renamed over the target, so readers see the old file or the new one, never half of one.
+/// Appending reads the existing content and writes old + new the same way (results are small).
+public struct AtomicFileWriter {
+  /// Writes `text` to `path`, replacing it, or after its current content when `append`.
+  ///
+  /// When appending to a file that does not end in a line break, one is added first. A new
+  /// file gets mode 0644 (less the umask); an existing file keeps its mode. A leading `~/`
+  /// means the home directory; a symbolic link is followed and its target replaced.
+  ///
+  /// - Throws: ``FileWriteError`` naming the path, the reason and a fix; the existing file is
+  ///   left as it was.
+  /// - Complexity: O(*n* + *m*) bytes for *n* new and *m* existing bytes.
+  public static func write(_ text: String, to path: String, append: Bool) throws(FileWriteError) {
+    guard !path.isEmpty else { throw FileWriteError(path: path, code: .noSuchDirectory, reason: "empty file name") }
+    var target = expandHome(path)
+    // Follow a symbolic link so that the link survives and its target is replaced.
+    var info = stat()
+    if lstat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(target, nil) {
+      target = String(cString: resolved)
+      free(resolved)
+    }
+    var mode: mode_t = 0o644
+    var existing: [UInt8] = []
+    if stat(target, &info) == 0 {
+      if (info.st_mode & S_IFMT) == S_IFDIR { throw FileWriteError(path: path, code: .isDirectory) }
+      mode = info.st_mode & 0o7777
+      if append { existing = try readAll(target, displayPath: path) }
+    } else if errno != ENOENT {
+      throw FileWriteError(path: path, errno: errno)
+    }
+    var bytes = existing
+    if let last = existing.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+    bytes.append(contentsOf: Array(text.utf8))
+
+    let directory = directoryName(target)
+    let name = target.split(separator: "/").last.map(String.init) ?? target
+    var temporary = ""
+    var fd: Int32 = -1
+    for attempt in 0..<100 {
+      temporary = directory + "/." + name + ".cq-\(getpid())-\(attempt).tmp"
+      fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+      if fd >= 0 || errno != EEXIST { break }
+    }
+    guard fd >= 0 else { throw FileWriteError(path: path, errno: errno) }
+    // Keep the existing mode even under a restrictive umask.
+    if stat(target, &info) == 0 { _ = fchmod(fd, mode) }
+    var failure: Int32 = 0
+    bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return }
+      var offset = 0
+      while offset < buffer.count {
+        let n = Glue.write(fd, base + offset, buffer.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          failure = errno
+          return
+        }
+        offset += n
+      }
+    }
+    if failure == 0 && fsync(fd) != 0 { failure = errno }
+    if close(fd) != 0 && failure == 0 { failure = errno }
+    if failure == 0 && rename(temporary, target) != 0 { failure = errno }
+    if failure != 0 {
+      unlink(temporary)
+      throw FileWriteError(path: path, errno: failure)
+    }
+  }
+
+  static func expandHome(_ path: String) -> String {
+    guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return path }
+    return String(cString: home) + path.dropFirst()
+  }
+
+  static func directoryName(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    let directory = String(path[..<slash])
+    return directory.isEmpty ? "/" : directory
+  }
+
+  static func readAll(_ path: String, displayPath: String) throws(FileWriteError) -> [UInt8] {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw FileWriteError(path: displayPath, errno: errno) }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65_536)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { buffer -> Int in
+        guard let base = buffer.baseAddress else { return 0 }
+        return Glue.read(fd, base, buffer.count)
+      }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw FileWriteError(path: displayPath, errno: errno)
+      }
+      if n == 0 { break }
+      bytes.append(contentsOf: chunk[0..<n])
+    }
+    return bytes
+  }
+}
+
+/// POSIX calls whose names clash with Swift methods in scope.
+private enum Glue {
+  static func write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Darwin)
+      Darwin.write(fd, buffer, count)
+    #elseif canImport(Musl)
+      Musl.write(fd, buffer, count)
+    #else
+      Glibc.write(fd, buffer, count)
+    #endif
+  }
+
+  static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Darwin)
+      Darwin.read(fd, buffer, count)
+    #elseif canImport(Musl)
+      Musl.read(fd, buffer, count)
+    #else
+      Glibc.read(fd, buffer, count)
+    #endif
+  }
+}
+
+/// A result file that could not be written: which path, why, and what to do.
+///
+/// ```
+/// cannot write 'out/roas.csv': directory 'out' does not exist; create it or choose another path
+/// ```
+public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatable {
+  /// What went wrong, for matching in `catch`.
+  public enum Code: Sendable, Equatable {
+    case noSuchDirectory, permissionDenied, isDirectory, diskFull, readOnly, other
+  }
+
+  /// The path as the user wrote it.
+  public var path: String
+  public var code: Code
+  /// Why, in a few lower-case words (`permission denied`).
+  public var reason: String
+
+  /// Creates an error; `reason` defaults to a description of `code`.
+  public init(path: String, code: Code, reason: String? = nil) {
+    self.path = path
+    self.code = code
+    self.reason = reason ?? Self.reason(for: code)
+  }
+
+  init(path: String, errno error: Int32) {
+    let code: Code
+    switch error {
+    case ENOENT, ENOTDIR: code = .noSuchDirectory
+    case EACCES, EPERM: code = .permissionDenied
+    case EISDIR: code = .isDirectory
+    case ENOSPC, EDQUOT: code = .diskFull
+    case EROFS: code = .readOnly
+    default: code = .other
+    }
+    var reason = Self.reason(for: code)
+    if code == .other, let text = strerror(error) { reason = String(cString: text).lowercased() }
+    self.init(path: path, code: code, reason: reason)
+  }
+
+  static func reason(for code: Code) -> String {
+    switch code {
+    case .noSuchDirectory: "no such directory"
+    case .permissionDenied: "permission denied"
+    case .isDirectory: "it is a directory"
+    case .diskFull: "no space left on the device"
+    case .readOnly: "the file system is read-only"
+    case .other: "write failed"
+    }
+  }
+
+  /// `cannot write 'PATH': REASON; FIX`.
+  public var description: String {
+    let directory = AtomicFileWriter.directoryName(path)
+    let fix: String
+    switch code {
+    case .noSuchDirectory: fix = "create '\(directory)' first or choose another path"
+    case .permissionDenied: fix = "choose a directory you can write to"
+    case .isDirectory: fix = "add a file name, such as '\(path.hasSuffix("/") ? path : path + "/")result.csv'"
+    case .diskFull: fix = "free some space or write elsewhere"
+    case .readOnly: fix = "write to another file system"
+    case .other: fix = "check the path and try again"
+    }
+    return "cannot write '\(path)': \(reason); \(fix)"
+  }
+}
+
+extension FileWriteError.Code {
+  /// Matches a thrown error by code: `catch FileWriteError.Code.permissionDenied`.
+  public static func ~= (code: Self, error: any Error) -> Bool {
+    (error as? FileWriteError)?.code == code
+  }
+}

@@ -1,0 +1,199 @@
+import CQStorage
+
+/// The formats for programs and documents: csv, tsv, json, ndjson, markdown.
+///
+/// csv, tsv, json and ndjson carry raw numbers (money in rupees with two decimals, ratios as
+/// full-precision fractions, no value as an empty field or `null`). Markdown is for people: it
+/// shows values as the table does (`₹1,234.50`, `6.76%`). None of them cuts rows or columns,
+/// and none writes footnotes or the footer.
+enum MachineFormats {
+  // MARK: csv / tsv
+
+  /// RFC 4180 CSV with LF line ends; a field is quoted when it holds a comma, a quote, CR or
+  /// LF (or starts or ends with a space), and quotes inside are doubled.
+  static func csv(_ result: ResultSet, includeHeader: Bool, to out: inout some TextOutputStream) {
+    if includeHeader {
+      out.write(result.columns.map { csvField($0.name) }.joined(separator: ",") + "\n")
+    }
+    for row in result.rows {
+      let fields = result.columns.indices.map { c -> String in
+        switch cell(row, c, result) {
+        case .text(let s): csvField(s)
+        case .number(let n): n
+        case nil: ""
+        }
+      }
+      out.write(fields.joined(separator: ",") + "\n")
+    }
+  }
+
+  static func csvField(_ s: String) -> String {
+    let needsQuotes = s.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+      || s.hasPrefix(" ") || s.hasSuffix(" ")
+    guard needsQuotes else { return s }
+    return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
+  }
+
+  /// Tab-separated values: a tab, CR, LF or backslash inside a value is written as `\t`,
+  /// `\r`, `\n` or `\\` (the "linear TSV" convention), so every record is one line.
+  static func tsv(_ result: ResultSet, includeHeader: Bool, to out: inout some TextOutputStream) {
+    if includeHeader {
+      out.write(result.columns.map { tsvField($0.name) }.joined(separator: "\t") + "\n")
+    }
+    for row in result.rows {
+      let fields = result.columns.indices.map { c -> String in
+        switch cell(row, c, result) {
+        case .text(let s): tsvField(s)
+        case .number(let n): n
+        case nil: ""
+        }
+      }
+      out.write(fields.joined(separator: "\t") + "\n")
+    }
+  }
+
+  static func tsvField(_ s: String) -> String {
+    guard s.unicodeScalars.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\\" })
+    else { return s }
+    var out = ""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\\": out += "\\\\"
+      case "\t": out += "\\t"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      default: out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  // MARK: json / ndjson
+
+  /// A JSON array of objects, one object per line: keys are the column names in order,
+  /// numbers are JSON numbers, no value is `null`.
+  static func json(_ result: ResultSet, to out: inout some TextOutputStream) {
+    guard !result.rows.isEmpty else {
+      out.write("[]\n")
+      return
+    }
+    out.write("[\n")
+    for (r, row) in result.rows.enumerated() {
+      out.write("  " + jsonObject(row, result) + (r + 1 < result.rows.count ? ",\n" : "\n"))
+    }
+    out.write("]\n")
+  }
+
+  /// Newline-delimited JSON: one object per line, nothing else.
+  static func ndjson(_ result: ResultSet, to out: inout some TextOutputStream) {
+    for row in result.rows { out.write(jsonObject(row, result) + "\n") }
+  }
+
+  static func jsonObject(_ row: [Value], _ result: ResultSet) -> String {
+    let members = result.columns.indices.map { c -> String in
+      let value: String
+      switch cell(row, c, result) {
+      case .text(let s): value = jsonString(s)
+      case .number(let n): value = n
+      case nil: value = "null"
+      }
+      return jsonString(result.columns[c].name) + ":" + value
+    }
+    return "{" + members.joined(separator: ",") + "}"
+  }
+
+  static func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      case "\u{2028}": out += "\\u2028"
+      case "\u{2029}": out += "\\u2029"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+
+  // MARK: markdown
+
+  /// A GitHub-flavoured Markdown table, values as people read them, padded so the source
+  /// lines up; `|` in values is escaped as `\|` and line breaks become spaces.
+  static func markdown(
+    _ result: ResultSet, options: RenderOptions, to out: inout some TextOutputStream
+  ) {
+    guard !result.columns.isEmpty else { return }
+    let formatter = ValueFormatter(options: options)
+    let numeric = result.columns.map { ValueFormatter.isNumeric($0.format) }
+    let header = result.columns.map { markdownCell($0.name) }
+    let body = result.rows.map { row in
+      result.columns.indices.map { c in
+        markdownCell(formatter.display(c < row.count ? row[c] : .empty, format: result.columns[c].format))
+      }
+    }
+    var widths = header.map { max(3, TerminalWidth.displayWidth($0)) }
+    for row in body {
+      for (c, text) in row.enumerated() { widths[c] = max(widths[c], TerminalWidth.displayWidth(text)) }
+    }
+    func line(_ cells: [String]) -> String {
+      let padded = cells.enumerated().map { c, text in
+        TerminalWidth.pad(text, toWidth: widths[c], alignRight: numeric[c])
+      }
+      return "| " + padded.joined(separator: " | ") + " |"
+    }
+    out.write(line(header) + "\n")
+    let separators = widths.indices.map { c in
+      numeric[c] ? String(repeating: "-", count: widths[c] + 1) + ":"
+        : ":" + String(repeating: "-", count: widths[c] + 1)
+    }
+    out.write("|" + separators.joined(separator: "|") + "|\n")
+    for row in body { out.write(line(row) + "\n") }
+  }
+
+  static func markdownCell(_ s: String) -> String {
+    var out = ""
+    var previousCR = false
+    for scalar in s.unicodeScalars {
+      if scalar == "\n" && previousCR { previousCR = false; continue }
+      previousCR = scalar == "\r"
+      switch scalar {
+      case "|": out += "\\|"
+      case "\n", "\r", "\t": out += " "
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F { continue }
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+
+  // MARK: cells
+
+  private static func cell(_ row: [Value], _ c: Int, _ result: ResultSet) -> ValueFormatter.MachineCell? {
+    guard c < row.count else { return nil }
+    return ValueFormatter.machine(row[c], format: result.columns[c].format)
+  }
+}
+
+extension String {
+  /// Every occurrence of `target` replaced (no Foundation needed).
+  func replacingAll(_ target: Character, with replacement: String) -> String {
+    var out = ""
+    for character in self {
+      if character == target { out += replacement } else { out.append(character) }
+    }
+    return out
+  }
+}
