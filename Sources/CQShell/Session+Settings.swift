@@ -50,9 +50,9 @@ extension Session {
   func applySetting(_ name: NameRef, value: String?, source: String) throws {
     let key = name.key
     guard let entry = Session.settingNames.first(where: { $0.name == key }) else {
-      let guess = Session.settingNames.map(\.name).min { editCost(key, $0) < editCost(key, $1) }
+      let guess = suggestion(for: key, among: Session.settingNames.map(\.name))
       throw SessionError(
-        message: "unknown setting '\(name.text)'" + (guess.map { editCost(key, $0) <= 2 ? "; did you mean '\($0)'?" : "" } ?? "")
+        message: "unknown setting '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
           + "; settings: " + Session.settingNames.map(\.name).joined(separator: ", "), status: 3)
     }
     guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
@@ -112,18 +112,5 @@ extension Session {
     default: throw bad()
     }
     if options.interactive { writeErr("\(key) = \(settingValue(key))\n") }
-  }
-
-  func editCost(_ a: String, _ b: String) -> Int {
-    let x = Array(a), y = Array(b)
-    if x.isEmpty { return y.count }
-    if y.isEmpty { return x.count }
-    var prev = Array(0...y.count)
-    for i in 1...x.count {
-      var cur = [i] + Array(repeating: 0, count: y.count)
-      for j in 1...y.count { cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1)) }
-      prev = cur
-    }
-    return prev[y.count]
   }
 }

@@ -199,7 +199,7 @@ extension Session {
 
   // MARK: - Scripts
 
-  func runScript(_ path: String) -> Int32 {
+  public func runScript(_ path: String) -> Int32 {
     guard runDepth < 8 else {
       writeErr("error: 'run \(path)': scripts nested more than 8 deep (does a script run itself?)\n")
       return 1

@@ -151,13 +151,19 @@ public final class Session {
 
   /// Prints diagnostics: `FILE:LINE:COL: error: message` plus the caret view.
   func report(_ error: DiagnosticsError, fileName: String?) {
-    let formatter = DiagnosticFormatter(colors: options.color && options.interactive)
-    if let fileName, !options.interactive || fileName != "<shell>" {
-      for d in error.diagnostics where d.severity == .error {
-        writeErr(formatter.formatLocation(d, fileName: fileName) + "\n")
+    let lines = error.source.split(separator: "\n", omittingEmptySubsequences: false)
+    for d in error.diagnostics where d.severity == .error {
+      let loc = d.range.lowerBound
+      if let fileName { writeErr("\(fileName):\(loc.line):\(loc.column): error: \(d.message)\n") }
+      if loc.line >= 1, loc.line <= lines.count {
+        let text = String(lines[loc.line - 1])
+        writeErr("\(loc.line) | \(text)\n")
+        let pad = String(repeating: " ", count: String(loc.line).count)
+        writeErr("\(pad) | \(String(repeating: " ", count: max(0, loc.column - 1)))`- error: \(d.message)\n")
+      } else if fileName == nil {
+        writeErr("error: \(d.message)\n")
       }
     }
-    writeErr(formatter.format(error, fileName: fileName) + "\n")
   }
 
   func statementText(_ node: StmtNode, in source: String) -> String {

@@ -1,0 +1,189 @@
+import ArgumentParser
+import CQLanguage
+import CQRendering
+import CQShell
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Options shared by the shell, `-c` and `run`.
+struct CommonOptions: ParsableArguments {
+  @Option(name: .long, help: ArgumentHelp("The data folder (default: $CQ_DATA, else ./data).", valueName: "dir"))
+  var data: String?
+
+  @Option(name: .long, help: ArgumentHelp("Output format: table, csv, tsv, json, ndjson, markdown.", valueName: "format"))
+  var format: String?
+
+  @Option(name: .long, help: ArgumentHelp("Write results to FILE (format from its extension).", valueName: "file"))
+  var output: String?
+
+  @Option(name: .long, help: ArgumentHelp("Colour: auto (a terminal without NO_COLOR), always, never.", valueName: "when"))
+  var color: String = "auto"
+
+  @Flag(name: .long, help: "Plain ASCII tables and charts.")
+  var ascii = false
+
+  @Flag(name: .long, help: "Do not read ~/.cqrc.")
+  var norc = false
+
+  @Flag(name: .customLong("continue"), help: "Go on after an error; exit non-zero at the end.")
+  var continueOnError = false
+
+  @Flag(name: .long, help: "Write 'timing load MS' and 'timing query MS STATEMENT' to standard error.")
+  var timing = false
+
+  @Option(name: .long, help: ArgumentHelp("Run each query N times (with --timing: each timed).", valueName: "n"))
+  var `repeat`: Int = 1
+
+  func validate() throws {
+    if let format, OutputFormat(rawValue: format.lowercased()) == nil {
+      throw ValidationError("unknown format '\(format)'; formats: table, csv, tsv, json, ndjson, markdown")
+    }
+    guard ["auto", "always", "never"].contains(color.lowercased()) else {
+      throw ValidationError("'--color' takes auto, always or never, found '\(color)'")
+    }
+    guard `repeat` >= 1 else { throw ValidationError("'--repeat' takes a number of at least 1") }
+  }
+
+  /// Builds the session, loads the data and then `~/.cqrc`.
+  func makeSession(interactive: Bool) -> (Session, loaded: Bool) {
+    var o = SessionOptions()
+    o.interactive = interactive
+    o.stdoutIsTerminal = isatty(1) == 1
+    let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    switch color.lowercased() {
+    case "always": o.color = true
+    case "never": o.color = false
+    default: o.color = o.stdoutIsTerminal && !noColor
+    }
+    o.ascii = ascii
+    if let format { o.format = OutputFormat(rawValue: format.lowercased()) ?? .table }
+    o.outputFile = output
+    o.continueOnError = continueOnError
+    o.timing = timing
+    o.repeatCount = `repeat`
+    o.terminalWidth = { Terminal.width() }
+    let session = Session(options: o, out: Terminal.writeOut, err: Terminal.writeErr)
+    let folder = data ?? ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "data"
+    let loaded = session.load(folder: folder, quiet: true)
+    if !norc, let home = ProcessInfo.processInfo.environment["HOME"] {
+      let rc = home + "/.cqrc"
+      if let text = try? String(contentsOfFile: rc, encoding: .utf8) {
+        if session.execute(text, fileName: rc) != 0 {
+          Terminal.writeErr("warning: ~/.cqrc had errors (above); start with --norc to skip it\n")
+        }
+      }
+    }
+    return (session, loaded)
+  }
+}
+
+@main
+struct CQCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cq",
+    abstract: "A query shell for influencer-campaign analytics.",
+    discussion: """
+      Type statements such as 'roas by campaign where brand=MuscleBlaze'. With no statements
+      cq opens the shell on ./data; statements on a pipe run without prompts.
+      Exit status: 0 all ran, 2 a statement did not parse, 3 the model cannot answer it,
+      4 data or I/O failure, 1 anything else.
+      """,
+    subcommands: [RunCommand.self])
+
+  @Option(name: .customShort("c"), parsing: .singleValue, help: ArgumentHelp("Run STATEMENT and exit (repeatable).", valueName: "statement"))
+  var commands: [String] = []
+
+  @OptionGroup var common: CommonOptions
+
+  func run() throws {
+    let stdinIsTerminal = isatty(0) == 1
+    let interactive = commands.isEmpty && stdinIsTerminal
+    let (session, loaded) = common.makeSession(interactive: interactive)
+    if !commands.isEmpty {
+      guard loaded else { throw ExitCode(4) }
+      var status: Int32 = 0
+      for c in commands {
+        let s = session.execute(c, fileName: "-c")
+        if s != 0 {
+          if status == 0 { status = s }
+          if !common.continueOnError { break }
+        }
+        if session.quitRequested { break }
+      }
+      Terminal.flush()
+      if status != 0 { throw ExitCode(status) }
+      return
+    }
+    if !stdinIsTerminal {
+      guard loaded else { throw ExitCode(4) }
+      let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+      let status = session.execute(text, fileName: "<stdin>")
+      Terminal.flush()
+      if status != 0 { throw ExitCode(status) }
+      return
+    }
+    Shell(session: session).run()
+  }
+}
+
+/// `cq run FILE.cq` (or `-` for standard input).
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run a script of statements; stops at the first error unless --continue.")
+
+  @Argument(help: ArgumentHelp("The script ('-' reads standard input).", valueName: "file"))
+  var file: String
+
+  @OptionGroup var common: CommonOptions
+
+  func run() throws {
+    let (session, loaded) = common.makeSession(interactive: false)
+    guard loaded else { throw ExitCode(4) }
+    let status = session.runScript(file)
+    Terminal.flush()
+    if status != 0 { throw ExitCode(status) }
+  }
+}
+
+/// Standard streams and the terminal.
+enum Terminal {
+  /// Set by the SIGINT handler; the shell clears a pending continuation when it sees it.
+  nonisolated(unsafe) static var interrupted = false
+
+  static func writeOut(_ s: String) { writeAll(1, s) }
+
+  static func writeErr(_ s: String) { writeAll(2, s) }
+
+  static func flush() {}
+
+  /// Writes every byte (unbuffered, so stdout and stderr interleave in order).
+  static func writeAll(_ fd: Int32, _ s: String) {
+    var s = s
+    s.withUTF8 { buf in
+      var offset = 0
+      while offset < buf.count {
+        let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return
+        }
+        offset += n
+      }
+    }
+  }
+
+  /// Columns of the terminal on standard output, if it is one.
+  static func width() -> Int? {
+    var w = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+    if let c = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), c > 0 { return c }
+    return nil
+  }
+}

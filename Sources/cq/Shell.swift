@@ -1,0 +1,54 @@
+import CQLanguage
+import CQShell
+import Foundation
+
+/// The interactive loop: banner, prompt, continuation lines, history, statements.
+struct Shell {
+  let session: Session
+
+  func run() {
+    let history = History(path: History.defaultPath())
+    for w in history.warnings { Terminal.writeErr("warning: \(w)\n") }
+    let reader: LineReader = makeLineReader(history: history.entries, session: session)
+    session.readLine = { reader.readLine(prompt: $0) }
+    Terminal.writeErr(banner())
+    var buffer = ""
+    while !session.quitRequested {
+      guard let line = reader.readLine(prompt: buffer.isEmpty ? "cq> " : "...> ") else {
+        Terminal.writeErr("\n")
+        break
+      }
+      if line.isEmpty && !buffer.isEmpty && Terminal.interrupted {
+        buffer = ""
+        Terminal.interrupted = false
+        continue
+      }
+      buffer += buffer.isEmpty ? line : "\n" + line
+      if Parser.needsContinuation(buffer) { continue }
+      let statement = buffer
+      buffer = ""
+      guard !statement.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+      reader.addHistory(statement)
+      if let w = history.add(statement) { Terminal.writeErr("warning: \(w)\n") }
+      session.execute(statement, fileName: nil)
+    }
+    Terminal.flush()
+  }
+
+  func banner() -> String {
+    var s = "cq — influencer campaign analytics\n"
+    if let engine = session.engine, let folder = session.dataFolder {
+      let d = engine.data
+      s += "data: \(folder) — \(d.influencers.rowCount) influencers, \(d.posts.rowCount) posts, \(d.tracking.rowCount) tracking rows, \(d.payouts.rowCount) payouts\n"
+    } else {
+      s += "no data loaded: 'load DIR' opens a folder of CSV files\n"
+    }
+    s += "type 'help' for examples, 'tutorial' for a guided tour, Ctrl-D to quit\n"
+    return s
+  }
+}
+
+/// The line reader for a terminal (libedit when available).
+func makeLineReader(history: [String], session: Session) -> LineReader {
+  PipedLineReader()
+}
