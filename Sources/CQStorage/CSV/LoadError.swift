@@ -2,11 +2,13 @@
 ///
 /// `description` is the full message, `FILE:LINE: …`, for example
 /// `data/tracking_data.csv:12: column 'revenue': expected money, found "₹120"`.
-/// Match a kind of failure with `catch LoadError.Code.badValue` (or `LoadError.badValue`):
+/// Match a kind of failure in `catch` with the code's static member on `LoadError`
+/// (a GRDB-style expression pattern):
 ///
 /// ```swift
 /// do { dataSet = try DataLoader.load(folder: "data") }
-/// catch LoadError.Code.missingFile { … }
+/// catch LoadError.missingFile { … }
+/// catch LoadError.badValue { … }
 /// ```
 public struct LoadError: Error, CustomStringConvertible, Sendable {
   /// The kind of failure.
@@ -54,6 +56,8 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
     self.description = (line.map { "\(file):\($0)" } ?? file) + ": " + message
   }
 
+  // Codes as static members, so `catch LoadError.badValue` is an expression pattern matched
+  // by `~=` below (`LoadError.Code.badValue` would be an enum-case pattern, which cannot match).
   public static let badValue = Code.badValue
   public static let missingColumn = Code.missingColumn
   public static let missingFile = Code.missingFile
@@ -66,7 +70,7 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
 }
 
 extension LoadError.Code {
-  /// Matches a `LoadError` of this code, so `catch LoadError.Code.badValue` works.
+  /// Matches a `LoadError` of this code, so `catch LoadError.badValue` works.
   public static func ~= (code: LoadError.Code, error: LoadError) -> Bool { error.code == code }
 
   /// Matches any error that is a `LoadError` of this code.
