@@ -64,10 +64,10 @@ public struct SimulatorSummary: Sendable, Hashable, CustomStringConvertible {
   /// Bytes over all files.
   public var totalBytes: Int { files.reduce(0) { $0 + $1.bytes } }
 
-  /// A one-line summary: `influencers 500, posts 10000, ... rows (3.1 MB) in data`.
+  /// A one-line summary: `influencers 500, posts 10000, ... rows (3.3 MB) to data`.
   public var description: String {
     let counts = files.map { "\($0.name.replacingSuffix(".csv")) \($0.rows)" }
-    return "\(counts.joined(separator: ", ")) rows (\(Simulator.formatBytes(totalBytes))) in \(folder)"
+    return "\(counts.joined(separator: ", ")) rows (\(Simulator.formatBytes(totalBytes))) to \(folder)"
   }
 }
 
