@@ -111,10 +111,11 @@ extension StatementParser {
       guard let guess = suggestion(for: word, among: Keywords.showTargets + singular) else {
         try fail(.expectedShowTarget(found: Self.describe(token)))
       }
-      report(
-        .unknownShowTarget(token.text, suggestion: guess), at: token.range,
-        fixIts: [FixIt(range: token.range, replacement: guess)])
       target = ShowTarget(rawValue: guess) ?? ShowTarget(rawValue: guess + "s")
+      let plural = target?.rawValue ?? guess
+      report(
+        .unknownShowTarget(token.text, suggestion: plural), at: token.range,
+        fixIts: [FixIt(range: token.range, replacement: plural)])
     }
     advance()
     try expectEnd(after: token.text)
@@ -160,7 +161,7 @@ extension StatementParser {
 
   /// `define metric NAME = EXPR` / `define segment NAME = CONDITION`.
   mutating func parseDefine() throws(ParseAbort) -> Stmt {
-    let define = advance()
+    advance()
     let kindToken = current
     guard kindToken.kind == .word, var kind = kindToken.keyword else {
       try fail(.expectedDefineKind(found: Self.describe(kindToken)))
@@ -175,7 +176,6 @@ extension StatementParser {
       kind = guess
     }
     advance()
-    _ = define
     let name = try expectName(kind == "metric" ? "a metric" : "a segment", after: kindToken)
     guard current.kind == .equal else {
       let at = current.range.lowerBound
