@@ -72,14 +72,18 @@ public struct CompletionResult: Sendable, Equatable {
     self.candidates = candidates
   }
 
-  /// The longest prefix all candidates share (by Character), or `""` for none.
+  /// The longest prefix all candidates share (by Unicode scalar), or `""` for none.
   public var commonPrefix: String {
-    guard var prefix = candidates.first else { return "" }
+    guard let first = candidates.first else { return "" }
+    var prefix = Array(first.unicodeScalars)
     for candidate in candidates.dropFirst() {
-      prefix = String(zip(prefix, candidate).prefix { $0 == $1 }.map(\.0))
+      let shared = zip(prefix, candidate.unicodeScalars).prefix { $0 == $1 }.count
+      prefix.removeLast(prefix.count - shared)
       if prefix.isEmpty { break }
     }
-    return prefix
+    var text = ""
+    text.unicodeScalars.append(contentsOf: prefix)
+    return text
   }
 }
 
@@ -150,7 +154,7 @@ public enum Completer {
     if let last = statement.last, last.end == end, last.kind == .word || last.kind == .openString
     {
       context.removeLast()
-      word = last.text
+      word = last.kind == .openString ? "\"" + last.text : last.text
       wordStart = last.start
     }
     let expectation = Grammar.expectation(after: context, vocabulary: vocabulary)
@@ -203,6 +207,10 @@ enum Lexer {
         return nil
       case UInt8(ascii: "-") where byte(index + 1) == UInt8(ascii: "-"):
         return nil
+      case UInt8(ascii: "-") where !(byte(index + 1).map { $0 >= 0x30 && $0 <= 0x39 } ?? false):
+        // A minus not starting a number: `revenue - payout`.
+        tokens.append(Token(kind: .op, text: "-", start: index, end: index + 1))
+        index += 1
       case UInt8(ascii: ";"):
         tokens.removeAll()
         index += 1
@@ -303,15 +311,30 @@ struct Expectation {
       if helpTopics { names += Help.topics }
       if let setting = settingValuesOf { names += vocabulary.settingValues(setting) }
     }
-    var result = names.filter { $0.lowercased().hasPrefix(needle) }
+    var result = names.filter { Text.hasPrefix($0.lowercased(), needle) }
     if let dimension = valuesOf {
-      for value in vocabulary.values(dimension) where value.lowercased().hasPrefix(needle) {
+      for value in vocabulary.values(dimension) where Text.hasPrefix(value.lowercased(), needle) {
         result.append(quoted || Quoting.needsQuotes(value) ? Quoting.quote(value) : value)
       }
     }
+    return Text.sortedUnique(result)
+  }
+}
+
+/// Comparisons by Unicode scalar, so a prefix may end inside a grapheme cluster
+/// (`प्र` is a prefix of `प्रिया`, though its last cluster is not).
+enum Text {
+  static func hasPrefix(_ text: String, _ prefix: String) -> Bool {
+    text.unicodeScalars.starts(with: prefix.unicodeScalars)
+  }
+
+  /// Sorted case-insensitively, ignoring an opening quote; duplicates removed.
+  static func sortedUnique(_ words: [String]) -> [String] {
     var seen = Set<String>()
-    return result.filter { seen.insert($0).inserted }
-      .sorted { ($0.lowercased(), $0) < ($1.lowercased(), $1) }
+    func key(_ word: String) -> String {
+      (word.hasPrefix("\"") ? String(word.dropFirst()) : word).lowercased()
+    }
+    return words.filter { seen.insert($0).inserted }.sorted { (key($0), $0) < (key($1), $1) }
   }
 }
 
@@ -781,7 +804,7 @@ enum Files {
     let fileManager = FileManager.default
     guard let names = try? fileManager.contentsOfDirectory(atPath: folder) else { return [] }
     var result: [String] = []
-    for name in names.sorted() where name.hasPrefix(namePrefix) {
+    for name in names.sorted() where Text.hasPrefix(name, namePrefix) {
       if name.hasPrefix("."), !namePrefix.hasPrefix(".") { continue }
       var isDirectory: ObjCBool = false
       let full = folder + (folder.hasSuffix("/") ? "" : "/") + name

@@ -44,7 +44,8 @@ public enum Help {
     Ctrl-C cancels the line or a running query, Ctrl-D leaves.
 
     More help: help TOPIC, with TOPIC one of
-      statements  \(statementTopics.joined(separator: " "))
+      statements  \(statementTopics.prefix(8).joined(separator: " "))
+                  \(statementTopics.dropFirst(8).joined(separator: " "))
       metrics     \(metricTopics.joined(separator: " "))
       language    \(languageTopics.joined(separator: " "))
     or a metric or dimension name (help roas). New here? Type: tutorial
@@ -504,11 +505,16 @@ public enum Help {
     "charts": """
       charts — add chart KIND to a query (or: last chart KIND)
 
-        bar       horizontal bars with labels and values       revenue by brand chart bar
-        line      a time series with labelled axes             revenue by week chart line
-        spark     a sparkline per group over time              revenue by brand, week chart spark
-        scatter   two metrics against each other               followers, revenue by influencer chart scatter
-        hist      the distribution of a metric over groups     roas by influencer chart hist
+        bar       horizontal bars with labels and values
+                  revenue by brand chart bar
+        line      a time series with labelled axes
+                  revenue by week chart line
+        spark     a sparkline per group over time
+                  revenue by brand, week chart spark
+        scatter   two metrics against each other, a point per group
+                  followers, revenue by influencer chart scatter
+        hist      the distribution of a metric over the groups
+                  roas by influencer chart hist
 
       --ascii (or set ascii on) draws with plain ASCII. help KIND for each.
       """,

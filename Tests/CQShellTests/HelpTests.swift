@@ -1,0 +1,117 @@
+import Testing
+
+@testable import CQShell
+
+@Suite struct HelpTests {
+  @Test func overviewHasRunnableExamplesAndListsTopics() {
+    let text = Help.overview()
+    for example in [
+      "roas by campaign where brand=MuscleBlaze",
+      "top 10 influencer by revenue where platform=Instagram",
+      "revenue by week chart line",
+      "explain roas by brand",
+    ] {
+      #expect(text.contains(example), "overview lacks '\(example)'")
+    }
+    for topic in Help.topics {
+      #expect(text.contains(topic), "overview does not mention topic '\(topic)'")
+    }
+    #expect(text.contains("tutorial"))
+  }
+
+  @Test(arguments: Help.topics)
+  func everyTopicHasText(topic: String) throws {
+    let text = try #require(Help.topic(topic))
+    #expect(text.count > 80)
+    #expect(text.lowercased().contains(topic))
+    #expect(Help.topic(topic.uppercased()) == text)
+  }
+
+  @Test func topicsCoverEveryStatementFamilyAndChart() {
+    let required = [
+      "query", "top", "explain", "describe", "show", "schema", "sample", "define", "set", "last",
+      "load", "run", "tutorial", "quit", "sales", "incrementality", "engagement", "spend",
+      "allocation", "dimensions", "conditions", "formats", "bar", "line", "spark", "scatter",
+      "hist",
+    ]
+    for topic in required { #expect(Help.topics.contains(topic), "missing topic \(topic)") }
+    #expect(Set(Help.topics).count == Help.topics.count)
+  }
+
+  @Test func unknownTopicIsNil() {
+    #expect(Help.topic("roaz") == nil)
+    #expect(Help.topic("") == nil)
+  }
+
+  @Test func metricAndDimensionNamesLeadToTheirTopic() {
+    #expect(Help.topic("roas") == Help.topic("spend"))
+    #expect(Help.topic("incremental_revenue") == Help.topic("incrementality"))
+    #expect(Help.topic("engagement_rate") == Help.topic("engagement"))
+    #expect(Help.topic("aov") == Help.topic("sales"))
+    #expect(Help.topic("week") == Help.topic("dimensions"))
+    #expect(Help.topic("bottom") == Help.topic("top"))
+  }
+
+  @Test func everySpecMetricIsExplainedInItsFamily() throws {
+    let families: [String: [String]] = [
+      "sales": ["revenue", "orders", "conversions", "customers", "aov", "conversion_rate"],
+      "incrementality": [
+        "new_customers", "incremental_revenue", "incremental_roas", "cac", "roas_delta",
+      ],
+      "engagement": [
+        "posts", "reach", "likes", "comments", "engagements", "engagement_rate",
+        "engagement_rate_followers", "cpe", "cpm", "influencers", "followers",
+      ],
+      "spend": [
+        "payout", "spend", "paid_payout", "pending_payout", "paid_orders", "order_gap", "roas",
+        "roi", "score",
+      ],
+    ]
+    for (family, metrics) in families {
+      let text = try #require(Help.topic(family))
+      for metric in metrics { #expect(text.contains(metric), "\(family) lacks \(metric)") }
+    }
+  }
+
+  @Test func setListsEverySetting() throws {
+    let text = try #require(Help.topic("set"))
+    for setting in [
+      "format", "width", "rows", "color", "grouping", "totals", "timer", "ascii", "allocation",
+      "tiers", "currency",
+    ] {
+      #expect(text.contains("\n  \(setting) "), "set lacks \(setting)")
+    }
+  }
+
+  @Test func incrementalityIsCandidAboutTheHeuristic() throws {
+    let text = try #require(Help.topic("incrementality"))
+    #expect(text.contains("heuristic"))
+    #expect(text.contains("store_orders"))
+    #expect(text.contains("lift_revenue") && text.contains("iroas"))
+  }
+
+  @Test func allocationExplainsUnattributedSpend() throws {
+    let text = try #require(Help.topic("allocation"))
+    for phrase in ["(unattributed)", "largest remainder", "before filters", "set allocation revenue"] {
+      #expect(text.contains(phrase), "allocation lacks '\(phrase)'")
+    }
+  }
+
+  @Test func dimensionsStateTiersAndTimeLabels() throws {
+    let text = try #require(Help.topic("dimensions"))
+    for phrase in ["nano < 10k", "mega ≥ 1M", "2025-Q2", "Mon", "post_platform", "weekday"] {
+      #expect(text.contains(phrase), "dimensions lacks '\(phrase)'")
+    }
+  }
+
+  @Test func linesFitAnEightyEightColumnTerminal() {
+    for topic in Help.topics {
+      for line in (Help.topic(topic) ?? "").split(separator: "\n") {
+        #expect(line.count <= 88, "help \(topic): line too long: \(line)")
+      }
+    }
+    for line in Help.overview().split(separator: "\n") {
+      #expect(line.count <= 88, "overview line too long: \(line)")
+    }
+  }
+}
