@@ -204,7 +204,7 @@ struct Binder {
       for var measure in measures {
         if case .influencers = measure { measure = .influencers(audienceFact(usedSet)) }
         if case .followers = measure { measure = .followers(audienceFact(usedSet)) }
-        guard checkReach(measure, metric: m, used: used, at: range(of: m)) else { continue }
+        guard checkReach(measure, metric: m, used: used, at: range(of: m)) else { break }
         if !byFact[measure.fact, default: []].contains(measure) { byFact[measure.fact, default: []].append(measure) }
       }
     }
