@@ -157,11 +157,9 @@ public final class Engine: @unchecked Sendable {
       let s = spaces[i]
       // Specials after regular codes.
       if (x >= s.count) != (y >= s.count) { return x >= s.count ? 1 : -1 }
-      if s.isTime { return x < y ? -1 : 1 }
-      let lx = s.labelFor(x), ly = s.labelFor(y)
-      if let nx = Double(lx), let ny = Double(ly), nx != ny { return nx < ny ? -1 : 1 }
-      let cx = lx.lowercased(), cy = ly.lowercased()
-      if cx != cy { return cx < cy ? -1 : 1 }
+      if s.sortsByCode { return x < y ? -1 : 1 }
+      let c = Engine.naturalCompare(s.labelFor(x), s.labelFor(y))
+      if c != 0 { return c }
       return x < y ? -1 : 1
     }
     func compareMetric(_ i: Int, descending: Bool) -> Int {
@@ -193,6 +191,38 @@ public final class Engine: @unchecked Sendable {
       if c != 0 { return c < 0 }
     }
     return false
+  }
+
+  /// Case-insensitive order with digit runs compared as numbers: Campaign_2 < Campaign_10.
+  static func naturalCompare(_ a: String, _ b: String) -> Int {
+    let x = Array(a.lowercased().unicodeScalars), y = Array(b.lowercased().unicodeScalars)
+    var i = 0, j = 0
+    func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
+    while i < x.count, j < y.count {
+      if isDigit(x[i]), isDigit(y[j]) {
+        var ei = i, ej = j
+        while ei < x.count, isDigit(x[ei]) { ei += 1 }
+        while ej < y.count, isDigit(y[ej]) { ej += 1 }
+        // Compare without leading zeros: longer run is larger, then digit by digit.
+        var si = i, sj = j
+        while si < ei - 1, x[si] == "0" { si += 1 }
+        while sj < ej - 1, y[sj] == "0" { sj += 1 }
+        if ei - si != ej - sj { return ei - si < ej - sj ? -1 : 1 }
+        while si < ei {
+          if x[si] != y[sj] { return x[si].value < y[sj].value ? -1 : 1 }
+          si += 1
+          sj += 1
+        }
+        i = ei
+        j = ej
+      } else {
+        if x[i] != y[j] { return x[i].value < y[j].value ? -1 : 1 }
+        i += 1
+        j += 1
+      }
+    }
+    if x.count - i != y.count - j { return x.count - i < y.count - j ? -1 : 1 }
+    return 0
   }
 
   // MARK: - Score

@@ -109,23 +109,27 @@ struct Executor {
     case .conversions, .posts: seg.counted.insert(m)
     case .customers: seg.distinct[m] = (t.strings("user_id").codes, t.strings("user_id").dictionary.count)
     case .newCustomers:
-      let (users, firstDays) = (t.strings("user_id"), store.firstPurchaseDays())
-      let dates = t.dates("date")
-      seg.distinct[m] = (
-        ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? users.codes[r] : -1 }),
-        users.dictionary.count
-      )
+      let users = t.strings("user_id")
+      seg.distinct[m] = (store.cachedCodes("newCustomers") {
+        let firstDays = store.firstPurchaseDays()
+        let dates = t.dates("date")
+        return ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? users.codes[r] : -1 })
+      }, users.dictionary.count)
     case .newRevenue:
-      let (users, firstDays) = (t.strings("user_id"), store.firstPurchaseDays())
-      let dates = t.dates("date"), revenue = t.integers("revenue")
-      seg.sums[m] = ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? revenue[r] : 0 })
+      seg.sums[m] = store.cachedInput("newRevenue") {
+        let (users, firstDays) = (t.strings("user_id"), store.firstPurchaseDays())
+        let dates = t.dates("date"), revenue = t.integers("revenue")
+        return ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? revenue[r] : 0 })
+      }
     case .reach: seg.sums[m] = t.integers("reach")
     case .likes: seg.sums[m] = t.integers("likes")
     case .comments: seg.sums[m] = t.integers("comments")
     case .postFollowers:
-      let infl = store.influencerCodes(fact)
-      let followers = store.followers
-      seg.sums[m] = ContiguousArray(infl.map { Int($0) < followers.count ? followers[Int($0)] : 0 })
+      seg.sums[m] = store.cachedInput("postFollowers") {
+        let infl = store.influencerCodes(fact)
+        let followers = store.followers
+        return ContiguousArray(infl.map { Int($0) < followers.count ? followers[Int($0)] : 0 })
+      }
     case .payout: seg.sums[m] = t.integers("total_payout")
     case .paidPayout, .pendingPayout:
       let status = t.strings("status"), totals = t.integers("total_payout")

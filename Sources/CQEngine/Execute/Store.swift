@@ -13,8 +13,8 @@ public enum AllocationWeight: String, Sendable, Hashable, CaseIterable {
 struct DimensionSpace {
   var count: Int
   var label: (Int32) -> String
-  /// Sort key for a regular code (time: chronological; text: label order decided by caller).
-  var isTime: Bool
+  /// Codes are already in the order people expect (time, tiers); else labels sort naturally.
+  var sortsByCode: Bool
 
   var unknown: Int32 { Int32(count) }
   var unattributed: Int32 { Int32(count + 1) }
@@ -43,6 +43,8 @@ final class Store: @unchecked Sendable {
   private var allocationCache: [AllocationWeight: Allocation] = [:]
   private var firstDates: ContiguousArray<Int32>?
   private var labelsCache: [Dimension: [String]] = [:]
+  private var inputCache: [String: ContiguousArray<Int64>] = [:]
+  private var distinctCache: [String: ContiguousArray<Int32>] = [:]
   let minDay: Int32
   let maxDay: Int32
 
@@ -118,25 +120,26 @@ final class Store: @unchecked Sendable {
   func space(_ dimension: Dimension, tiers: Tiers) -> DimensionSpace {
     func dict(_ table: Table, _ column: String) -> DimensionSpace {
       let d = table.has(column) ? table.strings(column).dictionary : StringDictionary()
-      return DimensionSpace(count: d.count, label: { d[$0] }, isTime: false)
+      return DimensionSpace(count: d.count, label: { d[$0] }, sortsByCode: false)
     }
     switch dimension {
     case .influencer:
       let labels = influencerLabels()
-      return DimensionSpace(count: labels.count, label: { labels[Int($0)] }, isTime: false)
+      return DimensionSpace(count: labels.count, label: { labels[Int($0)] }, sortsByCode: false)
     case .influencer_id:
       let d = influencerIDs
-      return DimensionSpace(count: d.count, label: { d[$0] }, isTime: false)
+      return DimensionSpace(count: d.count, label: { d[$0] }, sortsByCode: false)
     case .category: return dict(data.influencers, "category")
     case .gender: return dict(data.influencers, "gender")
     case .platform: return dict(data.influencers, "platform")
     case .post_platform: return dict(data.posts, "platform")
     case .tier:
       let names = tiers.names
-      return DimensionSpace(count: names.count, label: { names[Int($0)] }, isTime: false)
+      // Tiers sort in size order, like time.
+      return DimensionSpace(count: names.count, label: { names[Int($0)] }, sortsByCode: true)
     case .campaign:
       for t in [data.tracking, data.payouts, data.posts] where t.has("campaign") { return dict(t, "campaign") }
-      return DimensionSpace(count: 0, label: { _ in "" }, isTime: false)
+      return DimensionSpace(count: 0, label: { _ in "" }, sortsByCode: false)
     case .brand: return dict(data.tracking, "brand")
     case .product: return dict(data.tracking, "product")
     case .source: return dict(data.tracking, "source")
@@ -147,7 +150,7 @@ final class Store: @unchecked Sendable {
       let grain = dimension.timeGrain!
       let base = TimeCodes.value(minDay, grain)
       let count = Int(TimeCodes.value(maxDay, grain) - base) + 1
-      return DimensionSpace(count: count, label: { TimeCodes.label(base + Int64($0), grain) }, isTime: true)
+      return DimensionSpace(count: count, label: { TimeCodes.label(base + Int64($0), grain) }, sortsByCode: true)
     }
   }
 
@@ -233,6 +236,36 @@ final class Store: @unchecked Sendable {
         count = n
       }
     }
+  }
+
+  /// A derived per-row input array, computed once.
+  func cachedInput(_ key: String, _ make: () -> ContiguousArray<Int64>) -> ContiguousArray<Int64> {
+    lock.lock()
+    if let c = inputCache[key] {
+      lock.unlock()
+      return c
+    }
+    lock.unlock()
+    let v = make()
+    lock.lock()
+    inputCache[key] = v
+    lock.unlock()
+    return v
+  }
+
+  /// A derived per-row code array, computed once.
+  func cachedCodes(_ key: String, _ make: () -> ContiguousArray<Int32>) -> ContiguousArray<Int32> {
+    lock.lock()
+    if let c = distinctCache[key] {
+      lock.unlock()
+      return c
+    }
+    lock.unlock()
+    let v = make()
+    lock.lock()
+    distinctCache[key] = v
+    lock.unlock()
+    return v
   }
 
   // MARK: - First purchases
