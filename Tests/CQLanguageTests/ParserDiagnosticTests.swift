@@ -29,6 +29,18 @@ struct ParserDiagnosticTests {
       "roas by campaign 1️⃣oder by roas", "unknown clause 'oder'; did you mean 'order'?",
       fixIts: ["order"], fixedSource: "roas by campaign order by roas")
     assertDiagnostic(
+      "roas by campaign 1️⃣limt 5", "unknown clause 'limt'; did you mean 'limit'?",
+      fixIts: ["limit"], fixedSource: "roas by campaign limit 5")
+    // A plural name or a word the clause cannot start with is not taken for a misspelt clause.
+    assertDiagnostic(
+      "revenue 1️⃣orders by brand",
+      "unexpected 'orders' after 'revenue'; separate names with ',' or start a clause such as 'by' or 'where'"
+    )
+    assertDiagnostic(
+      "roas by campaign 1️⃣limt",
+      "unexpected 'limt' after 'campaign'; separate names with ',' or start a clause such as 'by' or 'where'"
+    )
+    assertDiagnostic(
       "roas by campaign where brand=X 1️⃣adn platform=Y", "unexpected 'adn'; did you mean 'and'?",
       fixIts: ["and"], fixedSource: "roas by campaign where brand=X and platform=Y")
   }

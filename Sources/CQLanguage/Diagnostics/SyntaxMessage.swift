@@ -124,6 +124,10 @@ struct SyntaxMessage: Equatable {
     message("unexpected '\(word)'; did you mean '\(suggestion)'?")
   }
 
+  static func nestingTooDeep(_ limit: Int) -> SyntaxMessage {
+    message("parentheses and 'not' nest more than \(limit) deep")
+  }
+
   static var noteFirstClause: SyntaxMessage { message("the first one is here") }
 
   static var noteOpenedHere: SyntaxMessage { message("'(' opened here") }

@@ -32,6 +32,8 @@ extension StatementParser {
   mutating func parseNot(after: Token) throws(ParseAbort) -> ConditionExpr {
     if current.isKeyword("not") {
       let op = advance()
+      try enterNesting()
+      defer { nesting -= 1 }
       return .not(try parseNot(after: op))
     }
     return try parsePrimary(after: after)
@@ -41,6 +43,8 @@ extension StatementParser {
     let token = current
     if token.kind == .leftParen {
       let open = advance()
+      try enterNesting()
+      defer { nesting -= 1 }
       let inner = try parseOr(after: open)
       try expectRightParenthesis(matching: open)
       return inner

@@ -41,9 +41,13 @@ extension StatementParser {
     switch token.kind {
     case .minus:
       advance()
+      try enterNesting()
+      defer { nesting -= 1 }
       return .negate(try parseFactor(after: token))
     case .leftParen:
       advance()
+      try enterNesting()
+      defer { nesting -= 1 }
       let inner = try parseSum(after: token)
       try expectRightParenthesis(matching: token)
       return inner

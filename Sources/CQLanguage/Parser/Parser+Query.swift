@@ -96,7 +96,9 @@ extension StatementParser {
     throws(ParseAbort) -> String
   {
     let word = token.text
-    if let guess = suggestion(for: word, among: Keywords.clauses) {
+    if let guess = suggestion(for: word, among: Keywords.clauses),
+      word.lowercased() != guess + "s", clause(guess, fits: peek())
+    {
       report(
         .misspelledClause(word, suggestion: guess), at: token.range,
         fixIts: [FixIt(range: token.range, replacement: guess)])
@@ -108,6 +110,22 @@ extension StatementParser {
         fixIts: [FixIt(range: token.range, replacement: guess)])
     }
     try fail(unexpected(token, after: previous))
+  }
+
+  /// True when `next` can follow the clause keyword `keyword`: `oder by`, `limt 10`.
+  ///
+  /// Keeps `revenue orders by brand` (a missing ',') from reading as a misspelt `order`.
+  func clause(_ keyword: String, fits next: Token) -> Bool {
+    switch keyword {
+    case "by", "chart": return next.kind == .word && !isReserved(next)
+    case "where", "having":
+      return next.kind == .leftParen || next.isKeyword("not")
+        || (next.kind == .word && !isReserved(next))
+    case "order": return next.isKeyword("by")
+    case "limit": return next.kind == .number
+    case "with": return next.isKeyword("other")
+    default: return false
+    }
   }
 
   func unexpected(_ token: Token, after: Token?) -> SyntaxMessage {

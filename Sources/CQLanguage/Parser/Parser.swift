@@ -80,6 +80,9 @@ struct StatementParser {
   let source: [UInt8]
   var index = 0
   var diagnostics: [Diagnostic] = []
+  /// Open parentheses and `not`s being parsed, bounded so deep nesting cannot exhaust the stack.
+  var nesting = 0
+  static let maximumNesting = 64
 
   init(tokens: [Token], source: [UInt8]) {
     self.tokens = tokens
@@ -160,6 +163,12 @@ struct StatementParser {
     -> Never
   {
     try fail(message, at: current.range, fixIts: fixIts)
+  }
+
+  /// Enters one level of nesting; fails past `maximumNesting`. Pair with `nesting -= 1`.
+  mutating func enterNesting() throws(ParseAbort) {
+    nesting += 1
+    if nesting > Self.maximumNesting { try fail(.nestingTooDeep(Self.maximumNesting)) }
   }
 
   // MARK: Statement
