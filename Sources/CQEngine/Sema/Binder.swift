@@ -156,7 +156,7 @@ struct Binder {
     let needsTotals = settings.totals || metrics.contains { $0.definition.special == .roasDelta }
     return LogicalPlan(
       dimensions: dimensions, metrics: metrics, filter: filter, having: having, order: order, limit: limit,
-      withOther: query.top?.withOther ?? false, facts: facts, tiers: settings.tiers, needsTotals: needsTotals,
+      withOther: query.withOther || (query.top?.withOther ?? false), facts: facts, tiers: settings.tiers, needsTotals: needsTotals,
       audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])))
   }
 

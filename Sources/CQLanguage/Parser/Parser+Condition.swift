@@ -165,7 +165,7 @@ extension StatementParser {
     let kind: ValueLiteral.Kind
     switch token.kind {
     case .word:
-      guard !isReserved(token) else {
+      guard !isReserved(token) || reservedWordIsValue(token) else {
         try fail(.expectedValue(after: after.text, found: Self.describe(token)))
       }
       kind = .word
@@ -182,6 +182,19 @@ extension StatementParser {
     }
     advance()
     return ValueLiteral(text: token.value, kind: kind, range: token.range)
+  }
+
+  /// A clause word right after a comparison is data when it cannot start its clause there:
+  /// `basis=order` (an order-basis payout) but not `basis=x order by y`.
+  func reservedWordIsValue(_ token: Token) -> Bool {
+    let next = peek()
+    switch token.keyword ?? "" {
+    case "order": return !next.isKeyword("by")
+    case "with": return !next.isKeyword("other")
+    case "limit": return next.kind != .number
+    case "by", "where", "having", "chart": return next.kind != .word
+    default: return false
+    }
   }
 
   /// True for `YYYY-MM-DD` naming a day of the Gregorian calendar.
