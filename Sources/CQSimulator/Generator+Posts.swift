@@ -3,7 +3,8 @@ extension Generator {
   ///
   /// A post's author is drawn by posting activity, its campaign from the author's campaigns,
   /// its date inside the campaign's run; 6% are cross-posted to another platform. Reach is
-  /// 2-60% of followers (1% go viral), likes 1-12% of reach, comments 1-8% of likes.
+  /// 2-60% of followers (1% go viral), likes 1-12% of reach (most on TikTok, least on
+  /// Twitter), comments 1-8% of likes.
   func makePosts(chunk: Int) -> [Post] {
     var rng = SplitMix64(seed: seed, stream: Simulator.Stream.posts, index: UInt64(chunk))
     var posts: [Post] = []
@@ -22,7 +23,8 @@ extension Generator {
       var reach = author.followers * (20 + Int(580 * u * u)) / 1000
       if rng.chance(1) { reach = reach * rng.int(in: 150...300) / 100 }
       reach = max(reach, 20)
-      let rate = min(120, max(10, author.engagement * rng.int(in: 60...160) / 100))
+      let typical = author.engagement * Vocabulary.platformEngagement[platform] / 100
+      let rate = min(120, max(10, typical * rng.int(in: 60...160) / 100))
       let likes = reach * rate / 1000
       let comments = likes * rng.int(in: 10...80) / 1000
       let template = rng.pick(captionWeights)
@@ -107,7 +109,7 @@ extension Generator {
   /// `rows` ordered by day, ties in their original order (a total order, so the result does
   /// not depend on the sort algorithm).
   func sortedByDay<Row>(_ rows: [Row], day: (Row) -> UInt8) -> [Row] {
-    var keys = [UInt64]()
+    var keys: [UInt64] = []
     keys.reserveCapacity(rows.count)
     for (i, row) in rows.enumerated() { keys.append(UInt64(day(row)) << 32 | UInt64(i)) }
     keys.sort()

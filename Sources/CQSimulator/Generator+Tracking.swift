@@ -1,9 +1,10 @@
 extension Generator {
   /// The tracking rows driven by one chunk of posts, sorted by date.
   ///
-  /// Each row picks a post in proportion to its weight ((√engagements + 10) × the author's
-  /// hidden quality), so engaging posts by converting influencers drive more orders. The sale lands on
-  /// the post's day or a few days later (38% same day, geometric after), inside the window.
+  /// Each row picks a post in proportion to its weight (`Post.weight`: engagement, the
+  /// author's hidden quality, sponsorship), so engaging posts by converting influencers drive
+  /// more orders. The sale lands on the post's day or a few days later (38% same day,
+  /// geometric after), inside the window.
   /// 88% of sales are of the campaign's brand, the rest cross-brand; the source follows the
   /// post's platform three times in four, else `google` or `direct`. Buyers are drawn with a
   /// skew, so many buy more than once.

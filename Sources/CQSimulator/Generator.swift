@@ -32,7 +32,8 @@ struct Post {
   var reach: Int32
   var likes: Int32
   var comments: Int32
-  /// How strongly the post drives orders: (√engagements + 10) × the influencer's quality.
+  /// How strongly the post drives orders: (√engagements + 25) × the author's quality, × 3
+  /// for a sponsored creator's post.
   var weight: UInt32
 }
 
@@ -56,7 +57,7 @@ struct Generator {
   var activityPrefix: [Int] = []
 
   /// Per (influencer, campaign) pair, index `influencer × 10 + campaign`.
-  var pairPosts: [Int32]
+  var pairPosts: [Int]
   var pairOrders: [Int64]
   var pairRevenue: [Int64]
 
@@ -115,12 +116,14 @@ struct Generator {
     let influencerFile = try CSVWriter(path: base + "influencers.csv")
     try writeInfluencers(to: influencerFile)
     try influencerFile.close()
-    files.append(.init(name: "influencers.csv", rows: influencerFile.rows, bytes: influencerFile.bytesWritten))
+    files.append(
+      .init(name: "influencers.csv", rows: influencerFile.rows, bytes: influencerFile.bytesWritten))
 
     let postFile = try CSVWriter(path: base + "posts.csv")
     let trackingFile = try CSVWriter(path: base + "tracking_data.csv")
     try postFile.header([
-      "influencer_id", "platform", "date", "url", "caption", "reach", "likes", "comments", "campaign",
+      "influencer_id", "platform", "date", "url", "caption", "reach", "likes", "comments",
+      "campaign",
     ])
     try trackingFile.header([
       "source", "campaign", "influencer_id", "user_id", "product", "brand", "date", "orders",
@@ -155,7 +158,8 @@ struct Generator {
       try productFile.endRow()
     }
     try productFile.close()
-    files.append(.init(name: "products.csv", rows: productFile.rows, bytes: productFile.bytesWritten))
+    files.append(
+      .init(name: "products.csv", rows: productFile.rows, bytes: productFile.bytesWritten))
     progress?(1, "done")
     return SimulatorSummary(folder: folder, files: files)
   }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// What to simulate: the seed and how many scale units.
@@ -67,7 +67,8 @@ public struct SimulatorSummary: Sendable, Hashable, CustomStringConvertible {
   /// A one-line summary: `influencers 500, posts 10000, ... rows (3.3 MB) to data`.
   public var description: String {
     let counts = files.map { "\($0.name.replacingSuffix(".csv")) \($0.rows)" }
-    return "\(counts.joined(separator: ", ")) rows (\(Simulator.formatBytes(totalBytes))) to \(folder)"
+    return
+      "\(counts.joined(separator: ", ")) rows (\(Simulator.formatBytes(totalBytes))) to \(folder)"
   }
 }
 
@@ -124,7 +125,10 @@ public enum Simulator {
     guard options.scale >= 1, options.scale <= SimulatorOptions.maximumScale else {
       throw SimulatorError(
         .invalidScale,
-        reason: "expected a whole number from 1 to \(SimulatorOptions.maximumScale), found \(options.scale)")
+        reason:
+          "expected a whole number from 1 to \(SimulatorOptions.maximumScale), "
+          + "found \(options.scale)"
+      )
     }
     try createFolder(folder)
     var generator = Generator(options: options)
@@ -144,16 +148,19 @@ public enum Simulator {
       var info = stat()
       if stat(path, &info) == 0 {
         if (info.st_mode & S_IFMT) != S_IFDIR {
-          throw SimulatorError(.cannotCreateFolder, path: folder, reason: "'\(path)' is not a folder")
+          throw SimulatorError(
+            .cannotCreateFolder, path: folder, reason: "'\(path)' is not a folder")
         }
         continue
       }
       if mkdir(path, 0o755) != 0 && errno != EEXIST {
-        throw SimulatorError(.cannotCreateFolder, path: folder, reason: String(cString: strerror(errno)))
+        throw SimulatorError(
+          .cannotCreateFolder, path: folder, reason: String(cString: strerror(errno)))
       }
     }
     if access(folder, W_OK | X_OK) != 0 {
-      throw SimulatorError(.cannotCreateFolder, path: folder, reason: String(cString: strerror(errno)))
+      throw SimulatorError(
+        .cannotCreateFolder, path: folder, reason: String(cString: strerror(errno)))
     }
   }
 

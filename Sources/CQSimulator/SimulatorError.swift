@@ -37,7 +37,9 @@ public struct SimulatorError: Error, Sendable, CustomStringConvertible {
     self.reason = reason
   }
 
-  /// A lower-case message without a final period, e.g. `cannot write 'out/posts.csv': Permission denied`.
+  /// A lower-case message without a final period.
+  ///
+  /// For example `cannot write 'out/posts.csv': Permission denied`.
   public var description: String {
     switch code {
     case .invalidScale: "invalid scale: \(reason)"

@@ -9,6 +9,8 @@ enum Vocabulary {
   static let genders = ["Male", "Female", "Other"]
   static let platforms = ["Instagram", "YouTube", "Twitter", "TikTok"]
   static let platformWeights = [50, 25, 10, 15]
+  /// Likes per reach on each platform, in percent of the influencer's typical rate.
+  static let platformEngagement = [100, 80, 55, 140]
   /// Traffic sources; the first four follow the post's platform.
   static let sources = ["instagram.com", "youtube.com", "t.co", "tiktok.com", "google", "direct"]
 
@@ -118,20 +120,31 @@ enum Vocabulary {
   ].map { ($0, $0.lowercased().filter { $0 != "'" }, false) }
 
   static let devanagariFirst: [Word] = [
-    ("आरव", "aarav", false), ("विवान", "vivaan", false), ("अर्जुन", "arjun", false), ("ईशान", "ishaan", false),
-    ("कबीर", "kabir", false), ("रोहन", "rohan", false), ("करण", "karan", false), ("यश", "yash", false), ("देव", "dev", false),
-    ("आदित्य", "aditya", false), ("सिद्धार्थ", "siddharth", false), ("वरुण", "varun", false), ("अनन्या", "ananya", true),
-    ("दिया", "diya", true), ("सान्वी", "saanvi", true), ("ईशा", "isha", true), ("काव्या", "kavya", true),
-    ("मायरा", "myra", true), ("रिया", "riya", true), ("स्नेहा", "sneha", true), ("पूजा", "pooja", true),
-    ("नेहा", "neha", true), ("प्रिया", "priya", true), ("मीरा", "meera", true),
+    ("आरव", "aarav", false), ("विवान", "vivaan", false),
+    ("अर्जुन", "arjun", false), ("ईशान", "ishaan", false),
+    ("कबीर", "kabir", false), ("रोहन", "rohan", false),
+    ("करण", "karan", false), ("यश", "yash", false),
+    ("देव", "dev", false), ("आदित्य", "aditya", false),
+    ("सिद्धार्थ", "siddharth", false), ("वरुण", "varun", false),
+    ("अनन्या", "ananya", true), ("दिया", "diya", true),
+    ("सान्वी", "saanvi", true), ("ईशा", "isha", true),
+    ("काव्या", "kavya", true), ("मायरा", "myra", true),
+    ("रिया", "riya", true), ("स्नेहा", "sneha", true),
+    ("पूजा", "pooja", true), ("नेहा", "neha", true),
+    ("प्रिया", "priya", true), ("मीरा", "meera", true),
   ]
 
   static let devanagariLast: [Word] = [
-    ("शर्मा", "sharma", false), ("वर्मा", "verma", false), ("गुप्ता", "gupta", false), ("सिंह", "singh", false),
-    ("पटेल", "patel", false), ("जोशी", "joshi", false), ("मेहता", "mehta", false), ("कपूर", "kapoor", false),
-    ("खन्ना", "khanna", false), ("शाह", "shah", false), ("देसाई", "desai", false), ("अग्रवाल", "agarwal", false),
-    ("जैन", "jain", false), ("ठाकुर", "thakur", false), ("यादव", "yadav", false), ("मिश्रा", "mishra", false),
-    ("पांडे", "pandey", false), ("तिवारी", "tiwari", false), ("चौहान", "chauhan", false), ("राठौर", "rathore", false),
+    ("शर्मा", "sharma", false), ("वर्मा", "verma", false),
+    ("गुप्ता", "gupta", false), ("सिंह", "singh", false),
+    ("पटेल", "patel", false), ("जोशी", "joshi", false),
+    ("मेहता", "mehta", false), ("कपूर", "kapoor", false),
+    ("खन्ना", "khanna", false), ("शाह", "shah", false),
+    ("देसाई", "desai", false), ("अग्रवाल", "agarwal", false),
+    ("जैन", "jain", false), ("ठाकुर", "thakur", false),
+    ("यादव", "yadav", false), ("मिश्रा", "mishra", false),
+    ("पांडे", "pandey", false), ("तिवारी", "tiwari", false),
+    ("चौहान", "chauhan", false), ("राठौर", "rathore", false),
   ]
 
   /// The number of distinct first-last combinations.

@@ -2,11 +2,11 @@ import ArgumentParser
 import CQSimulator
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// `cq simulate --seed S --scale K --out DIR`: writes a deterministic data set (SPEC §7).
@@ -33,7 +33,9 @@ struct SimulateCommand: ParsableCommand {
   func validate() throws {
     guard scale >= 1, scale <= SimulatorOptions.maximumScale else {
       throw ValidationError(
-        "'--scale' must be a whole number from 1 to \(SimulatorOptions.maximumScale), found \(scale)")
+        "'--scale' must be a whole number from 1 to \(SimulatorOptions.maximumScale), "
+          + "found \(scale)"
+      )
     }
   }
 
@@ -61,7 +63,8 @@ struct SimulateCommand: ParsableCommand {
     }
     if terminal { standardError("\r\u{1B}[2K") }
     let elapsed = clock.now - start
-    let tenths = elapsed.components.seconds * 10 + elapsed.components.attoseconds / 100_000_000_000_000_000
+    let tenths =
+      elapsed.components.seconds * 10 + elapsed.components.attoseconds / 100_000_000_000_000_000
     standardError(
       "wrote \(summary) in \(tenths / 10).\(tenths % 10) s (seed \(seed), scale \(scale))\n")
   }

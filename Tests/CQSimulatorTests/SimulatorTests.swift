@@ -61,7 +61,10 @@ let windowDates: Set<String> = {
     #expect(fixture.tracking.records.count == 20_000 * scale)
     #expect(fixture.products.records.count == 24)
     // Payouts: one per (influencer, campaign) pair that has posts.
-    let pairs = Set(zip(fixture.posts.column("influencer_id"), fixture.posts.column("campaign")).map { "\($0)|\($1)" })
+    let pairs = Set(
+      zip(fixture.posts.column("influencer_id"), fixture.posts.column("campaign")).map {
+        "\($0)|\($1)"
+      })
     #expect(fixture.payouts.records.count == pairs.count)
     // The summary reports what is on disk.
     let parsed = [
@@ -78,14 +81,17 @@ let windowDates: Set<String> = {
 
   @Test func headersAreTheSpecColumns() throws {
     let f = try Fixture.scale1.get()
-    #expect(f.influencers.header == ["id", "name", "category", "gender", "follower_count", "platform"])
+    #expect(
+      f.influencers.header == ["id", "name", "category", "gender", "follower_count", "platform"])
     #expect(
       f.posts.header == [
-        "influencer_id", "platform", "date", "url", "caption", "reach", "likes", "comments", "campaign",
+        "influencer_id", "platform", "date", "url", "caption", "reach", "likes", "comments",
+        "campaign",
       ])
     #expect(
       f.tracking.header == [
-        "source", "campaign", "influencer_id", "user_id", "product", "brand", "date", "orders", "revenue",
+        "source", "campaign", "influencer_id", "user_id", "product", "brand", "date", "orders",
+        "revenue",
       ])
     #expect(
       f.payouts.header == [
@@ -97,22 +103,26 @@ let windowDates: Set<String> = {
   @Test func influencersCoverEveryTierAndTrickyNames() throws {
     let f = try Fixture.scale1.get()
     #expect(f.influencers.column("id") == (1...500).map(String.init))
-    #expect(Set(f.influencers.column("category")) == ["Fitness", "Health", "Lifestyle", "Parenting"])
+    #expect(
+      Set(f.influencers.column("category")) == ["Fitness", "Health", "Lifestyle", "Parenting"])
     #expect(Set(f.influencers.column("gender")) == ["Male", "Female", "Other"])
     #expect(Set(f.influencers.column("platform")) == ["Instagram", "YouTube", "Twitter", "TikTok"])
     let followers = f.influencers.column("follower_count").compactMap(Int.init)
     #expect(followers.count == 500)
     #expect(followers.allSatisfy { (1_000...2_000_000).contains($0) })
-    let tiers = Set(followers.map { n in
-      n < 10_000 ? "nano" : n < 50_000 ? "micro" : n < 500_000 ? "mid" : n < 1_000_000 ? "macro" : "mega"
-    })
+    let tiers = Set(
+      followers.map { n in
+        n < 10_000
+          ? "nano" : n < 50_000 ? "micro" : n < 500_000 ? "mid" : n < 1_000_000 ? "macro" : "mega"
+      })
     #expect(tiers == ["nano", "micro", "mid", "macro", "mega"])
     let names = f.influencers.column("name")
     #expect(names.contains { $0.unicodeScalars.contains { (0x0900...0x097F).contains($0.value) } })
     #expect(names.contains { $0.contains("ë") || $0.contains("é") })
     #expect(names.contains { $0.contains("'") })
     let duplicated = Dictionary(grouping: names, by: { $0 }).filter { $0.value.count > 1 }
-    #expect((1...5).contains(duplicated.count), "a couple of duplicate names, got \(duplicated.keys)")
+    #expect(
+      (1...5).contains(duplicated.count), "a couple of duplicate names, got \(duplicated.keys)")
   }
 
   @Test func postsHavePlausibleValues() throws {
@@ -137,8 +147,11 @@ let windowDates: Set<String> = {
     #expect(captions.contains { $0.contains("\"") })
     #expect(captions.contains { $0.unicodeScalars.contains { $0.properties.isEmojiPresentation } })
     // Cross-posting: some posts are on another platform than the influencer's.
-    let home = Dictionary(uniqueKeysWithValues: zip(f.influencers.column("id"), f.influencers.column("platform")))
-    let crossPosted = zip(f.posts.column("influencer_id"), f.posts.column("platform")).count { home[$0] != $1 }
+    let home = Dictionary(
+      uniqueKeysWithValues: zip(f.influencers.column("id"), f.influencers.column("platform")))
+    let crossPosted = zip(f.posts.column("influencer_id"), f.posts.column("platform")).count {
+      home[$0] != $1
+    }
     #expect(crossPosted > 100 && crossPosted < 1_500)
   }
 
@@ -200,7 +213,10 @@ let windowDates: Set<String> = {
     for r in f.posts.records { postCount[r[0] + "|" + r[8], default: 0] += 1 }
 
     var basisCount: [String: Int] = [:]
-    var orderRows = 0, gaps = 0, withoutTracking = 0, paid = 0
+    var orderRows = 0
+    var gaps = 0
+    var withoutTracking = 0
+    var paid = 0
     var seen: Set<String> = []
     for r in f.payouts.records {
       let key = r[0] + "|" + r[1]
@@ -273,7 +289,9 @@ let windowDates: Set<String> = {
     // Per influencer: engagements and orders. The most engaging half sells more per influencer.
     var engagements: [String: Int] = [:]
     var orders: [String: Int] = [:]
-    for r in f.posts.records { engagements[r[0], default: 0] += (Int(r[6]) ?? 0) + (Int(r[7]) ?? 0) }
+    for r in f.posts.records {
+      engagements[r[0], default: 0] += (Int(r[6]) ?? 0) + (Int(r[7]) ?? 0)
+    }
     for r in f.tracking.records { orders[r[2], default: 0] += Int(r[7]) ?? 0 }
     let ranked = engagements.sorted { $0.value > $1.value }.map(\.key)
     let half = ranked.count / 2
@@ -284,10 +302,12 @@ let windowDates: Set<String> = {
 
   @Test func rejectsBadScaleAndUnwritableFolder() throws {
     #expect(throws: SimulatorError.self) {
-      try Simulator.write(SimulatorOptions(seed: 1, scale: 0), to: temporaryFolder("zero"), progress: nil)
+      try Simulator.write(
+        SimulatorOptions(seed: 1, scale: 0), to: temporaryFolder("zero"), progress: nil)
     }
     do {
-      _ = try Simulator.write(SimulatorOptions(seed: 1, scale: 0), to: temporaryFolder("zero"), progress: nil)
+      _ = try Simulator.write(
+        SimulatorOptions(seed: 1, scale: 0), to: temporaryFolder("zero"), progress: nil)
     } catch SimulatorError.invalidScale {
     } catch { Issue.record("unexpected \(error)") }
     // A folder under a regular file cannot be created.
@@ -318,7 +338,8 @@ let windowDates: Set<String> = {
   @Test func bundledDataIsReproducible() throws {
     let bundled = TestPaths.bundledData.path
     if ProcessInfo.processInfo.environment["CQ_WRITE_BUNDLED_DATA"] == "1" {
-      _ = try Simulator.write(SimulatorOptions(seed: 20_250_423, scale: 1), to: bundled, progress: nil)
+      _ = try Simulator.write(
+        SimulatorOptions(seed: 20_250_423, scale: 1), to: bundled, progress: nil)
       Issue.record("rewrote \(bundled); review it and run again without CQ_WRITE_BUNDLED_DATA")
       return
     }
