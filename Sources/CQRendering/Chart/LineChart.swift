@@ -17,7 +17,7 @@ struct LineChart {
   var data: ChartData
   var context: ChartContext
 
-  static let plotHeight = 12
+  static let plotHeight = 13
   static let maxSeries = 8
 
   struct Series {
@@ -98,11 +98,11 @@ struct LineChart {
     }
 
     // Layout: y labels, axis, plot.
-    let scale = AxisScale(values: all)
+    let scale = AxisScale.rounded(values: all)
     let height = Self.plotHeight
     let yFormat = data.format(metric)
     let tickRows = [0, height / 2, height - 1]
-    let places = ChartContext.places(forStep: (scale.high - scale.low) / Double(height - 1))
+    let places = ChartContext.places(forStep: scale.tickStep ?? (scale.high - scale.low) / 2)
     let tickText = tickRows.map { row in
       formatter.axis(scale.value(at: height - 1 - row, cells: height), format: yFormat, places: places)
     }
@@ -112,7 +112,7 @@ struct LineChart {
     var canvas = Canvas(columns: plotWidth, rows: height)
     let single = series.count == 1 && !context.ascii
     let glyphs = context.ascii
-      ? ["*", "o", "+", "x", "#", "@", "%", "&"] : ["●", "○", "◆", "◇", "▲", "△", "■", "□"]
+      ? ["*", "o", "x", "#", "@", "%", "&", "="] : ["●", "○", "◆", "◇", "▲", "△", "■", "□"]
     func column(_ x: Int, cells: Int) -> Int {
       xLabels.count == 1 ? cells / 2 : Int((Double(x) * Double(cells - 1) / Double(xLabels.count - 1)).rounded())
     }

@@ -16,7 +16,7 @@ struct ScatterChart {
   var data: ChartData
   var context: ChartContext
 
-  static let plotHeight = 16
+  static let plotHeight = 17
 
   func lines() throws(ChartError) -> [String] {
     guard data.metrics.count >= 2 else {
@@ -48,10 +48,10 @@ struct ScatterChart {
       return out + notes
     }
 
-    let xScale = AxisScale(values: points.map(\.x))
-    let yScale = AxisScale(values: points.map(\.y))
+    let xScale = AxisScale.rounded(values: points.map(\.x))
+    let yScale = AxisScale.rounded(values: points.map(\.y))
     let height = Self.plotHeight
-    let yPlaces = ChartContext.places(forStep: (yScale.high - yScale.low) / Double(height - 1))
+    let yPlaces = ChartContext.places(forStep: yScale.tickStep ?? (yScale.high - yScale.low) / 2)
     let tickRows = [0, height / 2, height - 1]
     let tickText = tickRows.map { row in
       formatter.axis(yScale.value(at: height - 1 - row, cells: height), format: data.format(yMetric), places: yPlaces)
@@ -105,12 +105,12 @@ struct ScatterChart {
     let corner = context.ascii ? "+" : "└"
     let horizontal = context.ascii ? "-" : "─"
     out.append(String(repeating: " ", count: yLabelWidth + 1) + corner + String(repeating: horizontal, count: plotWidth))
-    let xPlaces = ChartContext.places(forStep: (xScale.high - xScale.low) / Double(plotWidth - 1))
+    let xPlaces = ChartContext.places(forStep: xScale.tickStep ?? (xScale.high - xScale.low) / 2)
     let xFormat = data.format(xMetric)
-    let mid = plotWidth / 2
+    let middle = (xScale.low + xScale.high) / 2
     let xTicks = [
       (position: 0, text: formatter.axis(xScale.low, format: xFormat, places: xPlaces)),
-      (position: mid, text: formatter.axis(xScale.value(at: mid, cells: plotWidth), format: xFormat, places: xPlaces)),
+      (position: xScale.position(middle, cells: plotWidth), text: formatter.axis(middle, format: xFormat, places: xPlaces)),
       (position: plotWidth - 1, text: formatter.axis(xScale.high, format: xFormat, places: xPlaces)),
     ]
     out.append(String(repeating: " ", count: yLabelWidth + 2) + axisLabels(xTicks, width: plotWidth))

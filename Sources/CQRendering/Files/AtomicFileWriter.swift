@@ -200,9 +200,27 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatabl
   }
 }
 
+extension FileWriteError {
+  /// For `catch FileWriteError.noSuchDirectory` (the parent directory is missing).
+  public static let noSuchDirectory = Code.noSuchDirectory
+  /// For `catch FileWriteError.permissionDenied`.
+  public static let permissionDenied = Code.permissionDenied
+  /// For `catch FileWriteError.isDirectory` (the path names a directory).
+  public static let isDirectory = Code.isDirectory
+  /// For `catch FileWriteError.diskFull`.
+  public static let diskFull = Code.diskFull
+  /// For `catch FileWriteError.readOnly`.
+  public static let readOnly = Code.readOnly
+}
+
 extension FileWriteError.Code {
-  /// Matches a thrown error by code: `catch FileWriteError.Code.permissionDenied`.
+  /// Matches a thrown error by code: `catch FileWriteError.permissionDenied`.
   public static func ~= (code: Self, error: any Error) -> Bool {
     (error as? FileWriteError)?.code == code
+  }
+
+  /// Matches a typed-thrown error by code.
+  public static func ~= (code: Self, error: FileWriteError) -> Bool {
+    error.code == code
   }
 }
