@@ -30,6 +30,7 @@ public struct ChartError: Error, CustomStringConvertible, Sendable, Equatable {
   /// Creates an error with `message`.
   public init(_ message: String) { self.message = message }
 
+  /// The message.
   public var description: String { message }
 }
 

@@ -68,8 +68,15 @@ struct LineChart {
       }
       if let note = data.unusedMetricsNote(used: 1) { notes.append(note) }
     } else {
-      title = data.title(metrics: data.metrics, dimensions: [time])
-      for m in data.metrics {
+      // One y axis: only metrics in the first metric's unit share it.
+      let drawn = data.metrics.filter { data.format($0) == data.format(metric) }
+      let others = data.metrics.filter { data.format($0) != data.format(metric) }
+      title = data.title(metrics: drawn, dimensions: [time])
+      if !others.isEmpty {
+        let list = others.map { "'\(data.name($0))'" }.joined(separator: ", ")
+        notes.append("not drawn, in other units than '\(data.name(metric))': \(list); chart them on their own")
+      }
+      for m in drawn {
         var values = [Double?](repeating: nil, count: xLabels.count)
         for row in data.rows {
           if let x = xIndex[data.text(row, time, formatter: formatter)] { values[x] = data.number(row, m) }

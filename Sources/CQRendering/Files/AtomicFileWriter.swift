@@ -52,7 +52,16 @@ public struct AtomicFileWriter {
       fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
       if fd >= 0 || errno != EEXIST { break }
     }
-    guard fd >= 0 else { throw FileWriteError(path: path, errno: errno) }
+    guard fd >= 0 else {
+      let error = errno
+      var directoryInfo = stat()
+      if error == ENOENT && stat(directory, &directoryInfo) == 0 {
+        // The directory exists but takes no new files (such as /proc).
+        throw FileWriteError(
+          path: path, code: .permissionDenied, reason: "cannot create files in '\(directory)'")
+      }
+      throw FileWriteError(path: path, errno: error)
+    }
     // Keep the existing mode even under a restrictive umask.
     if stat(target, &info) == 0 { _ = fchmod(fd, mode) }
     var failure: Int32 = 0
@@ -142,11 +151,23 @@ private enum Glue {
 public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatable {
   /// What went wrong, for matching in `catch`.
   public enum Code: Sendable, Equatable {
-    case noSuchDirectory, permissionDenied, isDirectory, diskFull, readOnly, other
+    /// The directory part of the path does not exist.
+    case noSuchDirectory
+    /// Not allowed to create or replace the file.
+    case permissionDenied
+    /// The path names a directory.
+    case isDirectory
+    /// The device is full (or over quota).
+    case diskFull
+    /// The file system is mounted read-only.
+    case readOnly
+    /// Any other failure; `reason` has the system's words.
+    case other
   }
 
   /// The path as the user wrote it.
   public var path: String
+  /// The kind of failure.
   public var code: Code
   /// Why, in a few lower-case words (`permission denied`).
   public var reason: String
