@@ -51,7 +51,8 @@ import Testing
     } throws: { error in
       guard let error = error as? FileWriteError else { return false }
       return error.code == .noSuchDirectory && error.path == path
-        && error.description == "cannot write '\(path)': no such directory; create '\(directory.path)/nope' first or choose another path"
+        && error.description
+          == "cannot write '\(path)': no such directory; create '\(directory.path)/nope' first or choose another path"
     }
   }
 
@@ -91,7 +92,8 @@ import Testing
     #expect {
       try AtomicFileWriter.write("new\n", to: url.path, append: true)
     } throws: { error in
-      (error as? FileWriteError)?.code == .permissionDenied && "\(error)".hasPrefix("cannot write '\(url.path)': ")
+      (error as? FileWriteError)?.code == .permissionDenied
+        && "\(error)".hasPrefix("cannot write '\(url.path)': ")
     }
     #expect(read(url) == before)
   }

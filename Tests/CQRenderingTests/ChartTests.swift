@@ -5,7 +5,8 @@ import Testing
 
 @Suite struct ChartTests {
   static func chart(
-    _ result: ResultSet, _ kind: ChartKind, width: Int?, ascii: Bool = false, grouping: Grouping = .indian,
+    _ result: ResultSet, _ kind: ChartKind, width: Int?, ascii: Bool = false,
+    grouping: Grouping = .indian,
     sourceLocation: SourceLocation = #_sourceLocation
   ) -> String {
     let options = RenderOptions(width: width, grouping: grouping, ascii: ascii)
@@ -14,12 +15,16 @@ import Testing
       let limit = width ?? ChartRenderer.defaultWidth
       for line in text.split(separator: "\n") {
         #expect(
-          TerminalWidth.displayWidth(String(line)) <= limit, "too wide: \(line)", sourceLocation: sourceLocation)
+          TerminalWidth.displayWidth(String(line)) <= limit, "too wide: \(line)",
+          sourceLocation: sourceLocation)
       }
       #expect(!text.unicodeScalars.contains("\u{1B}"), sourceLocation: sourceLocation)
       if ascii {
-        #expect(text.unicodeScalars.allSatisfy { $0.isASCII || !"█▏▎▍▌▋▊▉│┤└─⠁●".unicodeScalars.contains($0) },
-                sourceLocation: sourceLocation)
+        #expect(
+          text.unicodeScalars.allSatisfy {
+            $0.isASCII || !"█▏▎▍▌▋▊▉│┤└─⠁●".unicodeScalars.contains($0)
+          },
+          sourceLocation: sourceLocation)
       }
       return text
     } catch {
@@ -32,15 +37,19 @@ import Testing
 
   @Test(arguments: [60, 100])
   func bar(width: Int) {
-    assertSnapshot(Self.chart(Fixtures.campaigns, .bar, width: width), named: "chart-bar-campaigns-\(width)")
-    assertSnapshot(Self.chart(Fixtures.influencers, .bar, width: width), named: "chart-bar-influencers-\(width)")
+    assertSnapshot(
+      Self.chart(Fixtures.campaigns, .bar, width: width), named: "chart-bar-campaigns-\(width)")
+    assertSnapshot(
+      Self.chart(Fixtures.influencers, .bar, width: width), named: "chart-bar-influencers-\(width)")
   }
 
   @Test(arguments: [60, 100])
   func line(width: Int) {
-    assertSnapshot(Self.chart(Fixtures.weekly, .line, width: width), named: "chart-line-weekly-\(width)")
     assertSnapshot(
-      Self.chart(Fixtures.campaignWeeks, .line, width: width), named: "chart-line-campaign-weeks-\(width)")
+      Self.chart(Fixtures.weekly, .line, width: width), named: "chart-line-weekly-\(width)")
+    assertSnapshot(
+      Self.chart(Fixtures.campaignWeeks, .line, width: width),
+      named: "chart-line-campaign-weeks-\(width)")
   }
 
   @Test func lineSingleSeriesBraille() {
@@ -51,18 +60,22 @@ import Testing
     assertSnapshot(text, named: "chart-line-single-72")
     #expect(text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
     // Round axis ends around ₹98,000 … ₹2,60,500, and the middle between them.
-    #expect(text.contains("₹50,000 ┤") && text.contains("₹1,75,000 ┤") && text.contains("₹3,00,000 ┤"))
+    #expect(
+      text.contains("₹50,000 ┤") && text.contains("₹1,75,000 ┤") && text.contains("₹3,00,000 ┤"))
     #expect(text.contains("2025-04-21") && text.contains("2025-07-14"))
   }
 
   @Test(arguments: [60, 100])
   func spark(width: Int) {
-    assertSnapshot(Self.chart(Fixtures.campaignWeeks, .spark, width: width), named: "chart-spark-\(width)")
+    assertSnapshot(
+      Self.chart(Fixtures.campaignWeeks, .spark, width: width), named: "chart-spark-\(width)")
   }
 
   @Test(arguments: [60, 100])
   func scatter(width: Int) {
-    assertSnapshot(Self.chart(Fixtures.followersRevenue, .scatter, width: width), named: "chart-scatter-\(width)")
+    assertSnapshot(
+      Self.chart(Fixtures.followersRevenue, .scatter, width: width), named: "chart-scatter-\(width)"
+    )
   }
 
   @Test(arguments: [60, 100])
@@ -79,7 +92,10 @@ import Testing
 
   @Test(arguments: ChartKind.allCases)
   func ascii(kind: ChartKind) {
-    let result = kind == .scatter ? Fixtures.followersRevenue : (kind == .bar || kind == .hist ? Fixtures.influencers : Fixtures.campaignWeeks)
+    let result =
+      kind == .scatter
+      ? Fixtures.followersRevenue
+      : (kind == .bar || kind == .hist ? Fixtures.influencers : Fixtures.campaignWeeks)
     let text = Self.chart(result, kind, width: 60, ascii: true, grouping: .western)
     assertSnapshot(text, named: "chart-ascii-\(kind.rawValue)")
   }
@@ -88,21 +104,31 @@ import Testing
 
   @Test func errorsSayWhyAndWhatWorks() {
     let options = RenderOptions(width: 80)
-    #expect(throws: ChartError(
-      "a line chart needs a time dimension such as 'week'; try 'revenue by week chart line'")) {
+    #expect(
+      throws: ChartError(
+        "a line chart needs a time dimension such as 'week'; try 'revenue by week chart line'")
+    ) {
       try ChartRenderer.render(Fixtures.influencers, kind: .line, options: options)
     }
-    #expect(throws: ChartError(
-      "a spark chart needs a time dimension to draw over, such as 'week'; try 'revenue by influencer, week chart spark'")) {
+    #expect(
+      throws: ChartError(
+        "a spark chart needs a time dimension to draw over, such as 'week'; try 'revenue by influencer, week chart spark'"
+      )
+    ) {
       try ChartRenderer.render(Fixtures.influencers, kind: .spark, options: options)
     }
-    #expect(throws: ChartError(
-      "a scatter chart needs two metrics, one per axis, and this result has one ('revenue'); try 'followers, revenue by influencer chart scatter'")) {
+    #expect(
+      throws: ChartError(
+        "a scatter chart needs two metrics, one per axis, and this result has one ('revenue'); try 'followers, revenue by influencer chart scatter'"
+      )
+    ) {
       try ChartRenderer.render(Fixtures.singleRow, kind: .scatter, options: options)
     }
     let noMetric = ResultSet(columns: [Fixtures.dim("campaign")], rows: [[.text("Campaign_1")]])
     for kind in ChartKind.allCases {
-      #expect(throws: ChartError.self) { try ChartRenderer.render(noMetric, kind: kind, options: options) }
+      #expect(throws: ChartError.self) {
+        try ChartRenderer.render(noMetric, kind: kind, options: options)
+      }
     }
   }
 
@@ -112,21 +138,54 @@ import Testing
     ("empty", Fixtures.empty),
     ("all-empty", Fixtures.allEmpty),
     ("single", Fixtures.singleRow),
-    ("negative", ResultSet(
-      columns: [Fixtures.dim("campaign"), Fixtures.metric("roi", .multiple), Fixtures.metric("profit", .money)],
-      rows: [[.text("a"), .number(-2), .paise(-100)], [.text("b"), .number(-0.5), .paise(-1)]])),
-    ("zeros", ResultSet(
-      columns: [Fixtures.dim("week", time: .week), Fixtures.metric("orders", .integer), Fixtures.metric("revenue", .money)],
-      rows: [[.text("2025-06-02"), .integer(0), .paise(0)], [.text("2025-06-09"), .integer(0), .paise(0)]])),
-    ("one-week", ResultSet(
-      columns: [Fixtures.dim("campaign"), Fixtures.dim("week", time: .week), Fixtures.metric("revenue", .money), Fixtures.metric("orders", .integer)],
-      rows: [[.text("c"), .text("2025-06-02"), .paise(500), .integer(3)]])),
-    ("huge", ResultSet(
-      columns: [Fixtures.dim("day", time: .day), Fixtures.metric("a", .decimal), Fixtures.metric("b", .money)],
-      rows: [[.text("2025-06-01"), .number(1e300), .paise(Int64.max)], [.text("2025-06-02"), .number(-1e300), .paise(Int64.min)]])),
-    ("no-dimension", ResultSet(
-      columns: [Fixtures.metric("revenue", .money), Fixtures.metric("payout", .money)],
-      rows: [[.paise(100), .paise(50)]])),
+    (
+      "negative",
+      ResultSet(
+        columns: [
+          Fixtures.dim("campaign"), Fixtures.metric("roi", .multiple),
+          Fixtures.metric("profit", .money),
+        ],
+        rows: [[.text("a"), .number(-2), .paise(-100)], [.text("b"), .number(-0.5), .paise(-1)]])
+    ),
+    (
+      "zeros",
+      ResultSet(
+        columns: [
+          Fixtures.dim("week", time: .week), Fixtures.metric("orders", .integer),
+          Fixtures.metric("revenue", .money),
+        ],
+        rows: [
+          [.text("2025-06-02"), .integer(0), .paise(0)],
+          [.text("2025-06-09"), .integer(0), .paise(0)],
+        ])
+    ),
+    (
+      "one-week",
+      ResultSet(
+        columns: [
+          Fixtures.dim("campaign"), Fixtures.dim("week", time: .week),
+          Fixtures.metric("revenue", .money), Fixtures.metric("orders", .integer),
+        ],
+        rows: [[.text("c"), .text("2025-06-02"), .paise(500), .integer(3)]])
+    ),
+    (
+      "huge",
+      ResultSet(
+        columns: [
+          Fixtures.dim("day", time: .day), Fixtures.metric("a", .decimal),
+          Fixtures.metric("b", .money),
+        ],
+        rows: [
+          [.text("2025-06-01"), .number(1e300), .paise(Int64.max)],
+          [.text("2025-06-02"), .number(-1e300), .paise(Int64.min)],
+        ])
+    ),
+    (
+      "no-dimension",
+      ResultSet(
+        columns: [Fixtures.metric("revenue", .money), Fixtures.metric("payout", .money)],
+        rows: [[.paise(100), .paise(50)]])
+    ),
   ]
 
   @Test func awkwardDataNeverCrashes() {
@@ -139,11 +198,15 @@ import Testing
               let text = try ChartRenderer.render(result, kind: kind, options: options)
               #expect(!text.isEmpty, "\(name) \(kind)")
               for line in text.split(separator: "\n") {
-                #expect(TerminalWidth.displayWidth(String(line)) <= width, "\(name) \(kind) \(width): \(line)")
+                #expect(
+                  TerminalWidth.displayWidth(String(line)) <= width,
+                  "\(name) \(kind) \(width): \(line)")
               }
             } catch {
               // Only shape errors are allowed: they name the chart kind.
-              #expect(error.message.contains("a \(kind.rawValue) chart needs"), "\(name) \(kind): \(error)")
+              #expect(
+                error.message.contains("a \(kind.rawValue) chart needs"),
+                "\(name) \(kind): \(error)")
             }
           }
         }

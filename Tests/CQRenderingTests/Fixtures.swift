@@ -15,21 +15,32 @@ enum Fixtures {
   static var campaigns: ResultSet {
     ResultSet(
       columns: [
-        dim("campaign"), metric("revenue", .money), metric("payout", .money), metric("roas", .multiple),
+        dim("campaign"), metric("revenue", .money), metric("payout", .money),
+        metric("roas", .multiple),
         metric("engagement_rate", .percent), metric("orders", .integer), metric("cpe", .money),
         metric("order_gap", .integer),
       ],
       rows: [
-        [.text("Campaign_3"), .paise(17_879_815_70), .paise(4_123_456_00), .number(4.336_112_3),
-         .number(0.067_6), .integer(1_787_981), .number(12.345), .integer(-42)],
-        [.text("Monsoon, \"Whey\" push"), .paise(12_345), .paise(0), .empty,
-         .number(0.000_012), .integer(7), .empty, .integer(0)],
-        [.text("Campaign_10"), .paise(-5_000), .paise(99_99), .number(-0.5),
-         .number(0.123_456_789), .integer(0), .number(0.5), .integer(3)],
-        [.text("(other)"), .paise(1_00_00_000_00), .paise(25_00_000_00), .number(4.0),
-         .number(0.05), .integer(10_500), .number(1_234.5), .integer(12)],
-        [.text("(total)"), .paise(1_17_84_075_15), .paise(66_23_556_99), .number(2.691_333),
-         .number(0.061), .integer(1_798_488), .number(250.0), .integer(-27)],
+        [
+          .text("Campaign_3"), .paise(17_879_815_70), .paise(4_123_456_00), .number(4.336_112_3),
+          .number(0.067_6), .integer(1_787_981), .number(12.345), .integer(-42),
+        ],
+        [
+          .text("Monsoon, \"Whey\" push"), .paise(12_345), .paise(0), .empty,
+          .number(0.000_012), .integer(7), .empty, .integer(0),
+        ],
+        [
+          .text("Campaign_10"), .paise(-5_000), .paise(99_99), .number(-0.5),
+          .number(0.123_456_789), .integer(0), .number(0.5), .integer(3),
+        ],
+        [
+          .text("(other)"), .paise(1_00_00_000_00), .paise(25_00_000_00), .number(4.0),
+          .number(0.05), .integer(10_500), .number(1_234.5), .integer(12),
+        ],
+        [
+          .text("(total)"), .paise(1_17_84_075_15), .paise(66_23_556_99), .number(2.691_333),
+          .number(0.061), .integer(1_798_488), .number(250.0), .integer(-27),
+        ],
       ],
       rowKinds: [.normal, .normal, .normal, .other, .total])
   }
@@ -50,10 +61,14 @@ enum Fixtures {
 
   /// `revenue, payout by week` over 13 weeks.
   static var weekly: ResultSet {
-    let revenue: [Int64] = [120_000, 135_500, 98_000, 160_250, 172_000, 150_000, 190_500,
-                            210_000, 205_000, 180_000, 230_000, 260_500, 240_000]
-    let payout: [Int64] = [40_000, 42_000, 45_000, 50_000, 48_000, 60_000, 55_000,
-                           58_000, 70_000, 65_000, 72_000, 75_000, 80_000]
+    let revenue: [Int64] = [
+      120_000, 135_500, 98_000, 160_250, 172_000, 150_000, 190_500,
+      210_000, 205_000, 180_000, 230_000, 260_500, 240_000,
+    ]
+    let payout: [Int64] = [
+      40_000, 42_000, 45_000, 50_000, 48_000, 60_000, 55_000,
+      58_000, 70_000, 65_000, 72_000, 75_000, 80_000,
+    ]
     return ResultSet(
       columns: [dim("week", time: .week), metric("revenue", .money), metric("payout", .money)],
       rows: revenue.indices.map { i in
@@ -78,7 +93,10 @@ enum Fixtures {
   static var campaignWeeks: ResultSet {
     let series: [(String, [Int64?])] = [
       ("Campaign_1", [10_000, 12_000, 15_000, 14_000, 18_000, 22_000, 21_000, 25_000]),
-      ("Monsoon Whey Protein Push 2025", [30_000, 25_000, 20_000, nil, 15_000, 12_000, 9_000, 6_000]),
+      (
+        "Monsoon Whey Protein Push 2025",
+        [30_000, 25_000, 20_000, nil, 15_000, 12_000, 9_000, 6_000]
+      ),
       ("आरव शर्मा", [5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000, 5_000]),
     ]
     var rows: [[Value]] = []
@@ -141,8 +159,9 @@ enum Fixtures {
   }
 
   static var singleRow: ResultSet {
-    ResultSet(columns: [dim("campaign"), metric("revenue", .money)],
-              rows: [[.text("Campaign_1"), .paise(1_000_00)]])
+    ResultSet(
+      columns: [dim("campaign"), metric("revenue", .money)],
+      rows: [[.text("Campaign_1"), .paise(1_000_00)]])
   }
 
   static var allEmpty: ResultSet {

@@ -26,14 +26,18 @@ import Testing
 
   @Test func machineFormatsIgnoreFootnotes() {
     for format in [OutputFormat.csv, .tsv, .json, .ndjson, .markdown] {
-      let text = ResultRenderer.render(Fixtures.tiers, format: format, options: RenderOptions(footer: "5 rows"))
-      #expect(!text.contains("thresholds") && !text.contains("mega ≥") && !text.contains("5 rows"), "\(format)")
+      let text = ResultRenderer.render(
+        Fixtures.tiers, format: format, options: RenderOptions(footer: "5 rows"))
+      #expect(
+        !text.contains("thresholds") && !text.contains("mega ≥") && !text.contains("5 rows"),
+        "\(format)")
     }
   }
 
   @Test func csvRoundTrip() throws {
     let result = Fixtures.campaigns
-    let text = ResultRenderer.render(result, format: .csv, options: RenderOptions(grouping: .indian))
+    let text = ResultRenderer.render(
+      result, format: .csv, options: RenderOptions(grouping: .indian))
     let records = parseCSV(text)
     #expect(records.count == result.rows.count + 1)
     #expect(records[0] == result.columns.map(\.name))
@@ -96,9 +100,11 @@ import Testing
       columns: [Fixtures.dim("caption")],
       rows: [[.text("a \"quote\", back\\slash\nnew line\ttab \u{01} ✓")]])
     let text = ResultRenderer.render(result, format: .json, options: RenderOptions())
-    let parsed = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: String]])
+    let parsed = try #require(
+      try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: String]])
     #expect(parsed.first?["caption"] == "a \"quote\", back\\slash\nnew line\ttab \u{01} ✓")
-    #expect(ResultRenderer.render(Fixtures.empty, format: .json, options: RenderOptions()) == "[]\n")
+    #expect(
+      ResultRenderer.render(Fixtures.empty, format: .json, options: RenderOptions()) == "[]\n")
     #expect(ResultRenderer.render(Fixtures.empty, format: .ndjson, options: RenderOptions()) == "")
   }
 
@@ -135,10 +141,13 @@ import Testing
 
   @Test func appendWithoutHeader() {
     for format in [OutputFormat.csv, .tsv] {
-      let with = ResultRenderer.render(Fixtures.influencers, format: format, options: RenderOptions())
+      let with = ResultRenderer.render(
+        Fixtures.influencers, format: format, options: RenderOptions())
       let without = ResultRenderer.render(
         Fixtures.influencers, format: format, options: RenderOptions(), includeHeader: false)
-      #expect(with == ["influencer", "revenue", "roas"].joined(separator: format == .csv ? "," : "\t") + "\n" + without)
+      #expect(
+        with == ["influencer", "revenue", "roas"].joined(separator: format == .csv ? "," : "\t")
+          + "\n" + without)
     }
   }
 
@@ -146,7 +155,8 @@ import Testing
     let result = ResultSet(
       columns: [Fixtures.dim("product"), Fixtures.metric("revenue", .money)],
       rows: [[.text("Whey | Gold\nStandard"), .paise(123_456_70)]])
-    let text = ResultRenderer.render(result, format: .markdown, options: RenderOptions(grouping: .indian))
+    let text = ResultRenderer.render(
+      result, format: .markdown, options: RenderOptions(grouping: .indian))
     let expected = [
       "| product               |      revenue |",
       "|:----------------------|-------------:|",
@@ -183,8 +193,10 @@ func expectField(
   case .paise(let p):
     // Exactly two decimals; digits equal the paise.
     let parts = field.split(separator: ".")
-    try #require(parts.count == 2 && parts[1].count == 2, "\(field)", sourceLocation: sourceLocation)
-    #expect(Int64(field.replacingOccurrences(of: ".", with: "")) == p, sourceLocation: sourceLocation)
+    try #require(
+      parts.count == 2 && parts[1].count == 2, "\(field)", sourceLocation: sourceLocation)
+    #expect(
+      Int64(field.replacingOccurrences(of: ".", with: "")) == p, sourceLocation: sourceLocation)
   case .number(let d):
     if format == .money {
       #expect(field.split(separator: ".").last?.count == 2, sourceLocation: sourceLocation)

@@ -19,7 +19,8 @@ import Testing
   }
 
   @Test func campaignsUncutForFiles() {
-    let text = Self.table(Fixtures.campaigns, RenderOptions(width: nil, maxRows: 2, grouping: .western))
+    let text = Self.table(
+      Fixtures.campaigns, RenderOptions(width: nil, maxRows: 2, grouping: .western))
     assertSnapshot(text, named: "table-campaigns-western-file")
     #expect(!text.contains("hidden"))
     #expect(!text.contains("more rows"))
@@ -78,11 +79,14 @@ import Testing
         Fixtures.dim("influencer"), ResultColumn(name: "caption", role: .plain, format: .text),
         Fixtures.metric("reach", .integer),
       ],
-      rows: [[
-        .text("Zoë"),
-        .text("Whey, \"isolate\" and more —\nline two of a very long caption that goes on and on"),
-        .integer(12_000),
-      ]])
+      rows: [
+        [
+          .text("Zoë"),
+          .text(
+            "Whey, \"isolate\" and more —\nline two of a very long caption that goes on and on"),
+          .integer(12_000),
+        ]
+      ])
     let text = Self.table(result, RenderOptions(width: 60))
     assertSnapshot(text, named: "table-long-text")
     #expect(text.contains("12,000"))
@@ -93,7 +97,9 @@ import Testing
   @Test func firstColumnNeverDropped() {
     let text = Self.table(Fixtures.campaigns, RenderOptions(width: 30))
     #expect(text.contains("Campaign_3"))
-    #expect(text.contains("7 more columns hidden (revenue, payout, roas, engagement_rate, orders, cpe, …)"))
+    #expect(
+      text.contains(
+        "7 more columns hidden (revenue, payout, roas, engagement_rate, orders, cpe, …)"))
   }
 
   @Test func colourOnlyWhenAsked() {
@@ -102,7 +108,9 @@ import Testing
     let coloured = Self.table(Fixtures.campaigns, RenderOptions(width: 100, color: true))
     #expect(coloured.contains("\u{1B}[1mcampaign"))
     let negative = coloured.split(separator: "\n").first { $0.contains("Campaign_10") } ?? ""
-    #expect(negative.contains("\u{1B}[31m") && negative.contains("-₹50.00\u{1B}[0m"), "\(negative.debugDescription)")
+    #expect(
+      negative.contains("\u{1B}[31m") && negative.contains("-₹50.00\u{1B}[0m"),
+      "\(negative.debugDescription)")
     #expect(coloured.contains("\u{1B}[2m┌"))
     // Colour never changes what is shown, only how.
     #expect(stripANSI(coloured) == plain)

@@ -38,7 +38,8 @@ import Testing
     #expect(western.display(.number(.infinity), format: .multiple) == "–")
     #expect(western.display(.number(.nan), format: .percent) == "–")
     #expect(western.display(.empty, format: .money) == "–")
-    #expect(ValueFormatter(options: RenderOptions(ascii: true)).display(.empty, format: .money) == "-")
+    #expect(
+      ValueFormatter(options: RenderOptions(ascii: true)).display(.empty, format: .money) == "-")
   }
 
   @Test func textAndDates() {
@@ -51,13 +52,17 @@ import Testing
     #expect(ValueFormatter.machine(.paise(12_345), format: .money) == M.number("123.45"))
     #expect(ValueFormatter.machine(.paise(-12_345), format: .money) == M.number("-123.45"))
     #expect(ValueFormatter.machine(.paise(-5), format: .money) == M.number("-0.05"))
-    #expect(ValueFormatter.machine(.paise(Int64.min), format: .money) == M.number("-92233720368547758.08"))
+    #expect(
+      ValueFormatter.machine(.paise(Int64.min), format: .money) == M.number("-92233720368547758.08")
+    )
     #expect(ValueFormatter.machine(.number(12.345), format: .money) == M.number("12.35"))
     #expect(ValueFormatter.machine(.number(0.0676), format: .percent) == M.number("0.0676"))
     #expect(ValueFormatter.machine(.number(1e-7), format: .percent) == M.number("0.0000001"))
-    #expect(ValueFormatter.machine(.number(1.0 / 3), format: .multiple) == M.number("0.3333333333333333"))
+    #expect(
+      ValueFormatter.machine(.number(1.0 / 3), format: .multiple) == M.number("0.3333333333333333"))
     #expect(ValueFormatter.machine(.number(4), format: .multiple) == M.number("4"))
-    #expect(ValueFormatter.machine(.number(2e20), format: .decimal) == M.number("200000000000000000000"))
+    #expect(
+      ValueFormatter.machine(.number(2e20), format: .decimal) == M.number("200000000000000000000"))
     #expect(ValueFormatter.machine(.integer(1_787_981), format: .integer) == M.number("1787981"))
     #expect(ValueFormatter.machine(.empty, format: .money) == nil)
     #expect(ValueFormatter.machine(.number(.nan), format: .percent) == nil)

@@ -43,7 +43,8 @@ struct BarChart {
     let span = positive + negative
     var negativeCells = 0
     if negative > 0 {
-      negativeCells = positive > 0 ? max(1, Int((Double(region) * negative / span).rounded())) : region
+      negativeCells =
+        positive > 0 ? max(1, Int((Double(region) * negative / span).rounded())) : region
       negativeCells = min(negativeCells, region)
     }
     // One scale for both sides, small enough that each side fits its cells.
@@ -68,7 +69,9 @@ struct BarChart {
       out.append(trimRight(line))
     }
     if hidden > 0 {
-      out.append("\(context.ellipsis) \(hidden) more \(hidden == 1 ? "bar" : "bars") not drawn (set rows all to see them)")
+      out.append(
+        "\(context.ellipsis) \(hidden) more \(hidden == 1 ? "bar" : "bars") not drawn (set rows all to see them)"
+      )
     }
     if let note = data.unusedMetricsNote(used: 1) { out.append(note) }
     return out

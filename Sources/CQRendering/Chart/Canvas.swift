@@ -76,7 +76,9 @@ struct Canvas {
     for column in 0..<columns {
       if let glyph = glyphs[row][column] {
         out += glyph
-      } else if dots[row][column] != 0, let scalar = Unicode.Scalar(0x2800 + UInt32(dots[row][column])) {
+      } else if dots[row][column] != 0,
+        let scalar = Unicode.Scalar(0x2800 + UInt32(dots[row][column]))
+      {
         out.unicodeScalars.append(scalar)
       } else {
         out += " "

@@ -66,7 +66,8 @@ public enum ChartRenderer {
 
   /// Draws `result` as `kind` into `out`; nothing is written when it throws.
   public static func render(
-    _ result: ResultSet, kind: ChartKind, options: RenderOptions, to out: inout some TextOutputStream
+    _ result: ResultSet, kind: ChartKind, options: RenderOptions,
+    to out: inout some TextOutputStream
   ) throws(ChartError) {
     let data = try ChartData(result, kind: kind)
     let context = ChartContext(options: options)
@@ -79,7 +80,9 @@ public enum ChartRenderer {
     case .hist: lines = HistogramChart(data: data, context: context).lines()
     }
     for line in lines {
-      for piece in wrap(line, width: context.width, ellipsis: context.ellipsis) { out.write(piece + "\n") }
+      for piece in wrap(line, width: context.width, ellipsis: context.ellipsis) {
+        out.write(piece + "\n")
+      }
     }
     if let footer = options.footer { out.write(footer + "\n") }
   }
@@ -124,7 +127,8 @@ struct ChartContext {
 
   /// `s` on one line and at most `width` columns.
   func label(_ s: String, width: Int) -> String {
-    TerminalWidth.truncate(TerminalWidth.singleLine(s, ascii: ascii), toWidth: width, ellipsis: ellipsis)
+    TerminalWidth.truncate(
+      TerminalWidth.singleLine(s, ascii: ascii), toWidth: width, ellipsis: ellipsis)
   }
 
   /// The most rows a chart with one line per group draws (`set rows` on a terminal).

@@ -35,11 +35,13 @@ struct SparkChart {
       let x = data.text(row, time, formatter: formatter)
       if seenX.insert(x).inserted { xLabels.append(x) }
       let name = data.label(row, columns: data.groupColumns, formatter: formatter)
-      let g = groupIndex[name] ?? {
-        groups.append((name, [:]))
-        groupIndex[name] = groups.count - 1
-        return groups.count - 1
-      }()
+      let g =
+        groupIndex[name]
+        ?? {
+          groups.append((name, [:]))
+          groupIndex[name] = groups.count - 1
+          return groups.count - 1
+        }()
       groups[g].values[x] = data.value(row, metric)
     }
     xLabels.sort { TimeOrder.before($0, $1, grain: grain) }
@@ -76,7 +78,8 @@ struct SparkChart {
       let high = present.max { ($0.doubleValue ?? 0) < ($1.doubleValue ?? 0) }
       let show = { (v: Value?) in formatter.display(v ?? .empty, format: format) }
       let total = additive ? show(present.isEmpty ? nil : Self.total(present)) : ""
-      rows.append(Line(label: group.name, values: values, min: show(low), max: show(high), total: total))
+      rows.append(
+        Line(label: group.name, values: values, min: show(low), max: show(high), total: total))
     }
 
     // Fit: the spark wants up to 12 marks; drop total, then min and max, then shorten labels.
@@ -84,13 +87,16 @@ struct SparkChart {
     var showRange = true
     let minWidth = max(3, rows.map { TerminalWidth.displayWidth($0.min) }.max() ?? 0)
     let maxWidth = max(3, rows.map { TerminalWidth.displayWidth($0.max) }.max() ?? 0)
-    let totalWidth = additive ? max(5, rows.map { TerminalWidth.displayWidth($0.total) }.max() ?? 0) : 0
+    let totalWidth =
+      additive ? max(5, rows.map { TerminalWidth.displayWidth($0.total) }.max() ?? 0) : 0
     func numbersWidth() -> Int {
       (showRange ? 2 + minWidth + 2 + maxWidth : 0) + (showTotal ? 2 + totalWidth : 0)
     }
-    let groupHeader = data.groupColumns.isEmpty ? "" : data.groupColumns.map(data.name).joined(separator: " · ")
+    let groupHeader =
+      data.groupColumns.isEmpty ? "" : data.groupColumns.map(data.name).joined(separator: " · ")
     let naturalLabel = max(
-      TerminalWidth.displayWidth(groupHeader), rows.map { TerminalWidth.displayWidth($0.label) }.max() ?? 0)
+      TerminalWidth.displayWidth(groupHeader),
+      rows.map { TerminalWidth.displayWidth($0.label) }.max() ?? 0)
     var labelWidth = min(naturalLabel, max(8, context.width / 3))
     let wanted = min(xLabels.count, 12)
     if context.width - labelWidth - 2 - numbersWidth() < wanted { showTotal = false }
@@ -106,26 +112,37 @@ struct SparkChart {
     if TerminalWidth.displayWidth(timeHeader) > room { timeHeader = "" }
     let columnWidth = min(room, max(sparkWidth, TerminalWidth.displayWidth(timeHeader)))
 
-    var header = TerminalWidth.pad(context.label(groupHeader, width: labelWidth), toWidth: labelWidth, alignRight: false)
+    var header = TerminalWidth.pad(
+      context.label(groupHeader, width: labelWidth), toWidth: labelWidth, alignRight: false)
     header += "  " + TerminalWidth.pad(timeHeader, toWidth: columnWidth, alignRight: false)
     if showRange {
       header += "  " + TerminalWidth.pad("min", toWidth: minWidth, alignRight: true)
       header += "  " + TerminalWidth.pad("max", toWidth: maxWidth, alignRight: true)
     }
-    if showTotal { header += "  " + TerminalWidth.pad("total", toWidth: totalWidth, alignRight: true) }
+    if showTotal {
+      header += "  " + TerminalWidth.pad("total", toWidth: totalWidth, alignRight: true)
+    }
     out.append(trimRight(header))
     for row in rows {
-      var line = TerminalWidth.pad(context.label(row.label, width: labelWidth), toWidth: labelWidth, alignRight: false)
-      line += "  " + TerminalWidth.pad(spark(row.values, bucket: bucket), toWidth: columnWidth, alignRight: false)
+      var line = TerminalWidth.pad(
+        context.label(row.label, width: labelWidth), toWidth: labelWidth, alignRight: false)
+      line +=
+        "  "
+        + TerminalWidth.pad(
+          spark(row.values, bucket: bucket), toWidth: columnWidth, alignRight: false)
       if showRange {
         line += "  " + TerminalWidth.pad(row.min, toWidth: minWidth, alignRight: true)
         line += "  " + TerminalWidth.pad(row.max, toWidth: maxWidth, alignRight: true)
       }
-      if showTotal { line += "  " + TerminalWidth.pad(row.total, toWidth: totalWidth, alignRight: true) }
+      if showTotal {
+        line += "  " + TerminalWidth.pad(row.total, toWidth: totalWidth, alignRight: true)
+      }
       out.append(trimRight(line))
     }
     if hidden > 0 {
-      out.append("\(context.ellipsis) \(hidden) more \(hidden == 1 ? "line" : "lines") not drawn (set rows all to see them)")
+      out.append(
+        "\(context.ellipsis) \(hidden) more \(hidden == 1 ? "line" : "lines") not drawn (set rows all to see them)"
+      )
     }
     if bucket > 1 {
       notes.append("each mark averages \(bucket) \(data.name(time)) values to fit the width")
@@ -182,7 +199,8 @@ struct SparkChart {
     let present = marks.compactMap { $0 }
     let low = present.min() ?? 0
     let high = present.max() ?? 0
-    let levels = context.ascii ? ["_", ".", "-", "~", "^"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    let levels =
+      context.ascii ? ["_", ".", "-", "~", "^"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     return marks.map { mark -> String in
       guard let mark else { return " " }
       if high == low { return mark == 0 ? levels[0] : levels[levels.count / 2] }

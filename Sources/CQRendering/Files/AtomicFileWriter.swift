@@ -22,11 +22,15 @@ public struct AtomicFileWriter {
   ///   left as it was.
   /// - Complexity: O(*n* + *m*) bytes for *n* new and *m* existing bytes.
   public static func write(_ text: String, to path: String, append: Bool) throws(FileWriteError) {
-    guard !path.isEmpty else { throw FileWriteError(path: path, code: .noSuchDirectory, reason: "empty file name") }
+    guard !path.isEmpty else {
+      throw FileWriteError(path: path, code: .noSuchDirectory, reason: "empty file name")
+    }
     var target = expandHome(path)
     // Follow a symbolic link so that the link survives and its target is replaced.
     var info = stat()
-    if lstat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(target, nil) {
+    if lstat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK,
+      let resolved = realpath(target, nil)
+    {
       target = String(cString: resolved)
       free(resolved)
     }
@@ -212,7 +216,8 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatabl
     switch code {
     case .noSuchDirectory: fix = "create '\(directory)' first or choose another path"
     case .permissionDenied: fix = "choose a directory you can write to"
-    case .isDirectory: fix = "add a file name, such as '\(path.hasSuffix("/") ? path : path + "/")result.csv'"
+    case .isDirectory:
+      fix = "add a file name, such as '\(path.hasSuffix("/") ? path : path + "/")result.csv'"
     case .diskFull: fix = "free some space or write elsewhere"
     case .readOnly: fix = "write to another file system"
     case .other: fix = "check the path and try again"

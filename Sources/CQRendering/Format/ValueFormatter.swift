@@ -67,7 +67,8 @@ struct ValueFormatter: Sendable {
       let text = decimal.fixed(places: places == 0 ? 0 : 2, grouping: grouping)
       return text.hasPrefix("-") ? "-" + currencySymbol + text.dropFirst() : currencySymbol + text
     case .percent:
-      return NumberText.trimZeros(decimal.shifted(by: 2).fixed(places: max(0, places - 2), grouping: grouping))
+      return NumberText.trimZeros(
+        decimal.shifted(by: 2).fixed(places: max(0, places - 2), grouping: grouping))
         + "%"
     case .multiple:
       return NumberText.trimZeros(decimal.fixed(places: places, grouping: grouping)) + "x"
