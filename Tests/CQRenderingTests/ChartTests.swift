@@ -259,3 +259,27 @@ import Testing
     #expect(counts.reduce(0, +) == 100)
   }
 }
+
+@Suite struct ChartOrderTests {
+  @Test func weekdaysRunFromMonday() throws {
+    let days = ["Wed", "Sun", "Mon", "Fri", "Tue", "Sat", "Thu"]
+    let result = ResultSet(
+      columns: [Fixtures.dim("weekday", time: .weekday), Fixtures.metric("orders", .integer)],
+      rows: days.enumerated().map { [.text($0.element), .integer(Int64($0.offset * 10))] })
+    let text = try ChartRenderer.render(result, kind: .line, options: RenderOptions(width: 60))
+    let axis = try #require(text.split(separator: "\n").first { $0.contains("Mon") })
+    let mon = try #require(axis.range(of: "Mon"))
+    let thu = try #require(axis.range(of: "Thu"))
+    let sun = try #require(axis.range(of: "Sun"))
+    #expect(mon.lowerBound < thu.lowerBound && thu.lowerBound < sun.lowerBound)
+  }
+
+  @Test func linesUseOneUnitPerAxis() throws {
+    var result = Fixtures.weekly
+    result.columns.append(Fixtures.metric("roas", .multiple))
+    result.rows = result.rows.map { $0 + [.number(2.5)] }
+    let text = try ChartRenderer.render(result, kind: .line, options: RenderOptions(width: 80))
+    #expect(text.hasPrefix("revenue, payout by week\n"))
+    #expect(text.contains("not drawn, in other units than 'revenue': 'roas'"))
+  }
+}
