@@ -1,6 +1,17 @@
 /// The result formats of SPEC §5 (`set format`, `--format`, or a `> FILE` extension).
 public enum OutputFormat: String, CaseIterable, Sendable {
-  case table, csv, tsv, json, ndjson, markdown
+  /// The box-drawn table for people (the default on a terminal).
+  case table
+  /// RFC 4180 comma-separated values with raw numbers.
+  case csv
+  /// Tab-separated values; tabs, line breaks and backslashes in values are escaped.
+  case tsv
+  /// A JSON array of objects, keys in column order.
+  case json
+  /// Newline-delimited JSON: one object per line.
+  case ndjson
+  /// A Markdown table with values formatted as in the terminal table.
+  case markdown
 
   /// The format a file extension asks for: `.csv`, `.tsv`, `.json`, `.ndjson`/`.jsonl`,
   /// `.md`/`.markdown`, `.txt` (a table); case-insensitive, leading dot optional.

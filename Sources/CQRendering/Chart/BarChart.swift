@@ -30,9 +30,12 @@ struct BarChart {
     let values = rows.map { data.number($0, metric) }
     let texts = rows.map { formatter.display(data.value($0, metric), format: data.format(metric)) }
     let rawLabels = rows.map { data.label($0, columns: data.labelColumns, formatter: formatter) }
-    let labelWidth = min(
-      rawLabels.map(TerminalWidth.displayWidth).max() ?? 0, max(8, context.width / 3))
     let valueWidth = texts.map(TerminalWidth.displayWidth).max() ?? 0
+    var labelWidth = min(
+      rawLabels.map(TerminalWidth.displayWidth).max() ?? 0, max(8, context.width / 3))
+    if context.width - labelWidth - 3 - valueWidth < 10 {
+      labelWidth = max(4, context.width - 3 - valueWidth - 10)
+    }
     let positive = values.compactMap { $0 }.filter { $0 > 0 }.max() ?? 0
     let negative = -(values.compactMap { $0 }.filter { $0 < 0 }.min() ?? 0)
     // label, space, negative region, axis, positive region, space, value
@@ -40,10 +43,14 @@ struct BarChart {
     let span = positive + negative
     var negativeCells = 0
     if negative > 0 {
-      negativeCells = positive > 0 ? max(1, Int((Double(region) * negative / span).rounded())) : region
+      negativeCells =
+        positive > 0 ? max(1, Int((Double(region) * negative / span).rounded())) : region
       negativeCells = min(negativeCells, region)
     }
-    let scale = span > 0 ? Double(region) / span : 0
+    // One scale for both sides, small enough that each side fits its cells.
+    var scale = span > 0 ? Double(region) / span : 0
+    if positive > 0 { scale = min(scale, Double(region - negativeCells) / positive) }
+    if negative > 0 { scale = min(scale, Double(negativeCells) / negative) }
     let axis = context.ascii ? "|" : "│"
 
     for i in rows.indices {
@@ -62,7 +69,9 @@ struct BarChart {
       out.append(trimRight(line))
     }
     if hidden > 0 {
-      out.append("\(context.ellipsis) \(hidden) more \(hidden == 1 ? "bar" : "bars") not drawn (set rows all to see them)")
+      out.append(
+        "\(context.ellipsis) \(hidden) more \(hidden == 1 ? "bar" : "bars") not drawn (set rows all to see them)"
+      )
     }
     if let note = data.unusedMetricsNote(used: 1) { out.append(note) }
     return out

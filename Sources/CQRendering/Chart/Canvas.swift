@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// A grid of terminal cells to plot on, either with braille dots (2 × 4 per cell) or with one
 /// glyph per cell.
 struct Canvas {
@@ -68,7 +76,9 @@ struct Canvas {
     for column in 0..<columns {
       if let glyph = glyphs[row][column] {
         out += glyph
-      } else if dots[row][column] != 0, let scalar = Unicode.Scalar(0x2800 + UInt32(dots[row][column])) {
+      } else if dots[row][column] != 0,
+        let scalar = Unicode.Scalar(0x2800 + UInt32(dots[row][column]))
+      {
         out.unicodeScalars.append(scalar)
       } else {
         out += " "
@@ -104,6 +114,24 @@ struct AxisScale {
     self.high = high
   }
 
+  /// A range around `values` that starts and ends on round numbers (multiples of 1, 2, 2.5
+  /// or 5 × 10^k, about a quarter of the range), so that the ends and the middle read well.
+  static func rounded(values: [Double]) -> AxisScale {
+    var scale = AxisScale(values: values)
+    let step = NiceNumber.atLeast((scale.high - scale.low) / 4)
+    let low = (scale.low / step).rounded(.down) * step
+    let high = (scale.high / step).rounded(.up) * step
+    if low.isFinite && high.isFinite && high > low {
+      scale.low = low
+      scale.high = high
+      scale.tickStep = step / 2
+    }
+    return scale
+  }
+
+  /// The difference between neighbouring labelled values, for choosing decimals.
+  var tickStep: Double?
+
   /// Position 0…`cells - 1` of `value`, 0 at `low`.
   func position(_ value: Double, cells: Int) -> Int {
     guard cells > 1 else { return 0 }
@@ -116,6 +144,19 @@ struct AxisScale {
   func value(at index: Int, cells: Int) -> Double {
     guard cells > 1 else { return low }
     return low + (high - low) * Double(index) / Double(cells - 1)
+  }
+}
+
+/// Round numbers for axes and bins.
+enum NiceNumber {
+  /// The smallest of 1, 2, 2.5, 5 × 10^k not below `raw` (1 for a non-positive `raw`).
+  static func atLeast(_ raw: Double) -> Double {
+    guard raw.isFinite, raw > 0 else { return 1 }
+    let power = pow(10, log10(raw).rounded(.down))
+    for factor in [1.0, 2.0, 2.5, 5.0, 10.0] where factor * power >= raw * (1 - 1e-12) {
+      return factor * power
+    }
+    return 10 * power
   }
 }
 

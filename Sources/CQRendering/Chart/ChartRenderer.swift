@@ -30,6 +30,7 @@ public struct ChartError: Error, CustomStringConvertible, Sendable, Equatable {
   /// Creates an error with `message`.
   public init(_ message: String) { self.message = message }
 
+  /// The message.
   public var description: String { message }
 }
 
@@ -65,7 +66,8 @@ public enum ChartRenderer {
 
   /// Draws `result` as `kind` into `out`; nothing is written when it throws.
   public static func render(
-    _ result: ResultSet, kind: ChartKind, options: RenderOptions, to out: inout some TextOutputStream
+    _ result: ResultSet, kind: ChartKind, options: RenderOptions,
+    to out: inout some TextOutputStream
   ) throws(ChartError) {
     let data = try ChartData(result, kind: kind)
     let context = ChartContext(options: options)
@@ -77,8 +79,33 @@ public enum ChartRenderer {
     case .scatter: lines = try ScatterChart(data: data, context: context).lines()
     case .hist: lines = HistogramChart(data: data, context: context).lines()
     }
-    for line in lines { out.write(line + "\n") }
+    for line in lines {
+      for piece in wrap(line, width: context.width, ellipsis: context.ellipsis) {
+        out.write(piece + "\n")
+      }
+    }
     if let footer = options.footer { out.write(footer + "\n") }
+  }
+
+  /// `line` broken at spaces into lines of at most `width` columns (a word longer than that
+  /// is shortened). Chart bodies are laid out to fit; this keeps titles and notes inside too.
+  static func wrap(_ line: String, width: Int, ellipsis: String) -> [String] {
+    guard TerminalWidth.displayWidth(line) > width else { return [line] }
+    var lines: [String] = []
+    var current = ""
+    for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+      let piece = TerminalWidth.truncate(String(word), toWidth: width, ellipsis: ellipsis)
+      let candidate = current.isEmpty ? piece : current + " " + piece
+      if !current.isEmpty && TerminalWidth.displayWidth(candidate) > width {
+        lines.append(current)
+        current = "  " + piece
+        if TerminalWidth.displayWidth(current) > width { current = piece }
+      } else {
+        current = candidate
+      }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
   }
 }
 
@@ -95,12 +122,13 @@ struct ChartContext {
   }
 
   var ascii: Bool { options.ascii }
-  var ellipsis: String { ascii ? "~" : "…" }
+  var ellipsis: String { ascii ? "..." : "…" }
   var dash: String { ascii ? "-" : "–" }
 
   /// `s` on one line and at most `width` columns.
   func label(_ s: String, width: Int) -> String {
-    TerminalWidth.truncate(TerminalWidth.singleLine(s, ascii: ascii), toWidth: width, ellipsis: ellipsis)
+    TerminalWidth.truncate(
+      TerminalWidth.singleLine(s, ascii: ascii), toWidth: width, ellipsis: ellipsis)
   }
 
   /// The most rows a chart with one line per group draws (`set rows` on a terminal).

@@ -30,7 +30,9 @@ struct HistogramChart {
   /// Round bins covering `values`: the width is 1, 2, 2.5 or 5 times a power of ten; the last
   /// bin is closed so the maximum falls in it.
   static func bins(_ values: [Double], integral: Bool) -> Bins {
-    guard let low = values.min(), let high = values.max() else { return Bins(start: 0, step: 1, counts: []) }
+    guard let low = values.min(), let high = values.max() else {
+      return Bins(start: 0, step: 1, counts: [])
+    }
     let n = values.count
     let target = n < 8 ? max(1, n) : min(12, max(8, Int(Double(n).squareRoot())))
     guard high > low else { return Bins(start: low, step: 0, counts: [n]) }
@@ -77,9 +79,12 @@ struct HistogramChart {
     let metric = data.metrics[0]
     let format = data.format(metric)
     let formatter = context.formatter
-    let groups = data.labelColumns.isEmpty ? "row" : data.labelColumns.map(data.name).joined(separator: " · ")
+    let groups =
+      data.labelColumns.isEmpty ? "row" : data.labelColumns.map(data.name).joined(separator: " · ")
     let values = data.rows.compactMap { data.number($0, metric) }
-    var out = ["\(data.name(metric)) over \(values.count) \(groups) \(values.count == 1 ? "group" : "groups")"]
+    var out = [
+      "\(data.name(metric)) over \(values.count) \(groups) \(values.count == 1 ? "group" : "groups")"
+    ]
     var notes: [String] = []
     let skipped = data.rows.count - values.count
     if skipped > 0 {
@@ -91,8 +96,10 @@ struct HistogramChart {
       return out + notes
     }
     let bins = Self.bins(values, integral: format == .integer)
-    let places = bins.step > 0
-      ? ChartContext.places(forStep: bins.step) : ChartContext.places(forStep: max(abs(bins.start) / 100, 0.01))
+    let places =
+      bins.step > 0
+      ? ChartContext.places(forStep: bins.step)
+      : ChartContext.places(forStep: max(abs(bins.start) / 100, 0.01))
     let dash = context.ascii ? " - " : " \u{2013} "
     var labels: [String] = []
     for i in bins.counts.indices {

@@ -17,7 +17,7 @@ struct LineChart {
   var data: ChartData
   var context: ChartContext
 
-  static let plotHeight = 12
+  static let plotHeight = 13
   static let maxSeries = 8
 
   struct Series {
@@ -28,7 +28,8 @@ struct LineChart {
   func lines() throws(ChartError) -> [String] {
     guard let time = data.timeColumn else {
       throw ChartError(
-        "a line chart needs a time dimension such as 'week'; try '\(data.exampleMetric) by week chart line'")
+        "a line chart needs a time dimension such as 'week'; try '\(data.exampleMetric) by week chart line'"
+      )
     }
     let formatter = context.formatter
     var notes: [String] = []
@@ -57,22 +58,34 @@ struct LineChart {
       var byName: [String: Int] = [:]
       for row in data.rows {
         let name = data.label(row, columns: data.groupColumns, formatter: formatter)
-        let s = byName[name] ?? {
-          series.append(Series(name: name, values: Array(repeating: nil, count: xLabels.count)))
-          byName[name] = series.count - 1
-          return series.count - 1
-        }()
+        let s =
+          byName[name]
+          ?? {
+            series.append(Series(name: name, values: Array(repeating: nil, count: xLabels.count)))
+            byName[name] = series.count - 1
+            return series.count - 1
+          }()
         if let x = xIndex[data.text(row, time, formatter: formatter)] {
           series[s].values[x] = data.number(row, metric)
         }
       }
       if let note = data.unusedMetricsNote(used: 1) { notes.append(note) }
     } else {
-      title = data.title(metrics: data.metrics, dimensions: [time])
-      for m in data.metrics {
+      // One y axis: only metrics in the first metric's unit share it.
+      let drawn = data.metrics.filter { data.format($0) == data.format(metric) }
+      let others = data.metrics.filter { data.format($0) != data.format(metric) }
+      title = data.title(metrics: drawn, dimensions: [time])
+      if !others.isEmpty {
+        let list = others.map { "'\(data.name($0))'" }.joined(separator: ", ")
+        notes.append(
+          "not drawn, in other units than '\(data.name(metric))': \(list); chart them on their own")
+      }
+      for m in drawn {
         var values = [Double?](repeating: nil, count: xLabels.count)
         for row in data.rows {
-          if let x = xIndex[data.text(row, time, formatter: formatter)] { values[x] = data.number(row, m) }
+          if let x = xIndex[data.text(row, time, formatter: formatter)] {
+            values[x] = data.number(row, m)
+          }
         }
         series.append(Series(name: data.name(m), values: values))
       }
@@ -87,7 +100,8 @@ struct LineChart {
       let dropped = series.count - Self.maxSeries
       series = series.indices.filter { keep.contains($0) }.map { series[$0] }
       notes.append(
-        "\(dropped) smaller \(dropped == 1 ? "series" : "series") not drawn: narrow the query with 'where'")
+        "\(dropped) smaller \(dropped == 1 ? "series" : "series") not drawn: narrow the query with 'where'"
+      )
     }
 
     var out = [title]
@@ -98,23 +112,26 @@ struct LineChart {
     }
 
     // Layout: y labels, axis, plot.
-    let scale = AxisScale(values: all)
+    let scale = AxisScale.rounded(values: all)
     let height = Self.plotHeight
     let yFormat = data.format(metric)
     let tickRows = [0, height / 2, height - 1]
-    let places = ChartContext.places(forStep: (scale.high - scale.low) / Double(height - 1))
+    let places = ChartContext.places(forStep: scale.tickStep ?? (scale.high - scale.low) / 2)
     let tickText = tickRows.map { row in
-      formatter.axis(scale.value(at: height - 1 - row, cells: height), format: yFormat, places: places)
+      formatter.axis(
+        scale.value(at: height - 1 - row, cells: height), format: yFormat, places: places)
     }
     let yLabelWidth = tickText.map(TerminalWidth.displayWidth).max() ?? 0
     let plotWidth = max(10, context.width - yLabelWidth - 2)
 
     var canvas = Canvas(columns: plotWidth, rows: height)
     let single = series.count == 1 && !context.ascii
-    let glyphs = context.ascii
-      ? ["*", "o", "+", "x", "#", "@", "%", "&"] : ["●", "○", "◆", "◇", "▲", "△", "■", "□"]
+    let glyphs =
+      context.ascii
+      ? ["*", "o", "x", "#", "@", "%", "&", "="] : ["●", "○", "◆", "◇", "▲", "△", "■", "□"]
     func column(_ x: Int, cells: Int) -> Int {
-      xLabels.count == 1 ? cells / 2 : Int((Double(x) * Double(cells - 1) / Double(xLabels.count - 1)).rounded())
+      xLabels.count == 1
+        ? cells / 2 : Int((Double(x) * Double(cells - 1) / Double(xLabels.count - 1)).rounded())
     }
     if single {
       let values = series[0].values
@@ -126,7 +143,11 @@ struct LineChart {
         }
         let px = column(x, cells: canvas.dotColumns)
         let py = canvas.dotRows - 1 - scale.position(value, cells: canvas.dotRows)
-        if let (x0, y0) = previous { canvas.line(x0: x0, y0: y0, x1: px, y1: py) } else { canvas.setDot(x: px, y: py) }
+        if let (x0, y0) = previous {
+          canvas.line(x0: x0, y0: y0, x1: px, y1: py)
+        } else {
+          canvas.setDot(x: px, y: py)
+        }
         previous = (px, py)
       }
     } else {
@@ -161,17 +182,24 @@ struct LineChart {
     }
     let corner = context.ascii ? "+" : "└"
     let horizontal = context.ascii ? "-" : "─"
-    out.append(String(repeating: " ", count: yLabelWidth + 1) + corner + String(repeating: horizontal, count: plotWidth))
-    var xTicks = [(position: column(0, cells: plotWidth), text: context.label(xLabels[0], width: plotWidth / 3))]
+    out.append(
+      String(repeating: " ", count: yLabelWidth + 1) + corner
+        + String(repeating: horizontal, count: plotWidth))
+    var xTicks = [
+      (position: column(0, cells: plotWidth), text: context.label(xLabels[0], width: plotWidth / 3))
+    ]
     if xLabels.count > 2 {
       let mid = xLabels.count / 2
-      xTicks.append((column(mid, cells: plotWidth), context.label(xLabels[mid], width: plotWidth / 3)))
+      xTicks.append(
+        (column(mid, cells: plotWidth), context.label(xLabels[mid], width: plotWidth / 3)))
     }
     if xLabels.count > 1 {
       let last = xLabels.count - 1
-      xTicks.append((column(last, cells: plotWidth), context.label(xLabels[last], width: plotWidth / 3)))
+      xTicks.append(
+        (column(last, cells: plotWidth), context.label(xLabels[last], width: plotWidth / 3)))
     }
-    out.append(String(repeating: " ", count: yLabelWidth + 2) + axisLabels(xTicks, width: plotWidth))
+    out.append(
+      String(repeating: " ", count: yLabelWidth + 2) + axisLabels(xTicks, width: plotWidth))
 
     if series.count > 1 || context.ascii {
       var legend: [String] = []

@@ -16,7 +16,7 @@ struct ScatterChart {
   var data: ChartData
   var context: ChartContext
 
-  static let plotHeight = 16
+  static let plotHeight = 17
 
   func lines() throws(ChartError) -> [String] {
     guard data.metrics.count >= 2 else {
@@ -30,7 +30,8 @@ struct ScatterChart {
     let yMetric = data.metrics[1]
     var out = [
       "\(data.name(yMetric)) (y) vs \(data.name(xMetric)) (x)"
-        + (data.labelColumns.isEmpty ? "" : " by " + data.labelColumns.map(data.name).joined(separator: ", "))
+        + (data.labelColumns.isEmpty
+          ? "" : " by " + data.labelColumns.map(data.name).joined(separator: ", "))
     ]
     var notes: [String] = []
     if let note = data.unusedMetricsNote(used: 2) { notes.append(note) }
@@ -41,20 +42,23 @@ struct ScatterChart {
     }
     let skipped = data.rows.count - points.count
     if skipped > 0 {
-      notes.append("\(skipped) \(skipped == 1 ? "group" : "groups") without both values not plotted")
+      notes.append(
+        "\(skipped) \(skipped == 1 ? "group" : "groups") without both values not plotted")
     }
     guard !points.isEmpty else {
       out.append(data.rows.isEmpty ? "(no rows to chart)" : "(no points with both values)")
       return out + notes
     }
 
-    let xScale = AxisScale(values: points.map(\.x))
-    let yScale = AxisScale(values: points.map(\.y))
+    let xScale = AxisScale.rounded(values: points.map(\.x))
+    let yScale = AxisScale.rounded(values: points.map(\.y))
     let height = Self.plotHeight
-    let yPlaces = ChartContext.places(forStep: (yScale.high - yScale.low) / Double(height - 1))
+    let yPlaces = ChartContext.places(forStep: yScale.tickStep ?? (yScale.high - yScale.low) / 2)
     let tickRows = [0, height / 2, height - 1]
     let tickText = tickRows.map { row in
-      formatter.axis(yScale.value(at: height - 1 - row, cells: height), format: data.format(yMetric), places: yPlaces)
+      formatter.axis(
+        yScale.value(at: height - 1 - row, cells: height), format: data.format(yMetric),
+        places: yPlaces)
     }
     let yLabelWidth = tickText.map(TerminalWidth.displayWidth).max() ?? 0
     let plotWidth = max(10, context.width - yLabelWidth - 2)
@@ -71,11 +75,17 @@ struct ScatterChart {
     var canvas = Canvas(columns: plotWidth, rows: height)
     let dot = context.ascii ? "*" : "●"
     for (key, count) in counts {
-      canvas.set(column: key % plotWidth, row: key / plotWidth, count == 1 ? dot : (count <= 9 ? String(count) : "+"))
+      canvas.set(
+        column: key % plotWidth, row: key / plotWidth,
+        count == 1 ? dot : (count <= 9 ? String(count) : "+"))
     }
     var extremes: [Int] = []
-    let byY = points.indices.sorted { points[$0].y != points[$1].y ? points[$0].y > points[$1].y : $0 < $1 }
-    let byX = points.indices.sorted { points[$0].x != points[$1].x ? points[$0].x > points[$1].x : $0 < $1 }
+    let byY = points.indices.sorted {
+      points[$0].y != points[$1].y ? points[$0].y > points[$1].y : $0 < $1
+    }
+    let byX = points.indices.sorted {
+      points[$0].x != points[$1].x ? points[$0].x > points[$1].x : $0 < $1
+    }
     for candidate in [byY.first, byX.first, byY.last, byX.last] {
       if let candidate, !extremes.contains(candidate) { extremes.append(candidate) }
     }
@@ -104,16 +114,24 @@ struct ScatterChart {
     }
     let corner = context.ascii ? "+" : "└"
     let horizontal = context.ascii ? "-" : "─"
-    out.append(String(repeating: " ", count: yLabelWidth + 1) + corner + String(repeating: horizontal, count: plotWidth))
-    let xPlaces = ChartContext.places(forStep: (xScale.high - xScale.low) / Double(plotWidth - 1))
+    out.append(
+      String(repeating: " ", count: yLabelWidth + 1) + corner
+        + String(repeating: horizontal, count: plotWidth))
+    let xPlaces = ChartContext.places(forStep: xScale.tickStep ?? (xScale.high - xScale.low) / 2)
     let xFormat = data.format(xMetric)
-    let mid = plotWidth / 2
+    let middle = (xScale.low + xScale.high) / 2
     let xTicks = [
       (position: 0, text: formatter.axis(xScale.low, format: xFormat, places: xPlaces)),
-      (position: mid, text: formatter.axis(xScale.value(at: mid, cells: plotWidth), format: xFormat, places: xPlaces)),
-      (position: plotWidth - 1, text: formatter.axis(xScale.high, format: xFormat, places: xPlaces)),
+      (
+        position: xScale.position(middle, cells: plotWidth),
+        text: formatter.axis(middle, format: xFormat, places: xPlaces)
+      ),
+      (
+        position: plotWidth - 1, text: formatter.axis(xScale.high, format: xFormat, places: xPlaces)
+      ),
     ]
-    out.append(String(repeating: " ", count: yLabelWidth + 2) + axisLabels(xTicks, width: plotWidth))
+    out.append(
+      String(repeating: " ", count: yLabelWidth + 2) + axisLabels(xTicks, width: plotWidth))
     return out + legend + notes
   }
 }

@@ -35,20 +35,21 @@ struct SparkChart {
       let x = data.text(row, time, formatter: formatter)
       if seenX.insert(x).inserted { xLabels.append(x) }
       let name = data.label(row, columns: data.groupColumns, formatter: formatter)
-      let g = groupIndex[name] ?? {
-        groups.append((name, [:]))
-        groupIndex[name] = groups.count - 1
-        return groups.count - 1
-      }()
+      let g =
+        groupIndex[name]
+        ?? {
+          groups.append((name, [:]))
+          groupIndex[name] = groups.count - 1
+          return groups.count - 1
+        }()
       groups[g].values[x] = data.value(row, metric)
     }
     xLabels.sort { TimeOrder.before($0, $1, grain: grain) }
 
     var out = [
       data.title(metrics: [metric], dimensions: data.groupColumns) + " over " + data.name(time)
-        + " (each line scaled to its own min\(context.dash)max)"
     ]
-    var notes: [String] = []
+    var notes = ["each line is scaled to its own min\(context.dash)max"]
     if let note = data.unusedMetricsNote(used: 1) { notes.append(note) }
     guard !groups.isEmpty, !xLabels.isEmpty else {
       out.append("(no rows to chart)")
@@ -77,40 +78,71 @@ struct SparkChart {
       let high = present.max { ($0.doubleValue ?? 0) < ($1.doubleValue ?? 0) }
       let show = { (v: Value?) in formatter.display(v ?? .empty, format: format) }
       let total = additive ? show(present.isEmpty ? nil : Self.total(present)) : ""
-      rows.append(Line(label: group.name, values: values, min: show(low), max: show(high), total: total))
+      rows.append(
+        Line(label: group.name, values: values, min: show(low), max: show(high), total: total))
     }
 
-    let headers = ["min", "max"] + (additive ? ["total"] : [])
+    // Fit: the spark wants up to 12 marks; drop total, then min and max, then shorten labels.
+    var showTotal = additive
+    var showRange = true
     let minWidth = max(3, rows.map { TerminalWidth.displayWidth($0.min) }.max() ?? 0)
     let maxWidth = max(3, rows.map { TerminalWidth.displayWidth($0.max) }.max() ?? 0)
-    let totalWidth = additive ? max(5, rows.map { TerminalWidth.displayWidth($0.total) }.max() ?? 0) : 0
-    let numbersWidth = minWidth + 2 + maxWidth + (additive ? 2 + totalWidth : 0)
-    let groupHeader = data.groupColumns.isEmpty ? "" : data.groupColumns.map(data.name).joined(separator: " · ")
-    let labelWidth = min(
-      max(TerminalWidth.displayWidth(groupHeader), rows.map { TerminalWidth.displayWidth($0.label) }.max() ?? 0),
-      max(8, context.width / 3))
-    let room = max(4, context.width - labelWidth - 2 - 2 - numbersWidth)
+    let totalWidth =
+      additive ? max(5, rows.map { TerminalWidth.displayWidth($0.total) }.max() ?? 0) : 0
+    func numbersWidth() -> Int {
+      (showRange ? 2 + minWidth + 2 + maxWidth : 0) + (showTotal ? 2 + totalWidth : 0)
+    }
+    let groupHeader =
+      data.groupColumns.isEmpty ? "" : data.groupColumns.map(data.name).joined(separator: " · ")
+    let naturalLabel = max(
+      TerminalWidth.displayWidth(groupHeader),
+      rows.map { TerminalWidth.displayWidth($0.label) }.max() ?? 0)
+    var labelWidth = min(naturalLabel, max(8, context.width / 3))
+    let wanted = min(xLabels.count, 12)
+    if context.width - labelWidth - 2 - numbersWidth() < wanted { showTotal = false }
+    if context.width - labelWidth - 2 - numbersWidth() < wanted { showRange = false }
+    if context.width - labelWidth - 2 - numbersWidth() < wanted {
+      labelWidth = max(6, context.width - 2 - numbersWidth() - wanted)
+    }
+    let room = max(4, context.width - labelWidth - 2 - numbersWidth())
     let bucket = max(1, (xLabels.count + room - 1) / room)
     let sparkWidth = (xLabels.count + bucket - 1) / bucket
-    let timeHeader = timeRange(xLabels)
-    let columnWidth = max(sparkWidth, TerminalWidth.displayWidth(timeHeader))
+    var timeHeader = timeRange(xLabels)
+    if TerminalWidth.displayWidth(timeHeader) > room { timeHeader = xLabels.first ?? "" }
+    if TerminalWidth.displayWidth(timeHeader) > room { timeHeader = "" }
+    let columnWidth = min(room, max(sparkWidth, TerminalWidth.displayWidth(timeHeader)))
 
-    var header = TerminalWidth.pad(context.label(groupHeader, width: labelWidth), toWidth: labelWidth, alignRight: false)
+    var header = TerminalWidth.pad(
+      context.label(groupHeader, width: labelWidth), toWidth: labelWidth, alignRight: false)
     header += "  " + TerminalWidth.pad(timeHeader, toWidth: columnWidth, alignRight: false)
-    header += "  " + TerminalWidth.pad(headers[0], toWidth: minWidth, alignRight: true)
-    header += "  " + TerminalWidth.pad(headers[1], toWidth: maxWidth, alignRight: true)
-    if additive { header += "  " + TerminalWidth.pad(headers[2], toWidth: totalWidth, alignRight: true) }
+    if showRange {
+      header += "  " + TerminalWidth.pad("min", toWidth: minWidth, alignRight: true)
+      header += "  " + TerminalWidth.pad("max", toWidth: maxWidth, alignRight: true)
+    }
+    if showTotal {
+      header += "  " + TerminalWidth.pad("total", toWidth: totalWidth, alignRight: true)
+    }
     out.append(trimRight(header))
     for row in rows {
-      var line = TerminalWidth.pad(context.label(row.label, width: labelWidth), toWidth: labelWidth, alignRight: false)
-      line += "  " + TerminalWidth.pad(spark(row.values, bucket: bucket), toWidth: columnWidth, alignRight: false)
-      line += "  " + TerminalWidth.pad(row.min, toWidth: minWidth, alignRight: true)
-      line += "  " + TerminalWidth.pad(row.max, toWidth: maxWidth, alignRight: true)
-      if additive { line += "  " + TerminalWidth.pad(row.total, toWidth: totalWidth, alignRight: true) }
+      var line = TerminalWidth.pad(
+        context.label(row.label, width: labelWidth), toWidth: labelWidth, alignRight: false)
+      line +=
+        "  "
+        + TerminalWidth.pad(
+          spark(row.values, bucket: bucket), toWidth: columnWidth, alignRight: false)
+      if showRange {
+        line += "  " + TerminalWidth.pad(row.min, toWidth: minWidth, alignRight: true)
+        line += "  " + TerminalWidth.pad(row.max, toWidth: maxWidth, alignRight: true)
+      }
+      if showTotal {
+        line += "  " + TerminalWidth.pad(row.total, toWidth: totalWidth, alignRight: true)
+      }
       out.append(trimRight(line))
     }
     if hidden > 0 {
-      out.append("\(context.ellipsis) \(hidden) more \(hidden == 1 ? "line" : "lines") not drawn (set rows all to see them)")
+      out.append(
+        "\(context.ellipsis) \(hidden) more \(hidden == 1 ? "line" : "lines") not drawn (set rows all to see them)"
+      )
     }
     if bucket > 1 {
       notes.append("each mark averages \(bucket) \(data.name(time)) values to fit the width")
@@ -167,7 +199,8 @@ struct SparkChart {
     let present = marks.compactMap { $0 }
     let low = present.min() ?? 0
     let high = present.max() ?? 0
-    let levels = context.ascii ? ["_", ".", "-", "~", "^"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+    let levels =
+      context.ascii ? ["_", ".", "-", "~", "^"] : ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
     return marks.map { mark -> String in
       guard let mark else { return " " }
       if high == low { return mark == 0 ? levels[0] : levels[levels.count / 2] }

@@ -22,11 +22,15 @@ public struct AtomicFileWriter {
   ///   left as it was.
   /// - Complexity: O(*n* + *m*) bytes for *n* new and *m* existing bytes.
   public static func write(_ text: String, to path: String, append: Bool) throws(FileWriteError) {
-    guard !path.isEmpty else { throw FileWriteError(path: path, code: .noSuchDirectory, reason: "empty file name") }
+    guard !path.isEmpty else {
+      throw FileWriteError(path: path, code: .noSuchDirectory, reason: "empty file name")
+    }
     var target = expandHome(path)
     // Follow a symbolic link so that the link survives and its target is replaced.
     var info = stat()
-    if lstat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(target, nil) {
+    if lstat(target, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK,
+      let resolved = realpath(target, nil)
+    {
       target = String(cString: resolved)
       free(resolved)
     }
@@ -52,7 +56,16 @@ public struct AtomicFileWriter {
       fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
       if fd >= 0 || errno != EEXIST { break }
     }
-    guard fd >= 0 else { throw FileWriteError(path: path, errno: errno) }
+    guard fd >= 0 else {
+      let error = errno
+      var directoryInfo = stat()
+      if error == ENOENT && stat(directory, &directoryInfo) == 0 {
+        // The directory exists but takes no new files (such as /proc).
+        throw FileWriteError(
+          path: path, code: .permissionDenied, reason: "cannot create files in '\(directory)'")
+      }
+      throw FileWriteError(path: path, errno: error)
+    }
     // Keep the existing mode even under a restrictive umask.
     if stat(target, &info) == 0 { _ = fchmod(fd, mode) }
     var failure: Int32 = 0
@@ -142,11 +155,23 @@ private enum Glue {
 public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatable {
   /// What went wrong, for matching in `catch`.
   public enum Code: Sendable, Equatable {
-    case noSuchDirectory, permissionDenied, isDirectory, diskFull, readOnly, other
+    /// The directory part of the path does not exist.
+    case noSuchDirectory
+    /// Not allowed to create or replace the file.
+    case permissionDenied
+    /// The path names a directory.
+    case isDirectory
+    /// The device is full (or over quota).
+    case diskFull
+    /// The file system is mounted read-only.
+    case readOnly
+    /// Any other failure; `reason` has the system's words.
+    case other
   }
 
   /// The path as the user wrote it.
   public var path: String
+  /// The kind of failure.
   public var code: Code
   /// Why, in a few lower-case words (`permission denied`).
   public var reason: String
@@ -191,7 +216,8 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatabl
     switch code {
     case .noSuchDirectory: fix = "create '\(directory)' first or choose another path"
     case .permissionDenied: fix = "choose a directory you can write to"
-    case .isDirectory: fix = "add a file name, such as '\(path.hasSuffix("/") ? path : path + "/")result.csv'"
+    case .isDirectory:
+      fix = "add a file name, such as '\(path.hasSuffix("/") ? path : path + "/")result.csv'"
     case .diskFull: fix = "free some space or write elsewhere"
     case .readOnly: fix = "write to another file system"
     case .other: fix = "check the path and try again"
@@ -200,9 +226,27 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatabl
   }
 }
 
+extension FileWriteError {
+  /// For `catch FileWriteError.noSuchDirectory` (the parent directory is missing).
+  public static let noSuchDirectory = Code.noSuchDirectory
+  /// For `catch FileWriteError.permissionDenied`.
+  public static let permissionDenied = Code.permissionDenied
+  /// For `catch FileWriteError.isDirectory` (the path names a directory).
+  public static let isDirectory = Code.isDirectory
+  /// For `catch FileWriteError.diskFull`.
+  public static let diskFull = Code.diskFull
+  /// For `catch FileWriteError.readOnly`.
+  public static let readOnly = Code.readOnly
+}
+
 extension FileWriteError.Code {
-  /// Matches a thrown error by code: `catch FileWriteError.Code.permissionDenied`.
+  /// Matches a thrown error by code: `catch FileWriteError.permissionDenied`.
   public static func ~= (code: Self, error: any Error) -> Bool {
     (error as? FileWriteError)?.code == code
+  }
+
+  /// Matches a typed-thrown error by code.
+  public static func ~= (code: Self, error: FileWriteError) -> Bool {
+    error.code == code
   }
 }

@@ -30,7 +30,10 @@ struct DecimalText: Sendable, Equatable {
     var all: [UInt8] = []
     var point: Int?
     for byte in text.utf8 {
-      if byte == UInt8(ascii: ".") { point = all.count; continue }
+      if byte == UInt8(ascii: ".") {
+        point = all.count
+        continue
+      }
       guard byte >= 48 && byte <= 57 else { return nil }
       all.append(byte - 48)
     }

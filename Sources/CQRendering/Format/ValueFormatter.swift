@@ -58,15 +58,17 @@ struct ValueFormatter: Sendable {
   }
 
   /// A short label for an axis tick or a bin edge: like `display`, with `places` decimals and
-  /// trailing zeros dropped (`₹1,000`, `6.5%`, `3.4x`).
+  /// trailing zeros dropped (`₹1,000`, `6.5%`, `3.4x`); money has 0 or 2 decimals (`₹0.50`).
   func axis(_ value: Double, format: ValueFormat, places: Int) -> String {
     guard let decimal = DecimalText(value) else { return emptyText }
     switch format {
     case .money:
-      let text = NumberText.trimZeros(decimal.fixed(places: places, grouping: grouping))
+      // Whole rupees when the step allows, else rupees and paise (`₹0.50`, never `₹0.5`).
+      let text = decimal.fixed(places: places == 0 ? 0 : 2, grouping: grouping)
       return text.hasPrefix("-") ? "-" + currencySymbol + text.dropFirst() : currencySymbol + text
     case .percent:
-      return NumberText.trimZeros(decimal.shifted(by: 2).fixed(places: max(0, places - 2), grouping: grouping))
+      return NumberText.trimZeros(
+        decimal.shifted(by: 2).fixed(places: max(0, places - 2), grouping: grouping))
         + "%"
     case .multiple:
       return NumberText.trimZeros(decimal.fixed(places: places, grouping: grouping)) + "x"

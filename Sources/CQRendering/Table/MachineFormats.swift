@@ -28,7 +28,8 @@ enum MachineFormats {
   }
 
   static func csvField(_ s: String) -> String {
-    let needsQuotes = s.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+    let needsQuotes =
+      s.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
       || s.hasPrefix(" ") || s.hasSuffix(" ")
     guard needsQuotes else { return s }
     return "\"" + s.replacingAll("\"", with: "\"\"") + "\""
@@ -140,12 +141,15 @@ enum MachineFormats {
     let header = result.columns.map { markdownCell($0.name) }
     let body = result.rows.map { row in
       result.columns.indices.map { c in
-        markdownCell(formatter.display(c < row.count ? row[c] : .empty, format: result.columns[c].format))
+        markdownCell(
+          formatter.display(c < row.count ? row[c] : .empty, format: result.columns[c].format))
       }
     }
     var widths = header.map { max(3, TerminalWidth.displayWidth($0)) }
     for row in body {
-      for (c, text) in row.enumerated() { widths[c] = max(widths[c], TerminalWidth.displayWidth(text)) }
+      for (c, text) in row.enumerated() {
+        widths[c] = max(widths[c], TerminalWidth.displayWidth(text))
+      }
     }
     func line(_ cells: [String]) -> String {
       let padded = cells.enumerated().map { c, text in
@@ -155,7 +159,8 @@ enum MachineFormats {
     }
     out.write(line(header) + "\n")
     let separators = widths.indices.map { c in
-      numeric[c] ? String(repeating: "-", count: widths[c] + 1) + ":"
+      numeric[c]
+        ? String(repeating: "-", count: widths[c] + 1) + ":"
         : ":" + String(repeating: "-", count: widths[c] + 1)
     }
     out.write("|" + separators.joined(separator: "|") + "|\n")
@@ -166,7 +171,10 @@ enum MachineFormats {
     var out = ""
     var previousCR = false
     for scalar in s.unicodeScalars {
-      if scalar == "\n" && previousCR { previousCR = false; continue }
+      if scalar == "\n" && previousCR {
+        previousCR = false
+        continue
+      }
       previousCR = scalar == "\r"
       switch scalar {
       case "|": out += "\\|"
@@ -181,7 +189,9 @@ enum MachineFormats {
 
   // MARK: cells
 
-  private static func cell(_ row: [Value], _ c: Int, _ result: ResultSet) -> ValueFormatter.MachineCell? {
+  private static func cell(_ row: [Value], _ c: Int, _ result: ResultSet) -> ValueFormatter
+    .MachineCell?
+  {
     guard c < row.count else { return nil }
     return ValueFormatter.machine(row[c], format: result.columns[c].format)
   }

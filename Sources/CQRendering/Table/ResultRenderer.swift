@@ -8,7 +8,9 @@ import CQStorage
 /// ```
 public enum ResultRenderer {
   /// The result as text in `format`, ending in a newline.
-  public static func render(_ result: ResultSet, format: OutputFormat, options: RenderOptions) -> String {
+  public static func render(_ result: ResultSet, format: OutputFormat, options: RenderOptions)
+    -> String
+  {
     render(result, format: format, options: options, includeHeader: true)
   }
 

@@ -46,12 +46,15 @@ struct TableRenderer {
       let row = r < result.rows.count ? result.rows[r] : []
       cells[r] = columns.indices.map { c in
         let value = c < row.count ? row[c] : .empty
-        return TerminalWidth.singleLine(formatter.display(value, format: columns[c].format), ascii: false)
+        return TerminalWidth.singleLine(
+          formatter.display(value, format: columns[c].format), ascii: false)
       }
     }
     var widths = headers.map(TerminalWidth.displayWidth)
     for rowCells in cells.values {
-      for (c, text) in rowCells.enumerated() { widths[c] = max(widths[c], TerminalWidth.displayWidth(text)) }
+      for (c, text) in rowCells.enumerated() {
+        widths[c] = max(widths[c], TerminalWidth.displayWidth(text))
+      }
     }
     if lines.contains(where: { if case .ellipsis = $0 { true } else { false } }) {
       widths = widths.map { max($0, TerminalWidth.displayWidth(ellipsis)) }
@@ -63,7 +66,8 @@ struct TableRenderer {
     var shortened = false
     if let limit = options.width, naturalWidth > limit {
       let cap = max(16, limit / 3)
-      for c in columns.indices where !ValueFormatter.isNumeric(columns[c].format) && widths[c] > cap {
+      for c in columns.indices where !ValueFormatter.isNumeric(columns[c].format) && widths[c] > cap
+      {
         widths[c] = cap
         shortened = true
       }
@@ -88,13 +92,16 @@ struct TableRenderer {
       case .rule:
         out.write(style.dim(rule(b.middleLeft, b.middle, b.middleRight, b, shownWidths)) + "\n")
       case .ellipsis:
-        let parts = (0..<visible).map { c in fit(ellipsis, width: shownWidths[c], alignRight: numeric[c]) }
+        let parts = (0..<visible).map { c in
+          fit(ellipsis, width: shownWidths[c], alignRight: numeric[c])
+        }
         out.write(rowLine(parts.map(style.dim), b) + "\n")
       case .row(let r):
         let texts = cells[r] ?? []
         let row = r < result.rows.count ? result.rows[r] : []
         let parts = (0..<visible).map { c -> String in
-          let text = fit(c < texts.count ? texts[c] : "", width: shownWidths[c], alignRight: numeric[c])
+          let text = fit(
+            c < texts.count ? texts[c] : "", width: shownWidths[c], alignRight: numeric[c])
           let negative = c < row.count && numeric[c] && ValueFormatter.isNegative(row[c])
           return negative ? style.red(text) : text
         }
@@ -111,18 +118,23 @@ struct TableRenderer {
     }
     if visible < columns.count {
       let hidden = columns[visible...].map(\.name)
-      let listed = hidden.count > 6 ? hidden.prefix(6).joined(separator: ", ") + ", " + ellipsis
+      let listed =
+        hidden.count > 6
+        ? hidden.prefix(6).joined(separator: ", ") + ", " + ellipsis
         : hidden.joined(separator: ", ")
       let noun = hidden.count == 1 ? "column" : "columns"
       notes.append(
-        "\(ellipsis) \(hidden.count) more \(noun) hidden (\(listed)): set width \(naturalWidth) or use --format csv")
+        "\(ellipsis) \(hidden.count) more \(noun) hidden (\(listed)): set width \(naturalWidth) or use --format csv"
+      )
     } else if shortened {
-      notes.append("\(ellipsis) long text shortened to fit: set width \(naturalWidth) or use --format csv")
+      notes.append(
+        "\(ellipsis) long text shortened to fit: set width \(naturalWidth) or use --format csv")
     }
     writeNotes(result, notes: notes, to: &out)
   }
 
-  private func writeNotes(_ result: ResultSet, notes: [String], to out: inout some TextOutputStream) {
+  private func writeNotes(_ result: ResultSet, notes: [String], to out: inout some TextOutputStream)
+  {
     for note in notes { out.write(note + "\n") }
     for footnote in result.footnotes { out.write(style.dim(footnote) + "\n") }
     if let footer = options.footer { out.write(style.dim(footer) + "\n") }
@@ -130,7 +142,9 @@ struct TableRenderer {
 
   /// Which rows are shown, in order, with rules before totals and one ellipsis for elided rows.
   private func plan(_ result: ResultSet) -> (lines: [Line], hiddenRows: Int) {
-    let kinds = result.rows.indices.map { $0 < result.rowKinds.count ? result.rowKinds[$0] : .normal }
+    let kinds = result.rows.indices.map {
+      $0 < result.rowKinds.count ? result.rowKinds[$0] : .normal
+    }
     let bodyCount = kinds.filter { $0 != .total }.count
     var head = bodyCount
     var tail = 0
@@ -166,13 +180,17 @@ struct TableRenderer {
   }
 
   private func fit(_ text: String, width: Int, alignRight: Bool) -> String {
-    let cut = TerminalWidth.displayWidth(text) > width
+    let cut =
+      TerminalWidth.displayWidth(text) > width
       ? TerminalWidth.truncate(text, toWidth: width, ellipsis: ellipsis) : text
     return TerminalWidth.pad(cut, toWidth: width, alignRight: alignRight)
   }
 
-  private func rule(_ left: String, _ middle: String, _ right: String, _ b: Borders, _ widths: [Int]) -> String {
-    left + widths.map { String(repeating: b.horizontal, count: $0 + 2) }.joined(separator: middle) + right
+  private func rule(
+    _ left: String, _ middle: String, _ right: String, _ b: Borders, _ widths: [Int]
+  ) -> String {
+    left + widths.map { String(repeating: b.horizontal, count: $0 + 2) }.joined(separator: middle)
+      + right
   }
 
   private func rowLine(_ parts: [String], _ b: Borders) -> String {

@@ -66,7 +66,7 @@ public enum TerminalWidth {
   /// `s` cut to at most `width` columns, ending in `ellipsis` when something was removed.
   ///
   /// - Complexity: O(*n*) in the length of `s`.
-  static func truncate(_ s: String, toWidth width: Int, ellipsis: String = "…") -> String {
+  public static func truncate(_ s: String, toWidth width: Int, ellipsis: String = "…") -> String {
     guard width > 0 else { return "" }
     if displayWidth(s) <= width { return s }
     let ellipsisWidth = displayWidth(ellipsis)
@@ -83,7 +83,7 @@ public enum TerminalWidth {
   }
 
   /// `s` padded with spaces to `width` columns, on the right (`left` alignment) or the left.
-  static func pad(_ s: String, toWidth width: Int, alignRight: Bool) -> String {
+  public static func pad(_ s: String, toWidth width: Int, alignRight: Bool) -> String {
     let missing = width - displayWidth(s)
     guard missing > 0 else { return s }
     let spaces = String(repeating: " ", count: missing)
@@ -101,13 +101,17 @@ public enum TerminalWidth {
   /// `s` made safe for one line of a terminal: line breaks become `↵` (` ` in ASCII mode),
   /// tabs become a space, other control characters (including ESC) become `�` (`?`).
   static func singleLine(_ s: String, ascii: Bool) -> String {
-    guard s.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) })
+    guard
+      s.unicodeScalars.contains(where: { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) })
     else { return s }
     var out = ""
     var previousCR = false
     for scalar in s.unicodeScalars {
       let v = scalar.value
-      if v == 0x0A && previousCR { previousCR = false; continue }
+      if v == 0x0A && previousCR {
+        previousCR = false
+        continue
+      }
       previousCR = v == 0x0D
       switch v {
       case 0x0A, 0x0D: out += ascii ? " " : "↵"
