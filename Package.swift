@@ -36,14 +36,16 @@ let package = Package(
     .target(name: "CQTestSupport", dependencies: ["CQStorage"], path: "Tests/CQTestSupport"),
     .testTarget(name: "CQLanguageTests", dependencies: ["CQLanguage", "CQTestSupport"]),
     .testTarget(
-      name: "CQStorageTests", dependencies: ["CQStorage", "CQTestSupport"]),
+      name: "CQStorageTests", dependencies: ["CQStorage", "CQTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "CQEngineTests", dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQTestSupport"]),
+      name: "CQEngineTests", dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(
-      name: "CQRenderingTests", dependencies: ["CQRendering", "CQStorage", "CQTestSupport"]),
+      name: "CQRenderingTests", dependencies: ["CQRendering", "CQStorage", "CQTestSupport"],
+      exclude: ["Snapshots"]),
     .testTarget(name: "CQShellTests", dependencies: ["CQShell", "CQTestSupport"]),
     .testTarget(name: "CQSimulatorTests", dependencies: ["CQSimulator", "CQStorage", "CQTestSupport"]),
-    .testTarget(name: "CQCLITests", dependencies: ["CQTestSupport"]),
+    .testTarget(name: "CQCLITests", dependencies: ["CQTestSupport"], exclude: ["Snapshots"]),
   ],
   swiftLanguageModes: [.v6]
 )

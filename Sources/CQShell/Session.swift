@@ -119,51 +119,36 @@ public final class Session {
 
   // MARK: - Running text
 
-  /// Runs every statement of `text`; returns the exit status of SPEC §2 (0 when all ran).
+  /// Runs every statement of `text` in order; returns the exit status of SPEC §2 (0 when all ran).
   ///
-  /// `fileName` names a script for `FILE:LINE:COL` messages (nil in the shell). Stops at the
-  /// first error unless `--continue`.
+  /// `fileName` names a script or `-c` for `FILE:LINE:COL` messages (nil in the shell). A
+  /// script stops at its first error unless `--continue`; the shell reports and goes on.
   @discardableResult
   public func execute(_ text: String, fileName: String?, echoErrors: Bool = true) -> Int32 {
-    let (statements, diagnostics) = Parser.parse(text)
     var status: Int32 = 0
-    if !diagnostics.isEmpty, diagnostics.contains(where: { $0.severity == .error }) {
-      report(DiagnosticsError(diagnostics: diagnostics, source: text), fileName: fileName)
-      status = 2
-      if !options.continueOnError || options.interactive && fileName == nil {
-        // A statement that does not parse runs nothing (its neighbours may still, with --continue).
-        if !options.continueOnError { return status }
-      }
-    }
-    let errorLines = Set(diagnostics.filter { $0.severity == .error }.map { $0.range.lowerBound.line })
-    for node in statements {
+    let stopOnError = fileName != nil && !options.continueOnError
+    for parsed in Parser.parseStatements(text) {
       if quitRequested { break }
-      if errorLines.contains(node.range.lowerBound.line) { continue }
-      let s = run(node, source: text, fileName: fileName)
+      let s: Int32
+      if let node = parsed.node {
+        s = run(node, source: text, fileName: fileName)
+      } else {
+        report(DiagnosticsError(diagnostics: parsed.diagnostics, source: text), fileName: fileName)
+        s = 2
+      }
       if s != 0 {
         if status == 0 { status = s }
-        if !options.continueOnError && fileName != nil { return status }
-        if !options.continueOnError && !options.interactive { return status }
+        if stopOnError { return status }
       }
     }
     return status
   }
 
-  /// Prints diagnostics: `FILE:LINE:COL: error: message` plus the caret view.
+  /// Prints diagnostics: in a script `FILE:LINE:COL: error: message`, then the caret view.
   func report(_ error: DiagnosticsError, fileName: String?) {
-    let lines = error.source.split(separator: "\n", omittingEmptySubsequences: false)
-    for d in error.diagnostics where d.severity == .error {
-      let loc = d.range.lowerBound
-      if let fileName { writeErr("\(fileName):\(loc.line):\(loc.column): error: \(d.message)\n") }
-      if loc.line >= 1, loc.line <= lines.count {
-        let text = String(lines[loc.line - 1])
-        writeErr("\(loc.line) | \(text)\n")
-        let pad = String(repeating: " ", count: String(loc.line).count)
-        writeErr("\(pad) | \(String(repeating: " ", count: max(0, loc.column - 1)))`- error: \(d.message)\n")
-      } else if fileName == nil {
-        writeErr("error: \(d.message)\n")
-      }
-    }
+    let formatter = DiagnosticFormatter(colors: options.color && options.interactive)
+    let text = formatter.format(error, fileName: fileName)
+    writeErr(text.hasSuffix("\n") ? text : text + "\n")
   }
 
   func statementText(_ node: StmtNode, in source: String) -> String {
