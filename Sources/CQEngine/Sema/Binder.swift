@@ -197,6 +197,10 @@ struct Binder {
             "'score' ranks influencers over the whole data set: use it 'by influencer', with filters only on influencer attributes (category, gender, platform, tier)",
             at: range(of: m))
         }
+        // Rows come from the influencer table, so every influencer gets a score.
+        if !byFact[.influencers, default: []].contains(.influencers(.influencers)) {
+          byFact[.influencers, default: []].append(.influencers(.influencers))
+        }
         continue
       }
       var measures = m.formula.measures(in: catalog)
