@@ -4,26 +4,37 @@
 /// Tokenizing a whole batch first, then converting it column by column, keeps each column's
 /// conversion loop tight, and lets a file be cut into chunks at record boundaries that are
 /// tokenized independently.
-struct RecordBatch {
-  var width: Int
-  var spans: ContiguousArray<Int> = []
+final class RecordBatch {
+  let width: Int
+  /// The most rows the batch holds.
+  let capacity: Int
+  let spans: UnsafeMutablePointer<Int>
   /// Byte offset where each record starts (for line numbers on the error path).
-  var recordStarts: ContiguousArray<Int> = []
+  let recordStarts: UnsafeMutablePointer<Int>
+  private(set) var rowCount = 0
   /// Bytes covered by the batch's complete records: `byteStart..<byteEnd`.
   var byteStart = 0
   var byteEnd = 0
 
   init(width: Int, capacity: Int) {
     self.width = width
-    spans.reserveCapacity(2 * width * capacity)
-    recordStarts.reserveCapacity(capacity)
+    self.capacity = capacity
+    spans = .allocate(capacity: 2 * width * capacity)
+    recordStarts = .allocate(capacity: capacity)
   }
 
-  var rowCount: Int { recordStarts.count }
+  deinit {
+    spans.deallocate()
+    recordStarts.deallocate()
+  }
 
-  mutating func removeAll() {
-    spans.removeAll(keepingCapacity: true)
-    recordStarts.removeAll(keepingCapacity: true)
+  func removeAll() { rowCount = 0 }
+
+  /// Commits a record whose spans are already written at row `rowCount`.
+  @inline(__always)
+  func commit(recordStart: Int) {
+    recordStarts[rowCount] = recordStart
+    rowCount += 1
   }
 }
 
@@ -149,10 +160,27 @@ struct CSVTokenizer {
       return .textAfterQuote
     }
     start = i
-    while i < n {
-      let b = p[i]
-      if b == Self.comma || b == Self.lf { break }
-      i += 1
+    // Eight bytes at a time: flag bytes equal to ',' or LF (exact for the lowest flagged byte).
+    let raw = UnsafeRawPointer(p)
+    var found = false
+    while i + 8 <= n {
+      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      let c = w ^ 0x2C2C_2C2C_2C2C_2C2C
+      let l = w ^ 0x0A0A_0A0A_0A0A_0A0A
+      let m = (((c &- 0x0101_0101_0101_0101) & ~c) | ((l &- 0x0101_0101_0101_0101) & ~l)) & 0x8080_8080_8080_8080
+      if m != 0 {
+        i += m.trailingZeroBitCount >> 3
+        found = true
+        break
+      }
+      i += 8
+    }
+    if !found {
+      while i < n {
+        let b = p[i]
+        if b == Self.comma || b == Self.lf { break }
+        i += 1
+      }
     }
     var e = i
     if i < n && p[i] == Self.comma {
@@ -191,19 +219,21 @@ struct CSVTokenizer {
     }
   }
 
-  /// Appends up to `maxRows` complete records of `batch.width` fields to `batch`.
+  /// Appends up to `batch.capacity` complete records of `batch.width` fields to `batch`.
   ///
   /// Stops at the end of input, when the batch is full, or at a malformed record (returned;
   /// the records before it are in the batch).
   /// - Complexity: O(*n*) in the bytes consumed; no allocation beyond the batch's capacity.
-  mutating func fill(_ batch: inout RecordBatch, maxRows: Int) -> TokenizeFailure? {
+  mutating func fill(_ batch: RecordBatch) -> TokenizeFailure? {
     let width = batch.width
+    let spans = batch.spans
     skipBlankLines()
     batch.byteStart = position
     batch.byteEnd = position
     var s = 0
     var e = 0
-    while batch.recordStarts.count < maxRows {
+    while batch.rowCount < batch.capacity {
+      let out = spans + 2 * width * batch.rowCount
       skipBlankLines()
       if atEnd { break }
       let recordStart = position
@@ -231,12 +261,12 @@ struct CSVTokenizer {
         case .newline, .end:
           if f != width - 1 { return .wrongFieldCount(recordStart: recordStart, found: f + 1) }
         }
-        batch.spans.append(s)
-        batch.spans.append(e)
+        out[2 * f] = s
+        out[2 * f + 1] = e
         f += 1
         if f == width { break }
       }
-      batch.recordStarts.append(recordStart)
+      batch.commit(recordStart: recordStart)
       batch.byteEnd = position
     }
     return nil

@@ -57,7 +57,7 @@ public enum DataLoader {
 
     guard var tracking = try parse(.tracking) else { throw .missingFile(file: path(.tracking)) }
     if tracking.column("brand") == nil {
-      warnings += deriveBrand(&tracking, productBrands: productBrands, dictionaries: &dictionaries)
+      warnings += deriveBrand(&tracking, productBrands: productBrands, dictionaries: dictionaries)
     }
     warnings += unknownInfluencerNote(tracking, influencerCount: influencerCount, dictionaries: dictionaries)
 
@@ -104,7 +104,7 @@ public enum DataLoader {
   /// Adds a `brand` column to tracking data that lacks one, from `products.csv` when present.
   private static func deriveBrand(
     _ tracking: inout ParsedTable, productBrands: [Int32: (brand: Int32, row: Int)]?,
-    dictionaries: inout [ByteDictionary]
+    dictionaries: [ByteDictionary]
   ) -> [String] {
     let file = tracking.schema.fileName
     var brand = ColumnBuilder(

@@ -82,11 +82,13 @@ enum TableParser {
         return FieldParsing.string(p, s, e).lowercased()
       }
 
-      var batch = RecordBatch(width: fields.count, capacity: batchRows)
+      let batch = RecordBatch(width: fields.count, capacity: batchRows)
+      let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchRows)
+      defer { hashes.deallocate() }
       var lineCursor = (offset: headerStart, line: headerLine)
       while true {
         batch.removeAll()
-        let failure = tokenizer.fill(&batch, maxRows: batchRows)
+        let failure = tokenizer.fill(batch)
         var rows = batch.rowCount
         var badUTF8Row: Int?
         if rows > 0, let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd) {
@@ -110,7 +112,8 @@ enum TableParser {
             table.lines.append(line)
           }
         }
-        if let f = convert(&table, batch: batch, rows: rows, p: p, dictionaries: &dictionaries) {
+        if let f = convert(
+          &table, batch: batch, rows: rows, p: p, dictionaries: dictionaries, hashes: hashes) {
           let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
           let column = table.columns[f.column]
           let s = batch.spans[2 * (f.row * batch.width + column.field)]
@@ -201,91 +204,119 @@ enum TableParser {
   }
 
   /// Converts the first `rows` records of `batch`; returns the first failure in file order.
+  ///
+  /// - Complexity: O(*rows* × *columns*); values are written through pointers into columns
+  ///   grown once per batch.
   private static func convert(
     _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafeMutablePointer<UInt8>,
-    dictionaries: inout [ByteDictionary]
+    dictionaries: [ByteDictionary], hashes: UnsafeMutablePointer<UInt64>
   ) -> ConversionFailure? {
     var limit = rows
     var failure: ConversionFailure?
     let rowBase = table.rowCount
-    batch.spans.withUnsafeBufferPointer { spansBuffer in
-      guard let spans = spansBuffer.baseAddress else { return }
-      let stride = 2 * batch.width
-      for c in table.columns.indices {
-        guard limit > 0 else { return }
-        var column = table.columns[c]
-        table.columns[c] = ColumnBuilder(name: "", kind: .text, field: 0, dictionary: -1)
-        let at = spans + 2 * column.field
-        var bad: Int?
-        switch column.kind {
-        case .key, .shared, .local:
-          var dictionary = ByteDictionary(capacity: 0)
-          swap(&dictionary, &dictionaries[column.dictionary])
-          var isKey = false
-          if case .key = column.kind { isKey = true }
+    let stride = 2 * batch.width
+    for c in table.columns.indices {
+      guard limit > 0 else { break }
+      var column = table.columns[c]
+      table.columns[c] = ColumnBuilder(name: "", kind: .text, field: 0, dictionary: -1)
+      let at = UnsafePointer(batch.spans + 2 * column.field)
+      var bad: Int?
+      switch column.kind {
+      case .key, .shared, .local:
+        let dictionary = dictionaries[column.dictionary]
+        var isKey = false
+        if case .key = column.kind { isKey = true }
+        let old = column.codes.count
+        column.codes.append(contentsOf: repeatElement(0, count: limit))
+        // A dictionary too big for the cache: hash and touch a block of rows first, so the
+        // cache misses overlap instead of stalling one lookup at a time.
+        let prefetching = dictionary.count > 16_384
+        column.codes.withUnsafeMutableBufferPointer { buffer in
+          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          var blockStart = 0
+          while blockStart < limit {
+            let blockEnd = min(blockStart + 256, limit)
+            if prefetching {
+              for r in blockStart..<blockEnd {
+                let s = at[r * stride]
+                hashes[r - blockStart] = ByteDictionary.hash(p + s, at[r * stride + 1] - s)
+              }
+              dictionary.prefetch(hashes, count: blockEnd - blockStart)
+            }
+            for r in blockStart..<blockEnd {
+              let s = at[r * stride]
+              let code =
+                prefetching
+                ? dictionary.intern(p + s, at[r * stride + 1] - s, hash: hashes[r - blockStart])
+                : dictionary.intern(p + s, at[r * stride + 1] - s)
+              if isKey && Int(code) != rowBase + r {
+                bad = r
+                failure = ConversionFailure(row: r, column: c, reason: .duplicate(firstRow: Int(code)))
+                return
+              }
+              out[r] = code
+            }
+            blockStart = blockEnd
+          }
+        }
+      case .choice(let words):
+        let lowered = words.map { Array($0.utf8) }
+        let dictionary = dictionaries[column.dictionary]
+        for r in 0..<limit {
+          let s = at[r * stride]
+          let e = at[r * stride + 1]
+          guard let w = lowered.firstIndex(where: { FieldParsing.equalsIgnoringCase(p, s, e, $0) }) else {
+            bad = r
+            break
+          }
+          let code = column.choiceCodes[w] ?? dictionary.intern(words[w])
+          column.choiceCodes[w] = code
+          column.codes.append(code)
+        }
+      case .text:
+        for r in 0..<limit {
+          let s = at[r * stride]
+          let e = at[r * stride + 1]
+          column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: p + s, count: e - s))
+          column.text.offsets.append(Int64(column.text.bytes.count))
+        }
+      case .integer, .money, .decimal:
+        let isCount: Bool
+        if case .integer = column.kind { isCount = true } else { isCount = false }
+        let old = column.numbers.count
+        column.numbers.append(contentsOf: repeatElement(0, count: limit))
+        column.numbers.withUnsafeMutableBufferPointer { buffer in
+          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           for r in 0..<limit {
             let s = at[r * stride]
             let e = at[r * stride + 1]
-            let code = dictionary.intern(p + s, e - s)
-            if isKey && Int(code) != rowBase + r {
-              bad = r
-              failure = ConversionFailure(row: r, column: c, reason: .duplicate(firstRow: Int(code)))
-              break
-            }
-            column.codes.append(code)
-          }
-          swap(&dictionary, &dictionaries[column.dictionary])
-        case .choice(let words):
-          let lowered = words.map { Array($0.utf8) }
-          for r in 0..<limit {
-            let s = at[r * stride]
-            let e = at[r * stride + 1]
-            guard let w = lowered.firstIndex(where: { FieldParsing.equalsIgnoringCase(p, s, e, $0) }) else {
+            guard let v = isCount ? FieldParsing.count(p, s, e) : FieldParsing.hundredths(p, s, e) else {
               bad = r
               break
             }
-            if column.choiceCodes[w] == nil { column.choiceCodes[w] = dictionaries[column.dictionary].intern(words[w]) }
-            column.codes.append(column.choiceCodes[w] ?? 0)
+            out[r] = v
           }
-        case .text:
-          for r in 0..<limit {
-            let s = at[r * stride]
-            let e = at[r * stride + 1]
-            column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: p + s, count: e - s))
-            column.text.offsets.append(Int64(column.text.bytes.count))
-          }
-        case .integer:
-          for r in 0..<limit {
-            guard let v = FieldParsing.count(p, at[r * stride], at[r * stride + 1]) else {
-              bad = r
-              break
-            }
-            column.numbers.append(v)
-          }
-        case .money, .decimal:
-          for r in 0..<limit {
-            guard let v = FieldParsing.hundredths(p, at[r * stride], at[r * stride + 1]) else {
-              bad = r
-              break
-            }
-            column.numbers.append(v)
-          }
-        case .date:
+        }
+      case .date:
+        let old = column.days.count
+        column.days.append(contentsOf: repeatElement(0, count: limit))
+        column.days.withUnsafeMutableBufferPointer { buffer in
+          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           for r in 0..<limit {
             guard let v = FieldParsing.day(p, at[r * stride], at[r * stride + 1]) else {
               bad = r
               break
             }
-            column.days.append(v)
+            out[r] = v
           }
         }
-        table.columns[c] = column
-        if let r = bad {
-          if failure?.row != r || failure?.column != c {
-            failure = ConversionFailure(row: r, column: c, reason: .badValue)
-          }
-          limit = r
+      }
+      table.columns[c] = column
+      if let r = bad {
+        if failure?.row != r || failure?.column != c {
+          failure = ConversionFailure(row: r, column: c, reason: .badValue)
         }
+        limit = r
       }
     }
     return failure
