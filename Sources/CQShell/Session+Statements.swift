@@ -81,6 +81,7 @@ extension Session {
 
   func remember(_ definition: String) {
     definitions.append(definition)
+    generation += 1
   }
 
   func expand(_ path: String) -> String {

@@ -50,5 +50,15 @@ struct Shell {
 
 /// The line reader for a terminal (libedit when available).
 func makeLineReader(history: [String], session: Session) -> LineReader {
-  PipedLineReader()
+  guard let reader = EditLineReader(history: history) else { return PipedLineReader() }
+  // The vocabulary (names and dimension values) is rebuilt when data or definitions change.
+  nonisolated(unsafe) var cached: (key: String, vocabulary: CompletionVocabulary)?
+  reader.completion = { line, cursor in
+    let key = "\(session.generation)"
+    if cached?.key != key { cached = (key, session.vocabulary) }
+    return Completer.complete(
+      line: line, cursor: cursor, vocabulary: cached!.vocabulary,
+      currentDirectory: FileManager.default.currentDirectoryPath)
+  }
+  return reader
 }
