@@ -1,3 +1,4 @@
+import CQEngine
 import CQLanguage
 import CQShell
 import Foundation
@@ -12,6 +13,11 @@ struct Shell {
     let reader: LineReader = makeLineReader(history: history.entries, session: session)
     session.readLine = { reader.readLine(prompt: $0) }
     Terminal.writeErr(banner())
+    // Ctrl-C while a query runs stops it (libedit handles Ctrl-C while editing).
+    signal(SIGINT) { _ in
+      Cancellation.request()
+      Terminal.interrupted = true
+    }
     var buffer = ""
     while !session.quitRequested {
       guard let line = reader.readLine(prompt: buffer.isEmpty ? "cq> " : "...> ") else {

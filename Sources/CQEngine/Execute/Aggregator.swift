@@ -75,6 +75,7 @@ enum Aggregator {
       let strides = encoder.strides
       rg.withUnsafeMutableBufferPointer { out in
         for r in 0..<seg.count {
+          if r & 0xFFFF == 0, Cancellation.isRequested { break }
           if let mask, mask[r] == 0 { continue }
           var key: Int64 = 0
           for (i, codes) in dimCodes.enumerated() { key &+= Int64(codes[r]) &* strides[i] }
