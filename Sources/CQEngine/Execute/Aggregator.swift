@@ -63,6 +63,9 @@ enum Aggregator {
     segments: [Segment], grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
     measures: [Measure], keyFilter: ((Int64) -> Int64?)? = nil
   ) -> FactAggregate {
+    if canFuse(segments: segments, encoder: encoder, measures: measures, keyFilter: keyFilter) {
+      return aggregateFused(segments: segments, grain: grain, encoder: encoder, filter: filter, measures: measures)
+    }
     var groupOf: [Int64: Int32] = [:]
     var direct: ContiguousArray<Int32>? =
       encoder.product <= 1 << 22 ? ContiguousArray(repeating: -1, count: Int(encoder.product)) : nil
