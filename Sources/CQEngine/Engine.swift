@@ -84,7 +84,8 @@ public final class Engine: @unchecked Sendable {
     if let having = plan.having {
       rows = rows.filter { Engine.holds(having, $0.values) }
     }
-    rows.sort { a, b in Engine.precedes(a, b, plan: plan, spaces: spaces) }
+    let sortKeys = Engine.sortKeys(plan)
+    rows.sort { a, b in Engine.precedes(a, b, plan: plan, keys: sortKeys, spaces: spaces) }
     let totalGroups = rows.count
     var otherRow: [Value]? = nil
     if let limit = plan.limit, rows.count > limit {
@@ -142,11 +143,21 @@ public final class Engine: @unchecked Sendable {
     }
   }
 
+  /// The sort keys: as written, else time dimensions ascending then the first metric descending.
+  static func sortKeys(_ plan: LogicalPlan) -> [(key: SortKey, descending: Bool)] {
+    var keys = plan.order
+    if keys.isEmpty {
+      keys = plan.dimensions.indices.filter { plan.dimensions[$0].timeGrain != nil }.map { (.dimension($0), false) }
+      if let first = plan.metrics.firstIndex(where: \.visible) { keys.append((.metric(first), true)) }
+    }
+    return keys
+  }
+
   /// Result order: explicit keys, else time dimensions ascending then the first metric
   /// descending; `(unattributed)` last; ties by dimension labels.
   static func precedes(
     _ a: (codes: [Int32], values: [Value]), _ b: (codes: [Int32], values: [Value]), plan: LogicalPlan,
-    spaces: [DimensionSpace]
+    keys: [(key: SortKey, descending: Bool)], spaces: [DimensionSpace]
   ) -> Bool {
     let ua = zip(a.codes, spaces).contains { $0 == $1.unattributed }
     let ub = zip(b.codes, spaces).contains { $0 == $1.unattributed }
@@ -172,11 +183,6 @@ public final class Engine: @unchecked Sendable {
         if x == y { return 0 }
         return (x < y) != descending ? -1 : 1
       }
-    }
-    var keys = plan.order
-    if keys.isEmpty {
-      keys = plan.dimensions.indices.filter { plan.dimensions[$0].timeGrain != nil }.map { (.dimension($0), false) }
-      if let first = plan.metrics.firstIndex(where: \.visible) { keys.append((.metric(first), true)) }
     }
     for (key, descending) in keys {
       let c: Int

@@ -72,49 +72,92 @@ extension Aggregator {
   }
 
   /// The fused inner loop over one chunk of rows.
+  ///
+  /// Dispatches once to a loop specialised for the filter kind and the number of grain
+  /// dimensions; inside, rows that fail the filter add zero (no branch per row).
   private static func accumulate(
     rows: Range<Int>, dimCodes: [ContiguousArray<Int32>], strides: [Int64],
     leaf: (codes: ContiguousArray<Int32>, allowed: [Bool])?, mask: ContiguousArray<UInt8>?,
     inputs: [ContiguousArray<Int64>?], counted: [Bool], width: Int, into acc: UnsafeMutableBufferPointer<Int64>
   ) {
-    // Raw pointers for the loop: no bounds checks or retain/release per row. Codes are always
-    // inside their dimension's space, so keys are inside 0..<width.
-    let dims = dimCodes.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }
-    let stride = strides.map { Int($0) }
-    let values = inputs.map { $0?.withUnsafeBufferPointer { $0.baseAddress! } }
-    let leafCodes = leaf?.codes.withUnsafeBufferPointer { $0.baseAddress! }
-    let allowed = leaf.map { ContiguousArray($0.allowed.map { UInt8($0 ? 1 : 0) }) }
-    let allowedPtr = allowed?.withUnsafeBufferPointer { $0.baseAddress! }
-    let maskPtr = mask?.withUnsafeBufferPointer { $0.baseAddress! }
-    let a = acc.baseAddress!
-    let m = values.count
+    let allowed = leaf.map { ContiguousArray($0.allowed.map { Int64($0 ? 1 : 0) }) }
+    // Counted measures equal the row count (slot 0); only value sums run per row.
+    let sumSlots = inputs.indices.filter { inputs[$0] != nil }
     withExtendedLifetime((dimCodes, inputs, leaf, allowed, mask)) {
-      var r = rows.lowerBound
-      while r < rows.upperBound {
-        let end = min(rows.upperBound, r + 0x10000)
-        if Cancellation.isRequested { return }
-        for i in r..<end {
-          if let leafCodes, allowedPtr![Int(leafCodes[i])] == 0 { continue }
-          if let maskPtr, maskPtr[i] == 0 { continue }
-          var key = 0
-          switch dims.count {
-          case 0: key = 0
-          case 1: key = Int(dims[0][i])
-          case 2: key = Int(dims[0][i]) &* stride[0] &+ Int(dims[1][i])
-          default:
-            for d in 0..<dims.count { key &+= Int(dims[d][i]) &* stride[d] }
-          }
-          a[key] &+= 1
-          for j in 0..<m {
-            if let v = values[j] {
-              a[(j + 1) &* width &+ key] &+= v[i]
-            } else if counted[j] {
-              a[(j + 1) &* width &+ key] &+= 1
-            }
-          }
-        }
-        r = end
+      let values = sumSlots.map { inputs[$0]!.withUnsafeBufferPointer { $0.baseAddress! } }
+      let bases = sumSlots.map { ($0 + 1) * width }
+      let sums = SumInputs(values: values, bases: bases)
+      let key: any RowKey
+      switch dimCodes.count {
+      case 0: key = NoKey()
+      case 1: key = OneKey(a: dimCodes[0].withUnsafeBufferPointer { $0.baseAddress! })
+      case 2:
+        key = TwoKeys(
+          a: dimCodes[0].withUnsafeBufferPointer { $0.baseAddress! },
+          b: dimCodes[1].withUnsafeBufferPointer { $0.baseAddress! }, strideA: Int(strides[0]))
+      default:
+        key = ManyKeys(codes: dimCodes.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }, strides: strides.map { Int($0) })
       }
+      if let leaf, let allowed {
+        let f = LeafPass(codes: leaf.codes.withUnsafeBufferPointer { $0.baseAddress! }, allowed: allowed.withUnsafeBufferPointer { $0.baseAddress! })
+        run(rows, key, f, sums, acc.baseAddress!)
+      } else if let mask {
+        run(rows, key, MaskPass(mask: mask.withUnsafeBufferPointer { $0.baseAddress! }), sums, acc.baseAddress!)
+      } else {
+        run(rows, key, AllPass(), sums, acc.baseAddress!)
+      }
+    }
+    for (j, isCounted) in counted.enumerated() where isCounted && inputs[j] == nil {
+      for k in 0..<width { acc[(j + 1) * width + k] = acc[k] }
+    }
+  }
+
+  private static func run(
+    _ rows: Range<Int>, _ key: any RowKey, _ pass: some RowPass, _ sums: SumInputs, _ a: UnsafeMutablePointer<Int64>
+  ) {
+    func go<K: RowKey>(_ key: K) {
+      switch sums.values.count {
+      case 0: loop(rows, key, pass, a) { _, _, _ in }
+      case 1:
+        let v0 = sums.values[0], b0 = sums.bases[0]
+        loop(rows, key, pass, a) { i, k, p in a[b0 &+ k] &+= v0[i] &* p }
+      case 2:
+        let v0 = sums.values[0], b0 = sums.bases[0], v1 = sums.values[1], b1 = sums.bases[1]
+        loop(rows, key, pass, a) { i, k, p in
+          a[b0 &+ k] &+= v0[i] &* p
+          a[b1 &+ k] &+= v1[i] &* p
+        }
+      default:
+        loop(rows, key, pass, a) { i, k, p in
+          for j in 0..<sums.values.count { a[sums.bases[j] &+ k] &+= sums.values[j][i] &* p }
+        }
+      }
+    }
+    switch key {
+    case let k as NoKey: go(k)
+    case let k as OneKey: go(k)
+    case let k as TwoKeys: go(k)
+    case let k as ManyKeys: go(k)
+    default: break
+    }
+  }
+
+  @inline(__always)
+  private static func loop<K: RowKey, P: RowPass>(
+    _ rows: Range<Int>, _ key: K, _ pass: P, _ a: UnsafeMutablePointer<Int64>,
+    _ body: (Int, Int, Int64) -> Void
+  ) {
+    var r = rows.lowerBound
+    while r < rows.upperBound {
+      let end = min(rows.upperBound, r + 0x10000)
+      if Cancellation.isRequested { return }
+      for i in r..<end {
+        let p = pass.pass(i)
+        let k = key.key(i)
+        a[k] &+= p
+        body(i, k, p)
+      }
+      r = end
     }
   }
 
@@ -130,3 +173,45 @@ extension Aggregator {
 #if canImport(Glibc)
   import Glibc
 #endif
+
+/// The value columns a fused loop adds, with their accumulator offsets.
+struct SumInputs {
+  var values: [UnsafePointer<Int64>]
+  var bases: [Int]
+}
+
+/// How a fused loop computes a row's composite key.
+protocol RowKey { func key(_ i: Int) -> Int }
+struct NoKey: RowKey {
+  @inline(__always) func key(_ i: Int) -> Int { 0 }
+}
+struct OneKey: RowKey {
+  let a: UnsafePointer<Int32>
+  @inline(__always) func key(_ i: Int) -> Int { Int(a[i]) }
+}
+struct TwoKeys: RowKey {
+  let a: UnsafePointer<Int32>, b: UnsafePointer<Int32>, strideA: Int
+  @inline(__always) func key(_ i: Int) -> Int { Int(a[i]) &* strideA &+ Int(b[i]) }
+}
+struct ManyKeys: RowKey {
+  let codes: [UnsafePointer<Int32>], strides: [Int]
+  @inline(__always) func key(_ i: Int) -> Int {
+    var k = 0
+    for d in 0..<codes.count { k &+= Int(codes[d][i]) &* strides[d] }
+    return k
+  }
+}
+
+/// Whether a row passes the filter, as 0 or 1 (added, so no branch per row).
+protocol RowPass { func pass(_ i: Int) -> Int64 }
+struct AllPass: RowPass {
+  @inline(__always) func pass(_ i: Int) -> Int64 { 1 }
+}
+struct LeafPass: RowPass {
+  let codes: UnsafePointer<Int32>, allowed: UnsafePointer<Int64>
+  @inline(__always) func pass(_ i: Int) -> Int64 { allowed[Int(codes[i])] }
+}
+struct MaskPass: RowPass {
+  let mask: UnsafePointer<UInt8>
+  @inline(__always) func pass(_ i: Int) -> Int64 { Int64(mask[i]) }
+}
