@@ -148,8 +148,8 @@ final class Store: @unchecked Sendable {
     case .status: return dict(data.payouts, "status")
     case .day, .week, .month, .quarter, .year, .weekday:
       let grain = dimension.timeGrain!
-      let base = TimeCodes.value(minDay, grain)
-      let count = Int(TimeCodes.value(maxDay, grain) - base) + 1
+      let base = timeBase(grain)
+      let count = grain == .weekday ? 7 : Int(TimeCodes.value(maxDay, grain) - base) + 1
       return DimensionSpace(count: count, label: { TimeCodes.label(base + Int64($0), grain) }, sortsByCode: true)
     }
   }
@@ -229,7 +229,7 @@ final class Store: @unchecked Sendable {
       return t.strings("platform").codes
     case .day, .week, .month, .quarter, .year, .weekday:
       let grain = dimension.timeGrain!
-      let base = TimeCodes.value(minDay, grain)
+      let base = timeBase(grain)
       let dates = t.dates("date")
       return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
         for r in 0..<n { buf[r] = Int32(TimeCodes.value(dates[r], grain) - base) }
@@ -266,6 +266,11 @@ final class Store: @unchecked Sendable {
     distinctCache[key] = v
     lock.unlock()
     return v
+  }
+
+  /// The grain value of code 0: the data's first period (weekday: Monday).
+  func timeBase(_ grain: TimeGrain) -> Int64 {
+    grain == .weekday ? 0 : TimeCodes.value(minDay, grain)
   }
 
   // MARK: - First purchases

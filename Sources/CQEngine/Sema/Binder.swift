@@ -377,7 +377,7 @@ struct Binder {
         }
         ranges.append(r)
       }
-      let base = TimeCodes.value(store.minDay, grain)
+      let base = store.timeBase(grain)
       for code in 0..<space.count {
         let value = base + Int64(code)
         let p: ClosedRange<Int64> = grain == .weekday ? value...value : (TimeCodes.period(value, grain) ?? value...value)
