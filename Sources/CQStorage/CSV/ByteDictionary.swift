@@ -169,6 +169,24 @@ final class ByteDictionary {
     return map
   }
 
+  /// Forgets every value from code `k` on (undoing a failed chunk).
+  ///
+  /// - Complexity: O(*s* + *k*) in the slot count and remaining values.
+  func truncate(to k: Int) {
+    guard k < count else { return }
+    arenaCount = entries[k]
+    count = k
+    slots.update(repeating: 0, count: mask + 1)
+    for c in 0..<count {
+      let b = bytes(c)
+      guard let start = b.baseAddress else { continue }
+      let h = Self.hash(start, b.count)
+      var i = Int(truncatingIfNeeded: h) & mask
+      while slots[i] != 0 { i = (i + 1) & mask }
+      slots[i] = (h >> 40) << 40 | UInt64(entries[c] + 1)
+    }
+  }
+
   @inline(__always)
   private func match(_ entry: Int, _ p: UnsafePointer<UInt8>, _ length: Int) -> Int32? {
     let head = arena.load(fromByteOffset: entry, as: UInt64.self)

@@ -17,6 +17,12 @@ public enum DataLoader {
   /// - Complexity: O(*n*) in the files' bytes; one `String` per distinct string value, none
   ///   per field.
   public static func load(folder: String) throws(LoadError) -> DataSet {
+    try load(folder: folder, chunkThreshold: TableParser.defaultChunkThreshold)
+  }
+
+  /// `load(folder:)`, cutting files with at least `chunkThreshold` body bytes in two chunks
+  /// parsed at once (tests pass 0 to exercise the cut on small files, `.max` to never cut).
+  static func load(folder: String, chunkThreshold: Int) throws(LoadError) -> DataSet {
     guard MappedFile.isFolder(folder) else { throw .missingFolder(folder: folder) }
     func path(_ schema: TableSchema) -> String {
       folder.hasSuffix("/") ? folder + schema.fileName : folder + "/" + schema.fileName
@@ -41,7 +47,8 @@ public enum DataLoader {
           throw .io(file: path(schema), reason: reason)
         }
       }
-      let table = try TableParser.parse(schema, path: path(schema), file: file, dictionaries: &dictionaries)
+      let table = try TableParser.parse(
+        schema, path: path(schema), file: file, dictionaries: &dictionaries, chunkThreshold: chunkThreshold)
       warnings += table.notes
       return table
     }

@@ -47,14 +47,21 @@ struct ConversionFailure {
 enum TableParser {
   static let batchRows = 4096
 
+  /// Files with at least this many body bytes are parsed as two chunks on two threads.
+  static let defaultChunkThreshold = 8 << 20
+
   /// Parses `file` (read from `path`) against `schema`, interning strings into `dictionaries`
   /// (the shared domains first, in `Domain` order; local dictionaries are appended).
   ///
+  /// A large file is cut in two at a record boundary and the halves are parsed at once, the
+  /// second with snapshots of the dictionaries that are merged back in file order, so codes
+  /// come out exactly as a sequential parse gives them.
   /// - Complexity: O(*n*) in the file's bytes; one `String` per header name, none per field.
   static func parse(
-    _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary]
+    _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary],
+    chunkThreshold: Int = defaultChunkThreshold
   ) throws(LoadError) -> ParsedTable {
-    try file.withBytes { (p, n) throws(LoadError) -> ParsedTable in
+    let parsed = try file.withBytes { (p, n) throws(LoadError) -> ParsedTable? in
       var start = 0
       if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
       var tokenizer = CSVTokenizer(bytes: p, start: start, end: n)
@@ -81,60 +88,181 @@ enum TableParser {
         FieldParsing.trim(p, &s, &e)
         return FieldParsing.string(p, s, e).lowercased()
       }
+      let body = tokenizer.position
 
-      let batch = RecordBatch(width: fields.count, capacity: batchRows)
-      let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchRows)
-      defer { hashes.deallocate() }
-      var lineCursor = (offset: headerStart, line: headerLine)
-      while true {
-        batch.removeAll()
-        let failure = tokenizer.fill(batch)
-        var rows = batch.rowCount
-        var badUTF8Row: Int?
-        if rows > 0, let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd) {
-          // The record holding the bad byte: the last one starting at or before it.
-          var r = rows - 1
-          while r > 0 && batch.recordStarts[r] > bad { r -= 1 }
-          rows = r
-          badUTF8Row = r
+      if !schema.keepsLines && n - body >= chunkThreshold, let boundary = splitPoint(p, body, n) {
+        let used = Set(table.columns.map(\.dictionary)).filter { $0 >= 0 }
+        let bases = dictionaries.map(\.count)
+        let main = dictionaries
+        var snapshot = dictionaries
+        for d in used { snapshot[d] = dictionaries[d].copy() }
+        let secondDictionaries = snapshot
+        var first = table
+        var second = table
+        var firstFailure: LoadError?
+        var secondFailure: LoadError?
+        runConcurrently(
+          {
+            do throws(LoadError) {
+              try parseChunk(&first, p: p, start: body, end: boundary, names: names, dictionaries: main)
+            } catch { firstFailure = error }
+          },
+          {
+            do throws(LoadError) {
+              try parseChunk(&second, p: p, start: boundary, end: n, names: names, dictionaries: secondDictionaries)
+            } catch { secondFailure = error }
+          })
+        if firstFailure != nil {
+          // The cut may have caused it (a stray quote fools the boundary search): undo and
+          // parse the whole file again, in one piece, from a fresh mapping.
+          for d in used { dictionaries[d].truncate(to: bases[d]) }
+          return nil
         }
-        if table.rowCount == 0 && rows > 0 { reserve(&table, batch: batch, rows: rows, fileSize: n) }
-        if schema.keepsLines {
-          for r in 0..<rows {
-            let target = batch.recordStarts[r]
-            var i = lineCursor.offset
-            var line = lineCursor.line
-            while i < target {
-              if p[i] == CSVTokenizer.lf { line += 1 }
-              i += 1
-            }
-            lineCursor = (target, line)
-            table.lines.append(line)
-          }
-        }
-        if let f = convert(
-          &table, batch: batch, rows: rows, p: p, dictionaries: dictionaries, hashes: hashes) {
-          let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
-          let column = table.columns[f.column]
-          let s = batch.spans[2 * (f.row * batch.width + column.field)]
-          let e = batch.spans[2 * (f.row * batch.width + column.field) + 1]
-          let text = FieldParsing.string(p, s, e)
-          switch f.reason {
-          case .badValue:
-            throw LoadError.badValue(file: path, line: line, column: column.name, expected: column.kind.expected, found: text)
-          case .duplicate(let firstRow):
-            let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0
-            throw LoadError.duplicateInfluencer(file: path, line: line, id: text, firstLine: firstLine)
-          }
-        }
-        if let r = badUTF8Row {
-          throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
-        }
-        table.rowCount += rows
-        if let failure { throw error(for: failure, path: path, names: names, p: p) }
-        if tokenizer.atEnd { break }
+        if let secondFailure { throw secondFailure }
+        var maps: [Int: ContiguousArray<Int32>] = [:]
+        for d in used { maps[d] = dictionaries[d].merge(secondDictionaries[d], base: bases[d]) }
+        append(second, to: &first, maps: maps, bases: bases)
+        return first
       }
+      try parseChunk(&table, p: p, start: body, end: n, names: names, dictionaries: dictionaries)
       return table
+    }
+    if let parsed { return parsed }
+    let fresh: MappedFile
+    do throws(MappedFile.OpenFailure) {
+      fresh = try MappedFile(path: path)
+    } catch {
+      switch error {
+      case .notFound: throw LoadError.missingFile(file: path)
+      case .failed(let reason): throw LoadError.io(file: path, reason: reason)
+      }
+    }
+    return try parse(schema, path: path, file: fresh, dictionaries: &dictionaries, chunkThreshold: .max)
+  }
+
+  /// A record boundary near the middle of `start..<end`: just after the first LF past the
+  /// middle that has an even number of quotes before it; `nil` when there is none.
+  ///
+  /// The count is a guess for files with stray quotes in unquoted fields; the caller checks the
+  /// first chunk ends cleanly there and parses in one piece otherwise.
+  /// - Complexity: O(*n*) in the bytes before the middle (eight at a time).
+  static func splitPoint(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    let middle = start + (end - start) / 2
+    var quotes = 0
+    var i = start
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= middle {
+      let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2222_2222_2222_2222
+      // Exact zero-byte flags: 0x80 in each byte of `x` that is zero (a quote in the input).
+      let flags = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+      quotes &+= flags.nonzeroBitCount
+      i += 8
+    }
+    while i < middle {
+      if p[i] == CSVTokenizer.quote { quotes += 1 }
+      i += 1
+    }
+    while i < end {
+      let b = p[i]
+      if b == CSVTokenizer.quote {
+        quotes += 1
+      } else if b == CSVTokenizer.lf && quotes & 1 == 0 {
+        return i + 1 < end ? i + 1 : nil
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  /// Appends a later chunk's rows, mapping its new dictionary codes into the merged ones.
+  ///
+  /// - Complexity: O(*rows* × *columns*) of the second chunk.
+  private static func append(
+    _ second: ParsedTable, to first: inout ParsedTable, maps: [Int: ContiguousArray<Int32>], bases: [Int]
+  ) {
+    for c in first.columns.indices {
+      let other = second.columns[c]
+      switch other.kind {
+      case .key, .shared, .local, .choice:
+        let base = Int32(bases[other.dictionary])
+        let map = maps[other.dictionary] ?? []
+        first.columns[c].codes.reserveCapacity(first.columns[c].codes.count + other.codes.count)
+        map.withUnsafeBufferPointer { m in
+          for code in other.codes {
+            first.columns[c].codes.append(code < base ? code : m[Int(code - base)])
+          }
+        }
+      case .integer, .money, .decimal: first.columns[c].numbers.append(contentsOf: other.numbers)
+      case .date: first.columns[c].days.append(contentsOf: other.days)
+      case .text:
+        let shift = Int64(first.columns[c].text.bytes.count)
+        first.columns[c].text.bytes.append(contentsOf: other.text.bytes)
+        first.columns[c].text.offsets.reserveCapacity(first.columns[c].text.offsets.count + other.text.count)
+        for k in 1..<other.text.offsets.count { first.columns[c].text.offsets.append(other.text.offsets[k] + shift) }
+      }
+    }
+    first.rowCount += second.rowCount
+  }
+
+  /// Parses the records in `start..<end` (which must begin at a record) into `table`.
+  private static func parseChunk(
+    _ table: inout ParsedTable, p: UnsafeMutablePointer<UInt8>, start: Int, end: Int, names: [String],
+    dictionaries: [ByteDictionary]
+  ) throws(LoadError) {
+    let path = table.path
+    var tokenizer = CSVTokenizer(bytes: p, start: start, end: end)
+    let batch = RecordBatch(width: names.count, capacity: batchRows)
+    let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchRows)
+    defer { hashes.deallocate() }
+    var lineCursor = (offset: 0, line: 1)
+    while true {
+      batch.removeAll()
+      let failure = tokenizer.fill(batch)
+      var rows = batch.rowCount
+      var badUTF8Row: Int?
+      if rows > 0, let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd) {
+        // The record holding the bad byte: the last one starting at or before it.
+        var r = rows - 1
+        while r > 0 && batch.recordStarts[r] > bad { r -= 1 }
+        rows = r
+        badUTF8Row = r
+      }
+      if table.rowCount == 0 && rows > 0 { reserve(&table, batch: batch, rows: rows, bytes: end - start) }
+      if table.schema.keepsLines {
+        for r in 0..<rows {
+          let target = batch.recordStarts[r]
+          var i = lineCursor.offset
+          var line = lineCursor.line
+          while i < target {
+            if p[i] == CSVTokenizer.lf { line += 1 }
+            i += 1
+          }
+          lineCursor = (target, line)
+          table.lines.append(line)
+        }
+      }
+      if let f = convert(
+        &table, batch: batch, rows: rows, p: p, dictionaries: dictionaries, hashes: hashes)
+      {
+        let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
+        let column = table.columns[f.column]
+        let s = batch.spans[2 * (f.row * batch.width + column.field)]
+        let e = batch.spans[2 * (f.row * batch.width + column.field) + 1]
+        let text = FieldParsing.string(p, s, e)
+        switch f.reason {
+        case .badValue:
+          throw LoadError.badValue(file: path, line: line, column: column.name, expected: column.kind.expected, found: text)
+        case .duplicate(let firstRow):
+          let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0
+          throw LoadError.duplicateInfluencer(file: path, line: line, id: text, firstLine: firstLine)
+        }
+      }
+      if let r = badUTF8Row {
+        throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
+      }
+      table.rowCount += rows
+      if let failure { throw error(for: failure, path: path, names: names, p: p) }
+      if tokenizer.atEnd { break }
     }
   }
 
@@ -189,9 +317,9 @@ enum TableParser {
   }
 
   /// Reserves column capacity from the first batch's bytes per row.
-  private static func reserve(_ table: inout ParsedTable, batch: RecordBatch, rows: Int, fileSize: Int) {
+  private static func reserve(_ table: inout ParsedTable, batch: RecordBatch, rows: Int, bytes total: Int) {
     let bytes = max(1, batch.byteEnd - batch.byteStart)
-    let estimate = min(Int(Double(fileSize) / Double(bytes) * Double(rows) * 1.05) + 16, 1 << 31)
+    let estimate = min(Int(Double(total) / Double(bytes) * Double(rows) * 1.05) + 16, 1 << 31)
     for c in table.columns.indices {
       switch table.columns[c].kind {
       case .key, .shared, .local, .choice: table.columns[c].codes.reserveCapacity(estimate)
