@@ -187,6 +187,8 @@ extension Session {
     o.grouping = settings.grouping
     o.ascii = settings.ascii
     o.currencySymbol = settings.currency
+    // Pure ASCII means no ₹ either.
+    if settings.ascii, settings.currency == "₹" { o.currencySymbol = "Rs " }
     if toTerminal {
       o.width = settings.width ?? options.terminalWidth() ?? 100
       o.maxRows = settings.rows ?? RenderOptions.terminalDefaultMaxRows
