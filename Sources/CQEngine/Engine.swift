@@ -56,7 +56,9 @@ public final class Engine: @unchecked Sendable {
   func execute(_ plan: LogicalPlan) -> ResultSet {
     let executor = Executor(store: store, catalog: catalog)
     let spaces = plan.dimensions.map { store.space($0, tiers: plan.tiers) }
-    let (groups, encoder) = executor.groups(plan, grain: plan.dimensions)
+    var (groups, encoder) = executor.groups(plan, grain: plan.dimensions)
+    // Without 'by' there is always one row: a sum over no rows is 0.
+    if plan.dimensions.isEmpty, groups.isEmpty { groups = [Group(codes: [], measures: [:])] }
     var totals: [Measure: Int64]? = nil
     if plan.needsTotals {
       // The ungrouped row under the same filters: totals, roas_delta.

@@ -24,7 +24,8 @@ extension Aggregator {
   /// - Complexity: O(*n* · (*d* + *m*)) for *d* grain dimensions and *m* measures; O(*k*)
   ///   memory per core for a key space of *k*.
   static func aggregateFused(
-    segments: [Segment], grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?, measures: [Measure]
+    segments: [Segment], grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?, measures: [Measure],
+    store: Store? = nil, tiers: Tiers = .standard
   ) -> FactAggregate {
     let width = Int(encoder.product)
     let slots = 1 + measures.count  // row count, then one per measure
@@ -32,12 +33,18 @@ extension Aggregator {
     for seg in segments {
       let n = seg.count
       guard n > 0 else { continue }
+      if let store, let cacheKey = seg.cacheKey, n >= parallelRowThreshold {
+        aggregateNarrow(
+          seg, cacheKey: cacheKey, grain: grain, encoder: encoder, filter: filter, measures: measures, store: store,
+          tiers: tiers, into: &total)
+        continue
+      }
       var leafFilter: (codes: ContiguousArray<Int32>, allowed: [Bool])?
       var rowMask: ContiguousArray<UInt8>?
       if case .leaf(let d, let allowed, _)? = filter {
         leafFilter = (seg.codes[d]!, allowed)
       } else if let filter {
-        rowMask = evaluate(filter, seg)
+        rowMask = evaluateFilter(filter, seg)
       }
       let leaf = leafFilter, mask = rowMask
       let dimCodes = grain.map { seg.codes[$0]! }

@@ -45,6 +45,14 @@ final class Store: @unchecked Sendable {
   private var labelsCache: [Dimension: [String]] = [:]
   private var inputCache: [String: ContiguousArray<Int64>] = [:]
   private var distinctCache: [String: ContiguousArray<Int32>] = [:]
+  var narrowCodeCache: [String: NarrowCodes] = [:]
+  var narrowValueCache: [String: NarrowValues] = [:]
+
+  func withLock<T>(_ body: () -> T) -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    return body()
+  }
   let minDay: Int32
   let maxDay: Int32
 

@@ -100,8 +100,9 @@ struct Binder {
     var dimensionNames = query.dimensions
     // `top 10 influencer by roas`: the names before `by` are dimensions → swap.
     if query.top != nil, !metricNames.isEmpty,
-      metricNames.allSatisfy({ Dimension.named($0.text) != nil && catalog.metric(named: $0.text) == nil }),
-      dimensionNames.allSatisfy({ catalog.metric(named: $0.text) != nil })
+      metricNames.allSatisfy({ Dimension.named($0.text) != nil }),
+      dimensionNames.allSatisfy({ catalog.metric(named: $0.text) != nil }),
+      !dimensionNames.allSatisfy({ Dimension.named($0.text) != nil })
     {
       swap(&metricNames, &dimensionNames)
     }
