@@ -76,13 +76,16 @@ extension Reference {
 
   /// Whether SPEC lets `metric` be split/filtered by every dimension in `used`.
   func reachable(_ metric: String, _ used: Set<String>) -> Bool {
-    Reference.facts(of: metric).allSatisfy { fact in
+    if ["paid_payout", "pending_payout"].contains(metric), !payoutColumns.contains("status") { return false }
+    return Reference.facts(of: metric).allSatisfy { fact in
       switch fact {
       case .tracking: used.isSubset(of: Reference.trackingDimensions)
       case .posts: used.isSubset(of: postDimensions)
       case .spend: used.isSubset(of: payoutDimensions.union(Reference.trackingDimensions))
       case .payoutNative: used.isSubset(of: payoutDimensions)
-      case .audience: true
+      case .audience:
+        used.isSubset(of: Reference.trackingDimensions) || used.isSubset(of: postDimensions)
+          || used.isSubset(of: payoutDimensions)
       }
     }
   }
@@ -165,7 +168,12 @@ extension Reference {
     }
     if facts.contains(.payoutNative) {
       let rows = tracking
-      for r in payouts where passes(r.labels) {
+      // order_gap: paid orders minus the tracked orders of the payout's influencer (and campaign),
+      // the tracked orders subtracted once per key (choice: SPEC silent on two order-basis
+      // payouts of one key; this keeps order_gap = paid_orders − tracked orders).
+      var subtracted: Set<Int> = []
+      let all = payouts
+      for (index, r) in all.enumerated() where passes(r.labels) {
         guard let k = key(r.labels) else { continue }
         var a = groups[k] ?? RefAcc()
         let total = r.int["total"] ?? 0
@@ -174,7 +182,11 @@ extension Reference {
         if r.fields["basis"] == "order" {
           let paidOrders = r.int["orders"] ?? 0
           a.paidOrders += paidOrders
-          let tracked = rows.filter { sameKey(r, $0) }.reduce(Int64(0)) { $0 + ($1.int["orders"] ?? 0) }
+          let firstOfKey = all.indices.first { all[$0].fields["basis"] == "order" && sameKey(all[$0], r) } ?? index
+          var tracked: Int64 = 0
+          if subtracted.insert(firstOfKey).inserted {
+            tracked = rows.filter { sameKey(r, $0) }.reduce(Int64(0)) { $0 + ($1.int["orders"] ?? 0) }
+          }
           a.orderGap += paidOrders - tracked
         }
         groups[k] = a
@@ -244,7 +256,8 @@ extension Reference {
     return groups.mapValues { a in metrics.map { Reference.value($0, a, overall: overall) } }
   }
 
-  /// Sum of several groups' accumulators (for `(other)` and totals rows).
+  /// Sum of several groups' accumulators (for `(other)` and totals rows); distinct sets are
+  /// united. `followers` is not merged (it needs the ids' follower counts): do not use it here.
   static func merge(_ accs: [RefAcc]) -> RefAcc {
     var m = RefAcc()
     for a in accs {
