@@ -82,6 +82,13 @@ public final class Engine: @unchecked Sendable {
         }
       }
     }
+    if !scores.isEmpty {
+      // Influencers listed only to carry a score, but without one (no orders, posts or
+      // payouts), have nothing to show.
+      groups.removeAll { g in
+        scores[g.codes.first ?? -1] == nil && g.measures.allSatisfy { $0.key == .influencers(.influencers) || $0.value == 0 }
+      }
+    }
     var rows: [(codes: [Int32], values: [Value])] = groups.map { ($0.codes, row($0.measures, codes: $0.codes)) }
     if let having = plan.having {
       rows = rows.filter { Engine.holds(having, $0.values) }
@@ -247,7 +254,8 @@ public final class Engine: @unchecked Sendable {
         FactPlan(fact: .posts, measures: [.likes, .comments, .reach], mode: .direct, allocatedBecause: []),
         FactPlan(fact: .payouts, measures: [.payout], mode: .direct, allocatedBecause: []),
       ], tiers: settings.tiers, needsTotals: false, audience: .influencers)
-    let groups = executor.groups(plan, grain: [.influencer]).groups
+    // Ranked among the influencers of influencers.csv (ids seen only in facts are not ranked).
+    let groups = executor.groups(plan, grain: [.influencer]).groups.filter { $0.codes[0] < Int32(store.influencerCount) }
     func ratio(_ g: Group, _ a: [Measure], _ b: Measure) -> Double? {
       let num = a.reduce(Int64(0)) { $0 + (g.measures[$1] ?? 0) }
       let den = g.measures[b] ?? 0
@@ -259,7 +267,7 @@ public final class Engine: @unchecked Sendable {
       ranks(groups.compactMap { g in ratio(g, [.newRevenue], .payout).map { (g.codes[0], $0) } }),
     ]
     var score: [Int32: Double] = [:]
-    for g in groups {
+    for g in groups where g.codes[0] < Int32(store.influencerCount) {
       let parts = components.compactMap { $0[g.codes[0]] }
       if !parts.isEmpty { score[g.codes[0]] = parts.reduce(0, +) / Double(parts.count) * 100 }
     }

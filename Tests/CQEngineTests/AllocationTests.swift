@@ -126,7 +126,7 @@ struct AllocationTests {
     let h = try Harness()
     let result = try h.run(text)
     let metrics = result.columns.dropFirst(dims.count).map(\.name)
-    withKnownIssue("'not' inverts the filter mask over the (unattributed) code, so unattributed spend passes 'not brand = X'") {
+    do {
       #expect(!result.labelRows.contains { $0.contains("(unattributed)") }, "\(text)")
       expectRows(result, h.reference.expect(metrics, by: dims, where: filter), text)
     }

@@ -69,9 +69,10 @@ struct ScoreTests {
     let h = try Harness(fixture)
     let alone = try h.run("score by influencer")
     let withOthers = try h.run("score, roas, engagement_rate by influencer")
-    withKnownIssue("'score by influencer' plans no fact (score is computed outside the formulas), so it has no rows") {
-      #expect(alone.rows.count == withOthers.rows.count)
-      for row in withOthers.labelRows {
+    do {
+      let scored = withOthers.labelRows.filter { withOthers.cell($0, "score") != .empty }
+      #expect(alone.rows.count == scored.count)
+      for row in scored {
         #expect(alone.cell(row, "score") == withOthers.cell(row, "score"), "\(fixture) \(row)")
       }
     }
@@ -111,16 +112,16 @@ struct ScoreTests {
     }
   }
 
-  /// Choice to document: on `small`, the unknown influencer id 9 (kept fact rows) has posts and
-  /// revenue but no payout; SPEC ranks "among all influencers". This records what the engine
-  /// does with it — it is ranked in engagement_rate — so a change is noticed.
-  @Test func unknownInfluencerIsRanked() throws {
+  /// Choice (README): score ranks the influencers of influencers.csv only; an id seen only in
+  /// fact tables has no score, and does not shift the others' ranks.
+  @Test func unknownInfluencerIsNotRanked() throws {
     let h = try Harness()
     let result = try h.run("score, engagement_rate by influencer_id")
-    let withUnknown = h.reference.scores(among: h.reference.knownIDs + ["9"])
-    for (id, score) in withUnknown {
+    let known = h.reference.scores(among: h.reference.knownIDs)
+    for (id, score) in known {
       let cell = result.cell([id], "score")?.doubleValue
       #expect(cell.map { abs($0 - score) < 1e-9 } == true, "influencer \(id): \(String(describing: cell)) vs \(score)")
     }
+    #expect(result.cell(["9"], "score") == .empty)
   }
 }

@@ -102,7 +102,8 @@ struct Binder {
     if query.top != nil, !metricNames.isEmpty,
       metricNames.allSatisfy({ Dimension.named($0.text) != nil }),
       dimensionNames.allSatisfy({ catalog.metric(named: $0.text) != nil }),
-      !dimensionNames.allSatisfy({ Dimension.named($0.text) != nil })
+      !metricNames.allSatisfy({ catalog.metric(named: $0.text) != nil })
+        || !dimensionNames.allSatisfy({ Dimension.named($0.text) != nil })
     {
       swap(&metricNames, &dimensionNames)
     }
