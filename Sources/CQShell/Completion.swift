@@ -51,7 +51,8 @@ public struct CompletionVocabulary: Sendable {
     case "rows": ["all"]
     case "width": ["auto"]
     case "tiers": ["default"]
-    case "grouping", "totals", "timer", "ascii": ["off", "on"]
+    case "grouping": ["indian", "western"]
+    case "totals", "timer", "ascii": ["off", "on"]
     default: []
     }
   }

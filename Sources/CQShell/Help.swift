@@ -240,18 +240,19 @@ public enum Help {
         rows        N | all — how many rows a table shows on a terminal
         color       auto | always | never — ANSI colour (never when NO_COLOR is set
                     or output is not a terminal, unless always)
-        grouping    on | off — thousands separators in table numbers
+        grouping    western | indian — 1,787,981 or 17,87,981 (lakh, crore)
         totals      on | off — add a totals row; ratios in it are recomputed sum/sum
-        timer       on | off — report how long each statement took (on stderr)
+        timer       on | off — row count and elapsed time under each table
         ascii       on | off — plain ASCII charts and borders instead of Unicode
         allocation  orders | revenue — how payouts are spread over tracking rows
                     (help allocation)
         tiers       T1 T2 T3 T4 — follower thresholds of nano/micro/mid/macro/mega
                     (default 10k 50k 500k 1M)
-        currency    how money is labelled in tables (default ₹, INR); amounts are
+        currency    the symbol before money in tables (default ₹); amounts are
                     always rupees
 
         set format csv
+        set grouping indian
         set tiers 5k 20k 200k 1M
         set allocation revenue
       """,
