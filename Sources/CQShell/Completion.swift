@@ -50,7 +50,6 @@ public struct CompletionVocabulary: Sendable {
     case "color": ["always", "auto", "never"]
     case "rows": ["all"]
     case "width": ["auto"]
-    case "tiers": ["default"]
     case "grouping", "totals", "timer", "ascii": ["off", "on"]
     default: []
     }
