@@ -429,8 +429,8 @@ public enum Help {
       add up to the paisa.
 
       (unattributed) is spend with no tracking rows to carry it: an influencer (or an
-      influencer's campaign) paid but with no tracked orders. It is a row of its own in every grouped dimension
-      payouts lack, sorted last. It stays under filters on payout dimensions
+      influencer's campaign) paid but with no tracked orders. It is a row of its own
+      in every grouped dimension payouts lack, sorted last. It stays under filters on payout dimensions
       (platform=Instagram) and is dropped under filters on any other dimension
       (brand=MuscleBlaze), since it cannot be said to belong to that brand.
 
