@@ -430,9 +430,9 @@ public enum Help {
 
       (unattributed) is spend with no tracking rows to carry it: an influencer (or an
       influencer's campaign) paid but with no tracked orders. It is a row of its own
-      in every grouped dimension payouts lack, sorted last. It stays under filters on payout dimensions
-      (platform=Instagram) and is dropped under filters on any other dimension
-      (brand=MuscleBlaze), since it cannot be said to belong to that brand.
+      in every grouped dimension payouts lack, sorted last. It stays under filters on
+      payout dimensions (platform=Instagram) and is dropped under filters on any other
+      dimension (brand=MuscleBlaze), since it cannot be said to belong to that brand.
 
       paid_payout, pending_payout, paid_orders and order_gap are never spread.
       set allocation revenue weighs by revenue instead of orders (orders is the default).
