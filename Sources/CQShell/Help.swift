@@ -76,7 +76,7 @@ public enum Help {
     "dimensions", "conditions", "formats", "charts", "bar", "line", "spark", "scatter", "hist",
   ]
 
-  private static let aliases: [String: String] = {
+  static let aliases: [String: String] = {
     var map: [String: String] = [
       "bottom": "top", "queries": "query", "output": "formats", "format": "formats",
       "redirect": "formats", "redirects": "formats", "chart": "charts", "condition": "conditions",
@@ -360,9 +360,9 @@ public enum Help {
       True incrementality needs a counterfactual: what would have sold without the
       posts. That needs store_orders (every order of the store, influencer-driven or
       not). Where it exists, cq estimates lift_revenue and iroas (lift_revenue ÷ payout)
-      by difference-in-differences around each influencer's post dates, brand × day,
-      with not-yet-treated brands and days as controls and a pre-trend check, and
-      reports an interval and the method. A fixed haircut or "ROAS minus the average
+      by difference-in-differences around each influencer's post dates at brand × day
+      grain, with not-yet-treated units as controls and a pre-trend check, and reports
+      an interval and the method. A fixed haircut or "ROAS minus the average
       ROAS" is never called incremental.
       """,
     "engagement": """
@@ -429,11 +429,11 @@ public enum Help {
       rounded to whole paise by largest remainder within each payout, so grouped totals
       add up to the paisa.
 
-      (unattributed) is spend with no tracking rows to carry it: an influencer paid
-      but with no tracked orders. It is a row of its own in every grouped dimension
-      payouts lack, sorted last. It stays under filters on payout dimensions
-      (platform=Instagram) and is dropped under filters on any other dimension
-      (brand=MuscleBlaze), since it cannot be said to belong to that brand.
+      (unattributed) is spend with no tracking rows to carry it: an influencer (or an
+      influencer's campaign) paid but with no tracked orders. It is a row of its own
+      in every grouped dimension payouts lack, sorted last. It stays under filters on
+      payout dimensions (platform=Instagram) and is dropped under filters on any other
+      dimension (brand=MuscleBlaze), since it cannot be said to belong to that brand.
 
       paid_payout, pending_payout, paid_orders and order_gap are never spread.
       set allocation revenue weighs by revenue instead of orders (orders is the default).

@@ -111,7 +111,7 @@ final class EditLineReader: LineReader {
   }
 
   func addHistory(_ line: String) {
-    let flat = Self.oneLine(line)
+    let flat = Self.oneLine(line).trimmingCharacters(in: .whitespaces)
     guard !flat.isEmpty else { return }
     cq_history_enter(history, flat)
   }
