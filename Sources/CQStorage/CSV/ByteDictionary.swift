@@ -160,14 +160,30 @@ final class ByteDictionary {
   /// - Complexity: O(*m*) in the new values' bytes.
   func merge(_ other: ByteDictionary, base: Int) -> ContiguousArray<Int32> {
     var map: ContiguousArray<Int32> = []
+    guard other.count > base else { return map }
     map.reserveCapacity(other.count - base)
-    for c in base..<other.count {
-      let b = other.bytes(c)
-      guard let start = b.baseAddress else { continue }
-      map.append(intern(start, b.count))
+    // In blocks: hash and touch a block's slots first so the cache misses overlap.
+    let block = 256
+    let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: block)
+    defer { hashes.deallocate() }
+    var start = base
+    while start < other.count {
+      let end = min(start + block, other.count)
+      for c in start..<end {
+        let b = other.bytes(c)
+        hashes[c - start] = b.baseAddress.map { Self.hash($0, b.count) } ?? 0
+      }
+      prefetch(hashes, count: end - start)
+      for c in start..<end {
+        let b = other.bytes(c)
+        guard let p = b.baseAddress else { continue }
+        map.append(intern(p, b.count, hash: hashes[c - start]))
+      }
+      start = end
     }
     return map
   }
+
 
   /// Forgets every value from code `k` on (undoing a failed chunk).
   ///

@@ -104,12 +104,16 @@ enum TableParser {
         runConcurrently(
           {
             do throws(LoadError) {
-              try parseChunk(&first, p: p, start: body, end: boundary, names: names, dictionaries: main)
+              // The first chunk reserves room for the whole file: the second is appended to it.
+              try parseChunk(
+                &first, p: p, start: body, end: boundary, names: names, dictionaries: main, reserveBytes: n - body)
             } catch { firstFailure = error }
           },
           {
             do throws(LoadError) {
-              try parseChunk(&second, p: p, start: boundary, end: n, names: names, dictionaries: secondDictionaries)
+              try parseChunk(
+                &second, p: p, start: boundary, end: n, names: names, dictionaries: secondDictionaries,
+                reserveBytes: n - boundary)
             } catch { secondFailure = error }
           })
         if firstFailure != nil {
@@ -124,7 +128,7 @@ enum TableParser {
         append(second, to: &first, maps: maps, bases: bases)
         return first
       }
-      try parseChunk(&table, p: p, start: body, end: n, names: names, dictionaries: dictionaries)
+      try parseChunk(&table, p: p, start: body, end: n, names: names, dictionaries: dictionaries, reserveBytes: n - body)
       return table
     }
     if let parsed { return parsed }
@@ -186,10 +190,12 @@ enum TableParser {
       case .key, .shared, .local, .choice:
         let base = Int32(bases[other.dictionary])
         let map = maps[other.dictionary] ?? []
-        first.columns[c].codes.reserveCapacity(first.columns[c].codes.count + other.codes.count)
+        let old = first.columns[c].codes.count
+        first.columns[c].codes.append(contentsOf: other.codes)
+        guard !map.isEmpty else { continue }
         map.withUnsafeBufferPointer { m in
-          for code in other.codes {
-            first.columns[c].codes.append(code < base ? code : m[Int(code - base)])
+          first.columns[c].codes.withUnsafeMutableBufferPointer { codes in
+            for k in old..<codes.count where codes[k] >= base { codes[k] = m[Int(codes[k] - base)] }
           }
         }
       case .integer, .money, .decimal: first.columns[c].numbers.append(contentsOf: other.numbers)
@@ -197,8 +203,11 @@ enum TableParser {
       case .text:
         let shift = Int64(first.columns[c].text.bytes.count)
         first.columns[c].text.bytes.append(contentsOf: other.text.bytes)
-        first.columns[c].text.offsets.reserveCapacity(first.columns[c].text.offsets.count + other.text.count)
-        for k in 1..<other.text.offsets.count { first.columns[c].text.offsets.append(other.text.offsets[k] + shift) }
+        let old = first.columns[c].text.offsets.count
+        first.columns[c].text.offsets.append(contentsOf: other.text.offsets.dropFirst())
+        first.columns[c].text.offsets.withUnsafeMutableBufferPointer { offsets in
+          for k in old..<offsets.count { offsets[k] += shift }
+        }
       }
     }
     first.rowCount += second.rowCount
@@ -207,7 +216,7 @@ enum TableParser {
   /// Parses the records in `start..<end` (which must begin at a record) into `table`.
   private static func parseChunk(
     _ table: inout ParsedTable, p: UnsafeMutablePointer<UInt8>, start: Int, end: Int, names: [String],
-    dictionaries: [ByteDictionary]
+    dictionaries: [ByteDictionary], reserveBytes: Int
   ) throws(LoadError) {
     let path = table.path
     var tokenizer = CSVTokenizer(bytes: p, start: start, end: end)
@@ -227,7 +236,7 @@ enum TableParser {
         rows = r
         badUTF8Row = r
       }
-      if table.rowCount == 0 && rows > 0 { reserve(&table, batch: batch, rows: rows, bytes: end - start) }
+      if table.rowCount == 0 && rows > 0 { reserve(&table, batch: batch, rows: rows, bytes: reserveBytes) }
       if table.schema.keepsLines {
         for r in 0..<rows {
           let target = batch.recordStarts[r]
@@ -317,9 +326,12 @@ enum TableParser {
   }
 
   /// Reserves column capacity from the first batch's bytes per row.
-  private static func reserve(_ table: inout ParsedTable, batch: RecordBatch, rows: Int, bytes total: Int) {
+  private static func reserve(
+    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, bytes total: Int
+  ) {
     let bytes = max(1, batch.byteEnd - batch.byteStart)
-    let estimate = min(Int(Double(total) / Double(bytes) * Double(rows) * 1.05) + 16, 1 << 31)
+    let scale = Double(total) / Double(bytes) * 1.05
+    let estimate = min(Int(scale * Double(rows)) + 16, 1 << 31)
     for c in table.columns.indices {
       switch table.columns[c].kind {
       case .key, .shared, .local, .choice: table.columns[c].codes.reserveCapacity(estimate)
@@ -327,9 +339,16 @@ enum TableParser {
       case .date: table.columns[c].days.reserveCapacity(estimate)
       case .text:
         table.columns[c].text.offsets.reserveCapacity(estimate + 1)
+        let field = table.columns[c].field
+        var textBytes = 0
+        for r in 0..<rows {
+          textBytes += batch.spans[2 * (r * batch.width + field) + 1] - batch.spans[2 * (r * batch.width + field)]
+        }
+        table.columns[c].text.bytes.reserveCapacity(min(Int(scale * Double(textBytes)) + 64, 1 << 40))
       }
     }
   }
+
 
   /// Converts the first `rows` records of `batch`; returns the first failure in file order.
   ///
