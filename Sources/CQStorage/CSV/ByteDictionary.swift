@@ -209,16 +209,26 @@ final class ByteDictionary {
     guard Int(truncatingIfNeeded: head & 0xFFFF_FFFF) == length else { return nil }
     let r = UnsafeRawPointer(arena + entry + Self.header)
     let s = UnsafeRawPointer(p)
-    var i = 0
-    while i + 8 <= length {
-      if r.load(fromByteOffset: i, as: UInt64.self) != s.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+    if length >= 8 {
+      var i = 0
+      while i + 8 <= length {
+        if r.load(fromByteOffset: i, as: UInt64.self) != s.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+          return nil
+        }
+        i += 8
+      }
+      if i < length
+        && r.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+          != s.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+      {
         return nil
       }
-      i += 8
-    }
-    while i < length {
-      if r.load(fromByteOffset: i, as: UInt8.self) != p[i] { return nil }
-      i += 1
+    } else {
+      var i = 0
+      while i < length {
+        if r.load(fromByteOffset: i, as: UInt8.self) != p[i] { return nil }
+        i += 1
+      }
     }
     return Int32(truncatingIfNeeded: head >> 32)
   }
@@ -276,25 +286,28 @@ final class ByteDictionary {
     mask = m
   }
 
-  /// A fast 64-bit hash of a short byte string (eight bytes per step).
+  /// A fast 64-bit hash of a short byte string (eight bytes per step; the tail is read with
+  /// overlapping loads rather than byte by byte).
   @inline(__always)
   static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
     var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
     let raw = UnsafeRawPointer(p)
-    var i = 0
-    while i + 8 <= n {
-      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-      h ^= h >> 31
-      i += 8
-    }
-    if i < n {
-      var w: UInt64 = 0
-      var shift: UInt64 = 0
-      while i < n {
-        w |= UInt64(p[i]) << shift
-        shift += 8
-        i += 1
+    if n >= 8 {
+      var i = 0
+      while i + 8 <= n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        i += 8
       }
+      if i < n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
+      }
+    } else if n >= 4 {
+      let w = UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+        | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+      h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+    } else if n > 0 {
+      let w = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
       h = (h ^ w) &* 0x94D0_49BB_1331_11EB
     }
     h ^= h >> 32
@@ -302,4 +315,5 @@ final class ByteDictionary {
     h ^= h >> 32
     return h
   }
+
 }

@@ -45,7 +45,7 @@ struct ConversionFailure {
 /// Records are tokenized in batches, each batch is checked for UTF-8, then converted column by
 /// column; the first failure in file order (row, then column) is reported.
 enum TableParser {
-  static let batchRows = 4096
+  static let batchRows = 1024
 
   /// Files with at least this many body bytes are parsed as two chunks on two threads.
   static let defaultChunkThreshold = 8 << 20
