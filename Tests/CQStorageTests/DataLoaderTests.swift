@@ -208,6 +208,17 @@ struct DataLoaderValidTests {
     #expect(data.tracking.values("brand") == ["MuscleBlaze", "HKVitals", "MuscleBlaze", "Gritzo", "MuscleBlaze"])
   }
 
+  @Test func quotedHeaderNamesAndQuotedNumbersLoad() throws {
+    let influencers = "\"id\",\"Name\",\"cate\"\"gory\",gender,follower_count,platform,category\n\"1\",\"A \"\"B\"\"\",x,Female,\"45200\",Instagram,Fitness\n"
+    let folder = try Fixtures.folder(writing: ["influencers.csv": Array(influencers.utf8)])
+    defer { Fixtures.remove(folder) }
+    let data = try DataLoader.load(folder: folder)
+    #expect(data.warnings.first == "influencers.csv: ignoring extra column 'cate\"gory'")
+    #expect(data.influencers.values("name") == ["A \"B\""])
+    #expect(data.influencers.values("follower_count") == ["45200"])
+    #expect(data.influencers.values("category") == ["Fitness"])
+  }
+
   @Test func folderWithTrailingSlashNamesFilesOnce() throws {
     let folder = Fixtures.path("valid") + "/"
     let data = try DataLoader.load(folder: folder)

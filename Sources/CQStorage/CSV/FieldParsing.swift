@@ -201,3 +201,12 @@ enum FieldParsing {
     String(decoding: UnsafeBufferPointer(start: p + s, count: e - s), as: UTF8.self)
   }
 }
+
+extension String {
+  /// The text without surrounding ASCII spaces and tabs (header names).
+  var trimmingSpaces: String {
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+    return String(self[first...last])
+  }
+}

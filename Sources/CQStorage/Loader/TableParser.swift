@@ -72,7 +72,7 @@ enum TableParser {
       }()
       guard let header = tokenizer.header() else { throw LoadError.emptyFile(file: path) }
       let headerLine = FieldParsing.line(at: headerStart, in: p)
-      let fields: [Range<Int>]
+      let fields: [String]
       switch header {
       case .success(let f): fields = f
       case .failure(let failure):
@@ -81,13 +81,9 @@ enum TableParser {
       if let bad = FieldParsing.firstInvalidUTF8(p, headerStart, tokenizer.position) {
         throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: bad, in: p))
       }
-      var table = try bind(schema, path: path, header: fields, line: headerLine, p: p, dictionaries: &dictionaries)
-      let names = fields.map { r -> String in
-        var s = r.lowerBound
-        var e = r.upperBound
-        FieldParsing.trim(p, &s, &e)
-        return FieldParsing.string(p, s, e).lowercased()
-      }
+      let written = fields.map(\.trimmingSpaces)
+      let names = written.map { $0.lowercased() }
+      var table = try bind(schema, path: path, written: written, names: names, line: headerLine, dictionaries: &dictionaries)
       let body = tokenizer.position
 
       if !schema.keepsLines && n - body >= chunkThreshold, let boundary = splitPoint(p, body, n) {
@@ -215,7 +211,7 @@ enum TableParser {
 
   /// Parses the records in `start..<end` (which must begin at a record) into `table`.
   private static func parseChunk(
-    _ table: inout ParsedTable, p: UnsafeMutablePointer<UInt8>, start: Int, end: Int, names: [String],
+    _ table: inout ParsedTable, p: UnsafePointer<UInt8>, start: Int, end: Int, names: [String],
     dictionaries: [ByteDictionary], reserveBytes: Int
   ) throws(LoadError) {
     let path = table.path
@@ -255,9 +251,8 @@ enum TableParser {
       {
         let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
         let column = table.columns[f.column]
-        let s = batch.spans[2 * (f.row * batch.width + column.field)]
-        let e = batch.spans[2 * (f.row * batch.width + column.field) + 1]
-        let text = FieldParsing.string(p, s, e)
+        let value = batch.field(row: f.row, column.field, in: p)
+        let text = FieldParsing.string(value.bytes, 0, value.count)
         switch f.reason {
         case .badValue:
           throw LoadError.badValue(file: path, line: line, column: column.name, expected: column.kind.expected, found: text)
@@ -277,19 +272,9 @@ enum TableParser {
 
   /// Matches header names to the schema's columns.
   private static func bind(
-    _ schema: TableSchema, path: String, header: [Range<Int>], line: Int, p: UnsafePointer<UInt8>,
+    _ schema: TableSchema, path: String, written: [String], names: [String], line: Int,
     dictionaries: inout [ByteDictionary]
   ) throws(LoadError) -> ParsedTable {
-    var written: [String] = []
-    var names: [String] = []
-    for r in header {
-      var s = r.lowerBound
-      var e = r.upperBound
-      FieldParsing.trim(p, &s, &e)
-      let name = FieldParsing.string(p, s, e)
-      written.append(name)
-      names.append(name.lowercased())
-    }
     var columns: [ColumnBuilder] = []
     for spec in schema.columns {
       let matches = names.indices.filter { names[$0] == spec.name }
@@ -342,7 +327,8 @@ enum TableParser {
         let field = table.columns[c].field
         var textBytes = 0
         for r in 0..<rows {
-          textBytes += batch.spans[2 * (r * batch.width + field) + 1] - batch.spans[2 * (r * batch.width + field)]
+          let k = 2 * (r * batch.width + field)
+          textBytes += abs(batch.spans[k + 1] - batch.spans[k])
         }
         table.columns[c].text.bytes.reserveCapacity(min(Int(scale * Double(textBytes)) + 64, 1 << 40))
       }
@@ -355,7 +341,7 @@ enum TableParser {
   /// - Complexity: O(*rows* × *columns*); values are written through pointers into columns
   ///   grown once per batch.
   private static func convert(
-    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafeMutablePointer<UInt8>,
+    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafePointer<UInt8>,
     dictionaries: [ByteDictionary], hashes: UnsafeMutablePointer<UInt64>
   ) -> ConversionFailure? {
     var limit = rows
@@ -385,17 +371,17 @@ enum TableParser {
             let blockEnd = min(blockStart + 256, limit)
             if prefetching {
               for r in blockStart..<blockEnd {
-                let s = at[r * stride]
-                hashes[r - blockStart] = ByteDictionary.hash(p + s, at[r * stride + 1] - s)
+                let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+                hashes[r - blockStart] = ByteDictionary.hash(v.bytes, v.count)
               }
               dictionary.prefetch(hashes, count: blockEnd - blockStart)
             }
             for r in blockStart..<blockEnd {
-              let s = at[r * stride]
+              let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
               let code =
                 prefetching
-                ? dictionary.intern(p + s, at[r * stride + 1] - s, hash: hashes[r - blockStart])
-                : dictionary.intern(p + s, at[r * stride + 1] - s)
+                ? dictionary.intern(v.bytes, v.count, hash: hashes[r - blockStart])
+                : dictionary.intern(v.bytes, v.count)
               if isKey && Int(code) != rowBase + r {
                 bad = r
                 failure = ConversionFailure(row: r, column: c, reason: .duplicate(firstRow: Int(code)))
@@ -410,9 +396,8 @@ enum TableParser {
         let lowered = words.map { Array($0.utf8) }
         let dictionary = dictionaries[column.dictionary]
         for r in 0..<limit {
-          let s = at[r * stride]
-          let e = at[r * stride + 1]
-          guard let w = lowered.firstIndex(where: { FieldParsing.equalsIgnoringCase(p, s, e, $0) }) else {
+          let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+          guard let w = lowered.firstIndex(where: { FieldParsing.equalsIgnoringCase(v.bytes, 0, v.count, $0) }) else {
             bad = r
             break
           }
@@ -422,9 +407,8 @@ enum TableParser {
         }
       case .text:
         for r in 0..<limit {
-          let s = at[r * stride]
-          let e = at[r * stride + 1]
-          column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: p + s, count: e - s))
+          let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+          column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: v.bytes, count: v.count))
           column.text.offsets.append(Int64(column.text.bytes.count))
         }
       case .integer, .money, .decimal:
@@ -435,9 +419,9 @@ enum TableParser {
         column.numbers.withUnsafeMutableBufferPointer { buffer in
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           for r in 0..<limit {
-            let s = at[r * stride]
-            let e = at[r * stride + 1]
-            guard let v = isCount ? FieldParsing.count(p, s, e) : FieldParsing.hundredths(p, s, e) else {
+            let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
+            guard let v = isCount ? FieldParsing.count(f.bytes, 0, f.count) : FieldParsing.hundredths(f.bytes, 0, f.count)
+            else {
               bad = r
               break
             }
@@ -450,7 +434,8 @@ enum TableParser {
         column.days.withUnsafeMutableBufferPointer { buffer in
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           for r in 0..<limit {
-            guard let v = FieldParsing.day(p, at[r * stride], at[r * stride + 1]) else {
+            let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
+            guard let v = FieldParsing.day(f.bytes, 0, f.count) else {
               bad = r
               break
             }
