@@ -225,3 +225,30 @@ struct DataLoaderValidTests {
     #expect(data.posts.path == folder + "posts.csv")
   }
 }
+
+@Suite("DataLoader: canonically equivalent spellings")
+struct CanonicalEquivalenceTests {
+  static let nfc = "Zo\u{EB}"  // ë as one scalar
+  static let nfd = "Zoe\u{308}"  // e + combining diaeresis
+
+  @Test func equivalentNamesShareOneValue() throws {
+    #expect(Array(Self.nfc.utf8) != Array(Self.nfd.utf8))
+    let text = "id,name,category,gender,follower_count,platform\n1,\(Self.nfc),Fitness,Female,1,Instagram\n2,\(Self.nfd),Health,Male,2,YouTube\n3,Other,Health,Male,3,YouTube\n"
+    let folder = try Fixtures.folder(writing: ["influencers.csv": Array(text.utf8)])
+    defer { Fixtures.remove(folder) }
+    let data = try DataLoader.load(folder: folder)
+    let (codes, dictionary) = data.influencers.strings("name")
+    #expect(Array(codes) == [0, 0, 1])
+    #expect(dictionary.values.count == 2)
+    #expect(Array(dictionary.values[0].utf8) == Array(Self.nfc.utf8))  // the first spelling seen
+    #expect(data.influencers.values("name") == [Self.nfc, Self.nfc, "Other"])
+  }
+
+  @Test func equivalentInfluencerIDsAreDuplicates() throws {
+    let text = "id,name,category,gender,follower_count,platform\n\(Self.nfc),A,Fitness,Female,1,Instagram\nx,B,Health,Male,2,YouTube\n\(Self.nfd),C,Health,Male,3,YouTube\n"
+    let folder = try Fixtures.folder(writing: ["influencers.csv": Array(text.utf8)])
+    defer { Fixtures.remove(folder) }
+    let error = try #require(Fixtures.loadError(folder))
+    #expect(error.description == "\(folder)/influencers.csv:4: column 'id': duplicate influencer id \"\(Self.nfd)\" (first on line 2)")
+  }
+}

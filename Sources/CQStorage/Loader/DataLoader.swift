@@ -74,16 +74,43 @@ public enum DataLoader {
     let storeOrders = try parse(.storeOrders, optional: true)
 
     // Every column of a domain gets the final, complete dictionary.
-    let finished = dictionaries.map { StringDictionary($0.strings()) }
+    var finished: [StringDictionary] = []
+    var remaps: [ContiguousArray<Int32>?] = []
+    for d in dictionaries {
+      let (dictionary, remap) = finish(d)
+      finished.append(dictionary)
+      remaps.append(remap)
+    }
+    if let remap = remaps[Domain.influencer.rawValue] {
+      // Two ids that differ in bytes but are equal as strings (NFC and NFD spellings).
+      for r in 0..<influencerCount where Int(remap[r]) != r {
+        let id = dictionaries[Domain.influencer.rawValue].string(Int32(r))
+        throw .duplicateInfluencer(
+          file: influencers.path, line: influencers.lines[r], id: id, firstLine: influencers.lines[Int(remap[r])])
+      }
+    }
     return DataSet(
       folder: folder,
-      influencers: makeTable(influencers, finished),
-      posts: makeTable(posts, finished),
-      tracking: makeTable(tracking, finished),
-      payouts: makeTable(payouts, finished),
-      products: products.map { makeTable($0, finished) },
-      storeOrders: storeOrders.map { makeTable($0, finished) },
+      influencers: makeTable(influencers, finished, remaps),
+      posts: makeTable(posts, finished, remaps),
+      tracking: makeTable(tracking, finished, remaps),
+      payouts: makeTable(payouts, finished, remaps),
+      products: products.map { makeTable($0, finished, remaps) },
+      storeOrders: storeOrders.map { makeTable($0, finished, remaps) },
       warnings: warnings)
+  }
+
+  /// The `StringDictionary` of a byte dictionary, and a code map when the two disagree.
+  ///
+  /// Values are distinct as bytes, but `String` equality is canonical equivalence: an NFC and an
+  /// NFD spelling of "Zoë" are one `StringDictionary` value (the first spelling seen), so later
+  /// codes shift and the map is returned.
+  /// - Complexity: O(*n*) in the distinct values (one `String` and one hash each).
+  private static func finish(_ dictionary: ByteDictionary) -> (StringDictionary, ContiguousArray<Int32>?) {
+    let strings = dictionary.strings()
+    let finished = StringDictionary(strings)
+    guard finished.count != strings.count else { return (finished, nil) }
+    return (finished, ContiguousArray(strings.map { finished.code(of: $0) ?? 0 }))
   }
 
   /// product code → brand code from `products.csv`; a product given two brands is an error.
@@ -174,11 +201,22 @@ public enum DataLoader {
   }
 
   /// The public `Table` of a parsed file, its string columns holding the finished dictionaries.
-  private static func makeTable(_ parsed: ParsedTable, _ dictionaries: [StringDictionary]) -> Table {
+  private static func makeTable(
+    _ parsed: ParsedTable, _ dictionaries: [StringDictionary], _ remaps: [ContiguousArray<Int32>?]
+  ) -> Table {
     var columns: [String: Column] = [:]
     for b in parsed.columns {
       switch b.kind {
-      case .key, .shared, .local, .choice: columns[b.name] = .string(codes: b.codes, dictionary: dictionaries[b.dictionary])
+      case .key, .shared, .local, .choice:
+        var codes = b.codes
+        if let remap = remaps[b.dictionary] {
+          remap.withUnsafeBufferPointer { m in
+            codes.withUnsafeMutableBufferPointer { c in
+              for i in c.indices { c[i] = m[Int(c[i])] }
+            }
+          }
+        }
+        columns[b.name] = .string(codes: codes, dictionary: dictionaries[b.dictionary])
       case .text: columns[b.name] = .text(b.text)
       case .integer: columns[b.name] = .integer(b.numbers)
       case .money: columns[b.name] = .money(b.numbers)
