@@ -75,7 +75,10 @@ final class ByteDictionary {
     for k in 0..<count { acc &+= slots[Int(truncatingIfNeeded: hashes[k]) & mask] }
     for k in 0..<count {
       let s = slots[Int(truncatingIfNeeded: hashes[k]) & mask]
-      if s != 0 { acc &+= arena.load(fromByteOffset: Int(truncatingIfNeeded: s & Self.offsetBits) - 1, as: UInt64.self) }
+      if s != 0 {
+        acc &+= arena.load(
+          fromByteOffset: Int(truncatingIfNeeded: s & Self.offsetBits) - 1, as: UInt64.self)
+      }
     }
     sink &+= acc
   }
@@ -138,7 +141,8 @@ final class ByteDictionary {
   private func bytes(_ code: Int) -> UnsafeBufferPointer<UInt8> {
     let e = entries[code]
     let length = Int(arena.load(fromByteOffset: e, as: UInt32.self))
-    return UnsafeBufferPointer(start: (arena + e + Self.header).assumingMemoryBound(to: UInt8.self), count: length)
+    return UnsafeBufferPointer(
+      start: (arena + e + Self.header).assumingMemoryBound(to: UInt8.self), count: length)
   }
 
   /// Value `code` as a `String`.
@@ -184,7 +188,6 @@ final class ByteDictionary {
     return map
   }
 
-
   /// Forgets every value from code `k` on (undoing a failed chunk).
   ///
   /// - Complexity: O(*s* + *k*) in the slot count and remaining values.
@@ -212,7 +215,9 @@ final class ByteDictionary {
     if length >= 8 {
       var i = 0
       while i + 8 <= length {
-        if r.load(fromByteOffset: i, as: UInt64.self) != s.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+        if r.load(fromByteOffset: i, as: UInt64.self)
+          != s.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        {
           return nil
         }
         i += 8
@@ -233,10 +238,12 @@ final class ByteDictionary {
     return Int32(truncatingIfNeeded: head >> 32)
   }
 
-  private func insert(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, slot: Int) -> Int32 {
+  private func insert(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, slot: Int) -> Int32
+  {
     // Codes are Int32 by the column format, lengths UInt32, offsets 40 bits: limits far beyond
     // any CSV this loader maps into memory.
-    precondition(count < Int(Int32.max) - 1 && length < Int(UInt32.max), "value or dictionary too large")
+    precondition(
+      count < Int(Int32.max) - 1 && length < Int(UInt32.max), "value or dictionary too large")
     let size = (Self.header + length + 7) & ~7
     if arenaCount + size > arenaCapacity {
       var capacity = arenaCapacity * 2
@@ -303,7 +310,8 @@ final class ByteDictionary {
         h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
       }
     } else if n >= 4 {
-      let w = UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+      let w =
+        UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
         | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
       h = (h ^ w) &* 0x94D0_49BB_1331_11EB
     } else if n > 0 {

@@ -44,14 +44,18 @@ final class RecordBatch {
 
   /// The bytes of a span: a file range, or (negative) an unescaped copy in the scratch buffer.
   @inline(__always)
-  func field(_ start: Int, _ end: Int, in file: UnsafePointer<UInt8>) -> (bytes: UnsafePointer<UInt8>, count: Int) {
+  func field(_ start: Int, _ end: Int, in file: UnsafePointer<UInt8>) -> (
+    bytes: UnsafePointer<UInt8>, count: Int
+  ) {
     if start >= 0 { return (file + start, end - start) }
     return (UnsafePointer(scratch) + (-start - 1), start - end)
   }
 
   /// Field `f` of row `r`.
   @inline(__always)
-  func field(row r: Int, _ f: Int, in file: UnsafePointer<UInt8>) -> (bytes: UnsafePointer<UInt8>, count: Int) {
+  func field(row r: Int, _ f: Int, in file: UnsafePointer<UInt8>) -> (
+    bytes: UnsafePointer<UInt8>, count: Int
+  ) {
     let k = 2 * (r * width + f)
     return field(spans[k], spans[k + 1], in: file)
   }
@@ -204,7 +208,9 @@ struct CSVTokenizer {
       let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
       let c = w ^ 0x2C2C_2C2C_2C2C_2C2C
       let l = w ^ 0x0A0A_0A0A_0A0A_0A0A
-      let m = (((c &- 0x0101_0101_0101_0101) & ~c) | ((l &- 0x0101_0101_0101_0101) & ~l)) & 0x8080_8080_8080_8080
+      let m =
+        (((c &- 0x0101_0101_0101_0101) & ~c) | ((l &- 0x0101_0101_0101_0101) & ~l))
+        & 0x8080_8080_8080_8080
       if m != 0 {
         i += m.trailingZeroBitCount >> 3
         found = true
@@ -247,8 +253,10 @@ struct CSVTokenizer {
     while true {
       let t = scanField(start: &s, stop: &e, escaped: &escaped)
       switch t {
-      case .unterminatedQuote: return .failure(.unterminatedQuote(quoteOffset: position, field: fields.count))
-      case .textAfterQuote: return .failure(.textAfterQuote(recordStart: recordStart, field: fields.count))
+      case .unterminatedQuote:
+        return .failure(.unterminatedQuote(quoteOffset: position, field: fields.count))
+      case .textAfterQuote:
+        return .failure(.textAfterQuote(recordStart: recordStart, field: fields.count))
       case .comma, .newline, .end:
         var text = FieldParsing.string(bytes, s, e)
         if escaped { text = text.replacingDoubledQuotes() }
@@ -291,8 +299,12 @@ struct CSVTokenizer {
             var found = width + 1
             while true {
               let t2 = scanField(start: &s, stop: &e, escaped: &escaped)
-              if t2 == .unterminatedQuote { return .unterminatedQuote(quoteOffset: position, field: found - 1) }
-              if t2 == .textAfterQuote { return .textAfterQuote(recordStart: recordStart, field: found - 1) }
+              if t2 == .unterminatedQuote {
+                return .unterminatedQuote(quoteOffset: position, field: found - 1)
+              }
+              if t2 == .textAfterQuote {
+                return .textAfterQuote(recordStart: recordStart, field: found - 1)
+              }
               if t2 != .comma { break }
               found += 1
             }

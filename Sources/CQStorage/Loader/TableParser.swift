@@ -83,7 +83,9 @@ enum TableParser {
       }
       let written = fields.map(\.trimmingSpaces)
       let names = written.map { $0.lowercased() }
-      var table = try bind(schema, path: path, written: written, names: names, line: headerLine, dictionaries: &dictionaries)
+      var table = try bind(
+        schema, path: path, written: written, names: names, line: headerLine,
+        dictionaries: &dictionaries)
       let body = tokenizer.position
 
       if !schema.keepsLines && n - body >= chunkThreshold, let boundary = splitPoint(p, body, n) {
@@ -102,13 +104,15 @@ enum TableParser {
             do throws(LoadError) {
               // The first chunk reserves room for the whole file: the second is appended to it.
               try parseChunk(
-                &first, p: p, start: body, end: boundary, names: names, dictionaries: main, reserveBytes: n - body)
+                &first, p: p, start: body, end: boundary, names: names, dictionaries: main,
+                reserveBytes: n - body)
             } catch { firstFailure = error }
           },
           {
             do throws(LoadError) {
               try parseChunk(
-                &second, p: p, start: boundary, end: n, names: names, dictionaries: secondDictionaries,
+                &second, p: p, start: boundary, end: n, names: names,
+                dictionaries: secondDictionaries,
                 reserveBytes: n - boundary)
             } catch { secondFailure = error }
           })
@@ -124,7 +128,9 @@ enum TableParser {
         append(second, to: &first, maps: maps, bases: bases)
         return first
       }
-      try parseChunk(&table, p: p, start: body, end: n, names: names, dictionaries: dictionaries, reserveBytes: n - body)
+      try parseChunk(
+        &table, p: p, start: body, end: n, names: names, dictionaries: dictionaries,
+        reserveBytes: n - body)
       return table
     }
     if let parsed { return parsed }
@@ -137,7 +143,8 @@ enum TableParser {
       case .failed(let reason): throw LoadError.io(file: path, reason: reason)
       }
     }
-    return try parse(schema, path: path, file: fresh, dictionaries: &dictionaries, chunkThreshold: .max)
+    return try parse(
+      schema, path: path, file: fresh, dictionaries: &dictionaries, chunkThreshold: .max)
   }
 
   /// A record boundary near the middle of `start..<end`: just after the first LF past the
@@ -154,7 +161,8 @@ enum TableParser {
     while i + 8 <= middle {
       let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2222_2222_2222_2222
       // Exact zero-byte flags: 0x80 in each byte of `x` that is zero (a quote in the input).
-      let flags = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+      let flags =
+        ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
       quotes &+= flags.nonzeroBitCount
       i += 8
     }
@@ -178,7 +186,8 @@ enum TableParser {
   ///
   /// - Complexity: O(*rows* × *columns*) of the second chunk.
   private static func append(
-    _ second: ParsedTable, to first: inout ParsedTable, maps: [Int: ContiguousArray<Int32>], bases: [Int]
+    _ second: ParsedTable, to first: inout ParsedTable, maps: [Int: ContiguousArray<Int32>],
+    bases: [Int]
   ) {
     for c in first.columns.indices {
       let other = second.columns[c]
@@ -232,7 +241,9 @@ enum TableParser {
         rows = r
         badUTF8Row = r
       }
-      if table.rowCount == 0 && rows > 0 { reserve(&table, batch: batch, rows: rows, bytes: reserveBytes) }
+      if table.rowCount == 0 && rows > 0 {
+        reserve(&table, batch: batch, rows: rows, bytes: reserveBytes)
+      }
       if table.schema.keepsLines {
         for r in 0..<rows {
           let target = batch.recordStarts[r]
@@ -255,14 +266,18 @@ enum TableParser {
         let text = FieldParsing.string(value.bytes, 0, value.count)
         switch f.reason {
         case .badValue:
-          throw LoadError.badValue(file: path, line: line, column: column.name, expected: column.kind.expected, found: text)
+          throw LoadError.badValue(
+            file: path, line: line, column: column.name, expected: column.kind.expected, found: text
+          )
         case .duplicate(let firstRow):
           let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0
-          throw LoadError.duplicateInfluencer(file: path, line: line, id: text, firstLine: firstLine)
+          throw LoadError.duplicateInfluencer(
+            file: path, line: line, id: text, firstLine: firstLine)
         }
       }
       if let r = badUTF8Row {
-        throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
+        throw LoadError.invalidUTF8(
+          file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
       }
       table.rowCount += rows
       if let failure { throw error(for: failure, path: path, names: names, p: p) }
@@ -295,8 +310,11 @@ enum TableParser {
         dictionaries.append(ByteDictionary())
       default: break
       }
-      var builder = ColumnBuilder(name: spec.name, kind: spec.kind, field: field, dictionary: dictionary)
-      if case .choice(let words) = spec.kind { builder.choiceCodes = Array(repeating: nil, count: words.count) }
+      var builder = ColumnBuilder(
+        name: spec.name, kind: spec.kind, field: field, dictionary: dictionary)
+      if case .choice(let words) = spec.kind {
+        builder.choiceCodes = Array(repeating: nil, count: words.count)
+      }
       columns.append(builder)
     }
     columns.sort { $0.field < $1.field }
@@ -305,7 +323,8 @@ enum TableParser {
     let extra = names.indices.filter { !known.contains(names[$0]) }.map { "'\(written[$0])'" }
     if !extra.isEmpty {
       table.notes.append(
-        "\(schema.fileName): ignoring extra column\(extra.count == 1 ? "" : "s") \(extra.joined(separator: ", "))")
+        "\(schema.fileName): ignoring extra column\(extra.count == 1 ? "" : "s") \(extra.joined(separator: ", "))"
+      )
     }
     return table
   }
@@ -330,11 +349,11 @@ enum TableParser {
           let k = 2 * (r * batch.width + field)
           textBytes += abs(batch.spans[k + 1] - batch.spans[k])
         }
-        table.columns[c].text.bytes.reserveCapacity(min(Int(scale * Double(textBytes)) + 64, 1 << 40))
+        table.columns[c].text.bytes.reserveCapacity(
+          min(Int(scale * Double(textBytes)) + 64, 1 << 40))
       }
     }
   }
-
 
   /// Converts the first `rows` records of `batch`; returns the first failure in file order.
   ///
@@ -384,7 +403,8 @@ enum TableParser {
                 : dictionary.intern(v.bytes, v.count)
               if isKey && Int(code) != rowBase + r {
                 bad = r
-                failure = ConversionFailure(row: r, column: c, reason: .duplicate(firstRow: Int(code)))
+                failure = ConversionFailure(
+                  row: r, column: c, reason: .duplicate(firstRow: Int(code)))
                 return
               }
               out[r] = code
@@ -397,7 +417,11 @@ enum TableParser {
         let dictionary = dictionaries[column.dictionary]
         for r in 0..<limit {
           let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
-          guard let w = lowered.firstIndex(where: { FieldParsing.equalsIgnoringCase(v.bytes, 0, v.count, $0) }) else {
+          guard
+            let w = lowered.firstIndex(where: {
+              FieldParsing.equalsIgnoringCase(v.bytes, 0, v.count, $0)
+            })
+          else {
             bad = r
             break
           }
@@ -420,7 +444,10 @@ enum TableParser {
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           for r in 0..<limit {
             let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
-            guard let v = isCount ? FieldParsing.count(f.bytes, 0, f.count) : FieldParsing.hundredths(f.bytes, 0, f.count)
+            guard
+              let v = isCount
+                ? FieldParsing.count(f.bytes, 0, f.count)
+                : FieldParsing.hundredths(f.bytes, 0, f.count)
             else {
               bad = r
               break
@@ -455,15 +482,20 @@ enum TableParser {
   }
 
   /// The error for a tokenizer failure.
-  private static func error(for failure: TokenizeFailure, path: String, names: [String], p: UnsafePointer<UInt8>) -> LoadError {
+  private static func error(
+    for failure: TokenizeFailure, path: String, names: [String], p: UnsafePointer<UInt8>
+  ) -> LoadError {
     func name(_ field: Int) -> String? { field < names.count ? names[field] : nil }
     switch failure {
     case .unterminatedQuote(let offset, let field):
-      return .unterminatedQuote(file: path, line: FieldParsing.line(at: offset, in: p), column: name(field))
+      return .unterminatedQuote(
+        file: path, line: FieldParsing.line(at: offset, in: p), column: name(field))
     case .textAfterQuote(let start, let field):
-      return .textAfterQuote(file: path, line: FieldParsing.line(at: start, in: p), column: name(field))
+      return .textAfterQuote(
+        file: path, line: FieldParsing.line(at: start, in: p), column: name(field))
     case .wrongFieldCount(let start, let found):
-      return .wrongFieldCount(file: path, line: FieldParsing.line(at: start, in: p), expected: names.count, found: found)
+      return .wrongFieldCount(
+        file: path, line: FieldParsing.line(at: start, in: p), expected: names.count, found: found)
     }
   }
 }
