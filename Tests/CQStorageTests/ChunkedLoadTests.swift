@@ -8,13 +8,19 @@ import Testing
 @Suite("DataLoader: two-chunk parsing")
 struct ChunkedLoadTests {
   static let fixtureFolders: [String] = {
-    (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.root.path))?.filter { !$0.hasPrefix(".") }.sorted() ?? []
+    (try? FileManager.default.contentsOfDirectory(atPath: Fixtures.root.path))?.filter {
+      !$0.hasPrefix(".")
+    }.sorted() ?? []
   }()
 
   /// Loads `folder` both ways and checks they agree.
   func expectSameLoad(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let sequential = Result { () throws(LoadError) in try DataLoader.load(folder: folder, chunkThreshold: .max) }
-    let chunked = Result { () throws(LoadError) in try DataLoader.load(folder: folder, chunkThreshold: 0) }
+    let sequential = Result { () throws(LoadError) in
+      try DataLoader.load(folder: folder, chunkThreshold: .max)
+    }
+    let chunked = Result { () throws(LoadError) in
+      try DataLoader.load(folder: folder, chunkThreshold: 0)
+    }
     switch (sequential, chunked) {
     case (.success(let a), .success(let b)):
       #expect(a.warnings == b.warnings, sourceLocation: sourceLocation)
@@ -24,9 +30,13 @@ struct ChunkedLoadTests {
         #expect(x.rowCount == y.rowCount, "\(x.name)", sourceLocation: sourceLocation)
         #expect(x.rows == y.rows, "\(x.name)", sourceLocation: sourceLocation)
         for name in x.columnNames {
-          if case .string(let codes, let dictionary) = x.columns[name], case .string(let codes2, let dictionary2) = y.columns[name] {
+          if case .string(let codes, let dictionary) = x.columns[name],
+            case .string(let codes2, let dictionary2) = y.columns[name]
+          {
             #expect(codes == codes2, "\(x.name).\(name)", sourceLocation: sourceLocation)
-            #expect(dictionary.values == dictionary2.values, "\(x.name).\(name)", sourceLocation: sourceLocation)
+            #expect(
+              dictionary.values == dictionary2.values, "\(x.name).\(name)",
+              sourceLocation: sourceLocation)
           }
         }
       }
@@ -39,13 +49,16 @@ struct ChunkedLoadTests {
 
   @Test(arguments: fixtureFolders)
   func fixtureLoadsTheSameInTwoChunks(_ fixture: String) throws {
-    let folder = try Fixtures.folder(fixture == "valid" ? nil : fixture, base: fixture.hasPrefix("valid-") ? fixture : "valid")
+    let folder = try Fixtures.folder(
+      fixture == "valid" ? nil : fixture, base: fixture.hasPrefix("valid-") ? fixture : "valid")
     defer { Fixtures.remove(folder) }
     expectSameLoad(folder)
   }
 
   @Test func largeFileWithQuotedNewlinesLoadsTheSame() throws {
-    let folder = try Fixtures.folder(writing: ["tracking_data.csv": Array(DataLoaderBatchTests.trackingRows(20_000).utf8)])
+    let folder = try Fixtures.folder(writing: [
+      "tracking_data.csv": Array(DataLoaderBatchTests.trackingRows(20_000).utf8)
+    ])
     defer { Fixtures.remove(folder) }
     expectSameLoad(folder)
     let data = try DataLoader.load(folder: folder, chunkThreshold: 0)
@@ -54,7 +67,9 @@ struct ChunkedLoadTests {
 
   @Test func errorsInEitherChunkMatchTheSequentialMessage() throws {
     for bad in [100, 19_000] {
-      let folder = try Fixtures.folder(writing: ["tracking_data.csv": Array(DataLoaderBatchTests.trackingRows(20_000, badRow: bad).utf8)])
+      let folder = try Fixtures.folder(writing: [
+        "tracking_data.csv": Array(DataLoaderBatchTests.trackingRows(20_000, badRow: bad).utf8)
+      ])
       defer { Fixtures.remove(folder) }
       expectSameLoad(folder)
       #expect(Fixtures.loadError(folder)?.code == .badValue)
@@ -71,8 +86,12 @@ struct ChunkedLoadTests {
     }
     var bytes = Array(text.utf8)
     let headerEnd = try #require(bytes.firstIndex(of: UInt8(ascii: "\n"))) + 1
-    let cut = try #require(bytes.withUnsafeMutableBufferPointer { TableParser.splitPoint($0.baseAddress!, headerEnd, $0.count) })
-    #expect(String(decoding: bytes[(cut - 7)..<cut], as: UTF8.self) == "\"first\n", "the cut is fooled")
+    let cut = try #require(
+      bytes.withUnsafeMutableBufferPointer {
+        TableParser.splitPoint($0.baseAddress!, headerEnd, $0.count)
+      })
+    #expect(
+      String(decoding: bytes[(cut - 7)..<cut], as: UTF8.self) == "\"first\n", "the cut is fooled")
     let folder = try Fixtures.folder(writing: ["posts.csv": bytes])
     defer { Fixtures.remove(folder) }
     expectSameLoad(folder)
@@ -84,7 +103,9 @@ struct ChunkedLoadTests {
 
   @Test func splitPointFallsAfterARecordEndingNewline() {
     var bytes = Array("a,b\n\"x\ny\nz\nw\",1\nc,d\n".utf8)
-    let cut = bytes.withUnsafeMutableBufferPointer { TableParser.splitPoint($0.baseAddress!, 0, $0.count) }
+    let cut = bytes.withUnsafeMutableBufferPointer {
+      TableParser.splitPoint($0.baseAddress!, 0, $0.count)
+    }
     // The middle (byte 10) is an LF inside the quoted field: the first LF after it with an even
     // number of quotes before it ends that record.
     #expect(cut == 16)

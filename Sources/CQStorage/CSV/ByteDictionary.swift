@@ -75,7 +75,10 @@ final class ByteDictionary {
     for k in 0..<count { acc &+= slots[Int(truncatingIfNeeded: hashes[k]) & mask] }
     for k in 0..<count {
       let s = slots[Int(truncatingIfNeeded: hashes[k]) & mask]
-      if s != 0 { acc &+= arena.load(fromByteOffset: Int(truncatingIfNeeded: s & Self.offsetBits) - 1, as: UInt64.self) }
+      if s != 0 {
+        acc &+= arena.load(
+          fromByteOffset: Int(truncatingIfNeeded: s & Self.offsetBits) - 1, as: UInt64.self)
+      }
     }
     sink &+= acc
   }
@@ -138,7 +141,8 @@ final class ByteDictionary {
   private func bytes(_ code: Int) -> UnsafeBufferPointer<UInt8> {
     let e = entries[code]
     let length = Int(arena.load(fromByteOffset: e, as: UInt32.self))
-    return UnsafeBufferPointer(start: (arena + e + Self.header).assumingMemoryBound(to: UInt8.self), count: length)
+    return UnsafeBufferPointer(
+      start: (arena + e + Self.header).assumingMemoryBound(to: UInt8.self), count: length)
   }
 
   /// Value `code` as a `String`.
@@ -160,11 +164,26 @@ final class ByteDictionary {
   /// - Complexity: O(*m*) in the new values' bytes.
   func merge(_ other: ByteDictionary, base: Int) -> ContiguousArray<Int32> {
     var map: ContiguousArray<Int32> = []
+    guard other.count > base else { return map }
     map.reserveCapacity(other.count - base)
-    for c in base..<other.count {
-      let b = other.bytes(c)
-      guard let start = b.baseAddress else { continue }
-      map.append(intern(start, b.count))
+    // In blocks: hash and touch a block's slots first so the cache misses overlap.
+    let block = 256
+    let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: block)
+    defer { hashes.deallocate() }
+    var start = base
+    while start < other.count {
+      let end = min(start + block, other.count)
+      for c in start..<end {
+        let b = other.bytes(c)
+        hashes[c - start] = b.baseAddress.map { Self.hash($0, b.count) } ?? 0
+      }
+      prefetch(hashes, count: end - start)
+      for c in start..<end {
+        let b = other.bytes(c)
+        guard let p = b.baseAddress else { continue }
+        map.append(intern(p, b.count, hash: hashes[c - start]))
+      }
+      start = end
     }
     return map
   }
@@ -193,24 +212,38 @@ final class ByteDictionary {
     guard Int(truncatingIfNeeded: head & 0xFFFF_FFFF) == length else { return nil }
     let r = UnsafeRawPointer(arena + entry + Self.header)
     let s = UnsafeRawPointer(p)
-    var i = 0
-    while i + 8 <= length {
-      if r.load(fromByteOffset: i, as: UInt64.self) != s.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+    if length >= 8 {
+      var i = 0
+      while i + 8 <= length {
+        if r.load(fromByteOffset: i, as: UInt64.self)
+          != s.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        {
+          return nil
+        }
+        i += 8
+      }
+      if i < length
+        && r.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+          != s.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
+      {
         return nil
       }
-      i += 8
-    }
-    while i < length {
-      if r.load(fromByteOffset: i, as: UInt8.self) != p[i] { return nil }
-      i += 1
+    } else {
+      var i = 0
+      while i < length {
+        if r.load(fromByteOffset: i, as: UInt8.self) != p[i] { return nil }
+        i += 1
+      }
     }
     return Int32(truncatingIfNeeded: head >> 32)
   }
 
-  private func insert(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, slot: Int) -> Int32 {
+  private func insert(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, slot: Int) -> Int32
+  {
     // Codes are Int32 by the column format, lengths UInt32, offsets 40 bits: limits far beyond
     // any CSV this loader maps into memory.
-    precondition(count < Int(Int32.max) - 1 && length < Int(UInt32.max), "value or dictionary too large")
+    precondition(
+      count < Int(Int32.max) - 1 && length < Int(UInt32.max), "value or dictionary too large")
     let size = (Self.header + length + 7) & ~7
     if arenaCount + size > arenaCapacity {
       var capacity = arenaCapacity * 2
@@ -260,25 +293,29 @@ final class ByteDictionary {
     mask = m
   }
 
-  /// A fast 64-bit hash of a short byte string (eight bytes per step).
+  /// A fast 64-bit hash of a short byte string (eight bytes per step; the tail is read with
+  /// overlapping loads rather than byte by byte).
   @inline(__always)
   static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
     var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
     let raw = UnsafeRawPointer(p)
-    var i = 0
-    while i + 8 <= n {
-      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-      h ^= h >> 31
-      i += 8
-    }
-    if i < n {
-      var w: UInt64 = 0
-      var shift: UInt64 = 0
-      while i < n {
-        w |= UInt64(p[i]) << shift
-        shift += 8
-        i += 1
+    if n >= 8 {
+      var i = 0
+      while i + 8 <= n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+        h ^= h >> 31
+        i += 8
       }
+      if i < n {
+        h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
+      }
+    } else if n >= 4 {
+      let w =
+        UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
+        | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+      h = (h ^ w) &* 0x94D0_49BB_1331_11EB
+    } else if n > 0 {
+      let w = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
       h = (h ^ w) &* 0x94D0_49BB_1331_11EB
     }
     h ^= h >> 32
@@ -286,4 +323,5 @@ final class ByteDictionary {
     h ^= h >> 32
     return h
   }
+
 }

@@ -45,7 +45,7 @@ struct ConversionFailure {
 /// Records are tokenized in batches, each batch is checked for UTF-8, then converted column by
 /// column; the first failure in file order (row, then column) is reported.
 enum TableParser {
-  static let batchRows = 4096
+  static let batchRows = 1024
 
   /// Files with at least this many body bytes are parsed as two chunks on two threads.
   static let defaultChunkThreshold = 8 << 20
@@ -72,7 +72,7 @@ enum TableParser {
       }()
       guard let header = tokenizer.header() else { throw LoadError.emptyFile(file: path) }
       let headerLine = FieldParsing.line(at: headerStart, in: p)
-      let fields: [Range<Int>]
+      let fields: [String]
       switch header {
       case .success(let f): fields = f
       case .failure(let failure):
@@ -81,13 +81,11 @@ enum TableParser {
       if let bad = FieldParsing.firstInvalidUTF8(p, headerStart, tokenizer.position) {
         throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: bad, in: p))
       }
-      var table = try bind(schema, path: path, header: fields, line: headerLine, p: p, dictionaries: &dictionaries)
-      let names = fields.map { r -> String in
-        var s = r.lowerBound
-        var e = r.upperBound
-        FieldParsing.trim(p, &s, &e)
-        return FieldParsing.string(p, s, e).lowercased()
-      }
+      let written = fields.map(\.trimmingSpaces)
+      let names = written.map { $0.lowercased() }
+      var table = try bind(
+        schema, path: path, written: written, names: names, line: headerLine,
+        dictionaries: &dictionaries)
       let body = tokenizer.position
 
       if !schema.keepsLines && n - body >= chunkThreshold, let boundary = splitPoint(p, body, n) {
@@ -104,12 +102,18 @@ enum TableParser {
         runConcurrently(
           {
             do throws(LoadError) {
-              try parseChunk(&first, p: p, start: body, end: boundary, names: names, dictionaries: main)
+              // The first chunk reserves room for the whole file: the second is appended to it.
+              try parseChunk(
+                &first, p: p, start: body, end: boundary, names: names, dictionaries: main,
+                reserveBytes: n - body)
             } catch { firstFailure = error }
           },
           {
             do throws(LoadError) {
-              try parseChunk(&second, p: p, start: boundary, end: n, names: names, dictionaries: secondDictionaries)
+              try parseChunk(
+                &second, p: p, start: boundary, end: n, names: names,
+                dictionaries: secondDictionaries,
+                reserveBytes: n - boundary)
             } catch { secondFailure = error }
           })
         if firstFailure != nil {
@@ -124,7 +128,9 @@ enum TableParser {
         append(second, to: &first, maps: maps, bases: bases)
         return first
       }
-      try parseChunk(&table, p: p, start: body, end: n, names: names, dictionaries: dictionaries)
+      try parseChunk(
+        &table, p: p, start: body, end: n, names: names, dictionaries: dictionaries,
+        reserveBytes: n - body)
       return table
     }
     if let parsed { return parsed }
@@ -137,7 +143,8 @@ enum TableParser {
       case .failed(let reason): throw LoadError.io(file: path, reason: reason)
       }
     }
-    return try parse(schema, path: path, file: fresh, dictionaries: &dictionaries, chunkThreshold: .max)
+    return try parse(
+      schema, path: path, file: fresh, dictionaries: &dictionaries, chunkThreshold: .max)
   }
 
   /// A record boundary near the middle of `start..<end`: just after the first LF past the
@@ -154,7 +161,8 @@ enum TableParser {
     while i + 8 <= middle {
       let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2222_2222_2222_2222
       // Exact zero-byte flags: 0x80 in each byte of `x` that is zero (a quote in the input).
-      let flags = ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+      let flags =
+        ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
       quotes &+= flags.nonzeroBitCount
       i += 8
     }
@@ -178,7 +186,8 @@ enum TableParser {
   ///
   /// - Complexity: O(*rows* × *columns*) of the second chunk.
   private static func append(
-    _ second: ParsedTable, to first: inout ParsedTable, maps: [Int: ContiguousArray<Int32>], bases: [Int]
+    _ second: ParsedTable, to first: inout ParsedTable, maps: [Int: ContiguousArray<Int32>],
+    bases: [Int]
   ) {
     for c in first.columns.indices {
       let other = second.columns[c]
@@ -186,10 +195,12 @@ enum TableParser {
       case .key, .shared, .local, .choice:
         let base = Int32(bases[other.dictionary])
         let map = maps[other.dictionary] ?? []
-        first.columns[c].codes.reserveCapacity(first.columns[c].codes.count + other.codes.count)
+        let old = first.columns[c].codes.count
+        first.columns[c].codes.append(contentsOf: other.codes)
+        guard !map.isEmpty else { continue }
         map.withUnsafeBufferPointer { m in
-          for code in other.codes {
-            first.columns[c].codes.append(code < base ? code : m[Int(code - base)])
+          first.columns[c].codes.withUnsafeMutableBufferPointer { codes in
+            for k in old..<codes.count where codes[k] >= base { codes[k] = m[Int(codes[k] - base)] }
           }
         }
       case .integer, .money, .decimal: first.columns[c].numbers.append(contentsOf: other.numbers)
@@ -197,8 +208,11 @@ enum TableParser {
       case .text:
         let shift = Int64(first.columns[c].text.bytes.count)
         first.columns[c].text.bytes.append(contentsOf: other.text.bytes)
-        first.columns[c].text.offsets.reserveCapacity(first.columns[c].text.offsets.count + other.text.count)
-        for k in 1..<other.text.offsets.count { first.columns[c].text.offsets.append(other.text.offsets[k] + shift) }
+        let old = first.columns[c].text.offsets.count
+        first.columns[c].text.offsets.append(contentsOf: other.text.offsets.dropFirst())
+        first.columns[c].text.offsets.withUnsafeMutableBufferPointer { offsets in
+          for k in old..<offsets.count { offsets[k] += shift }
+        }
       }
     }
     first.rowCount += second.rowCount
@@ -206,8 +220,8 @@ enum TableParser {
 
   /// Parses the records in `start..<end` (which must begin at a record) into `table`.
   private static func parseChunk(
-    _ table: inout ParsedTable, p: UnsafeMutablePointer<UInt8>, start: Int, end: Int, names: [String],
-    dictionaries: [ByteDictionary]
+    _ table: inout ParsedTable, p: UnsafePointer<UInt8>, start: Int, end: Int, names: [String],
+    dictionaries: [ByteDictionary], reserveBytes: Int
   ) throws(LoadError) {
     let path = table.path
     var tokenizer = CSVTokenizer(bytes: p, start: start, end: end)
@@ -227,7 +241,9 @@ enum TableParser {
         rows = r
         badUTF8Row = r
       }
-      if table.rowCount == 0 && rows > 0 { reserve(&table, batch: batch, rows: rows, bytes: end - start) }
+      if table.rowCount == 0 && rows > 0 {
+        reserve(&table, batch: batch, rows: rows, bytes: reserveBytes)
+      }
       if table.schema.keepsLines {
         for r in 0..<rows {
           let target = batch.recordStarts[r]
@@ -246,19 +262,22 @@ enum TableParser {
       {
         let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
         let column = table.columns[f.column]
-        let s = batch.spans[2 * (f.row * batch.width + column.field)]
-        let e = batch.spans[2 * (f.row * batch.width + column.field) + 1]
-        let text = FieldParsing.string(p, s, e)
+        let value = batch.field(row: f.row, column.field, in: p)
+        let text = FieldParsing.string(value.bytes, 0, value.count)
         switch f.reason {
         case .badValue:
-          throw LoadError.badValue(file: path, line: line, column: column.name, expected: column.kind.expected, found: text)
+          throw LoadError.badValue(
+            file: path, line: line, column: column.name, expected: column.kind.expected, found: text
+          )
         case .duplicate(let firstRow):
           let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0
-          throw LoadError.duplicateInfluencer(file: path, line: line, id: text, firstLine: firstLine)
+          throw LoadError.duplicateInfluencer(
+            file: path, line: line, id: text, firstLine: firstLine)
         }
       }
       if let r = badUTF8Row {
-        throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
+        throw LoadError.invalidUTF8(
+          file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
       }
       table.rowCount += rows
       if let failure { throw error(for: failure, path: path, names: names, p: p) }
@@ -268,19 +287,9 @@ enum TableParser {
 
   /// Matches header names to the schema's columns.
   private static func bind(
-    _ schema: TableSchema, path: String, header: [Range<Int>], line: Int, p: UnsafePointer<UInt8>,
+    _ schema: TableSchema, path: String, written: [String], names: [String], line: Int,
     dictionaries: inout [ByteDictionary]
   ) throws(LoadError) -> ParsedTable {
-    var written: [String] = []
-    var names: [String] = []
-    for r in header {
-      var s = r.lowerBound
-      var e = r.upperBound
-      FieldParsing.trim(p, &s, &e)
-      let name = FieldParsing.string(p, s, e)
-      written.append(name)
-      names.append(name.lowercased())
-    }
     var columns: [ColumnBuilder] = []
     for spec in schema.columns {
       let matches = names.indices.filter { names[$0] == spec.name }
@@ -301,8 +310,11 @@ enum TableParser {
         dictionaries.append(ByteDictionary())
       default: break
       }
-      var builder = ColumnBuilder(name: spec.name, kind: spec.kind, field: field, dictionary: dictionary)
-      if case .choice(let words) = spec.kind { builder.choiceCodes = Array(repeating: nil, count: words.count) }
+      var builder = ColumnBuilder(
+        name: spec.name, kind: spec.kind, field: field, dictionary: dictionary)
+      if case .choice(let words) = spec.kind {
+        builder.choiceCodes = Array(repeating: nil, count: words.count)
+      }
       columns.append(builder)
     }
     columns.sort { $0.field < $1.field }
@@ -311,15 +323,19 @@ enum TableParser {
     let extra = names.indices.filter { !known.contains(names[$0]) }.map { "'\(written[$0])'" }
     if !extra.isEmpty {
       table.notes.append(
-        "\(schema.fileName): ignoring extra column\(extra.count == 1 ? "" : "s") \(extra.joined(separator: ", "))")
+        "\(schema.fileName): ignoring extra column\(extra.count == 1 ? "" : "s") \(extra.joined(separator: ", "))"
+      )
     }
     return table
   }
 
   /// Reserves column capacity from the first batch's bytes per row.
-  private static func reserve(_ table: inout ParsedTable, batch: RecordBatch, rows: Int, bytes total: Int) {
+  private static func reserve(
+    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, bytes total: Int
+  ) {
     let bytes = max(1, batch.byteEnd - batch.byteStart)
-    let estimate = min(Int(Double(total) / Double(bytes) * Double(rows) * 1.05) + 16, 1 << 31)
+    let scale = Double(total) / Double(bytes) * 1.05
+    let estimate = min(Int(scale * Double(rows)) + 16, 1 << 31)
     for c in table.columns.indices {
       switch table.columns[c].kind {
       case .key, .shared, .local, .choice: table.columns[c].codes.reserveCapacity(estimate)
@@ -327,6 +343,14 @@ enum TableParser {
       case .date: table.columns[c].days.reserveCapacity(estimate)
       case .text:
         table.columns[c].text.offsets.reserveCapacity(estimate + 1)
+        let field = table.columns[c].field
+        var textBytes = 0
+        for r in 0..<rows {
+          let k = 2 * (r * batch.width + field)
+          textBytes += abs(batch.spans[k + 1] - batch.spans[k])
+        }
+        table.columns[c].text.bytes.reserveCapacity(
+          min(Int(scale * Double(textBytes)) + 64, 1 << 40))
       }
     }
   }
@@ -336,7 +360,7 @@ enum TableParser {
   /// - Complexity: O(*rows* × *columns*); values are written through pointers into columns
   ///   grown once per batch.
   private static func convert(
-    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafeMutablePointer<UInt8>,
+    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafePointer<UInt8>,
     dictionaries: [ByteDictionary], hashes: UnsafeMutablePointer<UInt64>
   ) -> ConversionFailure? {
     var limit = rows
@@ -366,20 +390,21 @@ enum TableParser {
             let blockEnd = min(blockStart + 256, limit)
             if prefetching {
               for r in blockStart..<blockEnd {
-                let s = at[r * stride]
-                hashes[r - blockStart] = ByteDictionary.hash(p + s, at[r * stride + 1] - s)
+                let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+                hashes[r - blockStart] = ByteDictionary.hash(v.bytes, v.count)
               }
               dictionary.prefetch(hashes, count: blockEnd - blockStart)
             }
             for r in blockStart..<blockEnd {
-              let s = at[r * stride]
+              let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
               let code =
                 prefetching
-                ? dictionary.intern(p + s, at[r * stride + 1] - s, hash: hashes[r - blockStart])
-                : dictionary.intern(p + s, at[r * stride + 1] - s)
+                ? dictionary.intern(v.bytes, v.count, hash: hashes[r - blockStart])
+                : dictionary.intern(v.bytes, v.count)
               if isKey && Int(code) != rowBase + r {
                 bad = r
-                failure = ConversionFailure(row: r, column: c, reason: .duplicate(firstRow: Int(code)))
+                failure = ConversionFailure(
+                  row: r, column: c, reason: .duplicate(firstRow: Int(code)))
                 return
               }
               out[r] = code
@@ -391,9 +416,12 @@ enum TableParser {
         let lowered = words.map { Array($0.utf8) }
         let dictionary = dictionaries[column.dictionary]
         for r in 0..<limit {
-          let s = at[r * stride]
-          let e = at[r * stride + 1]
-          guard let w = lowered.firstIndex(where: { FieldParsing.equalsIgnoringCase(p, s, e, $0) }) else {
+          let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+          guard
+            let w = lowered.firstIndex(where: {
+              FieldParsing.equalsIgnoringCase(v.bytes, 0, v.count, $0)
+            })
+          else {
             bad = r
             break
           }
@@ -403,9 +431,8 @@ enum TableParser {
         }
       case .text:
         for r in 0..<limit {
-          let s = at[r * stride]
-          let e = at[r * stride + 1]
-          column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: p + s, count: e - s))
+          let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+          column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: v.bytes, count: v.count))
           column.text.offsets.append(Int64(column.text.bytes.count))
         }
       case .integer, .money, .decimal:
@@ -416,9 +443,12 @@ enum TableParser {
         column.numbers.withUnsafeMutableBufferPointer { buffer in
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           for r in 0..<limit {
-            let s = at[r * stride]
-            let e = at[r * stride + 1]
-            guard let v = isCount ? FieldParsing.count(p, s, e) : FieldParsing.hundredths(p, s, e) else {
+            let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
+            guard
+              let v = isCount
+                ? FieldParsing.count(f.bytes, 0, f.count)
+                : FieldParsing.hundredths(f.bytes, 0, f.count)
+            else {
               bad = r
               break
             }
@@ -431,7 +461,8 @@ enum TableParser {
         column.days.withUnsafeMutableBufferPointer { buffer in
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           for r in 0..<limit {
-            guard let v = FieldParsing.day(p, at[r * stride], at[r * stride + 1]) else {
+            let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
+            guard let v = FieldParsing.day(f.bytes, 0, f.count) else {
               bad = r
               break
             }
@@ -451,15 +482,20 @@ enum TableParser {
   }
 
   /// The error for a tokenizer failure.
-  private static func error(for failure: TokenizeFailure, path: String, names: [String], p: UnsafePointer<UInt8>) -> LoadError {
+  private static func error(
+    for failure: TokenizeFailure, path: String, names: [String], p: UnsafePointer<UInt8>
+  ) -> LoadError {
     func name(_ field: Int) -> String? { field < names.count ? names[field] : nil }
     switch failure {
     case .unterminatedQuote(let offset, let field):
-      return .unterminatedQuote(file: path, line: FieldParsing.line(at: offset, in: p), column: name(field))
+      return .unterminatedQuote(
+        file: path, line: FieldParsing.line(at: offset, in: p), column: name(field))
     case .textAfterQuote(let start, let field):
-      return .textAfterQuote(file: path, line: FieldParsing.line(at: start, in: p), column: name(field))
+      return .textAfterQuote(
+        file: path, line: FieldParsing.line(at: start, in: p), column: name(field))
     case .wrongFieldCount(let start, let found):
-      return .wrongFieldCount(file: path, line: FieldParsing.line(at: start, in: p), expected: names.count, found: found)
+      return .wrongFieldCount(
+        file: path, line: FieldParsing.line(at: start, in: p), expected: names.count, found: found)
     }
   }
 }
