@@ -120,6 +120,10 @@ public enum DataLoader {
     StringDictionary, ContiguousArray<Int32>?
   ) {
     let strings = dictionary.strings()
+    // ASCII values distinct as bytes are distinct as Strings: no table needed now.
+    if strings.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+      return (StringDictionary(distinct: strings), nil)
+    }
     let finished = StringDictionary(strings)
     guard finished.count != strings.count else { return (finished, nil) }
     return (finished, ContiguousArray(strings.map { finished.code(of: $0) ?? 0 }))
