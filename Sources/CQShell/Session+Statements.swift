@@ -41,12 +41,13 @@ extension Session {
         try applySetting(name, value: value, source: source)
       case .last(let chart, let redirect):
         guard let last = lastResult else {
-          writeErr("error: no previous result yet; run a query first\n")
-          return 1
+          throw SessionError(message: "no previous result yet; run a query first", status: 1)
         }
         try show(last, chart: chart, redirect: redirect, text: text, remember: false)
       case .load(let path):
-        return load(folder: expand(path)) ? 0 : 4
+        if let failure = loadData(folder: expand(path), quiet: false) {
+          throw SessionError(message: failure, status: 4)
+        }
       case .run(let path):
         return runScript(expand(path))
       case .help(let topic):
@@ -153,18 +154,26 @@ extension Session {
     }
     if let file = options.outputFile {
       let format = OutputFormat(path: file) ?? settings.format
-      let includeHeader = !((format == .csv || format == .tsv) && Session.nonEmptyFile(file))
-      let text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false), includeHeader: includeHeader)
-      // Every result of the run is appended, so several statements keep all their output.
-      try write(text, to: file, append: true, rows: result.rows.count)
+      // The run's first result replaces the file; later ones are appended, repeating the
+      // header only when the columns change.
+      let columns = shown.columns.map(\.name)
+      let first = outputColumns == nil
+      let includeHeader = first || outputColumns != columns || !(format == .csv || format == .tsv)
+      var text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false), includeHeader: includeHeader)
+      if !first, includeHeader, format == .csv || format == .tsv || format == .markdown || format == .table { text = "\n" + text }
+      outputColumns = columns
+      try write(text, to: file, append: !first, rows: result.rows.count)
       return
     }
     var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
     if settings.timer, settings.format == .table {
       opts.footer = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
     }
-    let rendered = ResultRenderer.render(shown, format: settings.format, options: opts)
-    writeOut(rendered.hasSuffix("\n") || rendered.isEmpty ? rendered : rendered + "\n")
+    var rendered = ResultRenderer.render(shown, format: settings.format, options: opts)
+    if !rendered.hasSuffix("\n"), !rendered.isEmpty { rendered += "\n" }
+    // Markdown tables need a blank line between them, or they read as one.
+    if settings.format == .markdown { rendered += "\n" }
+    writeOut(rendered)
   }
 
   static func nonEmptyFile(_ path: String) -> Bool {

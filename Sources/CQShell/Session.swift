@@ -56,6 +56,8 @@ public final class Session {
   var lastResult: ResultSet?
   var lastStatement: String?
   var lastElapsedMS: Double = 0
+  /// Columns last written to `--output` in this run (nil before the first write).
+  var outputColumns: [String]?
   let writeOut: (String) -> Void
   let writeErr: (String) -> Void
   /// Depth of nested `run` scripts (guards against a script running itself).
@@ -80,14 +82,21 @@ public final class Session {
   /// Loads a data folder; on failure keeps the previous data and returns false.
   @discardableResult
   public func load(folder: String, quiet: Bool = false) -> Bool {
+    if let failure = loadData(folder: folder, quiet: quiet) {
+      writeErr("error: \(failure)\n")
+      return false
+    }
+    return true
+  }
+
+  /// Loads a data folder; returns the failure (the previous data stays) or nil.
+  func loadData(folder: String, quiet: Bool) -> String? {
     let start = DispatchTime.now()
     let data: DataSet
     do {
       data = try DataLoader.load(folder: folder)
     } catch {
-      writeErr("error: \(error.description)\n")
-      if engine != nil { writeErr("note: still using the data from '\(dataFolder ?? "")'\n") }
-      return false
+      return error.description + (engine != nil ? "; still using the data from '\(dataFolder ?? "")'" : "")
     }
     let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
     let previous = engine
@@ -105,7 +114,7 @@ public final class Session {
     if !quiet, options.interactive {
       writeErr("loaded \(folder): \(data.tables.map { "\($0.name) \(Session.grouped($0.rowCount))" }.joined(separator: ", "))\n")
     }
-    return true
+    return nil
   }
 
   static func formatMS(_ ms: Double) -> String { String(format: "%.3f", ms) }

@@ -132,7 +132,7 @@ import Testing
     #expect(run.status == 1)
     #expect(run.stdout == "")
     #expect(!run.stderr.isEmpty)
-    withKnownIssue("a failing 'last' in -c has no '-c:1:1:' location (SPEC §2: FILE:LINE:COL: message)") {
+    do {
       #expect(lines(run.stderr).first?.hasPrefix("-c:1:1: ") == true, "\(run.stderr)")
     }
   }

@@ -122,7 +122,7 @@ import Testing
     try checkHuman(
       Array(mdRows[1...money.rows.count]), money: money, rates: rates,
       second: Array(mdRows[(money.rows.count + 2)...]))
-    withKnownIssue("two markdown results follow each other with no blank line, so they read as one table") {
+    do {
       #expect(mdRun.stdout.contains("|\n\n|"), "\(mdRun.stdout)")
     }
   }

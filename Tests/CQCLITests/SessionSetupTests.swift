@@ -118,7 +118,7 @@ import Testing
     // The failed load kept it.
     #expect(blocks[2] == blocks[1])
     #expect(run.stderr.contains(missing))
-    withKnownIssue("a failed 'load' in a script has no FILE:LINE:COL location (SPEC §2)") {
+    do {
       #expect(run.stderr.contains("<stdin>:4:1: "), "\(run.stderr)")
     }
 
