@@ -313,7 +313,9 @@ extension Engine {
 
   /// The first rows of an example query, as indented `label: value` lines.
   func exampleRows(_ text: String, source: String) -> [String] {
-    guard let stmt = exampleParser?(text), case .query(let q) = stmt, let plan = try? bind(q, source: text) else { return [] }
+    guard let stmt = Parser.parse(text).statements.first?.stmt, case .query(let q) = stmt,
+      let plan = try? bind(q, source: text)
+    else { return [] }
     let result = execute(plan)
     return result.rows.prefix(5).map { row in
       "    " + zip(result.columns, row).map { "\($0.name)=\(Engine.describe($1, format: $0.format))" }.joined(separator: "  ")

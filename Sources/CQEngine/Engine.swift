@@ -27,8 +27,6 @@ public final class Engine: @unchecked Sendable {
   public internal(set) var catalog = MetricCatalog()
   var segments: [String: SegmentDefinition] = [:]
   private var scoreCache: [EngineSettings: [Int32: Double]] = [:]
-  /// Parses example statements for `describe` (set by the session: the engine does not parse).
-  public var exampleParser: ((String) -> Stmt?)?
 
   public init(data: DataSet) {
     store = Store(data: data)
