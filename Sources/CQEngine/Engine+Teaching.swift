@@ -128,9 +128,16 @@ extension Engine {
         var note = ""
         if c == "influencer_id" { note = "→ influencers.id" }
         if t.name == "influencers", c == "id" { note = "key" }
-        if c == "campaign", t.name == "payouts" || t.name == "tracking_data" { note = "shared by tracking_data and payouts" }
-        if t.name == "tracking_data", c == "brand", !t.columnNames.contains("brand") { note = "from products.csv" }
-        rows.append([.text(i == 0 ? t.name : ""), .text(c), .text(kind), i == 0 ? .integer(Int64(t.rowCount)) : .empty, .text(note)])
+        if c == "campaign", t.name == "payouts" || t.name == "tracking_data",
+          store.data.payouts.has("campaign"), store.data.tracking.has("campaign")
+        {
+          note = "shared by tracking_data and payouts"
+        }
+        if t.name == "tracking_data", c == "brand", store.data.warnings.contains(where: { $0.contains("no 'brand' column") }) {
+          note = "looked up from products.csv by product"
+        }
+        if t.name == "products", c == "product" { note = "product → brand for tracking_data" }
+        rows.append([.text(i == 0 ? t.name : ""), .text(c), .text(kind), i == 0 ? .integer(Int64(t.rowCount)) : .text(""), .text(note)])
       }
     }
     var r = ResultSet(
