@@ -35,7 +35,13 @@ extension Engine {
     for fp in plan.facts {
       let table = store.table(fp.fact)
       var line = "\(step). \(fp.fact.rawValue) (\(Engine.short(Int64(table.rowCount))) rows): "
-      if let filterText { line += "keep \(filterText)" + scopeCount(fp.fact, totals) + "; " }
+      if let filterText {
+        if fp.mode == .direct {
+          line += "keep \(filterText)" + scopeCount(fp.fact, totals) + "; "
+        } else {
+          line += "keep the payout shares carried by tracking \(filterText); "
+        }
+      }
       let names = fp.measures.map(measureName).joined(separator: ", ")
       line += "aggregate \(names) to \(grain) on its own"
       switch fp.mode {
@@ -128,7 +134,7 @@ extension Engine {
     let value = Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: m.format)
     let scope: String = {
       var parts: [String] = []
-      if let rows = totals[.conversions] { parts.append("\(Engine.short(rows)) orders rows") }
+      if let rows = totals[.conversions] { parts.append("\(Engine.short(rows)) tracked orders") }
       if let posts = totals[.posts] { parts.append("\(Engine.short(posts)) posts") }
       let by = plan.dimensions.isEmpty ? "" : " in \(groups) \(plan.dimensions.map(\.rawValue).joined(separator: " × "))\(groups == 1 ? "" : " groups")"
       return parts.isEmpty ? by : " over " + parts.joined(separator: " and ") + by
@@ -169,6 +175,7 @@ extension Engine {
       case .newRevenue: "new-customer revenue"
       case .newCustomers: "new customers"
       case .postFollowers: "author followers"
+      case .payout: "payout"
       default: measureName(m)
       }
     case .metric(let n): n

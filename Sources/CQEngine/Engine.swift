@@ -56,7 +56,9 @@ public final class Engine: @unchecked Sendable {
   func execute(_ plan: LogicalPlan) -> ResultSet {
     let executor = Executor(store: store, catalog: catalog)
     let spaces = plan.dimensions.map { store.space($0, tiers: plan.tiers) }
-    let (groups, encoder) = executor.groups(plan, grain: plan.dimensions)
+    var (groups, encoder) = executor.groups(plan, grain: plan.dimensions)
+    // Without 'by' there is always one row: a sum over no rows is 0.
+    if plan.dimensions.isEmpty, groups.isEmpty { groups = [Group(codes: [], measures: [:])] }
     var totals: [Measure: Int64]? = nil
     if plan.needsTotals {
       // The ungrouped row under the same filters: totals, roas_delta.
@@ -80,11 +82,19 @@ public final class Engine: @unchecked Sendable {
         }
       }
     }
+    if !scores.isEmpty {
+      // Influencers listed only to carry a score, but without one (no orders, posts or
+      // payouts), have nothing to show.
+      groups.removeAll { g in
+        scores[g.codes.first ?? -1] == nil && g.measures.allSatisfy { $0.key == .influencers(.influencers) || $0.value == 0 }
+      }
+    }
     var rows: [(codes: [Int32], values: [Value])] = groups.map { ($0.codes, row($0.measures, codes: $0.codes)) }
     if let having = plan.having {
       rows = rows.filter { Engine.holds(having, $0.values) }
     }
-    rows.sort { a, b in Engine.precedes(a, b, plan: plan, spaces: spaces) }
+    let sortKeys = Engine.sortKeys(plan)
+    rows.sort { a, b in Engine.precedes(a, b, plan: plan, keys: sortKeys, spaces: spaces) }
     let totalGroups = rows.count
     var otherRow: [Value]? = nil
     if let limit = plan.limit, rows.count > limit {
@@ -142,11 +152,21 @@ public final class Engine: @unchecked Sendable {
     }
   }
 
+  /// The sort keys: as written, else time dimensions ascending then the first metric descending.
+  static func sortKeys(_ plan: LogicalPlan) -> [(key: SortKey, descending: Bool)] {
+    var keys = plan.order
+    if keys.isEmpty {
+      keys = plan.dimensions.indices.filter { plan.dimensions[$0].timeGrain != nil }.map { (.dimension($0), false) }
+      if let first = plan.metrics.firstIndex(where: \.visible) { keys.append((.metric(first), true)) }
+    }
+    return keys
+  }
+
   /// Result order: explicit keys, else time dimensions ascending then the first metric
   /// descending; `(unattributed)` last; ties by dimension labels.
   static func precedes(
     _ a: (codes: [Int32], values: [Value]), _ b: (codes: [Int32], values: [Value]), plan: LogicalPlan,
-    spaces: [DimensionSpace]
+    keys: [(key: SortKey, descending: Bool)], spaces: [DimensionSpace]
   ) -> Bool {
     let ua = zip(a.codes, spaces).contains { $0 == $1.unattributed }
     let ub = zip(b.codes, spaces).contains { $0 == $1.unattributed }
@@ -172,11 +192,6 @@ public final class Engine: @unchecked Sendable {
         if x == y { return 0 }
         return (x < y) != descending ? -1 : 1
       }
-    }
-    var keys = plan.order
-    if keys.isEmpty {
-      keys = plan.dimensions.indices.filter { plan.dimensions[$0].timeGrain != nil }.map { (.dimension($0), false) }
-      if let first = plan.metrics.firstIndex(where: \.visible) { keys.append((.metric(first), true)) }
     }
     for (key, descending) in keys {
       let c: Int
@@ -239,7 +254,8 @@ public final class Engine: @unchecked Sendable {
         FactPlan(fact: .posts, measures: [.likes, .comments, .reach], mode: .direct, allocatedBecause: []),
         FactPlan(fact: .payouts, measures: [.payout], mode: .direct, allocatedBecause: []),
       ], tiers: settings.tiers, needsTotals: false, audience: .influencers)
-    let groups = executor.groups(plan, grain: [.influencer]).groups
+    // Ranked among the influencers of influencers.csv (ids seen only in facts are not ranked).
+    let groups = executor.groups(plan, grain: [.influencer]).groups.filter { $0.codes[0] < Int32(store.influencerCount) }
     func ratio(_ g: Group, _ a: [Measure], _ b: Measure) -> Double? {
       let num = a.reduce(Int64(0)) { $0 + (g.measures[$1] ?? 0) }
       let den = g.measures[b] ?? 0
@@ -251,7 +267,7 @@ public final class Engine: @unchecked Sendable {
       ranks(groups.compactMap { g in ratio(g, [.newRevenue], .payout).map { (g.codes[0], $0) } }),
     ]
     var score: [Int32: Double] = [:]
-    for g in groups {
+    for g in groups where g.codes[0] < Int32(store.influencerCount) {
       let parts = components.compactMap { $0[g.codes[0]] }
       if !parts.isEmpty { score[g.codes[0]] = parts.reduce(0, +) / Double(parts.count) * 100 }
     }

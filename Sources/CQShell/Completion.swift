@@ -51,7 +51,8 @@ public struct CompletionVocabulary: Sendable {
     case "rows": ["all"]
     case "width": ["auto"]
     case "tiers": ["default"]
-    case "grouping", "totals", "timer", "ascii": ["off", "on"]
+    case "grouping": ["indian", "western"]
+    case "totals", "timer", "ascii": ["off", "on"]
     default: []
     }
   }
@@ -831,5 +832,41 @@ enum Files {
     if path.isEmpty { return currentDirectory }
     if path.hasPrefix("/") { return path }
     return currentDirectory + (currentDirectory.hasSuffix("/") ? "" : "/") + path
+  }
+}
+
+// MARK: - Listing
+
+/// Lays out completion candidates in columns, as bash does on a second Tab.
+public enum CompletionLayout {
+  /// The candidates in column-major order (down, then across), fitted to `width`.
+  ///
+  /// Every line ends with a newline. More than `limit` candidates are cut, with a last line
+  /// saying how many more there are.
+  ///
+  /// - Complexity: O(*n*) in the number of candidates shown.
+  public static func columns(_ words: [String], width: Int, limit: Int = 300) -> String {
+    guard !words.isEmpty else { return "" }
+    let shown = Array(words.prefix(max(1, limit)))
+    let widest = shown.map(\.count).max() ?? 0
+    let columnWidth = widest + 2
+    let columnCount = max(1, min(shown.count, (max(width, 1) + 2) / columnWidth))
+    let rowCount = (shown.count + columnCount - 1) / columnCount
+    var out = ""
+    for row in 0..<rowCount {
+      var line = ""
+      for column in 0..<columnCount {
+        let index = column * rowCount + row
+        guard index < shown.count else { break }
+        let word = shown[index]
+        let isLast = column == columnCount - 1 || (column + 1) * rowCount + row >= shown.count
+        line += isLast ? word : word + String(repeating: " ", count: columnWidth - word.count)
+      }
+      out += line + "\n"
+    }
+    if words.count > shown.count {
+      out += "… and \(words.count - shown.count) more: type more letters\n"
+    }
+    return out
   }
 }

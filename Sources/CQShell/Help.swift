@@ -76,7 +76,7 @@ public enum Help {
     "dimensions", "conditions", "formats", "charts", "bar", "line", "spark", "scatter", "hist",
   ]
 
-  private static let aliases: [String: String] = {
+  static let aliases: [String: String] = {
     var map: [String: String] = [
       "bottom": "top", "queries": "query", "output": "formats", "format": "formats",
       "redirect": "formats", "redirects": "formats", "chart": "charts", "condition": "conditions",
@@ -240,18 +240,19 @@ public enum Help {
         rows        N | all — how many rows a table shows on a terminal
         color       auto | always | never — ANSI colour (never when NO_COLOR is set
                     or output is not a terminal, unless always)
-        grouping    on | off — thousands separators in table numbers
+        grouping    western | indian — 1,787,981 or 17,87,981 (lakh, crore)
         totals      on | off — add a totals row; ratios in it are recomputed sum/sum
-        timer       on | off — report how long each statement took (on stderr)
+        timer       on | off — row count and elapsed time under each table
         ascii       on | off — plain ASCII charts and borders instead of Unicode
         allocation  orders | revenue — how payouts are spread over tracking rows
                     (help allocation)
         tiers       T1 T2 T3 T4 — follower thresholds of nano/micro/mid/macro/mega
                     (default 10k 50k 500k 1M)
-        currency    how money is labelled in tables (default ₹, INR); amounts are
+        currency    the symbol before money in tables (default ₹); amounts are
                     always rupees
 
         set format csv
+        set grouping indian
         set tiers 5k 20k 200k 1M
         set allocation revenue
       """,
@@ -359,9 +360,9 @@ public enum Help {
       True incrementality needs a counterfactual: what would have sold without the
       posts. That needs store_orders (every order of the store, influencer-driven or
       not). Where it exists, cq estimates lift_revenue and iroas (lift_revenue ÷ payout)
-      by difference-in-differences around each influencer's post dates, brand × day,
-      with not-yet-treated brands and days as controls and a pre-trend check, and
-      reports an interval and the method. A fixed haircut or "ROAS minus the average
+      by difference-in-differences around each influencer's post dates at brand × day
+      grain, with not-yet-treated units as controls and a pre-trend check, and reports
+      an interval and the method. A fixed haircut or "ROAS minus the average
       ROAS" is never called incremental.
       """,
     "engagement": """
@@ -428,11 +429,11 @@ public enum Help {
       rounded to whole paise by largest remainder within each payout, so grouped totals
       add up to the paisa.
 
-      (unattributed) is spend with no tracking rows to carry it: an influencer paid
-      but with no tracked orders. It is a row of its own in every grouped dimension
-      payouts lack, sorted last. It stays under filters on payout dimensions
-      (platform=Instagram) and is dropped under filters on any other dimension
-      (brand=MuscleBlaze), since it cannot be said to belong to that brand.
+      (unattributed) is spend with no tracking rows to carry it: an influencer (or an
+      influencer's campaign) paid but with no tracked orders. It is a row of its own
+      in every grouped dimension payouts lack, sorted last. It stays under filters on
+      payout dimensions (platform=Instagram) and is dropped under filters on any other
+      dimension (brand=MuscleBlaze), since it cannot be said to belong to that brand.
 
       paid_payout, pending_payout, paid_orders and order_gap are never spread.
       set allocation revenue weighs by revenue instead of orders (orders is the default).

@@ -8,6 +8,7 @@ extension Session {
   /// Runs one statement; returns its exit status (0 on success).
   func run(_ node: StmtNode, source: String, fileName: String?) -> Int32 {
     let text = statementText(node, in: source)
+    Cancellation.reset()
     do {
       switch node.stmt {
       case .query(let q):
@@ -81,6 +82,7 @@ extension Session {
 
   func remember(_ definition: String) {
     definitions.append(definition)
+    generation += 1
   }
 
   func expand(_ path: String) -> String {
@@ -96,6 +98,9 @@ extension Session {
     for _ in 0..<max(1, options.repeatCount) {
       let start = DispatchTime.now()
       outcome = try engine.run(q, source: source)
+      if Cancellation.isRequested {
+        throw SessionError(message: "query cancelled", status: 1)
+      }
       let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
       if options.timing { writeErr("timing query \(Session.formatMS(ms)) \(text)\n") }
       lastElapsedMS = ms
@@ -182,6 +187,8 @@ extension Session {
     o.grouping = settings.grouping
     o.ascii = settings.ascii
     o.currencySymbol = settings.currency
+    // Pure ASCII means no ₹ either.
+    if settings.ascii, settings.currency == "₹" { o.currencySymbol = "Rs " }
     if toTerminal {
       o.width = settings.width ?? options.terminalWidth() ?? 100
       o.maxRows = settings.rows ?? RenderOptions.terminalDefaultMaxRows

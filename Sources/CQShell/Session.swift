@@ -60,6 +60,8 @@ public final class Session {
   let writeErr: (String) -> Void
   /// Depth of nested `run` scripts (guards against a script running itself).
   var runDepth = 0
+  /// Changes whenever data or definitions change (completion caches follow it).
+  public internal(set) var generation = 0
   /// Set by `quit`.
   public internal(set) var quitRequested = false
   /// Reads a line for `tutorial` (the shell's line reader); nil in batch use.
@@ -93,6 +95,7 @@ public final class Session {
     if let previous { newEngine.settings = previous.settings }
     engine = newEngine
     dataFolder = folder
+    generation += 1
     for w in data.warnings { writeErr("note: \(w)\n") }
     if options.timing { writeErr("timing load \(Session.formatMS(ms))\n") }
     // Session definitions survive a reload.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A dictionary of distinct strings, each with a dense `Int32` code.
 ///
 /// Codes are assigned in first-seen order. One dictionary is shared by every column of the
@@ -5,7 +7,8 @@
 /// codes compare across tables without touching strings.
 public struct StringDictionary: Sendable {
   public private(set) var values: [String] = []
-  private var lookup: [String: Int32] = [:]
+  /// value → code, built on first lookup (most dictionaries are only read by code).
+  private var lookupBox = LookupBox()
 
   public init() {}
 
@@ -13,24 +16,65 @@ public struct StringDictionary: Sendable {
     for v in values { _ = intern(v) }
   }
 
+  /// A dictionary of values known to be distinct as `String`s (for example all-ASCII values
+  /// distinct as bytes); the value → code table is built only if someone asks for it.
+  ///
+  /// - Complexity: O(1) beyond taking the array.
+  public init(distinct values: [String]) {
+    self.values = values
+  }
+
   /// The code for `value`, adding it when new.
   ///
-  /// - Complexity: amortized O(1) hash of the string.
+  /// - Complexity: amortized O(1) hash of the string (O(*n*) once, to build the table).
   @discardableResult
   public mutating func intern(_ value: String) -> Int32 {
-    if let c = lookup[value] { return c }
+    if !isKnownUniquelyReferenced(&lookupBox) { lookupBox = lookupBox.copy() }
+    let table = lookupBox.table(values)
+    if let c = table[value] { return c }
     let c = Int32(values.count)
     values.append(value)
-    lookup[value] = c
+    lookupBox.insert(value, c)
     return c
   }
 
   /// The code of an exact (case-sensitive) value, if present.
-  public func code(of value: String) -> Int32? { lookup[value] }
+  public func code(of value: String) -> Int32? { lookupBox.table(values)[value] }
 
   public var count: Int { values.count }
 
   public subscript(code: Int32) -> String { values[Int(code)] }
+}
+
+/// The lazily built value → code table of a `StringDictionary`.
+final class LookupBox: @unchecked Sendable {
+  private var map: [String: Int32]?
+  private let lock = NSLock()
+
+  func table(_ values: [String]) -> [String: Int32] {
+    lock.lock()
+    defer { lock.unlock() }
+    if let map { return map }
+    var m: [String: Int32] = [:]
+    m.reserveCapacity(values.count)
+    for (i, v) in values.enumerated() where m[v] == nil { m[v] = Int32(i) }
+    map = m
+    return m
+  }
+
+  func insert(_ value: String, _ code: Int32) {
+    lock.lock()
+    map?[value] = code
+    lock.unlock()
+  }
+
+  func copy() -> LookupBox {
+    let b = LookupBox()
+    lock.lock()
+    b.map = map
+    lock.unlock()
+    return b
+  }
 }
 
 /// The kind of values a column holds.

@@ -95,6 +95,7 @@ struct CQCommand: ParsableCommand {
       Exit status: 0 all ran, 2 a statement did not parse, 3 the model cannot answer it,
       4 data or I/O failure, 1 anything else.
       """,
+    version: "0.1.0",
     subcommands: [RunCommand.self, SimulateCommand.self])
 
   @Option(name: .customShort("c"), parsing: .singleValue, help: ArgumentHelp("Run STATEMENT and exit (repeatable).", valueName: "statement"))

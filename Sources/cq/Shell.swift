@@ -1,3 +1,4 @@
+import CQEngine
 import CQLanguage
 import CQShell
 import Foundation
@@ -12,6 +13,11 @@ struct Shell {
     let reader: LineReader = makeLineReader(history: history.entries, session: session)
     session.readLine = { reader.readLine(prompt: $0) }
     Terminal.writeErr(banner())
+    // Ctrl-C while a query runs stops it (libedit handles Ctrl-C while editing).
+    signal(SIGINT) { _ in
+      Cancellation.request()
+      Terminal.interrupted = true
+    }
     var buffer = ""
     while !session.quitRequested {
       guard let line = reader.readLine(prompt: buffer.isEmpty ? "cq> " : "...> ") else {
@@ -50,5 +56,15 @@ struct Shell {
 
 /// The line reader for a terminal (libedit when available).
 func makeLineReader(history: [String], session: Session) -> LineReader {
-  PipedLineReader()
+  guard let reader = EditLineReader(history: history) else { return PipedLineReader() }
+  // The vocabulary (names and dimension values) is rebuilt when data or definitions change.
+  nonisolated(unsafe) var cached: (key: String, vocabulary: CompletionVocabulary)?
+  reader.completion = { line, cursor in
+    let key = "\(session.generation)"
+    if cached?.key != key { cached = (key, session.vocabulary) }
+    return Completer.complete(
+      line: line, cursor: cursor, vocabulary: cached!.vocabulary,
+      currentDirectory: FileManager.default.currentDirectoryPath)
+  }
+  return reader
 }

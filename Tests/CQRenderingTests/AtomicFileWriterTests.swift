@@ -13,6 +13,14 @@ import Testing
 
   func read(_ url: URL) -> String? { try? String(contentsOf: url, encoding: .utf8) }
 
+  /// Renaming a temporary file over /dev/null would replace the device with a plain file.
+  @Test func writesDevicesInPlace() throws {
+    try AtomicFileWriter.write("x,y\n", to: "/dev/null", append: false)
+    try AtomicFileWriter.write("x,y\n", to: "/dev/null", append: true)
+    let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+    #expect(type == .typeCharacterSpecial)
+  }
+
   @Test func writesAndReplaces() throws {
     let url = directory.appendingPathComponent("roas.csv")
     try AtomicFileWriter.write("a,b\n1,2\n", to: url.path, append: false)

@@ -310,3 +310,20 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
     #expect(listed.allSatisfy { $0.hasPrefix("~/") || $0.hasPrefix("\"~/") })
   }
 }
+
+@Suite struct CompletionLayoutTests {
+  @Test func fillsColumnsDownThenAcross() {
+    let words = ["bar", "hist", "line", "scatter", "spark"]
+    // Widest is 7, so columns are 9 wide; 20 columns fit two.
+    #expect(CompletionLayout.columns(words, width: 20) == "bar      scatter\nhist     spark\nline\n")
+    #expect(CompletionLayout.columns(words, width: 80) == "bar      hist     line     scatter  spark\n")
+    #expect(CompletionLayout.columns(words, width: 3) == words.map { $0 + "\n" }.joined())
+    #expect(CompletionLayout.columns([], width: 80) == "")
+  }
+
+  @Test func cutsLongListsAndSaysHowManyMore() {
+    let words = (1...10).map { "user_\($0)" }
+    let text = CompletionLayout.columns(words, width: 200, limit: 4)
+    #expect(text == "user_1  user_2  user_3  user_4\n… and 6 more: type more letters\n")
+  }
+}

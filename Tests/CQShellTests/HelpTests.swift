@@ -115,3 +115,12 @@ import Testing
     }
   }
 }
+
+@Suite struct HelpAliasTests {
+  @Test func everyAliasLeadsToATopic() {
+    for (alias, target) in Help.aliases {
+      #expect(Help.topics.contains(target), "alias \(alias) → unknown topic \(target)")
+      #expect(Help.topic(alias) != nil)
+    }
+  }
+}

@@ -15,29 +15,89 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
 @Suite("DataLoader: rejected input")
 struct DataLoaderErrorTests {
   static let cases: [MalformedCase] = [
-    .init(fixture: "money-rupee-sign", message: "tracking_data.csv:3: column 'revenue': expected money, found \"₹120\"", code: .badValue),
-    .init(fixture: "money-separator", message: "tracking_data.csv:4: column 'revenue': expected money, found \"1,299.50\"", code: .badValue),
-    .init(fixture: "money-three-decimals", message: "tracking_data.csv:2: column 'revenue': expected money, found \"12.345\"", code: .badValue),
-    .init(fixture: "negative-count", message: "tracking_data.csv:3: column 'orders': expected integer, found \"-2\"", code: .badValue),
-    .init(fixture: "empty-number", message: "tracking_data.csv:3: column 'orders': expected integer, found \"\"", code: .badValue),
-    .init(fixture: "impossible-date", message: "tracking_data.csv:3: column 'date': expected date, found \"2025-02-29\"", code: .badValue),
-    .init(fixture: "date-format", message: "tracking_data.csv:2: column 'date': expected date, found \"01/06/2025\"", code: .badValue),
-    .init(fixture: "first-error-wins", message: "tracking_data.csv:3: column 'revenue': expected money, found \"12.5.0\"", code: .badValue),
-    .init(fixture: "negative-money", message: "payouts.csv:2: column 'total_payout': expected money, found \"-1500\"", code: .badValue),
-    .init(fixture: "bad-basis", message: "payouts.csv:3: column 'basis': expected one of post, order, commission, hybrid, found \"bonus\"", code: .badValue),
-    .init(fixture: "bad-status", message: "payouts.csv:2: column 'status': expected one of paid, pending, found \"done\"", code: .badValue),
-    .init(fixture: "bad-rate", message: "payouts.csv:2: column 'rate': expected number, found \"12.5%\"", code: .badValue),
-    .init(fixture: "unterminated-quote", message: "posts.csv:7: column 'caption': unterminated quote", code: .unterminatedQuote),
-    .init(fixture: "error-after-multiline", message: "posts.csv:5: column 'comments': expected integer, found \"1e3\"", code: .badValue),
-    .init(fixture: "too-many-fields", message: "posts.csv:3: expected 8 fields, found 9", code: .wrongFieldCount),
-    .init(fixture: "too-few-fields", message: "posts.csv:4: expected 8 fields, found 6", code: .wrongFieldCount),
-    .init(fixture: "text-after-quote", message: "posts.csv:2: column 'caption': unexpected text after closing quote", code: .badValue),
-    .init(fixture: "duplicate-id", message: "influencers.csv:6: column 'id': duplicate influencer id \"7\" (first on line 3)", code: .duplicateID),
+    .init(
+      fixture: "money-rupee-sign",
+      message: "tracking_data.csv:3: column 'revenue': expected money, found \"₹120\"",
+      code: .badValue),
+    .init(
+      fixture: "money-separator",
+      message: "tracking_data.csv:4: column 'revenue': expected money, found \"1,299.50\"",
+      code: .badValue),
+    .init(
+      fixture: "money-three-decimals",
+      message: "tracking_data.csv:2: column 'revenue': expected money, found \"12.345\"",
+      code: .badValue),
+    .init(
+      fixture: "negative-count",
+      message: "tracking_data.csv:3: column 'orders': expected integer, found \"-2\"",
+      code: .badValue),
+    .init(
+      fixture: "empty-number",
+      message: "tracking_data.csv:3: column 'orders': expected integer, found \"\"", code: .badValue
+    ),
+    .init(
+      fixture: "impossible-date",
+      message: "tracking_data.csv:3: column 'date': expected date, found \"2025-02-29\"",
+      code: .badValue),
+    .init(
+      fixture: "date-format",
+      message: "tracking_data.csv:2: column 'date': expected date, found \"01/06/2025\"",
+      code: .badValue),
+    .init(
+      fixture: "first-error-wins",
+      message: "tracking_data.csv:3: column 'revenue': expected money, found \"12.5.0\"",
+      code: .badValue),
+    .init(
+      fixture: "negative-money",
+      message: "payouts.csv:2: column 'total_payout': expected money, found \"-1500\"",
+      code: .badValue),
+    .init(
+      fixture: "bad-basis",
+      message:
+        "payouts.csv:3: column 'basis': expected one of post, order, commission, hybrid, found \"bonus\"",
+      code: .badValue),
+    .init(
+      fixture: "bad-status",
+      message: "payouts.csv:2: column 'status': expected one of paid, pending, found \"done\"",
+      code: .badValue),
+    .init(
+      fixture: "bad-rate",
+      message: "payouts.csv:2: column 'rate': expected number, found \"12.5%\"", code: .badValue),
+    .init(
+      fixture: "unterminated-quote", message: "posts.csv:7: column 'caption': unterminated quote",
+      code: .unterminatedQuote),
+    .init(
+      fixture: "error-after-multiline",
+      message: "posts.csv:5: column 'comments': expected integer, found \"1e3\"", code: .badValue),
+    .init(
+      fixture: "too-many-fields", message: "posts.csv:3: expected 8 fields, found 9",
+      code: .wrongFieldCount),
+    .init(
+      fixture: "too-few-fields", message: "posts.csv:4: expected 8 fields, found 6",
+      code: .wrongFieldCount),
+    .init(
+      fixture: "text-after-quote",
+      message: "posts.csv:2: column 'caption': unexpected text after closing quote", code: .badValue
+    ),
+    .init(
+      fixture: "duplicate-id",
+      message: "influencers.csv:6: column 'id': duplicate influencer id \"7\" (first on line 3)",
+      code: .duplicateID),
     .init(fixture: "invalid-utf8", message: "influencers.csv:3: invalid UTF-8", code: .invalidUTF8),
-    .init(fixture: "conflicting-product", message: "products.csv:5: column 'product': product \"Biotin Maxx\" mapped to a second brand (first on line 3)", code: .duplicateID),
-    .init(fixture: "missing-column", message: "posts.csv:1: missing required column 'reach'", code: .missingColumn),
-    .init(fixture: "empty-file", message: "payouts.csv: empty file, expected a header row", code: .emptyFile),
-    .init(fixture: "valid", message: "payouts.csv: required file not found", code: .missingFile, removing: ["payouts.csv"]),
+    .init(
+      fixture: "conflicting-product",
+      message:
+        "products.csv:5: column 'product': product \"Biotin Maxx\" mapped to a second brand (first on line 3)",
+      code: .duplicateID),
+    .init(
+      fixture: "missing-column", message: "posts.csv:1: missing required column 'reach'",
+      code: .missingColumn),
+    .init(
+      fixture: "empty-file", message: "payouts.csv: empty file, expected a header row",
+      code: .emptyFile),
+    .init(
+      fixture: "valid", message: "payouts.csv: required file not found", code: .missingFile,
+      removing: ["payouts.csv"]),
   ]
 
   @Test(arguments: cases)
@@ -90,7 +150,9 @@ struct DataLoaderErrorTests {
     defer { Fixtures.remove(folder) }
     let relative = try #require(relativePath(folder))
     let error = try #require(Fixtures.loadError(relative))
-    #expect(error.description == relative + "/payouts.csv:2: column 'status': expected one of paid, pending, found \"done\"")
+    #expect(
+      error.description == relative
+        + "/payouts.csv:2: column 'status': expected one of paid, pending, found \"done\"")
   }
 
   /// `folder` as a path relative to the current directory (`../../tmp/…`).
@@ -103,7 +165,8 @@ struct DataLoaderErrorTests {
 
 @Suite("DataLoader: batches and line numbers")
 struct DataLoaderBatchTests {
-  static let trackingHeader = "source,campaign,influencer_id,user_id,product,brand,date,orders,revenue\n"
+  static let trackingHeader =
+    "source,campaign,influencer_id,user_id,product,brand,date,orders,revenue\n"
 
   /// Tracking rows spread over several tokenizer batches, with quoted multi-line fields.
   static func trackingRows(_ count: Int, badRow: Int? = nil) -> String {
@@ -111,14 +174,17 @@ struct DataLoaderBatchTests {
     for i in 0..<count {
       let user = i % 7 == 0 ? "\"user\n\(i % 100)\"" : "user_\(i % 100)"
       let revenue = i == badRow ? "12.345" : "\(i % 500).\(i % 10)5"
-      text += "instagram.com,Campaign_\(i % 10),\(i % 5 + 1),\(user),Raw Whey Protein,MuscleBlaze,2025-06-\(String(format: "%02d", i % 30 + 1)),\(i % 9 + 1),\(revenue)\n"
+      text +=
+        "instagram.com,Campaign_\(i % 10),\(i % 5 + 1),\(user),Raw Whey Protein,MuscleBlaze,2025-06-\(String(format: "%02d", i % 30 + 1)),\(i % 9 + 1),\(revenue)\n"
     }
     return text
   }
 
   @Test func manyRowsLoadExactly() throws {
     let n = 10_000
-    let folder = try Fixtures.folder(writing: ["tracking_data.csv": Array(Self.trackingRows(n).utf8)])
+    let folder = try Fixtures.folder(writing: [
+      "tracking_data.csv": Array(Self.trackingRows(n).utf8)
+    ])
     defer { Fixtures.remove(folder) }
     let data = try DataLoader.load(folder: folder)
     #expect(data.tracking.rowCount == n)
@@ -136,19 +202,25 @@ struct DataLoaderBatchTests {
     #expect(data.tracking.integers("revenue").reduce(0, +) == expectedRevenue)
     #expect(data.tracking.integers("orders").reduce(0, +) == expectedOrders)
     #expect(data.tracking.strings("campaign").dictionary.count == 10)
-    #expect(data.tracking.strings("user_id").dictionary.count == quotedUsers.count + plainUsers.count)
+    #expect(
+      data.tracking.strings("user_id").dictionary.count == quotedUsers.count + plainUsers.count)
     #expect(data.tracking.values("user_id")[7] == "user\n7")
   }
 
   @Test func lineNumbersStayExactAcrossBatches() throws {
     let n = 9_000
     let bad = 8_500
-    let folder = try Fixtures.folder(writing: ["tracking_data.csv": Array(Self.trackingRows(n, badRow: bad).utf8)])
+    let folder = try Fixtures.folder(writing: [
+      "tracking_data.csv": Array(Self.trackingRows(n, badRow: bad).utf8)
+    ])
     defer { Fixtures.remove(folder) }
     let error = try #require(Fixtures.loadError(folder))
     // Line = header + every earlier row + one extra line per earlier quoted two-line user id.
     let line = 2 + bad + (0..<bad).filter { $0 % 7 == 0 }.count
-    #expect(error.description == "\(folder)/tracking_data.csv:\(line): column 'revenue': expected money, found \"12.345\"")
+    #expect(
+      error.description
+        == "\(folder)/tracking_data.csv:\(line): column 'revenue': expected money, found \"12.345\""
+    )
   }
 
   @Test func duplicateInfluencerAcrossBatches() throws {
@@ -158,13 +230,17 @@ struct DataLoaderBatchTests {
     let folder = try Fixtures.folder(writing: ["influencers.csv": Array(text.utf8)])
     defer { Fixtures.remove(folder) }
     let error = try #require(Fixtures.loadError(folder))
-    #expect(error.description == "\(folder)/influencers.csv:6002: column 'id': duplicate influencer id \"42\" (first on line 43)")
+    #expect(
+      error.description
+        == "\(folder)/influencers.csv:6002: column 'id': duplicate influencer id \"42\" (first on line 43)"
+    )
   }
 
   @Test func invalidUTF8IsReportedAtItsRecordInALaterBatch() throws {
     var bytes = Array(Self.trackingRows(5_000).utf8)
     // Corrupt a byte inside record 4_999 (0-based 4_998), which starts on a known line.
-    let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+    let lines = String(decoding: bytes, as: UTF8.self).split(
+      separator: "\n", omittingEmptySubsequences: false)
     let record = 4_998
     let line = 2 + record + (0..<record).filter { $0 % 7 == 0 }.count
     let offset = lines.prefix(line - 1).reduce(0) { $0 + $1.utf8.count + 1 } + 5

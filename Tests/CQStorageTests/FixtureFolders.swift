@@ -7,13 +7,16 @@ import Foundation
 /// A malformed case holds only the files it changes; `Fixtures.folder(_:)` lays them over the
 /// `valid` folder in a fresh temporary folder.
 enum Fixtures {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures")
 
   /// The path of a fixture folder as it is stored.
   static func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 
   /// A temporary folder holding `base`'s files, overlaid with `name`'s, minus `removing`.
-  static func folder(_ name: String?, base: String = "valid", removing: [String] = []) throws -> String {
+  static func folder(_ name: String?, base: String = "valid", removing: [String] = []) throws
+    -> String
+  {
     let fm = FileManager.default
     let dir = fm.temporaryDirectory.appendingPathComponent("cq-ingest-\(UUID().uuidString)")
     try fm.createDirectory(at: dir, withIntermediateDirectories: true)

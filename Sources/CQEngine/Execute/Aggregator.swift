@@ -11,6 +11,11 @@ struct Segment {
   var counted: Set<Measure> = []
   /// Distinct measures: per row, a value code (−1 to skip) and the value space size.
   var distinct: [Measure: (codes: ContiguousArray<Int32>, cardinality: Int)] = [:]
+  /// Identifies the rows for the store's narrow caches (`tracking_data`); nil for rows built
+  /// per query (unattributed payouts, per-payout shares).
+  var cacheKey: String?
+  /// Per sum measure: the cache name of its value column.
+  var sumKeys: [Measure: String] = [:]
   /// For distinct measures that sum a weight per distinct value (followers): value code → weight.
   var distinctWeights: [Measure: ContiguousArray<Int64>] = [:]
 }
@@ -61,20 +66,25 @@ enum Aggregator {
   ///   counts whose groups × values are too many for bitsets.
   static func aggregate(
     segments: [Segment], grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
-    measures: [Measure], keyFilter: ((Int64) -> Int64?)? = nil
+    measures: [Measure], keyFilter: ((Int64) -> Int64?)? = nil, store: Store? = nil, tiers: Tiers = .standard
   ) -> FactAggregate {
+    if canFuse(segments: segments, encoder: encoder, measures: measures, keyFilter: keyFilter) {
+      return aggregateFused(
+        segments: segments, grain: grain, encoder: encoder, filter: filter, measures: measures, store: store, tiers: tiers)
+    }
     var groupOf: [Int64: Int32] = [:]
     var direct: ContiguousArray<Int32>? =
       encoder.product <= 1 << 22 ? ContiguousArray(repeating: -1, count: Int(encoder.product)) : nil
     var keys: [Int64] = []
     var rowGroups: [ContiguousArray<Int32>] = []
     for seg in segments {
-      let mask = filter.map { evaluate($0, seg) }
+      let mask = filter.map { evaluateFilter($0, seg) }
       var rg = ContiguousArray<Int32>(repeating: -1, count: seg.count)
       let dimCodes = grain.map { seg.codes[$0]! }
       let strides = encoder.strides
       rg.withUnsafeMutableBufferPointer { out in
         for r in 0..<seg.count {
+          if r & 0xFFFF == 0, Cancellation.isRequested { break }
           if let mask, mask[r] == 0 { continue }
           var key: Int64 = 0
           for (i, codes) in dimCodes.enumerated() { key &+= Int64(codes[r]) &* strides[i] }
@@ -186,6 +196,18 @@ enum Aggregator {
       last = p
     }
     return counts
+  }
+
+  /// The rows that pass a `where` condition: `(unattributed)` spend never passes a filter on a
+  /// dimension payouts lack, even under `not` (it has no value there, like SQL's NULL).
+  static func evaluateFilter(_ condition: BoundCondition, _ seg: Segment) -> ContiguousArray<UInt8> {
+    var mask = evaluate(condition, seg)
+    for case .leaf(let d, let allowed, _) in condition.leaves {
+      let unattributed = Int32(allowed.count - 1)
+      let codes = seg.codes[d]!
+      for r in 0..<seg.count where codes[r] == unattributed { mask[r] = 0 }
+    }
+    return mask
   }
 
   /// A 0/1 mask of the rows that pass `condition`.

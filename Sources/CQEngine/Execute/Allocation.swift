@@ -1,4 +1,5 @@
 import CQStorage
+import Dispatch
 
 /// Spend allocation (SPEC §4): each payout is spread over its influencer's (and campaign's)
 /// tracking rows in proportion to their orders (or revenue), weights over all rows, shares
@@ -80,23 +81,33 @@ struct Allocation: Sendable {
     keyStart = start
     keyRows = rows
     self.keyWeight = keyWeight
-    // Spread every payout.
-    var perRow = ContiguousArray<Int64>(repeating: 0, count: n)
+    // Spread every payout, keys split across the cores (a row belongs to one key, so the
+    // threads write disjoint rows).
     var unattributed: [Int32] = []
     let totals = payouts.integers("total_payout")
-    var scratch: [(row: Int32, share: Int64)] = []
+    var payoutsOfKey = [[Int32]](repeating: [], count: keyCount)
     for p in 0..<payouts.rowCount {
       let k = Int(payoutKey[p])
-      if start[k] == start[k + 1] {
-        unattributed.append(Int32(p))
-        continue
-      }
-      Allocation.spread(
-        total: totals[p], rows: rows[Int(start[k])..<Int(start[k + 1])], weights: w, keyWeight: keyWeight[k],
-        into: &scratch)
-      for (r, s) in scratch { perRow[Int(r)] &+= s }
+      if start[k] == start[k + 1] { unattributed.append(Int32(p)) } else { payoutsOfKey[k].append(Int32(p)) }
     }
-    self.perRow = perRow
+    let perRowBuffer = UnsafeMutableBufferPointer<Int64>.allocate(capacity: n)
+    perRowBuffer.initialize(repeating: 0)
+    nonisolated(unsafe) let out = perRowBuffer
+    let chunks = keyCount >= 256 ? 2 : 1
+    let byKey = payoutsOfKey, keyRowList = rows, keyStarts = start, weightOfKey = keyWeight
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+      var scratch: [(row: Int32, share: Int64)] = []
+      for k in (keyCount * c / chunks)..<(keyCount * (c + 1) / chunks) {
+        for p in byKey[k] {
+          Allocation.spread(
+            total: totals[Int(p)], rows: keyRowList[Int(keyStarts[k])..<Int(keyStarts[k + 1])], weights: w,
+            keyWeight: weightOfKey[k], into: &scratch)
+          for (r, share) in scratch { out[Int(r)] &+= share }
+        }
+      }
+    }
+    self.perRow = ContiguousArray(perRowBuffer)
+    perRowBuffer.deallocate()
     unattributedRows = unattributed
   }
 
@@ -129,14 +140,41 @@ struct Allocation: Sendable {
       assigned &+= q
     }
     var left = total &- assigned
-    if left > 0 {
-      remainders.sort { $0.remainder != $1.remainder ? $0.remainder > $1.remainder : $0.index < $1.index }
-      var j = 0
-      while left > 0 {
-        out[remainders[j % remainders.count].index].share += 1
-        left -= 1
-        j += 1
-      }
+    guard left > 0 else { return }
+    // The `left` largest remainders get one paisa each; ties go to the earlier row. Select the
+    // threshold remainder in O(k) rather than sorting.
+    var values = remainders.map(\.remainder)
+    let threshold = Allocation.select(&values, largest: Int(left))
+    for i in out.indices where remainders[i].remainder > threshold {
+      out[i].share += 1
+      left -= 1
     }
+    for i in out.indices where left > 0 && remainders[i].remainder == threshold {
+      out[i].share += 1
+      left -= 1
+    }
+  }
+
+  /// The `n`-th largest value (1-based) of `values`, reordering them (quickselect).
+  ///
+  /// - Complexity: O(*k*) on average for *k* values.
+  static func select(_ values: inout [Int64], largest n: Int) -> Int64 {
+    var lo = 0, hi = values.count - 1
+    let target = n - 1  // index in descending order
+    while lo < hi {
+      let pivot = values[(lo + hi) / 2]
+      var i = lo, j = hi
+      while i <= j {
+        while values[i] > pivot { i += 1 }
+        while values[j] < pivot { j -= 1 }
+        if i <= j {
+          values.swapAt(i, j)
+          i += 1
+          j -= 1
+        }
+      }
+      if target <= j { hi = j } else if target >= i { lo = i } else { return values[target] }
+    }
+    return values[target]
   }
 }

@@ -44,12 +44,16 @@ struct Executor {
       var seg = Segment(count: store.rowCount(fact), codes: [:])
       for d in dimensions { seg.codes[d] = store.codes(fact, d, tiers: tiers) }
       for m in plan.measures { addInput(m, fact: fact, to: &seg) }
+      seg.cacheKey = fact.rawValue
+      for m in seg.sums.keys { seg.sumKeys[m] = "\(fact.rawValue)/\(m)" }
       return [seg]
     case .allocated(let weight):
       let alloc = store.allocation(weight)
       var main = Segment(count: store.rowCount(.tracking), codes: [:])
       for d in dimensions { main.codes[d] = store.codes(.tracking, d, tiers: tiers) }
       main.sums[.payout] = alloc.perRow
+      main.cacheKey = Fact.tracking.rawValue
+      main.sumKeys[.payout] = "allocation/\(weight.rawValue)"
       let rows = alloc.unattributedRows
       var rest = Segment(count: rows.count, codes: [:])
       for d in dimensions {
@@ -186,7 +190,8 @@ struct Executor {
     for fp in plan.facts {
       let segs = segments(for: fp, dimensions: dims, tiers: plan.tiers)
       let agg = Aggregator.aggregate(
-        segments: segs, grain: grain, encoder: encoder, filter: plan.filter, measures: fp.measures, keyFilter: keyFilter)
+        segments: segs, grain: grain, encoder: encoder, filter: plan.filter, measures: fp.measures, keyFilter: keyFilter,
+        store: store, tiers: plan.tiers)
       for (gi, key) in agg.keys.enumerated() {
         let i: Int
         if let existing = index[key] {

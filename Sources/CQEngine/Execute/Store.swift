@@ -45,6 +45,14 @@ final class Store: @unchecked Sendable {
   private var labelsCache: [Dimension: [String]] = [:]
   private var inputCache: [String: ContiguousArray<Int64>] = [:]
   private var distinctCache: [String: ContiguousArray<Int32>] = [:]
+  var narrowCodeCache: [String: NarrowCodes] = [:]
+  var narrowValueCache: [String: NarrowValues] = [:]
+
+  func withLock<T>(_ body: () -> T) -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    return body()
+  }
   let minDay: Int32
   let maxDay: Int32
 
@@ -148,8 +156,8 @@ final class Store: @unchecked Sendable {
     case .status: return dict(data.payouts, "status")
     case .day, .week, .month, .quarter, .year, .weekday:
       let grain = dimension.timeGrain!
-      let base = TimeCodes.value(minDay, grain)
-      let count = Int(TimeCodes.value(maxDay, grain) - base) + 1
+      let base = timeBase(grain)
+      let count = grain == .weekday ? 7 : Int(TimeCodes.value(maxDay, grain) - base) + 1
       return DimensionSpace(count: count, label: { TimeCodes.label(base + Int64($0), grain) }, sortsByCode: true)
     }
   }
@@ -229,7 +237,7 @@ final class Store: @unchecked Sendable {
       return t.strings("platform").codes
     case .day, .week, .month, .quarter, .year, .weekday:
       let grain = dimension.timeGrain!
-      let base = TimeCodes.value(minDay, grain)
+      let base = timeBase(grain)
       let dates = t.dates("date")
       return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
         for r in 0..<n { buf[r] = Int32(TimeCodes.value(dates[r], grain) - base) }
@@ -266,6 +274,11 @@ final class Store: @unchecked Sendable {
     distinctCache[key] = v
     lock.unlock()
     return v
+  }
+
+  /// The grain value of code 0: the data's first period (weekday: Monday).
+  func timeBase(_ grain: TimeGrain) -> Int64 {
+    grain == .weekday ? 0 : TimeCodes.value(minDay, grain)
   }
 
   // MARK: - First purchases

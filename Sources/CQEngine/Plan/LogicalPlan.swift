@@ -17,6 +17,15 @@ indirect enum BoundCondition: Sendable {
     }
   }
 
+  /// Every leaf of the condition.
+  var leaves: [BoundCondition] {
+    switch self {
+    case .leaf: [self]
+    case .and(let a, let b), .or(let a, let b): a.leaves + b.leaves
+    case .not(let a): a.leaves
+    }
+  }
+
   /// The condition as an analyst wrote it.
   var text: String {
     switch self {

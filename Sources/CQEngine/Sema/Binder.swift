@@ -100,8 +100,10 @@ struct Binder {
     var dimensionNames = query.dimensions
     // `top 10 influencer by roas`: the names before `by` are dimensions → swap.
     if query.top != nil, !metricNames.isEmpty,
-      metricNames.allSatisfy({ Dimension.named($0.text) != nil && catalog.metric(named: $0.text) == nil }),
-      dimensionNames.allSatisfy({ catalog.metric(named: $0.text) != nil })
+      metricNames.allSatisfy({ Dimension.named($0.text) != nil }),
+      dimensionNames.allSatisfy({ catalog.metric(named: $0.text) != nil }),
+      !metricNames.allSatisfy({ catalog.metric(named: $0.text) != nil })
+        || !dimensionNames.allSatisfy({ Dimension.named($0.text) != nil })
     {
       swap(&metricNames, &dimensionNames)
     }
@@ -377,7 +379,7 @@ struct Binder {
         }
         ranges.append(r)
       }
-      let base = TimeCodes.value(store.minDay, grain)
+      let base = store.timeBase(grain)
       for code in 0..<space.count {
         let value = base + Int64(code)
         let p: ClosedRange<Int64> = grain == .weekday ? value...value : (TimeCodes.period(value, grain) ?? value...value)

@@ -38,6 +38,12 @@ public struct AtomicFileWriter {
     var existing: [UInt8] = []
     if stat(target, &info) == 0 {
       if (info.st_mode & S_IFMT) == S_IFDIR { throw FileWriteError(path: path, code: .isDirectory) }
+      // A device, pipe or socket (/dev/null, /dev/stdout, a FIFO) is written in place: renaming
+      // a file over it would replace the device itself.
+      if (info.st_mode & S_IFMT) != S_IFREG {
+        try writeInPlace(text, to: target, displayPath: path)
+        return
+      }
       mode = info.st_mode & 0o7777
       if append { existing = try readAll(target, displayPath: path) }
     } else if errno != ENOENT {
@@ -88,6 +94,23 @@ public struct AtomicFileWriter {
     if failure != 0 {
       unlink(temporary)
       throw FileWriteError(path: path, errno: failure)
+    }
+  }
+
+  /// Writes to an existing non-regular file (a device or pipe) directly.
+  static func writeInPlace(_ text: String, to target: String, displayPath: String) throws(FileWriteError) {
+    let fd = open(target, O_WRONLY | O_APPEND | O_CLOEXEC)
+    guard fd >= 0 else { throw FileWriteError(path: displayPath, errno: errno) }
+    defer { close(fd) }
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes { Glue.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw FileWriteError(path: displayPath, errno: errno)
+      }
+      offset += n
     }
   }
 

@@ -1,29 +1,92 @@
 /// A batch of complete CSV records as byte spans into the file.
 ///
-/// Field `f` of row `r` is `spans[2 * (r * width + f)] ..< spans[2 * (r * width + f) + 1]`.
+/// Field `f` of row `r` is `spans[2 * (r * width + f)] ..< spans[2 * (r * width + f) + 1]`,
+/// byte offsets into the file; a quoted field with doubled quotes is unescaped into the batch's
+/// scratch buffer instead, its span encoded as negative numbers (see `field(_:_:in:)`), so the
+/// file itself is never written.
 /// Tokenizing a whole batch first, then converting it column by column, keeps each column's
 /// conversion loop tight, and lets a file be cut into chunks at record boundaries that are
 /// tokenized independently.
-struct RecordBatch {
-  var width: Int
-  var spans: ContiguousArray<Int> = []
+final class RecordBatch {
+  let width: Int
+  /// The most rows the batch holds.
+  let capacity: Int
+  let spans: UnsafeMutablePointer<Int>
   /// Byte offset where each record starts (for line numbers on the error path).
-  var recordStarts: ContiguousArray<Int> = []
+  let recordStarts: UnsafeMutablePointer<Int>
+  private(set) var rowCount = 0
   /// Bytes covered by the batch's complete records: `byteStart..<byteEnd`.
   var byteStart = 0
   var byteEnd = 0
+  /// Unescaped copies of fields that held doubled quotes.
+  private var scratch: UnsafeMutablePointer<UInt8>
+  private var scratchCount = 0
+  private var scratchCapacity = 4096
 
   init(width: Int, capacity: Int) {
     self.width = width
-    spans.reserveCapacity(2 * width * capacity)
-    recordStarts.reserveCapacity(capacity)
+    self.capacity = capacity
+    spans = .allocate(capacity: 2 * width * capacity)
+    recordStarts = .allocate(capacity: capacity)
+    scratch = .allocate(capacity: scratchCapacity)
   }
 
-  var rowCount: Int { recordStarts.count }
+  deinit {
+    spans.deallocate()
+    recordStarts.deallocate()
+    scratch.deallocate()
+  }
 
-  mutating func removeAll() {
-    spans.removeAll(keepingCapacity: true)
-    recordStarts.removeAll(keepingCapacity: true)
+  func removeAll() {
+    rowCount = 0
+    scratchCount = 0
+  }
+
+  /// The bytes of a span: a file range, or (negative) an unescaped copy in the scratch buffer.
+  @inline(__always)
+  func field(_ start: Int, _ end: Int, in file: UnsafePointer<UInt8>) -> (
+    bytes: UnsafePointer<UInt8>, count: Int
+  ) {
+    if start >= 0 { return (file + start, end - start) }
+    return (UnsafePointer(scratch) + (-start - 1), start - end)
+  }
+
+  /// Field `f` of row `r`.
+  @inline(__always)
+  func field(row r: Int, _ f: Int, in file: UnsafePointer<UInt8>) -> (
+    bytes: UnsafePointer<UInt8>, count: Int
+  ) {
+    let k = 2 * (r * width + f)
+    return field(spans[k], spans[k + 1], in: file)
+  }
+
+  /// Copies quoted content `p[start..<end]` with each doubled quote made single; returns the
+  /// encoded span `(-(offset + 1), -(offset + length + 1))`.
+  func unescape(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> (Int, Int) {
+    if scratchCount + (end - start) > scratchCapacity {
+      var size = scratchCapacity * 2
+      while size < scratchCount + (end - start) { size *= 2 }
+      let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+      fresh.update(from: scratch, count: scratchCount)
+      scratch.deallocate()
+      scratch = fresh
+      scratchCapacity = size
+    }
+    let offset = scratchCount
+    var i = start
+    while i < end {
+      scratch[scratchCount] = p[i]
+      scratchCount += 1
+      i += p[i] == CSVTokenizer.quote && i + 1 < end && p[i + 1] == CSVTokenizer.quote ? 2 : 1
+    }
+    return (-(offset + 1), -(scratchCount + 1))
+  }
+
+  /// Commits a record whose spans are already written at row `rowCount`.
+  @inline(__always)
+  func commit(recordStart: Int) {
+    recordStarts[rowCount] = recordStart
+    rowCount += 1
   }
 }
 
@@ -39,11 +102,11 @@ enum TokenizeFailure: Error {
 
 /// Splits UTF-8 CSV bytes into records and fields (RFC 4180).
 ///
-/// Quoted fields may hold commas, newlines and doubled quotes; a field with doubled quotes is
-/// unescaped in place (the freed tail is blanked with spaces so newline counts, and hence line
-/// numbers, are unchanged). Records end at LF or CRLF; blank lines are skipped.
+/// Quoted fields may hold commas, newlines and doubled quotes (a field with doubled quotes is
+/// unescaped into the batch's scratch buffer). Records end at LF or CRLF; blank lines are
+/// skipped. The input is only read.
 struct CSVTokenizer {
-  let bytes: UnsafeMutablePointer<UInt8>
+  let bytes: UnsafePointer<UInt8>
   let end: Int
   /// The next byte to read.
   var position: Int
@@ -56,7 +119,7 @@ struct CSVTokenizer {
   /// How a field ended.
   enum Terminator { case comma, newline, end, unterminatedQuote, textAfterQuote }
 
-  init(bytes: UnsafeMutablePointer<UInt8>, start: Int, end: Int) {
+  init(bytes: UnsafePointer<UInt8>, start: Int, end: Int) {
     self.bytes = bytes
     self.end = end
     self.position = start
@@ -84,43 +147,31 @@ struct CSVTokenizer {
   ///
   /// - Complexity: O(*k*) in the field's bytes.
   @inline(__always)
-  mutating func scanField(start: inout Int, stop: inout Int) -> Terminator {
+  mutating func scanField(start: inout Int, stop: inout Int, escaped: inout Bool) -> Terminator {
     let p = bytes
     let n = end
     var i = position
     if i < n && p[i] == Self.quote {
       let open = i
       var read = i + 1
-      var write = read
-      var escaped = false
+      escaped = false
       while true {
         guard read < n else {
           position = open
           return .unterminatedQuote
         }
-        let b = p[read]
-        if b == Self.quote {
+        if p[read] == Self.quote {
           if read + 1 < n && p[read + 1] == Self.quote {
-            p[write] = Self.quote
-            write += 1
             read += 2
             escaped = true
             continue
           }
           break
         }
-        if escaped { p[write] = b }
-        write += 1
         read += 1
       }
       start = open + 1
-      stop = write
-      // Blank the freed tail so the newline count before any later offset is unchanged.
-      var k = write
-      while k < read {
-        p[k] = UInt8(ascii: " ")
-        k += 1
-      }
+      stop = read
       i = read + 1
       if i == n {
         position = i
@@ -148,11 +199,31 @@ struct CSVTokenizer {
       position = i
       return .textAfterQuote
     }
+    escaped = false
     start = i
-    while i < n {
-      let b = p[i]
-      if b == Self.comma || b == Self.lf { break }
-      i += 1
+    // Eight bytes at a time: flag bytes equal to ',' or LF (exact for the lowest flagged byte).
+    let raw = UnsafeRawPointer(p)
+    var found = false
+    while i + 8 <= n {
+      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      let c = w ^ 0x2C2C_2C2C_2C2C_2C2C
+      let l = w ^ 0x0A0A_0A0A_0A0A_0A0A
+      let m =
+        (((c &- 0x0101_0101_0101_0101) & ~c) | ((l &- 0x0101_0101_0101_0101) & ~l))
+        & 0x8080_8080_8080_8080
+      if m != 0 {
+        i += m.trailingZeroBitCount >> 3
+        found = true
+        break
+      }
+      i += 8
+    }
+    if !found {
+      while i < n {
+        let b = p[i]
+        if b == Self.comma || b == Self.lf { break }
+        i += 1
+      }
     }
     var e = i
     if i < n && p[i] == Self.comma {
@@ -170,46 +241,53 @@ struct CSVTokenizer {
     return .newline
   }
 
-  /// Reads the header record's field spans; `nil` when there is no record at all.
-  mutating func header() -> Result<[Range<Int>], TokenizeFailure>? {
+  /// Reads the header record's fields (unescaped); `nil` when there is no record at all.
+  mutating func header() -> Result<[String], TokenizeFailure>? {
     skipBlankLines()
     if atEnd { return nil }
     let recordStart = position
-    var fields: [Range<Int>] = []
+    var fields: [String] = []
     var s = 0
     var e = 0
+    var escaped = false
     while true {
-      let t = scanField(start: &s, stop: &e)
+      let t = scanField(start: &s, stop: &e, escaped: &escaped)
       switch t {
-      case .unterminatedQuote: return .failure(.unterminatedQuote(quoteOffset: position, field: fields.count))
-      case .textAfterQuote: return .failure(.textAfterQuote(recordStart: recordStart, field: fields.count))
-      case .comma: fields.append(s..<e)
-      case .newline, .end:
-        fields.append(s..<e)
-        return .success(fields)
+      case .unterminatedQuote:
+        return .failure(.unterminatedQuote(quoteOffset: position, field: fields.count))
+      case .textAfterQuote:
+        return .failure(.textAfterQuote(recordStart: recordStart, field: fields.count))
+      case .comma, .newline, .end:
+        var text = FieldParsing.string(bytes, s, e)
+        if escaped { text = text.replacingDoubledQuotes() }
+        fields.append(text)
+        if t != .comma { return .success(fields) }
       }
     }
   }
 
-  /// Appends up to `maxRows` complete records of `batch.width` fields to `batch`.
+  /// Appends up to `batch.capacity` complete records of `batch.width` fields to `batch`.
   ///
   /// Stops at the end of input, when the batch is full, or at a malformed record (returned;
   /// the records before it are in the batch).
   /// - Complexity: O(*n*) in the bytes consumed; no allocation beyond the batch's capacity.
-  mutating func fill(_ batch: inout RecordBatch, maxRows: Int) -> TokenizeFailure? {
+  mutating func fill(_ batch: RecordBatch) -> TokenizeFailure? {
     let width = batch.width
+    let spans = batch.spans
     skipBlankLines()
     batch.byteStart = position
     batch.byteEnd = position
     var s = 0
     var e = 0
-    while batch.recordStarts.count < maxRows {
+    var escaped = false
+    while batch.rowCount < batch.capacity {
+      let out = spans + 2 * width * batch.rowCount
       skipBlankLines()
       if atEnd { break }
       let recordStart = position
       var f = 0
       while true {
-        let t = scanField(start: &s, stop: &e)
+        let t = scanField(start: &s, stop: &e, escaped: &escaped)
         switch t {
         case .unterminatedQuote:
           return .unterminatedQuote(quoteOffset: position, field: f)
@@ -220,9 +298,13 @@ struct CSVTokenizer {
             // Too many fields: count them for the message.
             var found = width + 1
             while true {
-              let t2 = scanField(start: &s, stop: &e)
-              if t2 == .unterminatedQuote { return .unterminatedQuote(quoteOffset: position, field: found - 1) }
-              if t2 == .textAfterQuote { return .textAfterQuote(recordStart: recordStart, field: found - 1) }
+              let t2 = scanField(start: &s, stop: &e, escaped: &escaped)
+              if t2 == .unterminatedQuote {
+                return .unterminatedQuote(quoteOffset: position, field: found - 1)
+              }
+              if t2 == .textAfterQuote {
+                return .textAfterQuote(recordStart: recordStart, field: found - 1)
+              }
               if t2 != .comma { break }
               found += 1
             }
@@ -231,14 +313,32 @@ struct CSVTokenizer {
         case .newline, .end:
           if f != width - 1 { return .wrongFieldCount(recordStart: recordStart, found: f + 1) }
         }
-        batch.spans.append(s)
-        batch.spans.append(e)
+        if escaped { (s, e) = batch.unescape(bytes, s, e) }
+        out[2 * f] = s
+        out[2 * f + 1] = e
         f += 1
         if f == width { break }
       }
-      batch.recordStarts.append(recordStart)
+      batch.commit(recordStart: recordStart)
       batch.byteEnd = position
     }
     return nil
+  }
+}
+
+extension String {
+  /// The text with each `""` made `"` (a quoted CSV field's content).
+  func replacingDoubledQuotes() -> String {
+    var out = ""
+    var previousWasQuote = false
+    for c in unicodeScalars {
+      if c == "\"" && previousWasQuote {
+        previousWasQuote = false
+        continue
+      }
+      previousWasQuote = c == "\""
+      out.unicodeScalars.append(c)
+    }
+    return out
   }
 }

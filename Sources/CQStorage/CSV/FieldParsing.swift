@@ -106,7 +106,8 @@ enum FieldParsing {
     let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
     let month = m0 * 10 + m1
     let dayOfMonth = d0 * 10 + d1
-    guard month >= 1 && month <= 12 && dayOfMonth >= 1 && dayOfMonth <= daysIn(month: month, year: year)
+    guard
+      month >= 1 && month <= 12 && dayOfMonth >= 1 && dayOfMonth <= daysIn(month: month, year: year)
     else { return nil }
     return Int32(daysFromCivil(year: year, month: month, day: dayOfMonth))
   }
@@ -132,7 +133,9 @@ enum FieldParsing {
 
   /// Whether `p[s..<e]`, lower-cased (ASCII), equals `word` (already lower-case ASCII).
   @inline(__always)
-  static func equalsIgnoringCase(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ word: [UInt8]) -> Bool {
+  static func equalsIgnoringCase(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int, _ word: [UInt8])
+    -> Bool
+  {
     guard e - s == word.count else { return false }
     var i = 0
     while i < word.count {
@@ -151,7 +154,9 @@ enum FieldParsing {
     var i = start
     let raw = UnsafeRawPointer(p)
     while i < end {
-      while i + 8 <= end && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+      while i + 8 <= end
+        && raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+      {
         i += 8
       }
       guard i < end else { break }
@@ -160,7 +165,9 @@ enum FieldParsing {
         i += 1
         continue
       }
-      @inline(__always) func continuation(_ k: Int) -> Bool { i + k < end && p[i + k] & 0xC0 == 0x80 }
+      @inline(__always) func continuation(_ k: Int) -> Bool {
+        i + k < end && p[i + k] & 0xC0 == 0x80
+      }
       if b0 >= 0xC2 && b0 <= 0xDF {
         guard continuation(1) else { return i }
         i += 2
@@ -199,5 +206,16 @@ enum FieldParsing {
   /// The bytes `s..<e` as a `String` (for messages and dictionary values).
   static func string(_ p: UnsafePointer<UInt8>, _ s: Int, _ e: Int) -> String {
     String(decoding: UnsafeBufferPointer(start: p + s, count: e - s), as: UTF8.self)
+  }
+}
+
+extension String {
+  /// The text without surrounding ASCII spaces and tabs (header names).
+  var trimmingSpaces: String {
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+    guard let first = firstIndex(where: { !isSpace($0) }),
+      let last = lastIndex(where: { !isSpace($0) })
+    else { return "" }
+    return String(self[first...last])
   }
 }

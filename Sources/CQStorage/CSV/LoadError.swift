@@ -47,7 +47,10 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
   public var description: String
 
   /// Creates an error whose description is `file[:line]: message`.
-  public init(code: Code, file: String, line: Int? = nil, column: String? = nil, text: String? = nil, message: String) {
+  public init(
+    code: Code, file: String, line: Int? = nil, column: String? = nil, text: String? = nil,
+    message: String
+  ) {
     self.code = code
     self.file = file
     self.line = line
@@ -86,19 +89,26 @@ extension LoadError {
     LoadError(code: .badValue, file: file, line: 1, column: column, message: message)
   }
 
-  static func badValue(file: String, line: Int, column: String, expected: String, found: String) -> LoadError {
+  static func badValue(file: String, line: Int, column: String, expected: String, found: String)
+    -> LoadError
+  {
     LoadError(
       code: .badValue, file: file, line: line, column: column, text: found,
       message: "column '\(column)': expected \(expected), found \"\(found)\"")
   }
 
-  static func conflictingProduct(file: String, line: Int, product: String, firstLine: Int) -> LoadError {
+  static func conflictingProduct(file: String, line: Int, product: String, firstLine: Int)
+    -> LoadError
+  {
     LoadError(
       code: .duplicateID, file: file, line: line, column: "product", text: product,
-      message: "column 'product': product \"\(product)\" mapped to a second brand (first on line \(firstLine))")
+      message:
+        "column 'product': product \"\(product)\" mapped to a second brand (first on line \(firstLine))"
+    )
   }
 
-  static func duplicateInfluencer(file: String, line: Int, id: String, firstLine: Int) -> LoadError {
+  static func duplicateInfluencer(file: String, line: Int, id: String, firstLine: Int) -> LoadError
+  {
     LoadError(
       code: .duplicateID, file: file, line: line, column: "id", text: id,
       message: "column 'id': duplicate influencer id \"\(id)\" (first on line \(firstLine))")

@@ -17,11 +17,18 @@ public enum DataLoader {
   /// - Complexity: O(*n*) in the files' bytes; one `String` per distinct string value, none
   ///   per field.
   public static func load(folder: String) throws(LoadError) -> DataSet {
+    try load(folder: folder, chunkThreshold: TableParser.defaultChunkThreshold)
+  }
+
+  /// `load(folder:)`, cutting files with at least `chunkThreshold` body bytes in two chunks
+  /// parsed at once (tests pass 0 to exercise the cut on small files, `.max` to never cut).
+  static func load(folder: String, chunkThreshold: Int) throws(LoadError) -> DataSet {
     guard MappedFile.isFolder(folder) else { throw .missingFolder(folder: folder) }
     func path(_ schema: TableSchema) -> String {
       folder.hasSuffix("/") ? folder + schema.fileName : folder + "/" + schema.fileName
     }
-    for schema in [TableSchema.influencers, .posts, .tracking, .payouts] where !MappedFile.exists(path(schema)) {
+    for schema in [TableSchema.influencers, .posts, .tracking, .payouts]
+    where !MappedFile.exists(path(schema)) {
       throw .missingFile(file: path(schema))
     }
 
@@ -41,49 +48,94 @@ public enum DataLoader {
           throw .io(file: path(schema), reason: reason)
         }
       }
-      let table = try TableParser.parse(schema, path: path(schema), file: file, dictionaries: &dictionaries)
+      let table = try TableParser.parse(
+        schema, path: path(schema), file: file, dictionaries: &dictionaries,
+        chunkThreshold: chunkThreshold)
       warnings += table.notes
       return table
     }
 
     // Influencers first: their ids take codes 0..<n of the influencer domain.
-    guard let influencers = try parse(.influencers) else { throw .missingFile(file: path(.influencers)) }
+    guard let influencers = try parse(.influencers) else {
+      throw .missingFile(file: path(.influencers))
+    }
     let influencerCount = influencers.rowCount
     let products = try parse(.products, optional: true)
-    let productBrands = try products.map { table throws(LoadError) in try brandMap(table, dictionaries: dictionaries) }
+    let productBrands = try products.map { table throws(LoadError) in
+      try brandMap(table, dictionaries: dictionaries)
+    }
 
     guard let posts = try parse(.posts) else { throw .missingFile(file: path(.posts)) }
-    warnings += unknownInfluencerNote(posts, influencerCount: influencerCount, dictionaries: dictionaries)
+    warnings += unknownInfluencerNote(
+      posts, influencerCount: influencerCount, dictionaries: dictionaries)
 
     guard var tracking = try parse(.tracking) else { throw .missingFile(file: path(.tracking)) }
     if tracking.column("brand") == nil {
-      warnings += deriveBrand(&tracking, productBrands: productBrands, dictionaries: &dictionaries)
+      warnings += deriveBrand(&tracking, productBrands: productBrands, dictionaries: dictionaries)
     }
-    warnings += unknownInfluencerNote(tracking, influencerCount: influencerCount, dictionaries: dictionaries)
+    warnings += unknownInfluencerNote(
+      tracking, influencerCount: influencerCount, dictionaries: dictionaries)
 
     guard let payouts = try parse(.payouts) else { throw .missingFile(file: path(.payouts)) }
-    warnings += unknownInfluencerNote(payouts, influencerCount: influencerCount, dictionaries: dictionaries)
+    warnings += unknownInfluencerNote(
+      payouts, influencerCount: influencerCount, dictionaries: dictionaries)
 
     let storeOrders = try parse(.storeOrders, optional: true)
 
     // Every column of a domain gets the final, complete dictionary.
-    let finished = dictionaries.map { StringDictionary($0.strings()) }
+    var finished: [StringDictionary] = []
+    var remaps: [ContiguousArray<Int32>?] = []
+    for d in dictionaries {
+      let (dictionary, remap) = finish(d)
+      finished.append(dictionary)
+      remaps.append(remap)
+    }
+    if let remap = remaps[Domain.influencer.rawValue] {
+      // Two ids that differ in bytes but are equal as strings (NFC and NFD spellings).
+      for r in 0..<influencerCount where Int(remap[r]) != r {
+        let id = dictionaries[Domain.influencer.rawValue].string(Int32(r))
+        throw .duplicateInfluencer(
+          file: influencers.path, line: influencers.lines[r], id: id,
+          firstLine: influencers.lines[Int(remap[r])])
+      }
+    }
     return DataSet(
       folder: folder,
-      influencers: makeTable(influencers, finished),
-      posts: makeTable(posts, finished),
-      tracking: makeTable(tracking, finished),
-      payouts: makeTable(payouts, finished),
-      products: products.map { makeTable($0, finished) },
-      storeOrders: storeOrders.map { makeTable($0, finished) },
+      influencers: makeTable(influencers, finished, remaps),
+      posts: makeTable(posts, finished, remaps),
+      tracking: makeTable(tracking, finished, remaps),
+      payouts: makeTable(payouts, finished, remaps),
+      products: products.map { makeTable($0, finished, remaps) },
+      storeOrders: storeOrders.map { makeTable($0, finished, remaps) },
       warnings: warnings)
+  }
+
+  /// The `StringDictionary` of a byte dictionary, and a code map when the two disagree.
+  ///
+  /// Values are distinct as bytes, but `String` equality is canonical equivalence: an NFC and an
+  /// NFD spelling of "Zoë" are one `StringDictionary` value (the first spelling seen), so later
+  /// codes shift and the map is returned.
+  /// - Complexity: O(*n*) in the distinct values (one `String` and one hash each).
+  private static func finish(_ dictionary: ByteDictionary) -> (
+    StringDictionary, ContiguousArray<Int32>?
+  ) {
+    let strings = dictionary.strings()
+    // ASCII values distinct as bytes are distinct as Strings: no table needed now.
+    if strings.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+      return (StringDictionary(distinct: strings), nil)
+    }
+    let finished = StringDictionary(strings)
+    guard finished.count != strings.count else { return (finished, nil) }
+    return (finished, ContiguousArray(strings.map { finished.code(of: $0) ?? 0 }))
   }
 
   /// product code → brand code from `products.csv`; a product given two brands is an error.
   private static func brandMap(
     _ products: ParsedTable, dictionaries: [ByteDictionary]
   ) throws(LoadError) -> [Int32: (brand: Int32, row: Int)] {
-    guard let product = products.column("product"), let brand = products.column("brand") else { return [:] }
+    guard let product = products.column("product"), let brand = products.column("brand") else {
+      return [:]
+    }
     var map: [Int32: (brand: Int32, row: Int)] = [:]
     for r in 0..<products.rowCount {
       let p = product.codes[r]
@@ -91,7 +143,8 @@ public enum DataLoader {
       if let first = map[p] {
         if first.brand != b {
           throw .conflictingProduct(
-            file: products.path, line: products.lines[r], product: dictionaries[Domain.product.rawValue].string(p),
+            file: products.path, line: products.lines[r],
+            product: dictionaries[Domain.product.rawValue].string(p),
             firstLine: products.lines[first.row])
         }
       } else {
@@ -104,16 +157,19 @@ public enum DataLoader {
   /// Adds a `brand` column to tracking data that lacks one, from `products.csv` when present.
   private static func deriveBrand(
     _ tracking: inout ParsedTable, productBrands: [Int32: (brand: Int32, row: Int)]?,
-    dictionaries: inout [ByteDictionary]
+    dictionaries: [ByteDictionary]
   ) -> [String] {
     let file = tracking.schema.fileName
     var brand = ColumnBuilder(
       name: "brand", kind: .shared(.brand), field: Int.max, dictionary: Domain.brand.rawValue)
     guard let productBrands, let product = tracking.column("product") else {
-      let unknown = tracking.rowCount > 0 ? dictionaries[Domain.brand.rawValue].intern(unknownBrand) : 0
+      let unknown =
+        tracking.rowCount > 0 ? dictionaries[Domain.brand.rawValue].intern(unknownBrand) : 0
       brand.codes = ContiguousArray(repeating: unknown, count: tracking.rowCount)
       tracking.columns.append(brand)
-      return ["\(file): no 'brand' column and no products.csv; brand is '\(unknownBrand)' for every row"]
+      return [
+        "\(file): no 'brand' column and no products.csv; brand is '\(unknownBrand)' for every row"
+      ]
     }
     var notes = ["\(file): no 'brand' column; brand looked up from products.csv by product"]
     var unknownCode: Int32?
@@ -129,7 +185,9 @@ public enum DataLoader {
       if b >= 0 {
         brand.codes.append(b)
       } else {
-        if unknownCode == nil { unknownCode = dictionaries[Domain.brand.rawValue].intern(unknownBrand) }
+        if unknownCode == nil {
+          unknownCode = dictionaries[Domain.brand.rawValue].intern(unknownBrand)
+        }
         brand.codes.append(unknownCode ?? 0)
         missingRows += 1
         if examples.count < 3 && !examples.contains(p) { examples.append(p) }
@@ -158,20 +216,36 @@ public enum DataLoader {
       if examples.count < 3 && !examples.contains(c) { examples.append(c) }
     }
     guard rows > 0 else { return [] }
-    let ids = examples.map { dictionaries[Domain.influencer.rawValue].string($0) }.joined(separator: ", ")
+    let ids = examples.map { dictionaries[Domain.influencer.rawValue].string($0) }.joined(
+      separator: ", ")
     let file = table.schema.fileName
     if rows == 1 {
-      return ["\(file): 1 row references an influencer id not in influencers.csv (\(ids)); kept, labelled as unknown"]
+      return [
+        "\(file): 1 row references an influencer id not in influencers.csv (\(ids)); kept, labelled as unknown"
+      ]
     }
-    return ["\(file): \(rows) rows reference influencer ids not in influencers.csv (e.g. \(ids)); kept, labelled as unknown"]
+    return [
+      "\(file): \(rows) rows reference influencer ids not in influencers.csv (e.g. \(ids)); kept, labelled as unknown"
+    ]
   }
 
   /// The public `Table` of a parsed file, its string columns holding the finished dictionaries.
-  private static func makeTable(_ parsed: ParsedTable, _ dictionaries: [StringDictionary]) -> Table {
+  private static func makeTable(
+    _ parsed: ParsedTable, _ dictionaries: [StringDictionary], _ remaps: [ContiguousArray<Int32>?]
+  ) -> Table {
     var columns: [String: Column] = [:]
     for b in parsed.columns {
       switch b.kind {
-      case .key, .shared, .local, .choice: columns[b.name] = .string(codes: b.codes, dictionary: dictionaries[b.dictionary])
+      case .key, .shared, .local, .choice:
+        var codes = b.codes
+        if let remap = remaps[b.dictionary] {
+          remap.withUnsafeBufferPointer { m in
+            codes.withUnsafeMutableBufferPointer { c in
+              for i in c.indices { c[i] = m[Int(c[i])] }
+            }
+          }
+        }
+        columns[b.name] = .string(codes: codes, dictionary: dictionaries[b.dictionary])
       case .text: columns[b.name] = .text(b.text)
       case .integer: columns[b.name] = .integer(b.numbers)
       case .money: columns[b.name] = .money(b.numbers)

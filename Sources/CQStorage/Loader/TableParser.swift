@@ -45,16 +45,23 @@ struct ConversionFailure {
 /// Records are tokenized in batches, each batch is checked for UTF-8, then converted column by
 /// column; the first failure in file order (row, then column) is reported.
 enum TableParser {
-  static let batchRows = 4096
+  static let batchRows = 1024
+
+  /// Files with at least this many body bytes are parsed as two chunks on two threads.
+  static let defaultChunkThreshold = 8 << 20
 
   /// Parses `file` (read from `path`) against `schema`, interning strings into `dictionaries`
   /// (the shared domains first, in `Domain` order; local dictionaries are appended).
   ///
+  /// A large file is cut in two at a record boundary and the halves are parsed at once, the
+  /// second with snapshots of the dictionaries that are merged back in file order, so codes
+  /// come out exactly as a sequential parse gives them.
   /// - Complexity: O(*n*) in the file's bytes; one `String` per header name, none per field.
   static func parse(
-    _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary]
+    _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary],
+    chunkThreshold: Int = defaultChunkThreshold
   ) throws(LoadError) -> ParsedTable {
-    try file.withBytes { (p, n) throws(LoadError) -> ParsedTable in
+    let parsed = try file.withBytes { (p, n) throws(LoadError) -> ParsedTable? in
       var start = 0
       if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
       var tokenizer = CSVTokenizer(bytes: p, start: start, end: n)
@@ -65,7 +72,7 @@ enum TableParser {
       }()
       guard let header = tokenizer.header() else { throw LoadError.emptyFile(file: path) }
       let headerLine = FieldParsing.line(at: headerStart, in: p)
-      let fields: [Range<Int>]
+      let fields: [String]
       switch header {
       case .success(let f): fields = f
       case .failure(let failure):
@@ -74,82 +81,215 @@ enum TableParser {
       if let bad = FieldParsing.firstInvalidUTF8(p, headerStart, tokenizer.position) {
         throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: bad, in: p))
       }
-      var table = try bind(schema, path: path, header: fields, line: headerLine, p: p, dictionaries: &dictionaries)
-      let names = fields.map { r -> String in
-        var s = r.lowerBound
-        var e = r.upperBound
-        FieldParsing.trim(p, &s, &e)
-        return FieldParsing.string(p, s, e).lowercased()
-      }
+      let written = fields.map(\.trimmingSpaces)
+      let names = written.map { $0.lowercased() }
+      var table = try bind(
+        schema, path: path, written: written, names: names, line: headerLine,
+        dictionaries: &dictionaries)
+      let body = tokenizer.position
 
-      var batch = RecordBatch(width: fields.count, capacity: batchRows)
-      var lineCursor = (offset: headerStart, line: headerLine)
-      while true {
-        batch.removeAll()
-        let failure = tokenizer.fill(&batch, maxRows: batchRows)
-        var rows = batch.rowCount
-        var badUTF8Row: Int?
-        if rows > 0, let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd) {
-          // The record holding the bad byte: the last one starting at or before it.
-          var r = rows - 1
-          while r > 0 && batch.recordStarts[r] > bad { r -= 1 }
-          rows = r
-          badUTF8Row = r
+      if !schema.keepsLines && n - body >= chunkThreshold, let boundary = splitPoint(p, body, n) {
+        let used = Set(table.columns.map(\.dictionary)).filter { $0 >= 0 }
+        let bases = dictionaries.map(\.count)
+        let main = dictionaries
+        var snapshot = dictionaries
+        for d in used { snapshot[d] = dictionaries[d].copy() }
+        let secondDictionaries = snapshot
+        var first = table
+        var second = table
+        var firstFailure: LoadError?
+        var secondFailure: LoadError?
+        runConcurrently(
+          {
+            do throws(LoadError) {
+              // The first chunk reserves room for the whole file: the second is appended to it.
+              try parseChunk(
+                &first, p: p, start: body, end: boundary, names: names, dictionaries: main,
+                reserveBytes: n - body)
+            } catch { firstFailure = error }
+          },
+          {
+            do throws(LoadError) {
+              try parseChunk(
+                &second, p: p, start: boundary, end: n, names: names,
+                dictionaries: secondDictionaries,
+                reserveBytes: n - boundary)
+            } catch { secondFailure = error }
+          })
+        if firstFailure != nil {
+          // The cut may have caused it (a stray quote fools the boundary search): undo and
+          // parse the whole file again, in one piece, from a fresh mapping.
+          for d in used { dictionaries[d].truncate(to: bases[d]) }
+          return nil
         }
-        if table.rowCount == 0 && rows > 0 { reserve(&table, batch: batch, rows: rows, fileSize: n) }
-        if schema.keepsLines {
-          for r in 0..<rows {
-            let target = batch.recordStarts[r]
-            var i = lineCursor.offset
-            var line = lineCursor.line
-            while i < target {
-              if p[i] == CSVTokenizer.lf { line += 1 }
-              i += 1
-            }
-            lineCursor = (target, line)
-            table.lines.append(line)
-          }
-        }
-        if let f = convert(&table, batch: batch, rows: rows, p: p, dictionaries: &dictionaries) {
-          let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
-          let column = table.columns[f.column]
-          let s = batch.spans[2 * (f.row * batch.width + column.field)]
-          let e = batch.spans[2 * (f.row * batch.width + column.field) + 1]
-          let text = FieldParsing.string(p, s, e)
-          switch f.reason {
-          case .badValue:
-            throw LoadError.badValue(file: path, line: line, column: column.name, expected: column.kind.expected, found: text)
-          case .duplicate(let firstRow):
-            let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0
-            throw LoadError.duplicateInfluencer(file: path, line: line, id: text, firstLine: firstLine)
-          }
-        }
-        if let r = badUTF8Row {
-          throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
-        }
-        table.rowCount += rows
-        if let failure { throw error(for: failure, path: path, names: names, p: p) }
-        if tokenizer.atEnd { break }
+        if let secondFailure { throw secondFailure }
+        var maps: [Int: ContiguousArray<Int32>] = [:]
+        for d in used { maps[d] = dictionaries[d].merge(secondDictionaries[d], base: bases[d]) }
+        append(second, to: &first, maps: maps, bases: bases)
+        return first
       }
+      try parseChunk(
+        &table, p: p, start: body, end: n, names: names, dictionaries: dictionaries,
+        reserveBytes: n - body)
       return table
+    }
+    if let parsed { return parsed }
+    let fresh: MappedFile
+    do throws(MappedFile.OpenFailure) {
+      fresh = try MappedFile(path: path)
+    } catch {
+      switch error {
+      case .notFound: throw LoadError.missingFile(file: path)
+      case .failed(let reason): throw LoadError.io(file: path, reason: reason)
+      }
+    }
+    return try parse(
+      schema, path: path, file: fresh, dictionaries: &dictionaries, chunkThreshold: .max)
+  }
+
+  /// A record boundary near the middle of `start..<end`: just after the first LF past the
+  /// middle that has an even number of quotes before it; `nil` when there is none.
+  ///
+  /// The count is a guess for files with stray quotes in unquoted fields; the caller checks the
+  /// first chunk ends cleanly there and parses in one piece otherwise.
+  /// - Complexity: O(*n*) in the bytes before the middle (eight at a time).
+  static func splitPoint(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    let middle = start + (end - start) / 2
+    var quotes = 0
+    var i = start
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= middle {
+      let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x2222_2222_2222_2222
+      // Exact zero-byte flags: 0x80 in each byte of `x` that is zero (a quote in the input).
+      let flags =
+        ~(((x & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | x | 0x7F7F_7F7F_7F7F_7F7F)
+      quotes &+= flags.nonzeroBitCount
+      i += 8
+    }
+    while i < middle {
+      if p[i] == CSVTokenizer.quote { quotes += 1 }
+      i += 1
+    }
+    while i < end {
+      let b = p[i]
+      if b == CSVTokenizer.quote {
+        quotes += 1
+      } else if b == CSVTokenizer.lf && quotes & 1 == 0 {
+        return i + 1 < end ? i + 1 : nil
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  /// Appends a later chunk's rows, mapping its new dictionary codes into the merged ones.
+  ///
+  /// - Complexity: O(*rows* × *columns*) of the second chunk.
+  private static func append(
+    _ second: ParsedTable, to first: inout ParsedTable, maps: [Int: ContiguousArray<Int32>],
+    bases: [Int]
+  ) {
+    for c in first.columns.indices {
+      let other = second.columns[c]
+      switch other.kind {
+      case .key, .shared, .local, .choice:
+        let base = Int32(bases[other.dictionary])
+        let map = maps[other.dictionary] ?? []
+        let old = first.columns[c].codes.count
+        first.columns[c].codes.append(contentsOf: other.codes)
+        guard !map.isEmpty else { continue }
+        map.withUnsafeBufferPointer { m in
+          first.columns[c].codes.withUnsafeMutableBufferPointer { codes in
+            for k in old..<codes.count where codes[k] >= base { codes[k] = m[Int(codes[k] - base)] }
+          }
+        }
+      case .integer, .money, .decimal: first.columns[c].numbers.append(contentsOf: other.numbers)
+      case .date: first.columns[c].days.append(contentsOf: other.days)
+      case .text:
+        let shift = Int64(first.columns[c].text.bytes.count)
+        first.columns[c].text.bytes.append(contentsOf: other.text.bytes)
+        let old = first.columns[c].text.offsets.count
+        first.columns[c].text.offsets.append(contentsOf: other.text.offsets.dropFirst())
+        first.columns[c].text.offsets.withUnsafeMutableBufferPointer { offsets in
+          for k in old..<offsets.count { offsets[k] += shift }
+        }
+      }
+    }
+    first.rowCount += second.rowCount
+  }
+
+  /// Parses the records in `start..<end` (which must begin at a record) into `table`.
+  private static func parseChunk(
+    _ table: inout ParsedTable, p: UnsafePointer<UInt8>, start: Int, end: Int, names: [String],
+    dictionaries: [ByteDictionary], reserveBytes: Int
+  ) throws(LoadError) {
+    let path = table.path
+    var tokenizer = CSVTokenizer(bytes: p, start: start, end: end)
+    let batch = RecordBatch(width: names.count, capacity: batchRows)
+    let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchRows)
+    defer { hashes.deallocate() }
+    var lineCursor = (offset: 0, line: 1)
+    while true {
+      batch.removeAll()
+      let failure = tokenizer.fill(batch)
+      var rows = batch.rowCount
+      var badUTF8Row: Int?
+      if rows > 0, let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd) {
+        // The record holding the bad byte: the last one starting at or before it.
+        var r = rows - 1
+        while r > 0 && batch.recordStarts[r] > bad { r -= 1 }
+        rows = r
+        badUTF8Row = r
+      }
+      if table.rowCount == 0 && rows > 0 {
+        reserve(&table, batch: batch, rows: rows, bytes: reserveBytes)
+      }
+      if table.schema.keepsLines {
+        for r in 0..<rows {
+          let target = batch.recordStarts[r]
+          var i = lineCursor.offset
+          var line = lineCursor.line
+          while i < target {
+            if p[i] == CSVTokenizer.lf { line += 1 }
+            i += 1
+          }
+          lineCursor = (target, line)
+          table.lines.append(line)
+        }
+      }
+      if let f = convert(
+        &table, batch: batch, rows: rows, p: p, dictionaries: dictionaries, hashes: hashes)
+      {
+        let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
+        let column = table.columns[f.column]
+        let value = batch.field(row: f.row, column.field, in: p)
+        let text = FieldParsing.string(value.bytes, 0, value.count)
+        switch f.reason {
+        case .badValue:
+          throw LoadError.badValue(
+            file: path, line: line, column: column.name, expected: column.kind.expected, found: text
+          )
+        case .duplicate(let firstRow):
+          let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0
+          throw LoadError.duplicateInfluencer(
+            file: path, line: line, id: text, firstLine: firstLine)
+        }
+      }
+      if let r = badUTF8Row {
+        throw LoadError.invalidUTF8(
+          file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
+      }
+      table.rowCount += rows
+      if let failure { throw error(for: failure, path: path, names: names, p: p) }
+      if tokenizer.atEnd { break }
     }
   }
 
   /// Matches header names to the schema's columns.
   private static func bind(
-    _ schema: TableSchema, path: String, header: [Range<Int>], line: Int, p: UnsafePointer<UInt8>,
+    _ schema: TableSchema, path: String, written: [String], names: [String], line: Int,
     dictionaries: inout [ByteDictionary]
   ) throws(LoadError) -> ParsedTable {
-    var written: [String] = []
-    var names: [String] = []
-    for r in header {
-      var s = r.lowerBound
-      var e = r.upperBound
-      FieldParsing.trim(p, &s, &e)
-      let name = FieldParsing.string(p, s, e)
-      written.append(name)
-      names.append(name.lowercased())
-    }
     var columns: [ColumnBuilder] = []
     for spec in schema.columns {
       let matches = names.indices.filter { names[$0] == spec.name }
@@ -170,8 +310,11 @@ enum TableParser {
         dictionaries.append(ByteDictionary())
       default: break
       }
-      var builder = ColumnBuilder(name: spec.name, kind: spec.kind, field: field, dictionary: dictionary)
-      if case .choice(let words) = spec.kind { builder.choiceCodes = Array(repeating: nil, count: words.count) }
+      var builder = ColumnBuilder(
+        name: spec.name, kind: spec.kind, field: field, dictionary: dictionary)
+      if case .choice(let words) = spec.kind {
+        builder.choiceCodes = Array(repeating: nil, count: words.count)
+      }
       columns.append(builder)
     }
     columns.sort { $0.field < $1.field }
@@ -180,15 +323,19 @@ enum TableParser {
     let extra = names.indices.filter { !known.contains(names[$0]) }.map { "'\(written[$0])'" }
     if !extra.isEmpty {
       table.notes.append(
-        "\(schema.fileName): ignoring extra column\(extra.count == 1 ? "" : "s") \(extra.joined(separator: ", "))")
+        "\(schema.fileName): ignoring extra column\(extra.count == 1 ? "" : "s") \(extra.joined(separator: ", "))"
+      )
     }
     return table
   }
 
   /// Reserves column capacity from the first batch's bytes per row.
-  private static func reserve(_ table: inout ParsedTable, batch: RecordBatch, rows: Int, fileSize: Int) {
+  private static func reserve(
+    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, bytes total: Int
+  ) {
     let bytes = max(1, batch.byteEnd - batch.byteStart)
-    let estimate = min(Int(Double(fileSize) / Double(bytes) * Double(rows) * 1.05) + 16, 1 << 31)
+    let scale = Double(total) / Double(bytes) * 1.05
+    let estimate = min(Int(scale * Double(rows)) + 16, 1 << 31)
     for c in table.columns.indices {
       switch table.columns[c].kind {
       case .key, .shared, .local, .choice: table.columns[c].codes.reserveCapacity(estimate)
@@ -196,111 +343,159 @@ enum TableParser {
       case .date: table.columns[c].days.reserveCapacity(estimate)
       case .text:
         table.columns[c].text.offsets.reserveCapacity(estimate + 1)
+        let field = table.columns[c].field
+        var textBytes = 0
+        for r in 0..<rows {
+          let k = 2 * (r * batch.width + field)
+          textBytes += abs(batch.spans[k + 1] - batch.spans[k])
+        }
+        table.columns[c].text.bytes.reserveCapacity(
+          min(Int(scale * Double(textBytes)) + 64, 1 << 40))
       }
     }
   }
 
   /// Converts the first `rows` records of `batch`; returns the first failure in file order.
+  ///
+  /// - Complexity: O(*rows* × *columns*); values are written through pointers into columns
+  ///   grown once per batch.
   private static func convert(
-    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafeMutablePointer<UInt8>,
-    dictionaries: inout [ByteDictionary]
+    _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafePointer<UInt8>,
+    dictionaries: [ByteDictionary], hashes: UnsafeMutablePointer<UInt64>
   ) -> ConversionFailure? {
     var limit = rows
     var failure: ConversionFailure?
     let rowBase = table.rowCount
-    batch.spans.withUnsafeBufferPointer { spansBuffer in
-      guard let spans = spansBuffer.baseAddress else { return }
-      let stride = 2 * batch.width
-      for c in table.columns.indices {
-        guard limit > 0 else { return }
-        var column = table.columns[c]
-        table.columns[c] = ColumnBuilder(name: "", kind: .text, field: 0, dictionary: -1)
-        let at = spans + 2 * column.field
-        var bad: Int?
-        switch column.kind {
-        case .key, .shared, .local:
-          var dictionary = ByteDictionary(capacity: 0)
-          swap(&dictionary, &dictionaries[column.dictionary])
-          var isKey = false
-          if case .key = column.kind { isKey = true }
-          for r in 0..<limit {
-            let s = at[r * stride]
-            let e = at[r * stride + 1]
-            let code = dictionary.intern(p + s, e - s)
-            if isKey && Int(code) != rowBase + r {
-              bad = r
-              failure = ConversionFailure(row: r, column: c, reason: .duplicate(firstRow: Int(code)))
-              break
+    let stride = 2 * batch.width
+    for c in table.columns.indices {
+      guard limit > 0 else { break }
+      var column = table.columns[c]
+      table.columns[c] = ColumnBuilder(name: "", kind: .text, field: 0, dictionary: -1)
+      let at = UnsafePointer(batch.spans + 2 * column.field)
+      var bad: Int?
+      switch column.kind {
+      case .key, .shared, .local:
+        let dictionary = dictionaries[column.dictionary]
+        var isKey = false
+        if case .key = column.kind { isKey = true }
+        let old = column.codes.count
+        column.codes.append(contentsOf: repeatElement(0, count: limit))
+        // A dictionary too big for the cache: hash and touch a block of rows first, so the
+        // cache misses overlap instead of stalling one lookup at a time.
+        let prefetching = dictionary.count > 16_384
+        column.codes.withUnsafeMutableBufferPointer { buffer in
+          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          var blockStart = 0
+          while blockStart < limit {
+            let blockEnd = min(blockStart + 256, limit)
+            if prefetching {
+              for r in blockStart..<blockEnd {
+                let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+                hashes[r - blockStart] = ByteDictionary.hash(v.bytes, v.count)
+              }
+              dictionary.prefetch(hashes, count: blockEnd - blockStart)
             }
-            column.codes.append(code)
-          }
-          swap(&dictionary, &dictionaries[column.dictionary])
-        case .choice(let words):
-          let lowered = words.map { Array($0.utf8) }
-          for r in 0..<limit {
-            let s = at[r * stride]
-            let e = at[r * stride + 1]
-            guard let w = lowered.firstIndex(where: { FieldParsing.equalsIgnoringCase(p, s, e, $0) }) else {
-              bad = r
-              break
+            for r in blockStart..<blockEnd {
+              let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+              let code =
+                prefetching
+                ? dictionary.intern(v.bytes, v.count, hash: hashes[r - blockStart])
+                : dictionary.intern(v.bytes, v.count)
+              if isKey && Int(code) != rowBase + r {
+                bad = r
+                failure = ConversionFailure(
+                  row: r, column: c, reason: .duplicate(firstRow: Int(code)))
+                return
+              }
+              out[r] = code
             }
-            if column.choiceCodes[w] == nil { column.choiceCodes[w] = dictionaries[column.dictionary].intern(words[w]) }
-            column.codes.append(column.choiceCodes[w] ?? 0)
-          }
-        case .text:
-          for r in 0..<limit {
-            let s = at[r * stride]
-            let e = at[r * stride + 1]
-            column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: p + s, count: e - s))
-            column.text.offsets.append(Int64(column.text.bytes.count))
-          }
-        case .integer:
-          for r in 0..<limit {
-            guard let v = FieldParsing.count(p, at[r * stride], at[r * stride + 1]) else {
-              bad = r
-              break
-            }
-            column.numbers.append(v)
-          }
-        case .money, .decimal:
-          for r in 0..<limit {
-            guard let v = FieldParsing.hundredths(p, at[r * stride], at[r * stride + 1]) else {
-              bad = r
-              break
-            }
-            column.numbers.append(v)
-          }
-        case .date:
-          for r in 0..<limit {
-            guard let v = FieldParsing.day(p, at[r * stride], at[r * stride + 1]) else {
-              bad = r
-              break
-            }
-            column.days.append(v)
+            blockStart = blockEnd
           }
         }
-        table.columns[c] = column
-        if let r = bad {
-          if failure?.row != r || failure?.column != c {
-            failure = ConversionFailure(row: r, column: c, reason: .badValue)
+      case .choice(let words):
+        let lowered = words.map { Array($0.utf8) }
+        let dictionary = dictionaries[column.dictionary]
+        for r in 0..<limit {
+          let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+          guard
+            let w = lowered.firstIndex(where: {
+              FieldParsing.equalsIgnoringCase(v.bytes, 0, v.count, $0)
+            })
+          else {
+            bad = r
+            break
           }
-          limit = r
+          let code = column.choiceCodes[w] ?? dictionary.intern(words[w])
+          column.choiceCodes[w] = code
+          column.codes.append(code)
         }
+      case .text:
+        for r in 0..<limit {
+          let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+          column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: v.bytes, count: v.count))
+          column.text.offsets.append(Int64(column.text.bytes.count))
+        }
+      case .integer, .money, .decimal:
+        let isCount: Bool
+        if case .integer = column.kind { isCount = true } else { isCount = false }
+        let old = column.numbers.count
+        column.numbers.append(contentsOf: repeatElement(0, count: limit))
+        column.numbers.withUnsafeMutableBufferPointer { buffer in
+          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          for r in 0..<limit {
+            let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
+            guard
+              let v = isCount
+                ? FieldParsing.count(f.bytes, 0, f.count)
+                : FieldParsing.hundredths(f.bytes, 0, f.count)
+            else {
+              bad = r
+              break
+            }
+            out[r] = v
+          }
+        }
+      case .date:
+        let old = column.days.count
+        column.days.append(contentsOf: repeatElement(0, count: limit))
+        column.days.withUnsafeMutableBufferPointer { buffer in
+          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          for r in 0..<limit {
+            let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
+            guard let v = FieldParsing.day(f.bytes, 0, f.count) else {
+              bad = r
+              break
+            }
+            out[r] = v
+          }
+        }
+      }
+      table.columns[c] = column
+      if let r = bad {
+        if failure?.row != r || failure?.column != c {
+          failure = ConversionFailure(row: r, column: c, reason: .badValue)
+        }
+        limit = r
       }
     }
     return failure
   }
 
   /// The error for a tokenizer failure.
-  private static func error(for failure: TokenizeFailure, path: String, names: [String], p: UnsafePointer<UInt8>) -> LoadError {
+  private static func error(
+    for failure: TokenizeFailure, path: String, names: [String], p: UnsafePointer<UInt8>
+  ) -> LoadError {
     func name(_ field: Int) -> String? { field < names.count ? names[field] : nil }
     switch failure {
     case .unterminatedQuote(let offset, let field):
-      return .unterminatedQuote(file: path, line: FieldParsing.line(at: offset, in: p), column: name(field))
+      return .unterminatedQuote(
+        file: path, line: FieldParsing.line(at: offset, in: p), column: name(field))
     case .textAfterQuote(let start, let field):
-      return .textAfterQuote(file: path, line: FieldParsing.line(at: start, in: p), column: name(field))
+      return .textAfterQuote(
+        file: path, line: FieldParsing.line(at: start, in: p), column: name(field))
     case .wrongFieldCount(let start, let found):
-      return .wrongFieldCount(file: path, line: FieldParsing.line(at: start, in: p), expected: names.count, found: found)
+      return .wrongFieldCount(
+        file: path, line: FieldParsing.line(at: start, in: p), expected: names.count, found: found)
     }
   }
 }

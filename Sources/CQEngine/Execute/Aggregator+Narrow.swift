@@ -1,0 +1,197 @@
+import CQStorage
+import Dispatch
+
+extension Aggregator {
+  /// The fused pass over a large cached segment, reading narrow columns: the grain's composite
+  /// key as one byte or two per row (cached per grain), a single-dimension filter on narrow
+  /// codes, and values as `Int32` where they fit.
+  ///
+  /// - Complexity: O(*n* · *m*) per query for *m* sums; the first query at a grain pays O(*n* · *d*)
+  ///   to build its key column.
+  static func aggregateNarrow(
+    _ seg: Segment, cacheKey: String, grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
+    measures: [Measure], store: Store, tiers: Tiers, into total: inout [Int64]
+  ) {
+    let width = Int(encoder.product)
+    let slots = 1 + measures.count
+    let n = seg.count
+    let tierTag = grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false) ? tiers.description : ""
+    let keyName = "\(cacheKey)|key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)"
+    let keys = store.narrowCodes(keyName, space: width) {
+      let dims = grain.map { seg.codes[$0]! }
+      let strides = encoder.strides
+      return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
+        for r in 0..<n {
+          var k: Int64 = 0
+          for (d, codes) in dims.enumerated() { k &+= Int64(codes[r]) &* strides[d] }
+          buf[r] = Int32(truncatingIfNeeded: k)
+        }
+        count = n
+      }
+    }
+    var passSpec = PassSpec.all
+    if case .leaf(let d, let allowed, _)? = filter {
+      let codes = store.narrowCodes("\(cacheKey)|codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count) {
+        seg.codes[d]!
+      }
+      passSpec = .leaf(codes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
+    } else if let filter {
+      passSpec = .mask(evaluateFilter(filter, seg))
+    }
+    let pass = passSpec
+    let sumIndexes = measures.indices.filter { seg.sums[measures[$0]] != nil }
+    let narrowed = sumIndexes.map { j in
+      store.narrowValues(seg.sumKeys[measures[j]] ?? "\(cacheKey)/\(measures[j])") { seg.sums[measures[j]]! }
+    }
+    let sums: SumSpec
+    if narrowed.allSatisfy({ if case .i32 = $0 { true } else { false } }) {
+      sums = .i32(narrowed.map { if case .i32(let v) = $0 { v } else { [] } }, sumIndexes.map { ($0 + 1) * width })
+    } else {
+      sums = .i64(sumIndexes.map { seg.sums[measures[$0]]! }, sumIndexes.map { ($0 + 1) * width })
+    }
+    let chunks = max(1, min(8, activeProcessorCount))
+    // Rows sorted by a key (dates often are) add to the same accumulator back to back, and each
+    // add waits for the previous one. Four interleaved copies of the accumulators break that
+    // chain when they are small enough to stay in cache.
+    let lanes = width * slots <= 1 << 14 ? 4 : 1
+    let block = width * slots
+    let partials = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block * lanes * chunks)
+    partials.initialize(repeating: 0)
+    defer { partials.deallocate() }
+    nonisolated(unsafe) let out = partials
+    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+      let lo = n * c / chunks, hi = n * (c + 1) / chunks
+      let a = Accumulators(base: out.baseAddress! + c * block * lanes, laneStride: block, laneMask: lanes - 1)
+      withExtendedLifetime((keys, pass, sums)) {
+        switch keys {
+        case .u8(let k): k.withUnsafeBufferPointer { dispatchPass(U8Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a) }
+        case .u16(let k): k.withUnsafeBufferPointer { dispatchPass(U16Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a) }
+        case .i32(let k): k.withUnsafeBufferPointer { dispatchPass(OneKey(a: $0.baseAddress!), pass, sums, lo..<hi, a) }
+        }
+      }
+    }
+    for part in 0..<(chunks * lanes) {
+      for i in 0..<block { total[i] &+= partials[part * block + i] }
+    }
+    // Counted measures are the row count.
+    for (j, m) in measures.enumerated() where seg.sums[m] == nil && seg.counted.contains(m) {
+      for k in 0..<width { total[(j + 1) * width + k] = total[k] }
+    }
+  }
+
+  enum PassSpec {
+    case all
+    case leaf(NarrowCodes, ContiguousArray<Int64>)
+    case mask(ContiguousArray<UInt8>)
+  }
+
+  enum SumSpec {
+    case i32([ContiguousArray<Int32>], [Int])
+    case i64([ContiguousArray<Int64>], [Int])
+  }
+
+  private static func dispatchPass<K: RowKey>(
+    _ key: K, _ pass: PassSpec, _ sums: SumSpec, _ rows: Range<Int>, _ a: Accumulators
+  ) {
+    switch pass {
+    case .all: dispatchSums(key, AllPass(), sums, rows, a)
+    case .mask(let m): m.withUnsafeBufferPointer { dispatchSums(key, MaskPass(mask: $0.baseAddress!), sums, rows, a) }
+    case .leaf(let codes, let allowed):
+      allowed.withUnsafeBufferPointer { al in
+        let t = al.baseAddress!
+        switch codes {
+        case .u8(let c): c.withUnsafeBufferPointer { dispatchSums(key, LeafPass8(codes: $0.baseAddress!, allowed: t), sums, rows, a) }
+        case .u16(let c): c.withUnsafeBufferPointer { dispatchSums(key, LeafPass16(codes: $0.baseAddress!, allowed: t), sums, rows, a) }
+        case .i32(let c): c.withUnsafeBufferPointer { dispatchSums(key, LeafPass(codes: $0.baseAddress!, allowed: t), sums, rows, a) }
+        }
+      }
+    }
+  }
+
+  private static func dispatchSums<K: RowKey, P: RowPass>(
+    _ key: K, _ pass: P, _ sums: SumSpec, _ rows: Range<Int>, _ a: Accumulators
+  ) {
+    switch sums {
+    case .i32(let v, let bases): withPointers(v) { narrowLoop(key, pass, $0, bases, rows, a) }
+    case .i64(let v, let bases): withPointers(v) { narrowLoop(key, pass, $0, bases, rows, a) }
+    }
+  }
+
+  private static func withPointers<T>(_ arrays: [ContiguousArray<T>], _ body: ([UnsafePointer<T>]) -> Void) {
+    withExtendedLifetime(arrays) {
+      body(arrays.map { $0.withUnsafeBufferPointer { $0.baseAddress! } })
+    }
+  }
+
+  private static func narrowLoop<K: RowKey, P: RowPass, T: FixedWidthInteger>(
+    _ key: K, _ pass: P, _ values: [UnsafePointer<T>], _ bases: [Int], _ rows: Range<Int>, _ acc: Accumulators
+  ) {
+    let base = acc.base, laneStride = acc.laneStride, laneMask = acc.laneMask
+    switch values.count {
+    case 0:
+      blockLoop(rows) { i in
+        let a = base + (i & laneMask) &* laneStride
+        a[key.key(i)] &+= pass.pass(i)
+      }
+    case 1:
+      let v0 = values[0], b0 = bases[0]
+      blockLoop(rows) { i in
+        let a = base + (i & laneMask) &* laneStride
+        let k = key.key(i), p = pass.pass(i)
+        a[k] &+= p
+        a[b0 &+ k] &+= Int64(v0[i]) &* p
+      }
+    case 2:
+      let v0 = values[0], b0 = bases[0], v1 = values[1], b1 = bases[1]
+      blockLoop(rows) { i in
+        let a = base + (i & laneMask) &* laneStride
+        let k = key.key(i), p = pass.pass(i)
+        a[k] &+= p
+        a[b0 &+ k] &+= Int64(v0[i]) &* p
+        a[b1 &+ k] &+= Int64(v1[i]) &* p
+      }
+    default:
+      blockLoop(rows) { i in
+        let a = base + (i & laneMask) &* laneStride
+        let k = key.key(i), p = pass.pass(i)
+        a[k] &+= p
+        for j in 0..<values.count { a[bases[j] &+ k] &+= Int64(values[j][i]) &* p }
+      }
+    }
+  }
+
+  @inline(__always)
+  private static func blockLoop(_ rows: Range<Int>, _ body: (Int) -> Void) {
+    var r = rows.lowerBound
+    while r < rows.upperBound {
+      let end = min(rows.upperBound, r + 0x10000)
+      if Cancellation.isRequested { return }
+      for i in r..<end { body(i) }
+      r = end
+    }
+  }
+}
+
+struct U8Keys: RowKey {
+  let p: UnsafePointer<UInt8>
+  @inline(__always) func key(_ i: Int) -> Int { Int(p[i]) }
+}
+struct U16Keys: RowKey {
+  let p: UnsafePointer<UInt16>
+  @inline(__always) func key(_ i: Int) -> Int { Int(p[i]) }
+}
+struct LeafPass8: RowPass {
+  let codes: UnsafePointer<UInt8>, allowed: UnsafePointer<Int64>
+  @inline(__always) func pass(_ i: Int) -> Int64 { allowed[Int(codes[i])] }
+}
+struct LeafPass16: RowPass {
+  let codes: UnsafePointer<UInt16>, allowed: UnsafePointer<Int64>
+  @inline(__always) func pass(_ i: Int) -> Int64 { allowed[Int(codes[i])] }
+}
+
+/// Per-thread accumulators, in `laneMask + 1` interleaved copies `laneStride` apart.
+struct Accumulators {
+  let base: UnsafeMutablePointer<Int64>
+  let laneStride: Int
+  let laneMask: Int
+}

@@ -1,0 +1,48 @@
+import CQStorage
+
+/// Codes stored in the narrowest integer that holds their space (a 10-value campaign code is
+/// one byte, not four): scans read a quarter of the bytes.
+enum NarrowCodes: Sendable {
+  case u8(ContiguousArray<UInt8>)
+  case u16(ContiguousArray<UInt16>)
+  case i32(ContiguousArray<Int32>)
+
+  /// - Complexity: O(*n*).
+  static func make(_ codes: ContiguousArray<Int32>, space: Int) -> NarrowCodes {
+    if space <= 256 { return .u8(ContiguousArray(codes.lazy.map { UInt8(truncatingIfNeeded: $0) })) }
+    if space <= 65_536 { return .u16(ContiguousArray(codes.lazy.map { UInt16(truncatingIfNeeded: $0) })) }
+    return .i32(codes)
+  }
+}
+
+/// Values stored as `Int32` when every value fits (row-level paise and counts nearly always do).
+enum NarrowValues: Sendable {
+  case i32(ContiguousArray<Int32>)
+  case i64(ContiguousArray<Int64>)
+
+  /// - Complexity: O(*n*).
+  static func make(_ values: ContiguousArray<Int64>) -> NarrowValues {
+    if values.allSatisfy({ $0 >= Int64(Int32.min) && $0 <= Int64(Int32.max) }) {
+      return .i32(ContiguousArray(values.lazy.map { Int32(truncatingIfNeeded: $0) }))
+    }
+    return .i64(values)
+  }
+}
+
+extension Store {
+  /// A cached narrow copy of codes.
+  func narrowCodes(_ key: String, space: Int, _ make: () -> ContiguousArray<Int32>) -> NarrowCodes {
+    if let c = withLock({ narrowCodeCache[key] }) { return c }
+    let v = NarrowCodes.make(make(), space: space)
+    withLock { narrowCodeCache[key] = v }
+    return v
+  }
+
+  /// A cached narrow copy of values.
+  func narrowValues(_ key: String, _ make: () -> ContiguousArray<Int64>) -> NarrowValues {
+    if let c = withLock({ narrowValueCache[key] }) { return c }
+    let v = NarrowValues.make(make())
+    withLock { narrowValueCache[key] = v }
+    return v
+  }
+}
