@@ -27,9 +27,8 @@ import Testing
 
     let banner = tmux.waitFor { $0.contains("Ctrl-D") }
     #expect(banner != nil, "no banner:\n\(tmux.capture())")
-    withKnownIssue("no 'cq> ' prompt on a terminal: the shell still uses PipedLineReader (libedit not wired yet)") {
-      #expect(tmux.capture().contains("cq> "), "\(tmux.capture())")
-    }
+    // tmux drops trailing blanks, so the empty prompt reads "cq>".
+    #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "no prompt:\n\(tmux.capture())")
 
     tmux.type("revenue by brand")
     let table = tmux.waitFor { $0.contains("└") }
@@ -50,6 +49,41 @@ import Testing
     tmux.keys("C-d")
     let exited = tmux.waitFor { $0.contains("CQ-EXIT=") }
     #expect(exited?.contains("CQ-EXIT=0") == true, "Ctrl-D exits with status 0:\n\(tmux.capture())")
+  }
+
+  @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
+  func tabCompletesValuesCtrlCCancelsTheLineHistoryPersists() throws {
+    let home = try ScratchFolder()
+    let history = home.file("history").path
+    let command = [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path]
+    let first = try Tmux(command: command, home: home, environment: ["CQ_HISTORY": history])
+    #expect(first.waitFor { Tmux.hasPrompt($0) } != nil, "\(first.capture())")
+
+    first.keys("-l", "revenue by brand where brand=Mu")
+    first.keys("Tab")
+    let completed = first.waitFor { $0.contains("brand=MuscleBlaze") }
+    #expect(completed != nil, "brand=Mu<TAB> completes the value:\n\(first.capture())")
+
+    // Ctrl-C drops the line: nothing runs, and the next statement starts clean.
+    first.keys("C-c")
+    first.type("orders by platform")
+    #expect(first.waitFor { boxTables($0).count == 1 } != nil, "\(first.capture())")
+    let screen = first.capture()
+    #expect(boxTables(screen).first?.first == ["platform", "orders"])
+    #expect(boxTables(screen).count == 1, "the cancelled query did not run:\n\(screen)")
+    first.keys("C-d")
+    #expect(first.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(first.capture())")
+
+    // A new session recalls it with the up arrow.
+    let saved = (try? String(contentsOfFile: history, encoding: .utf8)) ?? ""
+    #expect(saved.contains("orders by platform"))
+    #expect(!saved.contains("MuscleBlaze"), "a cancelled line is not history")
+    let second = try Tmux(command: command, home: home, environment: ["CQ_HISTORY": history])
+    #expect(second.waitFor { Tmux.hasPrompt($0) } != nil)
+    second.keys("Up")
+    #expect(second.waitFor { $0.contains("cq> orders by platform") } != nil, "\(second.capture())")
+    second.keys("Enter")
+    #expect(second.waitFor { boxTables($0).first?.first == ["platform", "orders"] } != nil, "\(second.capture())")
   }
 
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
@@ -87,7 +121,7 @@ final class Tmux {
     var env = ["HOME": home.path, "XDG_STATE_HOME": home.path]
     for (k, v) in environment { env[k] = v }
     let assignments = env.sorted { $0.key < $1.key }.map { quote("\($0.key)=\($0.value)") }
-    let line = (["env", "-u", "NO_COLOR", "-u", "CQ_DATA"] + assignments + command.map(quote)).joined(separator: " ")
+    let line = (["env", "-u", "NO_COLOR", "-u", "CQ_DATA", "-u", "CQ_HISTORY"] + assignments + command.map(quote)).joined(separator: " ")
       + "; echo CQ-EXIT=$?; sleep 60"
     try run(["new-session", "-d", "-s", "cq", "-x", "120", "-y", "40", line])
   }
@@ -154,6 +188,11 @@ final class Tmux {
     #else
       throw OutputError("the tmux driver needs Glibc")
     #endif
+  }
+
+  /// Whether a screen line is the shell's prompt (tmux drops its trailing blank).
+  static func hasPrompt(_ screen: String) -> Bool {
+    screen.split(separator: "\n").contains { $0 == "cq>" || $0.hasPrefix("cq> ") }
   }
 
   /// Types `text` literally, then Enter.
