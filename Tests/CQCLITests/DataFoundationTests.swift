@@ -87,4 +87,23 @@ import Testing
     #expect(run.stderr.contains("bad/influencers.csv"), "\(run.stderr)")
     #expect(run.stderr.contains("'follower_count'"), "\(run.stderr)")
   }
+
+  @Test func extraColumnIsANoteOnStandardErrorOnly() throws {
+    let dir = try ScratchFolder()
+    let data = try dir.copyBundledData(to: "extra")
+    let file = data.appendingPathComponent("influencers.csv")
+    let records = parseDelimited(try String(contentsOf: file, encoding: .utf8))
+    func quoted(_ f: String) -> String {
+      f.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+    }
+    let text = records.enumerated().map { i, r in (r + [i == 0 ? "notes" : "x"]).map(quoted).joined(separator: ",") }
+      .joined(separator: "\n") + "\n"
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let run = try cq(["--format", "csv", "-c", "influencers by platform"], data: data.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    let table = try Delimited(run.stdout)
+    #expect(table.header == ["platform", "influencers"], "standard output carries only the result")
+    #expect(try table.column("influencers").compactMap { Int($0) }.reduce(0, +) == records.count - 1)
+    #expect(run.stderr.contains("'notes'"), "\(run.stderr)")
+  }
 }
