@@ -166,6 +166,8 @@ extension Session {
       return
     }
     var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
+    // `--color always` (or `set color on`) colours a pipe too; files never.
+    if !options.stdoutIsTerminal { opts.color = settings.colorMode == "on" || settings.colorMode == "always" || options.forceColor }
     if settings.timer, settings.format == .table {
       opts.footer = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
     }

@@ -11,6 +11,8 @@ public struct SessionOptions: Sendable {
   /// Standard output is a terminal: tables may be cut to its width.
   public var stdoutIsTerminal = false
   public var color = false
+  /// `--color always`: colour even when standard output is not a terminal.
+  public var forceColor = false
   public var ascii = false
   public var format: OutputFormat = .table
   /// `--output FILE`: results of every query go to this file.

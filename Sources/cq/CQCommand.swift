@@ -58,13 +58,16 @@ struct CommonOptions: ParsableArguments {
     o.stdoutIsTerminal = isatty(1) == 1
     let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
     switch color.lowercased() {
-    case "always": o.color = true
+    case "always":
+      o.color = true
+      o.forceColor = true
     case "never": o.color = false
     default: o.color = o.stdoutIsTerminal && !noColor
     }
     o.ascii = ascii
     if let format { o.format = OutputFormat(rawValue: format.lowercased()) ?? .table }
-    o.outputFile = output
+    // `--output -` is standard output.
+    o.outputFile = output == "-" ? nil : output
     o.continueOnError = continueOnError
     o.timing = timing
     o.repeatCount = `repeat`
@@ -97,6 +100,21 @@ struct CQCommand: ParsableCommand {
       """,
     version: "0.1.0",
     subcommands: [RunCommand.self, SimulateCommand.self])
+
+  /// Runs the command; usage errors exit 1 ("anything else" in SPEC §2), not sysexits' 64.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code.rawValue == 64 {
+        Terminal.writeErr(fullMessage(for: error) + "\n")
+        Foundation.exit(1)
+      }
+      exit(withError: error)
+    }
+  }
 
   @Option(name: .customShort("c"), parsing: .singleValue, help: ArgumentHelp("Run STATEMENT and exit (repeatable).", valueName: "statement"))
   var commands: [String] = []
