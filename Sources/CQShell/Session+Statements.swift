@@ -98,6 +98,7 @@ extension Session {
     engine.settings.totals = settings.totals
     for _ in 0..<max(1, options.repeatCount) {
       let start = DispatchTime.now()
+      Session.testDelay()
       outcome = try engine.run(q, source: source)
       if Cancellation.isRequested {
         throw SessionError(message: "query cancelled", status: 1)
@@ -176,6 +177,14 @@ extension Session {
     // Markdown tables need a blank line between them, or they read as one.
     if settings.format == .markdown { rendered += "\n" }
     writeOut(rendered)
+  }
+
+  /// Test hook: `CQ_TEST_QUERY_DELAY_MS=N` makes every query take at least N ms (stopping early
+  /// on Ctrl-C), so the interactive tests can cancel a running query on small data.
+  static func testDelay() {
+    guard let text = ProcessInfo.processInfo.environment["CQ_TEST_QUERY_DELAY_MS"], let ms = Int(text), ms > 0 else { return }
+    let end = DispatchTime.now().uptimeNanoseconds + UInt64(ms) * 1_000_000
+    while DispatchTime.now().uptimeNanoseconds < end, !Cancellation.isRequested { usleep(10_000) }
   }
 
   static func nonEmptyFile(_ path: String) -> Bool {

@@ -90,6 +90,26 @@ import Testing
     #expect(second.waitFor { boxTables($0).first?.first == ["platform", "orders"] } != nil, "\(second.capture())")
   }
 
+  /// Ctrl-C while a query runs stops it and returns to the prompt; the shell goes on.
+  @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
+  func ctrlCDuringALongQueryReturnsToThePrompt() throws {
+    let home = try ScratchFolder()
+    let tmux = try Tmux(
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home,
+      environment: ["CQ_TEST_QUERY_DELAY_MS": "20000"])
+    #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
+    tmux.type("revenue by brand")
+    Thread.sleep(forTimeInterval: 0.5)
+    tmux.keys("C-c")
+    let cancelled = tmux.waitFor(timeout: 5) { $0.contains("query cancelled") }
+    #expect(cancelled != nil, "Ctrl-C did not stop the query:\n\(tmux.capture())")
+    #expect(!tmux.capture().contains("└"), "a cancelled query shows no table")
+    #expect(tmux.waitFor { $0.hasSuffix("cq>") || Tmux.hasPrompt($0) } != nil)
+    tmux.keys("C-d")
+    let exited = tmux.waitFor { $0.contains("CQ-EXIT=") }
+    #expect(exited?.contains("CQ-EXIT=0") == true, "\(tmux.capture())")
+  }
+
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
   func terminalTablesAreColouredUnlessNoColor() throws {
     let home = try ScratchFolder()
