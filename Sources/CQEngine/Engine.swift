@@ -34,6 +34,18 @@ public final class Engine: @unchecked Sendable {
 
   public var data: DataSet { store.data }
 
+  /// Builds the derived columns most queries need (spend allocation, first purchases, common
+  /// dimension codes) so the first queries of a shell session answer at full speed.
+  ///
+  /// Safe to run on a background thread while queries run: caches are filled under a lock.
+  public func warmUp() {
+    _ = store.allocation(settings.allocation)
+    _ = store.firstPurchaseDays()
+    for d in [Dimension.campaign, .brand, .platform, .influencer, .week, .category] {
+      _ = store.codes(.tracking, d, tiers: settings.tiers)
+    }
+  }
+
   // MARK: - Queries
 
   /// Runs a query.

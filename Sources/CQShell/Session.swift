@@ -107,6 +107,11 @@ public final class Session {
     engine = newEngine
     dataFolder = folder
     generation += 1
+    // In the shell, derive what the first queries need while the analyst types.
+    if options.interactive {
+      nonisolated(unsafe) let warming = newEngine
+      DispatchQueue.global(qos: .utility).async { warming.warmUp() }
+    }
     for w in data.warnings { writeErr("note: \(w)\n") }
     if options.timing { writeErr("timing load \(Session.formatMS(ms))\n") }
     // Session definitions survive a reload.
