@@ -137,6 +137,11 @@ public final class Engine: @unchecked Sendable {
         + visible.map { row(totals, codes: nil)[$0] }
       if plan.dimensions.isEmpty { result.totals = nil }
     }
+    let shown = Set(visible.map { plan.metrics[$0].definition.name })
+    if !shown.isDisjoint(with: ["incremental_revenue", "incremental_roas", "new_customers", "cac"]) {
+      result.footnotes.append(
+        "incremental_* is a heuristic: revenue on each customer's first purchase date (they might have bought anyway), not measured lift")
+    }
     if plan.dimensions.contains(.tier) || (plan.filter?.dimensions.contains(.tier) ?? false) {
       result.footnotes.append("tiers: \(plan.tiers.description) followers")
     }
