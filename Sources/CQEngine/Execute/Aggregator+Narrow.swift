@@ -9,15 +9,20 @@ extension Aggregator {
   /// - Complexity: O(*n* · *m*) per query for *m* sums; the first query at a grain pays O(*n* · *d*)
   ///   to build its key column.
   static func aggregateNarrow(
-    _ seg: Segment, cacheKey: String, grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
-    measures: [Measure], store: Store, tiers: Tiers, into total: inout [Int64]
+    _ seg: Segment, cacheKey: String?, grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
+    measures: [Measure], store: Store?, tiers: Tiers, into total: inout [Int64]
   ) {
+    // Segments built per query (unattributed payouts, per-payout shares) are narrowed but
+    // not cached.
+    func codes(_ name: String, space: Int, _ make: () -> ContiguousArray<Int32>) -> NarrowCodes {
+      guard let store, let cacheKey else { return NarrowCodes.make(make(), space: space) }
+      return store.narrowCodes("\(cacheKey)|\(name)", space: space, make)
+    }
     let width = Int(encoder.product)
     let slots = 1 + measures.count
     let n = seg.count
     let tierTag = grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false) ? tiers.description : ""
-    let keyName = "\(cacheKey)|key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)"
-    let keys = store.narrowCodes(keyName, space: width) {
+    let keys = codes("key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width) {
       let dims = grain.map { seg.codes[$0]! }
       let strides = encoder.strides
       return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
@@ -31,17 +36,16 @@ extension Aggregator {
     }
     var passSpec = PassSpec.all
     if case .leaf(let d, let allowed, _)? = filter {
-      let codes = store.narrowCodes("\(cacheKey)|codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count) {
-        seg.codes[d]!
-      }
-      passSpec = .leaf(codes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
+      let leafCodes = codes("codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count) { seg.codes[d]! }
+      passSpec = .leaf(leafCodes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
     } else if let filter {
       passSpec = .mask(evaluateFilter(filter, seg))
     }
     let pass = passSpec
     let sumIndexes = measures.indices.filter { seg.sums[measures[$0]] != nil }
-    let narrowed = sumIndexes.map { j in
-      store.narrowValues(seg.sumKeys[measures[j]] ?? "\(cacheKey)/\(measures[j])") { seg.sums[measures[j]]! }
+    let narrowed: [NarrowValues] = sumIndexes.map { j in
+      guard let store, let name = seg.sumKeys[measures[j]] else { return .i64(seg.sums[measures[j]]!) }
+      return store.narrowValues(name) { seg.sums[measures[j]]! }
     }
     let sums: SumSpec
     if narrowed.allSatisfy({ if case .i32 = $0 { true } else { false } }) {
@@ -49,7 +53,7 @@ extension Aggregator {
     } else {
       sums = .i64(sumIndexes.map { seg.sums[measures[$0]]! }, sumIndexes.map { ($0 + 1) * width })
     }
-    let chunks = max(1, min(8, activeProcessorCount))
+    let chunks = n >= parallelRowThreshold ? max(1, min(8, activeProcessorCount)) : 1
     // Rows sorted by a key (dates often are) add to the same accumulator back to back, and each
     // add waits for the previous one. Four interleaved copies of the accumulators break that
     // chain when they are small enough to stay in cache.
