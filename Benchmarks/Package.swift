@@ -10,7 +10,7 @@ let package = Package(
     // `name:` pins the identity to "cq" whatever the checkout folder is called.
     .package(name: "cq", path: ".."),
     .package(
-      url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1",
+      url: "https://github.com/ordo-one/benchmark", from: "1.38.1",
       traits: ["MallocInterposer"]),
   ],
   targets: [
@@ -30,20 +30,20 @@ let package = Package(
       dependencies: [
         "Fixtures",
         .product(name: "CQStorage", package: "cq"),
-        .product(name: "Benchmark", package: "package-benchmark"),
+        .product(name: "Benchmark", package: "benchmark"),
       ],
       path: "Benchmarks/Storage",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]),
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     // engine/…: filter, group-by, sum and distinct count over a loaded scale-10 folder.
     .executableTarget(
       name: "Engine",
       dependencies: [
         "Fixtures",
         .product(name: "CQEngine", package: "cq"),
-        .product(name: "Benchmark", package: "package-benchmark"),
+        .product(name: "Benchmark", package: "benchmark"),
       ],
       path: "Benchmarks/Engine",
-      plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]),
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
   ],
   swiftLanguageModes: [.v6]
 )
