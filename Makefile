@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DATA ?= data
 BENCH_DIR ?= $(HOME)/.cache/cq-bench
 
-.PHONY: run test build release setup bench data clean
+.PHONY: run test build release setup bench microbench data clean
 
 setup:
 	@pkg-config --exists libedit 2>/dev/null || { \
@@ -31,8 +31,16 @@ test: setup
 data: release
 	$$($(SWIFT) build -c release --show-bin-path)/cq simulate --seed 20250423 --scale 1 --out data
 
+# cq against DuckDB/Polars (bench/run.sh, scale 500), then the micro-benchmarks.
 bench: release
 	BENCH_DIR=$(BENCH_DIR) CQ=$$($(SWIFT) build -c release --show-bin-path)/cq bench/run.sh
+	$(MAKE) microbench
+
+# package-benchmark suites in Benchmarks/ (a nested package: `swift test` never builds them).
+# Extra plugin flags: make microbench MICROBENCH_ARGS="--filter 'engine/.*' --format markdown"
+MICROBENCH_ARGS ?= --no-progress
+microbench: setup
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark $(MICROBENCH_ARGS)
 
 clean:
 	rm -rf .build

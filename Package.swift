@@ -5,7 +5,11 @@ let package = Package(
   name: "cq",
   platforms: [.macOS(.v14)],
   products: [
-    .executable(name: "cq", targets: ["cq"])
+    .executable(name: "cq", targets: ["cq"]),
+    .library(name: "CQLanguage", targets: ["CQLanguage"]),
+    .library(name: "CQStorage", targets: ["CQStorage"]),
+    .library(name: "CQEngine", targets: ["CQEngine"]),
+    .library(name: "CQSimulator", targets: ["CQSimulator"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
