@@ -43,4 +43,4 @@ microbench: setup
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark $(MICROBENCH_ARGS)
 
 clean:
-	rm -rf .build
+	rm -rf .build Benchmarks/.build
