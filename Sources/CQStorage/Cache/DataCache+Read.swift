@@ -101,9 +101,9 @@ extension DataCache {
     let contentsLength = try header.count()
     let contentsHash = try header.u64()
     let headerHash = try header.u64()
-    guard headerHash == headerBytes[0..<48].withUnsafeBytes({ CacheHash.of($0) }) else {
-      throw CacheRejection("header checksum mismatch")
-    }
+    let reserved = try header.u64()
+    guard headerHash == headerBytes[0..<48].withUnsafeBytes({ CacheHash.of($0) }), reserved == 0
+    else { throw CacheRejection("header checksum mismatch") }
     guard fileLength == size else {
       throw CacheRejection("file is \(size) bytes, expected \(fileLength)")
     }

@@ -166,7 +166,6 @@ extension DataCache {
     var offsets: [Int] = []
     var position = headerSize
     for b in blocks {
-      position = align(position)
       offsets.append(position)
       position += b.byteCount
     }
@@ -223,7 +222,7 @@ extension DataCache {
       }
     }
     let contents = e.bytes
-    let contentsOffset = align(position)
+    let contentsOffset = position
     let fileLength = contentsOffset + contents.count
     guard contents.withUnsafeBytes({ file.write($0, at: contentsOffset) }) else {
       return .failure(CacheRejection("cannot write the cache: \(CacheFileHandle.errorText(errno))"))
@@ -243,16 +242,9 @@ extension DataCache {
     guard header.bytes.withUnsafeBytes({ file.write($0, at: 0) }) else {
       return .failure(CacheRejection("cannot write the cache: \(CacheFileHandle.errorText(errno))"))
     }
-    // Padding between blocks is never written; make the length exact.
-    guard ftruncate(file.fd, off_t(fileLength)) == 0 else {
-      return .failure(CacheRejection("cannot write the cache: \(CacheFileHandle.errorText(errno))"))
-    }
     return .success(())
   }
 
-  static func align(_ n: Int) -> Int {
-    (n + blockAlignment - 1) / blockAlignment * blockAlignment
-  }
 
   /// Splits weighted items in two groups of about equal weight (largest first, to the lighter).
   static func split(_ items: [(Int, Int)]) -> ([Int], [Int]) {

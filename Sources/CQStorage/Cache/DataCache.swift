@@ -24,9 +24,13 @@ public enum CachePolicy: Sendable, Hashable {
   /// `.ignore` when the environment sets `CQ_NO_CACHE` to anything but empty or `0`, else
   /// `.use`.
   public static var fromEnvironment: CachePolicy {
-    guard let raw = getenv("CQ_NO_CACHE") else { return .use }
-    let value = String(cString: raw)
-    return value.isEmpty || value == "0" ? .use : .ignore
+    forNoCacheVariable(getenv("CQ_NO_CACHE").map { String(cString: $0) })
+  }
+
+  /// The policy for a value of `CQ_NO_CACHE` (nil when unset).
+  static func forNoCacheVariable(_ value: String?) -> CachePolicy {
+    guard let value, !value.isEmpty, value != "0" else { return .use }
+    return .ignore
   }
 }
 
@@ -54,7 +58,7 @@ public struct CacheReport: Sendable, Hashable {
 
 /// The binary columnar cache of a data folder: `FOLDER/.cq-cache/data.cqc`.
 ///
-/// Layout (all integers little-endian; every block starts at a multiple of 64):
+/// Layout (all integers little-endian; blocks back to back, so every byte is checked):
 /// - header, 64 bytes: magic `CQCACHE\0`, format version (u32), byte-order mark (u32), file
 ///   length, table-of-contents offset, length and hash (u64 each), a hash of these 48 bytes;
 /// - blocks: raw column arrays (`Int32` codes and days, `Int64` numbers, text bytes and `Int64`
@@ -70,7 +74,6 @@ enum DataCache {
   static let magic: [UInt8] = Array("CQCACHE\0".utf8)
   static let byteOrderMark: UInt32 = 0x0102_0304
   static let headerSize = 64
-  static let blockAlignment = 64
   static let folderName = ".cq-cache"
   static let fileName = "data.cqc"
   /// Source files whose total size is below this are not worth a cache under `.use` (parsing
