@@ -7,7 +7,10 @@ public enum DataLoader {
   /// The label given to a tracking row's brand when it cannot be known.
   public static let unknownBrand = "(unknown)"
 
-  /// Loads the CSV files of `folder`.
+  /// Loads the CSV files of `folder`, through the cache in `folder/.cq-cache/` when it is valid.
+  ///
+  /// The same as `load(folder:cache:)` with `.use`, or `.ignore` when the environment sets
+  /// `CQ_NO_CACHE=1`.
   ///
   /// - Parameter folder: The data folder; error messages name files as `folder/name.csv`.
   /// - Returns: The tables, with notes (extra columns, unknown influencers, derived brand) in
@@ -17,11 +20,42 @@ public enum DataLoader {
   /// - Complexity: O(*n*) in the files' bytes; one `String` per distinct string value, none
   ///   per field.
   public static func load(folder: String) throws(LoadError) -> DataSet {
-    try load(folder: folder, chunkThreshold: TableParser.defaultChunkThreshold)
+    try load(folder: folder, cache: .fromEnvironment)
   }
 
-  /// `load(folder:)`, cutting files with at least `chunkThreshold` body bytes in two chunks
-  /// parsed at once (tests pass 0 to exercise the cut on small files, `.max` to never cut).
+  /// Loads `folder` from its binary cache when that is valid, else from the CSV files.
+  ///
+  /// Under `.use` (and `.rebuild`) a load that parses the CSV files then writes the cache
+  /// (best effort: an unwritable folder only means no cache). Cache trouble never makes a load
+  /// fail; a cached load returns exactly what parsing would, warnings included.
+  ///
+  /// - Complexity: from the cache, O(*n*) in its bytes near memory bandwidth plus one `String`
+  ///   per distinct string value; otherwise as `load(folder:)`, plus writing the cache.
+  public static func load(folder: String, cache: CachePolicy) throws(LoadError) -> DataSet {
+    try loadReportingCache(folder: folder, cache: cache).data
+  }
+
+  /// `load(folder:cache:)`, also telling whether the cache was read, refused or written.
+  public static func loadReportingCache(folder: String, cache: CachePolicy) throws(LoadError)
+    -> (data: DataSet, cache: CacheReport)
+  {
+    try loadReportingCache(folder: folder, cache: cache, minimumSourceBytes: DataCache.minimumSourceBytes)
+  }
+
+  /// `loadReportingCache(folder:cache:)` writing a cache under `.use` only for data of at least
+  /// `minimumSourceBytes` (tests pass 0).
+  static func loadReportingCache(
+    folder: String, cache: CachePolicy, minimumSourceBytes: Int
+  ) throws(LoadError) -> (data: DataSet, cache: CacheReport) {
+    try DataCache.load(folder: folder, policy: cache, minimumSourceBytes: minimumSourceBytes) {
+      () throws(LoadError) in
+      try load(folder: folder, chunkThreshold: TableParser.defaultChunkThreshold)
+    }
+  }
+
+  /// Parses the CSV files of `folder` (never the cache), cutting files with at least
+  /// `chunkThreshold` body bytes in two chunks parsed at once (tests pass 0 to exercise the cut
+  /// on small files, `.max` to never cut).
   static func load(folder: String, chunkThreshold: Int) throws(LoadError) -> DataSet {
     guard MappedFile.isFolder(folder) else { throw .missingFolder(folder: folder) }
     func path(_ schema: TableSchema) -> String {

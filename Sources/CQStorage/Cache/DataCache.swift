@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Whether a load may read or write the binary cache beside the data (`FOLDER/.cq-cache/`).
+///
+/// The cache holds the loaded columns, dictionaries and load notes, so a second start on the
+/// same folder skips CSV parsing. It is trusted only when every source CSV still has the size,
+/// modification time and first/last-64 KiB hash it was built from (and an optional file that
+/// was absent still is), and when its version and checksums are right; otherwise it is rebuilt.
+/// The environment variable `CQ_NO_CACHE=1` makes `DataLoader.load(folder:)` use `.ignore`.
+public enum CachePolicy: Sendable, Hashable {
+  /// Read a valid cache; otherwise parse the CSV files and write one (best effort).
+  case use
+  /// Parse the CSV files; neither read nor write a cache.
+  case ignore
+  /// Parse the CSV files and write a fresh cache, whatever is there.
+  case rebuild
+
+  /// `.ignore` when the environment sets `CQ_NO_CACHE` to anything but empty or `0`, else
+  /// `.use`.
+  public static var fromEnvironment: CachePolicy {
+    forNoCacheVariable(getenv("CQ_NO_CACHE").map { String(cString: $0) })
+  }
+
+  /// The policy for a value of `CQ_NO_CACHE` (nil when unset).
+  static func forNoCacheVariable(_ value: String?) -> CachePolicy {
+    guard let value, !value.isEmpty, value != "0" else { return .use }
+    return .ignore
+  }
+}
+
+/// What a load did with the cache (for `--timing`-style reports and tests).
+public struct CacheReport: Sendable, Hashable {
+  /// The data came from the cache; no CSV was parsed.
+  public var readFromCache: Bool
+  /// Why an existing cache file was refused (changed source, corrupt, other version), if one was.
+  public var rejected: String?
+  /// A new cache file was written.
+  public var wrote: Bool
+  /// Why no cache was written after parsing, if none was (policy, small data, unwritable folder).
+  public var notWritten: String?
+
+  public init(
+    readFromCache: Bool = false, rejected: String? = nil, wrote: Bool = false,
+    notWritten: String? = nil
+  ) {
+    self.readFromCache = readFromCache
+    self.rejected = rejected
+    self.wrote = wrote
+    self.notWritten = notWritten
+  }
+}
+
+/// The binary columnar cache of a data folder: `FOLDER/.cq-cache/data.cqc`.
+///
+/// Layout (all integers little-endian; blocks back to back, so every byte is checked):
+/// - header, 64 bytes: magic `CQCACHE\0`, format version (u32), byte-order mark (u32), file
+///   length, table-of-contents offset, length and hash (u64 each), a hash of these 48 bytes;
+/// - blocks: raw column arrays (`Int32` codes and days, `Int64` numbers, text bytes and `Int64`
+///   offsets) and each dictionary as one UTF-8 blob plus `UInt32` offsets;
+/// - table of contents, at the end: source fingerprints, load notes, dictionaries and tables,
+///   each block as (offset, byte count, hash).
+///
+/// Every block is hashed with `CacheHash` as it is read (in 1 MiB chunks, while they are in
+/// cache), so any corrupt byte is caught before the data is used.
+enum DataCache {
+  /// Bump whenever the layout or the meaning of any stored value changes.
+  static let formatVersion: UInt32 = 1
+  static let magic: [UInt8] = Array("CQCACHE\0".utf8)
+  static let byteOrderMark: UInt32 = 0x0102_0304
+  static let headerSize = 64
+  static let folderName = ".cq-cache"
+  static let fileName = "data.cqc"
+  /// Source files whose total size is below this are not worth a cache under `.use` (parsing
+  /// them takes about as long as reading one); `.rebuild` writes one anyway.
+  static let minimumSourceBytes = 1 << 20
+
+  /// Every file the loader may read, in a fixed order.
+  static let sourceNames = [
+    TableSchema.influencers, .posts, .tracking, .payouts, .products, .storeOrders,
+  ].map(\.fileName)
+
+  static func join(_ folder: String, _ name: String) -> String {
+    folder.hasSuffix("/") ? folder + name : folder + "/" + name
+  }
+
+  static func cachePath(_ folder: String) -> String {
+    join(join(folder, folderName), fileName)
+  }
+
+  /// The fingerprints of every source file, or nil when one cannot be read.
+  static func fingerprints(_ folder: String) -> [SourceFingerprint]? {
+    var result: [SourceFingerprint] = []
+    for name in sourceNames {
+      guard let f = SourceFingerprint.take(folder: folder, name: name) else { return nil }
+      result.append(f)
+    }
+    return result
+  }
+
+  /// Loads `folder` under `policy`: from a valid cache, or by `parse` followed by writing a
+  /// cache. Cache trouble never fails the load; only `parse` throws.
+  ///
+  /// - Complexity: reading a cache is O(*n*) in its bytes at near memory bandwidth (two
+  ///   threads), plus one `String` per dictionary value.
+  static func load(
+    folder: String, policy: CachePolicy, minimumSourceBytes: Int = DataCache.minimumSourceBytes,
+    parse: () throws(LoadError) -> DataSet
+  ) throws(LoadError) -> (data: DataSet, cache: CacheReport) {
+    guard policy != .ignore else {
+      return (try parse(), CacheReport(notWritten: "cache ignored"))
+    }
+    var report = CacheReport()
+    // Taken before parsing: a file changed while it is parsed then fails the next check.
+    let before = fingerprints(folder)
+    if policy == .use, let before {
+      switch read(folder: folder, fingerprints: before) {
+      case .loaded(let data):
+        report.readFromCache = true
+        return (data, report)
+      case .rejected(let reason): report.rejected = reason
+      case .absent: break
+      }
+    }
+    let data = try parse()
+    guard let before else {
+      report.notWritten = "a source file cannot be read"
+      return (data, report)
+    }
+    let total = before.reduce(0) { $0 + $1.size }
+    if policy == .use && report.rejected == nil && total < minimumSourceBytes {
+      report.notWritten = "data smaller than \(minimumSourceBytes) bytes"
+      return (data, report)
+    }
+    guard fingerprints(folder) == before else {
+      report.notWritten = "a source file changed while it was loaded"
+      return (data, report)
+    }
+    switch write(data, fingerprints: before, folder: folder) {
+    case .success: report.wrote = true
+    case .failure(let why): report.notWritten = why.reason
+    }
+    return (data, report)
+  }
+}
