@@ -22,7 +22,10 @@ extension Aggregator {
     let slots = 1 + measures.count
     let n = seg.count
     let tierTag = grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false) ? tiers.description : ""
-    let keys = codes("key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width) {
+    // No grain: every row has key 0 (no column needed).
+    let keys: NarrowCodes? = grain.isEmpty ? nil : codes("key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width) {
+      // One dimension: its codes are the key.
+      if grain.count == 1 { return seg.codes[grain[0]]! }
       let dims = grain.map { seg.codes[$0]! }
       let strides = encoder.strides
       return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
@@ -68,9 +71,10 @@ extension Aggregator {
       let a = Accumulators(base: out.baseAddress! + c * block * lanes, laneStride: block, laneMask: lanes - 1)
       withExtendedLifetime((keys, pass, sums)) {
         switch keys {
-        case .u8(let k): k.withUnsafeBufferPointer { dispatchPass(U8Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a) }
-        case .u16(let k): k.withUnsafeBufferPointer { dispatchPass(U16Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a) }
-        case .i32(let k): k.withUnsafeBufferPointer { dispatchPass(OneKey(a: $0.baseAddress!), pass, sums, lo..<hi, a) }
+        case nil: dispatchPass(ZeroKey(), pass, sums, lo..<hi, a)
+        case .u8(let k)?: k.withUnsafeBufferPointer { dispatchPass(U8Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a) }
+        case .u16(let k)?: k.withUnsafeBufferPointer { dispatchPass(U16Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a) }
+        case .i32(let k)?: k.withUnsafeBufferPointer { dispatchPass(OneKey(a: $0.baseAddress!), pass, sums, lo..<hi, a) }
         }
       }
     }
@@ -176,6 +180,9 @@ extension Aggregator {
   }
 }
 
+struct ZeroKey: RowKey {
+  @inline(__always) func key(_ i: Int) -> Int { 0 }
+}
 struct U8Keys: RowKey {
   let p: UnsafePointer<UInt8>
   @inline(__always) func key(_ i: Int) -> Int { Int(p[i]) }

@@ -30,17 +30,22 @@ enum NarrowValues: Sendable {
 }
 
 extension Store {
-  /// A cached narrow copy of codes.
+  /// A narrow copy of codes, made and cached the second time it is asked for: a one-off query
+  /// reads the 32-bit codes as they are rather than paying for a copy it uses once.
   func narrowCodes(_ key: String, space: Int, _ make: () -> ContiguousArray<Int32>) -> NarrowCodes {
     if let c = withLock({ narrowCodeCache[key] }) { return c }
+    let reused = withLock { !narrowRequests.insert(key).inserted }
+    guard reused else { return .i32(make()) }
     let v = NarrowCodes.make(make(), space: space)
     withLock { narrowCodeCache[key] = v }
     return v
   }
 
-  /// A cached narrow copy of values.
+  /// A narrow copy of values, made and cached the second time it is asked for.
   func narrowValues(_ key: String, _ make: () -> ContiguousArray<Int64>) -> NarrowValues {
     if let c = withLock({ narrowValueCache[key] }) { return c }
+    let reused = withLock { !narrowRequests.insert(key).inserted }
+    guard reused else { return .i64(make()) }
     let v = NarrowValues.make(make())
     withLock { narrowValueCache[key] = v }
     return v

@@ -47,6 +47,8 @@ final class Store: @unchecked Sendable {
   private var distinctCache: [String: ContiguousArray<Int32>] = [:]
   var narrowCodeCache: [String: NarrowCodes] = [:]
   var narrowValueCache: [String: NarrowValues] = [:]
+  /// Narrow copies asked for once (made on the second request).
+  var narrowRequests: Set<String> = []
 
   func withLock<T>(_ body: () -> T) -> T {
     lock.lock()
