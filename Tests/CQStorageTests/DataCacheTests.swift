@@ -300,6 +300,65 @@ struct DataCacheTests {
     #expect(throws: LoadError.self) { try Self.load(folder, .use) }
   }
 
+  // MARK: - Large blocks
+
+  /// A block of 40 MiB is page-mapped from the file into its array, not copied: it reads back
+  /// identical, is still checked (a flipped byte in it is refused), and writing to the array
+  /// changes neither the file nor the next load.
+  @Test func largeBlocksAreMappedAndChecked() throws {
+    let folder = try Self.storageFolder("valid")
+    defer { Fixtures.remove(folder) }
+    var data = try DataLoader.load(folder: folder, cache: .ignore)
+    let rows = data.posts.rowCount
+    try #require(rows > 0)
+    let perRow = (40 << 20) / rows + 1
+    var text = TextColumn()
+    for r in 0..<rows {
+      let line = Array("caption \(r) ✨ ".utf8)
+      for i in 0..<perRow { text.bytes.append(line[i % line.count]) }
+      text.offsets.append(Int64(text.bytes.count))
+    }
+    data.posts.columns["caption"] = .text(text)
+    let fingerprints = try #require(DataCache.fingerprints(folder))
+    guard case .success = DataCache.write(data, fingerprints: fingerprints, folder: folder) else {
+      Issue.record("cannot write the cache")
+      return
+    }
+    guard case .loaded(var cached, let mappedBlocks) = DataCache.read(folder: folder, fingerprints: fingerprints)
+    else {
+      Issue.record("the cache is refused")
+      return
+    }
+    #expect(mappedBlocks >= 1)
+    #expect(cached.firstDifference(from: data) == nil)
+
+    // Copy-on-write: changing the loaded bytes leaves the file alone.
+    let path = Self.cacheFile(folder)
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    guard case .text(var loaded) = cached.posts.columns["caption"] else {
+      Issue.record("no caption column")
+      return
+    }
+    cached.posts.columns["caption"] = nil
+    for i in stride(from: 0, to: loaded.bytes.count, by: 4096) { loaded.bytes[i] = UInt8(ascii: "#") }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    guard case .loaded(let again, _) = DataCache.read(folder: folder, fingerprints: fingerprints) else {
+      Issue.record("the cache is refused after a write to a mapped array")
+      return
+    }
+    #expect(again.firstDifference(from: data) == nil)
+
+    // A flipped byte in the middle of the mapped block is caught.
+    var bytes = [UInt8](before)
+    bytes[bytes.count / 2] ^= 0x10
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    guard case .rejected(let reason) = DataCache.read(folder: folder, fingerprints: fingerprints) else {
+      Issue.record("a corrupt mapped block is accepted")
+      return
+    }
+    #expect(reason.contains("checksum"))
+  }
+
   // MARK: - Policies and writing
 
   @Test func ignoreNeverReadsNorWrites() throws {
@@ -368,17 +427,36 @@ struct DataCacheTests {
   }
 
   @Test func theHashStreamsInStripes() {
-    let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    let bytes = (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
     bytes.withUnsafeBytes { raw in
       let whole = CacheHash.of(raw)
-      var h = CacheHash()
-      h.update(UnsafeRawBufferPointer(rebasing: raw[0..<320]))
-      h.update(UnsafeRawBufferPointer(rebasing: raw[320...]))
-      #expect(h.value == whole)
+      // Any split at a multiple of 64 bytes gives the hash of the whole.
+      for cut in [64, 320, 960, 1024, 1088, 1984] {
+        var h = CacheHash()
+        h.update(UnsafeRawBufferPointer(rebasing: raw[0..<cut]))
+        h.update(UnsafeRawBufferPointer(rebasing: raw[cut...]))
+        #expect(h.value == whole, "cut at \(cut)")
+      }
+      // Every single-bit flip changes it.
+      var flips = 0
+      let positions = [0, 7, 63, 64, 1023, 1024, 1500, 1983, 1984, 1999]
+      for i in positions {
+        for bit in 0..<8 {
+          var copy = Array(raw)
+          copy[i] ^= UInt8(1 << bit)
+          if copy.withUnsafeBytes({ CacheHash.of($0) }) != whole { flips += 1 }
+        }
+      }
+      #expect(flips == positions.count * 8)
+      // Swapping two 64-byte stripes changes it.
+      var swapped = Array(raw)
+      for i in 0..<64 { swapped.swapAt(i, 64 + i) }
+      #expect(swapped.withUnsafeBytes { CacheHash.of($0) } != whole)
       var flipped = Array(raw)
-      flipped[999] ^= 1
+      flipped[1999] ^= 1
       #expect(flipped.withUnsafeBytes { CacheHash.of($0) } != whole)
-      #expect(CacheHash.of(UnsafeRawBufferPointer(rebasing: raw[0..<999])) != whole)
+      #expect(CacheHash.of(UnsafeRawBufferPointer(rebasing: raw[0..<1999])) != whole)
+      #expect(CacheHash.of(raw, seed: 1) != whole)
     }
   }
 }

@@ -12,7 +12,8 @@ enum CacheRead {
   case absent
   /// There is one, but it is not trusted.
   case rejected(String)
-  case loaded(DataSet)
+  /// Read; `mappedBlocks` of its blocks were page-mapped rather than copied.
+  case loaded(DataSet, mappedBlocks: Int)
 }
 
 /// A block read into memory.
@@ -42,8 +43,11 @@ private struct ReadJob {
 private final class ReadSlots: @unchecked Sendable {
   let arrays: UnsafeMutableBufferPointer<RawArray?>
   let failures: UnsafeMutableBufferPointer<String?>
+  let mapped: UnsafeMutableBufferPointer<Bool>
 
   init(count: Int) {
+    mapped = .allocate(capacity: count)
+    mapped.initialize(repeating: false)
     arrays = .allocate(capacity: count)
     arrays.initialize(repeating: nil)
     failures = .allocate(capacity: count)
@@ -55,13 +59,11 @@ private final class ReadSlots: @unchecked Sendable {
     arrays.deallocate()
     failures.deinitialize()
     failures.deallocate()
+    mapped.deallocate()
   }
 }
 
 extension DataCache {
-  /// Bytes read (and hashed while still in the CPU cache) per `pread`.
-  static let chunkBytes = 1 << 20
-
   /// Reads the cache of `folder` if it matches `fingerprints` and every check passes.
   ///
   /// - Complexity: O(*n*) in the cache's bytes, read and hashed on two threads, plus one
@@ -73,7 +75,8 @@ extension DataCache {
         ? .absent : .rejected("cannot open '\(path)': \(CacheFileHandle.errorText(errno))")
     }
     do throws(CacheRejection) {
-      return .loaded(try read(file, folder: folder, fingerprints: fingerprints))
+      let (data, mappedBlocks) = try read(file, folder: folder, fingerprints: fingerprints)
+      return .loaded(data, mappedBlocks: mappedBlocks)
     } catch {
       return .rejected(error.reason)
     }
@@ -81,7 +84,7 @@ extension DataCache {
 
   private static func read(
     _ file: CacheFileHandle, folder: String, fingerprints: [SourceFingerprint]
-  ) throws(CacheRejection) -> DataSet {
+  ) throws(CacheRejection) -> (DataSet, Int) {
     guard UInt32(littleEndian: byteOrderMark) == byteOrderMark else {
       throw CacheRejection("not a little-endian machine")
     }
@@ -211,7 +214,7 @@ extension DataCache {
     func run(_ indices: [Int]) {
       for i in indices {
         do throws(CacheRejection) {
-          slots.arrays[i] = try readBlock(frozen[i], from: file)
+          (slots.arrays[i], slots.mapped[i]) = try readBlock(frozen[i], from: file)
         } catch {
           slots.failures[i] = error.reason
           return
@@ -263,80 +266,148 @@ extension DataCache {
       guard let t = tables[schema.name] else { throw CacheRejection("no table '\(schema.name)'") }
       return t
     }
-    return DataSet(
+    let data = DataSet(
       folder: folder, influencers: try required(.influencers), posts: try required(.posts),
       tracking: try required(.tracking), payouts: try required(.payouts),
       products: tables[TableSchema.products.name],
       storeOrders: tables[TableSchema.storeOrders.name], warnings: warnings)
+    return (data, slots.mapped.filter { $0 }.count)
   }
 
-  /// Reads one block straight into a new array, hashing it chunk by chunk, then checks it.
+  /// Reads one block into a new array, hashing and checking it chunk by chunk.
   ///
   /// - Complexity: O(*n*) in the block's bytes; one allocation.
   private static func readBlock(_ job: ReadJob, from file: CacheFileHandle) throws(CacheRejection)
-    -> RawArray
+    -> (RawArray, mapped: Bool)
   {
-    let raw: RawArray
     switch job.element {
-    case .int32: raw = .int32(try readArray(job.ref, Int32.self, from: file))
-    case .int64: raw = .int64(try readArray(job.ref, Int64.self, from: file))
-    case .uint32: raw = .uint32(try readArray(job.ref, UInt32.self, from: file))
-    case .bytes: raw = .bytes(try readArray(job.ref, UInt8.self, from: file))
+    case .int32:
+      let (a, mapped) = try readArray(job, Int32.self, from: file)
+      return (.int32(a), mapped)
+    case .int64:
+      let (a, mapped) = try readArray(job, Int64.self, from: file)
+      return (.int64(a), mapped)
+    case .uint32:
+      let (a, mapped) = try readArray(job, UInt32.self, from: file)
+      return (.uint32(a), mapped)
+    case .bytes:
+      let (a, mapped) = try readArray(job, UInt8.self, from: file)
+      return (.bytes(a), mapped)
     }
-    switch (job.check, raw) {
-    case (.none, _): break
-    case (.codes(let n), .int32(let codes)):
-      guard codes.allBelow(n) else { throw CacheRejection("dictionary code out of range") }
-    case (.offsets(let byteCount), .int64(let offsets)):
-      guard offsets.isValidOffsets(byteCount: byteCount) else { throw CacheRejection("bad text offsets") }
-    case (.offsets(let byteCount), .uint32(let offsets)):
-      guard offsets.isValidOffsets(byteCount: byteCount) else {
-        throw CacheRejection("bad dictionary offsets")
-      }
-    default: throw CacheRejection("bad block check")
-    }
-    return raw
   }
 
-  private static func readArray<T: BitwiseCopyable>(
-    _ ref: BlockRef, _ type: T.Type, from file: CacheFileHandle
-  ) throws(CacheRejection) -> ContiguousArray<T> {
+  /// Bytes hashed and checked at a time, while they are in the CPU cache (a multiple of 32).
+  static let chunkBytes = 256 * 1024
+
+  private static func readArray<T: FixedWidthInteger & BitwiseCopyable>(
+    _ job: ReadJob, _ type: T.Type, from file: CacheFileHandle
+  ) throws(CacheRejection) -> (ContiguousArray<T>, mapped: Bool) {
+    let ref = job.ref
     let n = ref.count / MemoryLayout<T>.stride
-    guard n > 0 else {
-      guard ref.hash == CacheHash.of(UnsafeRawBufferPointer(start: nil, count: 0)) else {
-        throw CacheRejection("block checksum mismatch")
-      }
-      return []
-    }
     var failure: CacheRejection?
+    var mapped = false
     let array = ContiguousArray<T>(unsafeUninitializedCapacity: n) { buffer, initialized in
       initialized = 0
+      guard n > 0 else { return }
       guard let base = buffer.baseAddress else {
         failure = CacheRejection("out of memory")
         return
       }
       let raw = UnsafeMutableRawPointer(base)
-      adviseHugePages(raw, ref.count)
+      mapped = mapPages(into: raw, ref, from: file)
+      if !mapped { adviseHugePages(raw, ref.count) }
       var hasher = CacheHash()
-      var done = 0
-      while done < ref.count {
-        let step = min(chunkBytes, ref.count - done)
-        guard file.read(into: raw + done, count: step, at: ref.offset + done) else {
-          failure = CacheRejection("file is short")
-          return
+      var checker = BlockChecker<T>(job.check)
+      let perChunk = chunkBytes / MemoryLayout<T>.stride
+      var lower = 0
+      while lower < n {
+        let upper = min(lower + perChunk, n)
+        let bytes = (upper - lower) * MemoryLayout<T>.stride
+        if !mapped {
+          guard
+            file.read(
+              into: base + lower, count: bytes, at: ref.offset + lower * MemoryLayout<T>.stride)
+          else {
+            failure = CacheRejection("file is short")
+            return
+          }
         }
-        hasher.update(raw + done, step)
-        done += step
+        hasher.update(base + lower, bytes)
+        checker.check(UnsafeBufferPointer(buffer), lower..<upper)
+        lower = upper
       }
       guard hasher.value == ref.hash else {
         failure = CacheRejection("block checksum mismatch at byte \(ref.offset)")
         return
       }
+      if let problem = checker.finish(UnsafeBufferPointer(buffer)) {
+        failure = CacheRejection(problem)
+        return
+      }
       initialized = n
     }
     if let failure { throw failure }
-    return array
+    if n == 0 && ref.hash != CacheHash.of(UnsafeRawBufferPointer(start: nil, count: 0)) {
+      throw CacheRejection("block checksum mismatch at byte \(ref.offset)")
+    }
+    return (array, mapped)
   }
+
+  /// Maps the whole pages of block `ref` from the file over the fresh buffer `raw`
+  /// (copy-on-write, `MAP_FIXED`) and reads the partial pages at either end; false (nothing
+  /// done) when the buffer and the block do not share their offset within a page.
+  ///
+  /// The pages come straight from the page cache: no copy, no zeroing. They are mapped
+  /// read-only and populated in one call, then made writable (a write copies just that page).
+  /// Freeing the array unmaps them with the rest of its allocation (allocations this large are
+  /// mappings of their own). The cache file is only ever replaced by a rename, never changed
+  /// in place, so the mapped bytes cannot change under the data.
+  private static func mapPages(
+    into raw: UnsafeMutableRawPointer, _ ref: BlockRef, from file: CacheFileHandle
+  ) -> Bool {
+    #if os(Linux)
+      let page = pageSize
+      guard ref.count >= mappedBlockMinimum, page > 0 else { return false }
+      let address = Int(bitPattern: raw)
+      guard (address - ref.offset) % page == 0 else { return false }
+      let head = (page - address % page) % page
+      let body = (ref.count - head) / page * page
+      guard body > 0, let start = UnsafeMutableRawPointer(bitPattern: address + head) else {
+        return false
+      }
+      let mapped = mmap(
+        start, body, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, file.fd,
+        off_t(ref.offset + head))
+      guard mapped == start else { return false }
+      guard mprotect(start, body, PROT_READ | PROT_WRITE) == 0 else {
+        // The range is no longer the allocator's anonymous memory: put that back.
+        _ = mmap(start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
+        return false
+      }
+      let tail = ref.count - head - body
+      return file.read(into: raw, count: head, at: ref.offset)
+        && file.read(into: start + body, count: tail, at: ref.offset + head + body)
+    #else
+      return false
+    #endif
+  }
+
+  /// Blocks at least this large are page-mapped rather than read (see `mapPages`).
+  static let mappedBlockMinimum = 8 << 20
+
+  static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+  /// Where in its page the first element of a large new array falls (the allocator's header
+  /// plus the array's): large blocks are written at this offset within a page, so they can be
+  /// mapped straight into arrays when read.
+  static let elementPageOffset: Int = {
+    // Above glibc's largest dynamic mmap threshold (32 MiB), so surely a mapping of its own.
+    let probe = ContiguousArray<UInt8>(unsafeUninitializedCapacity: 64 << 20) {
+      _, count in count = 0
+    }
+    let address = probe.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
+    return pageSize > 0 ? address % pageSize : 0
+  }()
 
   /// Asks for transparent huge pages on a large fresh buffer: far fewer page faults to fill it.
   private static func adviseHugePages(_ p: UnsafeMutableRawPointer, _ count: Int) {
@@ -384,32 +455,51 @@ extension DataCache {
   }
 }
 
-extension ContiguousArray<Int32> {
-  /// Whether every element is in `0..<n`.
-  ///
-  /// - Complexity: O(*n*); vectorizable.
-  fileprivate func allBelow(_ n: Int) -> Bool {
-    guard n > 0 else { return isEmpty }
-    return withUnsafeBufferPointer { p in
-      var high: UInt32 = 0
-      for v in p { high = Swift.max(high, UInt32(bitPattern: v)) }
-      return Int(high) < n
+/// Checks a block's values chunk by chunk, while each chunk is in the CPU cache.
+private struct BlockChecker<T: FixedWidthInteger> {
+  let check: ReadJob.Check
+  private var low: T = 0
+  private var high: T = 0
+  private var drops = 0
+
+  init(_ check: ReadJob.Check) { self.check = check }
+
+  /// Folds in `values[range]` (earlier elements are already checked and still readable).
+  mutating func check(_ values: UnsafeBufferPointer<T>, _ range: Range<Int>) {
+    switch check {
+    case .none: break
+    case .codes:
+      var lo = low
+      var hi = high
+      for i in range {
+        lo = Swift.min(lo, values[i])
+        hi = Swift.max(hi, values[i])
+      }
+      low = lo
+      high = hi
+    case .offsets:
+      var d = 0
+      for i in Swift.max(range.lowerBound, 1)..<range.upperBound {
+        d &+= values[i] < values[i - 1] ? 1 : 0
+      }
+      drops &+= d
     }
   }
-}
 
-extension ContiguousArray where Element: FixedWidthInteger {
-  /// Whether these are row offsets: the first 0, never decreasing, the last `byteCount`.
-  ///
-  /// - Complexity: O(*n*).
-  fileprivate func isValidOffsets(byteCount: Int) -> Bool {
-    guard let firstValue = first, let lastValue = last, firstValue == 0,
-      Int(exactly: lastValue) == byteCount
-    else { return false }
-    return withUnsafeBufferPointer { p in
-      var ok = true
-      for i in 1..<p.count where p[i] < p[i - 1] { ok = false }
-      return ok
+  /// What is wrong with the whole block, if anything.
+  func finish(_ values: UnsafeBufferPointer<T>) -> String? {
+    switch check {
+    case .none: return nil
+    case .codes(let n):
+      guard values.isEmpty || (low >= 0 && Int(high) < n) else {
+        return "dictionary code out of range"
+      }
+      return nil
+    case .offsets(let byteCount):
+      guard let first = values.first, let last = values.last, first == 0,
+        Int(exactly: last) == byteCount, drops == 0
+      else { return "bad offsets" }
+      return nil
     }
   }
 }

@@ -166,6 +166,10 @@ extension DataCache {
     var offsets: [Int] = []
     var position = headerSize
     for b in blocks {
+      if b.byteCount >= mappedBlockMinimum && pageSize > 0 {
+        // Large blocks sit where a fresh array's first element sits in its page (mappable).
+        position += (elementPageOffset - position % pageSize + pageSize) % pageSize
+      }
       offsets.append(position)
       position += b.byteCount
     }

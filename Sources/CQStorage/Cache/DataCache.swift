@@ -120,7 +120,7 @@ enum DataCache {
     let before = fingerprints(folder)
     if policy == .use, let before {
       switch read(folder: folder, fingerprints: before) {
-      case .loaded(let data):
+      case .loaded(let data, _):
         report.readFromCache = true
         return (data, report)
       case .rejected(let reason): report.rejected = reason
