@@ -394,6 +394,25 @@ struct DataCacheTests {
     #expect(data.firstDifference(from: try DataLoader.load(folder: folder, cache: .ignore)) == nil)
   }
 
+  @Test func abandonedTemporaryFilesAreRemoved() throws {
+    let folder = try Self.storageFolder("valid")
+    defer { Fixtures.remove(folder) }
+    let directory = DataCache.join(folder, DataCache.folderName)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    // No process has pid 2^22 + 1 (above Linux's maximum); our own pid is a live writer.
+    let dead = DataCache.join(directory, "data.cqc.4194305.tmp")
+    let live = DataCache.join(directory, "data.cqc.1.tmp")
+    let other = DataCache.join(directory, "notes.txt")
+    for path in [dead, live, other] { try Data("x".utf8).write(to: URL(fileURLWithPath: path)) }
+    let (_, report) = try Self.load(folder, .rebuild)
+    #expect(report.wrote)
+    #expect(!FileManager.default.fileExists(atPath: dead))
+    #expect(FileManager.default.fileExists(atPath: live))
+    #expect(FileManager.default.fileExists(atPath: other))
+    let left = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    #expect(left == ["data.cqc", "data.cqc.1.tmp", "notes.txt"])
+  }
+
   @Test func anUnwritableFolderStillLoads() throws {
     let folder = try Self.storageFolder("valid")
     defer { Fixtures.remove(folder) }

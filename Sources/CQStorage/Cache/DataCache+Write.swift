@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -88,6 +90,7 @@ extension DataCache {
         CacheRejection(
           "cannot create '\(directory)': \(CacheFileHandle.errorText(errno))"))
     }
+    removeAbandonedFiles(in: directory)
     let finalPath = join(directory, fileName)
     let temporaryPath = finalPath + ".\(getpid()).tmp"
     let file: CacheFileHandle
@@ -249,6 +252,20 @@ extension DataCache {
     return .success(())
   }
 
+
+  /// Deletes temporary files left by writers that died (their process is gone): each is as
+  /// large as a cache.
+  static func removeAbandonedFiles(in directory: String) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+      return
+    }
+    let prefix = fileName + "."
+    for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+      let middle = name.dropFirst(prefix.count).dropLast(4)
+      guard let pid = Int32(middle), pid != getpid() else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH { unlink(join(directory, name)) }
+    }
+  }
 
   /// Splits weighted items in two groups of about equal weight (largest first, to the lighter).
   static func split(_ items: [(Int, Int)]) -> ([Int], [Int]) {

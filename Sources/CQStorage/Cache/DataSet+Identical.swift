@@ -1,13 +1,14 @@
 extension DataSet {
   /// The first way `other` differs from this data set, or nil when they are byte-identical.
   ///
-  /// Compares warnings, tables in catalogue order (names, paths, column names, row counts) and
+  /// Compares the folder, warnings, tables in catalogue order (names, paths, column names, row counts) and
   /// every column: kinds, codes, dictionary values as UTF-8 bytes, numbers, days, text bytes and
   /// offsets; and that the same columns share one dictionary storage (one per domain) in both.
   /// For tests proving the cached and parallel load paths equal the plain one.
   ///
   /// - Complexity: O(*n*) in the data's values.
   public func firstDifference(from other: DataSet) -> String? {
+    guard folder == other.folder else { return "folder \(folder) vs \(other.folder)" }
     guard warnings == other.warnings else { return "warnings \(warnings) vs \(other.warnings)" }
     guard tables.map(\.name) == other.tables.map(\.name) else {
       return "tables \(tables.map(\.name)) vs \(other.tables.map(\.name))"
