@@ -38,14 +38,18 @@ struct DataCacheTests {
 
   static func cacheFile(_ folder: String) -> String { DataCache.cachePath(folder) }
 
-  static func load(_ folder: String, _ policy: CachePolicy) throws(LoadError) -> (
+  static func load(
+    _ folder: String, _ policy: CachePolicy
+  ) throws(LoadError) -> (
     DataSet, CacheReport
   ) {
     try DataLoader.loadReportingCache(folder: folder, cache: policy, minimumSourceBytes: 0)
   }
 
   /// Parses `folder` without the cache, writes the cache, reads it back and compares.
-  func expectCachedLoadMatches(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation)
+  func expectCachedLoadMatches(
+    _ folder: String, sourceLocation: SourceLocation = #_sourceLocation
+  )
     throws
   {
     let plain: DataSet
@@ -59,10 +63,14 @@ struct DataCacheTests {
         return
       }
       #expect(cachedError.description == error.description, sourceLocation: sourceLocation)
-      #expect(!FileManager.default.fileExists(atPath: Self.cacheFile(folder)), sourceLocation: sourceLocation)
+      #expect(
+        !FileManager.default.fileExists(atPath: Self.cacheFile(folder)),
+        sourceLocation: sourceLocation)
       return
     }
-    #expect(!FileManager.default.fileExists(atPath: Self.cacheFile(folder)), sourceLocation: sourceLocation)
+    #expect(
+      !FileManager.default.fileExists(atPath: Self.cacheFile(folder)),
+      sourceLocation: sourceLocation)
     let (written, writeReport) = try Self.load(folder, .use)
     #expect(writeReport == CacheReport(wrote: true), sourceLocation: sourceLocation)
     #expect(written.firstDifference(from: plain) == nil, sourceLocation: sourceLocation)
@@ -103,7 +111,8 @@ struct DataCacheTests {
     #expect(storage(data.posts, "platform") == storage(data.influencers, "platform"))
     #expect(storage(data.influencers, "name") != storage(data.influencers, "id"))
     // Influencer ids keep codes 0..<n.
-    #expect(Array(data.influencers.strings("id").codes) == Array(0..<Int32(data.influencers.rowCount)))
+    #expect(
+      Array(data.influencers.strings("id").codes) == Array(0..<Int32(data.influencers.rowCount)))
   }
 
   @Test func warningsSurviveTheCache() throws {
@@ -212,7 +221,9 @@ struct DataCacheTests {
       return
     }
     var accepted: [Int] = []
-    for i in Array(0..<DataCache.headerSize) + Array(stride(from: DataCache.headerSize, to: original.count, by: 3)) {
+    for i in Array(0..<DataCache.headerSize)
+      + Array(stride(from: DataCache.headerSize, to: original.count, by: 3))
+    {
       var bytes = original
       bytes[i] ^= 0x04
       try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -324,7 +335,9 @@ struct DataCacheTests {
       Issue.record("cannot write the cache")
       return
     }
-    guard case .loaded(var cached, let mappedBlocks) = DataCache.read(folder: folder, fingerprints: fingerprints)
+    guard
+      case .loaded(var cached, let mappedBlocks) = DataCache.read(
+        folder: folder, fingerprints: fingerprints)
     else {
       Issue.record("the cache is refused")
       return
@@ -340,9 +353,12 @@ struct DataCacheTests {
       return
     }
     cached.posts.columns["caption"] = nil
-    for i in stride(from: 0, to: loaded.bytes.count, by: 4096) { loaded.bytes[i] = UInt8(ascii: "#") }
+    for i in stride(from: 0, to: loaded.bytes.count, by: 4096) {
+      loaded.bytes[i] = UInt8(ascii: "#")
+    }
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
-    guard case .loaded(let again, _) = DataCache.read(folder: folder, fingerprints: fingerprints) else {
+    guard case .loaded(let again, _) = DataCache.read(folder: folder, fingerprints: fingerprints)
+    else {
       Issue.record("the cache is refused after a write to a mapped array")
       return
     }
@@ -352,7 +368,8 @@ struct DataCacheTests {
     var bytes = [UInt8](before)
     bytes[bytes.count / 2] ^= 0x10
     try Data(bytes).write(to: URL(fileURLWithPath: path))
-    guard case .rejected(let reason) = DataCache.read(folder: folder, fingerprints: fingerprints) else {
+    guard case .rejected(let reason) = DataCache.read(folder: folder, fingerprints: fingerprints)
+    else {
       Issue.record("a corrupt mapped block is accepted")
       return
     }

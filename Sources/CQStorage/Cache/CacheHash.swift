@@ -103,7 +103,8 @@ struct CacheHash {
     self.stripe = stripe
     var t = tail
     while left >= 8 {
-      t = (t ^ (UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) &* Self.prime2)) &* Self.prime1
+      t =
+        (t ^ (UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) &* Self.prime2)) &* Self.prime1
       t = (t << 31) | (t >> 33)
       p += 8
       left -= 8

@@ -90,7 +90,10 @@ extension DataCache {
     }
     guard let size = file.size, size >= headerSize else { throw CacheRejection("file is short") }
     var headerBytes = [UInt8](repeating: 0, count: headerSize)
-    guard headerBytes.withUnsafeMutableBytes({ file.read(into: $0.baseAddress!, count: headerSize, at: 0) })
+    guard
+      headerBytes.withUnsafeMutableBytes({
+        file.read(into: $0.baseAddress!, count: headerSize, at: 0)
+      })
     else { throw CacheRejection("cannot read the header") }
     guard Array(headerBytes[0..<magic.count]) == magic else { throw CacheRejection("bad magic") }
     var header = CacheDecoder(Array(headerBytes[magic.count...]))
@@ -114,7 +117,11 @@ extension DataCache {
       throw CacheRejection("bad table of contents position")
     }
     var contents = [UInt8](repeating: 0, count: contentsLength)
-    guard contentsLength == 0 || contents.withUnsafeMutableBytes({ file.read(into: $0.baseAddress!, count: contentsLength, at: contentsOffset) })
+    guard
+      contentsLength == 0
+        || contents.withUnsafeMutableBytes({
+          file.read(into: $0.baseAddress!, count: contentsLength, at: contentsOffset)
+        })
     else { throw CacheRejection("cannot read the table of contents") }
     guard contents.withUnsafeBytes({ CacheHash.of($0) }) == contentsHash else {
       throw CacheRejection("table of contents checksum mismatch")
@@ -240,7 +247,9 @@ extension DataCache {
       for (name, column) in plan.columns {
         switch column {
         case .string(let dictionary, let codes):
-          guard case .int32(let c) = slots.arrays[codes] else { throw CacheRejection("missing codes") }
+          guard case .int32(let c) = slots.arrays[codes] else {
+            throw CacheRejection("missing codes")
+          }
           columns[name] = .string(codes: c, dictionary: dictionaries[dictionary])
         case .numbers(let kind, let block):
           switch (kind, slots.arrays[block]) {
@@ -277,7 +286,9 @@ extension DataCache {
   /// Reads one block into a new array, hashing and checking it chunk by chunk.
   ///
   /// - Complexity: O(*n*) in the block's bytes; one allocation.
-  private static func readBlock(_ job: ReadJob, from file: CacheFileHandle) throws(CacheRejection)
+  private static func readBlock(
+    _ job: ReadJob, from file: CacheFileHandle
+  ) throws(CacheRejection)
     -> (RawArray, mapped: Bool)
   {
     switch job.element {
@@ -381,7 +392,8 @@ extension DataCache {
       guard mapped == start else { return false }
       guard mprotect(start, body, PROT_READ | PROT_WRITE) == 0 else {
         // The range is no longer the allocator's anonymous memory: put that back.
-        _ = mmap(start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
+        _ = mmap(
+          start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
         return false
       }
       let tail = ref.count - head - body

@@ -27,7 +27,8 @@ struct BlockRef: Equatable, Sendable {
 
 /// The stored kind of a column.
 enum StoredKind: UInt8 {
-  case string = 0, integer, money, decimal, date, text
+  case string = 0
+  case integer, money, decimal, date, text
 }
 
 /// An array to be written as one block.
@@ -159,7 +160,8 @@ extension DataCache {
         case .decimal(let v): columns.append((name, .numbers(.decimal, add(.int64(v)))))
         case .date(let v): columns.append((name, .numbers(.date, add(.int32(v)))))
         case .text(let t):
-          columns.append((name, .text(bytes: add(.bytes(t.bytes)), offsets: add(.int64(t.offsets)))))
+          columns.append(
+            (name, .text(bytes: add(.bytes(t.bytes)), offsets: add(.int64(t.offsets)))))
         }
       }
       tableEntries.append((table, columns))
@@ -252,7 +254,6 @@ extension DataCache {
     return .success(())
   }
 
-
   /// Deletes temporary files left by writers that died (their process is gone): each is as
   /// large as a cache.
   static func removeAbandonedFiles(in directory: String) {
@@ -288,7 +289,9 @@ extension DataCache {
   /// A dictionary's values as one UTF-8 blob and `count + 1` offsets; nil past 4 GiB.
   ///
   /// - Complexity: O(*n*) in the values' bytes.
-  private static func flatten(_ values: [String]) -> (ContiguousArray<UInt8>, ContiguousArray<UInt32>)? {
+  private static func flatten(
+    _ values: [String]
+  ) -> (ContiguousArray<UInt8>, ContiguousArray<UInt32>)? {
     var total = 0
     for v in values { total += v.utf8.count }
     guard total <= Int(UInt32.max) else { return nil }
