@@ -389,11 +389,11 @@ extension DataCache {
       let mapped = mmap(
         start, body, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, file.fd,
         off_t(ref.offset + head))
-      guard mapped == start else { return false }
-      guard mprotect(start, body, PROT_READ | PROT_WRITE) == 0 else {
-        // The range is no longer the allocator's anonymous memory: put that back.
-        _ = mmap(
+      guard mapped == start, mprotect(start, body, PROT_READ | PROT_WRITE) == 0 else {
+        // A failed `MAP_FIXED` may already have unmapped the range: put fresh memory back.
+        let restored = mmap(
           start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
+        precondition(restored == start, "cannot restore memory after a failed mapping")
         return false
       }
       let tail = ref.count - head - body
