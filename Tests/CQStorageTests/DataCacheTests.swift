@@ -177,8 +177,8 @@ struct DataCacheTests {
     try expectRefusedAndRebuilt(reason: "checksum") { _, bytes in
       // The middle of the column blocks (between the header and the table of contents).
       let contentsOffset = bytes[24..<32].enumerated().reduce(0) { $0 | Int($1.1) << (8 * $1.0) }
-      #expect(contentsOffset > DataCache.headerSize + 100)
-      bytes[(DataCache.headerSize + contentsOffset) / 2] ^= 0x20
+      #expect(contentsOffset > CacheHeader.size + 100)
+      bytes[(CacheHeader.size + contentsOffset) / 2] ^= 0x20
     }
   }
 
@@ -221,8 +221,8 @@ struct DataCacheTests {
       return
     }
     var accepted: [Int] = []
-    for i in Array(0..<DataCache.headerSize)
-      + Array(stride(from: DataCache.headerSize, to: original.count, by: 3))
+    for i in Array(0..<CacheHeader.size)
+      + Array(stride(from: CacheHeader.size, to: original.count, by: 3))
     {
       var bytes = original
       bytes[i] ^= 0x04

@@ -85,143 +85,17 @@ extension DataCache {
   private static func read(
     _ file: CacheFileHandle, folder: String, fingerprints: [SourceFingerprint]
   ) throws(CacheRejection) -> (DataSet, Int) {
-    guard UInt32(littleEndian: byteOrderMark) == byteOrderMark else {
-      throw CacheRejection("not a little-endian machine")
-    }
-    guard let size = file.size, size >= headerSize else { throw CacheRejection("file is short") }
-    var headerBytes = [UInt8](repeating: 0, count: headerSize)
-    guard
-      headerBytes.withUnsafeMutableBytes({
-        file.read(into: $0.baseAddress!, count: headerSize, at: 0)
-      })
-    else { throw CacheRejection("cannot read the header") }
-    guard Array(headerBytes[0..<magic.count]) == magic else { throw CacheRejection("bad magic") }
-    var header = CacheDecoder(Array(headerBytes[magic.count...]))
-    let version = try header.u32()
-    guard version == formatVersion else {
-      throw CacheRejection("format version \(version), this cq writes \(formatVersion)")
-    }
-    guard try header.u32() == byteOrderMark else { throw CacheRejection("bad byte order") }
-    let fileLength = try header.count()
-    let contentsOffset = try header.count()
-    let contentsLength = try header.count()
-    let contentsHash = try header.u64()
-    let headerHash = try header.u64()
-    let reserved = try header.u64()
-    guard headerHash == headerBytes[0..<48].withUnsafeBytes({ CacheHash.of($0) }), reserved == 0
-    else { throw CacheRejection("header checksum mismatch") }
-    guard fileLength == size else {
-      throw CacheRejection("file is \(size) bytes, expected \(fileLength)")
-    }
-    guard contentsOffset >= headerSize, contentsLength <= size - contentsOffset else {
-      throw CacheRejection("bad table of contents position")
-    }
-    var contents = [UInt8](repeating: 0, count: contentsLength)
-    guard
-      contentsLength == 0
-        || contents.withUnsafeMutableBytes({
-          file.read(into: $0.baseAddress!, count: contentsLength, at: contentsOffset)
-        })
-    else { throw CacheRejection("cannot read the table of contents") }
-    guard contents.withUnsafeBytes({ CacheHash.of($0) }) == contentsHash else {
-      throw CacheRejection("table of contents checksum mismatch")
-    }
-
-    var d = CacheDecoder(contents)
-    let sourceCount = try d.count()
-    guard sourceCount == fingerprints.count else { throw CacheRejection("other source files") }
-    for current in fingerprints {
-      let stored = try SourceFingerprint.decode(&d)
-      guard stored.name == current.name else { throw CacheRejection("other source files") }
-      guard stored == current else {
-        throw CacheRejection(
-          stored.present == current.present
-            ? "'\(current.name)' changed"
-            : current.present ? "'\(current.name)' was added" : "'\(current.name)' was removed")
-      }
-    }
-    let warningCount = try d.count()
-    var warnings: [String] = []
-    for _ in 0..<warningCount { warnings.append(try d.string()) }
-
-    var jobs: [ReadJob] = []
-    /// A block that lies inside the data area and holds `count` elements of `stride` bytes.
-    func add(
-      _ ref: BlockRef, _ element: ReadJob.Element, stride: Int, count: Int, check: ReadJob.Check
-    ) throws(CacheRejection) -> Int {
-      guard ref.offset >= headerSize, ref.count <= contentsOffset - ref.offset else {
-        throw CacheRejection("block out of bounds")
-      }
-      let (bytes, overflow) = count.multipliedReportingOverflow(by: stride)
-      guard !overflow, bytes == ref.count else { throw CacheRejection("block of the wrong size") }
-      jobs.append(ReadJob(ref: ref, element: element, check: check))
-      return jobs.count - 1
-    }
-
-    let dictionaryCount = try d.count()
-    var dictionaryJobs: [(count: Int, blob: Int, offsets: Int)] = []
-    for _ in 0..<dictionaryCount {
-      let n = try d.count()
-      let blobRef = try BlockRef.decode(&d)
-      let blob = try add(blobRef, .bytes, stride: 1, count: blobRef.count, check: .none)
-      let offsets = try add(
-        try BlockRef.decode(&d), .uint32, stride: 4, count: n + 1,
-        check: .offsets(byteCount: blobRef.count))
-      dictionaryJobs.append((n, blob, offsets))
-    }
-
-    enum ColumnPlan {
-      case string(dictionary: Int, codes: Int)
-      case numbers(StoredKind, Int)
-      case text(bytes: Int, offsets: Int)
-    }
-    var tablePlans: [(name: String, rows: Int, columns: [(String, ColumnPlan)])] = []
-    let tableCount = try d.count()
-    for _ in 0..<tableCount {
-      let name = try d.string()
-      let rows = try d.count()
-      let columnCount = try d.count()
-      var columns: [(String, ColumnPlan)] = []
-      for _ in 0..<columnCount {
-        let columnName = try d.string()
-        guard let kind = StoredKind(rawValue: try d.u8()) else {
-          throw CacheRejection("unknown column kind")
-        }
-        switch kind {
-        case .string:
-          let dictionary = try d.count()
-          guard dictionary < dictionaryJobs.count else { throw CacheRejection("bad dictionary") }
-          let codes = try add(
-            try BlockRef.decode(&d), .int32, stride: 4, count: rows,
-            check: .codes(below: dictionaryJobs[dictionary].count))
-          columns.append((columnName, .string(dictionary: dictionary, codes: codes)))
-        case .integer, .money, .decimal:
-          let block = try add(try BlockRef.decode(&d), .int64, stride: 8, count: rows, check: .none)
-          columns.append((columnName, .numbers(kind, block)))
-        case .date:
-          let block = try add(try BlockRef.decode(&d), .int32, stride: 4, count: rows, check: .none)
-          columns.append((columnName, .numbers(kind, block)))
-        case .text:
-          let bytesRef = try BlockRef.decode(&d)
-          let bytes = try add(bytesRef, .bytes, stride: 1, count: bytesRef.count, check: .none)
-          let offsets = try add(
-            try BlockRef.decode(&d), .int64, stride: 8, count: rows + 1,
-            check: .offsets(byteCount: bytesRef.count))
-          columns.append((columnName, .text(bytes: bytes, offsets: offsets)))
-        }
-      }
-      tablePlans.append((name, rows, columns))
-    }
-    guard d.isAtEnd else { throw CacheRejection("table of contents has extra bytes") }
+    let contents = try readContents(file, fingerprints: fingerprints)
+    let plan = try planJobs(contents)
 
     // Every block, on two threads.
+    let jobs = plan.jobs
     let slots = ReadSlots(count: jobs.count)
-    let frozen = jobs
-    let (first, second) = split(frozen.indices.map { ($0, frozen[$0].ref.count) })
+    let (first, second) = split(jobs.indices.map { ($0, jobs[$0].ref.count) })
     func run(_ indices: [Int]) {
       for i in indices {
         do throws(CacheRejection) {
-          (slots.arrays[i], slots.mapped[i]) = try readBlock(frozen[i], from: file)
+          (slots.arrays[i], slots.mapped[i]) = try readBlock(jobs[i], from: file)
         } catch {
           slots.failures[i] = error.reason
           return
@@ -234,42 +108,37 @@ extension DataCache {
     }
 
     var dictionaries: [StringDictionary] = []
-    for job in dictionaryJobs {
-      guard case .bytes(let blob) = slots.arrays[job.blob],
-        case .uint32(let offsets) = slots.arrays[job.offsets]
+    for d in plan.contents.dictionaries {
+      guard case .bytes(let blob) = slots.arrays[d.blob],
+        case .uint32(let offsets) = slots.arrays[d.offsets]
       else { throw CacheRejection("missing dictionary") }
-      dictionaries.append(StringDictionary(distinct: strings(blob, offsets, count: job.count)))
+      // Values were distinct `String`s when written (the loader's invariant).
+      dictionaries.append(StringDictionary(distinct: strings(blob, offsets, count: d.count)))
     }
 
     var tables: [String: Table] = [:]
-    for plan in tablePlans {
+    for table in plan.contents.tables {
       var columns: [String: Column] = [:]
-      for (name, column) in plan.columns {
-        switch column {
-        case .string(let dictionary, let codes):
-          guard case .int32(let c) = slots.arrays[codes] else {
-            throw CacheRejection("missing codes")
-          }
-          columns[name] = .string(codes: c, dictionary: dictionaries[dictionary])
-        case .numbers(let kind, let block):
-          switch (kind, slots.arrays[block]) {
-          case (.integer, .int64(let v)?): columns[name] = .integer(v)
-          case (.money, .int64(let v)?): columns[name] = .money(v)
-          case (.decimal, .int64(let v)?): columns[name] = .decimal(v)
-          case (.date, .int32(let v)?): columns[name] = .date(v)
-          default: throw CacheRejection("missing values")
-          }
-        case .text(let bytes, let offsets):
-          guard case .bytes(let b) = slots.arrays[bytes], case .int64(let o) = slots.arrays[offsets]
-          else { throw CacheRejection("missing text") }
-          columns[name] = .text(TextColumn(bytes: b, offsets: o))
+      for c in table.columns {
+        let arrays = c.blocks.map { slots.arrays[$0] }
+        switch (c.kind, arrays.first ?? nil, arrays.last ?? nil) {
+        case (.string, .int32(let codes)?, _):
+          columns[c.name] = .string(codes: codes, dictionary: dictionaries[c.dictionary])
+        case (.integer, .int64(let v)?, _): columns[c.name] = .integer(v)
+        case (.money, .int64(let v)?, _): columns[c.name] = .money(v)
+        case (.decimal, .int64(let v)?, _): columns[c.name] = .decimal(v)
+        case (.date, .int32(let v)?, _): columns[c.name] = .date(v)
+        case (.text, .bytes(let bytes)?, .int64(let offsets)?):
+          columns[c.name] = .text(TextColumn(bytes: bytes, offsets: offsets))
+        default: throw CacheRejection("column '\(table.name).\(c.name)' is malformed")
         }
       }
-      guard columns.count == plan.columns.count else { throw CacheRejection("duplicate column") }
-      let fileName = plan.name + ".csv"
-      tables[plan.name] = Table(
-        name: plan.name, columnNames: plan.columns.map(\.0), columns: columns,
-        rowCount: plan.rows, path: join(folder, fileName))
+      guard columns.count == table.columns.count else {
+        throw CacheRejection("table '\(table.name)' repeats a column")
+      }
+      tables[table.name] = Table(
+        name: table.name, columnNames: table.columns.map(\.name), columns: columns,
+        rowCount: table.rowCount, path: join(folder, table.name + ".csv"))
     }
     func required(_ schema: TableSchema) throws(CacheRejection) -> Table {
       guard let t = tables[schema.name] else { throw CacheRejection("no table '\(schema.name)'") }
@@ -279,8 +148,113 @@ extension DataCache {
       folder: folder, influencers: try required(.influencers), posts: try required(.posts),
       tracking: try required(.tracking), payouts: try required(.payouts),
       products: tables[TableSchema.products.name],
-      storeOrders: tables[TableSchema.storeOrders.name], warnings: warnings)
+      storeOrders: tables[TableSchema.storeOrders.name], warnings: plan.contents.warnings)
     return (data, slots.mapped.filter { $0 }.count)
+  }
+
+  /// The header and table of contents, checked, with sources matching `fingerprints`.
+  private static func readContents(
+    _ file: CacheFileHandle, fingerprints: [SourceFingerprint]
+  ) throws(CacheRejection) -> CacheContents<BlockRef> {
+    guard UInt32(littleEndian: CacheHeader.byteOrderMark) == CacheHeader.byteOrderMark else {
+      throw CacheRejection("not a little-endian machine")
+    }
+    guard let size = file.size, size >= CacheHeader.size else {
+      throw CacheRejection("file is short")
+    }
+    let header = try CacheHeader(decoding: try file.bytes(count: CacheHeader.size, at: 0))
+    guard header.fileLength == size else {
+      throw CacheRejection("file is \(size) bytes, expected \(header.fileLength)")
+    }
+    guard header.contentsOffset >= CacheHeader.size,
+      header.contentsLength <= size - header.contentsOffset
+    else { throw CacheRejection("bad table of contents position") }
+    let bytes = try file.bytes(count: header.contentsLength, at: header.contentsOffset)
+    guard bytes.withUnsafeBytes({ CacheHash.of($0) }) == header.contentsHash else {
+      throw CacheRejection("table of contents checksum mismatch")
+    }
+    let contents = try CacheContents<BlockRef>(decoding: bytes)
+    guard contents.sources.map(\.name) == fingerprints.map(\.name) else {
+      throw CacheRejection("other source files")
+    }
+    for (stored, current) in zip(contents.sources, fingerprints) where stored != current {
+      throw CacheRejection(
+        stored.present == current.present
+          ? "'\(current.name)' changed"
+          : current.present ? "'\(current.name)' was added" : "'\(current.name)' was removed")
+    }
+    // Blocks lie between the header and the table of contents.
+    func inBounds(_ ref: BlockRef) -> Bool {
+      ref.offset >= CacheHeader.size && ref.count <= header.contentsOffset - ref.offset
+    }
+    let refs =
+      contents.dictionaries.flatMap { [$0.blob, $0.offsets] }
+      + contents.tables.flatMap { $0.columns.flatMap(\.blocks) }
+    guard refs.allSatisfy(inBounds) else { throw CacheRejection("block out of bounds") }
+    return contents
+  }
+
+  /// The blocks to read, each with its element type and checks, and the contents with job
+  /// numbers in place of blocks; sizes are checked against row and value counts.
+  private static func planJobs(
+    _ contents: CacheContents<BlockRef>
+  ) throws(CacheRejection)
+    -> (contents: CacheContents<Int>, jobs: [ReadJob])
+  {
+    var jobs: [ReadJob] = []
+    func add(
+      _ ref: BlockRef, _ element: ReadJob.Element, count: Int, check: ReadJob.Check = .none
+    ) throws(CacheRejection) -> Int {
+      let stride =
+        switch element {
+        case .int32, .uint32: 4
+        case .int64: 8
+        case .bytes: 1
+        }
+      let (bytes, overflow) = count.multipliedReportingOverflow(by: stride)
+      guard !overflow, bytes == ref.count else { throw CacheRejection("block of the wrong size") }
+      jobs.append(ReadJob(ref: ref, element: element, check: check))
+      return jobs.count - 1
+    }
+    var dictionaries: [StoredDictionary<Int>] = []
+    for d in contents.dictionaries {
+      dictionaries.append(
+        StoredDictionary(
+          count: d.count, blob: try add(d.blob, .bytes, count: d.blob.count),
+          offsets: try add(
+            d.offsets, .uint32, count: d.count + 1, check: .offsets(byteCount: d.blob.count))))
+    }
+    var tables: [StoredTable<Int>] = []
+    for t in contents.tables {
+      var columns: [StoredColumn<Int>] = []
+      for c in t.columns {
+        var blocks: [Int] = []
+        switch c.kind {
+        case .string:
+          guard c.dictionary < contents.dictionaries.count else {
+            throw CacheRejection("column '\(t.name).\(c.name)' has no dictionary")
+          }
+          let limit = contents.dictionaries[c.dictionary].count
+          blocks = [try add(c.blocks[0], .int32, count: t.rowCount, check: .codes(below: limit))]
+        case .integer, .money, .decimal: blocks = [try add(c.blocks[0], .int64, count: t.rowCount)]
+        case .date: blocks = [try add(c.blocks[0], .int32, count: t.rowCount)]
+        case .text:
+          let bytes = c.blocks[0]
+          blocks = [
+            try add(bytes, .bytes, count: bytes.count),
+            try add(
+              c.blocks[1], .int64, count: t.rowCount + 1, check: .offsets(byteCount: bytes.count)),
+          ]
+        }
+        columns.append(
+          StoredColumn(name: c.name, kind: c.kind, dictionary: c.dictionary, blocks: blocks))
+      }
+      tables.append(StoredTable(name: t.name, rowCount: t.rowCount, columns: columns))
+    }
+    let planned = CacheContents(
+      sources: contents.sources, warnings: contents.warnings, dictionaries: dictionaries,
+      tables: tables)
+    return (planned, jobs)
   }
 
   /// Reads one block into a new array, hashing and checking it chunk by chunk.

@@ -71,9 +71,6 @@ public struct CacheReport: Sendable, Hashable {
 enum DataCache {
   /// Bump whenever the layout or the meaning of any stored value changes.
   static let formatVersion: UInt32 = 1
-  static let magic: [UInt8] = Array("CQCACHE\0".utf8)
-  static let byteOrderMark: UInt32 = 0x0102_0304
-  static let headerSize = 64
   static let folderName = ".cq-cache"
   static let fileName = "data.cqc"
   /// Source files whose total size is below this are not worth a cache under `.use` (parsing
