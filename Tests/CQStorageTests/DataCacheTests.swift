@@ -430,6 +430,34 @@ struct DataCacheTests {
     #expect(left == ["data.cqc", "data.cqc.1.tmp", "notes.txt"])
   }
 
+  @Test func aFileChangedDuringTheParseIsNotCached() throws {
+    let folder = try Self.storageFolder("valid")
+    defer { Fixtures.remove(folder) }
+    let file = DataCache.join(folder, "payouts.csv")
+    let (_, report) = try DataCache.load(folder: folder, policy: .use, minimumSourceBytes: 0) {
+      () throws(LoadError) in
+      let data = try DataLoader.load(folder: folder, cache: .ignore)
+      try? FileManager.default.setAttributes(
+        [.modificationDate: Date(timeIntervalSinceNow: 10)], ofItemAtPath: file)
+      return data
+    }
+    #expect(report == CacheReport(notWritten: "a source file changed while it was loaded"))
+    #expect(!FileManager.default.fileExists(atPath: Self.cacheFile(folder)))
+  }
+
+  @Test func anotherSpellingOfTheFolderNamesItsFiles() throws {
+    let folder = try Self.storageFolder("valid")
+    defer { Fixtures.remove(folder) }
+    _ = try Self.load(folder, .rebuild)
+    let slashed = folder + "/"
+    let (cached, report) = try Self.load(slashed, .use)
+    #expect(report.readFromCache)
+    #expect(cached.folder == slashed)
+    #expect(cached.tracking.path == slashed + "tracking_data.csv")
+    #expect(
+      cached.firstDifference(from: try DataLoader.load(folder: slashed, cache: .ignore)) == nil)
+  }
+
   @Test func anUnwritableFolderStillLoads() throws {
     let folder = try Self.storageFolder("valid")
     defer { Fixtures.remove(folder) }
