@@ -342,8 +342,8 @@ extension DataCache {
   /// (copy-on-write, `MAP_FIXED`) and reads the partial pages at either end; false (nothing
   /// done) when the buffer and the block do not share their offset within a page.
   ///
-  /// The pages come straight from the page cache: no copy, no zeroing. They are mapped
-  /// read-only and populated in one call, then made writable (a write copies just that page).
+  /// The pages come straight from the page cache: no copy, no zeroing; a write to the array
+  /// copies just that page.
   /// Freeing the array unmaps them with the rest of its allocation (allocations this large are
   /// mappings of their own). The cache file is only ever replaced by a rename, never changed
   /// in place, so the mapped bytes cannot change under the data.
@@ -361,15 +361,18 @@ extension DataCache {
         return false
       }
       let mapped = mmap(
-        start, body, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, file.fd,
+        start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, file.fd,
         off_t(ref.offset + head))
-      guard mapped == start, mprotect(start, body, PROT_READ | PROT_WRITE) == 0 else {
+      guard mapped == start else {
         // A failed `MAP_FIXED` may already have unmapped the range: put fresh memory back.
         let restored = mmap(
           start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
         precondition(restored == start, "cannot restore memory after a failed mapping")
         return false
       }
+      // Fill the page tables in one call, without copying (pages stay shared until written);
+      // before Linux 5.14 this fails and pages are faulted in as they are hashed.
+      _ = madvise(start, body, populateRead)
       let tail = ref.count - head - body
       return file.read(into: raw, count: head, at: ref.offset)
         && file.read(into: start + body, count: tail, at: ref.offset + head + body)
@@ -377,6 +380,9 @@ extension DataCache {
       return false
     #endif
   }
+
+  /// `MADV_POPULATE_READ` (Linux 5.14).
+  private static let populateRead: Int32 = 22
 
   /// Blocks at least this large are page-mapped rather than read (see `mapPages`).
   static let mappedBlockMinimum = 8 << 20
