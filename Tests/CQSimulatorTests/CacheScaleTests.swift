@@ -52,7 +52,9 @@ struct CacheScaleTests {
     let tracking = folder + "/tracking_data.csv"
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: tracking))
     try handle.seekToEnd()
-    try handle.write(contentsOf: Data("instagram.com,Campaign_1,1,user_1,Whey Gold,MuscleBlaze,2025-05-01,1,10.00\n".utf8))
+    try handle.write(
+      contentsOf: Data(
+        "instagram.com,Campaign_1,1,user_1,Whey Gold,MuscleBlaze,2025-05-01,1,10.00\n".utf8))
     try handle.close()
     let (appended, appendReport) = try DataLoader.loadReportingCache(folder: folder, cache: .use)
     #expect(appendReport.rejected == "'tracking_data.csv' changed")

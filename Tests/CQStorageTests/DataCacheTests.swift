@@ -38,14 +38,18 @@ struct DataCacheTests {
 
   static func cacheFile(_ folder: String) -> String { DataCache.cachePath(folder) }
 
-  static func load(_ folder: String, _ policy: CachePolicy) throws(LoadError) -> (
+  static func load(
+    _ folder: String, _ policy: CachePolicy
+  ) throws(LoadError) -> (
     DataSet, CacheReport
   ) {
     try DataLoader.loadReportingCache(folder: folder, cache: policy, minimumSourceBytes: 0)
   }
 
   /// Parses `folder` without the cache, writes the cache, reads it back and compares.
-  func expectCachedLoadMatches(_ folder: String, sourceLocation: SourceLocation = #_sourceLocation)
+  func expectCachedLoadMatches(
+    _ folder: String, sourceLocation: SourceLocation = #_sourceLocation
+  )
     throws
   {
     let plain: DataSet
@@ -59,10 +63,14 @@ struct DataCacheTests {
         return
       }
       #expect(cachedError.description == error.description, sourceLocation: sourceLocation)
-      #expect(!FileManager.default.fileExists(atPath: Self.cacheFile(folder)), sourceLocation: sourceLocation)
+      #expect(
+        !FileManager.default.fileExists(atPath: Self.cacheFile(folder)),
+        sourceLocation: sourceLocation)
       return
     }
-    #expect(!FileManager.default.fileExists(atPath: Self.cacheFile(folder)), sourceLocation: sourceLocation)
+    #expect(
+      !FileManager.default.fileExists(atPath: Self.cacheFile(folder)),
+      sourceLocation: sourceLocation)
     let (written, writeReport) = try Self.load(folder, .use)
     #expect(writeReport == CacheReport(wrote: true), sourceLocation: sourceLocation)
     #expect(written.firstDifference(from: plain) == nil, sourceLocation: sourceLocation)
@@ -103,7 +111,8 @@ struct DataCacheTests {
     #expect(storage(data.posts, "platform") == storage(data.influencers, "platform"))
     #expect(storage(data.influencers, "name") != storage(data.influencers, "id"))
     // Influencer ids keep codes 0..<n.
-    #expect(Array(data.influencers.strings("id").codes) == Array(0..<Int32(data.influencers.rowCount)))
+    #expect(
+      Array(data.influencers.strings("id").codes) == Array(0..<Int32(data.influencers.rowCount)))
   }
 
   @Test func warningsSurviveTheCache() throws {
@@ -168,8 +177,8 @@ struct DataCacheTests {
     try expectRefusedAndRebuilt(reason: "checksum") { _, bytes in
       // The middle of the column blocks (between the header and the table of contents).
       let contentsOffset = bytes[24..<32].enumerated().reduce(0) { $0 | Int($1.1) << (8 * $1.0) }
-      #expect(contentsOffset > DataCache.headerSize + 100)
-      bytes[(DataCache.headerSize + contentsOffset) / 2] ^= 0x20
+      #expect(contentsOffset > CacheHeader.size + 100)
+      bytes[(CacheHeader.size + contentsOffset) / 2] ^= 0x20
     }
   }
 
@@ -212,7 +221,9 @@ struct DataCacheTests {
       return
     }
     var accepted: [Int] = []
-    for i in Array(0..<DataCache.headerSize) + Array(stride(from: DataCache.headerSize, to: original.count, by: 3)) {
+    for i in Array(0..<CacheHeader.size)
+      + Array(stride(from: CacheHeader.size, to: original.count, by: 3))
+    {
       var bytes = original
       bytes[i] ^= 0x04
       try Data(bytes).write(to: URL(fileURLWithPath: path))
@@ -300,6 +311,71 @@ struct DataCacheTests {
     #expect(throws: LoadError.self) { try Self.load(folder, .use) }
   }
 
+  // MARK: - Large blocks
+
+  /// A block of 40 MiB is page-mapped from the file into its array, not copied: it reads back
+  /// identical, is still checked (a flipped byte in it is refused), and writing to the array
+  /// changes neither the file nor the next load.
+  @Test func largeBlocksAreMappedAndChecked() throws {
+    let folder = try Self.storageFolder("valid")
+    defer { Fixtures.remove(folder) }
+    var data = try DataLoader.load(folder: folder, cache: .ignore)
+    let rows = data.posts.rowCount
+    try #require(rows > 0)
+    let perRow = (40 << 20) / rows + 1
+    var text = TextColumn()
+    for r in 0..<rows {
+      let line = Array("caption \(r) ✨ ".utf8)
+      for i in 0..<perRow { text.bytes.append(line[i % line.count]) }
+      text.offsets.append(Int64(text.bytes.count))
+    }
+    data.posts.columns["caption"] = .text(text)
+    let fingerprints = try #require(DataCache.fingerprints(folder))
+    guard case .success = DataCache.write(data, fingerprints: fingerprints, folder: folder) else {
+      Issue.record("cannot write the cache")
+      return
+    }
+    guard
+      case .loaded(var cached, let mappedBlocks) = DataCache.read(
+        folder: folder, fingerprints: fingerprints)
+    else {
+      Issue.record("the cache is refused")
+      return
+    }
+    #expect(mappedBlocks >= 1)
+    #expect(cached.firstDifference(from: data) == nil)
+
+    // Copy-on-write: changing the loaded bytes leaves the file alone.
+    let path = Self.cacheFile(folder)
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    guard case .text(var loaded) = cached.posts.columns["caption"] else {
+      Issue.record("no caption column")
+      return
+    }
+    cached.posts.columns["caption"] = nil
+    for i in stride(from: 0, to: loaded.bytes.count, by: 4096) {
+      loaded.bytes[i] = UInt8(ascii: "#")
+    }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    guard case .loaded(let again, _) = DataCache.read(folder: folder, fingerprints: fingerprints)
+    else {
+      Issue.record("the cache is refused after a write to a mapped array")
+      return
+    }
+    #expect(again.firstDifference(from: data) == nil)
+
+    // A flipped byte in the middle of the mapped block is caught.
+    var bytes = [UInt8](before)
+    bytes[bytes.count / 2] ^= 0x10
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    guard case .rejected(let reason) = DataCache.read(folder: folder, fingerprints: fingerprints)
+    else {
+      Issue.record("a corrupt mapped block is accepted")
+      return
+    }
+    #expect(reason.contains("checksum"))
+  }
+
   // MARK: - Policies and writing
 
   @Test func ignoreNeverReadsNorWrites() throws {
@@ -335,6 +411,53 @@ struct DataCacheTests {
     #expect(data.firstDifference(from: try DataLoader.load(folder: folder, cache: .ignore)) == nil)
   }
 
+  @Test func abandonedTemporaryFilesAreRemoved() throws {
+    let folder = try Self.storageFolder("valid")
+    defer { Fixtures.remove(folder) }
+    let directory = DataCache.join(folder, DataCache.folderName)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    // No process has pid 2^22 + 1 (above Linux's maximum); our own pid is a live writer.
+    let dead = DataCache.join(directory, "data.cqc.4194305.tmp")
+    let live = DataCache.join(directory, "data.cqc.1.tmp")
+    let other = DataCache.join(directory, "notes.txt")
+    for path in [dead, live, other] { try Data("x".utf8).write(to: URL(fileURLWithPath: path)) }
+    let (_, report) = try Self.load(folder, .rebuild)
+    #expect(report.wrote)
+    #expect(!FileManager.default.fileExists(atPath: dead))
+    #expect(FileManager.default.fileExists(atPath: live))
+    #expect(FileManager.default.fileExists(atPath: other))
+    let left = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+    #expect(left == ["data.cqc", "data.cqc.1.tmp", "notes.txt"])
+  }
+
+  @Test func aFileChangedDuringTheParseIsNotCached() throws {
+    let folder = try Self.storageFolder("valid")
+    defer { Fixtures.remove(folder) }
+    let file = DataCache.join(folder, "payouts.csv")
+    let (_, report) = try DataCache.load(folder: folder, policy: .use, minimumSourceBytes: 0) {
+      () throws(LoadError) in
+      let data = try DataLoader.load(folder: folder, cache: .ignore)
+      try? FileManager.default.setAttributes(
+        [.modificationDate: Date(timeIntervalSinceNow: 10)], ofItemAtPath: file)
+      return data
+    }
+    #expect(report == CacheReport(notWritten: "a source file changed while it was loaded"))
+    #expect(!FileManager.default.fileExists(atPath: Self.cacheFile(folder)))
+  }
+
+  @Test func anotherSpellingOfTheFolderNamesItsFiles() throws {
+    let folder = try Self.storageFolder("valid")
+    defer { Fixtures.remove(folder) }
+    _ = try Self.load(folder, .rebuild)
+    let slashed = folder + "/"
+    let (cached, report) = try Self.load(slashed, .use)
+    #expect(report.readFromCache)
+    #expect(cached.folder == slashed)
+    #expect(cached.tracking.path == slashed + "tracking_data.csv")
+    #expect(
+      cached.firstDifference(from: try DataLoader.load(folder: slashed, cache: .ignore)) == nil)
+  }
+
   @Test func anUnwritableFolderStillLoads() throws {
     let folder = try Self.storageFolder("valid")
     defer { Fixtures.remove(folder) }
@@ -368,17 +491,36 @@ struct DataCacheTests {
   }
 
   @Test func theHashStreamsInStripes() {
-    let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+    let bytes = (0..<2000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
     bytes.withUnsafeBytes { raw in
       let whole = CacheHash.of(raw)
-      var h = CacheHash()
-      h.update(UnsafeRawBufferPointer(rebasing: raw[0..<320]))
-      h.update(UnsafeRawBufferPointer(rebasing: raw[320...]))
-      #expect(h.value == whole)
+      // Any split at a multiple of 64 bytes gives the hash of the whole.
+      for cut in [64, 320, 960, 1024, 1088, 1984] {
+        var h = CacheHash()
+        h.update(UnsafeRawBufferPointer(rebasing: raw[0..<cut]))
+        h.update(UnsafeRawBufferPointer(rebasing: raw[cut...]))
+        #expect(h.value == whole, "cut at \(cut)")
+      }
+      // Every single-bit flip changes it.
+      var flips = 0
+      let positions = [0, 7, 63, 64, 1023, 1024, 1500, 1983, 1984, 1999]
+      for i in positions {
+        for bit in 0..<8 {
+          var copy = Array(raw)
+          copy[i] ^= UInt8(1 << bit)
+          if copy.withUnsafeBytes({ CacheHash.of($0) }) != whole { flips += 1 }
+        }
+      }
+      #expect(flips == positions.count * 8)
+      // Swapping two 64-byte stripes changes it.
+      var swapped = Array(raw)
+      for i in 0..<64 { swapped.swapAt(i, 64 + i) }
+      #expect(swapped.withUnsafeBytes { CacheHash.of($0) } != whole)
       var flipped = Array(raw)
-      flipped[999] ^= 1
+      flipped[1999] ^= 1
       #expect(flipped.withUnsafeBytes { CacheHash.of($0) } != whole)
-      #expect(CacheHash.of(UnsafeRawBufferPointer(rebasing: raw[0..<999])) != whole)
+      #expect(CacheHash.of(UnsafeRawBufferPointer(rebasing: raw[0..<1999])) != whole)
+      #expect(CacheHash.of(raw, seed: 1) != whole)
     }
   }
 }

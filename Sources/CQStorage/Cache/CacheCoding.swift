@@ -39,7 +39,9 @@ struct CacheDecoder {
   var isAtEnd: Bool { position == bytes.count }
 
   private mutating func take(_ n: Int) throws(CacheRejection) -> ArraySlice<UInt8> {
-    guard n >= 0, n <= bytes.count - position else { throw CacheRejection("table of contents is short") }
+    guard n >= 0, n <= bytes.count - position else {
+      throw CacheRejection("table of contents is short")
+    }
     defer { position += n }
     return bytes[position..<position + n]
   }

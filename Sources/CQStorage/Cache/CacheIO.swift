@@ -50,6 +50,17 @@ final class CacheFileHandle {
     return true
   }
 
+  /// Exactly `count` bytes at `offset`.
+  func bytes(count: Int, at offset: Int) throws(CacheRejection) -> [UInt8] {
+    var bytes = [UInt8](repeating: 0, count: count)
+    let ok = bytes.withUnsafeMutableBytes { buffer in
+      guard let base = buffer.baseAddress else { return true }
+      return read(into: base, count: count, at: offset)
+    }
+    guard ok else { throw CacheRejection("file is short") }
+    return bytes
+  }
+
   /// Writes all of `buffer` at `offset`; false when a write fails (disk full, I/O error).
   func write(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Bool {
     guard let base = buffer.baseAddress else { return true }

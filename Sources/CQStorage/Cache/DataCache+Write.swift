@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)
@@ -5,28 +7,6 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// Where one block of bytes lies in a cache file, and its `CacheHash`.
-struct BlockRef: Equatable, Sendable {
-  var offset: Int
-  var count: Int
-  var hash: UInt64
-
-  func encode(into e: inout CacheEncoder) {
-    e.int(offset)
-    e.int(count)
-    e.u64(hash)
-  }
-
-  static func decode(_ d: inout CacheDecoder) throws(CacheRejection) -> BlockRef {
-    BlockRef(offset: try d.count(), count: try d.count(), hash: try d.u64())
-  }
-}
-
-/// The stored kind of a column.
-enum StoredKind: UInt8 {
-  case string = 0, integer, money, decimal, date, text
-}
 
 /// An array to be written as one block.
 private enum BlockSource {
@@ -79,7 +59,7 @@ extension DataCache {
   static func write(
     _ data: DataSet, fingerprints: [SourceFingerprint], folder: String
   ) -> Result<Void, CacheRejection> {
-    guard UInt32(littleEndian: byteOrderMark) == byteOrderMark else {
+    guard UInt32(littleEndian: CacheHeader.byteOrderMark) == CacheHeader.byteOrderMark else {
       return .failure(CacheRejection("not a little-endian machine"))
     }
     let directory = join(folder, folderName)
@@ -88,6 +68,7 @@ extension DataCache {
         CacheRejection(
           "cannot create '\(directory)': \(CacheFileHandle.errorText(errno))"))
     }
+    removeAbandonedFiles(in: directory)
     let finalPath = join(directory, fileName)
     let temporaryPath = finalPath + ".\(getpid()).tmp"
     let file: CacheFileHandle
@@ -111,70 +92,31 @@ extension DataCache {
   private static func write(
     _ data: DataSet, fingerprints: [SourceFingerprint], to file: CacheFileHandle
   ) -> Result<Void, CacheRejection> {
-    var blocks: [BlockSource] = []
-    func add(_ source: BlockSource) -> Int {
-      blocks.append(source)
-      return blocks.count - 1
+    let plan: CacheContents<Int>
+    let blocks: [BlockSource]
+    switch planBlocks(data, fingerprints: fingerprints) {
+    case .success(let planned): (plan, blocks) = planned
+    case .failure(let why): return .failure(why)
     }
 
-    // Dictionaries shared by several columns (one domain) are stored once, found by the
-    // identity of their value storage.
-    var dictionaryIndex: [DictionaryIdentity: Int] = [:]
-    var dictionaryEntries: [(count: Int, blob: Int, offsets: Int)] = []
-    func dictionary(_ d: StringDictionary) -> Int? {
-      let identity = DictionaryIdentity(d.values)
-      if let i = dictionaryIndex[identity] { return i }
-      guard let (blob, offsets) = flatten(d.values) else { return nil }
-      dictionaryEntries.append((d.count, add(.bytes(blob)), add(.uint32(offsets))))
-      dictionaryIndex[identity] = dictionaryEntries.count - 1
-      return dictionaryEntries.count - 1
-    }
-
-    enum ColumnEntry {
-      case string(dictionary: Int, codes: Int)
-      case numbers(StoredKind, Int)
-      case text(bytes: Int, offsets: Int)
-    }
-    var tableEntries: [(table: Table, columns: [(String, ColumnEntry)])] = []
-    for table in data.tables {
-      var columns: [(String, ColumnEntry)] = []
-      for name in table.columnNames {
-        guard let column = table.columns[name] else {
-          return .failure(CacheRejection("column '\(name)' has no values"))
-        }
-        guard column.count == table.rowCount else {
-          return .failure(CacheRejection("column '\(name)' has the wrong length"))
-        }
-        switch column {
-        case .string(let codes, let d):
-          guard let i = dictionary(d) else {
-            return .failure(CacheRejection("a dictionary is too large for the cache"))
-          }
-          columns.append((name, .string(dictionary: i, codes: add(.int32(codes)))))
-        case .integer(let v): columns.append((name, .numbers(.integer, add(.int64(v)))))
-        case .money(let v): columns.append((name, .numbers(.money, add(.int64(v)))))
-        case .decimal(let v): columns.append((name, .numbers(.decimal, add(.int64(v)))))
-        case .date(let v): columns.append((name, .numbers(.date, add(.int32(v)))))
-        case .text(let t):
-          columns.append((name, .text(bytes: add(.bytes(t.bytes)), offsets: add(.int64(t.offsets)))))
-        }
-      }
-      tableEntries.append((table, columns))
-    }
-
-    // Lay the blocks out, then write them from two threads.
+    // Lay the blocks out back to back after the header; large ones where a fresh array's
+    // first element sits in its page, so the reader can map them.
     var offsets: [Int] = []
-    var position = headerSize
+    var position = CacheHeader.size
     for b in blocks {
+      if b.byteCount >= mappedBlockMinimum && pageSize > 0 {
+        position += (elementPageOffset - position % pageSize + pageSize) % pageSize
+      }
       offsets.append(position)
       position += b.byteCount
     }
+
+    // Hash and write them from two threads.
     let results = BlockResults(count: blocks.count)
-    let frozen = blocks
-    let (first, second) = split(frozen.indices.map { ($0, frozen[$0].byteCount) })
+    let (first, second) = split(blocks.indices.map { ($0, blocks[$0].byteCount) })
     func writeBlocks(_ indices: [Int]) {
       for i in indices {
-        frozen[i].withBytes { raw in
+        blocks[i].withBytes { raw in
           results.hashes[i] = CacheHash.of(raw)
           results.ok[i] = file.write(raw, at: offsets[i])
         }
@@ -184,67 +126,89 @@ extension DataCache {
     guard results.ok.allSatisfy({ $0 }) else {
       return .failure(CacheRejection("cannot write the cache (disk full?)"))
     }
-    func ref(_ i: Int) -> BlockRef {
+
+    let contents = plan.map { i in
       BlockRef(offset: offsets[i], count: blocks[i].byteCount, hash: results.hashes[i])
-    }
-
-    var e = CacheEncoder()
-    e.int(fingerprints.count)
-    for f in fingerprints { f.encode(into: &e) }
-    e.int(data.warnings.count)
-    for w in data.warnings { e.string(w) }
-    e.int(dictionaryEntries.count)
-    for d in dictionaryEntries {
-      e.int(d.count)
-      ref(d.blob).encode(into: &e)
-      ref(d.offsets).encode(into: &e)
-    }
-    e.int(tableEntries.count)
-    for (table, columns) in tableEntries {
-      e.string(table.name)
-      e.int(table.rowCount)
-      e.int(columns.count)
-      for (name, entry) in columns {
-        e.string(name)
-        switch entry {
-        case .string(let d, let codes):
-          e.u8(StoredKind.string.rawValue)
-          e.int(d)
-          ref(codes).encode(into: &e)
-        case .numbers(let kind, let block):
-          e.u8(kind.rawValue)
-          ref(block).encode(into: &e)
-        case .text(let bytes, let textOffsets):
-          e.u8(StoredKind.text.rawValue)
-          ref(bytes).encode(into: &e)
-          ref(textOffsets).encode(into: &e)
-        }
-      }
-    }
-    let contents = e.bytes
-    let contentsOffset = position
-    let fileLength = contentsOffset + contents.count
-    guard contents.withUnsafeBytes({ file.write($0, at: contentsOffset) }) else {
-      return .failure(CacheRejection("cannot write the cache: \(CacheFileHandle.errorText(errno))"))
-    }
-
-    var header = CacheEncoder()
-    for b in magic { header.u8(b) }
-    header.u32(formatVersion)
-    header.u32(byteOrderMark)
-    header.int(fileLength)
-    header.int(contentsOffset)
-    header.int(contents.count)
-    header.u64(contents.withUnsafeBytes { CacheHash.of($0) })
-    let headerHash = header.bytes.withUnsafeBytes { CacheHash.of($0) }
-    header.u64(headerHash)
-    header.u64(0)
-    guard header.bytes.withUnsafeBytes({ file.write($0, at: 0) }) else {
-      return .failure(CacheRejection("cannot write the cache: \(CacheFileHandle.errorText(errno))"))
+    }.encoded()
+    let header = CacheHeader(
+      fileLength: position + contents.count, contentsOffset: position,
+      contentsLength: contents.count, contentsHash: contents.withUnsafeBytes { CacheHash.of($0) })
+    guard contents.withUnsafeBytes({ file.write($0, at: position) }),
+      header.encoded().withUnsafeBytes({ file.write($0, at: 0) })
+    else {
+      return .failure(CacheRejection("cannot write the cache (disk full?)"))
     }
     return .success(())
   }
 
+  /// The table of contents of `data` with block numbers, and those blocks.
+  ///
+  /// A dictionary shared by several columns (one domain) is stored once, recognised by the
+  /// identity of its value storage.
+  private static func planBlocks(
+    _ data: DataSet, fingerprints: [SourceFingerprint]
+  ) -> Result<(CacheContents<Int>, [BlockSource]), CacheRejection> {
+    var blocks: [BlockSource] = []
+    func add(_ source: BlockSource) -> Int {
+      blocks.append(source)
+      return blocks.count - 1
+    }
+    var dictionaryIndex: [DictionaryIdentity: Int] = [:]
+    var dictionaries: [StoredDictionary<Int>] = []
+    func dictionary(_ d: StringDictionary) -> Int? {
+      let identity = DictionaryIdentity(d.values)
+      if let i = dictionaryIndex[identity] { return i }
+      guard let (blob, offsets) = flatten(d.values) else { return nil }
+      dictionaries.append(
+        StoredDictionary(count: d.count, blob: add(.bytes(blob)), offsets: add(.uint32(offsets))))
+      dictionaryIndex[identity] = dictionaries.count - 1
+      return dictionaries.count - 1
+    }
+
+    var tables: [StoredTable<Int>] = []
+    for table in data.tables {
+      var columns: [StoredColumn<Int>] = []
+      for name in table.columnNames {
+        guard let column = table.columns[name], column.count == table.rowCount else {
+          return .failure(CacheRejection("column '\(table.name).\(name)' has the wrong length"))
+        }
+        func stored(_ kind: StoredKind, _ blocks: [Int], dictionary: Int = 0) -> StoredColumn<Int> {
+          StoredColumn(name: name, kind: kind, dictionary: dictionary, blocks: blocks)
+        }
+        switch column {
+        case .string(let codes, let d):
+          guard let i = dictionary(d) else {
+            return .failure(CacheRejection("a dictionary is too large for the cache"))
+          }
+          columns.append(stored(.string, [add(.int32(codes))], dictionary: i))
+        case .integer(let v): columns.append(stored(.integer, [add(.int64(v))]))
+        case .money(let v): columns.append(stored(.money, [add(.int64(v))]))
+        case .decimal(let v): columns.append(stored(.decimal, [add(.int64(v))]))
+        case .date(let v): columns.append(stored(.date, [add(.int32(v))]))
+        case .text(let t):
+          columns.append(stored(.text, [add(.bytes(t.bytes)), add(.int64(t.offsets))]))
+        }
+      }
+      tables.append(StoredTable(name: table.name, rowCount: table.rowCount, columns: columns))
+    }
+    let plan = CacheContents(
+      sources: fingerprints, warnings: data.warnings, dictionaries: dictionaries, tables: tables)
+    return .success((plan, blocks))
+  }
+
+  /// Deletes temporary files left by writers that died (their process is gone): each is as
+  /// large as a cache.
+  static func removeAbandonedFiles(in directory: String) {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+      return
+    }
+    let prefix = fileName + "."
+    for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+      let middle = name.dropFirst(prefix.count).dropLast(4)
+      guard let pid = Int32(middle), pid != getpid() else { continue }
+      if kill(pid, 0) != 0 && errno == ESRCH { unlink(join(directory, name)) }
+    }
+  }
 
   /// Splits weighted items in two groups of about equal weight (largest first, to the lighter).
   static func split(_ items: [(Int, Int)]) -> ([Int], [Int]) {
@@ -267,7 +231,9 @@ extension DataCache {
   /// A dictionary's values as one UTF-8 blob and `count + 1` offsets; nil past 4 GiB.
   ///
   /// - Complexity: O(*n*) in the values' bytes.
-  private static func flatten(_ values: [String]) -> (ContiguousArray<UInt8>, ContiguousArray<UInt32>)? {
+  private static func flatten(
+    _ values: [String]
+  ) -> (ContiguousArray<UInt8>, ContiguousArray<UInt32>)? {
     var total = 0
     for v in values { total += v.utf8.count }
     guard total <= Int(UInt32.max) else { return nil }

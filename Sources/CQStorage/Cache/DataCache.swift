@@ -58,22 +58,24 @@ public struct CacheReport: Sendable, Hashable {
 
 /// The binary columnar cache of a data folder: `FOLDER/.cq-cache/data.cqc`.
 ///
-/// Layout (all integers little-endian; blocks back to back, so every byte is checked):
-/// - header, 64 bytes: magic `CQCACHE\0`, format version (u32), byte-order mark (u32), file
-///   length, table-of-contents offset, length and hash (u64 each), a hash of these 48 bytes;
-/// - blocks: raw column arrays (`Int32` codes and days, `Int64` numbers, text bytes and `Int64`
-///   offsets) and each dictionary as one UTF-8 blob plus `UInt32` offsets;
-/// - table of contents, at the end: source fingerprints, load notes, dictionaries and tables,
-///   each block as (offset, byte count, hash).
+/// Layout (all integers little-endian):
+/// - header, 64 bytes (`CacheHeader`): magic `CQCACHE\0`, format version (u32), byte-order
+///   mark (u32), file length, table-of-contents offset, length and hash (u64 each), a hash of
+///   these 48 bytes, 8 zero bytes;
+/// - blocks, back to back: raw column arrays (`Int32` codes and days, `Int64` numbers, text
+///   bytes and `Int64` offsets) and each dictionary as one UTF-8 blob plus `UInt32` offsets.
+///   A block of `mappedBlockMinimum` bytes or more starts at the offset within a page where a
+///   fresh array's first element falls, so the reader can map its pages straight into the
+///   array; the few padding bytes before it are never read;
+/// - table of contents, at the end (`CacheContents`): source fingerprints, load notes,
+///   dictionaries and tables, each block as (offset, byte count, hash).
 ///
-/// Every block is hashed with `CacheHash` as it is read (in 1 MiB chunks, while they are in
-/// cache), so any corrupt byte is caught before the data is used.
+/// Every block is hashed with `CacheHash` as it is read, 256 KiB at a time while the bytes are
+/// in the CPU cache, and its values checked (codes below their dictionary's size, offsets
+/// rising to the byte count), so a corrupt byte is caught before the data is used.
 enum DataCache {
   /// Bump whenever the layout or the meaning of any stored value changes.
   static let formatVersion: UInt32 = 1
-  static let magic: [UInt8] = Array("CQCACHE\0".utf8)
-  static let byteOrderMark: UInt32 = 0x0102_0304
-  static let headerSize = 64
   static let folderName = ".cq-cache"
   static let fileName = "data.cqc"
   /// Source files whose total size is below this are not worth a cache under `.use` (parsing
@@ -120,7 +122,7 @@ enum DataCache {
     let before = fingerprints(folder)
     if policy == .use, let before {
       switch read(folder: folder, fingerprints: before) {
-      case .loaded(let data):
+      case .loaded(let data, _):
         report.readFromCache = true
         return (data, report)
       case .rejected(let reason): report.rejected = reason

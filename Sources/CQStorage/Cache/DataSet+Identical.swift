@@ -1,13 +1,15 @@
 extension DataSet {
   /// The first way `other` differs from this data set, or nil when they are byte-identical.
   ///
-  /// Compares warnings, tables in catalogue order (names, paths, column names, row counts) and
-  /// every column: kinds, codes, dictionary values as UTF-8 bytes, numbers, days, text bytes and
-  /// offsets; and that the same columns share one dictionary storage (one per domain) in both.
+  /// Compares the folder, warnings, tables in catalogue order (names, paths, column names, row
+  /// counts) and every column: kinds, codes, dictionary values as UTF-8 bytes, numbers, days,
+  /// text bytes and offsets; and that the same columns share one dictionary storage (one per
+  /// domain) in both.
   /// For tests proving the cached and parallel load paths equal the plain one.
   ///
   /// - Complexity: O(*n*) in the data's values.
   public func firstDifference(from other: DataSet) -> String? {
+    guard folder == other.folder else { return "folder \(folder) vs \(other.folder)" }
     guard warnings == other.warnings else { return "warnings \(warnings) vs \(other.warnings)" }
     guard tables.map(\.name) == other.tables.map(\.name) else {
       return "tables \(tables.map(\.name)) vs \(other.tables.map(\.name))"
@@ -48,9 +50,12 @@ extension DataSet {
         case (.date(let v1)?, .date(let v2)?):
           guard v1 == v2 else { return "\(where_): days differ" }
         case (.text(let t1)?, .text(let t2)?):
-          guard t1.bytes == t2.bytes, t1.offsets == t2.offsets else { return "\(where_): text differs" }
+          guard t1.bytes == t2.bytes, t1.offsets == t2.offsets else {
+            return "\(where_): text differs"
+          }
         default:
-          return "\(where_): kind \(String(describing: a.columns[name]?.kind)) vs \(String(describing: b.columns[name]?.kind))"
+          let kinds = [a, b].map { String(describing: $0.columns[name]?.kind) }
+          return "\(where_): kind \(kinds[0]) vs \(kinds[1])"
         }
       }
     }

@@ -39,7 +39,8 @@ public enum DataLoader {
   public static func loadReportingCache(folder: String, cache: CachePolicy) throws(LoadError)
     -> (data: DataSet, cache: CacheReport)
   {
-    try loadReportingCache(folder: folder, cache: cache, minimumSourceBytes: DataCache.minimumSourceBytes)
+    try loadReportingCache(
+      folder: folder, cache: cache, minimumSourceBytes: DataCache.minimumSourceBytes)
   }
 
   /// `loadReportingCache(folder:cache:)` writing a cache under `.use` only for data of at least
