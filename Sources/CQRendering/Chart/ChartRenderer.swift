@@ -165,3 +165,24 @@ struct ChartContext {
     return min(8, max(0, places + (exact ? 0 : 1)))
   }
 }
+
+extension ChartContext {
+  /// The plotted rows of a line or scatter chart: y tick labels, the axis, the canvas, and the
+  /// x axis line under it.
+  func plotRows(
+    _ canvas: Canvas, height: Int, tickRows: [Int], tickText: [String], yLabelWidth: Int, plotWidth: Int
+  ) -> [String] {
+    var out: [String] = []
+    let tick = ascii ? "+" : "┤"
+    let bar = ascii ? "|" : "│"
+    for row in 0..<height {
+      let label = tickRows.firstIndex(of: row).map { tickText[$0] }
+      let prefix = TerminalWidth.pad(label ?? "", toWidth: yLabelWidth, alignRight: true)
+      out.append(trimRight(prefix + " " + (label == nil ? bar : tick) + canvas.line(row)))
+    }
+    let corner = ascii ? "+" : "└"
+    let horizontal = ascii ? "-" : "─"
+    out.append(String(repeating: " ", count: yLabelWidth + 1) + corner + String(repeating: horizontal, count: plotWidth))
+    return out
+  }
+}

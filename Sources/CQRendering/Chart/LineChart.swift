@@ -173,18 +173,8 @@ struct LineChart {
       }
     }
 
-    let tick = context.ascii ? "+" : "┤"
-    let bar = context.ascii ? "|" : "│"
-    for row in 0..<height {
-      let label = tickRows.firstIndex(of: row).map { tickText[$0] }
-      let prefix = TerminalWidth.pad(label ?? "", toWidth: yLabelWidth, alignRight: true)
-      out.append(trimRight(prefix + " " + (label == nil ? bar : tick) + canvas.line(row)))
-    }
-    let corner = context.ascii ? "+" : "└"
-    let horizontal = context.ascii ? "-" : "─"
-    out.append(
-      String(repeating: " ", count: yLabelWidth + 1) + corner
-        + String(repeating: horizontal, count: plotWidth))
+    out += context.plotRows(
+      canvas, height: height, tickRows: tickRows, tickText: tickText, yLabelWidth: yLabelWidth, plotWidth: plotWidth)
     var xTicks = [
       (position: column(0, cells: plotWidth), text: context.label(xLabels[0], width: plotWidth / 3))
     ]

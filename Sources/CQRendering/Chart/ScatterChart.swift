@@ -105,18 +105,8 @@ struct ScatterChart {
       legend.append(letter + "  " + context.label(name, width: room) + values)
     }
 
-    let tick = context.ascii ? "+" : "┤"
-    let bar = context.ascii ? "|" : "│"
-    for row in 0..<height {
-      let label = tickRows.firstIndex(of: row).map { tickText[$0] }
-      let prefix = TerminalWidth.pad(label ?? "", toWidth: yLabelWidth, alignRight: true)
-      out.append(trimRight(prefix + " " + (label == nil ? bar : tick) + canvas.line(row)))
-    }
-    let corner = context.ascii ? "+" : "└"
-    let horizontal = context.ascii ? "-" : "─"
-    out.append(
-      String(repeating: " ", count: yLabelWidth + 1) + corner
-        + String(repeating: horizontal, count: plotWidth))
+    out += context.plotRows(
+      canvas, height: height, tickRows: tickRows, tickText: tickText, yLabelWidth: yLabelWidth, plotWidth: plotWidth)
     let xPlaces = ChartContext.places(forStep: xScale.tickStep ?? (xScale.high - xScale.low) / 2)
     let xFormat = data.format(xMetric)
     let middle = (xScale.low + xScale.high) / 2
