@@ -18,6 +18,8 @@ final class RecordBatch {
   /// Bytes covered by the batch's complete records: `byteStart..<byteEnd`.
   var byteStart = 0
   var byteEnd = 0
+  /// False when every byte of `byteStart..<byteEnd` is known to be ASCII (no UTF-8 check needed).
+  var mayHoldNonASCII = true
   /// Unescaped copies of fields that held doubled quotes.
   private var scratch: UnsafeMutablePointer<UInt8>
   private var scratchCount = 0
@@ -110,6 +112,10 @@ struct CSVTokenizer {
   let end: Int
   /// The next byte to read.
   var position: Int
+  /// The bitwise OR of (at least) every field byte scanned since the last `fill(_:)` began: no
+  /// byte has its high bit set when `highBits & 0x8080_8080_8080_8080 == 0`, so the bytes are
+  /// ASCII and need no UTF-8 check.
+  var highBits: UInt64 = 0
 
   static let quote = UInt8(ascii: "\"")
   static let comma = UInt8(ascii: ",")
@@ -151,25 +157,41 @@ struct CSVTokenizer {
     let p = bytes
     let n = end
     var i = position
+    let raw = UnsafeRawPointer(p)
     if i < n && p[i] == Self.quote {
       let open = i
       var read = i + 1
       escaped = false
+      var high: UInt64 = 0
       while true {
+        // Eight bytes at a time to the next quote (exact for the lowest flagged byte).
+        while read + 8 <= n {
+          let w = raw.loadUnaligned(fromByteOffset: read, as: UInt64.self)
+          high |= w
+          let q = w ^ 0x2222_2222_2222_2222
+          let m = (q &- 0x0101_0101_0101_0101) & ~q & 0x8080_8080_8080_8080
+          if m != 0 {
+            read += m.trailingZeroBitCount >> 3
+            break
+          }
+          read += 8
+        }
+        while read < n && p[read] != Self.quote {
+          high |= UInt64(p[read])
+          read += 1
+        }
         guard read < n else {
           position = open
           return .unterminatedQuote
         }
-        if p[read] == Self.quote {
-          if read + 1 < n && p[read + 1] == Self.quote {
-            read += 2
-            escaped = true
-            continue
-          }
-          break
+        if read + 1 < n && p[read + 1] == Self.quote {
+          read += 2
+          escaped = true
+          continue
         }
-        read += 1
+        break
       }
+      highBits |= high
       start = open + 1
       stop = read
       i = read + 1
@@ -202,10 +224,11 @@ struct CSVTokenizer {
     escaped = false
     start = i
     // Eight bytes at a time: flag bytes equal to ',' or LF (exact for the lowest flagged byte).
-    let raw = UnsafeRawPointer(p)
     var found = false
+    var high: UInt64 = 0
     while i + 8 <= n {
       let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      high |= w
       let c = w ^ 0x2C2C_2C2C_2C2C_2C2C
       let l = w ^ 0x0A0A_0A0A_0A0A_0A0A
       let m =
@@ -222,9 +245,11 @@ struct CSVTokenizer {
       while i < n {
         let b = p[i]
         if b == Self.comma || b == Self.lf { break }
+        high |= UInt64(b)
         i += 1
       }
     }
+    highBits |= high
     var e = i
     if i < n && p[i] == Self.comma {
       stop = e
@@ -277,6 +302,8 @@ struct CSVTokenizer {
     skipBlankLines()
     batch.byteStart = position
     batch.byteEnd = position
+    highBits = 0
+    defer { batch.mayHoldNonASCII = highBits & 0x8080_8080_8080_8080 != 0 }
     var s = 0
     var e = 0
     var escaped = false

@@ -61,6 +61,7 @@ enum TableParser {
     _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary],
     chunkThreshold: Int = defaultChunkThreshold
   ) throws(LoadError) -> ParsedTable {
+    loadTrace("parse \(path) mapped")
     let parsed = try file.withBytes { (p, n) throws(LoadError) -> ParsedTable? in
       var start = 0
       if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
@@ -88,7 +89,10 @@ enum TableParser {
         dictionaries: &dictionaries)
       let body = tokenizer.position
 
-      if !schema.keepsLines && n - body >= chunkThreshold, let boundary = splitPoint(p, body, n) {
+      if !schema.keepsLines && n - body >= chunkThreshold,
+        let boundary = quickSplitPoint(p, body, n, width: names.count) ?? splitPoint(p, body, n)
+      {
+        loadTrace("split found")
         let used = Set(table.columns.map(\.dictionary)).filter { $0 >= 0 }
         let bases = dictionaries.map(\.count)
         let main = dictionaries
@@ -105,32 +109,36 @@ enum TableParser {
               // The first chunk reserves room for the whole file: the second is appended to it.
               try parseChunk(
                 &first, p: p, start: body, end: boundary, names: names, dictionaries: main,
-                reserveBytes: n - body)
+                reserveBytes: n - body, file: file)
             } catch { firstFailure = error }
+            loadTrace("first chunk done")
           },
           {
             do throws(LoadError) {
               try parseChunk(
                 &second, p: p, start: boundary, end: n, names: names,
                 dictionaries: secondDictionaries,
-                reserveBytes: n - boundary)
+                reserveBytes: n - boundary, file: file)
             } catch { secondFailure = error }
+            loadTrace("second chunk done")
           })
         if firstFailure != nil {
-          // The cut may have caused it (a stray quote fools the boundary search): undo and
-          // parse the whole file again, in one piece, from a fresh mapping.
+          // The cut may have caused it (a quoted field holding line breaks can fool the
+          // boundary search): undo and parse the whole file again, in one piece, from a fresh
+          // mapping.
           for d in used { dictionaries[d].truncate(to: bases[d]) }
           return nil
         }
         if let secondFailure { throw secondFailure }
-        var maps: [Int: ContiguousArray<Int32>] = [:]
-        for d in used { maps[d] = dictionaries[d].merge(secondDictionaries[d], base: bases[d]) }
-        append(second, to: &first, maps: maps, bases: bases)
+        merge(
+          second, into: &first, dictionaries: dictionaries, snapshots: secondDictionaries,
+          used: used, bases: bases)
+        loadTrace("appended")
         return first
       }
       try parseChunk(
         &table, p: p, start: body, end: n, names: names, dictionaries: dictionaries,
-        reserveBytes: n - body)
+        reserveBytes: n - body, file: file)
       return table
     }
     if let parsed { return parsed }
@@ -182,48 +190,141 @@ enum TableParser {
     return nil
   }
 
-  /// Appends a later chunk's rows, mapping its new dictionary codes into the merged ones.
+  /// Merges the second chunk's new dictionary values into `dictionaries` and appends its rows
+  /// to `first`, mapping its new codes into the merged ones, on two threads.
   ///
-  /// - Complexity: O(*rows* × *columns*) of the second chunk.
-  private static func append(
-    _ second: ParsedTable, to first: inout ParsedTable, maps: [Int: ContiguousArray<Int32>],
-    bases: [Int]
+  /// The merge runs on one thread while the other appends the columns that need no code map
+  /// (text, numbers, dates); then the dictionary-coded columns are appended and mapped, split
+  /// between the threads. Columns go to threads by size, largest first.
+  /// - Complexity: O(*rows* × *columns*) of the second chunk, plus O(*m*) in its new values.
+  private static func merge(
+    _ second: ParsedTable, into first: inout ParsedTable, dictionaries: [ByteDictionary],
+    snapshots: [ByteDictionary], used: Set<Int>, bases: [Int]
   ) {
-    for c in first.columns.indices {
+    var maps: [Int: ContiguousArray<Int32>] = [:]
+    var mergeCost = 0
+    for d in used { mergeCost += (snapshots[d].count - bases[d]) * 64 }
+    let coded = first.columns.indices.filter { first.columns[$0].dictionary >= 0 }
+    let plain = first.columns.indices.filter { first.columns[$0].dictionary < 0 }
+    func cost(_ c: Int) -> Int {
       let other = second.columns[c]
       switch other.kind {
-      case .key, .shared, .local, .choice:
-        let base = Int32(bases[other.dictionary])
-        let map = maps[other.dictionary] ?? []
-        let old = first.columns[c].codes.count
-        first.columns[c].codes.append(contentsOf: other.codes)
-        guard !map.isEmpty else { continue }
-        map.withUnsafeBufferPointer { m in
-          first.columns[c].codes.withUnsafeMutableBufferPointer { codes in
-            for k in old..<codes.count where codes[k] >= base { codes[k] = m[Int(codes[k] - base)] }
-          }
-        }
-      case .integer, .money, .decimal: first.columns[c].numbers.append(contentsOf: other.numbers)
-      case .date: first.columns[c].days.append(contentsOf: other.days)
-      case .text:
-        let shift = Int64(first.columns[c].text.bytes.count)
-        first.columns[c].text.bytes.append(contentsOf: other.text.bytes)
-        let old = first.columns[c].text.offsets.count
-        first.columns[c].text.offsets.append(contentsOf: other.text.offsets.dropFirst())
-        first.columns[c].text.offsets.withUnsafeMutableBufferPointer { offsets in
-          for k in old..<offsets.count { offsets[k] += shift }
-        }
+      case .key, .shared, .local, .choice: return other.codes.count * 4
+      case .integer, .money, .decimal: return other.numbers.count * 8
+      case .date: return other.days.count * 4
+      case .text: return other.text.bytes.count + other.text.offsets.count * 8
       }
     }
+    /// Columns split into two lists of about equal cost, the first list starting at `head`.
+    func balance(_ columns: [Int], head: Int) -> ([Int], [Int]) {
+      var loads = (head, 0)
+      var lists: ([Int], [Int]) = ([], [])
+      for c in columns.sorted(by: { cost($0) > cost($1) }) {
+        if loads.0 <= loads.1 {
+          lists.0.append(c)
+          loads.0 += cost(c)
+        } else {
+          lists.1.append(c)
+          loads.1 += cost(c)
+        }
+      }
+      return lists
+    }
+    var columns = first.columns
+    first.columns = []
+    columns.withUnsafeMutableBufferPointer { columns in
+      let (plainA, plainB) = balance(plain, head: mergeCost)
+      runConcurrently(
+        {
+          for d in used.sorted() {
+            maps[d] = dictionaries[d].merge(snapshots[d], base: bases[d])
+          }
+          loadTrace("merged")
+          for c in plainA { append(second.columns[c], to: &columns[c], map: [], base: 0) }
+        },
+        {
+          for c in plainB { append(second.columns[c], to: &columns[c], map: [], base: 0) }
+        })
+      loadTrace("plain appended")
+      let (codedA, codedB) = balance(coded, head: 0)
+      func appendCoded(_ list: [Int]) {
+        for c in list {
+          let d = columns[c].dictionary
+          append(
+            second.columns[c], to: &columns[c], map: maps[d] ?? [], base: Int32(bases[d]))
+        }
+      }
+      runConcurrently({ appendCoded(codedA) }, { appendCoded(codedB) })
+    }
+    first.columns = columns
     first.rowCount += second.rowCount
+  }
+
+  /// Appends a later chunk's column, mapping its codes from `base` on through `map`.
+  ///
+  /// - Complexity: O(*rows*) of the later chunk.
+  private static func append(
+    _ other: ColumnBuilder, to column: inout ColumnBuilder, map: ContiguousArray<Int32>,
+    base: Int32
+  ) {
+    switch other.kind {
+    case .key, .shared, .local, .choice:
+      let old = column.codes.count
+      column.codes.append(contentsOf: other.codes)
+      guard !map.isEmpty else { return }
+      map.withUnsafeBufferPointer { m in
+        column.codes.withUnsafeMutableBufferPointer { codes in
+          for k in old..<codes.count where codes[k] >= base { codes[k] = m[Int(codes[k] - base)] }
+        }
+      }
+    case .integer, .money, .decimal: column.numbers.append(contentsOf: other.numbers)
+    case .date: column.days.append(contentsOf: other.days)
+    case .text:
+      let shift = Int64(column.text.bytes.count)
+      column.text.bytes.append(contentsOf: other.text.bytes)
+      let old = column.text.offsets.count
+      column.text.offsets.append(contentsOf: other.text.offsets.dropFirst())
+      column.text.offsets.withUnsafeMutableBufferPointer { offsets in
+        for k in old..<offsets.count { offsets[k] += shift }
+      }
+    }
+  }
+
+  /// A record boundary near the middle of `start..<end` found without reading the bytes before
+  /// it: just after the first LF past the middle that the next few records of `width` fields
+  /// follow cleanly; `nil` when no LF within a few lines qualifies.
+  ///
+  /// An LF inside a quoted field that spans lines can still pass; the caller parses the first
+  /// chunk up to the cut, which then fails on an unterminated quote, and parses the file in one
+  /// piece instead.
+  /// - Complexity: O(*k*) in the bytes of the few records after the middle.
+  static func quickSplitPoint(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, width: Int)
+    -> Int?
+  {
+    let probe = RecordBatch(width: width, capacity: 4)
+    var i = start + (end - start) / 2
+    for _ in 0..<64 {
+      while i < end && p[i] != CSVTokenizer.lf { i += 1 }
+      i += 1
+      guard i < end else { return nil }
+      var tokenizer = CSVTokenizer(bytes: p, start: i, end: end)
+      probe.removeAll()
+      if tokenizer.fill(probe) == nil && (probe.rowCount == probe.capacity || tokenizer.atEnd) {
+        return i
+      }
+    }
+    return nil
   }
 
   /// Parses the records in `start..<end` (which must begin at a record) into `table`.
   private static func parseChunk(
     _ table: inout ParsedTable, p: UnsafePointer<UInt8>, start: Int, end: Int, names: [String],
-    dictionaries: [ByteDictionary], reserveBytes: Int
+    dictionaries: [ByteDictionary], reserveBytes: Int, file: MappedFile
   ) throws(LoadError) {
     let path = table.path
+    // Pages behind the parser are let go in steps of this many bytes.
+    let discardStep = 8 << 20
+    var discarded = start
     var tokenizer = CSVTokenizer(bytes: p, start: start, end: end)
     let batch = RecordBatch(width: names.count, capacity: batchRows)
     let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchRows)
@@ -234,7 +335,9 @@ enum TableParser {
       let failure = tokenizer.fill(batch)
       var rows = batch.rowCount
       var badUTF8Row: Int?
-      if rows > 0, let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd) {
+      if rows > 0, batch.mayHoldNonASCII,
+        let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd)
+      {
         // The record holding the bad byte: the last one starting at or before it.
         var r = rows - 1
         while r > 0 && batch.recordStarts[r] > bad { r -= 1 }
@@ -281,6 +384,10 @@ enum TableParser {
       }
       table.rowCount += rows
       if let failure { throw error(for: failure, path: path, names: names, p: p) }
+      if batch.byteEnd - discarded >= discardStep {
+        file.discard(discarded..<batch.byteEnd)
+        discarded = batch.byteEnd
+      }
       if tokenizer.atEnd { break }
     }
   }
@@ -430,10 +537,18 @@ enum TableParser {
           column.codes.append(code)
         }
       case .text:
-        for r in 0..<limit {
-          let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
-          column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: v.bytes, count: v.count))
-          column.text.offsets.append(Int64(column.text.bytes.count))
+        // One append per batch, copying each field straight into the column's storage.
+        let fields = GatheredFields(batch: batch, at: at, stride: stride, rows: limit, file: p)
+        var end = Int64(column.text.bytes.count)
+        column.text.bytes.append(contentsOf: fields)
+        let old = column.text.offsets.count
+        column.text.offsets.append(contentsOf: repeatElement(0, count: limit))
+        column.text.offsets.withUnsafeMutableBufferPointer { buffer in
+          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          for r in 0..<limit {
+            end += Int64(abs(at[r * stride + 1] - at[r * stride]))
+            out[r] = end
+          }
         }
       case .integer, .money, .decimal:
         let isCount: Bool
@@ -460,8 +575,29 @@ enum TableParser {
         column.days.append(contentsOf: repeatElement(0, count: limit))
         column.days.withUnsafeMutableBufferPointer { buffer in
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          // Files hold few distinct dates, mostly in runs: the last valid 10-byte field and its
+          // day number are kept, and a field with the same bytes reuses it.
+          var lastHead: UInt64 = 0
+          var lastTail: UInt16 = 0
+          var lastDay: Int32?
           for r in 0..<limit {
             let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
+            if f.count == 10 {
+              let raw = UnsafeRawPointer(f.bytes)
+              let head = raw.loadUnaligned(as: UInt64.self)
+              let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+              if let day = lastDay, head == lastHead, tail == lastTail {
+                out[r] = day
+                continue
+              }
+              guard let v = FieldParsing.day(f.bytes, 0, f.count) else {
+                bad = r
+                break
+              }
+              (lastHead, lastTail, lastDay) = (head, tail, v)
+              out[r] = v
+              continue
+            }
             guard let v = FieldParsing.day(f.bytes, 0, f.count) else {
               bad = r
               break
