@@ -15,3 +15,8 @@ func loadTrace(_ label: @autoclosure () -> String) {
   let line = "trace \(Int(now - traceStart)) \(label())\n"
   var l = line; l.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
 }
+
+func knob(_ name: String, _ value: Int) -> Int {
+  guard let v = getenv(name) else { return value }
+  return Int(String(cString: v)) ?? value
+}

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 /// The values of one bound column, as they are being built.
 struct ColumnBuilder {
   let name: String
@@ -45,7 +48,8 @@ struct ConversionFailure {
 /// Records are tokenized in batches, each batch is checked for UTF-8, then converted column by
 /// column; the first failure in file order (row, then column) is reported.
 enum TableParser {
-  static let batchRows = 1024
+  static let batchRows = knob("CQ_BATCH_ROWS", 1024)
+  static let prefetchBlock = knob("CQ_PREFETCH_BLOCK", 256)
 
   /// Files with at least this many body bytes are parsed as two chunks on two threads.
   static let defaultChunkThreshold = 8 << 20
@@ -445,9 +449,12 @@ enum TableParser {
     let estimate = min(Int(scale * Double(rows)) + 16, 1 << 31)
     for c in table.columns.indices {
       switch table.columns[c].kind {
-      case .key, .shared, .local, .choice: table.columns[c].codes.reserveCapacity(estimate)
-      case .integer, .money, .decimal: table.columns[c].numbers.reserveCapacity(estimate)
-      case .date: table.columns[c].days.reserveCapacity(estimate)
+      case .key, .shared, .local, .choice:
+        table.columns[c].codes.reserveCapacity(estimate)
+      case .integer, .money, .decimal:
+        table.columns[c].numbers.reserveCapacity(estimate)
+      case .date:
+        table.columns[c].days.reserveCapacity(estimate)
       case .text:
         table.columns[c].text.offsets.reserveCapacity(estimate + 1)
         let field = table.columns[c].field
@@ -494,7 +501,7 @@ enum TableParser {
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           var blockStart = 0
           while blockStart < limit {
-            let blockEnd = min(blockStart + 256, limit)
+            let blockEnd = min(blockStart + prefetchBlock, limit)
             if prefetching {
               for r in blockStart..<blockEnd {
                 let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
