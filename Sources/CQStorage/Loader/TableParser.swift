@@ -100,9 +100,8 @@ enum TableParser {
         let used = Set(table.columns.map(\.dictionary)).filter { $0 >= 0 }
         let bases = dictionaries.map(\.count)
         let main = dictionaries
-        var snapshot = dictionaries
-        for d in used { snapshot[d] = dictionaries[d].copy() }
-        let secondDictionaries = snapshot
+        var secondDictionaries = dictionaries
+        for d in used { secondDictionaries[d] = dictionaries[d].copy() }
         var first = table
         var second = table
         var firstFailure: LoadError?
@@ -135,7 +134,7 @@ enum TableParser {
         }
         if let secondFailure { throw secondFailure }
         merge(
-          second, into: &first, dictionaries: dictionaries, snapshots: secondDictionaries,
+          &second, into: &first, dictionaries: dictionaries, snapshots: &secondDictionaries,
           used: used, bases: bases)
         loadTrace("appended")
         return first
@@ -199,11 +198,13 @@ enum TableParser {
   ///
   /// The merge runs on one thread while the other appends the columns that need no code map
   /// (text, numbers, dates); then the dictionary-coded columns are appended and mapped, split
-  /// between the threads. Columns go to threads by size, largest first.
+  /// between the threads. Columns go to threads by size, largest first. Each of the second
+  /// chunk's columns and dictionaries is let go as soon as it is merged, so the chunk is never
+  /// held twice.
   /// - Complexity: O(*rows* × *columns*) of the second chunk, plus O(*m*) in its new values.
   private static func merge(
-    _ second: ParsedTable, into first: inout ParsedTable, dictionaries: [ByteDictionary],
-    snapshots: [ByteDictionary], used: Set<Int>, bases: [Int]
+    _ second: inout ParsedTable, into first: inout ParsedTable, dictionaries: [ByteDictionary],
+    snapshots: inout [ByteDictionary], used: Set<Int>, bases: [Int]
   ) {
     var maps: [Int: ContiguousArray<Int32>] = [:]
     var mergeCost = 0
@@ -234,34 +235,42 @@ enum TableParser {
       }
       return lists
     }
+    let (plainA, plainB) = balance(plain, head: mergeCost)
+    let (codedA, codedB) = balance(coded, head: 0)
+    // Each thread works on its own columns, through the buffers, and empties the second
+    // chunk's copy of a column once it is appended.
     var columns = first.columns
     first.columns = []
+    var others = second.columns
+    second.columns = []
+    let rows = second.rowCount
     columns.withUnsafeMutableBufferPointer { columns in
-      let (plainA, plainB) = balance(plain, head: mergeCost)
-      runConcurrently(
-        {
-          for d in used.sorted() {
-            maps[d] = dictionaries[d].merge(snapshots[d], base: bases[d])
+      others.withUnsafeMutableBufferPointer { others in
+        func appendAll(_ list: [Int]) {
+          for c in list {
+            let d = columns[c].dictionary
+            append(
+              others[c], to: &columns[c], map: d >= 0 ? maps[d] ?? [] : [],
+              base: d >= 0 ? Int32(bases[d]) : 0)
+            others[c] = ColumnBuilder(name: "", kind: .text, field: 0, dictionary: -1)
           }
-          loadTrace("merged")
-          for c in plainA { append(second.columns[c], to: &columns[c], map: [], base: 0) }
-        },
-        {
-          for c in plainB { append(second.columns[c], to: &columns[c], map: [], base: 0) }
-        })
-      loadTrace("plain appended")
-      let (codedA, codedB) = balance(coded, head: 0)
-      func appendCoded(_ list: [Int]) {
-        for c in list {
-          let d = columns[c].dictionary
-          append(
-            second.columns[c], to: &columns[c], map: maps[d] ?? [], base: Int32(bases[d]))
         }
+        runConcurrently(
+          {
+            for d in used.sorted() {
+              maps[d] = dictionaries[d].merge(snapshots[d], base: bases[d])
+              snapshots[d] = ByteDictionary()
+            }
+            loadTrace("merged")
+            appendAll(plainA)
+          },
+          { appendAll(plainB) })
+        loadTrace("plain appended")
+        runConcurrently({ appendAll(codedA) }, { appendAll(codedB) })
       }
-      runConcurrently({ appendCoded(codedA) }, { appendCoded(codedB) })
     }
     first.columns = columns
-    first.rowCount += second.rowCount
+    first.rowCount += rows
   }
 
   /// Appends a later chunk's column, mapping its codes from `base` on through `map`.
