@@ -355,6 +355,7 @@ final class ByteDictionary {
   private func grow() {
     let size = (mask + 1) * 2
     let fresh = UnsafeMutablePointer<Slot>.allocate(capacity: size)
+    Prefault.populate(UnsafeMutableRawPointer(fresh), bytes: size * MemoryLayout<Slot>.stride)
     fresh.initialize(repeating: Slot(k0: 0, k1: 0, meta: 0), count: size)
     let m = size - 1
     for j in 0...mask {

@@ -15,6 +15,20 @@ struct ColumnBuilder {
   var text = TextColumn()
   /// Dictionary codes of `.choice` words, filled on first use.
   var choiceCodes: [Int32?] = []
+  /// Mapped room ahead of the values (the text bytes use the second).
+  var prefault = (PrefaultCursor(), PrefaultCursor())
+
+  /// Maps the room ahead of the column's arrays a window at a time (see `Prefault`).
+  mutating func prefaultAhead() {
+    switch kind {
+    case .key, .shared, .local, .choice: prefault.0.advance(&codes)
+    case .integer, .money, .decimal: prefault.0.advance(&numbers)
+    case .date: prefault.0.advance(&days)
+    case .text:
+      prefault.0.advance(&text.offsets)
+      prefault.1.advance(&text.bytes)
+    }
+  }
 }
 
 /// One parsed CSV file, its strings still codes into the loader's dictionaries.
@@ -283,6 +297,7 @@ enum TableParser {
     switch other.kind {
     case .key, .shared, .local, .choice:
       let old = column.codes.count
+      Prefault.populate(&column.codes, room: other.codes.count)
       column.codes.append(contentsOf: other.codes)
       guard !map.isEmpty else { return }
       map.withUnsafeBufferPointer { m in
@@ -290,10 +305,16 @@ enum TableParser {
           for k in old..<codes.count where codes[k] >= base { codes[k] = m[Int(codes[k] - base)] }
         }
       }
-    case .integer, .money, .decimal: column.numbers.append(contentsOf: other.numbers)
-    case .date: column.days.append(contentsOf: other.days)
+    case .integer, .money, .decimal:
+      Prefault.populate(&column.numbers, room: other.numbers.count)
+      column.numbers.append(contentsOf: other.numbers)
+    case .date:
+      Prefault.populate(&column.days, room: other.days.count)
+      column.days.append(contentsOf: other.days)
     case .text:
       let shift = Int64(column.text.bytes.count)
+      Prefault.populate(&column.text.bytes, room: other.text.bytes.count)
+      Prefault.populate(&column.text.offsets, room: other.text.offsets.count)
       column.text.bytes.append(contentsOf: other.text.bytes)
       let old = column.text.offsets.count
       column.text.offsets.append(contentsOf: other.text.offsets.dropFirst())
@@ -397,6 +418,7 @@ enum TableParser {
       }
       table.rowCount += rows
       if let failure { throw error(for: failure, path: path, names: names, p: p) }
+      for c in table.columns.indices { table.columns[c].prefaultAhead() }
       if batch.byteEnd - discarded >= discardStep {
         file.discard(discarded..<batch.byteEnd)
         discarded = batch.byteEnd
