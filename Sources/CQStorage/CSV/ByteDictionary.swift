@@ -3,45 +3,57 @@
 /// The ingest counterpart of `StringDictionary`: fields are hashed and compared as bytes, and a
 /// `String` is made only once per distinct value, when the dictionary is finished.
 ///
-/// Layout, chosen so a lookup in a table far larger than the cache costs two memory accesses:
-/// each slot holds 24 bits of the value's hash and the offset of its entry; an entry is the
-/// value's length, its code and its bytes, back to back in one arena. `prefetch(_:)` lets a
-/// caller touch the slots and entries of a whole batch before looking them up, so the misses
-/// overlap. `copy()` snapshots it, so a chunk parsed on another thread can start from the
-/// values known so far and be merged back with `merge(_:base:)`.
+/// Layout, chosen so a lookup costs one memory access even in a table far larger than the
+/// cache: a slot is three words. A value of at most 16 bytes is held in the slot itself, as two
+/// words that determine it given its length (`key(_:_:)`), so finding it compares three words
+/// and reads nothing else; a longer value's slot holds its 64-bit hash and the offset of its
+/// bytes, which are compared only when hash and length agree. Every value's bytes are also kept
+/// back to back in an arena, in code order, for `string(_:)`, `strings()` and `merge(_:base:)`.
+/// `prefetch(_:count:)` lets a caller touch the slots of a whole batch before looking them up,
+/// so the misses overlap. `copy()` snapshots it, so a chunk parsed on another thread can start
+/// from the values known so far and be merged back with `merge(_:base:)`.
 final class ByteDictionary {
-  /// Entries: `[length: UInt32][code: UInt32][bytes]`, each padded to a multiple of 8 bytes.
-  private var arena: UnsafeMutableRawPointer
+  /// One slot: `meta` is 0 when empty, else `(code + 1) | length << 32`.
+  private struct Slot {
+    /// A short value's key words, or a long value's hash and arena offset.
+    var k0: UInt64
+    var k1: UInt64
+    var meta: UInt64
+  }
+
+  /// The bytes of every value, back to back in code order.
+  private var arena: UnsafeMutablePointer<UInt8>
   private var arenaCount = 0
   private var arenaCapacity: Int
-  /// Entry offset of each code.
-  private var entries: UnsafeMutablePointer<Int>
-  private var entriesCapacity: Int
-  /// `tag << 40 | (entry offset + 1)`; 0 is empty. Power-of-two count, at most half full.
-  private var slots: UnsafeMutablePointer<UInt64>
+  /// `starts[code]..<starts[code + 1]` are value `code`'s bytes in `arena`.
+  private var starts: UnsafeMutablePointer<Int>
+  private var startsCapacity: Int
+  /// A power-of-two count, at most half full.
+  private var slots: UnsafeMutablePointer<Slot>
   private var mask: Int
   private(set) var count = 0
   /// Keeps prefetch loads from being optimized away.
   private var sink: UInt64 = 0
 
-  private static let offsetBits: UInt64 = (1 << 40) - 1
-  private static let header = 8
+  /// The longest value held in its slot.
+  private static let inlineLength = 16
 
   init(capacity: Int = 8) {
     var size = 16
     while size < capacity * 2 { size *= 2 }
     slots = .allocate(capacity: size)
-    slots.initialize(repeating: 0, count: size)
+    slots.initialize(repeating: Slot(k0: 0, k1: 0, meta: 0), count: size)
     mask = size - 1
-    entriesCapacity = max(capacity, 8)
-    entries = .allocate(capacity: entriesCapacity)
-    arenaCapacity = max(capacity * 24, 256)
-    arena = .allocate(byteCount: arenaCapacity, alignment: 8)
+    startsCapacity = max(capacity, 8) + 1
+    starts = .allocate(capacity: startsCapacity)
+    starts[0] = 0
+    arenaCapacity = max(capacity * 16, 256)
+    arena = .allocate(capacity: arenaCapacity)
   }
 
   deinit {
     arena.deallocate()
-    entries.deallocate()
+    starts.deallocate()
     slots.deallocate()
   }
 
@@ -52,34 +64,86 @@ final class ByteDictionary {
     let c = ByteDictionary(capacity: 0)
     c.slots.deallocate()
     c.slots = .allocate(capacity: mask + 1)
-    c.slots.update(from: slots, count: mask + 1)
+    c.slots.initialize(from: slots, count: mask + 1)
     c.mask = mask
-    c.entries.deallocate()
-    c.entriesCapacity = entriesCapacity
-    c.entries = .allocate(capacity: entriesCapacity)
-    c.entries.update(from: entries, count: count)
+    c.starts.deallocate()
+    c.startsCapacity = startsCapacity
+    c.starts = .allocate(capacity: startsCapacity)
+    c.starts.initialize(from: starts, count: count + 1)
     c.arena.deallocate()
     c.arenaCapacity = arenaCapacity
-    c.arena = .allocate(byteCount: arenaCapacity, alignment: 8)
-    c.arena.copyMemory(from: arena, byteCount: arenaCount)
+    c.arena = .allocate(capacity: arenaCapacity)
+    c.arena.initialize(from: arena, count: arenaCount)
     c.arenaCount = arenaCount
     c.count = count
     return c
   }
 
-  /// Touches the slots the `hashes` will probe first, then their entries, so later `intern`
-  /// calls find them in cache; the loads are independent, so their misses overlap.
+  /// Two words that, with the length, determine a value of at most 16 bytes: its first and
+  /// last eight bytes (overlapping), or for shorter values the same idea with four-byte and
+  /// single-byte reads. Reads only `p[0..<n]`.
+  @inline(__always)
+  private static func key(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
+    let raw = UnsafeRawPointer(p)
+    if n >= 8 {
+      return (
+        raw.loadUnaligned(as: UInt64.self),
+        raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+      )
+    }
+    if n >= 4 {
+      return (
+        UInt64(raw.loadUnaligned(as: UInt32.self))
+          | UInt64(raw.loadUnaligned(fromByteOffset: n &- 4, as: UInt32.self)) << 32,
+        0
+      )
+    }
+    if n > 0 { return (UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n &- 1]) << 16, 0) }
+    return (0, 0)
+  }
+
+  /// The hash of a short value's key words.
+  @inline(__always)
+  private static func mix(_ k0: UInt64, _ k1: UInt64, _ n: Int) -> UInt64 {
+    var h = (k0 ^ 0x9E37_79B9_7F4A_7C15) &* 0xBF58_476D_1CE4_E5B9
+    h ^= (k1 ^ UInt64(truncatingIfNeeded: n)) &* 0x94D0_49BB_1331_11EB
+    h ^= h >> 32
+    h &*= 0xD6E8_FEB8_6659_FD93
+    h ^= h >> 29
+    return h
+  }
+
+  /// A fast 64-bit hash of a value: from its key words when short, else of all its bytes
+  /// (eight per step; the tail read with an overlapping load).
+  @inline(__always)
+  static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
+    if n <= inlineLength {
+      let (k0, k1) = key(p, n)
+      return mix(k0, k1, n)
+    }
+    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+    let raw = UnsafeRawPointer(p)
+    var i = 0
+    while i &+ 8 <= n {
+      h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
+      h ^= h >> 31
+      i &+= 8
+    }
+    if i < n {
+      h = (h ^ raw.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
+    }
+    h ^= h >> 32
+    h &*= 0xD6E8_FEB8_6659_FD93
+    h ^= h >> 32
+    return h
+  }
+
+  /// Touches the slots the `hashes` will probe first, so later `intern` calls find them in
+  /// cache; the loads are independent, so their misses overlap.
   @inline(__always)
   func prefetch(_ hashes: UnsafePointer<UInt64>, count: Int) {
     var acc: UInt64 = 0
-    for k in 0..<count { acc &+= slots[Int(truncatingIfNeeded: hashes[k]) & mask] }
-    for k in 0..<count {
-      let s = slots[Int(truncatingIfNeeded: hashes[k]) & mask]
-      if s != 0 {
-        acc &+= arena.load(
-          fromByteOffset: Int(truncatingIfNeeded: s & Self.offsetBits) - 1, as: UInt64.self)
-      }
-    }
+    for k in 0..<count { acc &+= slots[Int(truncatingIfNeeded: hashes[k]) & mask].meta }
     sink &+= acc
   }
 
@@ -94,33 +158,64 @@ final class ByteDictionary {
   /// `intern(_:_:)` with the value's `hash(_:_:)` already computed.
   @inline(__always)
   func intern(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64) -> Int32 {
-    let tag = h >> 40
-    var i = Int(truncatingIfNeeded: h) & mask
-    while true {
-      let s = slots[i]
-      if s == 0 { return insert(p, length, hash: h, slot: i) }
-      if s >> 40 == tag {
-        let e = Int(truncatingIfNeeded: s & Self.offsetBits) - 1
-        if let code = match(e, p, length) { return code }
-      }
-      i = (i + 1) & mask
-    }
+    let (i, code) = find(p, length, hash: h)
+    if code >= 0 { return code }
+    return insert(p, length, hash: h, slot: i)
   }
 
   /// The code of `p[0..<length]` when present.
   func code(of p: UnsafePointer<UInt8>, _ length: Int) -> Int32? {
-    let h = Self.hash(p, length)
-    let tag = h >> 40
+    let code = find(p, length, hash: Self.hash(p, length)).code
+    return code >= 0 ? code : nil
+  }
+
+  /// The slot holding `p[0..<length]` and its code, or the empty slot where it belongs and -1.
+  @inline(__always)
+  private func find(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64) -> (
+    slot: Int, code: Int32
+  ) {
+    let lengthBits = UInt64(truncatingIfNeeded: length) << 32
     var i = Int(truncatingIfNeeded: h) & mask
+    if length <= Self.inlineLength {
+      let (k0, k1) = Self.key(p, length)
+      while true {
+        let s = slots[i]
+        if s.meta == 0 { return (i, -1) }
+        if s.k0 == k0 && s.k1 == k1 && s.meta & 0xFFFF_FFFF_0000_0000 == lengthBits {
+          return (i, Int32(truncatingIfNeeded: s.meta &- 1))
+        }
+        i = (i &+ 1) & mask
+      }
+    }
     while true {
       let s = slots[i]
-      if s == 0 { return nil }
-      if s >> 40 == tag {
-        let e = Int(truncatingIfNeeded: s & Self.offsetBits) - 1
-        if let code = match(e, p, length) { return code }
+      if s.meta == 0 { return (i, -1) }
+      if s.k0 == h && s.meta & 0xFFFF_FFFF_0000_0000 == lengthBits
+        && equal(arena + Int(truncatingIfNeeded: s.k1), p, length)
+      {
+        return (i, Int32(truncatingIfNeeded: s.meta &- 1))
       }
-      i = (i + 1) & mask
+      i = (i &+ 1) & mask
     }
+  }
+
+  @inline(__always)
+  private func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let ra = UnsafeRawPointer(a)
+    let rb = UnsafeRawPointer(b)
+    var i = 0
+    while i &+ 8 <= n {
+      if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      {
+        return false
+      }
+      i &+= 8
+    }
+    // Values compared here are longer than eight bytes: the tail is one overlapping load.
+    return i == n
+      || ra.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
+        == rb.loadUnaligned(fromByteOffset: n &- 8, as: UInt64.self)
   }
 
   /// Interns a `String`'s UTF-8 bytes.
@@ -139,10 +234,14 @@ final class ByteDictionary {
   /// The bytes of value `code`.
   @inline(__always)
   private func bytes(_ code: Int) -> UnsafeBufferPointer<UInt8> {
-    let e = entries[code]
-    let length = Int(arena.load(fromByteOffset: e, as: UInt32.self))
-    return UnsafeBufferPointer(
-      start: (arena + e + Self.header).assumingMemoryBound(to: UInt8.self), count: length)
+    let v = value(code)
+    return UnsafeBufferPointer(start: v.start, count: v.count)
+  }
+
+  /// Where value `code`'s bytes start in the arena, and how many there are.
+  @inline(__always)
+  private func value(_ code: Int) -> (start: UnsafePointer<UInt8>, count: Int) {
+    (UnsafePointer(arena + starts[code]), starts[code + 1] - starts[code])
   }
 
   /// Value `code` as a `String`.
@@ -174,14 +273,13 @@ final class ByteDictionary {
     while start < other.count {
       let end = min(start + block, other.count)
       for c in start..<end {
-        let b = other.bytes(c)
-        hashes[c - start] = b.baseAddress.map { Self.hash($0, b.count) } ?? 0
+        let v = other.value(c)
+        hashes[c - start] = Self.hash(v.start, v.count)
       }
       prefetch(hashes, count: end - start)
       for c in start..<end {
-        let b = other.bytes(c)
-        guard let p = b.baseAddress else { continue }
-        map.append(intern(p, b.count, hash: hashes[c - start]))
+        let v = other.value(c)
+        map.append(intern(v.start, v.count, hash: hashes[c - start]))
       }
       start = end
     }
@@ -193,135 +291,84 @@ final class ByteDictionary {
   /// - Complexity: O(*s* + *k*) in the slot count and remaining values.
   func truncate(to k: Int) {
     guard k < count else { return }
-    arenaCount = entries[k]
+    arenaCount = starts[k]
     count = k
-    slots.update(repeating: 0, count: mask + 1)
+    slots.update(repeating: Slot(k0: 0, k1: 0, meta: 0), count: mask + 1)
     for c in 0..<count {
-      let b = bytes(c)
-      guard let start = b.baseAddress else { continue }
-      let h = Self.hash(start, b.count)
-      var i = Int(truncatingIfNeeded: h) & mask
-      while slots[i] != 0 { i = (i + 1) & mask }
-      slots[i] = (h >> 40) << 40 | UInt64(entries[c] + 1)
+      let v = value(c)
+      let h = Self.hash(v.start, v.count)
+      let i = find(v.start, v.count, hash: h).slot
+      slots[i] = slot(v.start, v.count, hash: h, code: c, offset: starts[c])
     }
   }
 
+  /// The slot contents for value `code` (bytes `p[0..<length]`, at `offset` in the arena).
   @inline(__always)
-  private func match(_ entry: Int, _ p: UnsafePointer<UInt8>, _ length: Int) -> Int32? {
-    let head = arena.load(fromByteOffset: entry, as: UInt64.self)
-    guard Int(truncatingIfNeeded: head & 0xFFFF_FFFF) == length else { return nil }
-    let r = UnsafeRawPointer(arena + entry + Self.header)
-    let s = UnsafeRawPointer(p)
-    if length >= 8 {
-      var i = 0
-      while i + 8 <= length {
-        if r.load(fromByteOffset: i, as: UInt64.self)
-          != s.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        {
-          return nil
-        }
-        i += 8
-      }
-      if i < length
-        && r.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-          != s.loadUnaligned(fromByteOffset: length - 8, as: UInt64.self)
-      {
-        return nil
-      }
-    } else {
-      var i = 0
-      while i < length {
-        if r.load(fromByteOffset: i, as: UInt8.self) != p[i] { return nil }
-        i += 1
-      }
+  private func slot(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, code: Int, offset: Int)
+    -> Slot
+  {
+    let meta = UInt64(code + 1) | UInt64(length) << 32
+    if length <= Self.inlineLength {
+      let (k0, k1) = Self.key(p, length)
+      return Slot(k0: k0, k1: k1, meta: meta)
     }
-    return Int32(truncatingIfNeeded: head >> 32)
+    return Slot(k0: h, k1: UInt64(offset), meta: meta)
   }
 
-  private func insert(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, slot: Int) -> Int32
+  private func insert(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, slot i: Int)
+    -> Int32
   {
-    // Codes are Int32 by the column format, lengths UInt32, offsets 40 bits: limits far beyond
-    // any CSV this loader maps into memory.
+    // Codes are Int32 by the column format, lengths UInt32: limits far beyond any CSV this
+    // loader maps into memory.
     precondition(
       count < Int(Int32.max) - 1 && length < Int(UInt32.max), "value or dictionary too large")
-    let size = (Self.header + length + 7) & ~7
-    if arenaCount + size > arenaCapacity {
+    if arenaCount + length > arenaCapacity {
       var capacity = arenaCapacity * 2
-      while capacity < arenaCount + size { capacity *= 2 }
-      precondition(UInt64(capacity) < Self.offsetBits, "dictionary arena too large")
-      let fresh = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
-      fresh.copyMemory(from: arena, byteCount: arenaCount)
+      while capacity < arenaCount + length { capacity *= 2 }
+      let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+      fresh.initialize(from: arena, count: arenaCount)
       arena.deallocate()
       arena = fresh
       arenaCapacity = capacity
     }
-    if count == entriesCapacity {
-      let capacity = entriesCapacity * 2
+    if count + 1 == startsCapacity {
+      let capacity = startsCapacity * 2
       let fresh = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
-      fresh.update(from: entries, count: count)
-      entries.deallocate()
-      entries = fresh
-      entriesCapacity = capacity
+      fresh.initialize(from: starts, count: count + 1)
+      starts.deallocate()
+      starts = fresh
+      startsCapacity = capacity
     }
-    let e = arenaCount
+    let offset = arenaCount
     let code = count
-    arena.storeBytes(of: UInt64(length) | UInt64(code) << 32, toByteOffset: e, as: UInt64.self)
-    (arena + e + Self.header).copyMemory(from: p, byteCount: length)
-    arenaCount += size
-    entries[code] = e
+    (arena + offset).initialize(from: p, count: length)
+    arenaCount += length
+    starts[code + 1] = arenaCount
     count += 1
-    slots[slot] = (h >> 40) << 40 | UInt64(e + 1)
+    slots[i] = slot(p, length, hash: h, code: code, offset: offset)
     if count * 2 > mask + 1 { grow() }
     return Int32(truncatingIfNeeded: code)
   }
 
+  /// Doubles the slots, placing each value again from its slot alone (a short value's key
+  /// words give its hash; a long value's slot holds it).
   private func grow() {
     let size = (mask + 1) * 2
-    let fresh = UnsafeMutablePointer<UInt64>.allocate(capacity: size)
-    fresh.initialize(repeating: 0, count: size)
+    let fresh = UnsafeMutablePointer<Slot>.allocate(capacity: size)
+    Prefault.populate(UnsafeMutableRawPointer(fresh), bytes: size * MemoryLayout<Slot>.stride)
+    fresh.initialize(repeating: Slot(k0: 0, k1: 0, meta: 0), count: size)
     let m = size - 1
-    for c in 0..<count {
-      let b = bytes(c)
-      guard let start = b.baseAddress else { continue }
-      let h = Self.hash(start, b.count)
+    for j in 0...mask {
+      let s = slots[j]
+      guard s.meta != 0 else { continue }
+      let length = Int(truncatingIfNeeded: s.meta >> 32)
+      let h = length <= Self.inlineLength ? Self.mix(s.k0, s.k1, length) : s.k0
       var i = Int(truncatingIfNeeded: h) & m
-      while fresh[i] != 0 { i = (i + 1) & m }
-      fresh[i] = (h >> 40) << 40 | UInt64(entries[c] + 1)
+      while fresh[i].meta != 0 { i = (i + 1) & m }
+      fresh[i] = s
     }
     slots.deallocate()
     slots = fresh
     mask = m
   }
-
-  /// A fast 64-bit hash of a short byte string (eight bytes per step; the tail is read with
-  /// overlapping loads rather than byte by byte).
-  @inline(__always)
-  static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
-    var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
-    let raw = UnsafeRawPointer(p)
-    if n >= 8 {
-      var i = 0
-      while i + 8 <= n {
-        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-        h ^= h >> 31
-        i += 8
-      }
-      if i < n {
-        h = (h ^ raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) &* 0x94D0_49BB_1331_11EB
-      }
-    } else if n >= 4 {
-      let w =
-        UInt64(raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self))
-        | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
-      h = (h ^ w) &* 0x94D0_49BB_1331_11EB
-    } else if n > 0 {
-      let w = UInt64(p[0]) | UInt64(p[n >> 1]) << 8 | UInt64(p[n - 1]) << 16
-      h = (h ^ w) &* 0x94D0_49BB_1331_11EB
-    }
-    h ^= h >> 32
-    h &*= 0xD6E8_FEB8_6659_FD93
-    h ^= h >> 32
-    return h
-  }
-
 }

@@ -18,6 +18,8 @@ final class RecordBatch {
   /// Bytes covered by the batch's complete records: `byteStart..<byteEnd`.
   var byteStart = 0
   var byteEnd = 0
+  /// False when every byte of `byteStart..<byteEnd` is known to be ASCII (no UTF-8 check needed).
+  var mayHoldNonASCII = true
   /// Unescaped copies of fields that held doubled quotes.
   private var scratch: UnsafeMutablePointer<UInt8>
   private var scratchCount = 0
@@ -110,6 +112,10 @@ struct CSVTokenizer {
   let end: Int
   /// The next byte to read.
   var position: Int
+  /// The bitwise OR of (at least) every field byte scanned since the last `fill(_:)` began: no
+  /// byte has its high bit set when `highBits & 0x8080_8080_8080_8080 == 0`, so the bytes are
+  /// ASCII and need no UTF-8 check.
+  var highBits: UInt64 = 0
 
   static let quote = UInt8(ascii: "\"")
   static let comma = UInt8(ascii: ",")
@@ -130,13 +136,18 @@ struct CSVTokenizer {
   /// Skips empty lines (LF, CRLF, or a CR at the end of the input).
   @inline(__always)
   mutating func skipBlankLines() {
-    let p = bytes
-    while position < end {
-      let b = p[position]
-      if b == Self.lf {
-        position += 1
-      } else if b == Self.cr && (position + 1 == end || p[position + 1] == Self.lf) {
-        position += position + 1 == end ? 1 : 2
+    Self.skipBlankLines(bytes, end, &position)
+  }
+
+  /// Skips empty lines from `i` (LF, CRLF, or a CR at the end of the input `p[..<n]`).
+  @inline(__always)
+  static func skipBlankLines(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int) {
+    while i < n {
+      let b = p[i]
+      if b == lf {
+        i &+= 1
+      } else if b == cr && (i &+ 1 == n || p[i &+ 1] == lf) {
+        i &+= i &+ 1 == n ? 1 : 2
       } else {
         return
       }
@@ -148,51 +159,85 @@ struct CSVTokenizer {
   /// - Complexity: O(*k*) in the field's bytes.
   @inline(__always)
   mutating func scanField(start: inout Int, stop: inout Int, escaped: inout Bool) -> Terminator {
-    let p = bytes
-    let n = end
+    Self.scanField(
+      bytes, end, &position, start: &start, stop: &stop, escaped: &escaped, high: &highBits)
+  }
+
+  /// Flags (0x80) the bytes of `w` equal to the byte repeated in `pattern`; the lowest flag is
+  /// exact, higher ones may be false.
+  @inline(__always)
+  private static func flags(_ w: UInt64, _ pattern: UInt64) -> UInt64 {
+    let x = w ^ pattern
+    return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+  }
+
+  /// Scans one field of `p[..<n]` at `i`, returning its span (`start..<stop`) and how it
+  /// ended; `i` moves past the terminator. Every byte read is ORed into `high`.
+  ///
+  /// Works on locals so the hot loop of `fill(_:)` keeps its state in registers; offsets stay
+  /// within `0...n`, so plain wrapping arithmetic cannot overflow.
+  /// - Complexity: O(*k*) in the field's bytes.
+  @inline(__always)
+  static func scanField(
+    _ p: UnsafePointer<UInt8>, _ n: Int, _ position: inout Int, start: inout Int,
+    stop: inout Int, escaped: inout Bool, high: inout UInt64
+  ) -> Terminator {
     var i = position
-    if i < n && p[i] == Self.quote {
+    let raw = UnsafeRawPointer(p)
+    if i < n && p[i] == quote {
       let open = i
-      var read = i + 1
+      var read = i &+ 1
       escaped = false
       while true {
+        // Eight bytes at a time to the next quote.
+        while read &+ 8 <= n {
+          let w = raw.loadUnaligned(fromByteOffset: read, as: UInt64.self)
+          high |= w
+          let m = flags(w, 0x2222_2222_2222_2222)
+          if m != 0 {
+            read &+= m.trailingZeroBitCount &>> 3
+            break
+          }
+          read &+= 8
+        }
+        while read < n && p[read] != quote {
+          high |= UInt64(p[read])
+          read &+= 1
+        }
         guard read < n else {
           position = open
           return .unterminatedQuote
         }
-        if p[read] == Self.quote {
-          if read + 1 < n && p[read + 1] == Self.quote {
-            read += 2
-            escaped = true
-            continue
-          }
-          break
+        if read &+ 1 < n && p[read &+ 1] == quote {
+          read &+= 2
+          escaped = true
+          continue
         }
-        read += 1
+        break
       }
-      start = open + 1
+      start = open &+ 1
       stop = read
-      i = read + 1
+      i = read &+ 1
       if i == n {
         position = i
         return .end
       }
       let b = p[i]
-      if b == Self.comma {
-        position = i + 1
+      if b == comma {
+        position = i &+ 1
         return .comma
       }
-      if b == Self.lf {
-        position = i + 1
+      if b == lf {
+        position = i &+ 1
         return .newline
       }
-      if b == Self.cr {
-        if i + 1 == n {
+      if b == cr {
+        if i &+ 1 == n {
           position = n
           return .end
         }
-        if p[i + 1] == Self.lf {
-          position = i + 2
+        if p[i &+ 1] == lf {
+          position = i &+ 2
           return .newline
         }
       }
@@ -201,43 +246,78 @@ struct CSVTokenizer {
     }
     escaped = false
     start = i
-    // Eight bytes at a time: flag bytes equal to ',' or LF (exact for the lowest flagged byte).
-    let raw = UnsafeRawPointer(p)
+    // The first sixteen bytes at once (most fields are short, so this branch is predictable),
+    // then eight at a time: flag bytes equal to ',' or LF.
+    var isComma = false
     var found = false
-    while i + 8 <= n {
-      let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-      let c = w ^ 0x2C2C_2C2C_2C2C_2C2C
-      let l = w ^ 0x0A0A_0A0A_0A0A_0A0A
-      let m =
-        (((c &- 0x0101_0101_0101_0101) & ~c) | ((l &- 0x0101_0101_0101_0101) & ~l))
-        & 0x8080_8080_8080_8080
-      if m != 0 {
-        i += m.trailingZeroBitCount >> 3
+    if i &+ 16 <= n {
+      let w0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      let w1 = raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
+      let c0 = flags(w0, 0x2C2C_2C2C_2C2C_2C2C)
+      let m0 = c0 | flags(w0, 0x0A0A_0A0A_0A0A_0A0A)
+      let c1 = flags(w1, 0x2C2C_2C2C_2C2C_2C2C)
+      let m1 = c1 | flags(w1, 0x0A0A_0A0A_0A0A_0A0A)
+      if m0 | m1 != 0 {
+        high |= w0 | w1
+        if m0 != 0 {
+          let bit = m0 & (0 &- m0)
+          isComma = c0 & bit != 0
+          i &+= m0.trailingZeroBitCount &>> 3
+        } else {
+          let bit = m1 & (0 &- m1)
+          isComma = c1 & bit != 0
+          i &+= 8 &+ (m1.trailingZeroBitCount &>> 3)
+        }
         found = true
-        break
+      } else {
+        high |= w0 | w1
+        i &+= 16
       }
-      i += 8
+    }
+    if !found {
+      while i &+ 8 <= n {
+        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        high |= w
+        let c = flags(w, 0x2C2C_2C2C_2C2C_2C2C)
+        let m = c | flags(w, 0x0A0A_0A0A_0A0A_0A0A)
+        if m != 0 {
+          isComma = c & (m & (0 &- m)) != 0
+          i &+= m.trailingZeroBitCount &>> 3
+          found = true
+          break
+        }
+        i &+= 8
+      }
     }
     if !found {
       while i < n {
         let b = p[i]
-        if b == Self.comma || b == Self.lf { break }
-        i += 1
+        if b == comma {
+          isComma = true
+          found = true
+          break
+        }
+        if b == lf {
+          found = true
+          break
+        }
+        high |= UInt64(b)
+        i &+= 1
       }
     }
-    var e = i
-    if i < n && p[i] == Self.comma {
-      stop = e
-      position = i + 1
+    if isComma {
+      stop = i
+      position = i &+ 1
       return .comma
     }
-    if e > start && p[e - 1] == Self.cr { e -= 1 }
+    var e = i
+    if e > start && p[e &- 1] == cr { e &-= 1 }
     stop = e
-    if i == n {
+    if !found {
       position = n
       return .end
     }
-    position = i + 1
+    position = i &+ 1
     return .newline
   }
 
@@ -274,33 +354,41 @@ struct CSVTokenizer {
   mutating func fill(_ batch: RecordBatch) -> TokenizeFailure? {
     let width = batch.width
     let spans = batch.spans
-    skipBlankLines()
-    batch.byteStart = position
-    batch.byteEnd = position
+    let p = bytes
+    let n = end
+    // The position and the high bits live in locals (registers) and are written back on exit.
+    var i = position
+    var high: UInt64 = 0
+    defer {
+      position = i
+      highBits = high
+      batch.mayHoldNonASCII = high & 0x8080_8080_8080_8080 != 0
+    }
+    Self.skipBlankLines(p, n, &i)
+    batch.byteStart = i
+    batch.byteEnd = i
     var s = 0
     var e = 0
     var escaped = false
     while batch.rowCount < batch.capacity {
-      let out = spans + 2 * width * batch.rowCount
-      skipBlankLines()
-      if atEnd { break }
-      let recordStart = position
+      let out = spans + 2 &* width &* batch.rowCount
+      Self.skipBlankLines(p, n, &i)
+      if i >= n { break }
+      let recordStart = i
       var f = 0
       while true {
-        let t = scanField(start: &s, stop: &e, escaped: &escaped)
+        let t = Self.scanField(
+          p, n, &i, start: &s, stop: &e, escaped: &escaped, high: &high)
         switch t {
-        case .unterminatedQuote:
-          return .unterminatedQuote(quoteOffset: position, field: f)
-        case .textAfterQuote:
-          return .textAfterQuote(recordStart: recordStart, field: f)
         case .comma:
-          if f == width - 1 {
+          if f == width &- 1 {
             // Too many fields: count them for the message.
-            var found = width + 1
+            var found = width &+ 1
             while true {
-              let t2 = scanField(start: &s, stop: &e, escaped: &escaped)
+              let t2 = Self.scanField(
+                p, n, &i, start: &s, stop: &e, escaped: &escaped, high: &high)
               if t2 == .unterminatedQuote {
-                return .unterminatedQuote(quoteOffset: position, field: found - 1)
+                return .unterminatedQuote(quoteOffset: i, field: found - 1)
               }
               if t2 == .textAfterQuote {
                 return .textAfterQuote(recordStart: recordStart, field: found - 1)
@@ -311,16 +399,20 @@ struct CSVTokenizer {
             return .wrongFieldCount(recordStart: recordStart, found: found)
           }
         case .newline, .end:
-          if f != width - 1 { return .wrongFieldCount(recordStart: recordStart, found: f + 1) }
+          if f != width &- 1 { return .wrongFieldCount(recordStart: recordStart, found: f + 1) }
+        case .unterminatedQuote:
+          return .unterminatedQuote(quoteOffset: i, field: f)
+        case .textAfterQuote:
+          return .textAfterQuote(recordStart: recordStart, field: f)
         }
-        if escaped { (s, e) = batch.unescape(bytes, s, e) }
-        out[2 * f] = s
-        out[2 * f + 1] = e
-        f += 1
+        if escaped { (s, e) = batch.unescape(p, s, e) }
+        out[2 &* f] = s
+        out[2 &* f &+ 1] = e
+        f &+= 1
         if f == width { break }
       }
       batch.commit(recordStart: recordStart)
-      batch.byteEnd = position
+      batch.byteEnd = i
     }
     return nil
   }

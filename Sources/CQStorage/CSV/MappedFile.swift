@@ -40,7 +40,8 @@ final class MappedFile {
       mapped = false
       return
     }
-    if let p = mmap(nil, size, PROT_READ, MappedFile.flags, fd, 0), p != MAP_FAILED {
+    let flags = size < MappedFile.populateLimit ? MappedFile.flags : MAP_PRIVATE
+    if let p = mmap(nil, size, PROT_READ, flags, fd, 0), p != MAP_FAILED {
       base = p
       count = size
       mapped = true
@@ -80,6 +81,32 @@ final class MappedFile {
     return try body(UnsafePointer(base.assumingMemoryBound(to: UInt8.self)), count)
   }
 
+  /// Lets the system drop the pages wholly inside `range` from this process's memory.
+  ///
+  /// The bytes stay readable: a later read maps them again from the file. A parser calls this
+  /// behind itself so a large file is not resident all at once. Does nothing for a file read
+  /// into memory.
+  /// - Complexity: O(*pages*) in the range.
+  func discard(_ range: Range<Int>) {
+    guard mapped, let base else { return }
+    let page = MappedFile.pageSize
+    let lower = (max(range.lowerBound, 0) + page - 1) / page * page
+    let upper = min(range.upperBound, count) / page * page
+    guard upper > lower else { return }
+    _ = madvise(base + lower, upper - lower, MappedFile.dontNeed)
+  }
+
+  private static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
+  #if canImport(Darwin)
+    private static let dontNeed = MADV_DONTNEED
+  #else
+    private static let dontNeed = Int32(MADV_DONTNEED)
+  #endif
+
+  /// Files below this size are pre-faulted whole; larger ones are faulted in as they are read
+  /// (and `discard`ed behind the parser), so they never need to be resident all at once.
+  static let populateLimit = 32 << 20
+
   /// Whether a file exists at `path`.
   static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
@@ -89,7 +116,8 @@ final class MappedFile {
     return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
   }
 
-  /// On Linux pre-faulted in one call (sharing the page cache) rather than a fault per page.
+  /// On Linux small files are pre-faulted in one call (sharing the page cache) rather than a
+  /// fault per page.
   #if canImport(Glibc)
     private static let flags = MAP_PRIVATE | MAP_POPULATE
   #else

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 /// The values of one bound column, as they are being built.
 struct ColumnBuilder {
   let name: String
@@ -12,6 +15,20 @@ struct ColumnBuilder {
   var text = TextColumn()
   /// Dictionary codes of `.choice` words, filled on first use.
   var choiceCodes: [Int32?] = []
+  /// Mapped room ahead of the values (the text bytes use the second).
+  var prefault = (PrefaultCursor(), PrefaultCursor())
+
+  /// Maps the room ahead of the column's arrays a window at a time (see `Prefault`).
+  mutating func prefaultAhead() {
+    switch kind {
+    case .key, .shared, .local, .choice: prefault.0.advance(&codes)
+    case .integer, .money, .decimal: prefault.0.advance(&numbers)
+    case .date: prefault.0.advance(&days)
+    case .text:
+      prefault.0.advance(&text.offsets)
+      prefault.1.advance(&text.bytes)
+    }
+  }
 }
 
 /// One parsed CSV file, its strings still codes into the loader's dictionaries.
@@ -45,7 +62,8 @@ struct ConversionFailure {
 /// Records are tokenized in batches, each batch is checked for UTF-8, then converted column by
 /// column; the first failure in file order (row, then column) is reported.
 enum TableParser {
-  static let batchRows = 1024
+  static let batchRows = knob("CQ_BATCH_ROWS", 1024)
+  static let prefetchBlock = knob("CQ_PREFETCH_BLOCK", 256)
 
   /// Files with at least this many body bytes are parsed as two chunks on two threads.
   static let defaultChunkThreshold = 8 << 20
@@ -61,6 +79,7 @@ enum TableParser {
     _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary],
     chunkThreshold: Int = defaultChunkThreshold
   ) throws(LoadError) -> ParsedTable {
+    loadTrace("parse \(path) mapped")
     let parsed = try file.withBytes { (p, n) throws(LoadError) -> ParsedTable? in
       var start = 0
       if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
@@ -88,13 +107,15 @@ enum TableParser {
         dictionaries: &dictionaries)
       let body = tokenizer.position
 
-      if !schema.keepsLines && n - body >= chunkThreshold, let boundary = splitPoint(p, body, n) {
+      if !schema.keepsLines && n - body >= chunkThreshold,
+        let boundary = quickSplitPoint(p, body, n, width: names.count) ?? splitPoint(p, body, n)
+      {
+        loadTrace("split found")
         let used = Set(table.columns.map(\.dictionary)).filter { $0 >= 0 }
         let bases = dictionaries.map(\.count)
         let main = dictionaries
-        var snapshot = dictionaries
-        for d in used { snapshot[d] = dictionaries[d].copy() }
-        let secondDictionaries = snapshot
+        var secondDictionaries = dictionaries
+        for d in used { secondDictionaries[d] = dictionaries[d].copy() }
         var first = table
         var second = table
         var firstFailure: LoadError?
@@ -105,32 +126,36 @@ enum TableParser {
               // The first chunk reserves room for the whole file: the second is appended to it.
               try parseChunk(
                 &first, p: p, start: body, end: boundary, names: names, dictionaries: main,
-                reserveBytes: n - body)
+                reserveBytes: n - body, file: file)
             } catch { firstFailure = error }
+            loadTrace("first chunk done")
           },
           {
             do throws(LoadError) {
               try parseChunk(
                 &second, p: p, start: boundary, end: n, names: names,
                 dictionaries: secondDictionaries,
-                reserveBytes: n - boundary)
+                reserveBytes: n - boundary, file: file)
             } catch { secondFailure = error }
+            loadTrace("second chunk done")
           })
         if firstFailure != nil {
-          // The cut may have caused it (a stray quote fools the boundary search): undo and
-          // parse the whole file again, in one piece, from a fresh mapping.
+          // The cut may have caused it (a quoted field holding line breaks can fool the
+          // boundary search): undo and parse the whole file again, in one piece, from a fresh
+          // mapping.
           for d in used { dictionaries[d].truncate(to: bases[d]) }
           return nil
         }
         if let secondFailure { throw secondFailure }
-        var maps: [Int: ContiguousArray<Int32>] = [:]
-        for d in used { maps[d] = dictionaries[d].merge(secondDictionaries[d], base: bases[d]) }
-        append(second, to: &first, maps: maps, bases: bases)
+        merge(
+          &second, into: &first, dictionaries: dictionaries, snapshots: &secondDictionaries,
+          used: used, bases: bases)
+        loadTrace("appended")
         return first
       }
       try parseChunk(
         &table, p: p, start: body, end: n, names: names, dictionaries: dictionaries,
-        reserveBytes: n - body)
+        reserveBytes: n - body, file: file)
       return table
     }
     if let parsed { return parsed }
@@ -182,48 +207,158 @@ enum TableParser {
     return nil
   }
 
-  /// Appends a later chunk's rows, mapping its new dictionary codes into the merged ones.
+  /// Merges the second chunk's new dictionary values into `dictionaries` and appends its rows
+  /// to `first`, mapping its new codes into the merged ones, on two threads.
   ///
-  /// - Complexity: O(*rows* × *columns*) of the second chunk.
-  private static func append(
-    _ second: ParsedTable, to first: inout ParsedTable, maps: [Int: ContiguousArray<Int32>],
-    bases: [Int]
+  /// The merge runs on one thread while the other appends the columns that need no code map
+  /// (text, numbers, dates); then the dictionary-coded columns are appended and mapped, split
+  /// between the threads. Columns go to threads by size, largest first. Each of the second
+  /// chunk's columns and dictionaries is let go as soon as it is merged, so the chunk is never
+  /// held twice.
+  /// - Complexity: O(*rows* × *columns*) of the second chunk, plus O(*m*) in its new values.
+  private static func merge(
+    _ second: inout ParsedTable, into first: inout ParsedTable, dictionaries: [ByteDictionary],
+    snapshots: inout [ByteDictionary], used: Set<Int>, bases: [Int]
   ) {
-    for c in first.columns.indices {
+    var maps: [Int: ContiguousArray<Int32>] = [:]
+    var mergeCost = 0
+    for d in used { mergeCost += (snapshots[d].count - bases[d]) * 64 }
+    let coded = first.columns.indices.filter { first.columns[$0].dictionary >= 0 }
+    let plain = first.columns.indices.filter { first.columns[$0].dictionary < 0 }
+    func cost(_ c: Int) -> Int {
       let other = second.columns[c]
       switch other.kind {
-      case .key, .shared, .local, .choice:
-        let base = Int32(bases[other.dictionary])
-        let map = maps[other.dictionary] ?? []
-        let old = first.columns[c].codes.count
-        first.columns[c].codes.append(contentsOf: other.codes)
-        guard !map.isEmpty else { continue }
-        map.withUnsafeBufferPointer { m in
-          first.columns[c].codes.withUnsafeMutableBufferPointer { codes in
-            for k in old..<codes.count where codes[k] >= base { codes[k] = m[Int(codes[k] - base)] }
-          }
-        }
-      case .integer, .money, .decimal: first.columns[c].numbers.append(contentsOf: other.numbers)
-      case .date: first.columns[c].days.append(contentsOf: other.days)
-      case .text:
-        let shift = Int64(first.columns[c].text.bytes.count)
-        first.columns[c].text.bytes.append(contentsOf: other.text.bytes)
-        let old = first.columns[c].text.offsets.count
-        first.columns[c].text.offsets.append(contentsOf: other.text.offsets.dropFirst())
-        first.columns[c].text.offsets.withUnsafeMutableBufferPointer { offsets in
-          for k in old..<offsets.count { offsets[k] += shift }
-        }
+      case .key, .shared, .local, .choice: return other.codes.count * 4
+      case .integer, .money, .decimal: return other.numbers.count * 8
+      case .date: return other.days.count * 4
+      case .text: return other.text.bytes.count + other.text.offsets.count * 8
       }
     }
-    first.rowCount += second.rowCount
+    /// Columns split into two lists of about equal cost, the first list starting at `head`.
+    func balance(_ columns: [Int], head: Int) -> ([Int], [Int]) {
+      var loads = (head, 0)
+      var lists: ([Int], [Int]) = ([], [])
+      for c in columns.sorted(by: { cost($0) > cost($1) }) {
+        if loads.0 <= loads.1 {
+          lists.0.append(c)
+          loads.0 += cost(c)
+        } else {
+          lists.1.append(c)
+          loads.1 += cost(c)
+        }
+      }
+      return lists
+    }
+    let (plainA, plainB) = balance(plain, head: mergeCost)
+    let (codedA, codedB) = balance(coded, head: 0)
+    // Each thread works on its own columns, through the buffers, and empties the second
+    // chunk's copy of a column once it is appended.
+    var columns = first.columns
+    first.columns = []
+    var others = second.columns
+    second.columns = []
+    let rows = second.rowCount
+    columns.withUnsafeMutableBufferPointer { columns in
+      others.withUnsafeMutableBufferPointer { others in
+        func appendAll(_ list: [Int]) {
+          for c in list {
+            let d = columns[c].dictionary
+            append(
+              others[c], to: &columns[c], map: d >= 0 ? maps[d] ?? [] : [],
+              base: d >= 0 ? Int32(bases[d]) : 0)
+            others[c] = ColumnBuilder(name: "", kind: .text, field: 0, dictionary: -1)
+          }
+        }
+        runConcurrently(
+          {
+            for d in used.sorted() {
+              maps[d] = dictionaries[d].merge(snapshots[d], base: bases[d])
+              snapshots[d] = ByteDictionary()
+            }
+            loadTrace("merged")
+            appendAll(plainA)
+          },
+          { appendAll(plainB) })
+        loadTrace("plain appended")
+        runConcurrently({ appendAll(codedA) }, { appendAll(codedB) })
+      }
+    }
+    first.columns = columns
+    first.rowCount += rows
+  }
+
+  /// Appends a later chunk's column, mapping its codes from `base` on through `map`.
+  ///
+  /// - Complexity: O(*rows*) of the later chunk.
+  private static func append(
+    _ other: ColumnBuilder, to column: inout ColumnBuilder, map: ContiguousArray<Int32>,
+    base: Int32
+  ) {
+    switch other.kind {
+    case .key, .shared, .local, .choice:
+      let old = column.codes.count
+      Prefault.populate(&column.codes, room: other.codes.count)
+      column.codes.append(contentsOf: other.codes)
+      guard !map.isEmpty else { return }
+      map.withUnsafeBufferPointer { m in
+        column.codes.withUnsafeMutableBufferPointer { codes in
+          for k in old..<codes.count where codes[k] >= base { codes[k] = m[Int(codes[k] - base)] }
+        }
+      }
+    case .integer, .money, .decimal:
+      Prefault.populate(&column.numbers, room: other.numbers.count)
+      column.numbers.append(contentsOf: other.numbers)
+    case .date:
+      Prefault.populate(&column.days, room: other.days.count)
+      column.days.append(contentsOf: other.days)
+    case .text:
+      let shift = Int64(column.text.bytes.count)
+      Prefault.populate(&column.text.bytes, room: other.text.bytes.count)
+      Prefault.populate(&column.text.offsets, room: other.text.offsets.count)
+      column.text.bytes.append(contentsOf: other.text.bytes)
+      let old = column.text.offsets.count
+      column.text.offsets.append(contentsOf: other.text.offsets.dropFirst())
+      column.text.offsets.withUnsafeMutableBufferPointer { offsets in
+        for k in old..<offsets.count { offsets[k] += shift }
+      }
+    }
+  }
+
+  /// A record boundary near the middle of `start..<end` found without reading the bytes before
+  /// it: just after the first LF past the middle that the next few records of `width` fields
+  /// follow cleanly; `nil` when no LF within a few lines qualifies.
+  ///
+  /// An LF inside a quoted field that spans lines can still pass; the caller parses the first
+  /// chunk up to the cut, which then fails on an unterminated quote, and parses the file in one
+  /// piece instead.
+  /// - Complexity: O(*k*) in the bytes of the few records after the middle.
+  static func quickSplitPoint(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, width: Int)
+    -> Int?
+  {
+    let probe = RecordBatch(width: width, capacity: 4)
+    var i = start + (end - start) / 2
+    for _ in 0..<64 {
+      while i < end && p[i] != CSVTokenizer.lf { i += 1 }
+      i += 1
+      guard i < end else { return nil }
+      var tokenizer = CSVTokenizer(bytes: p, start: i, end: end)
+      probe.removeAll()
+      if tokenizer.fill(probe) == nil && (probe.rowCount == probe.capacity || tokenizer.atEnd) {
+        return i
+      }
+    }
+    return nil
   }
 
   /// Parses the records in `start..<end` (which must begin at a record) into `table`.
   private static func parseChunk(
     _ table: inout ParsedTable, p: UnsafePointer<UInt8>, start: Int, end: Int, names: [String],
-    dictionaries: [ByteDictionary], reserveBytes: Int
+    dictionaries: [ByteDictionary], reserveBytes: Int, file: MappedFile
   ) throws(LoadError) {
     let path = table.path
+    // Pages behind the parser are let go in steps of this many bytes.
+    let discardStep = 8 << 20
+    var discarded = start
     var tokenizer = CSVTokenizer(bytes: p, start: start, end: end)
     let batch = RecordBatch(width: names.count, capacity: batchRows)
     let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchRows)
@@ -234,7 +369,9 @@ enum TableParser {
       let failure = tokenizer.fill(batch)
       var rows = batch.rowCount
       var badUTF8Row: Int?
-      if rows > 0, let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd) {
+      if rows > 0, batch.mayHoldNonASCII,
+        let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd)
+      {
         // The record holding the bad byte: the last one starting at or before it.
         var r = rows - 1
         while r > 0 && batch.recordStarts[r] > bad { r -= 1 }
@@ -281,6 +418,11 @@ enum TableParser {
       }
       table.rowCount += rows
       if let failure { throw error(for: failure, path: path, names: names, p: p) }
+      for c in table.columns.indices { table.columns[c].prefaultAhead() }
+      if batch.byteEnd - discarded >= discardStep {
+        file.discard(discarded..<batch.byteEnd)
+        discarded = batch.byteEnd
+      }
       if tokenizer.atEnd { break }
     }
   }
@@ -338,9 +480,12 @@ enum TableParser {
     let estimate = min(Int(scale * Double(rows)) + 16, 1 << 31)
     for c in table.columns.indices {
       switch table.columns[c].kind {
-      case .key, .shared, .local, .choice: table.columns[c].codes.reserveCapacity(estimate)
-      case .integer, .money, .decimal: table.columns[c].numbers.reserveCapacity(estimate)
-      case .date: table.columns[c].days.reserveCapacity(estimate)
+      case .key, .shared, .local, .choice:
+        table.columns[c].codes.reserveCapacity(estimate)
+      case .integer, .money, .decimal:
+        table.columns[c].numbers.reserveCapacity(estimate)
+      case .date:
+        table.columns[c].days.reserveCapacity(estimate)
       case .text:
         table.columns[c].text.offsets.reserveCapacity(estimate + 1)
         let field = table.columns[c].field
@@ -387,7 +532,7 @@ enum TableParser {
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
           var blockStart = 0
           while blockStart < limit {
-            let blockEnd = min(blockStart + 256, limit)
+            let blockEnd = min(blockStart + prefetchBlock, limit)
             if prefetching {
               for r in blockStart..<blockEnd {
                 let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
@@ -430,10 +575,18 @@ enum TableParser {
           column.codes.append(code)
         }
       case .text:
-        for r in 0..<limit {
-          let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
-          column.text.bytes.append(contentsOf: UnsafeBufferPointer(start: v.bytes, count: v.count))
-          column.text.offsets.append(Int64(column.text.bytes.count))
+        // One append per batch, copying each field straight into the column's storage.
+        let fields = GatheredFields(batch: batch, at: at, stride: stride, rows: limit, file: p)
+        var end = Int64(column.text.bytes.count)
+        column.text.bytes.append(contentsOf: fields)
+        let old = column.text.offsets.count
+        column.text.offsets.append(contentsOf: repeatElement(0, count: limit))
+        column.text.offsets.withUnsafeMutableBufferPointer { buffer in
+          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          for r in 0..<limit {
+            end += Int64(abs(at[r * stride + 1] - at[r * stride]))
+            out[r] = end
+          }
         }
       case .integer, .money, .decimal:
         let isCount: Bool
@@ -460,8 +613,29 @@ enum TableParser {
         column.days.append(contentsOf: repeatElement(0, count: limit))
         column.days.withUnsafeMutableBufferPointer { buffer in
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          // Files hold few distinct dates, mostly in runs: the last valid 10-byte field and its
+          // day number are kept, and a field with the same bytes reuses it.
+          var lastHead: UInt64 = 0
+          var lastTail: UInt16 = 0
+          var lastDay: Int32?
           for r in 0..<limit {
             let f = batch.field(at[r * stride], at[r * stride + 1], in: p)
+            if f.count == 10 {
+              let raw = UnsafeRawPointer(f.bytes)
+              let head = raw.loadUnaligned(as: UInt64.self)
+              let tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+              if let day = lastDay, head == lastHead, tail == lastTail {
+                out[r] = day
+                continue
+              }
+              guard let v = FieldParsing.day(f.bytes, 0, f.count) else {
+                bad = r
+                break
+              }
+              (lastHead, lastTail, lastDay) = (head, tail, v)
+              out[r] = v
+              continue
+            }
             guard let v = FieldParsing.day(f.bytes, 0, f.count) else {
               bad = r
               break
