@@ -190,6 +190,24 @@ enum FieldParsing {
     return nil
   }
 
+  /// Whether `p[0..<n]` is all ASCII.
+  ///
+  /// - Complexity: O(*n*), eight bytes at a time.
+  static func isASCII(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let raw = UnsafeRawPointer(p)
+    var i = 0
+    var high: UInt64 = 0
+    while i + 8 <= n {
+      high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+      i += 8
+    }
+    while i < n {
+      high |= UInt64(p[i])
+      i += 1
+    }
+    return high & 0x8080_8080_8080_8080 == 0
+  }
+
   /// The 1-based line holding byte `offset` (LF counts lines; CRLF ends in LF).
   ///
   /// - Complexity: O(*offset*); error path only.
