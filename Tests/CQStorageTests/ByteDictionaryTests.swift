@@ -71,10 +71,30 @@ struct ByteDictionaryTests {
 
   @Test func manyValuesSurviveGrowth() {
     let d = ByteDictionary()
-    let names = (0..<50_000).map { Array("user_\($0 * 7919 % 1_000_003)".utf8) }
+    // Enough values for `strings()` to use two threads; some longer than a slot holds.
+    let names = (0..<70_000).map {
+      Array(($0 % 3 == 0 ? "a long customer name #" : "user_").utf8)
+        + Array("\($0 * 7919 % 1_000_003)".utf8)
+    }
     for (i, n) in names.enumerated() { #expect(intern(d, n) == Int32(i)) }
     for (i, n) in names.enumerated().reversed() { #expect(code(d, n) == Int32(i)) }
     #expect(d.count == names.count)
+    #expect(d.strings() == names.map { String(decoding: $0, as: UTF8.self) })
+    #expect(d.isASCII)
+  }
+
+  @Test func knowsWhetherEveryValueIsASCII() {
+    let d = ByteDictionary()
+    _ = intern(d, Array("plain".utf8))
+    _ = d.copy()
+    #expect(d.isASCII)
+    let snapshot = d.copy()
+    _ = intern(snapshot, Array("Zoë".utf8))
+    #expect(!snapshot.isASCII)
+    #expect(d.isASCII, "a snapshot is independent")
+    _ = d.merge(snapshot, base: 1)
+    #expect(!d.isASCII)
+    #expect(d.strings() == ["plain", "Zoë"])
   }
 
   @Test func snapshotsMergeBackInFirstSeenOrder() {

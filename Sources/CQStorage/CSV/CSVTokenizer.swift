@@ -75,11 +75,27 @@ final class RecordBatch {
       scratchCapacity = size
     }
     let offset = scratchCount
+    let raw = UnsafeRawPointer(p)
     var i = start
     while i < end {
-      scratch[scratchCount] = p[i]
+      // Copy up to the next quote (found eight bytes at a time), then one quote of the pair.
+      var q = i
+      while q &+ 8 <= end {
+        let x = raw.loadUnaligned(fromByteOffset: q, as: UInt64.self) ^ 0x2222_2222_2222_2222
+        let m = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+        if m != 0 {
+          q &+= m.trailingZeroBitCount &>> 3
+          break
+        }
+        q &+= 8
+      }
+      while q < end && p[q] != CSVTokenizer.quote { q &+= 1 }
+      (scratch + scratchCount).update(from: p + i, count: q - i)
+      scratchCount += q - i
+      guard q < end else { break }
+      scratch[scratchCount] = CSVTokenizer.quote
       scratchCount += 1
-      i += p[i] == CSVTokenizer.quote && i + 1 < end && p[i + 1] == CSVTokenizer.quote ? 2 : 1
+      i = q + 1 < end && p[q + 1] == CSVTokenizer.quote ? q + 2 : q + 1
     }
     return (-(offset + 1), -(scratchCount + 1))
   }

@@ -156,7 +156,7 @@ public enum DataLoader {
   ) {
     let strings = dictionary.strings()
     // ASCII values distinct as bytes are distinct as Strings: no table needed now.
-    if strings.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) {
+    if dictionary.isASCII {
       return (StringDictionary(distinct: strings), nil)
     }
     let finished = StringDictionary(strings)

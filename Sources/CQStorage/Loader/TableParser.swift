@@ -211,10 +211,10 @@ enum TableParser {
   /// to `first`, mapping its new codes into the merged ones, on two threads.
   ///
   /// The merge runs on one thread while the other appends the columns that need no code map
-  /// (text, numbers, dates); then the dictionary-coded columns are appended and mapped, split
-  /// between the threads. Columns go to threads by size, largest first. Each of the second
-  /// chunk's columns and dictionaries is let go as soon as it is merged, so the chunk is never
-  /// held twice.
+  /// (text, numbers, dates, codes of dictionaries without new values); then the columns whose
+  /// codes need the map are appended and mapped, split between the threads. Columns go to
+  /// threads by size, largest first. Each of the second chunk's columns and dictionaries is let
+  /// go as soon as it is merged, so the chunk is never held twice.
   /// - Complexity: O(*rows* × *columns*) of the second chunk, plus O(*m*) in its new values.
   private static func merge(
     _ second: inout ParsedTable, into first: inout ParsedTable, dictionaries: [ByteDictionary],
@@ -223,8 +223,14 @@ enum TableParser {
     var maps: [Int: ContiguousArray<Int32>] = [:]
     var mergeCost = 0
     for d in used { mergeCost += (snapshots[d].count - bases[d]) * 64 }
-    let coded = first.columns.indices.filter { first.columns[$0].dictionary >= 0 }
-    let plain = first.columns.indices.filter { first.columns[$0].dictionary < 0 }
+    // Columns whose codes need the merged dictionary's map wait for the merge; the rest (text,
+    // numbers, dates, and codes of dictionaries the second chunk added nothing to) do not.
+    func needsMap(_ c: Int) -> Bool {
+      let d = first.columns[c].dictionary
+      return d >= 0 && snapshots[d].count > bases[d]
+    }
+    let coded = first.columns.indices.filter { needsMap($0) }
+    let plain = first.columns.indices.filter { !needsMap($0) }
     func cost(_ c: Int) -> Int {
       let other = second.columns[c]
       switch other.kind {
@@ -260,12 +266,13 @@ enum TableParser {
     let rows = second.rowCount
     columns.withUnsafeMutableBufferPointer { columns in
       others.withUnsafeMutableBufferPointer { others in
-        func appendAll(_ list: [Int]) {
+        // `maps` is read only once the merge is done (`mapped`), never while it is written.
+        func appendAll(_ list: [Int], mapped: Bool) {
           for c in list {
             let d = columns[c].dictionary
             append(
-              others[c], to: &columns[c], map: d >= 0 ? maps[d] ?? [] : [],
-              base: d >= 0 ? Int32(bases[d]) : 0)
+              others[c], to: &columns[c], map: mapped ? maps[d] ?? [] : [],
+              base: mapped ? Int32(bases[d]) : 0)
             others[c] = ColumnBuilder(name: "", kind: .text, field: 0, dictionary: -1)
           }
         }
@@ -276,11 +283,11 @@ enum TableParser {
               snapshots[d] = ByteDictionary()
             }
             loadTrace("merged")
-            appendAll(plainA)
+            appendAll(plainA, mapped: false)
           },
-          { appendAll(plainB) })
+          { appendAll(plainB, mapped: false) })
         loadTrace("plain appended")
-        runConcurrently({ appendAll(codedA) }, { appendAll(codedB) })
+        runConcurrently({ appendAll(codedA, mapped: true) }, { appendAll(codedB, mapped: true) })
       }
     }
     first.columns = columns
