@@ -147,6 +147,7 @@ enum TableParser {
           return nil
         }
         if let secondFailure { throw secondFailure }
+        loadTrace("to merge")
         merge(
           &second, into: &first, dictionaries: dictionaries, snapshots: &secondDictionaries,
           used: used, bases: bases)
@@ -278,9 +279,12 @@ enum TableParser {
         }
         runConcurrently(
           {
+            loadTrace("merge start")
             for d in used.sorted() {
               maps[d] = dictionaries[d].merge(snapshots[d], base: bases[d])
+              loadTrace("merged \(d) \(snapshots[d].count) \(bases[d]) \(dictionaries[d].count)")
               snapshots[d] = ByteDictionary()
+              loadTrace("freed \(d)")
             }
             loadTrace("merged")
             appendAll(plainA, mapped: false)
@@ -369,6 +373,7 @@ enum TableParser {
     var tokenizer = CSVTokenizer(bytes: p, start: start, end: end)
     let batch = RecordBatch(width: names.count, capacity: batchRows)
     let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchRows)
+    let memos = table.columns.map { _ in CodeMemo() }
     defer { hashes.deallocate() }
     var lineCursor = (offset: 0, line: 1)
     while true {
@@ -402,7 +407,8 @@ enum TableParser {
         }
       }
       if let f = convert(
-        &table, batch: batch, rows: rows, p: p, dictionaries: dictionaries, hashes: hashes)
+        &table, batch: batch, rows: rows, p: p, dictionaries: dictionaries, hashes: hashes,
+        memos: memos)
       {
         let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
         let column = table.columns[f.column]
@@ -513,7 +519,7 @@ enum TableParser {
   ///   grown once per batch.
   private static func convert(
     _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafePointer<UInt8>,
-    dictionaries: [ByteDictionary], hashes: UnsafeMutablePointer<UInt64>
+    dictionaries: [ByteDictionary], hashes: UnsafeMutablePointer<UInt64>, memos: [CodeMemo]
   ) -> ConversionFailure? {
     var limit = rows
     var failure: ConversionFailure?
@@ -537,6 +543,15 @@ enum TableParser {
         let prefetching = dictionary.count > 16_384
         column.codes.withUnsafeMutableBufferPointer { buffer in
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          // A few repeated values: through the column's memo.
+          if !isKey && dictionary.count <= 64 {
+            let memo = memos[c]
+            for r in 0..<limit {
+              let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+              out[r] = memo.code(v.bytes, v.count, in: dictionary)
+            }
+            return
+          }
           var blockStart = 0
           while blockStart < limit {
             let blockEnd = min(blockStart + prefetchBlock, limit)
