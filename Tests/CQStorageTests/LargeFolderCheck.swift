@@ -11,7 +11,8 @@ import Testing
 /// ```python
 /// cu = cc = 0
 /// for row in csv.reader(open("posts.csv", newline="", encoding="utf-8")):  # header skipped
-///     cu = zlib.crc32(row[url].encode() + b"\n", cu); cc = zlib.crc32(row[caption].encode() + b"\n", cc)
+///     cu = zlib.crc32(row[url].encode() + b"\n", cu)
+///     cc = zlib.crc32(row[caption].encode() + b"\n", cc)
 /// print(f"{n} {cu:08x} {cc:08x}")
 /// ```
 ///

@@ -48,7 +48,8 @@ final class CodeMemo {
   func code(_ p: UnsafePointer<UInt8>, _ n: Int, in dictionary: ByteDictionary) -> Int32 {
     guard n <= Self.maximumLength else { return dictionary.intern(p, n) }
     let (k0, k1, k2) = Self.key(p, n)
-    let mixed = (k0 ^ k1 &* 0x9E37_79B9_7F4A_7C15 ^ k2 &* 0xC2B2_AE3D_27D4_EB4F)
+    let mixed =
+      (k0 ^ k1 &* 0x9E37_79B9_7F4A_7C15 ^ k2 &* 0xC2B2_AE3D_27D4_EB4F)
       &+ UInt64(truncatingIfNeeded: n)
     let index = Int(truncatingIfNeeded: (mixed &* 0xBF58_476D_1CE4_E5B9) >> (64 - Self.bits))
     let e = entries + 4 &* index
