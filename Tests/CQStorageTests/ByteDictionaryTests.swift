@@ -133,4 +133,26 @@ struct ByteDictionaryTests {
     #expect(intern(d, Array("v1".utf8)) == 50)
     #expect(d.string(50) == "v1")
   }
+
+  @Test func memoGivesTheDictionarysCodes() {
+    // Every length up to past the memo's limit, more values than it has entries (so entries are
+    // shared and replaced), each looked up many times in a scrambled order.
+    let d = ByteDictionary()
+    let reference = ByteDictionary()
+    let memo = CodeMemo()
+    let values = Self.values.filter { $0.count <= 30 }
+    var x: UInt64 = 1
+    for _ in 0..<20_000 {
+      x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let v = values[Int(x >> 33) % values.count]
+      let code = v.withUnsafeBufferPointer { b -> Int32 in
+        var empty: UInt8 = 0
+        guard let p = b.baseAddress else { return memo.code(&empty, 0, in: d) }
+        return memo.code(p, b.count, in: d)
+      }
+      #expect(code == intern(reference, v), "\(v)")
+    }
+    #expect(d.count == reference.count)
+    #expect(d.strings() == reference.strings())
+  }
 }

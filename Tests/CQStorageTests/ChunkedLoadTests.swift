@@ -101,6 +101,39 @@ struct ChunkedLoadTests {
     #expect(data.posts.values("caption")[1_500] == "first\nsecond")
   }
 
+  @Test func aCutInsideAQuotedFieldThatLooksLikeRecordsFallsBackToOnePass() throws {
+    // The middle of the body is inside a quoted caption whose lines look like whole records,
+    // so the quick cut takes one of its line breaks for a record end; the first chunk then
+    // ends inside the quote, and the file is parsed again in one piece.
+    var text = "influencer_id,platform,date,url,caption,reach,likes,comments\n"
+    for i in 0..<200 {
+      text += "\(i % 5 + 1),Instagram,2025-06-01,https://a/\(i),plain \(i),\(i),1,2\n"
+    }
+    let fake = (0..<400).map { "\($0 % 5 + 1),Instagram,2025-06-01,https://b/\($0),x,1,1,2" }
+    text +=
+      "3,TikTok,2025-06-02,https://c/1,\"line one\n" + fake.joined(separator: "\n") + "\",5,6,7\n"
+    for i in 0..<200 {
+      text += "\(i % 5 + 1),YouTube,2025-06-03,https://d/\(i),after \(i),\(i),1,2\n"
+    }
+    let bytes = Array(text.utf8)
+    let headerEnd = try #require(bytes.firstIndex(of: UInt8(ascii: "\n"))) + 1
+    let quoteStart = try #require(text.utf8.firstIndex(of: UInt8(ascii: "\"")))
+    let quoteOffset = text.utf8.distance(from: text.utf8.startIndex, to: quoteStart)
+    let cut = try #require(
+      bytes.withUnsafeBufferPointer {
+        TableParser.quickSplitPoint($0.baseAddress!, headerEnd, $0.count, width: 8)
+      })
+    #expect(cut > quoteOffset && cut < quoteOffset + 400 * 50, "the quick cut is fooled")
+    let folder = try Fixtures.folder(writing: ["posts.csv": bytes])
+    defer { Fixtures.remove(folder) }
+    expectSameLoad(folder)
+    let data = try DataLoader.load(folder: folder, chunkThreshold: 0)
+    #expect(data.posts.rowCount == 401)
+    #expect(
+      data.posts.values("caption")[200].hasSuffix("\n5,Instagram,2025-06-01,https://b/399,x,1,1,2"))
+    #expect(data.posts.values("platform")[400] == "YouTube")
+  }
+
   @Test func splitPointFallsAfterARecordEndingNewline() {
     var bytes = Array("a,b\n\"x\ny\nz\nw\",1\nc,d\n".utf8)
     let cut = bytes.withUnsafeMutableBufferPointer {

@@ -317,9 +317,9 @@ final class ByteDictionary {
 
   /// The slot contents for value `code` (bytes `p[0..<length]`, at `offset` in the arena).
   @inline(__always)
-  private func slot(_ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, code: Int, offset: Int)
-    -> Slot
-  {
+  private func slot(
+    _ p: UnsafePointer<UInt8>, _ length: Int, hash h: UInt64, code: Int, offset: Int
+  ) -> Slot {
     let meta = UInt64(code + 1) | UInt64(length) << 32
     if length <= Self.inlineLength {
       let (k0, k1) = Self.key(p, length)

@@ -15,6 +15,8 @@
 enum Prefault {
   /// Ranges smaller than this are left to fault in.
   static let minimum = 256 << 10
+  /// The most mapped by one call.
+  static let step = 4 << 20
 
   /// Maps the whole pages of `bytes` bytes at `base` for writing.
   ///
@@ -26,8 +28,15 @@ enum Prefault {
       let address = Int(bitPattern: base)
       let start = (address + page - 1) & ~(page - 1)
       let end = (address + bytes) & ~(page - 1)
-      guard end > start, let p = UnsafeMutableRawPointer(bitPattern: start) else { return }
-      _ = madvise(p, end - start, 23)  // MADV_POPULATE_WRITE (not in every libc's headers)
+      // A step at a time: the call holds the address space's lock, which another thread's
+      // munmap waits for.
+      var from = start
+      while from < end {
+        let to = min(end, from + step)
+        guard let p = UnsafeMutableRawPointer(bitPattern: from) else { return }
+        _ = madvise(p, to - from, 23)  // MADV_POPULATE_WRITE (not in every libc's headers)
+        from = to
+      }
     #endif
   }
 

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 /// The values of one bound column, as they are being built.
 struct ColumnBuilder {
   let name: String
@@ -62,8 +59,12 @@ struct ConversionFailure {
 /// Records are tokenized in batches, each batch is checked for UTF-8, then converted column by
 /// column; the first failure in file order (row, then column) is reported.
 enum TableParser {
-  static let batchRows = knob("CQ_BATCH_ROWS", 1024)
-  static let prefetchBlock = knob("CQ_PREFETCH_BLOCK", 256)
+  /// Records tokenized, then converted, at a time.
+  static let batchRows = 1024
+  /// Rows hashed and touched at once before a large dictionary looks them up.
+  static let prefetchBlock = 256
+  /// Dictionaries with more values than this are looked up a prefetched block at a time.
+  static let prefetchMinimum = 16_384
 
   /// Files with at least this many body bytes are parsed as two chunks on two threads.
   static let defaultChunkThreshold = 8 << 20
@@ -79,7 +80,6 @@ enum TableParser {
     _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary],
     chunkThreshold: Int = defaultChunkThreshold
   ) throws(LoadError) -> ParsedTable {
-    loadTrace("parse \(path) mapped")
     let parsed = try file.withBytes { (p, n) throws(LoadError) -> ParsedTable? in
       var start = 0
       if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
@@ -110,7 +110,6 @@ enum TableParser {
       if !schema.keepsLines && n - body >= chunkThreshold,
         let boundary = quickSplitPoint(p, body, n, width: names.count) ?? splitPoint(p, body, n)
       {
-        loadTrace("split found")
         let used = Set(table.columns.map(\.dictionary)).filter { $0 >= 0 }
         let bases = dictionaries.map(\.count)
         let main = dictionaries
@@ -128,7 +127,6 @@ enum TableParser {
                 &first, p: p, start: body, end: boundary, names: names, dictionaries: main,
                 reserveBytes: n - body, file: file)
             } catch { firstFailure = error }
-            loadTrace("first chunk done")
           },
           {
             do throws(LoadError) {
@@ -137,7 +135,6 @@ enum TableParser {
                 dictionaries: secondDictionaries,
                 reserveBytes: n - boundary, file: file)
             } catch { secondFailure = error }
-            loadTrace("second chunk done")
           })
         if firstFailure != nil {
           // The cut may have caused it (a quoted field holding line breaks can fool the
@@ -150,7 +147,6 @@ enum TableParser {
         merge(
           &second, into: &first, dictionaries: dictionaries, snapshots: &secondDictionaries,
           used: used, bases: bases)
-        loadTrace("appended")
         return first
       }
       try parseChunk(
@@ -176,7 +172,8 @@ enum TableParser {
   /// middle that has an even number of quotes before it; `nil` when there is none.
   ///
   /// The count is a guess for files with stray quotes in unquoted fields; the caller checks the
-  /// first chunk ends cleanly there and parses in one piece otherwise.
+  /// first chunk ends cleanly there and parses in one piece otherwise. Used only when
+  /// `quickSplitPoint` finds no cut, as it reads the whole first half.
   /// - Complexity: O(*n*) in the bytes before the middle (eight at a time).
   static func splitPoint(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
     let middle = start + (end - start) / 2
@@ -282,11 +279,9 @@ enum TableParser {
               maps[d] = dictionaries[d].merge(snapshots[d], base: bases[d])
               snapshots[d] = ByteDictionary()
             }
-            loadTrace("merged")
             appendAll(plainA, mapped: false)
           },
           { appendAll(plainB, mapped: false) })
-        loadTrace("plain appended")
         runConcurrently({ appendAll(codedA, mapped: true) }, { appendAll(codedB, mapped: true) })
       }
     }
@@ -369,6 +364,7 @@ enum TableParser {
     var tokenizer = CSVTokenizer(bytes: p, start: start, end: end)
     let batch = RecordBatch(width: names.count, capacity: batchRows)
     let hashes = UnsafeMutablePointer<UInt64>.allocate(capacity: batchRows)
+    let memos = table.columns.map { _ in CodeMemo() }
     defer { hashes.deallocate() }
     var lineCursor = (offset: 0, line: 1)
     while true {
@@ -402,7 +398,8 @@ enum TableParser {
         }
       }
       if let f = convert(
-        &table, batch: batch, rows: rows, p: p, dictionaries: dictionaries, hashes: hashes)
+        &table, batch: batch, rows: rows, p: p, dictionaries: dictionaries, hashes: hashes,
+        memos: memos)
       {
         let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
         let column = table.columns[f.column]
@@ -513,7 +510,7 @@ enum TableParser {
   ///   grown once per batch.
   private static func convert(
     _ table: inout ParsedTable, batch: RecordBatch, rows: Int, p: UnsafePointer<UInt8>,
-    dictionaries: [ByteDictionary], hashes: UnsafeMutablePointer<UInt64>
+    dictionaries: [ByteDictionary], hashes: UnsafeMutablePointer<UInt64>, memos: [CodeMemo]
   ) -> ConversionFailure? {
     var limit = rows
     var failure: ConversionFailure?
@@ -534,9 +531,18 @@ enum TableParser {
         column.codes.append(contentsOf: repeatElement(0, count: limit))
         // A dictionary too big for the cache: hash and touch a block of rows first, so the
         // cache misses overlap instead of stalling one lookup at a time.
-        let prefetching = dictionary.count > 16_384
+        let prefetching = dictionary.count > prefetchMinimum
         column.codes.withUnsafeMutableBufferPointer { buffer in
           guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
+          // A few repeated values: through the column's memo.
+          if !isKey && dictionary.count <= 64 {
+            let memo = memos[c]
+            for r in 0..<limit {
+              let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+              out[r] = memo.code(v.bytes, v.count, in: dictionary)
+            }
+            return
+          }
           var blockStart = 0
           while blockStart < limit {
             let blockEnd = min(blockStart + prefetchBlock, limit)
