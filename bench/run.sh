@@ -16,7 +16,13 @@ for d in "$here/../data" "$data"; do
   /usr/bin/time -v "$CQ" --norc --timing --data "$d" -c 'show tables' > /dev/null 2> "$BENCH_DIR/ingest.log"
   echo "cq ingest $(basename "$d"): $(grep -E '^timing load' "$BENCH_DIR/ingest.log"); peak $(grep 'Maximum resident' "$BENCH_DIR/ingest.log" | awk '{print $NF/1024 " MB"}')" >&2
 done
-mkdir -p "$here/../bench"
+# anchors.py reads the row counts and scale from manifest.json (gen_data.py writes one).
+"$CQ" --norc --data "$data" --format json -c 'show tables' | python3 -c '
+import json, sys
+rows = {r["table"]: r["rows"] for r in json.load(sys.stdin)}
+json.dump({"sf": 500, "seed": 1, "generator_version": "cq simulate",
+           "rows": {t: rows[t] for t in ["influencers", "posts", "tracking_data", "payouts"]}},
+          open(sys.argv[1], "w"), indent=2)' "$data/manifest.json"
 CQ="$CQ" python3 "$shared/anchors.py" --data "$data" --runs 5 --load-runs 3 \
   --configs all --external "cq=python3 $here/cq_external.py" --json "$BENCH_DIR/anchors.json" | tee "$BENCH_DIR/anchors.txt"
 python3 "$shared/report.py" "$BENCH_DIR/anchors.json" > "$here/results.md"
