@@ -42,7 +42,7 @@ let package = Package(
     .testTarget(
       name: "CQStorageTests", dependencies: ["CQStorage", "CQTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "CQEngineTests", dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQTestSupport"],
+      name: "CQEngineTests", dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQSimulator", "CQTestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(
       name: "CQRenderingTests", dependencies: ["CQRendering", "CQStorage", "CQTestSupport"],

@@ -5,7 +5,7 @@ extension Aggregator {
   /// Key spaces up to this size are aggregated in one fused pass into key-indexed arrays.
   static let fusedKeyLimit: Int64 = 1 << 16
   /// Segments at least this long are split across the cores.
-  static let parallelRowThreshold = 1 << 17
+  nonisolated(unsafe) static var parallelRowThreshold = 1 << 17
 
   /// Whether `aggregateFused` can answer: a small key space, sums and counts only.
   static func canFuse(

@@ -1,0 +1,73 @@
+@testable import CQEngine
+import CQLanguage
+import CQSimulator
+import CQStorage
+import Foundation
+import Testing
+
+/// The parallel scan, the narrow-column copies and the columnar cache are speed-ups only:
+/// each must give results identical to the serial, 32-bit, CSV-parsed path.
+@Suite("Engine: parallel, narrow and cached paths", .serialized)
+struct ParallelPathTests {
+  static let queries = [
+    "revenue, orders by campaign",
+    "roas by campaign where brand=MuscleBlaze",
+    "top 10 influencer by revenue where platform=Instagram",
+    "engagement_rate by category, platform",
+    "revenue by week where brand=HKVitals",
+    "customers by brand, platform",
+    "incremental_revenue by campaign",
+    "payout, roas by brand, tier",
+    "revenue, conversions where not (brand = Gritzo or source = google)",
+    "payout by basis, month",
+    "aov, cac, roas_delta by platform having roas > 0",
+    "revenue, payout",
+  ]
+
+  static func folder() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cq-parallel-\(UUID().uuidString)").path
+    _ = try Simulator.write(SimulatorOptions(seed: 3, scale: 2), to: dir, progress: nil)
+    return dir
+  }
+
+  static func run(_ engine: Engine, _ text: String) throws -> [[Value]] {
+    guard case .query(let q)? = Parser.parse(text).statements.first?.stmt else {
+      Issue.record("not a query: \(text)")
+      return []
+    }
+    let result = try engine.run(q, source: text).result
+    return [result.columns.map { .text($0.name) }] + result.rows + [result.totals ?? []]
+  }
+
+  @Test func parallelAndNarrowPathsEqualTheSerialPath() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let data = try DataLoader.load(folder: dir, cache: .ignore)
+    let saved = Aggregator.parallelRowThreshold
+    defer { Aggregator.parallelRowThreshold = saved }
+    for text in Self.queries {
+      Aggregator.parallelRowThreshold = .max
+      let serial = Engine(data: data)
+      serial.settings.totals = true
+      let reference = try Self.run(serial, text)
+      #expect(try Self.run(serial, text) == reference, "narrow copies: \(text)")
+      #expect(try Self.run(serial, text) == reference, "cached narrow copies: \(text)")
+      Aggregator.parallelRowThreshold = 1
+      let parallel = Engine(data: data)
+      parallel.settings.totals = true
+      for round in 1...3 {
+        #expect(try Self.run(parallel, text) == reference, "parallel, round \(round): \(text)")
+      }
+    }
+  }
+
+  @Test func cachedLoadAnswersLikeTheCSVs() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let parsed = Engine(data: try DataLoader.load(folder: dir, cache: .rebuild))
+    let cached = Engine(data: try DataLoader.load(folder: dir, cache: .use))
+    for text in Self.queries {
+      #expect(try Self.run(cached, text) == Self.run(parsed, text), "\(text)")
+    }
+  }
+}
