@@ -329,6 +329,10 @@ extension DataCache {
         failure = CacheRejection(problem)
         return
       }
+      // Byte blocks (post urls and captions, dictionary text) are rarely read again: once
+      // checked, let their mapped pages go. They stay in the page cache, and touching them
+      // maps them back from the unchanged file.
+      if mapped, MemoryLayout<T>.stride == 1 { releasePages(UnsafeMutableRawPointer(base), n) }
       initialized = n
     }
     if let failure { throw failure }
@@ -378,6 +382,18 @@ extension DataCache {
         && file.read(into: start + body, count: tail, at: ref.offset + head + body)
     #else
       return false
+    #endif
+  }
+
+  /// Drops the whole pages inside `count` bytes at `raw` from this process's memory.
+  private static func releasePages(_ raw: UnsafeMutableRawPointer, _ count: Int) {
+    #if os(Linux)
+      let page = pageSize
+      let address = Int(bitPattern: raw)
+      let head = (page - address % page) % page
+      let body = (count - head) / page * page
+      guard body > 0, let start = UnsafeMutableRawPointer(bitPattern: address + head) else { return }
+      _ = madvise(start, body, MADV_DONTNEED)
     #endif
   }
 
