@@ -18,6 +18,15 @@ public protocol LineReader: AnyObject {
   ///
   /// Persisting history is ``History``'s job, not the reader's.
   func addHistory(_ line: String)
+
+  /// Whether the last ``readLine(prompt:)`` ended with Ctrl-C (its `""` is then a cancelled
+  /// line, not an empty one).
+  var lastLineWasInterrupted: Bool { get }
+}
+
+extension LineReader {
+  /// Readers without a keyboard are never interrupted.
+  public var lastLineWasInterrupted: Bool { false }
 }
 
 /// Reads lines from standard input without prompts, for pipes and scripts.

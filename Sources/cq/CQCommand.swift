@@ -173,9 +173,6 @@ struct RunCommand: ParsableCommand {
 
 /// Standard streams and the terminal.
 enum Terminal {
-  /// Set by the SIGINT handler; the shell clears a pending continuation when it sees it.
-  nonisolated(unsafe) static var interrupted = false
-
   static func writeOut(_ s: String) { writeAll(1, s) }
 
   static func writeErr(_ s: String) { writeAll(2, s) }

@@ -28,6 +28,8 @@ final class EditLineReader: LineReader {
   /// The line and cursor of the last Tab that could not extend the word: a second Tab there
   /// lists the candidates.
   private var pendingListing: (line: String, cursor: Int)?
+  /// Set when the last line was abandoned with Ctrl-C.
+  private(set) var lastLineWasInterrupted = false
 
   /// Sets up libedit on the terminal, or returns `nil` when standard input or output is not a
   /// terminal (use ``PipedLineReader`` then) or libedit cannot start.
@@ -77,6 +79,7 @@ final class EditLineReader: LineReader {
     free(promptText)
     promptText = strdup(prompt)
     pendingListing = nil
+    lastLineWasInterrupted = false
 
     // A SIGINT handler without SA_RESTART makes the terminal read fail with EINTR, so
     // el_gets returns; libedit passes the signal on to it after restoring the tty.
@@ -99,6 +102,7 @@ final class EditLineReader: LineReader {
       if count < 0, error == EINTR {
         // Ctrl-C: leave the abandoned line on screen and start afresh below it.
         cq_write_stdout("^C\n")
+        lastLineWasInterrupted = true
         return ""
       }
       // Ctrl-D on an empty line, or the terminal went away: end the prompt's line.

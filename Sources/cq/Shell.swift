@@ -14,19 +14,16 @@ struct Shell {
     session.readLine = { reader.readLine(prompt: $0) }
     Terminal.writeErr(banner())
     // Ctrl-C while a query runs stops it (libedit handles Ctrl-C while editing).
-    signal(SIGINT) { _ in
-      Cancellation.request()
-      Terminal.interrupted = true
-    }
+    signal(SIGINT) { _ in Cancellation.request() }
     var buffer = ""
     while !session.quitRequested {
       guard let line = reader.readLine(prompt: buffer.isEmpty ? "cq> " : "...> ") else {
         Terminal.writeErr("\n")
         break
       }
-      if line.isEmpty && !buffer.isEmpty && Terminal.interrupted {
+      // Ctrl-C on a continuation line abandons the whole pending statement.
+      if reader.lastLineWasInterrupted {
         buffer = ""
-        Terminal.interrupted = false
         continue
       }
       buffer += buffer.isEmpty ? line : "\n" + line

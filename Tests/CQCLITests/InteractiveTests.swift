@@ -90,6 +90,25 @@ import Testing
     #expect(second.waitFor { boxTables($0).first?.first == ["platform", "orders"] } != nil, "\(second.capture())")
   }
 
+  /// Ctrl-C on a continuation line abandons the whole pending statement, not just that line.
+  @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
+  func ctrlCOnAContinuationLineDropsThePendingStatement() throws {
+    let home = try ScratchFolder()
+    let tmux = try Tmux(command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home)
+    #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
+    tmux.type("revenue by brand where brand in (HKVitals,")
+    #expect(tmux.waitFor { $0.contains("...>") } != nil, "no continuation prompt:\n\(tmux.capture())")
+    tmux.keys("C-c")
+    #expect(tmux.waitFor { $0.contains("^C") } != nil, "\(tmux.capture())")
+    tmux.type("orders by platform")
+    let table = tmux.waitFor { boxTables($0).count == 1 }
+    #expect(table != nil, "the next statement did not run on its own:\n\(tmux.capture())")
+    #expect(boxTables(tmux.capture()).first?.first == ["platform", "orders"])
+    #expect(!tmux.capture().contains("error"), "\(tmux.capture())")
+    tmux.keys("C-d")
+    #expect(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.capture())")
+  }
+
   /// Ctrl-C while a query runs stops it and returns to the prompt; the shell goes on.
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
   func ctrlCDuringALongQueryReturnsToThePrompt() throws {
