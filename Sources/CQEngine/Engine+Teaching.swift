@@ -50,12 +50,10 @@ extension Engine {
     guard diagnostics.isEmpty, let (formula, format) = converted else {
       throw DiagnosticsError(diagnostics: diagnostics, source: source)
     }
-    let facts = Set(formula.measures(in: catalog).map(\.fact)).map(\.rawValue).sorted().joined(separator: " + ")
     var def = MetricDefinition(
       name: name.key, formulaText: text, summary: "defined in this session: \(text)", format: format, formula: formula,
       family: "defined")
     def.isUserDefined = true
-    _ = facts
     catalog.define(def)
   }
 

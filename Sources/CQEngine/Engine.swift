@@ -108,11 +108,9 @@ public final class Engine: @unchecked Sendable {
     let totalGroups = rows.count
     var otherRow: [Value]? = nil
     if let limit = plan.limit, rows.count > limit {
-      let cut = rows[limit...]
       rows = Array(rows[..<limit])
       if plan.withOther, !plan.dimensions.isEmpty {
         let excluded = Set(rows.map { r in zip(r.codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 } })
-        _ = cut
         let other = executor.groups(plan, grain: plan.dimensions, keyFilter: { excluded.contains($0) ? nil : 0 })
         otherRow = row(other.groups.first?.measures ?? [:], codes: nil)
       }

@@ -218,8 +218,6 @@ extension Session {
       case "off", "never": o.color = false
       default: o.color = options.color
       }
-    } else if let w = settings.width, options.stdoutIsTerminal, toTerminal {
-      o.width = w
     }
     return o
   }

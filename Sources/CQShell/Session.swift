@@ -117,7 +117,7 @@ public final class Session {
     // Session definitions survive a reload.
     let saved = definitions
     definitions = []
-    for d in saved { _ = execute(d, fileName: nil, echoErrors: true) }
+    for d in saved { _ = execute(d, fileName: nil) }
     if !quiet, options.interactive {
       writeErr("loaded \(folder): \(data.tables.map { "\($0.name) \(Session.grouped($0.rowCount))" }.joined(separator: ", "))\n")
     }
@@ -143,7 +143,7 @@ public final class Session {
   /// `fileName` names a script or `-c` for `FILE:LINE:COL` messages (nil in the shell). A
   /// script stops at its first error unless `--continue`; the shell reports and goes on.
   @discardableResult
-  public func execute(_ text: String, fileName: String?, echoErrors: Bool = true) -> Int32 {
+  public func execute(_ text: String, fileName: String?) -> Int32 {
     var status: Int32 = 0
     let stopOnError = fileName != nil && !options.continueOnError
     for parsed in Parser.parseStatements(text) {

@@ -136,7 +136,6 @@ struct CQCommand: ParsableCommand {
         }
         if session.quitRequested { break }
       }
-      Terminal.flush()
       if status != 0 { throw ExitCode(status) }
       return
     }
@@ -144,7 +143,6 @@ struct CQCommand: ParsableCommand {
       guard loaded else { throw ExitCode(4) }
       let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
       let status = session.execute(text, fileName: "<stdin>")
-      Terminal.flush()
       if status != 0 { throw ExitCode(status) }
       return
     }
@@ -166,7 +164,6 @@ struct RunCommand: ParsableCommand {
     let (session, loaded) = common.makeSession(interactive: false)
     guard loaded else { throw ExitCode(4) }
     let status = session.runScript(file)
-    Terminal.flush()
     if status != 0 { throw ExitCode(status) }
   }
 }
@@ -177,7 +174,6 @@ enum Terminal {
 
   static func writeErr(_ s: String) { writeAll(2, s) }
 
-  static func flush() {}
 
   /// Writes every byte (unbuffered, so stdout and stderr interleave in order).
   static func writeAll(_ fd: Int32, _ s: String) {

@@ -35,7 +35,6 @@ struct Shell {
       if let w = history.add(statement) { Terminal.writeErr("warning: \(w)\n") }
       session.execute(statement, fileName: nil)
     }
-    Terminal.flush()
   }
 
   func banner() -> String {

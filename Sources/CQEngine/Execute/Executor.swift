@@ -246,6 +246,4 @@ struct Executor {
     }
   }
 
-  /// The metric's value in the units an analyst compares with (rupees, fractions).
-  static func comparable(_ v: Value) -> Double? { v.doubleValue }
 }

@@ -68,10 +68,7 @@ struct Binder {
   static var dimensionList: String { Dimension.allCases.map(\.rawValue).joined(separator: ", ") }
 
   mutating func bindMetric(_ name: NameRef) -> MetricDefinition? {
-    if let m = catalog.metric(named: name.text) {
-      if m.name == "lift_revenue" || m.name == "iroas" { return m }
-      return m
-    }
+    if let m = catalog.metric(named: name.text) { return m }
     if ["lift_revenue", "iroas"].contains(name.key) {
       error(
         "needsStoreOrders",
