@@ -12,18 +12,26 @@ enum MachineFormats {
   /// RFC 4180 CSV with LF line ends; a field is quoted when it holds a comma, a quote, CR or
   /// LF (or starts or ends with a space), and quotes inside are doubled.
   static func csv(_ result: ResultSet, includeHeader: Bool, to out: inout some TextOutputStream) {
+    delimited(result, separator: ",", field: csvField, includeHeader: includeHeader, to: &out)
+  }
+
+  /// One record per line, fields joined by `separator`, text escaped by `field`.
+  static func delimited(
+    _ result: ResultSet, separator: String, field: (String) -> String, includeHeader: Bool,
+    to out: inout some TextOutputStream
+  ) {
     if includeHeader {
-      out.write(result.columns.map { csvField($0.name) }.joined(separator: ",") + "\n")
+      out.write(result.columns.map { field($0.name) }.joined(separator: separator) + "\n")
     }
     for row in result.rows {
       let fields = result.columns.indices.map { c -> String in
         switch cell(row, c, result) {
-        case .text(let s): csvField(s)
+        case .text(let s): field(s)
         case .number(let n): n
         case nil: ""
         }
       }
-      out.write(fields.joined(separator: ",") + "\n")
+      out.write(fields.joined(separator: separator) + "\n")
     }
   }
 
@@ -38,19 +46,7 @@ enum MachineFormats {
   /// Tab-separated values: a tab, CR, LF or backslash inside a value is written as `\t`,
   /// `\r`, `\n` or `\\` (the "linear TSV" convention), so every record is one line.
   static func tsv(_ result: ResultSet, includeHeader: Bool, to out: inout some TextOutputStream) {
-    if includeHeader {
-      out.write(result.columns.map { tsvField($0.name) }.joined(separator: "\t") + "\n")
-    }
-    for row in result.rows {
-      let fields = result.columns.indices.map { c -> String in
-        switch cell(row, c, result) {
-        case .text(let s): tsvField(s)
-        case .number(let n): n
-        case nil: ""
-        }
-      }
-      out.write(fields.joined(separator: "\t") + "\n")
-    }
+    delimited(result, separator: "\t", field: tsvField, includeHeader: includeHeader, to: &out)
   }
 
   static func tsvField(_ s: String) -> String {
