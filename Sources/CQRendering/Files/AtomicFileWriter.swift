@@ -74,20 +74,7 @@ public struct AtomicFileWriter {
     }
     // Keep the existing mode even under a restrictive umask.
     if stat(target, &info) == 0 { _ = fchmod(fd, mode) }
-    var failure: Int32 = 0
-    bytes.withUnsafeBytes { buffer in
-      guard let base = buffer.baseAddress else { return }
-      var offset = 0
-      while offset < buffer.count {
-        let n = Glue.write(fd, base + offset, buffer.count - offset)
-        if n < 0 {
-          if errno == EINTR { continue }
-          failure = errno
-          return
-        }
-        offset += n
-      }
-    }
+    var failure = writeAll(fd, bytes)
     if failure == 0 && fsync(fd) != 0 { failure = errno }
     if close(fd) != 0 && failure == 0 { failure = errno }
     if failure == 0 && rename(temporary, target) != 0 { failure = errno }
@@ -102,15 +89,24 @@ public struct AtomicFileWriter {
     let fd = open(target, O_WRONLY | O_APPEND | O_CLOEXEC)
     guard fd >= 0 else { throw FileWriteError(path: displayPath, errno: errno) }
     defer { close(fd) }
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glue.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw FileWriteError(path: displayPath, errno: errno)
+    let failure = writeAll(fd, Array(text.utf8))
+    if failure != 0 { throw FileWriteError(path: displayPath, errno: failure) }
+  }
+
+  /// Writes every byte to `fd`, retrying after signals; the `errno` of a failure, else 0.
+  static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32 {
+    bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return 0 }
+      var offset = 0
+      while offset < buffer.count {
+        let n = Glue.write(fd, base + offset, buffer.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        offset += n
       }
-      offset += n
+      return 0
     }
   }
 
