@@ -26,7 +26,8 @@ public final class Engine: @unchecked Sendable {
   public var settings = EngineSettings()
   public internal(set) var catalog = MetricCatalog()
   var segments: [String: SegmentDefinition] = [:]
-  private var scoreCache: [EngineSettings: [Int32: Double]] = [:]
+  /// Scores depend on the data only (no filters, allocation or tiers): computed once.
+  private var scoreCache: [Int32: Double]?
 
   public init(data: DataSet) {
     store = Store(data: data)
@@ -258,7 +259,7 @@ public final class Engine: @unchecked Sendable {
   /// Per influencer code: the mean percentile rank in roas, engagement_rate and
   /// incremental_roas over the whole data set, × 100.
   func scoreTable() -> [Int32: Double] {
-    if let cached = scoreCache[settings] { return cached }
+    if let cached = scoreCache { return cached }
     let executor = Executor(store: store, catalog: catalog)
     let plan = LogicalPlan(
       dimensions: [.influencer], metrics: [], filter: nil, having: nil, order: [], limit: nil, withOther: false,
@@ -284,7 +285,7 @@ public final class Engine: @unchecked Sendable {
       let parts = components.compactMap { $0[g.codes[0]] }
       if !parts.isEmpty { score[g.codes[0]] = parts.reduce(0, +) / Double(parts.count) * 100 }
     }
-    scoreCache[settings] = score
+    scoreCache = score
     return score
   }
 
