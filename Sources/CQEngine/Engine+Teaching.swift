@@ -178,7 +178,16 @@ extension Engine {
         for r in 0..<n { cells[r].append(.text(dict[codes[r]])) }
       case .text(let tc):
         format = .text
-        for r in 0..<n { cells[r].append(.text(tc[r])) }
+        let strings: [String]
+        do throws(LoadError) {
+          strings = try tc.strings(0..<n)
+        } catch {
+          throw DiagnosticsError(
+            diagnostics: [
+              Diagnostic(id: "data.textChanged", phase: .data, message: error.description, range: name.range)
+            ], source: source)
+        }
+        for r in 0..<n { cells[r].append(.text(r < strings.count ? strings[r] : "")) }
       case .integer(let v):
         format = .integer
         for r in 0..<n { cells[r].append(.integer(v[r])) }

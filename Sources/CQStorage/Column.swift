@@ -93,24 +93,46 @@ public enum ColumnKind: String, Sendable, Hashable {
   case text
 }
 
-/// Mostly-unique text stored as one UTF-8 buffer plus row offsets (no per-row `String`).
+/// Mostly-unique text (no per-row `String`): either held as one UTF-8 buffer plus row offsets,
+/// or, as the loader makes it, read back from its CSV file on demand (`file`), so a large data
+/// set's urls and captions never take memory.
 public struct TextColumn: Sendable {
-  /// UTF-8 bytes of all rows, back to back.
+  /// UTF-8 bytes of all rows, back to back (empty when `file` is set).
   public var bytes: ContiguousArray<UInt8>
-  /// `offsets[i]..<offsets[i+1]` are row `i`'s bytes; `offsets.count == rowCount + 1`.
+  /// `offsets[i]..<offsets[i+1]` are row `i`'s bytes; `offsets.count == rowCount + 1` (`[0]`
+  /// when `file` is set).
   public var offsets: ContiguousArray<Int64>
+  /// Where the rows are read from when they are not held.
+  public var file: TextFileRows?
 
   public init(bytes: ContiguousArray<UInt8> = [], offsets: ContiguousArray<Int64> = [0]) {
     self.bytes = bytes
     self.offsets = offsets
   }
 
-  public var count: Int { offsets.count - 1 }
+  /// A column whose rows are read from `file` when asked for.
+  public init(file: TextFileRows) {
+    self.init()
+    self.file = file
+  }
 
-  /// Row `i` as a `String` (for display only; O(length)).
-  public subscript(i: Int) -> String {
-    let lo = Int(offsets[i]), hi = Int(offsets[i + 1])
-    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[lo..<hi]), as: UTF8.self) }
+  public var count: Int { file?.rowCount ?? offsets.count - 1 }
+
+  /// The text of rows `range` (clamped to the rows there are), for display.
+  ///
+  /// - Throws: `LoadError` when the rows live in a file that cannot be read or has changed
+  ///   since it was loaded.
+  /// - Complexity: O(length) of the rows; from a file, see `TextFileRows.strings(_:)`.
+  public func strings(_ range: Range<Int>) throws(LoadError) -> [String] {
+    if let file { return try file.strings(range) }
+    let lower = max(0, range.lowerBound)
+    let upper = min(count, range.upperBound)
+    guard lower < upper else { return [] }
+    return bytes.withUnsafeBufferPointer { b in
+      (lower..<upper).map { i in
+        String(decoding: UnsafeBufferPointer(rebasing: b[Int(offsets[i])..<Int(offsets[i + 1])]), as: UTF8.self)
+      }
+    }
   }
 }
 

@@ -61,7 +61,7 @@ extension Table {
   func cell(_ column: String, _ r: Int) -> String? {
     switch columns[column] {
     case .string(let codes, let dictionary): dictionary[codes[r]]
-    case .text(let t): t[r]
+    case .text(let t): (try? t.strings(r..<(r + 1)))?.first
     case .integer(let v), .money(let v), .decimal(let v): String(v[r])
     case .date(let v): String(v[r])
     case nil: nil

@@ -13,6 +13,8 @@ final class MappedFile {
   private let base: UnsafeMutableRawPointer?
   let count: Int
   private let mapped: Bool
+  /// The file's modification time when it was opened (seconds, nanoseconds).
+  let modified: (seconds: Int, nanoseconds: Int)
 
   enum OpenFailure: Error {
     case notFound
@@ -34,6 +36,7 @@ final class MappedFile {
     guard fstat(fd, &info) == 0 else { throw .failed(MappedFile.reason(errno)) }
     if (info.st_mode & S_IFMT) == S_IFDIR { throw .failed("is a folder") }
     let size = Int(info.st_size)
+    modified = MappedFile.modificationTime(info)
     if size == 0 {
       count = 0
       base = nil
@@ -107,6 +110,15 @@ final class MappedFile {
   /// (and `discard`ed behind the parser), so they never need to be resident all at once.
   static let populateLimit = 32 << 20
 
+  /// The modification time in `info`.
+  static func modificationTime(_ info: stat) -> (seconds: Int, nanoseconds: Int) {
+    #if canImport(Darwin)
+      (Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec))
+    #else
+      (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+    #endif
+  }
+
   /// Whether a file exists at `path`.
   static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
@@ -124,7 +136,7 @@ final class MappedFile {
     private static let flags = MAP_PRIVATE
   #endif
 
-  private static func reason(_ code: Int32) -> String {
+  static func reason(_ code: Int32) -> String {
     guard let s = strerror(code) else { return "error \(code)" }
     let text = String(cString: s)
     return text.prefix(1).lowercased() + text.dropFirst()

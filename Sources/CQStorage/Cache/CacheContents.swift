@@ -19,6 +19,9 @@ struct BlockRef: Equatable, Sendable {
 enum StoredKind: UInt8 {
   case string = 0
   case integer, money, decimal, date, text
+  /// Text read back from its CSV file: one `Int64` block, `field, width, k`, then `k` anchor
+  /// rows and `k` anchor offsets (see `TextFileRows`).
+  case textFile
 }
 
 /// A dictionary: its value count, UTF-8 blob and `count + 1` `UInt32` offsets.
@@ -30,7 +33,7 @@ struct StoredDictionary<Block> {
 
 /// A column: its blocks are the codes (string; `dictionary` is an index into the contents'
 /// dictionaries, 0 for other kinds), the values (numbers, dates),
-/// or the text bytes then the `Int64` offsets (text).
+/// the text bytes then the `Int64` offsets (text), or the anchors of text read from its file.
 struct StoredColumn<Block> {
   var name: String
   var kind: StoredKind

@@ -130,6 +130,23 @@ extension DataCache {
         case (.date, .int32(let v)?, _): columns[c.name] = .date(v)
         case (.text, .bytes(let bytes)?, .int64(let offsets)?):
           columns[c.name] = .text(TextColumn(bytes: bytes, offsets: offsets))
+        case (.textFile, .int64(let anchors)?, _):
+          let name = table.name + ".csv"
+          guard let source = plan.contents.sources.first(where: { $0.name == name && $0.present }),
+            anchors.count >= 3, anchors[2] >= 0, anchors[2] <= Int64(anchors.count),
+            anchors.count == 3 + 2 * Int(anchors[2])
+          else { throw CacheRejection("column '\(table.name).\(c.name)' is malformed") }
+          let k = Int(anchors[2])
+          let file = TextFileRows(
+            path: join(folder, name), field: Int(anchors[0]), width: Int(anchors[1]),
+            size: source.size,
+            modified: .init(seconds: source.modifiedSeconds, nanoseconds: source.modifiedNanoseconds),
+            rowCount: table.rowCount, anchorRows: ContiguousArray(anchors[3..<(3 + k)]),
+            anchorOffsets: ContiguousArray(anchors[(3 + k)...]))
+          guard file.isConsistent else {
+            throw CacheRejection("column '\(table.name).\(c.name)' has bad anchors")
+          }
+          columns[c.name] = .text(TextColumn(file: file))
         default: throw CacheRejection("column '\(table.name).\(c.name)' is malformed")
         }
       }
@@ -238,6 +255,8 @@ extension DataCache {
           blocks = [try add(c.blocks[0], .int32, count: t.rowCount, check: .codes(below: limit))]
         case .integer, .money, .decimal: blocks = [try add(c.blocks[0], .int64, count: t.rowCount)]
         case .date: blocks = [try add(c.blocks[0], .int32, count: t.rowCount)]
+        case .textFile:
+          blocks = [try add(c.blocks[0], .int64, count: c.blocks[0].count / 8)]
         case .text:
           let bytes = c.blocks[0]
           blocks = [

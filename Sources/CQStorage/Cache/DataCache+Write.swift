@@ -186,7 +186,16 @@ extension DataCache {
         case .decimal(let v): columns.append(stored(.decimal, [add(.int64(v))]))
         case .date(let v): columns.append(stored(.date, [add(.int32(v))]))
         case .text(let t):
-          columns.append(stored(.text, [add(.bytes(t.bytes)), add(.int64(t.offsets))]))
+          if let file = t.file {
+            var anchors: ContiguousArray<Int64> = [
+              Int64(file.field), Int64(file.width), Int64(file.anchorRows.count),
+            ]
+            anchors.append(contentsOf: file.anchorRows)
+            anchors.append(contentsOf: file.anchorOffsets)
+            columns.append(stored(.textFile, [add(.int64(anchors))]))
+          } else {
+            columns.append(stored(.text, [add(.bytes(t.bytes)), add(.int64(t.offsets))]))
+          }
         }
       }
       tables.append(StoredTable(name: table.name, rowCount: table.rowCount, columns: columns))

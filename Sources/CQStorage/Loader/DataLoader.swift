@@ -281,7 +281,13 @@ public enum DataLoader {
           }
         }
         columns[b.name] = .string(codes: codes, dictionary: dictionaries[b.dictionary])
-      case .text: columns[b.name] = .text(b.text)
+      case .text:
+        columns[b.name] = .text(
+          TextColumn(
+            file: TextFileRows(
+              path: parsed.path, field: b.field, width: parsed.width, size: parsed.fileSize,
+              modified: parsed.modified, rowCount: parsed.rowCount, anchorRows: parsed.anchorRows,
+              anchorOffsets: parsed.anchorOffsets)))
       case .integer: columns[b.name] = .integer(b.numbers)
       case .money: columns[b.name] = .money(b.numbers)
       case .decimal: columns[b.name] = .decimal(b.numbers)

@@ -9,21 +9,18 @@ struct ColumnBuilder {
   var codes: ContiguousArray<Int32> = []
   var numbers: ContiguousArray<Int64> = []
   var days: ContiguousArray<Int32> = []
-  var text = TextColumn()
   /// Dictionary codes of `.choice` words, filled on first use.
   var choiceCodes: [Int32?] = []
-  /// Mapped room ahead of the values (the text bytes use the second).
-  var prefault = (PrefaultCursor(), PrefaultCursor())
+  /// Mapped room ahead of the values.
+  var prefault = PrefaultCursor()
 
   /// Maps the room ahead of the column's arrays a window at a time (see `Prefault`).
   mutating func prefaultAhead() {
     switch kind {
-    case .key, .shared, .local, .choice: prefault.0.advance(&codes)
-    case .integer, .money, .decimal: prefault.0.advance(&numbers)
-    case .date: prefault.0.advance(&days)
-    case .text:
-      prefault.0.advance(&text.offsets)
-      prefault.1.advance(&text.bytes)
+    case .key, .shared, .local, .choice: prefault.advance(&codes)
+    case .integer, .money, .decimal: prefault.advance(&numbers)
+    case .date: prefault.advance(&days)
+    case .text: break
     }
   }
 }
@@ -39,6 +36,14 @@ struct ParsedTable {
   var lines: ContiguousArray<Int> = []
   /// Notes for `DataSet.warnings` (extra columns).
   var notes: [String] = []
+  /// Fields per record, and the file's size and modification time (for text read back later).
+  var width = 0
+  var fileSize = 0
+  var modified = TextFileRows.Modified(seconds: 0, nanoseconds: 0)
+  /// Where each parsed batch starts (row, byte offset), kept when the table has text columns.
+  var anchorRows: ContiguousArray<Int64> = []
+  var anchorOffsets: ContiguousArray<Int64> = []
+  var hasText: Bool { columns.contains { if case .text = $0.kind { true } else { false } } }
 
   func column(_ name: String) -> ColumnBuilder? { columns.first { $0.name == name } }
 }
@@ -105,6 +110,9 @@ enum TableParser {
       var table = try bind(
         schema, path: path, written: written, names: names, line: headerLine,
         dictionaries: &dictionaries)
+      table.width = names.count
+      table.fileSize = n
+      table.modified = .init(seconds: file.modified.seconds, nanoseconds: file.modified.nanoseconds)
       let body = tokenizer.position
 
       if !schema.keepsLines && n - body >= chunkThreshold,
@@ -234,7 +242,7 @@ enum TableParser {
       case .key, .shared, .local, .choice: return other.codes.count * 4
       case .integer, .money, .decimal: return other.numbers.count * 8
       case .date: return other.days.count * 4
-      case .text: return other.text.bytes.count + other.text.offsets.count * 8
+      case .text: return 0
       }
     }
     /// Columns split into two lists of about equal cost, the first list starting at `head`.
@@ -286,6 +294,9 @@ enum TableParser {
       }
     }
     first.columns = columns
+    let shift = Int64(first.rowCount)
+    first.anchorRows.append(contentsOf: second.anchorRows.lazy.map { $0 + shift })
+    first.anchorOffsets.append(contentsOf: second.anchorOffsets)
     first.rowCount += rows
   }
 
@@ -313,16 +324,7 @@ enum TableParser {
     case .date:
       Prefault.populate(&column.days, room: other.days.count)
       column.days.append(contentsOf: other.days)
-    case .text:
-      let shift = Int64(column.text.bytes.count)
-      Prefault.populate(&column.text.bytes, room: other.text.bytes.count)
-      Prefault.populate(&column.text.offsets, room: other.text.offsets.count)
-      column.text.bytes.append(contentsOf: other.text.bytes)
-      let old = column.text.offsets.count
-      column.text.offsets.append(contentsOf: other.text.offsets.dropFirst())
-      column.text.offsets.withUnsafeMutableBufferPointer { offsets in
-        for k in old..<offsets.count { offsets[k] += shift }
-      }
+    case .text: break
     }
   }
 
@@ -367,6 +369,7 @@ enum TableParser {
     let memos = table.columns.map { _ in CodeMemo() }
     defer { hashes.deallocate() }
     var lineCursor = (offset: 0, line: 1)
+    let hasText = table.hasText
     while true {
       batch.removeAll()
       let failure = tokenizer.fill(batch)
@@ -383,6 +386,10 @@ enum TableParser {
       }
       if table.rowCount == 0 && rows > 0 {
         reserve(&table, batch: batch, rows: rows, bytes: reserveBytes)
+      }
+      if rows > 0 && hasText {
+        table.anchorRows.append(Int64(table.rowCount))
+        table.anchorOffsets.append(Int64(batch.recordStarts[0]))
       }
       if table.schema.keepsLines {
         for r in 0..<rows {
@@ -490,16 +497,7 @@ enum TableParser {
         table.columns[c].numbers.reserveCapacity(estimate)
       case .date:
         table.columns[c].days.reserveCapacity(estimate)
-      case .text:
-        table.columns[c].text.offsets.reserveCapacity(estimate + 1)
-        let field = table.columns[c].field
-        var textBytes = 0
-        for r in 0..<rows {
-          let k = 2 * (r * batch.width + field)
-          textBytes += abs(batch.spans[k + 1] - batch.spans[k])
-        }
-        table.columns[c].text.bytes.reserveCapacity(
-          min(Int(scale * Double(textBytes)) + 64, 1 << 40))
+      case .text: break
       }
     }
   }
@@ -588,19 +586,8 @@ enum TableParser {
           column.codes.append(code)
         }
       case .text:
-        // One append per batch, copying each field straight into the column's storage.
-        let fields = GatheredFields(batch: batch, at: at, stride: stride, rows: limit, file: p)
-        var end = Int64(column.text.bytes.count)
-        column.text.bytes.append(contentsOf: fields)
-        let old = column.text.offsets.count
-        column.text.offsets.append(contentsOf: repeatElement(0, count: limit))
-        column.text.offsets.withUnsafeMutableBufferPointer { buffer in
-          guard let out = buffer.baseAddress.map({ $0 + old }) else { return }
-          for r in 0..<limit {
-            end += Int64(abs(at[r * stride + 1] - at[r * stride]))
-            out[r] = end
-          }
-        }
+        // Not held: read back from the file when shown (`TextFileRows`).
+        break
       case .integer, .money, .decimal:
         let isCount: Bool
         if case .integer = column.kind { isCount = true } else { isCount = false }
