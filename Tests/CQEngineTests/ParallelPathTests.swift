@@ -22,6 +22,13 @@ struct ParallelPathTests {
     "payout by basis, month",
     "aov, cac, roas_delta by platform having roas > 0",
     "revenue, payout",
+    // Byte-wide counts (orders) packed with the row count, alone, beside Int32 paise, after a
+    // counted measure, under filters, and with one accumulator lane (many influencers).
+    "orders by campaign where brand=MuscleBlaze",
+    "conversions, orders, revenue by campaign",
+    "revenue, orders by week where platform=Instagram and source != google",
+    "orders, revenue by influencer",
+    "orders, likes by platform",
   ]
 
   static func folder() throws -> String {

@@ -51,8 +51,11 @@ extension Aggregator {
       return store.narrowValues(name) { seg.sums[measures[j]]! }
     }
     let sums: SumSpec
+    let bases = sumIndexes.map { ($0 + 1) * width }
     if narrowed.allSatisfy({ if case .i32 = $0 { true } else { false } }) {
-      sums = .i32(narrowed.map { if case .i32(let v) = $0 { v } else { [] } }, sumIndexes.map { ($0 + 1) * width })
+      sums = .i32(narrowed.map { if case .i32(let v) = $0 { v } else { [] } }, bases)
+    } else if narrowed.count <= 2 && narrowed.allSatisfy(\.isNarrow) {
+      sums = .mixed(narrowed, bases)
     } else {
       sums = .i64(sumIndexes.map { seg.sums[measures[$0]]! }, sumIndexes.map { ($0 + 1) * width })
     }
@@ -68,7 +71,8 @@ extension Aggregator {
     nonisolated(unsafe) let out = partials
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
       let lo = n * c / chunks, hi = n * (c + 1) / chunks
-      let a = Accumulators(base: out.baseAddress! + c * block * lanes, laneStride: block, laneMask: lanes - 1)
+      let a = Accumulators(
+        base: out.baseAddress! + c * block * lanes, laneStride: block, laneMask: lanes - 1, width: width)
       withExtendedLifetime((keys, pass, sums)) {
         switch keys {
         case nil: dispatchPass(ZeroKey(), pass, sums, lo..<hi, a)
@@ -96,6 +100,8 @@ extension Aggregator {
   enum SumSpec {
     case i32([ContiguousArray<Int32>], [Int])
     case i64([ContiguousArray<Int64>], [Int])
+    /// One or two measures, bytes or `Int32`, at least one of them bytes.
+    case mixed([NarrowValues], [Int])
   }
 
   private static func dispatchPass<K: RowKey>(
@@ -122,6 +128,19 @@ extension Aggregator {
     switch sums {
     case .i32(let v, let bases): withPointers(v) { narrowLoop(key, pass, $0, bases, rows, a) }
     case .i64(let v, let bases): withPointers(v) { narrowLoop(key, pass, $0, bases, rows, a) }
+    case .mixed(let v, let bases):
+      switch (v.first, v.count > 1 ? v[1] : nil) {
+      case (.u8(let x)?, nil):
+        withPointers([x]) { p in packedLoop(key, pass, p[0], bases[0], nil, 0, rows, a) }
+      case (.u8(let x)?, .u8(let y)?): withPointers([x, y]) { narrowLoop(key, pass, $0, bases, rows, a) }
+      case (.u8(let x)?, .i32(let y)?):
+        withPointers([x]) { p in withPointers([y]) { q in packedLoop(key, pass, p[0], bases[0], q[0], bases[1], rows, a) } }
+      case (.i32(let x)?, .u8(let y)?):
+        withPointers([y]) { p in withPointers([x]) { q in packedLoop(key, pass, p[0], bases[1], q[0], bases[0], rows, a) } }
+      case (.i32(let x)?, nil): withPointers([x]) { narrowLoop(key, pass, $0, bases, rows, a) }
+      case (.i32(let x)?, .i32(let y)?): withPointers([x, y]) { narrowLoop(key, pass, $0, bases, rows, a) }
+      default: preconditionFailure("mixed sums hold one or two narrow measures")
+      }
     }
   }
 
@@ -131,36 +150,82 @@ extension Aggregator {
     }
   }
 
+  /// Rows a chunk may hold for `packedLoop`: its byte sums (at most 255 a row) must stay below
+  /// 2^32 so they never carry into the row count packed above them.
+  static let packedRowLimit = Int(UInt32.max / 255)
+
+  /// A byte measure (a count such as `orders`) packed with the row count into one accumulator,
+  /// `count << 32 | bytes`, and optionally one `Int32` measure beside it: one or two
+  /// read-modify-writes a row instead of two or three. Unpacked when the rows are done.
+  private static func packedLoop<K: RowKey, P: RowPass>(
+    _ key: K, _ pass: P, _ bytes: UnsafePointer<UInt8>, _ bytesBase: Int, _ other: UnsafePointer<Int32>?,
+    _ otherBase: Int, _ rows: Range<Int>, _ acc: Accumulators
+  ) {
+    guard rows.count < packedRowLimit else {
+      if let other {
+        laneLoop(rows, acc) { i, a in
+          let k = key.key(i), p = pass.pass(i)
+          a[k] &+= p
+          a[bytesBase &+ k] &+= Int64(bytes[i]) &* p
+          a[otherBase &+ k] &+= Int64(other[i]) &* p
+        }
+      } else {
+        laneLoop(rows, acc) { i, a in
+          let k = key.key(i), p = pass.pass(i)
+          a[k] &+= p
+          a[bytesBase &+ k] &+= Int64(bytes[i]) &* p
+        }
+      }
+      return
+    }
+    if let other {
+      laneLoop(rows, acc) { i, a in
+        let k = key.key(i), p = pass.pass(i)
+        a[k] &+= (p &<< 32) | (Int64(bytes[i]) &* p)
+        a[otherBase &+ k] &+= Int64(other[i]) &* p
+      }
+    } else {
+      laneLoop(rows, acc) { i, a in
+        let k = key.key(i), p = pass.pass(i)
+        a[k] &+= (p &<< 32) | (Int64(bytes[i]) &* p)
+      }
+    }
+    // Unpack: counts back to their slot, byte sums to the measure's.
+    for lane in 0...acc.laneMask {
+      let a = acc.base + lane &* acc.laneStride
+      for k in 0..<acc.width {
+        let packed = a[k]
+        a[k] = packed >> 32
+        a[bytesBase + k] &+= packed & 0xFFFF_FFFF
+      }
+    }
+  }
+
   private static func narrowLoop<K: RowKey, P: RowPass, T: FixedWidthInteger>(
     _ key: K, _ pass: P, _ values: [UnsafePointer<T>], _ bases: [Int], _ rows: Range<Int>, _ acc: Accumulators
   ) {
-    let base = acc.base, laneStride = acc.laneStride, laneMask = acc.laneMask
     switch values.count {
     case 0:
-      blockLoop(rows) { i in
-        let a = base + (i & laneMask) &* laneStride
+      laneLoop(rows, acc) { i, a in
         a[key.key(i)] &+= pass.pass(i)
       }
     case 1:
       let v0 = values[0], b0 = bases[0]
-      blockLoop(rows) { i in
-        let a = base + (i & laneMask) &* laneStride
+      laneLoop(rows, acc) { i, a in
         let k = key.key(i), p = pass.pass(i)
         a[k] &+= p
         a[b0 &+ k] &+= Int64(v0[i]) &* p
       }
     case 2:
       let v0 = values[0], b0 = bases[0], v1 = values[1], b1 = bases[1]
-      blockLoop(rows) { i in
-        let a = base + (i & laneMask) &* laneStride
+      laneLoop(rows, acc) { i, a in
         let k = key.key(i), p = pass.pass(i)
         a[k] &+= p
         a[b0 &+ k] &+= Int64(v0[i]) &* p
         a[b1 &+ k] &+= Int64(v1[i]) &* p
       }
     default:
-      blockLoop(rows) { i in
-        let a = base + (i & laneMask) &* laneStride
+      laneLoop(rows, acc) { i, a in
         let k = key.key(i), p = pass.pass(i)
         a[k] &+= p
         for j in 0..<values.count { a[bases[j] &+ k] &+= Int64(values[j][i]) &* p }
@@ -168,13 +233,33 @@ extension Aggregator {
     }
   }
 
+  /// Runs `body(row, lane)` over `rows`, consecutive rows going to the accumulators' lanes in
+  /// turn (unrolled: no lane arithmetic per row), checking for cancellation every 64 Ki rows.
   @inline(__always)
-  private static func blockLoop(_ rows: Range<Int>, _ body: (Int) -> Void) {
+  private static func laneLoop(
+    _ rows: Range<Int>, _ acc: Accumulators, _ body: (Int, UnsafeMutablePointer<Int64>) -> Void
+  ) {
+    let base = acc.base, s = acc.laneStride
+    let four = acc.laneMask == 3
+    let a0 = base, a1 = base + (four ? s : 0), a2 = base + (four ? 2 * s : 0), a3 = base + (four ? 3 * s : 0)
     var r = rows.lowerBound
     while r < rows.upperBound {
       let end = min(rows.upperBound, r + 0x10000)
       if Cancellation.isRequested { return }
-      for i in r..<end { body(i) }
+      var i = r
+      if four {
+        while i &+ 4 <= end {
+          body(i, a0)
+          body(i &+ 1, a1)
+          body(i &+ 2, a2)
+          body(i &+ 3, a3)
+          i &+= 4
+        }
+      }
+      while i < end {
+        body(i, a0)
+        i &+= 1
+      }
       r = end
     }
   }
@@ -205,4 +290,6 @@ struct Accumulators {
   let base: UnsafeMutablePointer<Int64>
   let laneStride: Int
   let laneMask: Int
+  /// Keys per slot: the row counts are `base[0..<width]`, each measure's sums the next slots.
+  let width: Int
 }

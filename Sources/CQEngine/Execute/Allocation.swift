@@ -48,12 +48,65 @@ struct Allocation: Sendable {
       }
     }
     let keyCount = keyIDs.count
+    let w: ContiguousArray<Int64> = weight == .orders ? tracking.integers("orders") : tracking.integers("revenue")
+    let n = tracking.rowCount
+    let (start, rows, keyWeight) = Allocation.rowsByKey(
+      keyIDs, tracking: tracking, byCampaign: byCampaign, campaignCount: campaignCount,
+      influencerCount: nInfluencers, weights: w)
+    self.payoutKey = payoutKey
+    keyStart = start
+    keyRows = rows
+    self.keyWeight = keyWeight
+    // Spread every payout, keys split across the cores (a row belongs to one key, so the
+    // threads write disjoint rows).
+    var unattributed: [Int32] = []
+    let totals = payouts.integers("total_payout")
+    var payoutsOfKey = [[Int32]](repeating: [], count: keyCount)
+    for p in 0..<payouts.rowCount {
+      let k = Int(payoutKey[p])
+      if start[k] == start[k + 1] { unattributed.append(Int32(p)) } else { payoutsOfKey[k].append(Int32(p)) }
+    }
+    let chunks = keyCount >= 256 ? 2 : 1
+    let byKey = payoutsOfKey, keyRowList = rows, keyStarts = start, weightOfKey = keyWeight
+    // Written in place: the per-row array is the largest the allocation makes, never copied.
+    self.perRow = ContiguousArray(unsafeUninitializedCapacity: n) { buffer, count in
+      buffer.initialize(repeating: 0)
+      count = n
+      nonisolated(unsafe) let out = buffer
+      DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        var scratch: [(row: Int32, share: Int64)] = []
+        for k in (keyCount * c / chunks)..<(keyCount * (c + 1) / chunks) {
+          for p in byKey[k] {
+            Allocation.spread(
+              total: totals[Int(p)], rows: keyRowList[Int(keyStarts[k])..<Int(keyStarts[k + 1])], weights: w,
+              keyWeight: weightOfKey[k], into: &scratch)
+            for (r, share) in scratch { out[Int(r)] &+= share }
+          }
+        }
+      }
+    }
+    unattributedRows = unattributed
+  }
+
+  /// Tracking rows grouped by allocation key (CSR: `rows[start[k]..<start[k+1]]`, ascending)
+  /// and each key's total weight; rows whose pair no payout has are left out.
+  ///
+  /// The row → key map it builds is let go on return, before the caller allocates the shares.
+  /// - Complexity: O(*n*) in tracking rows.
+  private static func rowsByKey(
+    _ keyIDs: [Int64: Int32], tracking: Table, byCampaign: Bool, campaignCount: Int32,
+    influencerCount: Int32, weights w: ContiguousArray<Int64>
+  ) -> (start: ContiguousArray<Int32>, rows: ContiguousArray<Int32>, weight: ContiguousArray<Int64>) {
+    func key(_ influencer: Int32, _ campaign: Int32) -> Int64 {
+      Int64(influencer) * Int64(campaignCount) + Int64(campaign)
+    }
+    let keyCount = keyIDs.count
     // Tracking row → key id (or -1 when no payout has that pair). Direct table when small.
     let tInfl = tracking.strings("influencer_id").codes
     let tCamp = byCampaign ? tracking.strings("campaign").codes : ContiguousArray(repeating: 0, count: tracking.rowCount)
     let n = tracking.rowCount
     var rowKey = ContiguousArray<Int32>(repeating: -1, count: n)
-    let directSize = Int64(nInfluencers) * Int64(campaignCount)
+    let directSize = Int64(influencerCount) * Int64(campaignCount)
     if directSize <= 1 << 24 {
       var table = ContiguousArray<Int32>(repeating: -1, count: Int(directSize))
       for (k, id) in keyIDs { table[Int(k)] = id }
@@ -61,8 +114,6 @@ struct Allocation: Sendable {
     } else {
       for r in 0..<n { rowKey[r] = keyIDs[key(tInfl[r], tCamp[r])] ?? -1 }
     }
-    // CSR of tracking rows per key, and total weight per key.
-    let w: ContiguousArray<Int64> = weight == .orders ? tracking.integers("orders") : tracking.integers("revenue")
     var start = ContiguousArray<Int32>(repeating: 0, count: keyCount + 1)
     var keyWeight = ContiguousArray<Int64>(repeating: 0, count: keyCount)
     for r in 0..<n where rowKey[r] >= 0 {
@@ -77,38 +128,7 @@ struct Allocation: Sendable {
       rows[Int(fill[k])] = Int32(r)
       fill[k] += 1
     }
-    self.payoutKey = payoutKey
-    keyStart = start
-    keyRows = rows
-    self.keyWeight = keyWeight
-    // Spread every payout, keys split across the cores (a row belongs to one key, so the
-    // threads write disjoint rows).
-    var unattributed: [Int32] = []
-    let totals = payouts.integers("total_payout")
-    var payoutsOfKey = [[Int32]](repeating: [], count: keyCount)
-    for p in 0..<payouts.rowCount {
-      let k = Int(payoutKey[p])
-      if start[k] == start[k + 1] { unattributed.append(Int32(p)) } else { payoutsOfKey[k].append(Int32(p)) }
-    }
-    let perRowBuffer = UnsafeMutableBufferPointer<Int64>.allocate(capacity: n)
-    perRowBuffer.initialize(repeating: 0)
-    nonisolated(unsafe) let out = perRowBuffer
-    let chunks = keyCount >= 256 ? 2 : 1
-    let byKey = payoutsOfKey, keyRowList = rows, keyStarts = start, weightOfKey = keyWeight
-    DispatchQueue.concurrentPerform(iterations: chunks) { c in
-      var scratch: [(row: Int32, share: Int64)] = []
-      for k in (keyCount * c / chunks)..<(keyCount * (c + 1) / chunks) {
-        for p in byKey[k] {
-          Allocation.spread(
-            total: totals[Int(p)], rows: keyRowList[Int(keyStarts[k])..<Int(keyStarts[k + 1])], weights: w,
-            keyWeight: weightOfKey[k], into: &scratch)
-          for (r, share) in scratch { out[Int(r)] &+= share }
-        }
-      }
-    }
-    self.perRow = ContiguousArray(perRowBuffer)
-    perRowBuffer.deallocate()
-    unattributedRows = unattributed
+    return (start, rows, keyWeight)
   }
 
   /// The shares of one payout over its key's rows (largest remainder, ties to the earlier row).

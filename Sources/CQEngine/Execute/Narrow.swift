@@ -15,17 +15,32 @@ enum NarrowCodes: Sendable {
   }
 }
 
-/// Values stored as `Int32` when every value fits (row-level paise and counts nearly always do).
+/// Values stored in one byte when every value is 0...255 (counts such as `orders`), else as
+/// `Int32` when every value fits (row-level paise and counts nearly always do).
 enum NarrowValues: Sendable {
+  case u8(ContiguousArray<UInt8>)
   case i32(ContiguousArray<Int32>)
   case i64(ContiguousArray<Int64>)
 
   /// - Complexity: O(*n*).
   static func make(_ values: ContiguousArray<Int64>) -> NarrowValues {
-    if values.allSatisfy({ $0 >= Int64(Int32.min) && $0 <= Int64(Int32.max) }) {
+    var lo = Int64.max, hi = Int64.min
+    for v in values {
+      lo = min(lo, v)
+      hi = max(hi, v)
+    }
+    if values.isEmpty || (lo >= 0 && hi <= 255) {
+      return .u8(ContiguousArray(values.lazy.map { UInt8(truncatingIfNeeded: $0) }))
+    }
+    if lo >= Int64(Int32.min) && hi <= Int64(Int32.max) {
       return .i32(ContiguousArray(values.lazy.map { Int32(truncatingIfNeeded: $0) }))
     }
     return .i64(values)
+  }
+
+  /// Whether the values are held narrower than 64 bits.
+  var isNarrow: Bool {
+    if case .i64 = self { false } else { true }
   }
 }
 
