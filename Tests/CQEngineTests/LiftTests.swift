@@ -59,8 +59,11 @@ struct LiftTests {
       }
     }
     #expect(result.footnotes.contains { $0.hasPrefix("lift_revenue: difference-in-differences") })
-    #expect(result.footnotes.contains("  A: ₹150.00 – ₹150.00"))
-    #expect(!result.footnotes.contains { $0.contains("pre-trend check failed") })
+    // Shown as columns, the intervals are not repeated in the footer; otherwise they are.
+    #expect(!result.footnotes.contains { $0.hasPrefix("95% intervals") })
+    let plain = try Harness("lift").run("lift_revenue by brand")
+    #expect(plain.footnotes.contains("  A: ₹150.00 – ₹150.00"), "\(plain.footnotes)")
+    #expect(!plain.footnotes.contains { $0.contains("pre-trend check failed") })
   }
 
   @Test func iroasDividesByPayoutAtTheSameGrain() throws {

@@ -72,8 +72,9 @@ extension LiftModel {
     rows: [(label: String, value: LiftValue?)], total: LiftValue, metrics: [LiftMetric], store: Store
   ) -> [String] {
     var lines = [methodLine]
-    // Intervals of lift_revenue; iroas intervals are the same over payout (iroas_low/high).
-    if metrics.contains(where: { $0.bound == nil }) {
+    // Intervals of lift_revenue (iroas's are the same over payout), unless shown as columns.
+    let asColumns = metrics.contains(.revenueLow) && metrics.contains(.revenueHigh)
+    if metrics.contains(where: { $0.bound == nil }), !asColumns {
       let listed = rows.compactMap { r in r.value.map { (r.label, $0) } }
       if listed.count == 1, listed[0].0.isEmpty {
         lines.append("95% interval: \(LiftModel.interval(listed[0].1))")
