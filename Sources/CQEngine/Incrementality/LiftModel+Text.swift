@@ -117,7 +117,7 @@ extension LiftModel {
         Dictionary(uniqueKeysWithValues: cells.keys.filter { $0 / dayCount == Int(e.brand) }.map { ($0, 1.0) }))
       let controls = e.controls.map { brandName($0, store: store) }.joined(separator: ", ")
       lines.append(
-        "  \(brandName(e.brand, store: store)): first post \(DayNumber.isoString(e.onset)), \(e.preDays) days before; controls then \(controls) (ratio \(Engine.format2(e.ratio))); lift \(Engine.rupees(Int64(e.lift.rounded()))) (95%: \(LiftModel.interval(total))) over \(e.liftDays) days on a counterfactual of \(Engine.rupees(Int64(e.counterfactual.rounded()))); pre-trend \(e.trendPasses ? "passes" : "FAILS") (slope \(LiftModel.percent(e.slope))/day, t = \(Engine.format2(e.slopeT)))"
+        "  \(brandName(e.brand, store: store)): first post \(DayNumber.isoString(e.onset)), \(e.preDays) days before; controls then \(controls) (ratio \(Engine.format2(e.ratio))); lift \(Engine.rupees(Int64(e.lift.rounded()))) (95%: \(LiftModel.interval(total))) over \(e.liftDays) day\(e.liftDays == 1 ? "" : "s") on a counterfactual of \(Engine.rupees(Int64(e.counterfactual.rounded()))); pre-trend \(e.trendPasses ? "passes" : "FAILS") (slope \(LiftModel.percent(e.slope))/day, t = \(Engine.format2(e.slopeT)))"
       )
     }
     lines += caveats(store: store).map { "  note: " + $0 }
