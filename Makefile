@@ -27,9 +27,9 @@ test: setup
 	$(SWIFT) build --build-tests
 	CQ_BIN=$$($(SWIFT) build --show-bin-path)/cq $(SWIFT) test --skip-build
 
-# The bundled data set: scale 1, seed 20250423 (SPEC §7).
+# The bundled data set: scale 1, seed 20250423 (SPEC §7), with store_orders.csv (lift_revenue, iroas).
 data: release
-	$$($(SWIFT) build -c release --show-bin-path)/cq simulate --seed 20250423 --scale 1 --out data
+	$$($(SWIFT) build -c release --show-bin-path)/cq simulate --seed 20250423 --scale 1 --store-orders --out data
 
 # cq against DuckDB/Polars (bench/run.sh, scale 500), then the micro-benchmarks.
 bench: release

@@ -21,11 +21,25 @@ extension Engine {
       }
     }
     let totals = executor.groups(scoped, grain: []).groups.first?.measures ?? [:]
-    let groupCount = plan.dimensions.isEmpty ? 1 : executor.groups(plan, grain: plan.dimensions).groups.count
+    var groupCount = plan.dimensions.isEmpty ? 1 : executor.groups(plan, grain: plan.dimensions).groups.count
+    let usesLift = plan.metrics.contains { $0.definition.liftMetric != nil }
+    let lift = usesLift ? liftModel().map { $0.aggregate(grain: plan.dimensions, filter: plan.filter, store: store, tiers: plan.tiers) } : nil
+    if let lift, !plan.dimensions.isEmpty {
+      let known = Set(executor.groups(plan, grain: plan.dimensions).groups.map(\.codes))
+      groupCount = known.union(lift.groups.keys).count
+    }
     var lines: [String] = []
     let grain = plan.dimensions.isEmpty ? "one row (no 'by')" : plan.dimensions.map(\.rawValue).joined(separator: " × ")
     // Headline per metric.
     for pm in plan.metrics where pm.visible {
+      if let metric = pm.definition.liftMetric, let lift {
+        let value = Engine.value(metric, lift.total, payout: totals[.payout] ?? 0)
+        var text = "\(metric.rawValue) = \(Engine.describe(value, format: pm.definition.format))"
+        if metric == .revenue { text += " (95% interval \(LiftModel.interval(lift.total)))" }
+        if metric.usesPayout { text += " = lift_revenue \(Engine.rupees(Int64(lift.total.lift.rounded()))) ÷ \(Engine.rupees(totals[.payout] ?? 0)) payout" }
+        lines.append(text + (plan.dimensions.isEmpty ? "" : " in \(groupCount) \(grain) group\(groupCount == 1 ? "" : "s")"))
+        continue
+      }
       lines.append(headline(pm.definition, totals: totals, plan: plan, groups: groupCount))
     }
     lines.append("")
@@ -62,7 +76,11 @@ extension Engine {
       lines.append(line)
       step += 1
     }
-    if plan.facts.count > 1 {
+    if usesLift, let model = liftModel() {
+      lines.append("\(step). " + model.explainLines(store: store).joined(separator: "\n"))
+      step += 1
+    }
+    if plan.facts.count > 1 || (usesLift && !plan.facts.isEmpty) {
       lines.append("\(step). join the facts on \(grain): each was aggregated first, so no payout or post is counted once per order row (no fan-out)")
       step += 1
     }
@@ -250,6 +268,18 @@ extension Engine {
     let binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
     if let m = catalog.metric(named: name.text) {
       var lines = ["metric \(m.name)\(m.name == "payout" ? " (alias spend)" : "")", "  formula: \(m.formulaText)", "  meaning: \(m.summary)", "  from:    \(factsText(m))"]
+      if let lift = m.liftMetric, let model = liftModel() {
+        let dims = LiftModel.dimensions.filter { model.answers(by: $0) }
+        lines.append("  by:      \(dims.map(\.rawValue).joined(separator: ", ")) (what a post carries, its brand, the day)")
+        if lift.usesPayout {
+          lines.append("  payout:  at the same grain; by brand or time it is spread over tracking rows in proportion to \(settings.allocation.rawValue), as for roas")
+        }
+        lines.append("  method:  " + model.explainLines(store: store).joined(separator: "\n  "))
+        let example = "\(m.name) by brand"
+        lines.append("  example: \(example)")
+        lines.append(contentsOf: exampleRows(example, source: source))
+        return lines.joined(separator: "\n")
+      }
       let facts = Set(m.formula.measures(in: catalog).map(\.fact))
       var dims = Dimension.allCases.filter { d in
         facts.allSatisfy { f in

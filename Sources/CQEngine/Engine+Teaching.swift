@@ -110,6 +110,7 @@ extension Engine {
 
   func factsText(_ m: MetricDefinition) -> String {
     if m.special == .score { return "all" }
+    if let lift = m.liftMetric { return lift.usesPayout ? "store_orders + posts + payouts" : "store_orders + posts" }
     var facts = m.formula.measures(in: catalog).map(\.fact)
     if m.special == .roasDelta { facts = [.tracking, .payouts] }
     var seen: [String] = []

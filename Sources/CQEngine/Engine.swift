@@ -6,6 +6,9 @@ public struct QueryOutcome: Sendable {
   public var result: ResultSet
   /// Fact tables read and how, in the analyst's words (for `explain` and notes).
   public var planSummary: [String]
+  /// Notes for standard error when the result goes to a machine format or a file (which carry
+  /// no footnotes): e.g. how `lift_revenue` was estimated.
+  public var notes: [String] = []
 }
 
 /// cq's semantic engine: binds statements to the catalogue and runs them on the columnar store.
@@ -28,9 +31,20 @@ public final class Engine: @unchecked Sendable {
   var segments: [String: SegmentDefinition] = [:]
   /// Scores depend on the data only (no filters, allocation or tiers): computed once.
   private var scoreCache: [Int32: Double]?
+  /// The lift model depends on the data only: estimated once, on first use.
+  private var liftCache: LiftModel??
 
   public init(data: DataSet) {
     store = Store(data: data)
+    if data.storeOrders != nil { catalog.addLiftMetrics() }
+  }
+
+  /// The difference-in-differences model of store_orders (nil without store_orders).
+  func liftModel() -> LiftModel? {
+    if let cached = liftCache { return cached }
+    let model = LiftModel(store: store)
+    liftCache = .some(model)
+    return model
   }
 
   public var data: DataSet { store.data }
@@ -56,7 +70,11 @@ public final class Engine: @unchecked Sendable {
   /// - Complexity: O(*n*) in the rows of the facts the metrics need.
   public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
     let plan = try bind(query, source: source)
-    return QueryOutcome(result: execute(plan), planSummary: [])
+    var outcome = QueryOutcome(result: execute(plan), planSummary: [])
+    if plan.metrics.contains(where: { $0.visible && $0.definition.liftMetric != nil }), let model = liftModel() {
+      outcome.notes = model.machineNotes(store: store)
+    }
+    return outcome
   }
 
   func bind(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> LogicalPlan {
@@ -76,10 +94,21 @@ public final class Engine: @unchecked Sendable {
       totals = executor.groups(plan, grain: []).groups.first?.measures ?? [:]
     }
     let scores = plan.metrics.contains { $0.definition.special == .score } ? scoreTable() : [:]
-    func row(_ measures: [Measure: Int64], codes: [Int32]?) -> [Value] {
+    // Lift: its groups join the others on the grain keys.
+    let lift = plan.metrics.contains { $0.definition.liftMetric != nil }
+      ? liftModel().map { $0.aggregate(grain: plan.dimensions, filter: plan.filter, store: store, tiers: plan.tiers) } : nil
+    if let lift {
+      let known = Set(groups.map(\.codes))
+      for key in lift.groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) where !known.contains(key) {
+        groups.append(Group(codes: key, measures: [:]))
+      }
+    }
+    func row(_ measures: [Measure: Int64], codes: [Int32]?, lift liftValue: LiftValue? = nil) -> [Value] {
       plan.metrics.map { pm in
         let def = pm.definition
         switch def.special {
+        case .lift(let metric):
+          return Engine.value(metric, liftValue ?? codes.flatMap { lift?.groups[$0] }, payout: measures[.payout] ?? 0)
         case .roasDelta:
           let g = executor.evaluate(def.formula, measures, audience: plan.audience).double
           let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
@@ -113,7 +142,10 @@ public final class Engine: @unchecked Sendable {
       if plan.withOther, !plan.dimensions.isEmpty {
         let excluded = Set(rows.map { r in zip(r.codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 } })
         let other = executor.groups(plan, grain: plan.dimensions, keyFilter: { excluded.contains($0) ? nil : 0 })
-        otherRow = row(other.groups.first?.measures ?? [:], codes: nil)
+        // Lift adds up: the rest is the total less the rows shown (no interval).
+        let shownLift = rows.reduce(0.0) { $0 + (lift?.groups[$1.codes]?.lift ?? 0) }
+        let otherLift = lift.map { LiftValue(lift: $0.total.lift - shownLift, variance: .nan, degreesOfFreedom: 1) }
+        otherRow = row(other.groups.first?.measures ?? [:], codes: nil, lift: otherLift)
       }
     }
     // Result columns: dimensions in the order written, then visible metrics.
@@ -133,13 +165,20 @@ public final class Engine: @unchecked Sendable {
     var result = ResultSet(columns: columns, rows: out, rowKinds: kinds, totalGroups: totalGroups)
     if let totals {
       result.totals = [.text("(total)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1))
-        + visible.map { row(totals, codes: nil)[$0] }
+        + visible.map { row(totals, codes: nil, lift: lift?.total)[$0] }
       if plan.dimensions.isEmpty { result.totals = nil }
     }
     let shown = Set(visible.map { plan.metrics[$0].definition.name })
     if !shown.isDisjoint(with: ["incremental_revenue", "incremental_roas", "new_customers", "cac"]) {
       result.footnotes.append(
         "incremental_* is a heuristic: revenue on each customer's first purchase date (they might have bought anyway), not measured lift")
+    }
+    if let lift, let model = liftModel() {
+      result.footnotes += model.footnotes(
+        rows: rows.map { r in
+          (r.codes.enumerated().map { spaces[$0.offset].labelFor($0.element) }.joined(separator: " · "), lift.groups[r.codes])
+        },
+        total: lift.total, metrics: visible.compactMap { plan.metrics[$0].definition.liftMetric }, store: store)
     }
     if plan.dimensions.contains(.tier) || (plan.filter?.dimensions.contains(.tier) ?? false) {
       result.footnotes.append("tiers: \(plan.tiers.description) followers")

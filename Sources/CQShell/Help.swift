@@ -25,6 +25,7 @@ public enum Help {
       explain roas by brand                          how cq computed it, in words
       engagement_rate by platform                    likes+comments ÷ reach
       incremental_roas by campaign                   new-customer revenue ÷ payout
+      lift_revenue, iroas by brand                   measured lift (needs store_orders)
 
     Statements
       METRICS [by DIMENSIONS] [where CONDITION] [having CONDITION]
@@ -90,7 +91,8 @@ public enum Help {
     }
     for metric in [
       "new_customers", "incremental_revenue", "incremental_roas", "cac", "roas_delta",
-      "lift_revenue", "iroas", "incremental",
+      "lift_revenue", "iroas", "lift_revenue_low", "lift_revenue_high", "iroas_low", "iroas_high",
+      "lift", "incremental",
     ] {
       map[metric] = "incrementality"
     }
@@ -203,8 +205,9 @@ public enum Help {
                         revenue (brand optional)
         payouts         influencer_id, basis, rate, orders, total_payout
                         (campaign, posts, status optional)
-        store_orders    optional: every order of the store, the baseline for true
-                        incrementality
+        store_orders    optional: date, user_id, product, brand, orders, revenue,
+                        source — every order of the store, the baseline for
+                        lift_revenue and iroas
       Every fact table references influencers.id; tracking_data and payouts share
       campaign when payouts have that column.
       """,
@@ -314,6 +317,7 @@ public enum Help {
 
         sales           revenue orders conversions customers aov conversion_rate
         incrementality  new_customers incremental_revenue incremental_roas cac roas_delta
+                        lift_revenue iroas (with store_orders; *_low, *_high: interval)
         engagement      posts reach likes comments engagements engagement_rate
                         engagement_rate_followers cpe cpm influencers followers
         spend           payout (spend) paid_payout pending_payout paid_orders order_gap
@@ -358,12 +362,34 @@ public enum Help {
       from customers new to us", not as proven lift.
 
       True incrementality needs a counterfactual: what would have sold without the
-      posts. That needs store_orders (every order of the store, influencer-driven or
-      not). Where it exists, cq estimates lift_revenue and iroas (lift_revenue ÷ payout)
-      by difference-in-differences around each influencer's post dates at brand × day
-      grain, with not-yet-treated units as controls and a pre-trend check, and reports
-      an interval and the method. A fixed haircut or "ROAS minus the average
-      ROAS" is never called incremental.
+      posts. That needs store_orders.csv (date, user_id, product, brand, orders,
+      revenue, source: every order of the store, influencer-driven or not). Where it
+      exists (the bundled data has it), cq measures lift:
+
+        lift_revenue, iroas by brand
+        top 10 influencer by lift_revenue
+        lift_revenue_low, lift_revenue, lift_revenue_high by campaign
+
+        lift_revenue   store revenue − what it would have been without the posts
+        iroas          lift_revenue ÷ payout (payout spread as for roas)
+        *_low, *_high  the ends of the 95% interval
+
+      How: difference-in-differences on store revenue per brand × day. A post promotes
+      its campaign's brand; a brand is treated from its first post. Its controls on a
+      day are the brands not yet promoted that day (never-promoted brands and brands
+      whose posts start later). Before its first post the brand sold r times what its
+      controls sold; after, the counterfactual is r × the controls' revenue that day,
+      and lift = actual − counterfactual. A post counts on its day and the six days
+      after (weight halving each day), and a brand-day's lift is shared among the posts
+      exposing it, so lift answers by influencer, campaign, category, platform, tier,
+      post_platform, brand and time, and the parts add up. The interval comes from how
+      far the brand strayed from r × controls before its first post; the pre-trend
+      check fits a line through those residuals and flags a brand that was already
+      drifting. Tables show the intervals and any failed check under the result; csv
+      and json put the method on standard error. explain and describe lift_revenue
+      show the controls, ratios and pre-trend result per brand.
+
+      A fixed haircut or "ROAS minus the average ROAS" is never called incremental.
       """,
     "engagement": """
       engagement metrics — from posts (and influencers)

@@ -109,6 +109,10 @@ extension Session {
     }
     guard let outcome else { return 0 }
     try show(outcome.result, chart: q.chart, redirect: q.redirect, text: text)
+    // Machine formats and files carry no footnotes: say how an estimate was made on stderr.
+    if settings.format.isMachineReadable || q.redirect != nil || options.outputFile != nil {
+      for note in outcome.notes { writeErr("note: \(note)\n") }
+    }
     return 0
   }
 

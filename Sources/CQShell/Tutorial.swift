@@ -250,7 +250,8 @@ public struct Tutorial {
       columns: ["campaign", "incremental_roas"],
       debrief: """
         True incrementality needs a baseline of all store orders (store_orders) to
-        estimate what would have sold without the posts: help incrementality.
+        estimate what would have sold without the posts. With it, try
+        lift_revenue, iroas by brand — and help incrementality for the method.
         """),
     Step(
       title: "explain",

@@ -129,12 +129,21 @@ struct Generator {
       "source", "campaign", "influencer_id", "user_id", "product", "brand", "date", "orders",
       "revenue",
     ])
+    // store_orders.csv: the pre-period first, tracked orders with each chunk, then the
+    // window's organic orders (which depend on the tracked revenue per brand-day).
+    let storeFile = options.storeOrders ? try CSVWriter(path: base + "store_orders.csv") : nil
+    var tracked = [Int64](repeating: 0, count: Vocabulary.brands.count * Simulator.dayCount)
+    if let storeFile {
+      try storeFile.header(["date", "user_id", "product", "brand", "orders", "revenue", "source"])
+      try writeOrganic(days: 0..<Generator.storePreDays, tracked: [], to: storeFile)
+    }
     let chunks = options.scale
     for chunk in 0..<chunks {
       let posts = makePosts(chunk: chunk)
       try write(posts, chunk: chunk, to: postFile)
       let sales = makeSales(chunk: chunk, posts: posts)
       try write(sales, posts: posts, to: trackingFile)
+      if let storeFile { try writeStore(sales, posts: posts, to: storeFile, tracked: &tracked) }
       progress?(0.01 + 0.97 * Double(chunk + 1) / Double(chunks), "posts and tracking_data")
     }
     try postFile.close()
@@ -160,6 +169,14 @@ struct Generator {
     try productFile.close()
     files.append(
       .init(name: "products.csv", rows: productFile.rows, bytes: productFile.bytesWritten))
+    if let storeFile {
+      progress?(0.99, "store_orders")
+      try writeOrganic(
+        days: Generator.storePreDays..<Generator.storeDayCount, tracked: tracked, to: storeFile)
+      try storeFile.close()
+      files.append(
+        .init(name: "store_orders.csv", rows: storeFile.rows, bytes: storeFile.bytesWritten))
+    }
     progress?(1, "done")
     return SimulatorSummary(folder: folder, files: files)
   }

@@ -16,6 +16,9 @@ public struct SimulatorOptions: Sendable, Hashable {
   public var seed: UInt64
   /// Scale units, at least 1.
   public var scale: Int
+  /// Also write `store_orders.csv`: every tracked order plus organic orders from eight weeks
+  /// before the first post, with a known lift (off by default).
+  public var storeOrders: Bool
 
   /// The seed the bundled `data/` folder was generated with.
   public static let defaultSeed: UInt64 = 20_250_423
@@ -24,9 +27,10 @@ public struct SimulatorOptions: Sendable, Hashable {
   public static let maximumScale = 100_000
 
   /// Creates options.
-  public init(seed: UInt64 = SimulatorOptions.defaultSeed, scale: Int = 1) {
+  public init(seed: UInt64 = SimulatorOptions.defaultSeed, scale: Int = 1, storeOrders: Bool = false) {
     self.seed = seed
     self.scale = scale
+    self.storeOrders = storeOrders
   }
 
   /// Rows of `influencers.csv`: 500 × min(scale, 20).
@@ -81,7 +85,7 @@ extension String {
 /// Writes a believable, deterministic influencer-campaign data set (SPEC §7).
 ///
 /// The five files follow SPEC §1: `influencers.csv`, `posts.csv`, `tracking_data.csv`,
-/// `payouts.csv` and `products.csv`. Posts and tracking rows are generated in fixed chunks of
+/// `payouts.csv` and `products.csv`; with `storeOrders` a sixth, `store_orders.csv`. Posts and tracking rows are generated in fixed chunks of
 /// 10,000 posts and the 20,000 tracking rows those posts drive; every chunk draws from its own
 /// SplitMix64 stream (seed × table × chunk), so memory stays bounded and the output does not
 /// depend on how the work is scheduled.
@@ -107,6 +111,17 @@ public enum Simulator {
     static let payouts: UInt64 = 4
     static let urls: UInt64 = 5
     static let layout: UInt64 = 6
+    static let storeOrders: UInt64 = 7
+    static let storeDays: UInt64 = 8
+  }
+
+  /// The true incremental store revenue per rupee of tracked revenue in `store_orders.csv`:
+  /// 1 + ₹0.35 of untracked halo − ₹0.15 that would have been bought anyway.
+  ///
+  /// The expected lift of a promoted brand on a day is this factor × its tracked revenue that
+  /// day; tests check that `lift_revenue` recovers it.
+  public static var trueLiftPerTrackedRupee: Double {
+    Double(100 + Generator.haloPercent - Generator.cannibalisedPercent) / 100
   }
 
   /// Writes the data set for `options` into `folder`, creating it if needed.

@@ -18,7 +18,10 @@ struct SimulateCommand: ParsableCommand {
       Writes influencers.csv, posts.csv, tracking_data.csv, payouts.csv and products.csv. \
       Scale 1 is 500 influencers, 10,000 posts and 20,000 tracking rows between 2025-04-23 \
       and 2025-07-22; scale K multiplies posts and tracking rows by K (influencers and so \
-      payouts by min(K, 20)), so scale 500 writes about 10 million tracking rows.
+      payouts by min(K, 20)), so scale 500 writes about 10 million tracking rows. \
+      With --store-orders it also writes store_orders.csv: every tracked order plus organic \
+      orders per brand and day from eight weeks before the first post, including two brands \
+      influencers never promote, with a known lift (the baseline for lift_revenue and iroas).
       """)
 
   @Option(help: "The seed of the generator.")
@@ -29,6 +32,9 @@ struct SimulateCommand: ParsableCommand {
 
   @Option(help: ArgumentHelp("The folder to write (created if needed).", valueName: "dir"))
   var out: String
+
+  @Flag(help: "Also write store_orders.csv, the baseline for lift_revenue and iroas.")
+  var storeOrders = false
 
   func validate() throws {
     guard scale >= 1, scale <= SimulatorOptions.maximumScale else {
@@ -55,7 +61,7 @@ struct SimulateCommand: ParsableCommand {
     let summary: SimulatorSummary
     do {
       summary = try Simulator.write(
-        SimulatorOptions(seed: seed, scale: scale), to: out, progress: progress)
+        SimulatorOptions(seed: seed, scale: scale, storeOrders: storeOrders), to: out, progress: progress)
     } catch let error as SimulatorError {
       if terminal { standardError("\r\u{1B}[2K") }
       standardError("cq: \(error)\n")

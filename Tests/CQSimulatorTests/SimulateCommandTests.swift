@@ -6,7 +6,7 @@ import Testing
 @Suite struct SimulateCommandTests {
   @Test func writesTheBundledDataAndSummarisesOnStandardError() throws {
     let out = temporaryFolder("cli")
-    let run = try runCQ(["simulate", "--seed", "20250423", "--scale", "1", "--out", out])
+    let run = try runCQ(["simulate", "--seed", "20250423", "--scale", "1", "--store-orders", "--out", out])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout == "")
     // Not a terminal: no progress line, only the summary.
@@ -18,7 +18,8 @@ import Testing
     #expect(run.stderr.contains("to \(out) in "))
     #expect(run.stderr.hasSuffix(" s (seed 20250423, scale 1)\n"))
     #expect(!run.stderr.contains("\u{1B}"))
-    for file in simulatorFiles {
+    #expect(run.stderr.contains(", products 24, store_orders "))
+    for file in simulatorFiles + ["store_orders.csv"] {
       #expect(try bytes(out, file) == bytes(TestPaths.bundledData.path, file), "\(file)")
     }
   }

@@ -333,18 +333,19 @@ let windowDates: Set<String> = {
     #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
   }
 
-  /// The committed `data/` is scale 1, seed 20250423. `CQ_WRITE_BUNDLED_DATA=1` rewrites it and
-  /// fails, like a snapshot re-record.
+  /// The committed `data/` is scale 1, seed 20250423, with store orders. `CQ_WRITE_BUNDLED_DATA=1`
+  /// rewrites it and fails, like a snapshot re-record.
   @Test func bundledDataIsReproducible() throws {
     let bundled = TestPaths.bundledData.path
+    let options = SimulatorOptions(seed: 20_250_423, scale: 1, storeOrders: true)
     if ProcessInfo.processInfo.environment["CQ_WRITE_BUNDLED_DATA"] == "1" {
-      _ = try Simulator.write(
-        SimulatorOptions(seed: 20_250_423, scale: 1), to: bundled, progress: nil)
+      _ = try Simulator.write(options, to: bundled, progress: nil)
       Issue.record("rewrote \(bundled); review it and run again without CQ_WRITE_BUNDLED_DATA")
       return
     }
-    let fresh = try Fixture.scale1.get().folder
-    for file in simulatorFiles {
+    let fresh = temporaryFolder("bundled")
+    _ = try Simulator.write(options, to: fresh, progress: nil)
+    for file in simulatorFiles + ["store_orders.csv"] {
       let committed = try #require(try? bytes(bundled, file), "missing \(bundled)/\(file)")
       #expect(committed == (try bytes(fresh, file)), "\(file) differs from a fresh scale-1 run")
     }

@@ -76,7 +76,11 @@ public struct MetricDefinition: Sendable {
   /// A family for `show metrics` and `help`.
   public var family: String
 
-  enum Special: Sendable { case roasDelta, score }
+  enum Special: Sendable, Equatable {
+    case roasDelta, score
+    /// Estimated from store_orders by difference-in-differences (Incrementality/).
+    case lift(LiftMetric)
+  }
 }
 
 /// The metric catalogue: SPEC §4 plus `define metric` additions.

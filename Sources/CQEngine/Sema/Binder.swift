@@ -69,11 +69,15 @@ struct Binder {
 
   mutating func bindMetric(_ name: NameRef) -> MetricDefinition? {
     if let m = catalog.metric(named: name.text) { return m }
-    if ["lift_revenue", "iroas"].contains(name.key) {
+    if LiftMetric(rawValue: name.key) != nil {
       error(
         "needsStoreOrders",
-        "'\(name.text)' needs store_orders.csv (every store order, the baseline for true incrementality); it is not available yet — 'incremental_roas' is the new-customer heuristic",
-        at: name.range)
+        "'\(name.text)' needs store_orders.csv (every order of the store, the baseline for true incrementality), which this data folder does not have",
+        at: name.range,
+        notes: [
+          "store_orders.csv columns: \(LiftMetric.storeOrdersColumns)",
+          "without it, 'incremental_revenue' and 'incremental_roas' are the new-customer heuristic, not measured lift",
+        ])
       return nil
     }
     if let d = Dimension.named(name.text) {
@@ -204,6 +208,11 @@ struct Binder {
       }
       var measures = m.formula.measures(in: catalog)
       if m.special == .roasDelta { measures = [.revenue, .payout] }
+      if let lift = m.liftMetric {
+        guard checkLiftReach(m, used: used, at: range(of: m)) else { continue }
+        // iroas divides by payout at the same grain, spread as for roas.
+        measures = lift.usesPayout ? [.payout] : []
+      }
       for var measure in measures {
         if case .influencers = measure { measure = .influencers(audienceFact(usedSet)) }
         if case .followers = measure { measure = .followers(audienceFact(usedSet)) }
@@ -234,6 +243,24 @@ struct Binder {
     if used.allSatisfy(\.isInfluencerAttribute) { return .influencers }
     for f in [Fact.tracking, .posts, .payouts] where used.allSatisfy({ store.carries(f, $0) }) { return f }
     return .tracking
+  }
+
+  /// Lift answers by what a post carries (influencer and attributes, campaign), its brand and
+  /// the day; anything else is a model error that says why and what works.
+  private mutating func checkLiftReach(_ metric: MetricDefinition, used: [Dimension], at range: SourceRange) -> Bool {
+    let hasCampaigns = store.data.posts.has("campaign")
+    for d in used where !LiftModel.dimensions.contains(d) || (d == .campaign && !hasCampaigns) {
+      let works = LiftModel.dimensions.filter { $0 != .campaign || hasCampaigns }.map(\.rawValue).joined(separator: ", ")
+      let why =
+        d == .campaign
+        ? "posts.csv has no 'campaign' column, so lift cannot be shared among campaigns"
+        : "lift is measured on store revenue per brand and day and shared among the posts that ran, and posts carry no \(d.rawValue)"
+      error(
+        "liftUnreachable", "'\(metric.name)' cannot be split or filtered by '\(d.rawValue)': \(why)", at: range,
+        notes: ["'\(metric.name)' answers by: \(works)"])
+      return false
+    }
+    return true
   }
 
   private mutating func checkReach(_ measure: Measure, metric: MetricDefinition, used: [Dimension], at range: SourceRange) -> Bool {
