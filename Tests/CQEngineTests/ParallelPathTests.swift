@@ -65,6 +65,15 @@ struct ParallelPathTests {
       for round in 1...3 {
         #expect(try Self.run(parallel, text) == reference, "parallel, round \(round): \(text)")
       }
+      // Derived codes made per query rather than kept (as for large tables).
+      let keptRows = Store.keptDerivedRows
+      Store.keptDerivedRows = 0
+      defer { Store.keptDerivedRows = keptRows }
+      let unkept = Engine(data: data)
+      unkept.settings.totals = true
+      for round in 1...3 {
+        #expect(try Self.run(unkept, text) == reference, "derived codes not kept, round \(round): \(text)")
+      }
     }
   }
 

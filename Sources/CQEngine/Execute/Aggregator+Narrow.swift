@@ -45,10 +45,13 @@ extension Aggregator {
       passSpec = .mask(evaluateFilter(filter, seg))
     }
     let pass = passSpec
-    let sumIndexes = measures.indices.filter { seg.sums[measures[$0]] != nil }
+    let sumIndexes = measures.indices.filter { seg.hasSum(measures[$0]) }
     let narrowed: [NarrowValues] = sumIndexes.map { j in
-      guard let store, let name = seg.sumKeys[measures[j]] else { return .i64(seg.sums[measures[j]]!) }
-      return store.narrowValues(name) { seg.sums[measures[j]]! }
+      let m = measures[j]
+      if let held = seg.narrowSums[m] { return held }
+      guard let store, let name = seg.sumKeys[m] else { return .i64(seg.wide(m)!) }
+      if let made = seg.sumMakers[m] { return store.narrowValues(name, made) }
+      return store.narrowValues(name) { seg.wide(m)! }
     }
     let sums: SumSpec
     let bases = sumIndexes.map { ($0 + 1) * width }
@@ -57,7 +60,10 @@ extension Aggregator {
     } else if narrowed.count <= 2 && narrowed.allSatisfy(\.isNarrow) {
       sums = .mixed(narrowed, bases)
     } else {
-      sums = .i64(sumIndexes.map { seg.sums[measures[$0]]! }, sumIndexes.map { ($0 + 1) * width })
+      sums = .i64(
+        zip(sumIndexes, narrowed).map { j, n in
+          if case .i64(let v) = n { v } else { seg.wide(measures[j])! }
+        }, bases)
     }
     let chunks = n >= parallelRowThreshold ? max(1, min(8, activeProcessorCount)) : 1
     // Rows sorted by a key (dates often are) add to the same accumulator back to back, and each
@@ -86,7 +92,7 @@ extension Aggregator {
       for i in 0..<block { total[i] &+= partials[part * block + i] }
     }
     // Counted measures are the row count.
-    for (j, m) in measures.enumerated() where seg.sums[m] == nil && seg.counted.contains(m) {
+    for (j, m) in measures.enumerated() where !seg.hasSum(m) && seg.counted.contains(m) {
       for k in 0..<width { total[(j + 1) * width + k] = total[k] }
     }
   }

@@ -1,12 +1,20 @@
 import CQStorage
+import Foundation
 
 /// A run of rows to aggregate: code arrays per dimension and value inputs per measure.
 ///
 /// The tracking rows are one segment; unattributed payouts become a second, small one.
 struct Segment {
   var count: Int
-  var codes: [Dimension: ContiguousArray<Int32>]
+  /// Per grain or filter dimension, the rows' codes (made when first read).
+  var codes: CodeColumns
   var sums: [Measure: ContiguousArray<Int64>] = [:]
+  /// Per-row sums the store keeps only narrow (allocated spend): widened when a path needs
+  /// 64-bit values.
+  var narrowSums: [Measure: NarrowValues] = [:]
+  /// Per-row sums derived on demand (new-customer revenue, post followers): the store keeps
+  /// them only in its narrow cache, never as a 64-bit copy.
+  var sumMakers: [Measure: RowValues] = [:]
   /// Measures counted as rows.
   var counted: Set<Measure> = []
   /// Distinct measures: per row, a value code (−1 to skip) and the value space size.
@@ -18,6 +26,79 @@ struct Segment {
   var sumKeys: [Measure: String] = [:]
   /// For distinct measures that sum a weight per distinct value (followers): value code → weight.
   var distinctWeights: [Measure: ContiguousArray<Int64>] = [:]
+}
+
+/// A segment's code columns, each made on first read: a query the store answers from its
+/// narrow caches never builds the 32-bit codes of a derived dimension (week, platform).
+final class CodeColumns: ExpressibleByDictionaryLiteral, @unchecked Sendable {
+  private let lock = NSLock()
+  private var made: [Dimension: ContiguousArray<Int32>]
+  private var makers: [Dimension: () -> ContiguousArray<Int32>] = [:]
+
+  init(dictionaryLiteral elements: (Dimension, ContiguousArray<Int32>)...) {
+    made = Dictionary(uniqueKeysWithValues: elements)
+  }
+
+  init(_ codes: [Dimension: ContiguousArray<Int32>]) { made = codes }
+
+  /// Makes `d`'s codes with `make` when they are first read.
+  func lazy(_ d: Dimension, _ make: @escaping () -> ContiguousArray<Int32>) {
+    lock.withLock { makers[d] = make }
+  }
+
+  /// - Complexity: O(1), or O(*n*) the first time a lazy column is read.
+  subscript(d: Dimension) -> ContiguousArray<Int32>? {
+    get {
+      if let c = lock.withLock({ made[d] }) { return c }
+      guard let make = lock.withLock({ makers[d] }) else { return nil }
+      let c = make()
+      lock.withLock { made[d] = c }
+      return c
+    }
+    set { lock.withLock { made[d] = newValue } }
+  }
+}
+
+extension Segment {
+  /// Whether `m` is summed from per-row values (held wide, narrow or made on demand).
+  func hasSum(_ m: Measure) -> Bool { sums[m] != nil || narrowSums[m] != nil || sumMakers[m] != nil }
+
+  /// `m`'s per-row values as `Int64`, widened or made when not held that way.
+  ///
+  /// - Complexity: O(1) when held wide; O(*n*) otherwise.
+  func wide(_ m: Measure) -> ContiguousArray<Int64>? {
+    if let s = sums[m] { return s }
+    if let n = narrowSums[m] { return n.widened }
+    return sumMakers[m]?.wide
+  }
+}
+
+/// Per-row values computed from other columns, made wide or narrow without the other copy.
+struct RowValues: Sendable {
+  let count: Int
+  let value: @Sendable (Int) -> Int64
+
+  /// - Complexity: O(*n*).
+  var wide: ContiguousArray<Int64> { ContiguousArray((0..<count).lazy.map(value)) }
+
+  /// The values in the narrowest form that holds them, never materialised as `Int64` first.
+  ///
+  /// - Complexity: O(*n*), two passes (range, then values).
+  var narrow: NarrowValues {
+    var lo = Int64.max, hi = Int64.min
+    for r in 0..<count {
+      let v = value(r)
+      lo = min(lo, v)
+      hi = max(hi, v)
+    }
+    if count == 0 || (lo >= 0 && hi <= 255) {
+      return .u8(ContiguousArray((0..<count).lazy.map { UInt8(truncatingIfNeeded: value($0)) }))
+    }
+    if lo >= Int64(Int32.min) && hi <= Int64(Int32.max) {
+      return .i32(ContiguousArray((0..<count).lazy.map { Int32(truncatingIfNeeded: value($0)) }))
+    }
+    return .i64(wide)
+  }
 }
 
 /// Composite group keys: the codes of each grain dimension in mixed radix.
@@ -120,7 +201,7 @@ enum Aggregator {
       var acc = [Int64](repeating: 0, count: groupCount)
       for (si, seg) in segments.enumerated() {
         let rg = rowGroups[si]
-        if let input = seg.sums[m] {
+        if let input = seg.wide(m) {
           sum(input, groups: rg, into: &acc)
         } else if seg.counted.contains(m) {
           for g in rg where g >= 0 { acc[Int(g)] += 1 }

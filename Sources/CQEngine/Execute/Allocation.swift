@@ -9,8 +9,8 @@ import Dispatch
 /// (`perRow`), and the payout rows whose key has no tracking rows (`unattributedRows`).
 struct Allocation: Sendable {
   let weight: AllocationWeight
-  /// Tracking row → allocated paise (sum over the key's payouts).
-  let perRow: ContiguousArray<Int64>
+  /// Tracking row → allocated paise (sum over the key's payouts), held narrow.
+  let perRow: NarrowValues
   /// Payout rows with no tracking rows to carry them.
   let unattributedRows: [Int32]
   /// Payout row → its allocation key, and key → tracking rows (CSR).
@@ -69,7 +69,7 @@ struct Allocation: Sendable {
     let chunks = keyCount >= 256 ? 2 : 1
     let byKey = payoutsOfKey, keyRowList = rows, keyStarts = start, weightOfKey = keyWeight
     // Written in place: the per-row array is the largest the allocation makes, never copied.
-    self.perRow = ContiguousArray(unsafeUninitializedCapacity: n) { buffer, count in
+    let perRow = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { buffer, count in
       buffer.initialize(repeating: 0)
       count = n
       nonisolated(unsafe) let out = buffer
@@ -85,6 +85,8 @@ struct Allocation: Sendable {
         }
       }
     }
+    // Kept narrow only: the 64-bit copy goes once narrowed.
+    self.perRow = NarrowValues.make(perRow)
     unattributedRows = unattributed
   }
 

@@ -42,16 +42,16 @@ struct Executor {
     switch plan.mode {
     case .direct:
       var seg = Segment(count: store.rowCount(fact), codes: [:])
-      for d in dimensions { seg.codes[d] = store.codes(fact, d, tiers: tiers) }
+      for d in dimensions { seg.codes.lazy(d) { store.codes(fact, d, tiers: tiers) } }
       for m in plan.measures { addInput(m, fact: fact, to: &seg) }
       seg.cacheKey = fact.rawValue
-      for m in seg.sums.keys { seg.sumKeys[m] = "\(fact.rawValue)/\(m)" }
+      for m in Set(seg.sums.keys).union(seg.sumMakers.keys) { seg.sumKeys[m] = "\(fact.rawValue)/\(m)" }
       return [seg]
     case .allocated(let weight):
       let alloc = store.allocation(weight)
       var main = Segment(count: store.rowCount(.tracking), codes: [:])
-      for d in dimensions { main.codes[d] = store.codes(.tracking, d, tiers: tiers) }
-      main.sums[.payout] = alloc.perRow
+      for d in dimensions { main.codes.lazy(d) { store.codes(.tracking, d, tiers: tiers) } }
+      main.narrowSums[.payout] = alloc.perRow
       main.cacheKey = Fact.tracking.rawValue
       main.sumKeys[.payout] = "allocation/\(weight.rawValue)"
       let rows = alloc.unattributedRows
@@ -98,7 +98,7 @@ struct Executor {
           values.append(share)
         }
       }
-      var seg = Segment(count: values.count, codes: codes)
+      var seg = Segment(count: values.count, codes: CodeColumns(codes))
       seg.sums[.payout] = values
       return [seg]
     }
@@ -120,19 +120,19 @@ struct Executor {
         return ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? users.codes[r] : -1 })
       }, users.dictionary.count)
     case .newRevenue:
-      seg.sums[m] = store.cachedInput("newRevenue") {
-        let (users, firstDays) = (t.strings("user_id"), store.firstPurchaseDays())
-        let dates = t.dates("date"), revenue = t.integers("revenue")
-        return ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? revenue[r] : 0 })
+      let (users, firstDays) = (t.strings("user_id").codes, store.firstPurchaseDays())
+      let dates = t.dates("date"), revenue = t.integers("revenue")
+      seg.sumMakers[m] = RowValues(count: t.rowCount) { r in
+        dates[r] == firstDays[Int(users[r])] ? revenue[r] : 0
       }
     case .reach: seg.sums[m] = t.integers("reach")
     case .likes: seg.sums[m] = t.integers("likes")
     case .comments: seg.sums[m] = t.integers("comments")
     case .postFollowers:
-      seg.sums[m] = store.cachedInput("postFollowers") {
-        let infl = store.influencerCodes(fact)
-        let followers = store.followers
-        return ContiguousArray(infl.map { Int($0) < followers.count ? followers[Int($0)] : 0 })
+      let infl = store.influencerCodes(fact)
+      let followers = store.followers
+      seg.sumMakers[m] = RowValues(count: t.rowCount) { r in
+        Int(infl[r]) < followers.count ? followers[Int(infl[r])] : 0
       }
     case .payout: seg.sums[m] = t.integers("total_payout")
     case .paidPayout, .pendingPayout:

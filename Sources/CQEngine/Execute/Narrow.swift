@@ -38,6 +38,17 @@ enum NarrowValues: Sendable {
     return .i64(values)
   }
 
+  /// The values as `Int64`.
+  ///
+  /// - Complexity: O(*n*): a copy, except for `.i64`.
+  var widened: ContiguousArray<Int64> {
+    switch self {
+    case .u8(let v): ContiguousArray(v.lazy.map { Int64($0) })
+    case .i32(let v): ContiguousArray(v.lazy.map { Int64($0) })
+    case .i64(let v): v
+    }
+  }
+
   /// Whether the values are held narrower than 64 bits.
   var isNarrow: Bool {
     if case .i64 = self { false } else { true }
@@ -53,6 +64,17 @@ extension Store {
     guard reused else { return .i32(make()) }
     let v = NarrowCodes.make(make(), space: space)
     withLock { narrowCodeCache[key] = v }
+    return v
+  }
+
+  /// Derived values, made narrow and cached the second time they are asked for (made wide, and
+  /// let go, the first time).
+  func narrowValues(_ key: String, _ values: RowValues) -> NarrowValues {
+    if let c = withLock({ narrowValueCache[key] }) { return c }
+    let reused = withLock { !narrowRequests.insert(key).inserted }
+    guard reused else { return .i64(values.wide) }
+    let v = values.narrow
+    withLock { narrowValueCache[key] = v }
     return v
   }
 

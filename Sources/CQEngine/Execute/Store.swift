@@ -43,7 +43,6 @@ final class Store: @unchecked Sendable {
   private var allocationCache: [AllocationWeight: Allocation] = [:]
   private var firstDates: ContiguousArray<Int32>?
   private var labelsCache: [Dimension: [String]] = [:]
-  private var inputCache: [String: ContiguousArray<Int64>] = [:]
   private var distinctCache: [String: ContiguousArray<Int32>] = [:]
   var narrowCodeCache: [String: NarrowCodes] = [:]
   var narrowValueCache: [String: NarrowValues] = [:]
@@ -189,7 +188,13 @@ final class Store: @unchecked Sendable {
 
   /// Codes of `dimension` for each row of `fact` (which must carry it).
   ///
-  /// - Complexity: O(*n*) in the fact's rows on first use, then cached.
+  /// Tables with at least this many rows keep no derived code arrays (see `codes`).
+  nonisolated(unsafe) static var keptDerivedRows = 1 << 20
+
+  /// Derived codes (influencer attributes and time grains per row) of a large table are not
+  /// kept: the narrow caches keep the compact copies queries scan, and holding both would cost
+  /// 4 bytes a row per dimension.
+  /// - Complexity: O(*n*) in the fact's rows on first use, then cached (small or stored codes).
   func codes(_ fact: Fact, _ dimension: Dimension, tiers: Tiers) -> ContiguousArray<Int32> {
     let key = "\(fact.rawValue)/\(dimension.rawValue)/\(dimension == .tier ? tiers.description : "")"
     lock.lock()
@@ -199,6 +204,8 @@ final class Store: @unchecked Sendable {
     }
     lock.unlock()
     let computed = computeCodes(fact, dimension, tiers: tiers)
+    let derived = dimension.timeGrain != nil || [.category, .gender, .platform, .tier].contains(dimension)
+    guard !derived || computed.count < Store.keptDerivedRows else { return computed }
     lock.lock()
     codeCache[key] = computed
     lock.unlock()
@@ -246,21 +253,6 @@ final class Store: @unchecked Sendable {
         count = n
       }
     }
-  }
-
-  /// A derived per-row input array, computed once.
-  func cachedInput(_ key: String, _ make: () -> ContiguousArray<Int64>) -> ContiguousArray<Int64> {
-    lock.lock()
-    if let c = inputCache[key] {
-      lock.unlock()
-      return c
-    }
-    lock.unlock()
-    let v = make()
-    lock.lock()
-    inputCache[key] = v
-    lock.unlock()
-    return v
   }
 
   /// A derived per-row code array, computed once.
