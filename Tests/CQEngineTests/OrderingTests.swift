@@ -31,6 +31,8 @@ struct OrderingTests {
     ("revenue by brand", ["brand"]), ("revenue, orders by influencer", ["influencer"]),
     ("roas by campaign", ["campaign"]), ("payout by brand", ["brand"]), ("posts, revenue by month", ["month"]),
     ("revenue by campaign, week", ["campaign", "week"]), ("engagement_rate by influencer_id", ["influencer_id"]),
+    // Influencers without a payout have no ROAS: those rows go last.
+    ("roas by influencer", ["influencer"]), ("cpe, revenue by influencer", ["influencer"]),
   ])
   func defaultOrder(text: String, dims: [String]) throws {
     let h = try Harness()
