@@ -29,7 +29,7 @@ struct DataLoaderErrorTests {
       code: .badValue),
     .init(
       fixture: "negative-count",
-      message: "tracking_data.csv:3: column 'orders': expected integer, found \"-2\"",
+      message: "tracking_data.csv:3: column 'orders': expected non-negative integer, found \"-2\"",
       code: .badValue),
     .init(
       fixture: "empty-number",
@@ -49,7 +49,7 @@ struct DataLoaderErrorTests {
       code: .badValue),
     .init(
       fixture: "negative-money",
-      message: "payouts.csv:2: column 'total_payout': expected money, found \"-1500\"",
+      message: "payouts.csv:2: column 'total_payout': expected non-negative money, found \"-1500\"",
       code: .badValue),
     .init(
       fixture: "bad-basis",
@@ -81,9 +81,12 @@ struct DataLoaderErrorTests {
     ),
     .init(
       fixture: "duplicate-id",
-      message: "influencers.csv:6: column 'id': duplicate influencer id \"7\" (first on line 3)",
+      message: "influencers.csv:6: column 'id': expected unique id, found \"7\" (first on line 3)",
       code: .duplicateID),
-    .init(fixture: "invalid-utf8", message: "influencers.csv:3: invalid UTF-8", code: .invalidUTF8),
+    .init(
+      fixture: "invalid-utf8",
+      message: "influencers.csv:3: column 'name': expected UTF-8 text, found \"Bad\\nname \u{FFFD}\"",
+      code: .invalidUTF8),
     .init(
       fixture: "conflicting-product",
       message:
@@ -232,7 +235,7 @@ struct DataLoaderBatchTests {
     let error = try #require(Fixtures.loadError(folder))
     #expect(
       error.description
-        == "\(folder)/influencers.csv:6002: column 'id': duplicate influencer id \"42\" (first on line 43)"
+        == "\(folder)/influencers.csv:6002: column 'id': expected unique id, found \"42\" (first on line 43)"
     )
   }
 
@@ -248,6 +251,10 @@ struct DataLoaderBatchTests {
     let folder = try Fixtures.folder(writing: ["tracking_data.csv": bytes])
     defer { Fixtures.remove(folder) }
     let error = try #require(Fixtures.loadError(folder))
-    #expect(error.description == "\(folder)/tracking_data.csv:\(line): invalid UTF-8")
+    #expect(
+      error.description
+        == "\(folder)/tracking_data.csv:\(line): column 'source': expected UTF-8 text, found \"insta\u{FFFD}ram.com\""
+    )
+    #expect(error.code == .invalidUTF8)
   }
 }

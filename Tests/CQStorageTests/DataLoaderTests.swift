@@ -311,7 +311,7 @@ struct CanonicalEquivalenceTests {
     let error = try #require(Fixtures.loadError(folder))
     #expect(
       error.description
-        == "\(folder)/influencers.csv:4: column 'id': duplicate influencer id \"\(Self.nfd)\" (first on line 2)"
+        == "\(folder)/influencers.csv:4: column 'id': expected unique id, found \"\(Self.nfd)\" (first on line 2)"
     )
   }
 }

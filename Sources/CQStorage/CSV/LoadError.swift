@@ -89,12 +89,13 @@ extension LoadError {
     LoadError(code: .badValue, file: file, line: 1, column: column, message: message)
   }
 
-  static func badValue(file: String, line: Int, column: String, expected: String, found: String)
-    -> LoadError
-  {
+  static func badValue(
+    file: String, line: Int, column: String, expected: String, found: String,
+    code: Code = .badValue
+  ) -> LoadError {
     LoadError(
-      code: .badValue, file: file, line: line, column: column, text: found,
-      message: "column '\(column)': expected \(expected), found \"\(found)\"")
+      code: code, file: file, line: line, column: column, text: found,
+      message: "column '\(column)': expected \(expected), found \"\(shown(found))\"")
   }
 
   static func conflictingProduct(file: String, line: Int, product: String, firstLine: Int)
@@ -111,7 +112,7 @@ extension LoadError {
   {
     LoadError(
       code: .duplicateID, file: file, line: line, column: "id", text: id,
-      message: "column 'id': duplicate influencer id \"\(id)\" (first on line \(firstLine))")
+      message: "column 'id': expected unique id, found \"\(id)\" (first on line \(firstLine))")
   }
 
   static func emptyFile(file: String) -> LoadError {
@@ -138,6 +139,27 @@ extension LoadError {
 
   static func missingFolder(folder: String) -> LoadError {
     LoadError(code: .missingFile, file: folder, message: "no such data folder")
+  }
+
+  /// `text` as quoted in a one-line message: line breaks as `\n` / `\r`, and at most
+  /// `limit` characters (then `…`).
+  static func shown(_ text: String, limit: Int = 80) -> String {
+    var out = ""
+    var count = 0
+    for c in text {
+      if count == limit {
+        out += "…"
+        break
+      }
+      switch c {
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\r\n": out += "\\r\\n"
+      default: out.append(c)
+      }
+      count += 1
+    }
+    return out
   }
 
   static func textAfterQuote(file: String, line: Int, column: String?) -> LoadError {

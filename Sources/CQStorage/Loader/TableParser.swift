@@ -415,7 +415,7 @@ enum TableParser {
         switch f.reason {
         case .badValue:
           throw LoadError.badValue(
-            file: path, line: line, column: column.name, expected: column.kind.expected, found: text
+            file: path, line: line, column: column.name, expected: column.kind.expected(rejecting: text), found: text
           )
         case .duplicate(let firstRow):
           let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0
@@ -424,8 +424,7 @@ enum TableParser {
         }
       }
       if let r = badUTF8Row {
-        throw LoadError.invalidUTF8(
-          file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
+        throw invalidUTF8(batch: batch, row: r, p: p, names: names, path: path)
       }
       table.rowCount += rows
       if let failure { throw error(for: failure, path: path, names: names, p: p) }
@@ -653,6 +652,24 @@ enum TableParser {
       }
     }
     return failure
+  }
+
+  /// The error for invalid UTF-8 in row `r` of `batch`: the first field holding a bad byte, as
+  /// `column 'NAME': expected UTF-8 text, found "TEXT"` (bad bytes shown as U+FFFD).
+  /// - Complexity: O(*b*) in the bytes of the record.
+  private static func invalidUTF8(
+    batch: RecordBatch, row r: Int, p: UnsafePointer<UInt8>, names: [String], path: String
+  ) -> LoadError {
+    let line = FieldParsing.line(at: batch.recordStarts[r], in: p)
+    for f in 0..<min(names.count, batch.width) {
+      let field = batch.field(row: r, f, in: p)
+      if !FieldParsing.isValidUTF8(field.bytes, 0, field.count) {
+        return .badValue(
+          file: path, line: line, column: names[f], expected: "UTF-8 text",
+          found: FieldParsing.string(field.bytes, 0, field.count), code: .invalidUTF8)
+      }
+    }
+    return .invalidUTF8(file: path, line: line)
   }
 
   /// The error for a tokenizer failure.

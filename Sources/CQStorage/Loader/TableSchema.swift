@@ -36,6 +36,18 @@ enum ValueKind {
     case .key, .shared, .local, .text: "text"
     }
   }
+
+  /// The KIND word for rejecting `text`: a negative number is named as what it lacks
+  /// (`expected non-negative integer, found "-2"`), so the message does not read as a
+  /// contradiction.
+  func expected(rejecting text: String) -> String {
+    switch self {
+    case .integer, .money, .decimal:
+      let trimmed = text.drop { $0 == " " || $0 == "\t" }
+      return trimmed.hasPrefix("-") ? "non-negative " + expected : expected
+    default: return expected
+    }
+  }
 }
 
 /// One column a table may have.
