@@ -49,11 +49,12 @@ extension Session {
           throw SessionError(message: failure, status: 4)
         }
       case .run(let path):
-        return runScript(expand(path))
+        let path = expand(path)
+        return runScript(path, text: try scriptText(path))
       case .help(let topic):
-        help(topic)
+        try help(topic)
       case .tutorial:
-        tutorial()
+        try tutorial()
       case .quit:
         quitRequested = true
       }
@@ -228,25 +229,34 @@ extension Session {
 
   // MARK: - Scripts
 
+  /// Runs the script at `path` (`-` reads standard input); returns the exit status of SPEC §2.
   public func runScript(_ path: String) -> Int32 {
+    do {
+      return runScript(path, text: try scriptText(path))
+    } catch {
+      writeErr("error: \(error.message)\n")
+      return error.status
+    }
+  }
+
+  /// The text of the script at `path` (`-` reads standard input).
+  func scriptText(_ path: String) throws(SessionError) -> String {
     guard runDepth < 8 else {
-      writeErr("error: 'run \(path)': scripts nested more than 8 deep (does a script run itself?)\n")
-      return 1
+      throw SessionError(message: "'run \(path)': scripts nested more than 8 deep (does a script run itself?)", status: 1)
     }
-    let text: String
     if path == "-" {
-      text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-    } else {
-      guard let data = FileManager.default.contents(atPath: path) else {
-        writeErr("error: cannot read script '\(path)': no such file or not readable\n")
-        return 4
-      }
-      guard let s = String(data: data, encoding: .utf8) else {
-        writeErr("error: script '\(path)' is not valid UTF-8\n")
-        return 4
-      }
-      text = s
+      return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw SessionError(message: "cannot read script '\(path)': no such file or not readable", status: 4)
+    }
+    guard let s = String(data: data, encoding: .utf8) else {
+      throw SessionError(message: "script '\(path)' is not valid UTF-8", status: 4)
+    }
+    return s
+  }
+
+  func runScript(_ path: String, text: String) -> Int32 {
     runDepth += 1
     defer { runDepth -= 1 }
     return execute(text, fileName: path == "-" ? "<stdin>" : path)

@@ -4,7 +4,7 @@ import CQRendering
 import CQStorage
 
 extension Session {
-  func help(_ topic: String?) {
+  func help(_ topic: String?) throws(SessionError) {
     guard let topic, !topic.isEmpty else {
       writeOut(Help.overview() + "\n")
       return
@@ -19,7 +19,10 @@ extension Session {
       return
     }
     let guess = suggestion(for: topic, among: Help.topics)
-    writeErr("no help on '\(topic)'" + (guess.map { "; did you mean 'help \($0)'?" } ?? "") + "; topics: \(Help.topics.joined(separator: ", "))\n")
+    throw SessionError(
+      message: "no help on '\(topic)'" + (guess.map { "; did you mean 'help \($0)'?" } ?? "")
+        + "; topics: \(Help.topics.joined(separator: ", "))",
+      status: 3)
   }
 
   static let emptyRange: SourceRange = {
@@ -27,10 +30,10 @@ extension Session {
     return l..<l
   }()
 
-  func tutorial() {
+  func tutorial() throws(SessionError) {
     guard let readLine else {
-      writeErr("error: 'tutorial' is interactive: start 'cq' in a terminal and type 'tutorial'\n")
-      return
+      throw SessionError(
+        message: "'tutorial' is interactive: start 'cq' in a terminal and type 'tutorial'", status: 1)
     }
     let host = SessionTutorialHost(session: self, readLine: readLine)
     Tutorial.run(host: host)

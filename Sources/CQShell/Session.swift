@@ -82,10 +82,13 @@ public final class Session {
   // MARK: - Loading
 
   /// Loads a data folder; on failure keeps the previous data and returns false.
+  ///
+  /// A failure is written exactly as SPEC §1 words it, `FILE:LINE: column 'NAME': expected
+  /// KIND, found "TEXT"` (or `FILE: message`), with no prefix, so it can be matched as is.
   @discardableResult
   public func load(folder: String, quiet: Bool = false) -> Bool {
     if let failure = loadData(folder: folder, quiet: quiet) {
-      writeErr("error: \(failure)\n")
+      writeErr("\(failure)\n")
       return false
     }
     return true
@@ -109,7 +112,7 @@ public final class Session {
     generation += 1
     // In the shell, derive what the first queries need while the analyst types.
     if options.interactive {
-      nonisolated(unsafe) let warming = newEngine
+      let warming = newEngine
       DispatchQueue.global(qos: .utility).async { warming.warmUp() }
     }
     for w in data.warnings { writeErr("note: \(w)\n") }

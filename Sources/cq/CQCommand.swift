@@ -73,8 +73,12 @@ struct CommonOptions: ParsableArguments {
     o.repeatCount = `repeat`
     o.terminalWidth = { Terminal.width() }
     let session = Session(options: o, out: Terminal.writeOut, err: Terminal.writeErr)
-    let folder = data ?? ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 } ?? "data"
+    let fromEnvironment = ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+    let folder = data ?? fromEnvironment ?? "data"
     let loaded = session.load(folder: folder, quiet: true)
+    if !loaded, data == nil, fromEnvironment == nil, !FileManager.default.fileExists(atPath: folder) {
+      Terminal.writeErr("note: cq reads ./data unless told otherwise: give the folder with --data DIR or CQ_DATA\n")
+    }
     if !norc, let home = ProcessInfo.processInfo.environment["HOME"] {
       let rc = home + "/.cqrc"
       if let text = try? String(contentsOfFile: rc, encoding: .utf8) {
