@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One simulated influencer and the hidden traits that shape its facts.
 struct Influencer {
   var id: Int
@@ -177,7 +185,19 @@ struct Generator {
       files.append(
         .init(name: "store_orders.csv", rows: storeFile.rows, bytes: storeFile.bytesWritten))
     }
+    // A store_orders.csv left by an earlier `--store-orders` run describes another data set:
+    // loading it would measure lift against the wrong baseline.
+    var removed: [String] = []
+    if !options.storeOrders, access(base + "store_orders.csv", F_OK) == 0 {
+      guard unlink(base + "store_orders.csv") == 0 else {
+        throw SimulatorError(
+          .cannotWrite, path: base + "store_orders.csv",
+          reason: "an earlier run's file would not match this data set, and it cannot be removed: "
+            + String(cString: strerror(errno)))
+      }
+      removed.append("store_orders.csv")
+    }
     progress?(1, "done")
-    return SimulatorSummary(folder: folder, files: files)
+    return SimulatorSummary(folder: folder, files: files, removed: removed)
   }
 }

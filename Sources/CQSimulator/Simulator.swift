@@ -59,6 +59,9 @@ public struct SimulatorSummary: Sendable, Hashable, CustomStringConvertible {
   public var folder: String
   /// The files, in the order written.
   public var files: [File]
+  /// Files of an earlier run removed because they would not match this data set
+  /// (`store_orders.csv` when this run has no `--store-orders`).
+  public var removed: [String] = []
 
   /// The data rows of `name` (`"posts.csv"` or `"posts"`), or nil when no such file was written.
   public func rows(of name: String) -> Int? {

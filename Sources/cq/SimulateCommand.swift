@@ -73,6 +73,10 @@ struct SimulateCommand: ParsableCommand {
       elapsed.components.seconds * 10 + elapsed.components.attoseconds / 100_000_000_000_000_000
     standardError(
       "wrote \(summary) in \(tenths / 10).\(tenths % 10) s (seed \(seed), scale \(scale))\n")
+    for name in summary.removed {
+      standardError(
+        "note: removed \(name) left by an earlier --store-orders run: it would not match this data set\n")
+    }
   }
 }
 
