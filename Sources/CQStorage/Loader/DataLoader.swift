@@ -215,6 +215,22 @@ public enum DataLoader {
     let productCount = dictionaries[Domain.product.rawValue].count
     var dense = ContiguousArray<Int32>(repeating: -1, count: productCount)
     for (p, b) in productBrands where Int(p) < productCount { dense[Int(p)] = b.brand }
+    // Product values compare case-insensitively (SPEC §3): `whey gold` in tracking data finds
+    // `Whey Gold` in products.csv. Only products without an exact entry are looked up so.
+    if dense.contains(-1) {
+      var folded: [String: Int32] = [:]
+      for (p, b) in productBrands.sorted(by: { $0.value.row < $1.value.row }) {
+        let key = Self.folded(dictionaries[Domain.product.rawValue].string(p))
+        if folded[key] == nil { folded[key] = b.brand }
+      }
+      var used = ContiguousArray<Bool>(repeating: false, count: productCount)
+      for p in product.codes where Int(p) < productCount { used[Int(p)] = true }
+      for p in 0..<productCount where dense[p] < 0 && used[p] {
+        if let b = folded[Self.folded(dictionaries[Domain.product.rawValue].string(Int32(p)))] {
+          dense[p] = b
+        }
+      }
+    }
     for p in product.codes {
       let b = dense[Int(p)]
       if b >= 0 {
@@ -236,6 +252,11 @@ public enum DataLoader {
       )
     }
     return notes
+  }
+
+  /// A product name as compared with products.csv: case folded, surrounding spaces trimmed.
+  static func folded(_ name: String) -> String {
+    name.trimmingSpaces.lowercased()
   }
 
   /// The once-per-table note about rows whose influencer id is not in influencers.csv.
