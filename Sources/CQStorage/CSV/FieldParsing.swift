@@ -272,6 +272,15 @@ enum FieldParsing {
 }
 
 extension String {
+  /// A header field as a column name: surrounding spaces trimmed, and a name quoted after a
+  /// space (`id, "name"`, which RFC 4180 reads as the text ` "name"`) unquoted.
+  var headerName: String {
+    let t = trimmingSpaces
+    guard t.count >= 2, t.first == "\"", t.last == "\"" else { return t }
+    return String(t.dropFirst().dropLast()).replacing("\"\"", with: "\"")
+      .trimmingSpaces
+  }
+
   /// The text without surrounding ASCII spaces and tabs (header names).
   var trimmingSpaces: String {
     let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }

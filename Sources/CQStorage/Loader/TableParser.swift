@@ -105,7 +105,7 @@ enum TableParser {
       if let bad = FieldParsing.firstInvalidUTF8(p, headerStart, tokenizer.position) {
         throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: bad, in: p))
       }
-      let written = fields.map(\.trimmingSpaces)
+      let written = fields.map(\.headerName)
       let names = written.map { $0.lowercased() }
       var table = try bind(
         schema, path: path, written: written, names: names, line: headerLine,
