@@ -32,7 +32,7 @@ struct LineChart {
       )
     }
     let formatter = context.formatter
-    var notes: [String] = []
+    var notes: [String] = data.timelessNote.map { [$0] } ?? []
 
     // x positions: the distinct time labels in time order.
     let grain: TimeGrain? = {

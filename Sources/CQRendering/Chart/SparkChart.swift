@@ -51,6 +51,7 @@ struct SparkChart {
     ]
     var notes = ["each line is scaled to its own min\(context.dash)max"]
     if let note = data.unusedMetricsNote(used: 1) { notes.append(note) }
+    if let note = data.timelessNote { notes.append(note) }
     guard !groups.isEmpty, !xLabels.isEmpty else {
       out.append("(no rows to chart)")
       return out + notes
