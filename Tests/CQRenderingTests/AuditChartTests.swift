@@ -44,3 +44,42 @@ struct AuditChartTests {
     #expect(text == plain + "not drawn, having no week: (other)\n", "\(text)")
   }
 }
+
+/// Scatter extremes that fall in one cell: every letter in the legend is visible in the plot.
+@Suite("Rendering: audit of scatter letters")
+struct AuditScatterTests {
+  static func points(_ xy: [(String, Int64, Int64)]) -> ResultSet {
+    ResultSet(
+      columns: [Fixtures.dim("influencer"), Fixtures.metric("followers", .integer), Fixtures.metric("revenue", .money)],
+      rows: xy.map { [.text($0.0), .integer($0.1), .paise($0.2 * 100)] })
+  }
+
+  @Test(arguments: [false, true])
+  func everyLegendLetterIsDrawn(ascii: Bool) throws {
+    // Lowest revenue and fewest followers land in the same bottom-left cell.
+    let result = Self.points([
+      ("Top", 500_000, 100_000), ("Wide", 1_000_000, 50_000), ("Zero", 1_500, 0), ("Small", 1_000, 900),
+      ("Mid", 400_000, 40_000),
+    ])
+    let text = try ChartRenderer.render(result, kind: .scatter, options: RenderOptions(width: 60, ascii: ascii))
+    let lines = text.split(separator: "\n").map(String.init)
+    let legend = lines.filter { $0.count > 3 && $0.dropFirst().hasPrefix("  ") && $0.first?.isUppercase == true }
+    let plot = lines.filter { $0.contains(ascii ? "|" : "│") || $0.contains(ascii ? "+" : "┤") }
+    #expect(legend.count == 3, "\(text)")
+    for entry in legend {
+      let letter = try #require(entry.first)
+      #expect(plot.contains { $0.contains(letter) }, "letter \(letter) is listed but not drawn: \(text)")
+    }
+    #expect(!text.contains("digits count"), "no visible cell holds a count: \(text)")
+  }
+
+  @Test func countsAreExplained() throws {
+    let result = Self.points([
+      ("Top", 500_000, 100_000), ("Wide", 1_000_000, 50_000), ("Zero", 1_000, 0),
+      ("Mid", 400_000, 40_000), ("Mid2", 400_100, 40_010),
+    ])
+    let text = try ChartRenderer.render(result, kind: .scatter, options: RenderOptions(width: 60))
+    #expect(text.contains("2"), "\(text)")
+    #expect(text.contains("digits count groups in one cell (+ means more than 9)"), "\(text)")
+  }
+}
