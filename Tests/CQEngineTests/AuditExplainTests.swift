@@ -96,3 +96,16 @@ struct AuditExplainTests {
     #expect(messages.contains { $0.contains("'orders' is a metric") && $0.contains("having orders > 1") }, "\(messages)")
   }
 }
+
+/// `having` reads a ratio as tables show it (`1.9x`).
+@Suite("Engine: audit of having numbers")
+struct AuditHavingTests {
+  @Test func ratioWithTimesSuffix() throws {
+    let h = try Harness("audit")
+    let all = try h.run("roas by influencer")
+    let expected = all.rows.filter { ($0[1].doubleValue ?? 0) > 2.5 }.map { $0[0].label }
+    #expect(!expected.isEmpty && expected.count < all.rows.count)
+    let kept = try h.run("roas by influencer having roas > 2.5x").rows.map { $0[0].label }
+    #expect(kept == expected)
+  }
+}
