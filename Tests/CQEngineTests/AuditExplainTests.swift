@@ -109,3 +109,29 @@ struct AuditHavingTests {
     #expect(kept == expected)
   }
 }
+
+/// SPEC §3: a value that does not occur in the data is a model error, so a mistyped date
+/// (2052 for 2025) does not look like an empty result; days inside the data's span stay valid.
+@Suite("Engine: audit of dates outside the data")
+struct AuditDateTests {
+  func span() throws -> (first: String, last: String) {
+    let folder = EngineFixtures.path("audit")
+    let dates = try (TinyCSV.table(at: "\(folder)/tracking_data.csv") + TinyCSV.table(at: "\(folder)/posts.csv"))
+      .compactMap { $0["date"] }.sorted()
+    return (try #require(dates.first), try #require(dates.last))
+  }
+
+  @Test(arguments: ["revenue where date=2052-06-01", "revenue by day where month in (2025-06, 2026-09)", "posts where date != 2024-01-01"])
+  func periodOutsideTheDataIsAnError(_ text: String) throws {
+    let h = try Harness("audit")
+    let (first, last) = try span()
+    let messages = h.modelError(text)
+    #expect(messages.contains { $0.hasPrefix("no data in '") && $0.hasSuffix("the data runs from \(first) to \(last)") }, "\(messages)")
+  }
+
+  @Test func dayInsideTheSpanWithoutRowsIsEmpty() throws {
+    let h = try Harness("audit")
+    #expect(try h.run("revenue by day where date=2025-06-05").rows.isEmpty)
+    #expect(try h.run("revenue where date > 2030-01-01").rows.first?.first == .paise(0))
+  }
+}

@@ -420,6 +420,16 @@ struct Binder {
           return nil
         }
         ranges.append(r)
+        // `date=2052-06-01` (a typo of 2025) must not look like an empty result: a period the
+        // data never reaches is a model error. Days inside the data's span stay valid.
+        let span = Int64(store.minDay)...Int64(store.maxDay)
+        if mustExist, grain != .weekday, store.minDay <= store.maxDay, !r.overlaps(span) {
+          error(
+            "timeOutsideData",
+            "no data in '\(v.text)': the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))",
+            at: v.range)
+          return nil
+        }
       }
       let base = store.timeBase(grain)
       for code in 0..<space.count {
