@@ -1,4 +1,4 @@
-import CQRendering
+@testable import CQRendering
 import CQStorage
 import Testing
 
@@ -81,5 +81,39 @@ struct AuditScatterTests {
     let text = try ChartRenderer.render(result, kind: .scatter, options: RenderOptions(width: 60))
     #expect(text.contains("2"), "\(text)")
     #expect(text.contains("digits count groups in one cell (+ means more than 9)"), "\(text)")
+  }
+}
+
+/// The x axis of a chart over time is time: a period with no rows is a gap, not skipped.
+@Suite("Rendering: audit of time axes")
+struct AuditTimeAxisTests {
+  @Test func missingWeekKeepsItsPlace() throws {
+    // Weeks 0, 1, 2 and 4 (no rows in week 3): the last week sits at the right edge and the
+    // middle tick is week 2, as on a full five-week axis.
+    let weeks = [0, 1, 2, 4].map(Fixtures.weekLabel)
+    let gappy = ResultSet(
+      columns: [Fixtures.dim("week", time: .week), Fixtures.metric("revenue", .money)],
+      rows: weeks.map { [.text($0), .paise(100_000_00)] })
+    let full = ResultSet(
+      columns: gappy.columns, rows: (0...4).map { [.text(Fixtures.weekLabel($0)), .paise(100_000_00)] })
+    let options = RenderOptions(width: 60, ascii: true)
+    let gappyText = try ChartRenderer.render(gappy, kind: .line, options: options)
+    let fullText = try ChartRenderer.render(full, kind: .line, options: options)
+    let axis = { (t: String) in t.split(separator: "\n").first { $0.contains(Fixtures.weekLabel(0)) }.map(String.init) }
+    #expect(axis(gappyText) == axis(fullText), "\(gappyText)")
+    #expect(try #require(axis(gappyText)).contains(Fixtures.weekLabel(2)))
+    // The gap: the week-3 column of the plot is empty, the full series draws through it.
+    let plotRow = { (t: String) in t.split(separator: "\n").first { $0.contains("*") }.map(String.init) ?? "" }
+    #expect(plotRow(gappyText) != plotRow(fullText), "\(gappyText)")
+  }
+
+  @Test func periodsOfEveryGrain() {
+    #expect(TimeOrder.filled(["2025-06-01", "2025-06-03"], grain: .day) == ["2025-06-01", "2025-06-02", "2025-06-03"])
+    #expect(TimeOrder.filled(["2025-11", "2026-02"], grain: .month) == ["2025-11", "2025-12", "2026-01", "2026-02"])
+    #expect(TimeOrder.filled(["2025-Q3", "2026-Q1"], grain: .quarter) == ["2025-Q3", "2025-Q4", "2026-Q1"])
+    #expect(TimeOrder.filled(["2023", "2025"], grain: .year) == ["2023", "2024", "2025"])
+    #expect(TimeOrder.filled(["Mon", "Thu"], grain: .weekday) == ["Mon", "Tue", "Wed", "Thu"])
+    // Labels cq did not write (not Mondays for weeks) are left as they are.
+    #expect(TimeOrder.filled(["2025-06-01", "2025-06-03"], grain: .week) == ["2025-06-01", "2025-06-03"])
   }
 }

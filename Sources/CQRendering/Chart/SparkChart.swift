@@ -45,6 +45,7 @@ struct SparkChart {
       groups[g].values[x] = data.value(row, metric)
     }
     xLabels.sort { TimeOrder.before($0, $1, grain: grain) }
+    xLabels = TimeOrder.filled(xLabels, grain: grain)
 
     var out = [
       data.title(metrics: [metric], dimensions: data.groupColumns) + " over " + data.name(time)
