@@ -14,7 +14,10 @@ extension Engine {
     var scoped = plan
     for i in scoped.facts.indices {
       switch scoped.facts[i].fact {
-      case .tracking: scoped.facts[i].measures.append(contentsOf: [.conversions, .revenue])
+      case .tracking:
+        for m in [Measure.conversions, .orders, .revenue] where !scoped.facts[i].measures.contains(m) {
+          scoped.facts[i].measures.append(m)
+        }
       case .posts: scoped.facts[i].measures.append(.posts)
       case .payouts: if !scoped.facts[i].measures.contains(.payout) { scoped.facts[i].measures.append(.payout) }
       case .influencers: break
@@ -65,12 +68,13 @@ extension Engine {
         let key = store.data.payouts.has("campaign") ? "influencer's and campaign's" : "influencer's"
         line += ". Payouts carry no \(because), so each payout is spread over its \(key) tracking rows in proportion to their \(w.rawValue) (weights over all rows, before filters; shares rounded to whole paise by largest remainder)"
         let alloc = store.allocation(w)
-        if !alloc.unattributedRows.isEmpty {
+        let filtered = plan.filter.map { f in !f.dimensions.allSatisfy { store.carries(.payouts, $0) } } ?? false
+        let rows = filtered ? alloc.unattributedRows : unattributedRows(alloc.unattributedRows, passing: plan.filter, tiers: plan.tiers)
+        if !rows.isEmpty {
           let totalsColumn = store.data.payouts.integers("total_payout")
-          let amount = alloc.unattributedRows.reduce(Int64(0)) { $0 + totalsColumn[Int($1)] }
-          let filtered = plan.filter.map { f in !f.dimensions.allSatisfy { store.carries(.payouts, $0) } } ?? false
-          line += "; \(Engine.rupees(amount)) of payouts (\(alloc.unattributedRows.count) rows) have no tracking rows to carry them"
-          line += filtered ? " and are dropped by the filter" : " and show as (unattributed)"
+          let amount = rows.reduce(Int64(0)) { $0 + totalsColumn[Int($1)] }
+          line += "; \(Engine.rupees(amount)) of payouts (\(rows.count) row\(rows.count == 1 ? "" : "s")) \(rows.count == 1 ? "has" : "have") no tracking rows to carry \(rows.count == 1 ? "it" : "them")"
+          line += filtered ? " and \(rows.count == 1 ? "is" : "are") dropped by the filter" : " and show\(rows.count == 1 ? "s" : "") as (unattributed)"
         }
       }
       lines.append(line)
@@ -115,6 +119,21 @@ extension Engine {
     return lines.joined(separator: "\n")
   }
 
+  /// The unattributed payout rows that pass a filter on payout dimensions (all of them when
+  /// there is no filter): the ones the result shows as `(unattributed)`.
+  ///
+  /// - Complexity: O(*u*) in the unattributed payout rows.
+  func unattributedRows(_ rows: [Int32], passing filter: BoundCondition?, tiers: Tiers) -> [Int32] {
+    guard let filter, !rows.isEmpty else { return rows }
+    let segment = Segment(count: rows.count, codes: [:])
+    for d in filter.dimensions {
+      let all = store.codes(.payouts, d, tiers: tiers)
+      segment.codes[d] = ContiguousArray(rows.map { all[Int($0)] })
+    }
+    let mask = Aggregator.evaluateFilter(filter, segment)
+    return rows.indices.filter { mask[$0] != 0 }.map { rows[$0] }
+  }
+
   func scopeCount(_ fact: Fact, _ totals: [Measure: Int64]) -> String {
     switch fact {
     case .tracking: " (\(Engine.short(totals[.conversions] ?? 0)) rows)"
@@ -152,7 +171,7 @@ extension Engine {
     let value = Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: m.format)
     let scope: String = {
       var parts: [String] = []
-      if let rows = totals[.conversions] { parts.append("\(Engine.short(rows)) tracked orders") }
+      if let orders = totals[.orders] { parts.append("\(Engine.short(orders)) tracked order\(orders == 1 ? "" : "s")") }
       if let posts = totals[.posts] { parts.append("\(Engine.short(posts)) posts") }
       let by = plan.dimensions.isEmpty ? "" : " in \(groups) \(plan.dimensions.map(\.rawValue).joined(separator: " × "))\(groups == 1 ? "" : " groups")"
       return parts.isEmpty ? by : " over " + parts.joined(separator: " and ") + by
@@ -172,7 +191,7 @@ extension Engine {
       m.formula.measures(in: catalog).contains(.payout) || m.special == .roasDelta
     {
       let because = payoutPlan.allocatedBecause.map(\.rawValue).joined(separator: " and ")
-      text += "; payout spread over \(plan.facts.first { $0.fact == .payouts }.map { if case .allocated(let w) = $0.mode { w.rawValue } else if case .allocatedByPayout(let w) = $0.mode { w.rawValue } else { "orders" } } ?? "orders") because \(because) is not a payout column"
+      text += "; payout spread over \(plan.facts.first { $0.fact == .payouts }.map { if case .allocated(let w) = $0.mode { w.rawValue } else if case .allocatedByPayout(let w) = $0.mode { w.rawValue } else { "orders" } } ?? "orders") because \(because) \(payoutPlan.allocatedBecause.count == 1 ? "is not a payout column" : "are not payout columns")"
     }
     return text
   }

@@ -184,9 +184,10 @@ struct Binder {
     let used = dimensions + (filter.map { Array($0.dimensions).sorted { $0.rawValue < $1.rawValue } } ?? [])
     let usedSet = Set(used)
     // Where each metric name appears, for carets.
+    // Metrics named only in `having` or `order by` point there.
+    let named = query.metrics + query.dimensions + (query.having.map(Binder.names(in:)) ?? []) + query.orderBy.map(\.name)
     func range(of metric: MetricDefinition) -> SourceRange {
-      (query.metrics + query.dimensions).first { catalog.metric(named: $0.text)?.name == metric.name }?.range
-        ?? query.range
+      named.first { catalog.metric(named: $0.text)?.name == metric.name }?.range ?? query.range
     }
     var byFact: [Fact: [Measure]] = [:]
     for pm in metrics {
@@ -235,6 +236,15 @@ struct Binder {
       plans.append(FactPlan(fact: fact, measures: measures, mode: mode, allocatedBecause: because))
     }
     return plans
+  }
+
+  /// The names a condition compares, left to right.
+  static func names(in condition: ConditionExpr) -> [NameRef] {
+    switch condition {
+    case .compare(let name, _, _), .inList(let name, _, _), .between(let name, _, _), .segment(let name): [name]
+    case .and(let a, let b), .or(let a, let b): names(in: a) + names(in: b)
+    case .not(let a): names(in: a)
+    }
   }
 
   /// Which fact `influencers` / `followers` count over: the influencer table when only
@@ -372,6 +382,14 @@ struct Binder {
   private mutating func bindLeaf(
     _ name: NameRef, text: String, _ build: (DimensionSpace, Dimension, inout Binder) -> [Bool]?
   ) -> BoundCondition? {
+    if Dimension.named(name.text) == nil, let metric = catalog.metric(named: name.text) {
+      // `where orders > 1`: filtering groups by a metric is what `having` does.
+      error(
+        "metricInWhere",
+        "'\(name.text)' is a metric: 'where' filters rows by dimension values before aggregation; to keep groups by a metric value use 'having', e.g. 'having \(metric.name) > 1'",
+        at: name.range)
+      return nil
+    }
     guard let dim = bindDimension(name) else { return nil }
     let space = store.space(dim, tiers: settings.tiers)
     guard let allowed = build(space, dim, &self) else { return nil }
@@ -402,6 +420,16 @@ struct Binder {
           return nil
         }
         ranges.append(r)
+        // `date=2052-06-01` (a typo of 2025) must not look like an empty result: a period the
+        // data never reaches is a model error. Days inside the data's span stay valid.
+        let span = Int64(store.minDay)...Int64(store.maxDay)
+        if mustExist, grain != .weekday, store.minDay <= store.maxDay, !r.overlaps(span) {
+          error(
+            "timeOutsideData",
+            "no data in '\(v.text)': the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))",
+            at: v.range)
+          return nil
+        }
       }
       let base = store.timeBase(grain)
       for code in 0..<space.count {
@@ -428,7 +456,18 @@ struct Binder {
       for (i, v) in values.enumerated()
       where !labels.contains(wanted[i]) && !(alternates?.contains(wanted[i]) ?? false) {
         let display = (0..<space.count).map { space.label(Int32($0)) }
-        let guess = closestName(to: v.text, among: display)
+        // Influencers are matched by plain name too, so suggest plain names (`Ash` → `Asha`
+        // when two Ashas are labelled `Asha (#1)` and `Asha (#3)`).
+        var plainNames: [String] = []
+        if dim == .influencer {
+          let names = store.data.influencers.strings("name")
+          var seen = Set<String>()
+          for code in 0..<min(space.count, store.influencerCount) {
+            let name = names.dictionary[names.codes[code]]
+            if seen.insert(name).inserted { plainNames.append(name) }
+          }
+        }
+        let guess = closestName(to: v.text, among: display + plainNames)
         let sample = display.prefix(6).joined(separator: ", ") + (display.count > 6 ? ", …" : "")
         error(
           "unknownValue",
@@ -529,11 +568,12 @@ struct Binder {
     }
   }
 
-  /// A number as written in `having`: `2`, `1.5`, `10k`, `2L`, `1cr`, `5%`.
+  /// A number as written in `having`: `2`, `1.5`, `10k`, `2L`, `1cr`, `5%`, and a ratio as
+  /// tables show it, `1.9x`.
   static func number(_ v: ValueLiteral) -> Double? {
     var t = v.text.lowercased().replacingOccurrences(of: "_", with: "")
     var mult = 1.0
-    for (suffix, m) in [("%", 0.01), ("cr", 1e7), ("k", 1e3), ("l", 1e5), ("m", 1e6)] where t.hasSuffix(suffix) {
+    for (suffix, m) in [("%", 0.01), ("cr", 1e7), ("k", 1e3), ("l", 1e5), ("m", 1e6), ("x", 1)] where t.hasSuffix(suffix) {
       mult = m
       t.removeLast(suffix.count)
       break

@@ -128,6 +128,10 @@ struct SyntaxMessage: Equatable {
     message("parentheses and 'not' nest more than \(limit) deep")
   }
 
+  static func missingConnective(before word: String) -> SyntaxMessage {
+    message("expected 'and' or 'or' before '\(word)' to join two comparisons")
+  }
+
   static var noteFirstClause: SyntaxMessage { message("the first one is here") }
 
   static var noteOpenedHere: SyntaxMessage { message("'(' opened here") }
@@ -152,6 +156,10 @@ struct SyntaxMessage: Equatable {
 
   static func unexpectedToken(_ found: String) -> SyntaxMessage {
     message("unexpected \(found)")
+  }
+
+  static func valueNeedsQuotes(_ word: String, after value: String, quoted: String) -> SyntaxMessage {
+    message("unexpected '\(word)' after the value '\(value)'; a value with spaces needs quotes: \(quoted)")
   }
 
   static func unknownChartKind(_ kind: String, suggestion: String?) -> SyntaxMessage {

@@ -75,6 +75,9 @@ extension StatementParser {
           try fail(unexpected(token, after: previous))
         }
       } catch {
+        // `by by brand`: a clause keyword repeated where its operand belongs is one mistake,
+        // reported once, not again as a duplicate clause with nothing after it.
+        if current.kind == .word, current.keyword == token.keyword, previous?.range == token.range { advance() }
         skipToClause()
       }
     }
@@ -108,6 +111,30 @@ extension StatementParser {
       try fail(
         .misspelledKeyword(word, suggestion: guess), at: token.range,
         fixIts: [FixIt(range: token.range, replacement: guess)])
+    }
+    if lastCondition != nil, let value = previous, value.kind == .word {
+      // A word after a condition's value: a second comparison without 'and'
+      // (`brand=X platform=Y`), or a value with spaces that needs quotes (`product=Raw Whey`).
+      func opensComparison(_ t: Token) -> Bool {
+        [.equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .tilde].contains(t.kind)
+          || t.isKeyword("in") || t.isKeyword("between") || t.isKeyword("not")
+      }
+      var words = [value]
+      var distance = 0
+      while peek(distance).kind == .word, !isReserved(peek(distance)), !opensComparison(peek(distance)) {
+        words.append(peek(distance))
+        distance += 1
+      }
+      if opensComparison(peek(distance)) {
+        let at = token.range.lowerBound
+        try fail(.missingConnective(before: word), at: token.range, fixIts: [FixIt(range: at..<at, replacement: "and ")])
+      }
+      if let last = words.last {
+        let quoted = "\"" + text(value.range.lowerBound..<last.range.upperBound) + "\""
+        try fail(
+          .valueNeedsQuotes(word, after: value.text, quoted: quoted), at: token.range,
+          fixIts: [FixIt(range: value.range.lowerBound..<last.range.upperBound, replacement: quoted)])
+      }
     }
     try fail(unexpected(token, after: previous))
   }

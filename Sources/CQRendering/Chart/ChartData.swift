@@ -15,6 +15,9 @@ struct ChartData {
   var groupColumns: [Int]
   /// Metric columns (or, without any, the numeric columns of a raw table).
   var metrics: [Int]
+  /// For charts over time: the note naming rows left out because they have no period
+  /// (`(unattributed)` spend, an `(other)` row), or `nil`.
+  var timelessNote: String?
 
   init(_ result: ResultSet, kind: ChartKind) throws(ChartError) {
     self.result = result
@@ -39,6 +42,26 @@ struct ChartData {
     timeColumn = dimensions.first { columns[$0].isTime }
     groupColumns = dimensions.filter { !columns[$0].isTime }
     self.metrics = metrics
+    if kind == .line || kind == .spark, let time = timeColumn {
+      // `(unattributed)` spend has no date: it is not a point in time, so it is not drawn.
+      var left: [String] = []
+      rows = rows.filter { r in
+        let kept: Bool
+        if case .text(let label) = r < result.rows.count && time < result.rows[r].count ? result.rows[r][time] : .empty,
+          label.hasPrefix("(")
+        {
+          kept = false
+          if !left.contains(label) { left.append(label) }
+        } else {
+          kept = (r < result.rowKinds.count ? result.rowKinds[r] : .normal) != .other
+          if !kept, !left.contains("(other)") { left.append("(other)") }
+        }
+        return kept
+      }
+      if !left.isEmpty {
+        timelessNote = "not drawn, having no \(columns[time].name): \(left.joined(separator: ", "))"
+      }
+    }
     guard !metrics.isEmpty else {
       throw ChartError(
         "a \(kind.rawValue) chart needs a metric to draw and this result has none; "

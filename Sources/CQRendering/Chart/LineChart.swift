@@ -32,7 +32,7 @@ struct LineChart {
       )
     }
     let formatter = context.formatter
-    var notes: [String] = []
+    var notes: [String] = data.timelessNote.map { [$0] } ?? []
 
     // x positions: the distinct time labels in time order.
     let grain: TimeGrain? = {
@@ -46,6 +46,7 @@ struct LineChart {
       if seen.insert(label).inserted { xLabels.append(label) }
     }
     xLabels.sort { TimeOrder.before($0, $1, grain: grain) }
+    xLabels = TimeOrder.filled(xLabels, grain: grain)
     var xIndex: [String: Int] = [:]
     for (i, label) in xLabels.enumerated() { xIndex[label] = i }
 
@@ -222,5 +223,47 @@ enum TimeOrder {
       if ia != ib { return ia < ib }
     }
     return a < b
+  }
+
+  /// Every period from the first label to the last (`labels` sorted), so a chart's x axis is
+  /// time: a week with no rows is a gap, not skipped. `labels` unchanged when one does not
+  /// parse as a period of `grain` or the span is implausibly long.
+  ///
+  /// - Complexity: O(*p*) in the periods of the span.
+  static func filled(_ labels: [String], grain: TimeGrain?) -> [String] {
+    guard let grain, let first = labels.first, let last = labels.last, labels.count > 1 else { return labels }
+    let limit = 5_000
+    var all: [String] = []
+    switch grain {
+    case .day, .week:
+      guard let a = DayNumber.parse(first), let b = DayNumber.parse(last), a <= b else { return labels }
+      let step: Int32 = grain == .week ? 7 : 1
+      guard (b - a) / step < limit else { return labels }
+      all = stride(from: a, through: b, by: Int(step)).map { DayNumber.isoString($0) }
+    case .month, .quarter:
+      func index(_ t: String) -> Int? {
+        let parts = t.split(separator: "-")
+        guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]) else { return nil }
+        if grain == .month { return Int(parts[1]).flatMap { (1...12).contains($0) ? y * 12 + $0 - 1 : nil } }
+        guard parts[1].first == "Q", let q = Int(parts[1].dropFirst()), (1...4).contains(q) else { return nil }
+        return y * 4 + q - 1
+      }
+      guard let a = index(first), let b = index(last), a <= b, b - a < limit else { return labels }
+      all = (a...b).map { i in
+        grain == .month
+          ? "\(i / 12)-\(i % 12 < 9 ? "0" : "")\(i % 12 + 1)" : "\(i / 4)-Q\(i % 4 + 1)"
+      }
+    case .year:
+      guard let a = Int(first), let b = Int(last), a <= b, b - a < limit else { return labels }
+      all = (a...b).map(String.init)
+    case .weekday:
+      let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+      guard let a = weekdays.firstIndex(of: first.lowercased()), let b = weekdays.firstIndex(of: last.lowercased()), a <= b
+      else { return labels }
+      all = Array(names[a...b])
+    }
+    // Only when every label is one of the periods (labels as cq writes them).
+    let known = Set(all)
+    return labels.allSatisfy(known.contains) ? all : labels
   }
 }

@@ -90,6 +90,12 @@ struct ScatterChart {
       if let candidate, !extremes.contains(candidate) { extremes.append(candidate) }
     }
     if points.count < 2 { extremes = Array(extremes.prefix(1)) }
+    // Two extremes in one cell would hide a letter: the later one is not lettered.
+    var letteredCells: Set<Int> = []
+    extremes = extremes.filter { letteredCells.insert(cell(points[$0]).row * plotWidth + cell(points[$0]).column).inserted }
+    if counts.contains(where: { $0.value > 1 && !letteredCells.contains($0.key) }) {
+      notes.insert("digits count groups in one cell (+ means more than 9)", at: 0)
+    }
     let letters = ["A", "B", "C", "D"]
     var legend: [String] = []
     for (i, index) in extremes.enumerated() {

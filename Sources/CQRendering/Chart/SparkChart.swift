@@ -45,12 +45,14 @@ struct SparkChart {
       groups[g].values[x] = data.value(row, metric)
     }
     xLabels.sort { TimeOrder.before($0, $1, grain: grain) }
+    xLabels = TimeOrder.filled(xLabels, grain: grain)
 
     var out = [
       data.title(metrics: [metric], dimensions: data.groupColumns) + " over " + data.name(time)
     ]
     var notes = ["each line is scaled to its own min\(context.dash)max"]
     if let note = data.unusedMetricsNote(used: 1) { notes.append(note) }
+    if let note = data.timelessNote { notes.append(note) }
     guard !groups.isEmpty, !xLabels.isEmpty else {
       out.append("(no rows to chart)")
       return out + notes
