@@ -132,7 +132,7 @@ extension Engine {
         {
           note = "shared by tracking_data and payouts"
         }
-        if t.name == "tracking_data", c == "brand", store.data.warnings.contains(where: { $0.contains("no 'brand' column") }) {
+        if t.name == "tracking_data", c == "brand", store.data.warnings.contains(where: { $0.contains("brand looked up from products.csv") }) {
           note = "looked up from products.csv by product"
         }
         if t.name == "products", c == "product" { note = "product → brand for tracking_data" }

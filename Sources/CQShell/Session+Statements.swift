@@ -155,7 +155,7 @@ extension Session {
       let format = OutputFormat(path: path) ?? settings.format
       let includeHeader = !(redirect.append && (format == .csv || format == .tsv) && Session.nonEmptyFile(path))
       let text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false), includeHeader: includeHeader)
-      try write(text, to: path, append: redirect.append, rows: result.rows.count)
+      try write(text, to: path, append: redirect.append, rows: result.rows.count, json: format == .json)
       return
     }
     if let file = options.outputFile {
@@ -168,7 +168,7 @@ extension Session {
       var text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false), includeHeader: includeHeader)
       if !first, includeHeader, format == .csv || format == .tsv || format == .markdown || format == .table { text = "\n" + text }
       outputColumns = columns
-      try write(text, to: file, append: !first, rows: result.rows.count)
+      try write(text, to: file, append: !first, rows: result.rows.count, json: format == .json)
       return
     }
     var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
@@ -196,9 +196,10 @@ extension Session {
     ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) > 0
   }
 
-  func write(_ text: String, to path: String, append: Bool, rows: Int) throws {
+  /// Writes a result to `path` atomically; a JSON array appended to a JSON array joins it.
+  func write(_ text: String, to path: String, append: Bool, rows: Int, json: Bool = false) throws {
     do {
-      try AtomicFileWriter.write(text, to: expand(path), append: append)
+      try AtomicFileWriter.write(text, to: expand(path), append: append, joiningJSONArrays: json)
     } catch {
       throw SessionError(message: error.description, status: 4)
     }

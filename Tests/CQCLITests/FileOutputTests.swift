@@ -46,6 +46,21 @@ import Testing
     #expect(jsonNumberTexts(stdoutJSON).map { $0["revenue"] } == ref.rows.map { $0[1] })
   }
 
+  /// Two results sent to one JSON file make one array, not two documents back to back.
+  @Test func appendedAndRepeatedJSONOutputStaysOneDocument() throws {
+    let dir = try ScratchFolder()
+    let run = try cq(
+      ["-c", "revenue by brand > a.json", "-c", "orders by platform >> a.json", "--output", "b.json",
+       "-c", "revenue by brand", "-c", "orders by platform"], in: dir.url)
+    #expect(run.status == 0, "\(run.stderr)")
+    for name in ["a.json", "b.json"] {
+      let rows = try JSONSerialization.jsonObject(with: Data(try dir.read(name).utf8)) as? [[String: Any]]
+      let brands = rows?.filter { $0["brand"] != nil }.count ?? 0
+      let platforms = rows?.filter { $0["platform"] != nil }.count ?? 0
+      #expect(brands >= 3 && platforms >= 2, "\(name): \(rows?.count ?? -1) rows")
+    }
+  }
+
   @Test func outputOptionWritesTheResultToAFile() throws {
     let dir = try ScratchFolder()
     let reference = try cq(["--format", "csv", "-c", "revenue by brand"])

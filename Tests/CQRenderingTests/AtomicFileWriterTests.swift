@@ -21,6 +21,27 @@ import Testing
     #expect(type == .typeCharacterSpecial)
   }
 
+  /// `>> out.json` adds the new rows to the array already there: the file stays one document.
+  @Test func appendingAJSONArrayJoinsTheArrayInTheFile() throws {
+    let url = directory.appendingPathComponent("out.json")
+    let first = "[\n  {\"brand\":\"A\",\"revenue\":1.5}\n]\n"
+    let second = "[\n  {\"brand\":\"B\",\"orders\":2}\n]\n"
+    try AtomicFileWriter.write(first, to: url.path, append: true, joiningJSONArrays: true)
+    try AtomicFileWriter.write(second, to: url.path, append: true, joiningJSONArrays: true)
+    try AtomicFileWriter.write("[]\n", to: url.path, append: true, joiningJSONArrays: true)
+    #expect(read(url) == "[\n  {\"brand\":\"A\",\"revenue\":1.5},\n  {\"brand\":\"B\",\"orders\":2}\n]\n")
+    let parsed = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]]
+    #expect(parsed?.count == 2)
+
+    // Onto an empty array; and onto a file that is not an array, a plain append.
+    try AtomicFileWriter.write("[]\n", to: url.path, append: false)
+    try AtomicFileWriter.write(second, to: url.path, append: true, joiningJSONArrays: true)
+    #expect(read(url) == second)
+    try AtomicFileWriter.write("{\"a\":1}", to: url.path, append: false)
+    try AtomicFileWriter.write(second, to: url.path, append: true, joiningJSONArrays: true)
+    #expect(read(url) == "{\"a\":1}\n" + second)
+  }
+
   @Test func writesAndReplaces() throws {
     let url = directory.appendingPathComponent("roas.csv")
     try AtomicFileWriter.write("a,b\n1,2\n", to: url.path, append: false)

@@ -20,8 +20,13 @@ public struct AtomicFileWriter {
   ///
   /// - Throws: ``FileWriteError`` naming the path, the reason and a fix; the existing file is
   ///   left as it was.
+  /// With `joiningJSONArrays`, appending a JSON array to a file that holds one adds its
+  /// elements to that array, so the file stays one valid JSON document.
+  ///
   /// - Complexity: O(*n* + *m*) bytes for *n* new and *m* existing bytes.
-  public static func write(_ text: String, to path: String, append: Bool) throws(FileWriteError) {
+  public static func write(
+    _ text: String, to path: String, append: Bool, joiningJSONArrays: Bool = false
+  ) throws(FileWriteError) {
     guard !path.isEmpty else {
       throw FileWriteError(path: path, code: .noSuchDirectory, reason: "empty file name")
     }
@@ -49,9 +54,14 @@ public struct AtomicFileWriter {
     } else if errno != ENOENT {
       throw FileWriteError(path: path, errno: errno)
     }
-    var bytes = existing
-    if let last = existing.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-    bytes.append(contentsOf: Array(text.utf8))
+    var bytes: [UInt8]
+    if joiningJSONArrays, let joined = joinJSONArrays(existing, Array(text.utf8)) {
+      bytes = joined
+    } else {
+      bytes = existing
+      if let last = existing.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+      bytes.append(contentsOf: Array(text.utf8))
+    }
 
     let directory = directoryName(target)
     let name = target.split(separator: "/").last.map(String.init) ?? target
@@ -85,6 +95,34 @@ public struct AtomicFileWriter {
   }
 
   /// Writes to an existing non-regular file (a device or pipe) directly.
+  /// `existing` and `new`, both JSON arrays, as one array holding the elements of both (as cq
+  /// renders them: one element per line, indented two spaces); nil when either is not an array.
+  ///
+  /// - Complexity: O(*n* + *m*).
+  static func joinJSONArrays(_ existing: [UInt8], _ new: [UInt8]) -> [UInt8]? {
+    func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+    // The existing array without its closing bracket and the space around it.
+    var end = existing.count
+    while end > 0, isSpace(existing[end - 1]) { end -= 1 }
+    guard end > 0, existing[end - 1] == UInt8(ascii: "]") else { return nil }
+    end -= 1
+    while end > 0, isSpace(existing[end - 1]) { end -= 1 }
+    guard end > 0 else { return nil }
+    let existingIsEmpty = existing[end - 1] == UInt8(ascii: "[")
+    // The new array's elements and closing bracket.
+    var start = 0
+    while start < new.count, isSpace(new[start]) { start += 1 }
+    guard start < new.count, new[start] == UInt8(ascii: "[") else { return nil }
+    start += 1
+    while start < new.count, isSpace(new[start]) { start += 1 }
+    guard start < new.count else { return nil }
+    if new[start] == UInt8(ascii: "]") { return existing }  // nothing to add
+    var out = Array(existing[0..<end])
+    out.append(contentsOf: Array((existingIsEmpty ? "\n  " : ",\n  ").utf8))
+    out.append(contentsOf: new[start...])
+    return out
+  }
+
   static func writeInPlace(_ text: String, to target: String, displayPath: String) throws(FileWriteError) {
     let fd = open(target, O_WRONLY | O_APPEND | O_CLOEXEC)
     guard fd >= 0 else { throw FileWriteError(path: displayPath, errno: errno) }
