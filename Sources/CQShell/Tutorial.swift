@@ -37,6 +37,8 @@ public struct Tutorial {
     var columns: [String]
     /// Whether the statement must ask for a chart.
     var needsChart: Bool = false
+    /// What else the statement must do (a filter, a limit), as a problem when it does not.
+    var requirement: (@Sendable (StatementWords) -> String?)? = nil
     /// What to read after a correct answer.
     var debrief: String
   }
@@ -123,7 +125,41 @@ public struct Tutorial {
         + step.columns.joined(separator: ", ") + " (missing: "
         + missing.joined(separator: ", ") + ")."
     }
-    return nil
+    return step.requirement?(StatementWords(statement))
+  }
+
+  /// A statement as lower-case words, for the steps' extra checks: quotes dropped and
+  /// `=`, `,`, parentheses set apart, so `brand="MuscleBlaze"` reads `brand = muscleblaze`.
+  struct StatementWords {
+    let words: [String]
+
+    init(_ statement: String) {
+      var spaced = ""
+      for c in statement.lowercased() {
+        switch c {
+        case "\"", "'": continue
+        case "=", ",", "(", ")", "!", "<", ">", "~": spaced += " \(c) "
+        default: spaced.append(c)
+        }
+      }
+      words = spaced.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
+    }
+
+    /// The words after the first `where`, up to the next clause (`having`, `order`, ...).
+    var condition: [String] {
+      guard let start = words.firstIndex(of: "where") else { return [] }
+      let rest = words[(start + 1)...]
+      let end = rest.firstIndex { ["having", "order", "limit", "chart", ">"].contains($0) } ?? rest.endIndex
+      return Array(rest[..<end])
+    }
+
+    /// Whether the statement keeps only the best `count` rows (`top N` or `limit N`).
+    func keepsOnly(_ count: Int) -> Bool {
+      for (i, w) in words.enumerated() where w == "top" || w == "limit" {
+        if i + 1 < words.count, Int(words[i + 1]) == count { return true }
+      }
+      return false
+    }
   }
 
   static func isQuit(_ line: String) -> Bool {
@@ -207,6 +243,18 @@ public struct Tutorial {
         """,
       answer: "roas by campaign where brand=MuscleBlaze", keyword: nil,
       columns: ["campaign", "roas"],
+      requirement: { statement in
+        let condition = statement.condition
+        if condition.isEmpty {
+          return "That ran, but it covers every brand; this step wants MuscleBlaze only: "
+            + "add where brand=MuscleBlaze."
+        }
+        guard condition.contains("brand"), condition.contains("muscleblaze") else {
+          return "That ran, but this step wants MuscleBlaze only: the condition should be "
+            + "brand=MuscleBlaze."
+        }
+        return nil
+      },
       debrief: """
         'where' filters rows before anything is added up. The ratio is computed from
         the sums (total revenue ÷ total payout), never as an average of per-row ratios.
@@ -220,6 +268,13 @@ public struct Tutorial {
         """,
       answer: "top 5 influencer by revenue", keyword: nil,
       columns: ["influencer", "revenue"],
+      requirement: { statement in
+        guard statement.keepsOnly(5) else {
+          return "That ran, but this step wants the best 5 only: start with top 5 "
+            + "(or end with limit 5)."
+        }
+        return nil
+      },
       debrief: """
         'bottom 5 influencer by roas' finds the weakest. Two influencers with the same
         name are shown as name (#id).

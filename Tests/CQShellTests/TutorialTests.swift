@@ -126,6 +126,36 @@ final class FakeTutorialHost: TutorialHost {
     #expect(noChart?.contains("chart") == true)
   }
 
+  /// The ROAS step is about one brand: the same columns without the filter, or for another
+  /// brand, are not its answer.
+  @Test func theBrandStepNeedsTheBrandFilter() throws {
+    let step = try #require(Tutorial.steps.first { $0.answer.contains("brand=MuscleBlaze") })
+    let columns = ["campaign", "roas"]
+    let unfiltered = Tutorial.check("roas by campaign", columns: columns, against: step)
+    #expect(unfiltered?.contains("add where brand=MuscleBlaze") == true, "\(unfiltered ?? "accepted")")
+    let other = Tutorial.check("roas by campaign where brand=HKVitals", columns: columns, against: step)
+    #expect(other?.contains("MuscleBlaze only") == true, "\(other ?? "accepted")")
+    for answer in [
+      "roas by campaign where brand=MuscleBlaze", "ROAS by campaigns where brand = \"muscleblaze\"",
+      "roas by campaign where brand in (MuscleBlaze) order by roas desc",
+    ] {
+      #expect(Tutorial.check(answer, columns: columns, against: step) == nil, "\(answer)")
+    }
+  }
+
+  /// The top-N step wants five rows: the whole ranking, or the worst five, is not its answer.
+  @Test func theTopStepNeedsTopFive() throws {
+    let step = try #require(Tutorial.steps.first { $0.answer.hasPrefix("top 5") })
+    let columns = ["influencer", "revenue"]
+    for wrong in ["revenue by influencer", "bottom 5 influencer by revenue", "top 3 influencer by revenue"] {
+      let problem = Tutorial.check(wrong, columns: columns, against: step)
+      #expect(problem?.contains("best 5") == true, "\(wrong): \(problem ?? "accepted")")
+    }
+    for answer in ["top 5 influencer by revenue", "revenue by influencer order by revenue desc limit 5"] {
+      #expect(Tutorial.check(answer, columns: columns, against: step) == nil, "\(answer)")
+    }
+  }
+
   @Test func quitLeavesAtOnce() {
     let host = FakeTutorialHost(["", "schema", "quit", "revenue by campaign", "roas by campaign"])
     Tutorial.run(host: host)
