@@ -49,12 +49,15 @@ public enum Help {
                   \(statementTopics.dropFirst(8).joined(separator: " "))
       metrics     \(metricTopics.joined(separator: " "))
       language    \(languageTopics.joined(separator: " "))
+      shell       \(shellTopics.joined(separator: " "))  (editing, history, completion, continuation)
     or a metric or dimension name (help roas). New here? Type: tutorial
     """
   }
 
   /// Every topic name `help TOPIC` accepts (aliases such as metric names not included).
-  public static var topics: [String] { statementTopics + metricTopics + languageTopics }
+  public static var topics: [String] {
+    ["statements"] + statementTopics + metricTopics + ["language"] + languageTopics + shellTopics
+  }
 
   /// The text for `help TOPIC`, or `nil` for an unknown topic (the caller suggests one).
   ///
@@ -76,6 +79,7 @@ public enum Help {
   static let languageTopics = [
     "dimensions", "conditions", "formats", "charts", "bar", "line", "spark", "scatter", "hist",
   ]
+  static let shellTopics = ["keys"]
 
   static let aliases: [String: String] = {
     var map: [String: String] = [
@@ -85,6 +89,9 @@ public enum Help {
       "metric": "metrics", "exit": "quit", "segment": "define", "segments": "define",
       "settings": "set", "setting": "set", "histogram": "hist", "sparkline": "spark",
       "by": "query", "order": "query", "limit": "query", "tables": "schema", "table": "schema",
+      "statement": "statements", "commands": "statements", "command": "statements",
+      "history": "keys", "completion": "keys", "complete": "keys", "tab": "keys",
+      "editing": "keys", "shell": "keys", "key": "keys", "continuation": "keys",
     ]
     for metric in ["revenue", "orders", "conversions", "customers", "aov", "conversion_rate"] {
       map[metric] = "sales"
@@ -121,6 +128,67 @@ public enum Help {
   }()
 
   private static let texts: [String: String] = [
+    "statements": """
+      statements — what you can type (help STATEMENT for each)
+
+        METRICS by DIMENSIONS ...  a query (help query)
+        top N ... | bottom N ...   the best or worst N groups (help top)
+        explain QUERY              how cq computes a query, in words
+        describe NAME              a metric, dimension or table, with an example
+        show metrics | dimensions | tables | segments | settings
+        schema                     tables, columns, row counts, how they join
+        sample TABLE [N]           raw rows
+        define metric NAME = EXPR  define segment NAME = CONDITION
+        set NAME VALUE             change a setting (help set)
+        last [chart KIND] [> FILE] the previous result again
+        load DIR                   another data folder
+        run FILE                   a script of statements
+        help [TOPIC] | tutorial | quit
+
+        revenue by campaign
+        describe roas
+        show settings
+      """,
+    "language": """
+      language — the words statements are made of (help TOPIC for each)
+
+        dimensions   what you group and filter by: campaign, brand, platform, week, ...
+        conditions   where and having: = != < <= > >= in between ~ and or not
+        formats      set format csv, > FILE and >> FILE
+        charts       chart bar | line | spark | scatter | hist
+
+      Names and keywords are case-insensitive; plural dimension names work (by
+      campaigns). Values are bare words, "quoted strings", numbers, dates and months.
+      Comments start with -- or #.
+
+        revenue by brand, month where date between 2025-05-01 and 2025-06-30
+        roas by campaign where brand=MuscleBlaze chart bar
+      """,
+    "keys": """
+      keys — line editing, history, completion and continuation in the shell
+
+        Tab           complete the word: statements, metrics, dimensions, settings,
+                      file names (after run, load, > and >>) and dimension values
+                      (brand=Mu<Tab>, platform in (Ins<Tab>, product="Whey<Tab>);
+                      a second Tab lists the candidates
+        Up / Down     recall earlier statements, also from earlier sessions
+        Ctrl-R        search the history backwards
+        Ctrl-A Ctrl-E start / end of the line; Ctrl-W deletes a word, Ctrl-U the line
+        Ctrl-C        cancel the line being typed, or stop a running query
+        Ctrl-D        leave cq (on an empty line)
+
+      A line ending in \\ or inside an open parenthesis continues on the next line at
+      the ...> prompt; Ctrl-C there drops the whole statement.
+
+      History is saved as you go to $CQ_HISTORY if set (empty: not saved), else to
+      $XDG_STATE_HOME/cq/history if XDG_STATE_HOME is set, else to ~/.cq_history.
+      Only statements typed at the prompt are saved, not those from -c, run or a pipe.
+      Keys are emacs-style; put "cq:bind -v" in ~/.editrc for vi keys.
+
+        revenue by brand \\
+          where platform in (Instagram,
+          YouTube)
+      """,
     "query": """
       query — metrics, grouped and filtered
 

@@ -18,7 +18,7 @@ extension Session {
       writeOut(d + "\n")
       return
     }
-    let guess = suggestion(for: topic, among: Help.topics)
+    let guess = suggestion(for: topic, among: Help.topics + Help.aliases.keys.sorted())
     throw SessionError(
       message: "no help on '\(topic)'" + (guess.map { "; did you mean 'help \($0)'?" } ?? "")
         + "; topics: \(Help.topics.joined(separator: ", "))",

@@ -38,6 +38,32 @@ import Testing
     #expect(Set(Help.topics).count == Help.topics.count)
   }
 
+  /// Every word the overview offers after "help TOPIC, with TOPIC one of" answers, including
+  /// the group names at the start of each row (help statements, help language, help shell).
+  @Test func everyWordTheOverviewOffersIsATopic() throws {
+    let overview = Help.overview()
+    let start = try #require(overview.range(of: "with TOPIC one of"))
+    let end = try #require(overview.range(of: "or a metric or dimension name"))
+    let listed = overview[start.upperBound..<end.lowerBound]
+      .split(whereSeparator: { $0 == " " || $0 == "\n" })
+      .map(String.init)
+      .filter { $0.allSatisfy { $0.isLetter } }
+    #expect(listed.contains("statements") && listed.contains("language") && listed.contains("keys"))
+    for word in listed {
+      #expect(Help.topic(word) != nil, "the overview offers 'help \(word)' but it has no text")
+    }
+  }
+
+  /// `help keys` says where history lives and what Tab, Ctrl-C and Ctrl-D do.
+  @Test func keysExplainsHistoryCompletionAndContinuation() throws {
+    let text = try #require(Help.topic("keys"))
+    for phrase in ["~/.cq_history", "CQ_HISTORY", "XDG_STATE_HOME", "Tab", "Ctrl-C", "Ctrl-D", "...>", "brand=Mu<Tab>"] {
+      #expect(text.contains(phrase), "help keys lacks '\(phrase)'")
+    }
+    #expect(Help.topic("history") == text)
+    #expect(Help.topic("completion") == text)
+  }
+
   @Test func unknownTopicIsNil() {
     #expect(Help.topic("roaz") == nil)
     #expect(Help.topic("") == nil)
