@@ -75,6 +75,7 @@ final class SessionTutorialHost: TutorialHost {
   func run(_ statement: String) -> [String]? {
     let before = session.lastResult
     session.lastResult = nil
+    session.recordHistory?(statement)
     let status = session.execute(statement, fileName: nil)
     guard status == 0 else { return nil }
     guard let result = session.lastResult else {

@@ -70,6 +70,9 @@ public final class Session {
   public internal(set) var quitRequested = false
   /// Reads a line for `tutorial` (the shell's line reader); nil in batch use.
   public var readLine: ((String) -> String?)?
+  /// Records a statement typed at a prompt other than the shell's own (the tutorial's), so
+  /// the arrow keys recall it as they recall shell statements; nil in batch use.
+  public var recordHistory: ((String) -> Void)?
 
   public init(options: SessionOptions, out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
     self.options = options

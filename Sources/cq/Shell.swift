@@ -12,6 +12,10 @@ struct Shell {
     for w in history.warnings { Terminal.writeErr("warning: \(w)\n") }
     let reader: LineReader = makeLineReader(history: history.entries, session: session)
     session.readLine = { reader.readLine(prompt: $0) }
+    session.recordHistory = { statement in
+      reader.addHistory(statement)
+      if let w = history.add(statement) { Terminal.writeErr("warning: \(w)\n") }
+    }
     Terminal.writeErr(banner())
     // Ctrl-C while a query runs stops it (libedit handles Ctrl-C while editing).
     signal(SIGINT) { _ in Cancellation.request() }
