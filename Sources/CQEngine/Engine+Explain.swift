@@ -39,7 +39,9 @@ extension Engine {
         let value = Engine.value(metric, lift.total, payout: totals[.payout] ?? 0)
         var text = "\(metric.rawValue) = \(Engine.describe(value, format: pm.definition.format))"
         if metric == .revenue { text += " (95% interval \(LiftModel.interval(lift.total)))" }
-        if metric.usesPayout { text += " = lift_revenue \(Engine.rupees(Int64(lift.total.lift.rounded()))) ÷ \(Engine.rupees(totals[.payout] ?? 0)) payout" }
+        if metric.usesPayout {
+          text += " = lift_revenue \(lift.total.map { LiftModel.rupees($0.lift) } ?? "–") ÷ \(Engine.rupees(totals[.payout] ?? 0)) payout"
+        }
         lines.append(text + (plan.dimensions.isEmpty ? "" : " in \(groupCount) \(grain) group\(groupCount == 1 ? "" : "s")"))
         continue
       }
