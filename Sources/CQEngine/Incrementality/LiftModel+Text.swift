@@ -33,6 +33,12 @@ extension LiftModel {
     store.space(.brand, tiers: .standard).labelFor(code)
   }
 
+  /// Brand names, the first `limit` of them and how many more.
+  func brandNames(_ codes: [Int32], store: Store, limit: Int = 10) -> String {
+    let names = codes.prefix(limit).map { brandName($0, store: store) }.joined(separator: ", ")
+    return codes.count > limit ? "\(names) and \(codes.count - limit) more" : names
+  }
+
   /// Warnings every lift answer carries: failed pre-trend checks, brands without an estimate,
   /// short pre-periods, exposed days without controls.
   func caveats(store: Store) -> [String] {
@@ -120,13 +126,13 @@ extension LiftModel {
       "lift: difference-in-differences on store_orders (\(storeRows == 0 ? "no rows" : "\(Engine.short(Int64(storeRows))) rows, \(DayNumber.isoString(firstDay)) to \(DayNumber.isoString(lastDay)), \(dayCount) day\(dayCount == 1 ? "" : "s") with orders")), brand × day:",
       "  - a post promotes its campaign's brand (the brand with most of the campaign's tracked revenue); a brand is treated from its first post",
       "  - a post counts on its day and the 6 days after, its weight halving each day; a brand-day's lift is shared among the posts exposing it by that weight",
-      "  - controls: brands not yet promoted on the day (never-promoted: \(neverPromoted.isEmpty ? "none" : neverPromoted.map { brandName($0, store: store) }.joined(separator: ", ")))",
+      "  - controls: brands not yet promoted on the day (never-promoted: \(neverPromoted.isEmpty ? "none" : brandNames(neverPromoted, store: store)))",
       "  - counterfactual = the controls' revenue that day × the brand's ratio to them over every store day before its first post; lift = actual − counterfactual",
       "  - 95% interval from the spread of the pre-period residuals (day noise plus the ratio's own error); pre-trend check: a line through those residuals must be flat at 5%",
     ]
     for e in estimates {
       let total = brandTotal(e.brand)
-      let controls = e.controls.map { brandName($0, store: store) }.joined(separator: ", ")
+      let controls = brandNames(e.controls, store: store)
       lines.append(
         "  \(brandName(e.brand, store: store)): first post \(DayNumber.isoString(e.onset)), \(e.preDays) days before; controls then \(controls) (ratio \(Engine.format2(e.ratio))); lift \(LiftModel.rupees(e.lift)) (95%: \(LiftModel.interval(total))) over \(e.liftDays) day\(e.liftDays == 1 ? "" : "s") on a counterfactual of \(LiftModel.rupees(e.counterfactual)); pre-trend \(e.trendPasses ? "passes" : "FAILS") (slope \(LiftModel.percent(e.slope))/day, t = \(Engine.format2(e.slopeT)))"
       )
