@@ -37,9 +37,12 @@ extension Engine {
     for pm in plan.metrics where pm.visible {
       if let metric = pm.definition.liftMetric, let lift {
         let value = Engine.value(metric, lift.total, payout: totals[.payout] ?? 0)
-        var text = "\(metric.rawValue) = \(Engine.describe(value, format: pm.definition.format))"
+        let shown = lift.total == nil ? "– (no estimate)" : Engine.describe(value, format: pm.definition.format)
+        var text = "\(metric.rawValue) = \(shown)"
         if metric == .revenue { text += " (95% interval \(LiftModel.interval(lift.total)))" }
-        if metric.usesPayout { text += " = lift_revenue \(Engine.rupees(Int64(lift.total.lift.rounded()))) ÷ \(Engine.rupees(totals[.payout] ?? 0)) payout" }
+        if metric.usesPayout {
+          text += " = lift_revenue \(lift.total.map { LiftModel.rupees($0.lift) } ?? "–") ÷ \(Engine.rupees(totals[.payout] ?? 0)) payout"
+        }
         lines.append(text + (plan.dimensions.isEmpty ? "" : " in \(groupCount) \(grain) group\(groupCount == 1 ? "" : "s")"))
         continue
       }

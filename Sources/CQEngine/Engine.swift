@@ -143,7 +143,7 @@ public final class Engine: @unchecked Sendable {
         let other = executor.groups(plan, grain: plan.dimensions, keyFilter: { excluded.contains($0) ? nil : 0 })
         // Lift adds up: the rest is the total less the rows shown (no interval).
         let shownLift = rows.reduce(0.0) { $0 + (lift?.groups[$1.codes]?.lift ?? 0) }
-        let otherLift = lift.map { LiftValue(lift: $0.total.lift - shownLift, variance: .nan, degreesOfFreedom: 1) }
+        let otherLift = lift?.total.map { LiftValue(lift: $0.lift - shownLift, variance: .nan, degreesOfFreedom: 1) }
         otherRow = row(other.groups.first?.measures ?? [:], codes: nil, lift: otherLift)
       }
     }

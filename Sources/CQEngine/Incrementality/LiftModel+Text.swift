@@ -33,6 +33,12 @@ extension LiftModel {
     store.space(.brand, tiers: .standard).labelFor(code)
   }
 
+  /// Brand names, the first `limit` of them and how many more.
+  func brandNames(_ codes: [Int32], store: Store, limit: Int = 10) -> String {
+    let names = codes.prefix(limit).map { brandName($0, store: store) }.joined(separator: ", ")
+    return codes.count > limit ? "\(names) and \(codes.count - limit) more" : names
+  }
+
   /// Warnings every lift answer carries: failed pre-trend checks, brands without an estimate,
   /// short pre-periods, exposed days without controls.
   func caveats(store: Store) -> [String] {
@@ -49,10 +55,13 @@ extension LiftModel {
         "\(brandName(e.brand, store: store)) has only \(e.preDays) days of store orders before its first post: a short baseline, wide interval")
     }
     for e in estimates where e.daysWithoutControls > 0 {
+      let n = e.daysWithoutControls
       lines.append(
-        "\(brandName(e.brand, store: store)): \(e.daysWithoutControls) day\(e.daysWithoutControls == 1 ? "" : "s") with posts but no brand left unpromoted to compare with are left out")
+        "\(brandName(e.brand, store: store)): \(n) day\(n == 1 ? "" : "s") with posts but no brand left unpromoted to compare with \(n == 1 ? "is" : "are") left out")
     }
-    if estimates.isEmpty && skipped.isEmpty {
+    if storeRows == 0 {
+      lines.append("store_orders.csv has no rows, so there is no lift to estimate")
+    } else if estimates.isEmpty && skipped.isEmpty {
       lines.append("no post could be tied to a brand of store_orders, so there is no lift to estimate")
     }
     return lines
@@ -69,30 +78,39 @@ extension LiftModel {
   /// Footer lines of a human table: the method, each row's 95% interval (or the total's when
   /// there are many rows) and the caveats.
   func footnotes(
-    rows: [(label: String, value: LiftValue?)], total: LiftValue, metrics: [LiftMetric], store: Store
+    rows: [(label: String, value: LiftValue?)], total: LiftValue?, metrics: [LiftMetric], store: Store
   ) -> [String] {
     var lines = [methodLine]
     // Intervals of lift_revenue (iroas's are the same over payout), unless shown as columns.
     let asColumns = metrics.contains(.revenueLow) && metrics.contains(.revenueHigh)
     if metrics.contains(where: { $0.bound == nil }), !asColumns {
       let listed = rows.compactMap { r in r.value.map { (r.label, $0) } }
-      if listed.count == 1, listed[0].0.isEmpty {
+      if listed.isEmpty {
+        // No row has an estimate: the caveats say why.
+      } else if listed.count == 1, listed[0].0.isEmpty {
         lines.append("95% interval: \(LiftModel.interval(listed[0].1))")
       } else if listed.count <= LiftModel.intervalRows {
         lines.append("95% intervals of lift_revenue:")
         for (label, v) in listed { lines.append("  \(label): \(LiftModel.interval(v))") }
-      } else {
+      } else if let total {
         lines.append(
-          "95% interval of the total \(Engine.rupees(Int64(total.lift.rounded()))): \(LiftModel.interval(total)); per row: add lift_revenue_low, lift_revenue_high")
+          "95% interval of the total \(LiftModel.rupees(total.lift)): \(LiftModel.interval(total)); per row: add lift_revenue_low, lift_revenue_high")
       }
     }
     return lines + caveats(store: store)
   }
 
-  /// `₹3.1L – ₹4.0L`.
-  static func interval(_ v: LiftValue) -> String {
-    guard v.low.isFinite, v.high.isFinite else { return "–" }
-    return "\(Engine.rupees(Int64(v.low.rounded()))) – \(Engine.rupees(Int64(v.high.rounded())))"
+  /// `₹3.1L – ₹4.0L`; `–` without an estimate or a finite interval.
+  static func interval(_ v: LiftValue?) -> String {
+    guard let v, v.low.isFinite, v.high.isFinite else { return "–" }
+    return "\(rupees(v.low)) – \(rupees(v.high))"
+  }
+
+  /// Short money for an amount in paise that may lie beyond `Int64` (or not be finite).
+  static func rupees(_ paise: Double) -> String {
+    guard paise.isFinite else { return "–" }
+    guard paise.magnitude < 9e18 else { return (paise < 0 ? "-" : "") + "₹" + Engine.format2(paise.magnitude / 1e9) + "Cr" }
+    return Engine.rupees(Int64(paise.rounded()))
   }
 
   /// `+0.12%` for a relative slope.
@@ -105,19 +123,18 @@ extension LiftModel {
   /// The method, per brand: pre-period, controls, ratio, pre-trend result, lift and interval.
   func explainLines(store: Store) -> [String] {
     var lines = [
-      "lift: difference-in-differences on store_orders (\(Engine.short(Int64(store.data.storeOrders?.rowCount ?? 0))) rows, \(DayNumber.isoString(firstDay)) to \(DayNumber.isoString(lastDay))), brand × day:",
+      "lift: difference-in-differences on store_orders (\(storeRows == 0 ? "no rows" : "\(Engine.short(Int64(storeRows))) rows, \(DayNumber.isoString(firstDay)) to \(DayNumber.isoString(lastDay)), \(dayCount) day\(dayCount == 1 ? "" : "s") with orders")), brand × day:",
       "  - a post promotes its campaign's brand (the brand with most of the campaign's tracked revenue); a brand is treated from its first post",
       "  - a post counts on its day and the 6 days after, its weight halving each day; a brand-day's lift is shared among the posts exposing it by that weight",
-      "  - controls: brands not yet promoted on the day (never-promoted: \(neverPromoted.isEmpty ? "none" : neverPromoted.map { brandName($0, store: store) }.joined(separator: ", ")))",
+      "  - controls: brands not yet promoted on the day (never-promoted: \(neverPromoted.isEmpty ? "none" : brandNames(neverPromoted, store: store)))",
       "  - counterfactual = the controls' revenue that day × the brand's ratio to them over every store day before its first post; lift = actual − counterfactual",
       "  - 95% interval from the spread of the pre-period residuals (day noise plus the ratio's own error); pre-trend check: a line through those residuals must be flat at 5%",
     ]
     for e in estimates {
-      let total = value(
-        Dictionary(uniqueKeysWithValues: cells.keys.filter { $0 / dayCount == Int(e.brand) }.map { ($0, 1.0) }))
-      let controls = e.controls.map { brandName($0, store: store) }.joined(separator: ", ")
+      let total = brandTotal(e.brand)
+      let controls = brandNames(e.controls, store: store)
       lines.append(
-        "  \(brandName(e.brand, store: store)): first post \(DayNumber.isoString(e.onset)), \(e.preDays) days before; controls then \(controls) (ratio \(Engine.format2(e.ratio))); lift \(Engine.rupees(Int64(e.lift.rounded()))) (95%: \(LiftModel.interval(total))) over \(e.liftDays) day\(e.liftDays == 1 ? "" : "s") on a counterfactual of \(Engine.rupees(Int64(e.counterfactual.rounded()))); pre-trend \(e.trendPasses ? "passes" : "FAILS") (slope \(LiftModel.percent(e.slope))/day, t = \(Engine.format2(e.slopeT)))"
+        "  \(brandName(e.brand, store: store)): first post \(DayNumber.isoString(e.onset)), \(e.preDays) days before; controls then \(controls) (ratio \(Engine.format2(e.ratio))); lift \(LiftModel.rupees(e.lift)) (95%: \(LiftModel.interval(total))) over \(e.liftDays) day\(e.liftDays == 1 ? "" : "s") on a counterfactual of \(LiftModel.rupees(e.counterfactual)); pre-trend \(e.trendPasses ? "passes" : "FAILS") (slope \(LiftModel.percent(e.slope))/day, t = \(Engine.format2(e.slopeT)))"
       )
     }
     lines += caveats(store: store).map { "  note: " + $0 }

@@ -41,7 +41,10 @@ struct LiftModel: Sendable {
     var brand: Int32
     /// Day number of the brand's first post.
     var onset: Int32
+    /// Store days before the first post.
     var preDays: Int
+    /// Pre-period days on which the controls sold (the residuals).
+    var residualDays: Int
     /// The brand's pre-period revenue over its first-day controls' (for `explain`).
     var ratio: Double
     /// Controls on the day of the first post.
@@ -62,7 +65,7 @@ struct LiftModel: Sendable {
     var counterfactual: Double
 
     /// Degrees of freedom of the residual spread.
-    var degreesOfFreedom: Int { max(preDays - 1, 1) }
+    var degreesOfFreedom: Int { max(residualDays - 1, 1) }
   }
 
   /// A treated brand without an estimate, and why.
@@ -93,12 +96,23 @@ struct LiftModel: Sendable {
   /// First and last store day (day numbers).
   let firstDay: Int32
   let lastDay: Int32
-  /// Brand-day cells, index `brand × dayCount + (day − firstDay)`.
-  let cells: [Int: Cell]
+  /// Store days: the days with at least one row of store_orders, ascending. The panel's day
+  /// axis; a day without any store order is no day of the panel.
+  let storeDays: [Int32]
+  /// Per calendar day `firstDay + i`: its index in `storeDays`, or -1.
+  let storeDayIndex: [Int32]
+  /// Brand-day cells, index `brand × dayCount + store-day index`.
+  let cells: [Cell?]
+  /// Number of store days.
   let dayCount: Int
+  /// Post groups, sorted by brand, then day.
   let exposures: [Exposure]
+  /// `exposures[brandStart[b]..<brandStart[b + 1]]` are brand `b`'s.
+  let brandStart: [Int]
   /// Estimates by brand code, in brand code order.
   let estimates: [BrandEstimate]
+  /// Index into `estimates` per brand code, or -1.
+  let estimateIndex: [Int]
   let skipped: [Skipped]
   /// Brands never promoted that have store revenue.
   let neverPromoted: [Int32]
@@ -106,65 +120,100 @@ struct LiftModel: Sendable {
   let postsWithoutBrand: Int
   /// Whether posts carry campaigns (so lift answers by campaign).
   let hasCampaigns: Bool
+  /// Rows of store_orders.
+  let storeRows: Int
 
   /// Estimates the model; nil when the data has no `store_orders`.
   ///
-  /// - Complexity: O(*s* + *t* + *p*) in store, tracking and post rows, plus O(*b*² *d*) for *b*
-  ///   brands over *d* store days.
+  /// - Complexity: O(*s* + *t* + *p* + *c*) in store, tracking and post rows and calendar days
+  ///   *c* of store_orders, plus O(*b*² *d*) for *b* brands over *d* store days.
   init?(store: Store) {
     guard let orders = store.data.storeOrders else { return nil }
     let data = store.data
-    // Post → brand: the campaign's top brand by tracked revenue, else the influencer's.
+    storeRows = orders.rowCount
+    let sBrandColumn = orders.strings("brand")
     let tracking = data.tracking
-    let tBrand = tracking.strings("brand").codes
+    let tBrandColumn = tracking.strings("brand")
+    let posts = data.posts
+    hasCampaigns = posts.has("campaign")
+    // Brand codes share one dictionary (one domain); size every array by the largest code seen.
+    var brandCount = max(sBrandColumn.dictionary.count, tBrandColumn.dictionary.count)
+    for c in sBrandColumn.codes where Int(c) >= brandCount { brandCount = Int(c) + 1 }
+    for c in tBrandColumn.codes where Int(c) >= brandCount { brandCount = Int(c) + 1 }
+
+    // Post → brand: the campaign's top brand by tracked revenue, else the influencer's.
+    let tBrand = tBrandColumn.codes
     let tInfl = tracking.strings("influencer_id").codes
     let tRevenue = tracking.integers("revenue")
     let tCampaign: ContiguousArray<Int32>? = tracking.has("campaign") ? tracking.strings("campaign").codes : nil
-    var byCampaign: [Int32: [Int32: Int64]] = [:]
-    var byInfluencer: [Int32: [Int32: Int64]] = [:]
-    for r in 0..<tracking.rowCount {
-      if let tCampaign { byCampaign[tCampaign[r], default: [:]][tBrand[r], default: 0] &+= tRevenue[r] }
-      byInfluencer[tInfl[r], default: [:]][tBrand[r], default: 0] &+= tRevenue[r]
-    }
-    func top(_ revenue: [Int32: Int64]?) -> Int32? {
-      revenue?.max { a, b in a.value != b.value ? a.value < b.value : a.key > b.key }?.key
-    }
-    let campaignBrand = byCampaign.mapValues { top($0) ?? -1 }
-    let influencerBrand = byInfluencer.mapValues { top($0) ?? -1 }
+    let campaignBrand = tCampaign.map { LiftModel.topBrands(keys: $0, brands: tBrand, revenue: tRevenue, brandCount: brandCount) }
+    let influencerBrand = LiftModel.topBrands(keys: tInfl, brands: tBrand, revenue: tRevenue, brandCount: brandCount)
 
-    let posts = data.posts
-    hasCampaigns = posts.has("campaign")
     let pInfl = posts.strings("influencer_id").codes
     let pDay = posts.dates("date")
     let pCampaign: ContiguousArray<Int32>? = hasCampaigns ? posts.strings("campaign").codes : nil
     let pPlatform = posts.strings("platform").codes
-    var grouped: [Exposure] = []
-    var index: [[Int32]: Int] = [:]
+    var postBrand = [Int32](repeating: -1, count: posts.rowCount)
     var unbranded = 0
+    var minPostDay = Int32.max, maxPostDay = Int32.min
     for p in 0..<posts.rowCount {
       let campaign = pCampaign?[p] ?? -1
-      let brand = (campaign >= 0 ? campaignBrand[campaign] : nil) ?? influencerBrand[pInfl[p]] ?? -1
+      var brand: Int32 = -1
+      if campaign >= 0, let campaignBrand, Int(campaign) < campaignBrand.count { brand = campaignBrand[Int(campaign)] }
+      if brand < 0, pInfl[p] >= 0, Int(pInfl[p]) < influencerBrand.count { brand = influencerBrand[Int(pInfl[p])] }
       guard brand >= 0 else {
         unbranded += 1
         continue
       }
-      let key = [brand, pDay[p], pInfl[p], campaign, pPlatform[p]]
-      if let i = index[key] {
-        grouped[i].posts += 1
-      } else {
-        index[key] = grouped.count
-        grouped.append(
-          Exposure(
-            brand: brand, day: pDay[p], influencer: pInfl[p], campaign: campaign, postPlatform: pPlatform[p],
-            posts: 1))
+      postBrand[p] = brand
+      minPostDay = min(minPostDay, pDay[p])
+      maxPostDay = max(maxPostDay, pDay[p])
+    }
+    postsWithoutBrand = unbranded
+    // Posts in (brand, day) order: two stable counting sorts (day, then brand), then merged
+    // within each brand-day by influencer, campaign and platform in order of first post.
+    var grouped: [Exposure] = []
+    var brandStart = [Int](repeating: 0, count: brandCount + 1)
+    if minPostDay <= maxPostDay {
+      let span = Int(maxPostDay) - Int(minPostDay) + 1
+      var byDay = LiftModel.countingSort(
+        (0..<posts.rowCount).filter { postBrand[$0] >= 0 }, buckets: span) { Int(pDay[$0]) - Int(minPostDay) }
+      byDay = LiftModel.countingSort(byDay, buckets: brandCount) { Int(postBrand[$0]) }
+      struct Key: Hashable {
+        var influencer: Int32
+        var campaign: Int32
+        var platform: Int32
+      }
+      var index: [Key: Int] = [:]
+      var i = 0
+      while i < byDay.count {
+        let brand = postBrand[byDay[i]], day = pDay[byDay[i]]
+        index.removeAll(keepingCapacity: true)
+        var j = i
+        while j < byDay.count, postBrand[byDay[j]] == brand, pDay[byDay[j]] == day {
+          let p = byDay[j]
+          let key = Key(influencer: pInfl[p], campaign: pCampaign?[p] ?? -1, platform: pPlatform[p])
+          if let k = index[key] {
+            grouped[k].posts += 1
+          } else {
+            index[key] = grouped.count
+            grouped.append(
+              Exposure(
+                brand: brand, day: day, influencer: key.influencer, campaign: key.campaign,
+                postPlatform: key.platform, posts: 1))
+          }
+          j += 1
+        }
+        i = j
       }
     }
+    for e in grouped { brandStart[Int(e.brand) + 1] += 1 }
+    for b in 0..<brandCount { brandStart[b + 1] += brandStart[b] }
     exposures = grouped
-    postsWithoutBrand = unbranded
+    self.brandStart = brandStart
 
-    // The brand × day revenue panel of store_orders.
+    // The brand × store-day revenue panel of store_orders.
     let sDay = orders.dates("date")
-    let sBrandColumn = orders.strings("brand")
     let sBrand = sBrandColumn.codes
     let sRevenue = orders.integers("revenue")
     var lo = Int32.max, hi = Int32.min
@@ -175,40 +224,63 @@ struct LiftModel: Sendable {
     if lo > hi { (lo, hi) = (store.minDay, store.minDay) }
     firstDay = lo
     lastDay = hi
-    let days = Int(hi - lo) + 1
-    dayCount = days
-    let brandCount = max(sBrandColumn.dictionary.count, (grouped.map { Int($0.brand) }.max() ?? -1) + 1)
-    var revenue = [Double](repeating: 0, count: brandCount * days)
+    let calendarDays = Int(hi) - Int(lo) + 1
+    var dayIndex = [Int32](repeating: -1, count: calendarDays)
+    for d in sDay { dayIndex[Int(d) - Int(lo)] = 0 }
+    var days: [Int32] = []
+    for i in 0..<calendarDays where dayIndex[i] == 0 {
+      dayIndex[i] = Int32(days.count)
+      days.append(Int32(Int(lo) + i))
+    }
+    storeDays = days
+    storeDayIndex = dayIndex
+    let dayCount = days.count
+    self.dayCount = dayCount
+    /// The store-day index of a calendar day, or nil.
+    func storeDay(_ day: Int) -> Int? {
+      let i = day - Int(lo)
+      guard i >= 0, i < calendarDays, dayIndex[i] >= 0 else { return nil }
+      return Int(dayIndex[i])
+    }
+    var revenue = [Double](repeating: 0, count: brandCount * dayCount)
     var sold = [Bool](repeating: false, count: brandCount)
     for r in 0..<orders.rowCount {
-      revenue[Int(sBrand[r]) * days + Int(sDay[r] - lo)] += Double(sRevenue[r])
+      revenue[Int(sBrand[r]) * dayCount + Int(dayIndex[Int(sDay[r]) - Int(lo)])] += Double(sRevenue[r])
       sold[Int(sBrand[r])] = true
     }
 
     // Onsets and exposure per brand-day.
     var onset = [Int32](repeating: .max, count: brandCount)
-    var exposure = [Double](repeating: 0, count: brandCount * days)
+    var exposure = [Double](repeating: 0, count: brandCount * dayCount)
     for e in grouped {
       onset[Int(e.brand)] = min(onset[Int(e.brand)], e.day)
       for (k, w) in LiftModel.kernel.enumerated() {
-        let d = Int(e.day) + k - Int(lo)
-        if d >= 0, d < days { exposure[Int(e.brand) * days + d] += w * Double(e.posts) }
+        if let d = storeDay(Int(e.day) + k) { exposure[Int(e.brand) * dayCount + d] += w * Double(e.posts) }
       }
     }
     neverPromoted = (0..<brandCount).filter { sold[$0] && onset[$0] == .max }.map { Int32($0) }
 
-    var cells: [Int: Cell] = [:]
+    var cells = [Cell?](repeating: nil, count: brandCount * dayCount)
     var estimates: [BrandEstimate] = []
     var skipped: [Skipped] = []
     let lastLiftDay = min(hi, store.maxDay)
     for b in 0..<brandCount where onset[b] != .max {
       let start = onset[b]
-      let preDays = Int(start - lo)
-      func series(_ c: Int, _ d: Int) -> Double { revenue[c * days + d] }
+      func series(_ c: Int, _ d: Int) -> Double { revenue[c * dayCount + d] }
+      if orders.rowCount == 0 {
+        skipped.append(Skipped(brand: Int32(b), reason: "store_orders.csv has no rows"))
+        continue
+      }
+      if !sold[b] {
+        skipped.append(Skipped(brand: Int32(b), reason: "it has no rows in store_orders"))
+        continue
+      }
       if start > hi {
         skipped.append(Skipped(brand: Int32(b), reason: "its first post comes after the last store order"))
         continue
       }
+      // Store days before the first post.
+      let preDays = LiftModel.countBelow(start, in: days)
       if preDays < LiftModel.minimumPreDays {
         skipped.append(
           Skipped(
@@ -244,51 +316,136 @@ struct LiftModel: Sendable {
         sumP += p
         sumP2 += p * p
         guard p > 0 else { continue }
-        residuals.append((Double(d), series(b, d) / (r0 * p) - 1))
+        residuals.append((Double(Int(days[d]) - Int(lo)), series(b, d) / (r0 * p) - 1))
       }
       let n = residuals.count
-      let variance = n > 1 ? residuals.reduce(0.0) { $0 + $1.u * $1.u } / Double(n - 1) : 0
+      guard n >= LiftModel.minimumPreDays else {
+        skipped.append(
+          Skipped(
+            brand: Int32(b),
+            reason: "its controls sold on only \(n) day\(n == 1 ? "" : "s") before its first post (\(LiftModel.minimumPreDays) needed)"))
+        continue
+      }
+      let variance = residuals.reduce(0.0) { $0 + $1.u * $1.u } / Double(n - 1)
       let trend = LiftModel.trend(residuals)
       var estimate = BrandEstimate(
-        brand: Int32(b), onset: start, preDays: preDays, ratio: r0, controls: initial.map { Int32($0) },
+        brand: Int32(b), onset: start, preDays: preDays, residualDays: n, ratio: r0, controls: initial.map { Int32($0) },
         residualVariance: variance, ratioFactor: sumP > 0 ? sumP2 / (sumP * sumP) : 0, slope: trend.slope,
         slopeT: trend.t, trendPasses: trend.passes, liftDays: 0, daysWithoutControls: 0, lift: 0, counterfactual: 0)
       var ratios: [[Int]: Double] = [:]
-      if start <= lastLiftDay {
-        for day in start...lastLiftDay {
-          let d = Int(day - lo)
-          let e = exposure[b * days + d]
-          guard e > 0 else { continue }
-          let controls = pool(on: day)
-          guard !controls.isEmpty else {
-            estimate.daysWithoutControls += 1
-            continue
-          }
-          let ratio =
-            ratios[controls]
-            ?? {
-              let r = preTotal / controls.reduce(0.0) { $0 + controlPre[$1] }
-              ratios[controls] = r
-              return r
-            }()
-          let counterfactual = ratio * controls.reduce(0.0) { $0 + series($1, d) }
-          let lift = series(b, d) - counterfactual
-          cells[b * days + d] = Cell(lift: lift, counterfactual: counterfactual, exposure: e)
-          estimate.liftDays += 1
-          estimate.lift += lift
-          estimate.counterfactual += counterfactual
+      for d in preDays..<dayCount where days[d] <= lastLiftDay {
+        let day = days[d]
+        let e = exposure[b * dayCount + d]
+        guard e > 0 else { continue }
+        let controls = pool(on: day)
+        guard !controls.isEmpty else {
+          estimate.daysWithoutControls += 1
+          continue
         }
+        let ratio =
+          ratios[controls]
+          ?? {
+            let r = preTotal / controls.reduce(0.0) { $0 + controlPre[$1] }
+            ratios[controls] = r
+            return r
+          }()
+        let counterfactual = ratio * controls.reduce(0.0) { $0 + series($1, d) }
+        let lift = series(b, d) - counterfactual
+        cells[b * dayCount + d] = Cell(lift: lift, counterfactual: counterfactual, exposure: e)
+        estimate.liftDays += 1
+        estimate.lift += lift
+        estimate.counterfactual += counterfactual
       }
       estimates.append(estimate)
     }
     self.cells = cells
     self.estimates = estimates
+    var estimateIndex = [Int](repeating: -1, count: brandCount)
+    for (i, e) in estimates.enumerated() { estimateIndex[Int(e.brand)] = i }
+    self.estimateIndex = estimateIndex
     self.skipped = skipped
   }
 
+  /// Number of brand codes the model's arrays cover.
+  var brandCount: Int { brandStart.count - 1 }
+
   /// The estimate of `brand`, if it has one.
   func estimate(of brand: Int32) -> BrandEstimate? {
-    estimates.first { $0.brand == brand }
+    guard brand >= 0, Int(brand) < estimateIndex.count, estimateIndex[Int(brand)] >= 0 else { return nil }
+    return estimates[estimateIndex[Int(brand)]]
+  }
+
+  /// Per key code (campaign or influencer): the brand with the most revenue among its rows (ties:
+  /// the lower brand code), or -1 for a key without rows.
+  ///
+  /// - Complexity: O(*n* + *k* × *b*) with a flat table when *k* × *b* is small, else O(*n*)
+  ///   expected with a hash table.
+  static func topBrands(
+    keys: ContiguousArray<Int32>, brands: ContiguousArray<Int32>, revenue: ContiguousArray<Int64>, brandCount: Int
+  ) -> [Int32] {
+    var keyCount = 0
+    for k in keys where Int(k) >= keyCount { keyCount = Int(k) + 1 }
+    var top = [Int32](repeating: -1, count: keyCount)
+    guard brandCount > 0 else { return top }
+    let (cells, overflow) = keyCount.multipliedReportingOverflow(by: brandCount)
+    if !overflow, cells <= 1 << 22 {
+      var sums = [Int64](repeating: 0, count: cells)
+      var seen = [Bool](repeating: false, count: cells)
+      for r in keys.indices where keys[r] >= 0 && brands[r] >= 0 {
+        let i = Int(keys[r]) * brandCount + Int(brands[r])
+        sums[i] &+= revenue[r]
+        seen[i] = true
+      }
+      for k in 0..<keyCount {
+        var best: Int64 = .min
+        for b in 0..<brandCount where seen[k * brandCount + b] && sums[k * brandCount + b] > best {
+          best = sums[k * brandCount + b]
+          top[k] = Int32(b)
+        }
+      }
+    } else {
+      var sums: [Int: Int64] = [:]
+      for r in keys.indices where keys[r] >= 0 && brands[r] >= 0 {
+        sums[Int(keys[r]) * brandCount + Int(brands[r]), default: 0] &+= revenue[r]
+      }
+      var best = [Int64](repeating: .min, count: keyCount)
+      for (i, v) in sums {
+        let k = i / brandCount, b = Int32(i % brandCount)
+        if v > best[k] || (v == best[k] && b < top[k]) {
+          best[k] = v
+          top[k] = b
+        }
+      }
+    }
+    return top
+  }
+
+  /// Number of elements of ascending `sorted` below `value`.
+  ///
+  /// - Complexity: O(log *n*).
+  static func countBelow(_ value: Int32, in sorted: [Int32]) -> Int {
+    var lo = 0, hi = sorted.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
+    }
+    return lo
+  }
+
+  /// `items` stably sorted by `bucket` (in `0..<buckets`).
+  ///
+  /// - Complexity: O(*n* + *buckets*).
+  static func countingSort(_ items: [Int], buckets: Int, _ bucket: (Int) -> Int) -> [Int] {
+    var start = [Int](repeating: 0, count: buckets + 1)
+    for i in items { start[bucket(i) + 1] += 1 }
+    for b in 0..<buckets { start[b + 1] += start[b] }
+    var out = [Int](repeating: 0, count: items.count)
+    for i in items {
+      let b = bucket(i)
+      out[start[b]] = i
+      start[b] += 1
+    }
+    return out
   }
 
   /// Least-squares slope of residuals over time, its *t* statistic and whether it passes at 5%.
