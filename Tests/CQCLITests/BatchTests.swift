@@ -59,6 +59,16 @@ import Testing
     #expect(first.contains("did you mean 'MuscleBlaze'"))
   }
 
+  /// A statement name misspelt alone reads as a one-metric query; the error offers the statement.
+  @Test(arguments: [("schem", "schema"), ("tutoral", "tutorial"), ("revenu", "revenue")])
+  func loneMisspeltWordSuggestsAStatementOrMetric(_ word: String, _ meant: String) throws {
+    let run = try cq(["-c", word])
+    #expect(run.status == 3)
+    let first = lines(run.stderr).first ?? ""
+    #expect(first.hasPrefix("-c:1:1: error: unknown "), "got: \(first)")
+    #expect(first.contains("did you mean '\(meant)'?"), "got: \(first)")
+  }
+
   static let scriptWithUnknownMetric = """
     revenue by brand
     -- the next statement names a metric that does not exist

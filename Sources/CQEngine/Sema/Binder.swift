@@ -87,9 +87,16 @@ struct Binder {
         at: name.range)
       return nil
     }
-    let guess = closestName(to: name.text, among: catalog.names)
+    // A misspelt statement typed alone (`schem`, `tutoral`) reads as a query of one metric.
+    let metricGuess = closestName(to: name.text, among: catalog.names)
+    let statementGuess =
+      metricGuess == nil
+      ? suggestion(for: name.text, among: Keywords.statements.filter { !["top", "bottom"].contains($0) }) : nil
+    let guess = metricGuess ?? statementGuess
     error(
-      "unknownMetric", "unknown metric '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+      "unknownMetric",
+      "unknown \(statementGuess == nil ? "metric" : "statement or metric") '\(name.text)'"
+        + (guess.map { "; did you mean '\($0)'?" } ?? ""),
       at: name.range, fix: guess, notes: guess == nil ? ["see 'show metrics' for the catalogue"] : [])
     return nil
   }
