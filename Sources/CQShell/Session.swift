@@ -101,7 +101,9 @@ public final class Session {
   func loadData(folder: String, quiet: Bool) -> String? {
     let start = DispatchTime.now()
     let data: DataSet
+    let progress = options.interactive && isatty(2) != 0 ? LoadProgress(folder: folder, write: writeErr) : nil
     do {
+      defer { progress?.finish() }
       data = try DataLoader.load(folder: folder)
     } catch {
       return error.description + (engine != nil ? "; still using the data from '\(dataFolder ?? "")'" : "")
@@ -132,7 +134,8 @@ public final class Session {
 
   static func formatMS(_ ms: Double) -> String { String(format: "%.3f", ms) }
 
-  static func grouped(_ n: Int) -> String {
+  /// `n` with thousands separators (`10,000,000`).
+  public static func grouped(_ n: Int) -> String {
     let s = String(n)
     var out = ""
     for (i, c) in s.reversed().enumerated() {

@@ -45,11 +45,7 @@ struct Shell {
     var s = "cq — influencer campaign analytics\n"
     if let engine = session.engine, let folder = session.dataFolder {
       let d = engine.data
-      func n(_ count: Int) -> String {
-        // Thousands separators: 10,000,000 tracking rows.
-        let digits = Array(String(count))
-        return String(digits.enumerated().flatMap { i, c in (i > 0 && (digits.count - i) % 3 == 0 ? [","] : []) + [c] })
-      }
+      let n = Session.grouped
       s += "data: \(folder) — \(n(d.influencers.rowCount)) influencers, \(n(d.posts.rowCount)) posts, \(n(d.tracking.rowCount)) tracking rows, \(n(d.payouts.rowCount)) payouts\n"
     } else {
       s += "no data loaded: 'load DIR' opens a folder of CSV files\n"
