@@ -64,6 +64,10 @@ extension Engine {
       }
       let names = fp.measures.map(measureName).joined(separator: ", ")
       line += "aggregate \(names) to \(grain) on its own"
+      if !fp.audienceAlso.isEmpty, fp.measures.contains(where: \.isAudience) {
+        let others = fp.audienceAlso.map { "\($0.rawValue) (\(Engine.short(Int64(store.table($0).rowCount))) rows)" }
+        line += "; distinct influencers also count the rows of \(others.joined(separator: " and ")), so an influencer is in scope wherever they were tracked, posted or were paid"
+      }
       switch fp.mode {
       case .direct: break
       case .allocated(let w), .allocatedByPayout(let w):

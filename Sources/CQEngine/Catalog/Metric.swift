@@ -22,6 +22,14 @@ enum Measure: Hashable, Sendable {
     }
   }
 
+  /// `influencers` or `followers`: distinct over every fact in scope.
+  var isAudience: Bool {
+    switch self {
+    case .influencers, .followers: true
+    default: false
+    }
+  }
+
   var isMoney: Bool {
     switch self {
     case .revenue, .newRevenue, .payout, .paidPayout, .pendingPayout: true

@@ -46,7 +46,18 @@ struct Executor {
       for m in plan.measures { addInput(m, fact: fact, to: &seg) }
       seg.cacheKey = fact.rawValue
       for m in Set(seg.sums.keys).union(seg.sumMakers.keys) { seg.sumKeys[m] = "\(fact.rawValue)/\(m)" }
-      return [seg]
+      // Rows of the other facts in scope count toward the distinct influencers only.
+      let audience = plan.measures.filter(\.isAudience)
+      let others: [Segment] = audience.isEmpty ? [] : plan.audienceAlso.map { other in
+        var extra = Segment(count: store.rowCount(other), codes: [:])
+        for d in dimensions { extra.codes.lazy(d) { store.codes(other, d, tiers: tiers) } }
+        for m in audience {
+          extra.distinct[m] = (store.influencerCodes(other), store.influencerIDs.count)
+          if case .followers = m { extra.distinctWeights[m] = store.followers }
+        }
+        return extra
+      }
+      return [seg] + others
     case .allocated(let weight):
       let alloc = store.allocation(weight)
       var main = Segment(count: store.rowCount(.tracking), codes: [:])

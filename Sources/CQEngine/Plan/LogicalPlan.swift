@@ -62,6 +62,9 @@ struct FactPlan: Sendable {
   var mode: FactMode
   /// Dimensions that forced allocation (for `explain`).
   var allocatedBecause: [Dimension]
+  /// Other facts whose rows also count toward `influencers` and `followers` (distinct over the
+  /// union of every fact that carries the dimensions used).
+  var audienceAlso: [Fact] = []
 }
 
 /// A metric column of the plan.

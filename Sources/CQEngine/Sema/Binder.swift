@@ -240,7 +240,11 @@ struct Binder {
           mode = keepsPayoutColumns ? .allocatedByPayout(settings.allocation) : .allocated(settings.allocation)
         }
       }
-      plans.append(FactPlan(fact: fact, measures: measures, mode: mode, allocatedBecause: because))
+      var plan = FactPlan(fact: fact, measures: measures, mode: mode, allocatedBecause: because)
+      if measures.contains(where: \.isAudience) {
+        plan.audienceAlso = audienceFacts(usedSet).filter { $0 != fact }
+      }
+      plans.append(plan)
     }
     return plans
   }
@@ -254,12 +258,19 @@ struct Binder {
     }
   }
 
-  /// Which fact `influencers` / `followers` count over: the influencer table when only
-  /// influencer attributes are used, else the first fact that carries every dimension.
+  /// Which fact `influencers` / `followers` are planned on: the influencer table when only
+  /// influencer attributes are used, else the first fact that carries every dimension (the
+  /// others of `audienceFacts` join its rows).
   func audienceFact(_ used: Set<Dimension>) -> Fact {
-    if used.allSatisfy(\.isInfluencerAttribute) { return .influencers }
-    for f in [Fact.tracking, .posts, .payouts] where used.allSatisfy({ store.carries(f, $0) }) { return f }
-    return .tracking
+    audienceFacts(used).first ?? .tracking
+  }
+
+  /// The facts whose influencers are "in scope" (SPEC §4: any fact): the influencer table alone
+  /// when only influencer attributes are used, else every fact table that carries every
+  /// dimension used, so `influencers by campaign` counts who was tracked, posted or was paid.
+  func audienceFacts(_ used: Set<Dimension>) -> [Fact] {
+    if used.allSatisfy(\.isInfluencerAttribute) { return [.influencers] }
+    return [Fact.tracking, .posts, .payouts].filter { f in used.allSatisfy { store.carries(f, $0) } }
   }
 
   /// Lift answers by what a post carries (influencer and attributes, campaign), its brand and

@@ -90,15 +90,18 @@ extension Reference {
     }
   }
 
-  /// The fact influencers/followers count over: the influencer table for influencer attributes,
-  /// else the first fact whose rows carry every dimension used (choice: SPEC says "any").
+  /// The rows influencers/followers count over: the influencer table for influencer attributes,
+  /// else the rows of every fact that carries every dimension used (SPEC: "any" fact), so an
+  /// influencer who posted in a campaign counts there even without tracked orders.
   func audienceRows(_ used: Set<String>) -> [Row] {
     if used.isSubset(of: Set(Reference.attributeDimensions)) {
       return knownIDs.map { Row(labels: attributeLabels($0), influencerID: $0, fields: [:], int: [:]) }
     }
-    if used.isSubset(of: Reference.trackingDimensions) { return tracking }
-    if used.isSubset(of: postDimensions) { return posts }
-    return payouts
+    var rows: [Row] = []
+    if used.isSubset(of: Reference.trackingDimensions) { rows += tracking }
+    if used.isSubset(of: postDimensions) { rows += posts }
+    if used.isSubset(of: payoutDimensions) { rows += payouts }
+    return rows
   }
 
   /// First purchase date per user over all tracking rows.
