@@ -77,6 +77,31 @@ struct ParallelPathTests {
     }
   }
 
+  /// `top N` selects its rows through a heap rather than sorting every group: the rows must be
+  /// exactly the first N of the fully sorted result, ties included.
+  @Test func topNIsTheFirstRowsOfTheFullOrder() throws {
+    let dir = try Self.folder()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let engine = Engine(data: try DataLoader.load(folder: dir, cache: .ignore))
+    let cases = [
+      ("influencer", "revenue"), ("user", "revenue"), ("user", "orders"), ("influencer", "roas"),
+      ("product", "aov"), ("day", "conversions"),
+    ]
+    for (dimension, metric) in cases {
+      // Header and rows, without the totals entry `run` appends.
+      func rows(_ text: String) throws -> [[Value]] { Array(try Self.run(engine, text).dropLast()) }
+      let descending = try rows("\(metric) by \(dimension) order by \(metric) desc")
+      let ascending = try rows("\(metric) by \(dimension) order by \(metric) asc")
+      #expect(descending.count > 8, "\(metric) by \(dimension) has enough groups to select from")
+      for n in [1, 7, 25] {
+        #expect(try rows("top \(n) \(dimension) by \(metric)") == Array(descending.prefix(n + 1)), "top \(n) \(dimension) by \(metric)")
+        #expect(
+          try rows("\(metric) by \(dimension) order by \(metric) asc limit \(n)") == Array(ascending.prefix(n + 1)),
+          "\(metric) by \(dimension) asc limit \(n)")
+      }
+    }
+  }
+
   @Test func cachedLoadAnswersLikeTheCSVs() throws {
     let dir = try Self.folder()
     defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -84,31 +84,38 @@ struct Executor {
       let payouts = store.data.payouts
       let totals = payouts.integers("total_payout")
       let w = weight == .orders ? store.data.tracking.integers("orders") : store.data.tracking.integers("revenue")
-      var codes: [Dimension: ContiguousArray<Int32>] = [:]
-      let payoutCodes = Dictionary(uniqueKeysWithValues: dimensions.filter { store.carries(.payouts, $0) }.map {
-        ($0, store.codes(.payouts, $0, tiers: tiers))
-      })
-      let trackingCodes = Dictionary(uniqueKeysWithValues: dimensions.filter { !store.carries(.payouts, $0) }.map {
-        ($0, store.codes(.tracking, $0, tiers: tiers))
-      })
-      let unattributed = Dictionary(uniqueKeysWithValues: trackingCodes.keys.map { ($0, store.space($0, tiers: tiers).unattributed) })
-      for d in dimensions { codes[d] = [] }
+      // One row per (payout, tracking row) share, or per payout with no rows to carry it. The
+      // output columns are indexed by position (appends in place, never a copy per row).
+      let payoutDims = dimensions.filter { store.carries(.payouts, $0) }
+      let trackingDims = dimensions.filter { !store.carries(.payouts, $0) }
+      let payoutCodes = payoutDims.map { store.codes(.payouts, $0, tiers: tiers) }
+      let trackingCodes = trackingDims.map { store.codes(.tracking, $0, tiers: tiers) }
+      let unattributed = trackingDims.map { store.space($0, tiers: tiers).unattributed }
+      let expected = store.rowCount(.tracking) + payouts.rowCount
+      var payoutColumns = payoutDims.map { _ in ContiguousArray<Int32>() }
+      var trackingColumns = trackingDims.map { _ in ContiguousArray<Int32>() }
+      for k in payoutColumns.indices { payoutColumns[k].reserveCapacity(expected) }
+      for k in trackingColumns.indices { trackingColumns[k].reserveCapacity(expected) }
       var values = ContiguousArray<Int64>()
+      values.reserveCapacity(expected)
       var scratch: [(row: Int32, share: Int64)] = []
       for p in 0..<payouts.rowCount {
         alloc.shares(ofPayout: p, weights: w, total: totals[p], into: &scratch)
         if scratch.isEmpty {
-          for (d, c) in payoutCodes { codes[d]!.append(c[p]) }
-          for (d, u) in unattributed { codes[d]!.append(u) }
+          for k in payoutColumns.indices { payoutColumns[k].append(payoutCodes[k][p]) }
+          for k in trackingColumns.indices { trackingColumns[k].append(unattributed[k]) }
           values.append(totals[p])
           continue
         }
         for (r, share) in scratch {
-          for (d, c) in payoutCodes { codes[d]!.append(c[p]) }
-          for (d, c) in trackingCodes { codes[d]!.append(c[Int(r)]) }
+          for k in payoutColumns.indices { payoutColumns[k].append(payoutCodes[k][p]) }
+          for k in trackingColumns.indices { trackingColumns[k].append(trackingCodes[k][Int(r)]) }
           values.append(share)
         }
       }
+      var codes: [Dimension: ContiguousArray<Int32>] = [:]
+      for (k, d) in payoutDims.enumerated() { codes[d] = payoutColumns[k] }
+      for (k, d) in trackingDims.enumerated() { codes[d] = trackingColumns[k] }
       var seg = Segment(count: values.count, codes: CodeColumns(codes))
       seg.sums[.payout] = values
       return [seg]
