@@ -16,10 +16,10 @@ import sys
 import time
 
 CQ = os.environ.get("CQ", "cq")
-DATA = os.environ["BENCH_DATA"]
+DATA = os.environ.get("BENCH_DATA", "")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 LOAD_RUNS = int(os.environ.get("BENCH_LOAD_RUNS", "3"))
-OUT = os.environ["BENCH_OUT"]
+OUT = os.environ.get("BENCH_OUT", "")
 
 # The seven questions exactly as the issue writes them (timed).
 QUERIES = {
