@@ -64,7 +64,9 @@ extension Session {
       return error.exitStatus
     } catch let error as SessionError {
       if let fileName {
-        writeErr("\(fileName):\(node.range.lowerBound.line):\(node.range.lowerBound.column): error: \(error.message)\n")
+        // `FILE:LINE:COL: error: message`, then the statement with its mark, as for any error.
+        let diagnostic = Diagnostic(id: "session", phase: .model, message: error.message, range: node.range)
+        report(DiagnosticsError(diagnostics: [diagnostic], source: source), fileName: fileName)
       } else {
         writeErr("error: \(error.message)\n")
       }
@@ -143,7 +145,11 @@ extension Session {
       } catch {
         throw SessionError(message: error.message, status: 3)
       }
-      if let redirect {
+      if let redirect, let format = OutputFormat(path: expand(redirect.path)), format.isMachineReadable {
+        // A program reads a .csv/.json file: it gets the data the chart draws, not the drawing.
+        writeErr("note: '\(redirect.path)' gets the chart's data as \(format.rawValue); write to a .txt file for the drawing\n")
+        try writeRedirect(shown, to: redirect, rows: result.rows.count)
+      } else if let redirect {
         try write(drawn, to: redirect.path, append: redirect.append, rows: result.rows.count)
       } else {
         writeOut(drawn.hasSuffix("\n") ? drawn : drawn + "\n")
@@ -151,11 +157,7 @@ extension Session {
       return
     }
     if let redirect {
-      let path = expand(redirect.path)
-      let format = OutputFormat(path: path) ?? settings.format
-      let includeHeader = !(redirect.append && (format == .csv || format == .tsv) && Session.nonEmptyFile(path))
-      let text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false), includeHeader: includeHeader)
-      try write(text, to: path, append: redirect.append, rows: result.rows.count, json: format == .json)
+      try writeRedirect(shown, to: redirect, rows: result.rows.count)
       return
     }
     if let file = options.outputFile {
@@ -192,8 +194,30 @@ extension Session {
     while DispatchTime.now().uptimeNanoseconds < end, !Cancellation.isRequested { usleep(10_000) }
   }
 
-  static func nonEmptyFile(_ path: String) -> Bool {
-    ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) > 0
+  /// Writes `shown` for `> FILE` or `>> FILE`, in the format the file's extension names.
+  ///
+  /// Appending CSV or TSV under the same header as the file's last block adds rows only; under
+  /// another header (other columns) it starts a new block with its own header after a blank
+  /// line, as `--output` does, so no row lands under the wrong column names.
+  func writeRedirect(_ shown: ResultSet, to redirect: RedirectClause, rows: Int) throws {
+    let path = expand(redirect.path)
+    let format = OutputFormat(path: path) ?? settings.format
+    var text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false))
+    if redirect.append, format == .csv || format == .tsv, let existing = Session.lastHeader(of: path) {
+      let header = text.prefix { $0 != "\n" }
+      text = existing == header ? String(text.dropFirst(header.count + 1)) : "\n" + text
+    }
+    try write(text, to: path, append: redirect.append, rows: rows, json: format == .json)
+  }
+
+  /// The header of the last block of the CSV or TSV file at `path`: its first line, or the
+  /// line after its last blank line (where an append with other columns started a block); nil
+  /// when the file is missing or empty.
+  static func lastHeader(of path: String) -> Substring? {
+    guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return nil }
+    let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
+    let lastBlock = text.range(of: "\n\n", options: .backwards).map { text[$0.upperBound...] } ?? text[...]
+    return lastBlock.prefix { $0 != "\n" }
   }
 
   /// Writes a result to `path` atomically; a JSON array appended to a JSON array joins it.

@@ -46,6 +46,41 @@ import Testing
     #expect(jsonNumberTexts(stdoutJSON).map { $0["revenue"] } == ref.rows.map { $0[1] })
   }
 
+  /// `>>` onto a CSV or TSV with other columns starts a block with its own header, so no row
+  /// lands under another result's column names; the same columns append rows only.
+  @Test func appendingOtherColumnsRepeatsTheHeader() throws {
+    let dir = try ScratchFolder()
+    let run = try cq(
+      [
+        "-c", "revenue by brand > a.csv", "-c", "revenue, orders by campaign >> a.csv",
+        "-c", "revenue, orders by campaign >> a.csv",
+        "-c", "orders by platform > b.tsv", "-c", "revenue by platform >> b.tsv",
+      ], in: dir.url)
+    #expect(run.status == 0, "\(run.stderr)")
+    let brand = try cq(["--format", "csv", "-c", "revenue by brand"]).stdout
+    let campaign = try cq(["--format", "csv", "-c", "revenue, orders by campaign"]).stdout
+    let campaignRows = campaign.drop { $0 != "\n" }.dropFirst()
+    #expect(try dir.read("a.csv") == brand + "\n" + campaign + campaignRows)
+    let orders = try cq(["--format", "tsv", "-c", "orders by platform"]).stdout
+    let revenue = try cq(["--format", "tsv", "-c", "revenue by platform"]).stdout
+    #expect(try dir.read("b.tsv") == orders + "\n" + revenue)
+  }
+
+  /// A chart sent to a file a program reads (.csv, .json) writes the data it draws; a .txt file
+  /// gets the drawing.
+  @Test func aChartIntoADataFileWritesItsData() throws {
+    let dir = try ScratchFolder()
+    let run = try cq(
+      ["-c", "revenue by month chart bar > m.csv", "-c", "revenue by month chart line > m.json",
+       "-c", "revenue by month chart bar > m.txt"], in: dir.url)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try dir.read("m.csv") == (try cq(["--format", "csv", "-c", "revenue by month"]).stdout))
+    #expect(try dir.read("m.json") == (try cq(["--format", "json", "-c", "revenue by month"]).stdout))
+    #expect(run.stderr.contains("note: 'm.csv' gets the chart's data as csv"), "\(run.stderr)")
+    let drawing = try dir.read("m.txt")
+    #expect(drawing.contains("█") && drawing.contains("2025-05"), "\(drawing)")
+  }
+
   /// Two results sent to one JSON file make one array, not two documents back to back.
   @Test func appendedAndRepeatedJSONOutputStaysOneDocument() throws {
     let dir = try ScratchFolder()
