@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loads a data folder of CSV files into a `DataSet` (SPEC §1).
 ///
 /// Reads `influencers.csv`, `posts.csv`, `tracking_data.csv` and `payouts.csv` (required) and
@@ -117,11 +119,17 @@ public enum DataLoader {
 
     let storeOrders = try parse(.storeOrders, optional: true)
 
-    // Every column of a domain gets the final, complete dictionary.
+    // Every column of a domain gets the final, complete dictionary. Dimension values compare
+    // case-insensitively (SPEC §3), so spellings of one value differing only in case or
+    // surrounding spaces become one value; ids and names keep their bytes.
+    var folded = Set([Domain.platform, .campaign, .brand, .product, .source].map(\.rawValue))
+    for column in influencers.columns where ["category", "gender"].contains(column.name) {
+      folded.insert(column.dictionary)
+    }
     var finished: [StringDictionary] = []
     var remaps: [ContiguousArray<Int32>?] = []
-    for d in dictionaries {
-      let (dictionary, remap) = finish(d)
+    for (i, d) in dictionaries.enumerated() {
+      let (dictionary, remap) = finish(d, foldingCase: folded.contains(i))
       finished.append(dictionary)
       remaps.append(remap)
     }
@@ -151,10 +159,34 @@ public enum DataLoader {
   /// NFD spelling of "Zoë" are one `StringDictionary` value (the first spelling seen), so later
   /// codes shift and the map is returned.
   /// - Complexity: O(*n*) in the distinct values (one `String` and one hash each).
-  private static func finish(_ dictionary: ByteDictionary) -> (
+  ///
+  /// With `foldingCase`, values equal but for letter case and surrounding white space are one
+  /// value too, spelt as the first seen (trimmed): `MuscleBlaze`, `muscleblaze` and
+  /// ` MuscleBlaze ` group as `MuscleBlaze`.
+  private static func finish(_ dictionary: ByteDictionary, foldingCase: Bool = false) -> (
     StringDictionary, ContiguousArray<Int32>?
   ) {
     let strings = dictionary.strings()
+    if foldingCase {
+      var codeOfKey: [String: Int32] = [:]
+      var values: [String] = []
+      var remap = ContiguousArray<Int32>()
+      remap.reserveCapacity(strings.count)
+      for s in strings {
+        let value = s.trimmingCharacters(in: .whitespaces)
+        let key = value.lowercased()
+        if let code = codeOfKey[key] {
+          remap.append(code)
+        } else {
+          let code = Int32(values.count)
+          codeOfKey[key] = code
+          values.append(value)
+          remap.append(code)
+        }
+      }
+      let identity = values.count == strings.count && zip(values, strings).allSatisfy { $0 == $1 }
+      return (StringDictionary(distinct: values), identity ? nil : remap)
+    }
     // ASCII values distinct as bytes are distinct as Strings: no table needed now.
     if dictionary.isASCII {
       return (StringDictionary(distinct: strings), nil)
