@@ -46,12 +46,22 @@ struct DiagnosticFormatterTests {
         """)
   }
 
-  @Test func devanagariAlignsByGraphemes() {
+  /// The mark stands under its token as a terminal draws the line: मसलब्लेज़ is 5 grapheme
+  /// clusters (ब्ले is one) but 6 columns (tmux puts the cursor at 26 after the text before
+  /// 'adn'), and an emoji is one cluster of 2 columns.
+  @Test func marksAlignByDisplayColumns() {
     #expect(
       formatted("roas where brand = मसलब्लेज़ adn platform=Instagram") == """
         1 | roas where brand = मसलब्लेज़ adn platform=Instagram
-          |                          |- error: unexpected 'adn'; did you mean 'and'?
-          |                          `- fix-it: replace 'adn' with 'and'
+          |                           |- error: unexpected 'adn'; did you mean 'and'?
+          |                           `- fix-it: replace 'adn' with 'and'
+
+        """)
+    #expect(
+      formatted("roas where brand = \"💪\" adn platform=Instagram") == """
+        1 | roas where brand = "💪" adn platform=Instagram
+          |                         |- error: unexpected 'adn'; did you mean 'and'?
+          |                         `- fix-it: replace 'adn' with 'and'
 
         """)
   }

@@ -42,6 +42,19 @@ import Testing
     #expect(!text.contains("│") && !text.contains("─") && !text.contains("–"))
   }
 
+  /// `--ascii` spells cq's own marks in notes and footnotes in ASCII too (SPEC §5: plain ASCII).
+  @Test func asciiNotesAndFootnotes() {
+    var result = Fixtures.manyRows
+    result.footnotes = ["tiers: nano < 10k ≤ micro < 50k ≤ mid", "lift ₹30.7L ± ₹2L — method: DiD · 95%"]
+    let text = Self.table(result, RenderOptions(width: 60, maxRows: 6, ascii: true, currencySymbol: "Rs "))
+    #expect(text.allSatisfy { $0.isASCII }, "\(text)")
+    #expect(text.contains("... 94 more rows (set rows all to see them)"))
+    #expect(text.contains("tiers: nano < 10k <= micro < 50k <= mid"))
+    #expect(text.contains("lift Rs 30.7L +/- Rs 2L - method: DiD - 95%"))
+    let boxed = Self.table(result, RenderOptions(width: 60, maxRows: 6))
+    #expect(boxed.contains("tiers: nano < 10k ≤ micro"), "without --ascii the marks stay")
+  }
+
   @Test func rowElision() {
     let text = Self.table(Fixtures.manyRows, RenderOptions(width: 60, maxRows: 6))
     assertSnapshot(text, named: "table-many-rows-elided")

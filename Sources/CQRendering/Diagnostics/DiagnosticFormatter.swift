@@ -110,10 +110,14 @@ public struct DiagnosticFormatter {
     for column in byColumn.keys.sorted(by: >) {
       var prefix = String(repeating: " ", count: gutter) + " " + outline("|") + " "
       for k in 1..<column {
+        // Each character is padded to its display width, so the mark stands under its token
+        // after wide (emoji, CJK) and combining (Devanagari) text.
+        let character = k - 1 < characters.count ? characters[k - 1] : " "
+        let width = character == "\t" ? 1 : max(1, TerminalWidth.displayWidth(String(character)))
         if columns.contains(k) {
-          prefix += outline("|")
+          prefix += outline("|") + String(repeating: " ", count: width - 1)
         } else {
-          prefix += k - 1 < characters.count && characters[k - 1] == "\t" ? "\t" : " "
+          prefix += character == "\t" ? "\t" : String(repeating: " ", count: width)
         }
       }
       let messages = byColumn[column] ?? []

@@ -135,9 +135,10 @@ struct TableRenderer {
 
   private func writeNotes(_ result: ResultSet, notes: [String], to out: inout some TextOutputStream)
   {
-    for note in notes { out.write(note + "\n") }
-    for footnote in result.footnotes { out.write(style.dim(footnote) + "\n") }
-    if let footer = options.footer { out.write(style.dim(footer) + "\n") }
+    let spell = options.ascii ? TerminalWidth.asciiMarks : { $0 }
+    for note in notes { out.write(spell(note) + "\n") }
+    for footnote in result.footnotes { out.write(style.dim(spell(footnote)) + "\n") }
+    if let footer = options.footer { out.write(style.dim(spell(footer)) + "\n") }
   }
 
   /// Which rows are shown, in order, with rules before totals and one ellipsis for elided rows.

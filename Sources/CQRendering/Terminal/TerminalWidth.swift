@@ -98,6 +98,32 @@ public enum TerminalWidth {
     return String(repeating: " ", count: left) + s + String(repeating: " ", count: missing - left)
   }
 
+  /// cq's own typographic marks in `s` spelt in ASCII (`≤` as `<=`, `–` as `-`, `₹` as `Rs `),
+  /// for notes under `--ascii`; data text is left as it is.
+  static func asciiMarks(_ s: String) -> String {
+    guard !s.allSatisfy(\.isASCII) else { return s }
+    var out = ""
+    for c in s {
+      switch c {
+      case "≤": out += "<="
+      case "≥": out += ">="
+      case "≠": out += "!="
+      case "–", "—", "·", "−": out += "-"
+      case "…": out += "..."
+      case "×": out += "x"
+      case "÷": out += "/"
+      case "±": out += "+/-"
+      case "→": out += "->"
+      case "₹": out += "Rs "
+      case "✓": out += "ok"
+      case "‘", "’": out += "'"
+      case "“", "”": out += "\""
+      default: out.append(c)
+      }
+    }
+    return out
+  }
+
   /// `s` made safe for one line of a terminal: line breaks become `↵` (` ` in ASCII mode),
   /// tabs become a space, other control characters (including ESC) become `�` (`?`).
   static func singleLine(_ s: String, ascii: Bool) -> String {
