@@ -20,7 +20,8 @@ extension Engine {
       case .number(let v, _): return (.constant(v), .decimal)
       case .metric(let ref):
         guard let m = catalog.metric(named: ref.text), m.special == nil else {
-          let guess = closestName(to: ref.text, among: catalog.names)
+          // A metric that exists but cannot be combined gets no did-you-mean (it would be itself).
+          let guess = catalog.metric(named: ref.text) == nil ? closestName(to: ref.text, among: catalog.names) : nil
           diagnostics.append(
             Diagnostic(
               id: "sema.unknownMetric", phase: .model,

@@ -130,16 +130,22 @@ public final class Engine: @unchecked Sendable {
       }
     }
     var rows: [(codes: [Int32], values: [Value])] = groups.map { ($0.codes, row($0.measures, codes: $0.codes)) }
+    let groupCount = rows.count
     if let having = plan.having {
       rows = rows.filter { Engine.holds(having, $0.values) }
     }
-    Engine.sort(&rows, plan: plan, spaces: spaces, first: plan.limit)
+    var ranking = plan
+    if let rank = plan.rank { ranking.order = rank }
+    Engine.sort(&rows, plan: ranking, spaces: spaces, first: plan.limit)
     let totalGroups = rows.count
     var otherRow: [Value]? = nil
+    func shownKeys() -> Set<Int64> {
+      Set(rows.map { r in zip(r.codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 } })
+    }
     if let limit = plan.limit, rows.count > limit {
       rows = Array(rows[..<limit])
       if plan.withOther, !plan.dimensions.isEmpty {
-        let excluded = Set(rows.map { r in zip(r.codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 } })
+        let excluded = shownKeys()
         let other = executor.groups(plan, grain: plan.dimensions, keyFilter: { excluded.contains($0) ? nil : 0 })
         // Lift adds up: the rest is the total less the rows shown (no interval).
         let shownLift = rows.reduce(0.0) { $0 + (lift?.groups[$1.codes]?.lift ?? 0) }
@@ -147,6 +153,8 @@ public final class Engine: @unchecked Sendable {
         otherRow = row(other.groups.first?.measures ?? [:], codes: nil, lift: otherLift)
       }
     }
+    // The rows `top N` picked, in the order asked for.
+    if plan.rank != nil { Engine.sort(&rows, plan: plan, spaces: spaces) }
     // Result columns: dimensions in the order written, then visible metrics.
     var columns: [ResultColumn] = plan.dimensions.map {
       ResultColumn(name: $0.rawValue, role: .dimension(time: $0.timeGrain), format: $0.timeGrain == nil ? .text : .date)
@@ -162,10 +170,20 @@ public final class Engine: @unchecked Sendable {
       kinds.append(.other)
     }
     var result = ResultSet(columns: columns, rows: out, rowKinds: kinds, totalGroups: totalGroups)
-    if let totals {
+    if let totals, !plan.dimensions.isEmpty {
+      // The totals row totals the table: when `having` or a cut without `(other)` left rows
+      // out, its sums (and distinct counts) are taken again over the rows shown.
+      var shownTotals = totals, shownLift = lift?.total
+      if rows.count < groupCount, otherRow == nil {
+        let shown = shownKeys()
+        shownTotals = executor.groups(plan, grain: plan.dimensions, keyFilter: { shown.contains($0) ? 0 : nil })
+          .groups.first?.measures ?? [:]
+        shownLift = lift.flatMap { l in
+          l.total == nil ? nil : LiftValue(lift: rows.reduce(0.0) { $0 + (l.groups[$1.codes]?.lift ?? 0) }, variance: .nan, degreesOfFreedom: 1)
+        }
+      }
       result.totals = [.text("(total)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1))
-        + visible.map { row(totals, codes: nil, lift: lift?.total)[$0] }
-      if plan.dimensions.isEmpty { result.totals = nil }
+        + visible.map { row(shownTotals, codes: nil, lift: shownLift)[$0] }
     }
     let shown = Set(visible.map { plan.metrics[$0].definition.name })
     if !shown.isDisjoint(with: ["incremental_revenue", "incremental_roas", "new_customers", "cac"]) {

@@ -41,6 +41,18 @@ import Testing
     #expect(piped.stderr.hasPrefix("<stdin>:2:1: error:"), "\(piped.stderr)")
   }
 
+  /// A metric that cannot go inside `define metric` is named, with no fix-it replacing it by
+  /// itself; a misspelt one still gets its did-you-mean.
+  @Test func aMetricThatCannotBeDefinedOnGetsNoSelfFixIt() throws {
+    let run = try cq(["-c", "define metric m = score + 1"])
+    #expect(run.status == 3)
+    #expect(run.stderr.contains("'score' cannot be used inside a defined metric"), "\(run.stderr)")
+    #expect(!run.stderr.contains("fix-it"), "\(run.stderr)")
+    let typo = try cq(["-c", "define metric m = revenu + 1"])
+    #expect(typo.status == 3)
+    #expect(typo.stderr.contains("fix-it: replace 'revenu' with 'revenue'"), "\(typo.stderr)")
+  }
+
   @Test func helpOnAnUnknownTopicIsAModelError() throws {
     let run = try cq(["-c", "help metrcs"])
     #expect(run.status == 3)

@@ -27,6 +27,8 @@ struct ErrorTests {
     Case("revenue by revenue", ["'revenue'", "metric", "not a dimension"]),
     Case("brand by campaign", ["'brand'", "dimension", "not a metric"]),
     Case("revenue order by revnue", ["'revnue'"]),
+    // A dimension in 'having' points to 'where', with the condition as it would read there.
+    Case("revenue by brand having brand = Gritzo", ["'having' compares metrics", "where brand = Gritzo"]),
     // Unknown values, with did-you-mean.
     Case("revenue where brand=MusleBlaze", ["'MusleBlaze'", "did you mean", "'MuscleBlaze'"]),
     Case("revenue by campaign where brand = hkvitalz", ["'hkvitalz'", "'HKVitals'"]),

@@ -127,6 +127,42 @@ struct OrderingTests {
     #expect(ra.columns.map(\.name) == rc.columns.map(\.name))
   }
 
+  /// `top N` picks its rows by the first metric; an `order by` only orders the rows picked, so
+  /// it never turns `bottom` into `top`.
+  @Test(arguments: [
+    ("bottom 2 influencer by revenue order by revenue desc", "bottom 2 influencer by revenue", true),
+    ("top 2 influencer by revenue order by revenue asc", "top 2 influencer by revenue", false),
+    ("top 3 influencer by revenue, orders order by influencer", "top 3 influencer by revenue, orders", nil),
+  ])
+  func topOrderByOrdersThePickedRows(text: String, plain: String, descending: Bool?) throws {
+    let h = try Harness()
+    let picked = try h.run(plain), ordered = try h.run(text)
+    #expect(Set(ordered.labelRows) == Set(picked.labelRows), "\(text)")
+    #expect(ordered.rows.count == picked.rows.count)
+    let revenue = ordered.rows.map { $0[1].doubleValue ?? 0 }
+    if let descending {
+      #expect(revenue == revenue.sorted(by: descending ? (>) : (<)), "\(text): \(revenue)")
+    } else {
+      let names = ordered.labelRows.map { $0[0] }
+      #expect(names == names.sorted { $0.lowercased() < $1.lowercased() }, "\(text): \(names)")
+    }
+  }
+
+  /// A misspelt name in `top N DIM by METRIC` is blamed on itself, with a did-you-mean, and a
+  /// `top N` with nothing to rank by is an error, not an empty table.
+  @Test func topNamesTheMisspeltWordAndNeedsAMetric() throws {
+    let h = try Harness()
+    let metric = h.modelError("top 3 influencer by revnue")
+    #expect(metric.count == 1 && metric[0].contains("unknown metric 'revnue'; did you mean 'revenue'"), "\(metric)")
+    let dimension = h.modelError("top 3 influencr by revenue")
+    #expect(
+      dimension.count == 1 && dimension[0].contains("unknown dimension 'influencr'; did you mean 'influencer'"),
+      "\(dimension)")
+    let bare = h.modelError("top 3 campaign")
+    #expect(bare.count == 1 && bare[0].contains("'top 3 campaign' needs a metric to rank by"), "\(bare)")
+    #expect(bare.first?.contains("top 3 campaign by revenue") == true, "\(bare)")
+  }
+
   /// `influencers` is both a metric and the plural of `influencer`; after `top N … by roas`
   /// only the dimension reading can be answered (`roas` is no dimension), so it must be taken.
   @Test func topPluralInfluencers() throws {
@@ -226,6 +262,29 @@ struct OrderingTests {
     for (i, e) in expected.enumerated() {
       let cell = totals[result.dimensionCount + i]
       #expect(matches(cell, e), "\(text) total \(metrics[i]): \(cell) vs \(e)")
+    }
+  }
+
+  /// When `having` or a cut without `(other)` leaves groups out, the totals row totals the rows
+  /// shown: their sums and distinct sets merged, ratios from those sums.
+  @Test(arguments: [
+    "revenue, payout, roas by campaign having roas > 1", "customers, revenue, aov by brand having revenue > 1000",
+    "top 2 influencer by revenue, engagement_rate", "revenue, customers by campaign limit 1",
+  ])
+  func totalsOfTheRowsShown(text: String) throws {
+    let h = try Harness(totals: true)
+    let result = try h.run(text)
+    let dims = result.columns.prefix(result.dimensionCount).map(\.name)
+    let metrics = result.columns.dropFirst(dims.count).map(\.name)
+    let groups = h.reference.accumulate(metrics: metrics, dims: dims, filter: nil)
+    #expect(result.rows.count < groups.count, "\(text): some groups are left out")
+    let shown = result.labelRows.compactMap { groups[$0] }
+    #expect(shown.count == result.rows.count)
+    let merged = Reference.merge(shown)
+    let totals = try #require(result.totals, "\(text): totals row")
+    for (i, metric) in metrics.enumerated() {
+      let cell = totals[dims.count + i], expected = Reference.value(metric, merged)
+      #expect(matches(cell, expected), "\(text) total \(metric): \(cell) vs \(expected)")
     }
   }
 

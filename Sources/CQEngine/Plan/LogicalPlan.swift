@@ -94,4 +94,7 @@ struct LogicalPlan: Sendable {
   var needsTotals: Bool
   /// The fact `influencers` and `followers` count over.
   var audience: Fact
+  /// For `top N` / `bottom N`: the order that picks the `limit` rows, when an `order by` then
+  /// orders the rows picked (nil: `order` does both).
+  var rank: [(key: SortKey, descending: Bool)]? = nil
 }

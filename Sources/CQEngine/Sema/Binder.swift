@@ -106,14 +106,17 @@ struct Binder {
   mutating func bind(_ query: QueryStmt) throws(DiagnosticsError) -> LogicalPlan {
     var metricNames = query.metrics
     var dimensionNames = query.dimensions
-    // `top 10 influencer by roas`: the names before `by` are dimensions → swap.
-    if query.top != nil, !metricNames.isEmpty,
-      metricNames.allSatisfy({ Dimension.named($0.text) != nil }),
-      dimensionNames.allSatisfy({ catalog.metric(named: $0.text) != nil }),
-      !metricNames.allSatisfy({ catalog.metric(named: $0.text) != nil })
-        || !dimensionNames.allSatisfy({ Dimension.named($0.text) != nil })
-    {
-      swap(&metricNames, &dimensionNames)
+    if let top = query.top {
+      // `top 10 influencer by roas`: the names before `by` are dimensions → swap.
+      if rankedFirst(metricNames, dimensionNames) { swap(&metricNames, &dimensionNames) }
+      if dimensionNames.isEmpty, !metricNames.isEmpty, metricNames.allSatisfy({ Dimension.named($0.text) != nil }) {
+        let range = metricNames[0].range.lowerBound..<metricNames[metricNames.count - 1].range.upperBound
+        let list = metricNames.map(\.text).joined(separator: ", ")
+        error(
+          "topNeedsMetric", "'\(top.bottom ? "bottom" : "top") \(top.count) \(list)' needs a metric to rank by",
+          at: range, notes: ["for example: \(top.bottom ? "bottom" : "top") \(top.count) \(list) by revenue"])
+        throw fail()
+      }
     }
     var dimensions: [Dimension] = []
     for name in dimensionNames {
@@ -156,8 +159,11 @@ struct Binder {
       }
     }
     var limit = query.limit
-    if let top = query.top {
-      if order.isEmpty, !metrics.isEmpty { order = [(.metric(0), !top.bottom)] }
+    var rank: [(key: SortKey, descending: Bool)]?
+    if let top = query.top, !metrics.isEmpty {
+      // `top N` picks its rows by the first metric; an `order by` only orders those rows.
+      rank = [(.metric(0), !top.bottom)]
+      if order.isEmpty { order = rank ?? [] }
       limit = top.count
     }
     if !diagnostics.isEmpty { throw fail() }
@@ -167,7 +173,21 @@ struct Binder {
     return LogicalPlan(
       dimensions: dimensions, metrics: metrics, filter: filter, having: having, order: order, limit: limit,
       withOther: query.withOther || (query.top?.withOther ?? false), facts: facts, tiers: settings.tiers, needsTotals: needsTotals,
-      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])))
+      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])), rank: rank)
+  }
+
+  /// Whether `top N A by B` names its dimensions first (`top 10 influencer by roas`, SPEC's
+  /// form) rather than its metrics: the side that reads more as dimensions (counting only names
+  /// that are one kind alone) comes first. A misspelt name counts for neither, so
+  /// `top 3 influencer by revnue` still ranks influencers and the typo is the metric's.
+  func rankedFirst(_ before: [NameRef], _ after: [NameRef]) -> Bool {
+    func isDimension(_ n: NameRef) -> Bool { Dimension.named(n.text) != nil }
+    func isMetric(_ n: NameRef) -> Bool { catalog.metric(named: n.text) != nil }
+    guard !before.isEmpty, !after.isEmpty else { return false }
+    let dimensionsFirst = before.count { isDimension($0) && !isMetric($0) } + after.count { isMetric($0) && !isDimension($0) }
+    let metricsFirst = before.count { isMetric($0) && !isDimension($0) } + after.count { isDimension($0) && !isMetric($0) }
+    if dimensionsFirst != metricsFirst { return dimensionsFirst > metricsFirst }
+    return before.allSatisfy(isDimension) && after.allSatisfy(isMetric)
   }
 
   private func index(of m: MetricDefinition, in metrics: inout [PlannedMetric]) -> Int {
@@ -562,6 +582,14 @@ struct Binder {
     case .not(let a):
       return bindHaving(a, metrics: &metrics).map { .not($0) }
     case .compare(let name, let op, let value):
+      if let d = Dimension.named(name.text), catalog.metric(named: name.text) == nil {
+        // `having brand = Gritzo`: a condition on a dimension filters rows, before grouping.
+        error(
+          "havingDimension",
+          "'having' compares metrics; '\(name.text)' is a dimension: filter it with 'where', e.g. 'where \(d.rawValue) \(op.rawValue) \(value.kind == .quoted ? "\"\(value.text)\"" : value.text)'",
+          at: name.range)
+        return nil
+      }
       guard let m = bindMetric(name) else { return nil }
       guard op != .contains else {
         error("havingContains", "'~' compares text; 'having' compares metric values with = != < <= > >=", at: name.range)
