@@ -64,6 +64,8 @@ public final class Session {
   let writeErr: (String) -> Void
   /// Depth of nested `run` scripts (guards against a script running itself).
   var runDepth = 0
+  /// Added to line numbers in `FILE:LINE:COL` (see `execute(_:fileName:lineOffset:)`).
+  var lineOffset = 0
   /// Changes whenever data or definitions change (completion caches follow it).
   public internal(set) var generation = 0
   /// Set by `quit`.
@@ -151,8 +153,14 @@ public final class Session {
   ///
   /// `fileName` names a script or `-c` for `FILE:LINE:COL` messages (nil in the shell). A
   /// script stops at its first error unless `--continue`; the shell reports and goes on.
+  ///
+  /// `lineOffset` is added to the line numbers of messages: the N-th `-c` statement is reported
+  /// as line N of `-c`, as if the statements were lines of one script.
   @discardableResult
-  public func execute(_ text: String, fileName: String?) -> Int32 {
+  public func execute(_ text: String, fileName: String?, lineOffset: Int = 0) -> Int32 {
+    let outer = self.lineOffset
+    self.lineOffset = lineOffset
+    defer { self.lineOffset = outer }
     var status: Int32 = 0
     let stopOnError = fileName != nil && !options.continueOnError
     for parsed in Parser.parseStatements(text) {
@@ -175,7 +183,7 @@ public final class Session {
   /// Prints diagnostics: in a script `FILE:LINE:COL: error: message`, then the caret view.
   func report(_ error: DiagnosticsError, fileName: String?) {
     let formatter = DiagnosticFormatter(colors: options.color && options.interactive)
-    let text = formatter.format(error, fileName: fileName)
+    let text = formatter.format(error, fileName: fileName, lineOffset: fileName == nil ? 0 : lineOffset)
     writeErr(text.hasSuffix("\n") ? text : text + "\n")
   }
 

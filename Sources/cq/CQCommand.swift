@@ -97,9 +97,10 @@ struct CQCommand: ParsableCommand {
     commandName: "cq",
     abstract: "A query shell for influencer-campaign analytics.",
     discussion: """
-      Type statements such as 'roas by campaign where brand=MuscleBlaze'. With no statements
-      cq opens the shell on ./data; statements on a pipe run without prompts.
-      Exit status: 0 all ran, 2 a statement did not parse, 3 the model cannot answer it,
+      Type statements such as 'roas by campaign where brand=MuscleBlaze'. \
+      With no statements cq opens the shell on ./data; statements on a pipe run without prompts.
+
+      Exit status: 0 all ran, 2 a statement did not parse, 3 the model cannot answer it, \
       4 data or I/O failure, 1 anything else.
       """,
     version: "0.1.0",
@@ -132,8 +133,11 @@ struct CQCommand: ParsableCommand {
     if !commands.isEmpty {
       guard loaded else { throw ExitCode(4) }
       var status: Int32 = 0
+      var line = 0
       for c in commands {
-        let s = session.execute(c, fileName: "-c")
+        // The statements of -c are lines of one script: the second is reported as -c:2:COL.
+        let s = session.execute(c, fileName: "-c", lineOffset: line)
+        line += c.split(separator: "\n", omittingEmptySubsequences: false).count
         if s != 0 {
           if status == 0 { status = s }
           if !common.continueOnError { break }

@@ -113,8 +113,11 @@ import Testing
     #expect(run.status == 2)
     let blocks = csvBlocks(run.stdout, headers: ["brand,revenue", "brand,orders"])
     #expect(blocks.count == 2, "both good statements ran:\n\(run.stdout)")
-    let errors = lines(run.stderr).filter { $0.hasPrefix("-c:1:") }
+    // The N-th -c is line N: each error names the statement it comes from.
+    let errors = lines(run.stderr).filter { $0.hasPrefix("-c:") }
     #expect(errors.count == 2, "\(run.stderr)")
+    #expect(errors.first?.hasPrefix("-c:2:12: error: ") == true, "\(run.stderr)")
+    #expect(errors.last?.hasPrefix("-c:3:1: error: unknown metric 'bogus_metric'") == true, "\(run.stderr)")
 
     // Without --continue the first error (a model error here) stops the run.
     let stopped = try cq([
@@ -123,7 +126,7 @@ import Testing
     ])
     #expect(stopped.status == 3)
     #expect(!stopped.stdout.contains("orders"))
-    #expect(lines(stopped.stderr).filter { $0.hasPrefix("-c:1:") }.count == 1)
+    #expect(lines(stopped.stderr).filter { $0.hasPrefix("-c:") } .map { String($0.prefix(6)) } == ["-c:2:1"])
   }
 
   @Test func parseErrorInScriptNamesFileLineAndColumn() throws {
