@@ -47,7 +47,7 @@ let package = Package(
     .testTarget(
       name: "CQRenderingTests", dependencies: ["CQRendering", "CQStorage", "CQTestSupport"],
       exclude: ["Snapshots"]),
-    .testTarget(name: "CQShellTests", dependencies: ["CQShell", "CQTestSupport"]),
+    .testTarget(name: "CQShellTests", dependencies: ["CQShell", "CQStorage", "CQSimulator", "CQTestSupport"]),
     .testTarget(name: "CQSimulatorTests", dependencies: ["CQSimulator", "CQStorage", "CQTestSupport"]),
     .testTarget(name: "CQCLITests", dependencies: ["CQTestSupport"], exclude: ["Snapshots"]),
   ],

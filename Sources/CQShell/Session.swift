@@ -64,6 +64,8 @@ public final class Session {
   let writeErr: (String) -> Void
   /// Depth of nested `run` scripts (guards against a script running itself).
   var runDepth = 0
+  /// Writes the caches of folders the shell loaded; `finish()` waits for it.
+  let cacheWriter = CacheWriter()
   /// Added to line numbers in `FILE:LINE:COL` (see `execute(_:fileName:lineOffset:)`).
   var lineOffset = 0
   /// Changes whenever data or definitions change (completion caches follow it).
@@ -86,6 +88,9 @@ public final class Session {
 
   // MARK: - Loading
 
+  /// Waits for work that must not be cut off when the process ends (a cache being written).
+  public func finish() { cacheWriter.wait() }
+
   /// Loads a data folder; on failure keeps the previous data and returns false.
   ///
   /// A failure is written exactly as SPEC §1 words it, `FILE:LINE: column 'NAME': expected
@@ -106,7 +111,8 @@ public final class Session {
     let progress = options.interactive && isatty(2) != 0 ? LoadProgress(folder: folder, write: writeErr) : nil
     do {
       defer { progress?.finish() }
-      data = try DataLoader.load(folder: folder)
+      // The shell opens on parsed data while its cache is written behind it.
+      data = try options.interactive ? DataLoader.load(folder: folder, writingCacheWith: cacheWriter) : DataLoader.load(folder: folder)
     } catch {
       return error.description + (engine != nil ? "; still using the data from '\(dataFolder ?? "")'" : "")
     }

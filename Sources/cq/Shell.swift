@@ -39,6 +39,7 @@ struct Shell {
       if let w = history.add(statement) { Terminal.writeErr("warning: \(w)\n") }
       session.execute(statement, fileName: nil)
     }
+    session.finish()
   }
 
   func banner() -> String {

@@ -37,6 +37,15 @@ public enum DataLoader {
     try loadReportingCache(folder: folder, cache: cache).data
   }
 
+  /// `load(folder:)`, but a cache to be written after parsing is handed to `writer` and written
+  /// in the background, so the data is returned as soon as it is parsed.
+  public static func load(folder: String, writingCacheWith writer: CacheWriter) throws(LoadError) -> DataSet {
+    writer.wait()  // a cache of this folder may still be being written
+    return try DataCache.load(folder: folder, policy: .fromEnvironment, writer: writer) { () throws(LoadError) in
+      try load(folder: folder, chunkThreshold: TableParser.defaultChunkThreshold)
+    }.data
+  }
+
   /// `load(folder:cache:)`, also telling whether the cache was read, refused or written.
   public static func loadReportingCache(folder: String, cache: CachePolicy) throws(LoadError)
     -> (data: DataSet, cache: CacheReport)

@@ -1,0 +1,39 @@
+import CQSimulator
+import CQStorage
+import Foundation
+import Testing
+
+@testable import CQShell
+
+/// The shell answers from freshly parsed data while the folder's cache is written behind it;
+/// `finish()` (run when the shell exits) leaves a complete cache that the next start reads.
+@Suite struct BackgroundCacheTests {
+  @Test func theShellWritesTheCacheBehindItAndFinishWaitsForIt() throws {
+    let dir = try TestDirectory()
+    let folder = dir.file("data")
+    _ = try Simulator.write(SimulatorOptions(seed: 5, scale: 1), to: folder, progress: nil)  // 3.4 MB: cached
+    let cache = folder + "/.cq-cache/data.cqc"
+
+    var options = SessionOptions()
+    options.interactive = true
+    options.format = .csv
+    var out = ""
+    let session = Session(options: options, out: { out += $0 }, err: { _ in })
+    #expect(session.load(folder: folder))
+    #expect(session.execute("revenue by brand", fileName: nil) == 0)
+    session.finish()
+    #expect(FileManager.default.fileExists(atPath: cache), "the cache is complete after finish()")
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder + "/.cq-cache")
+    #expect(leftovers == ["data.cqc"], "no temporary file is left: \(leftovers)")
+
+    // The next load reads that cache and answers the same.
+    let (_, report) = try DataLoader.loadReportingCache(folder: folder, cache: .use)
+    #expect(report.readFromCache, "\(report)")
+    var again = ""
+    let second = Session(options: options, out: { again += $0 }, err: { _ in })
+    #expect(second.load(folder: folder))
+    #expect(second.execute("revenue by brand", fileName: nil) == 0)
+    second.finish()
+    #expect(again == out)
+  }
+}
