@@ -569,7 +569,7 @@ public enum Help {
         campaign in (Campaign_1, Campaign_3)      not in (...)
         date between 2025-05-01 and 2025-05-31    (a month: date=2025-06)
         influencer ~ sharma          ~ is case-insensitive contains
-        product="Whey Protein 1kg"   quote values with spaces
+        product="Raw Whey Protein"   quote values with spaces
         brand=MuscleBlaze and not platform=YouTube or (tier=mega)
         mb_insta                     a segment (help define)
 

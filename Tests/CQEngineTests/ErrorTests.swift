@@ -29,6 +29,8 @@ struct ErrorTests {
     Case("revenue order by revnue", ["'revnue'"]),
     // A dimension in 'having' points to 'where', with the condition as it would read there.
     Case("revenue by brand having brand = Gritzo", ["'having' compares metrics", "where brand = Gritzo"]),
+    // An empty 'between' is a model error, not an empty table; swapped bounds are named.
+    Case("revenue by month where date between 2025-02 and 2025-01", ["between 2025-02 and 2025-01", "'between 2025-01 and 2025-02'"]),
     // Unknown values, with did-you-mean.
     Case("revenue where brand=MusleBlaze", ["'MusleBlaze'", "did you mean", "'MuscleBlaze'"]),
     Case("revenue by campaign where brand = hkvitalz", ["'hkvitalz'", "'HKVitals'"]),

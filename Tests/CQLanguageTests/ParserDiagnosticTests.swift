@@ -21,6 +21,15 @@ struct ParserDiagnosticTests {
       ], fixedSource: "show metrics")
   }
 
+  @Test func misspeltSortDirection() {
+    assertDiagnostic(
+      "revenue by brand order by revenue 1️⃣dsc", "unexpected 'dsc'; did you mean 'desc'?", fixIts: ["desc"],
+      fixedSource: "revenue by brand order by revenue desc")
+    assertDiagnostic(
+      "revenue by brand order by revenue 1️⃣acs, brand", "unexpected 'acs'; did you mean 'asc'?", fixIts: ["asc"],
+      fixedSource: "revenue by brand order by revenue asc, brand")
+  }
+
   @Test func misspeltClauseKeyword() {
     assertDiagnostic(
       "roas by campaign 1️⃣were brand=X", "unknown clause 'were'; did you mean 'where'?",

@@ -32,6 +32,12 @@ import Testing
   @Test func ratios() {
     #expect(western.display(.number(0.0676), format: .percent) == "6.76%")
     #expect(western.display(.number(0.06765), format: .percent) == "6.77%")
+    // Below 0.1%, two significant digits rather than a misleading 0.00%.
+    #expect(western.display(.number(0.000031234), format: .percent) == "0.0031%")
+    #expect(western.display(.number(0.0005), format: .percent) == "0.050%")
+    #expect(western.display(.number(0.004), format: .percent) == "0.40%")
+    #expect(western.display(.number(1e-12), format: .percent) == "0.000000%")
+    #expect(western.display(.number(0), format: .percent) == "0.00%")
     #expect(western.display(.number(3.4249), format: .multiple) == "3.42x")
     #expect(western.display(.number(-0.5), format: .multiple) == "-0.50x")
     #expect(western.display(.number(1234.5), format: .decimal) == "1,234.50")

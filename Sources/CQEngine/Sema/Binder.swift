@@ -410,9 +410,23 @@ struct Binder {
       }
     case .between(let name, let lo, let hi):
       return bindLeaf(name, text: "\(name.text) between \(lo.text) and \(hi.text)") { space, dim, b in
-        b.allowed(dim: dim, space: space, values: [lo, hi], name: name, mustExist: false) { cmp in
+        let allowed = b.allowed(dim: dim, space: space, values: [lo, hi], name: name, mustExist: false) { cmp in
           !cmp.before(0) && !cmp.after(1)
         }
+        if let allowed, !allowed.contains(true) {
+          // An empty range reads like a typo (often the bounds swapped), not an empty answer.
+          let reversed = b.allowed(dim: dim, space: space, values: [hi, lo], name: name, mustExist: false) { cmp in
+            !cmp.before(0) && !cmp.after(1)
+          }
+          let swapped = reversed?.contains(true) == true
+          b.error(
+            "emptyBetween",
+            "no \(dim.rawValue) in the data lies between \(lo.text) and \(hi.text)"
+              + (swapped ? "; the smaller bound comes first: 'between \(hi.text) and \(lo.text)'" : ""),
+            at: lo.range.lowerBound..<hi.range.upperBound)
+          return nil
+        }
+        return allowed
       }
     }
   }

@@ -197,6 +197,16 @@ extension StatementParser {
         item.descending = current.isKeyword("desc")
         item.explicit = true
         advance()
+      } else if current.kind == .word, !isReserved(current),
+        let direction = suggestion(for: current.text, among: ["desc", "asc"])
+      {
+        // `order by revenue dsc`: reported, then read as the direction it nearly spells.
+        report(
+          .misspelledKeyword(current.text, suggestion: direction), at: current.range,
+          fixIts: [FixIt(range: current.range, replacement: direction)])
+        item.descending = direction == "desc"
+        item.explicit = true
+        advance()
       }
       items.append(item)
       guard current.kind == .comma else { break }

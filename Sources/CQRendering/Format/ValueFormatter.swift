@@ -42,7 +42,12 @@ struct ValueFormatter: Sendable {
   private func display(decimal: DecimalText, format: ValueFormat, isInteger _: Bool) -> String {
     switch format {
     case .money: return money(decimal)
-    case .percent: return decimal.shifted(by: 2).fixed(places: 2, grouping: grouping) + "%"
+    case .percent:
+      // Two decimals, or two significant digits below 0.1% (conversion_rate is 0.0031%, not
+      // a misleading 0.00%).
+      let percent = decimal.shifted(by: 2)
+      let places = percent.isZero || percent.pointIndex > -1 ? 2 : min(6, 2 - percent.pointIndex)
+      return percent.fixed(places: places, grouping: grouping) + "%"
     case .multiple: return decimal.fixed(places: 2, grouping: grouping) + "x"
     case .decimal: return decimal.fixed(places: 2, grouping: grouping)
     case .integer: return decimal.fixed(places: 0, grouping: grouping)
