@@ -96,6 +96,9 @@ struct DataLoaderErrorTests {
       fixture: "missing-column", message: "posts.csv:1: missing required column 'reach'",
       code: .missingColumn),
     .init(
+      fixture: "empty-id", message: "influencers.csv:3: column 'id': expected id, found \"\"",
+      code: .badValue),
+    .init(
       fixture: "empty-file", message: "payouts.csv: empty file, expected a header row",
       code: .emptyFile),
     .init(

@@ -552,6 +552,11 @@ enum TableParser {
             }
             for r in blockStart..<blockEnd {
               let v = batch.field(at[r * stride], at[r * stride + 1], in: p)
+              if isKey && v.count == 0 {
+                bad = r
+                failure = ConversionFailure(row: r, column: c, reason: .badValue)
+                return
+              }
               let code =
                 prefetching
                 ? dictionary.intern(v.bytes, v.count, hash: hashes[r - blockStart])

@@ -45,6 +45,7 @@ enum ValueKind {
     case .integer, .money, .decimal:
       let trimmed = text.drop { $0 == " " || $0 == "\t" }
       return trimmed.hasPrefix("-") ? "non-negative " + expected : expected
+    case .key: return "id"
     default: return expected
     }
   }
