@@ -162,8 +162,8 @@ struct Binder {
     var rank: [(key: SortKey, descending: Bool)]?
     if let top = query.top, !metrics.isEmpty {
       // `top N` picks its rows by the first metric; an `order by` only orders those rows.
-      rank = [(.metric(0), !top.bottom)]
-      if order.isEmpty { order = rank ?? [] }
+      let ranking: [(key: SortKey, descending: Bool)] = [(.metric(0), !top.bottom)]
+      if order.isEmpty { order = ranking } else { rank = ranking }
       limit = top.count
     }
     if !diagnostics.isEmpty { throw fail() }
