@@ -153,7 +153,7 @@ extension Engine {
     switch m {
     case .revenue: "revenue"
     case .orders: "orders"
-    case .conversions: "row count"
+    case .conversions: "conversions"
     case .customers: "distinct users"
     case .newCustomers: "distinct first-time users"
     case .newRevenue: "revenue on first purchase dates"
@@ -186,11 +186,18 @@ extension Engine {
     let upper = m.name == "roas" || m.name == "roi" || m.name == "aov" || m.name == "cac" || m.name == "cpe" || m.name == "cpm"
       ? m.name.uppercased() : m.name
     var text: String
+    func part(_ f: Formula) -> String {
+      "\(Engine.describe(Executor.value(executor.evaluate(f, totals, audience: plan.audience), format: formatOf(f)))) \(nameOf(f))"
+    }
     switch m.formula {
     case .divide(let a, let b) where m.special == nil:
-      let num = Executor.value(executor.evaluate(a, totals, audience: plan.audience), format: formatOf(a))
-      let den = Executor.value(executor.evaluate(b, totals, audience: plan.audience), format: formatOf(b))
-      text = "\(upper) = \(Engine.describe(num)) \(nameOf(a)) ÷ \(Engine.describe(den)) \(nameOf(b)) = \(Engine.describe(value, format: m.format))\(scope)"
+      text = "\(upper) = \(part(a)) ÷ \(part(b)) = \(Engine.describe(value, format: m.format))\(scope)"
+    case .multiply(.divide(let a, let b), .constant(let k)) where m.special == nil:
+      // cpm: payout ÷ reach × 1000.
+      text = "\(upper) = \(part(a)) ÷ \(part(b)) × \(Engine.format(k, places: 0)) = \(Engine.describe(value, format: m.format))\(scope)"
+    case _ where m.special == .score:
+      // A score ranks influencers against each other: there is no total to quote.
+      text = "score = \(m.formulaText), per influencer over the whole data set (no total)\(scope)"
     default:
       text = "\(upper) = \(m.formulaText) = \(Engine.describe(value, format: m.format))\(scope)"
     }
@@ -273,17 +280,32 @@ extension Engine {
       switch format {
       case .money: return rupees(Int64((d * 100).rounded()))
       case .multiple: return String(format2(d)) + "x"
-      case .percent: return String(format2(d * 100)) + "%"
+      case .percent:
+        // As tables show rates: two significant digits below 0.1% (0.0032%, not 0.00%).
+        var places = 2, scaled = abs(d * 100)
+        while scaled > 0, scaled < 0.1, places < 6 {
+          scaled *= 10
+          places += 1
+        }
+        return Engine.format(d * 100, places: places) + "%"
       default: return format2(d)
       }
     }
   }
 
-  static func format2(_ d: Double) -> String {
-    guard d.isFinite else { return "–" }
-    let neg = d < 0
-    let cents = Int64((abs(d) * 100).rounded())
-    return "\(neg ? "-" : "")\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
+  static func format2(_ d: Double) -> String { format(d, places: 2) }
+
+  /// `d` with `places` decimals (at most 9), rounded half away from zero; `–` when not finite.
+  static func format(_ d: Double, places: Int) -> String {
+    guard d.isFinite, abs(d) < 9e9 else { return d.isFinite ? String(d) : "–" }
+    let places = min(max(places, 0), 9)
+    var unit: Int64 = 1
+    for _ in 0..<places { unit *= 10 }
+    let scaled = Int64((abs(d) * Double(unit)).rounded())
+    let whole = String(scaled / unit)
+    guard places > 0 else { return (d < 0 && scaled > 0 ? "-" : "") + whole }
+    let fraction = String(scaled % unit)
+    return (d < 0 && scaled > 0 ? "-" : "") + whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
   }
 
   // MARK: - describe

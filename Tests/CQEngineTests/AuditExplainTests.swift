@@ -1,4 +1,4 @@
-import CQEngine
+@testable import CQEngine
 import CQLanguage
 import CQStorage
 import Foundation
@@ -20,6 +20,31 @@ struct AuditExplainTests {
   }
 
   func tracking() throws -> [[String: String]] { try TinyCSV.table(at: "\(Self.folder)/tracking_data.csv") }
+
+  /// Headlines quote their parts and show values as tables do: conversion_rate names its
+  /// conversions and keeps two significant digits, cpm shows payout ÷ reach × 1000, and score
+  /// (a rank, with no total) quotes no figure.
+  @Test func headlinesQuoteTheirPartsAndSmallRates() throws {
+    let h = try Harness("audit")
+    let rows = try tracking().count
+    let posts = try TinyCSV.table(at: "\(Self.folder)/posts.csv")
+    let reach = posts.reduce(0) { $0 + (Int($1["reach"] ?? "") ?? 0) }
+    let rate = Double(rows) / Double(reach) * 100
+    let conversion = try #require(try explain(h, "explain conversion_rate").split(separator: "\n").first)
+    #expect(conversion.hasPrefix("conversion_rate = \(rows) conversions ÷ "), "\(conversion)")
+    #expect(!conversion.contains("= 0.00%"), "\(conversion) (rate \(rate)%)")
+    let shown = try #require(h.run("conversion_rate").rows.first?.first?.doubleValue)
+    #expect(abs(shown * 100 - rate) < 1e-9)
+    let cpm = try #require(try explain(h, "explain cpm").split(separator: "\n").first)
+    #expect(cpm.contains(" payout ÷ ") && cpm.contains(" reach × 1000 = "), "\(cpm)")
+    let score = try #require(try explain(h, "explain score by influencer").split(separator: "\n").first)
+    #expect(score.hasPrefix("score = mean percentile rank") && score.contains("(no total)"), "\(score)")
+    #expect(!score.contains("= 0.00"), "\(score)")
+    // Sentences show rates as tables do.
+    #expect(Engine.describe(.number(0.000032), format: .percent) == "0.0032%")
+    #expect(Engine.describe(.number(0.0676), format: .percent) == "6.76%")
+    #expect(Engine.describe(.number(-0.5), format: .multiple) == "-0.50x")
+  }
 
   /// "over N tracked orders" counts orders (sum of `orders`), not tracking rows.
   @Test func headlineCountsOrdersNotRows() throws {
