@@ -353,6 +353,8 @@ extension Engine {
       let example = m.special == .score ? "top 5 influencer by score" : "\(m.name)\(exampleDim.isEmpty ? "" : " by \(exampleDim)") limit 5"
       lines.append("  example: \(example)")
       lines.append(contentsOf: exampleRows(example, source: source))
+      // `influencers` and `posts` name a table too.
+      if let t = store.data.table(named: name.text) { lines += [""] + describe(table: t) }
       return lines.joined(separator: "\n")
     }
     if let d = Dimension.named(name.text) {
@@ -371,12 +373,7 @@ extension Engine {
       lines.append(contentsOf: exampleRows(example, source: source))
       return lines.joined(separator: "\n")
     }
-    if let t = store.data.table(named: name.text) {
-      var lines = ["table \(t.name): \(Engine.short(Int64(t.rowCount))) rows\(t.path.map { " from \($0)" } ?? "")"]
-      for c in t.columnNames { lines.append("  \(c): \(t.columns[c]?.kind.rawValue ?? "")") }
-      lines.append("  example: sample \(t.name) 5")
-      return lines.joined(separator: "\n")
-    }
+    if let t = store.data.table(named: name.text) { return describe(table: t).joined(separator: "\n") }
     if let s = segments[name.key] { return "segment \(s.name) = \(s.text)" }
     let all = catalog.names + Dimension.allCases.map(\.rawValue) + store.data.tables.map(\.name) + segments.keys.sorted()
     let guess = closestName(to: name.text, among: all)
@@ -387,6 +384,36 @@ extension Engine {
           message: "nothing named '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "; try 'show metrics', 'show dimensions' or 'show tables'"),
           range: name.range, fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? [])
       ], source: source)
+  }
+
+  /// A table: its columns and kinds, the dimensions its rows carry, and its first rows.
+  func describe(table t: Table) -> [String] {
+    var lines = ["table \(t.name): \(Engine.short(Int64(t.rowCount))) rows\(t.path.map { " from \($0)" } ?? "")"]
+    for c in t.columnNames { lines.append("  \(c): \(t.columns[c]?.kind.rawValue ?? "")") }
+    if let fact = Fact.allCases.first(where: { store.table($0).name == t.name }) {
+      let carried = Dimension.allCases.filter { fact == .influencers ? $0.isInfluencerAttribute : store.carries(fact, $0) }
+      lines.append("  by:      \(carried.map(\.rawValue).joined(separator: ", "))")
+    }
+    lines.append("  example: sample \(t.name) 3")
+    let origin = SourceLocation(line: 1, column: 1, offset: 0)
+    if let rows = try? sample(NameRef(text: t.name, range: origin..<origin), count: 3, source: "") {
+      // Raw values as in the file (money and rates with their two decimals), text cut short.
+      func raw(_ v: Value) -> String {
+        switch v {
+        case .text(let s):
+          let line = s.replacingOccurrences(of: "\n", with: " ")
+          return line.count > 30 ? String(line.prefix(29)) + "…" : line
+        case .paise(let p): return Engine.format(Double(p) / 100, places: 2)
+        case .integer(let i): return String(i)
+        case .number(let d): return Engine.format2(d)
+        case .empty: return ""
+        }
+      }
+      for row in rows.rows {
+        lines.append("    " + zip(rows.columns, row).map { "\($0.name)=\(raw($1))" }.joined(separator: "  "))
+      }
+    }
+    return lines
   }
 
   /// The first rows of an example query, as indented `label: value` lines.

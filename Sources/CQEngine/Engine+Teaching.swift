@@ -198,7 +198,8 @@ extension Engine {
         for r in 0..<n { cells[r].append(.paise(v[r])) }
       case .decimal(let v):
         format = .decimal
-        for r in 0..<n { cells[r].append(.number(Double(v[r]) / 100)) }
+        // Hundredths, shown with their two decimals (`900.00`, as money is).
+        for r in 0..<n { cells[r].append(.paise(v[r])) }
       case .date(let v):
         format = .date
         for r in 0..<n { cells[r].append(.text(DayNumber.isoString(v[r]))) }

@@ -46,6 +46,24 @@ struct AuditExplainTests {
     #expect(Engine.describe(.number(-0.5), format: .multiple) == "-0.50x")
   }
 
+  /// `describe` of a table lists the dimensions its rows carry and its first rows as written;
+  /// `influencers` and `posts` are metrics and tables both, and describe both.
+  @Test func describeTablesShowTheirRowsAndDimensions() throws {
+    let h = try Harness("audit")
+    let origin = CQLanguage.SourceLocation(line: 1, column: 1, offset: 0)
+    func describe(_ name: String) throws -> String {
+      try h.engine.describe(NameRef(text: name, range: origin..<origin), source: "describe \(name)")
+    }
+    let payouts = try describe("payouts")
+    #expect(payouts.contains("  by:      influencer, influencer_id, category, gender, platform, tier, campaign, basis, status"), "\(payouts)")
+    #expect(payouts.contains("    influencer_id=1  campaign=C1  basis=post  rate=100.00  orders=0  total_payout=200.00"), "\(payouts)")
+    let influencers = try describe("influencers")
+    #expect(influencers.hasPrefix("metric influencers"))
+    #expect(influencers.contains("\ntable influencers: "), "\(influencers)")
+    let sample = try h.engine.sample(NameRef(text: "payouts", range: origin..<origin), count: 3, source: "")
+    #expect(sample.rows[2][3] == .paise(33333), "rate 333.33 keeps its two decimals")
+  }
+
   /// "over N tracked orders" counts orders (sum of `orders`), not tracking rows.
   @Test func headlineCountsOrdersNotRows() throws {
     let h = try Harness("audit")
