@@ -88,6 +88,10 @@ import Testing
     rates.columns.remove(at: 1)
     rates.rows = rates.rows.map { [$0[0], $0[2]] }
     assertSnapshot(Self.chart(rates, .hist, width: width), named: "chart-hist-percent-\(width)")
+    // Tiered output states the thresholds in force (SPEC §3), in ASCII under --ascii.
+    let ascii = Self.chart(rates, .hist, width: width, ascii: true, grouping: .western)
+    #expect(ascii.contains(">= 1M followers"), "\(ascii)")
+    #expect(ascii.allSatisfy { $0.isASCII }, "\(ascii)")
   }
 
   @Test(arguments: ChartKind.allCases)

@@ -79,7 +79,10 @@ public enum ChartRenderer {
     case .scatter: lines = try ScatterChart(data: data, context: context).lines()
     case .hist: lines = HistogramChart(data: data, context: context).lines()
     }
-    for line in lines {
+    // The result's footnotes (tier thresholds in force, how an estimate was made) follow the
+    // drawing as they follow a table.
+    let notes = result.footnotes.map { options.ascii ? TerminalWidth.asciiMarks($0) : $0 }
+    for line in lines + notes {
       for piece in wrap(line, width: context.width, ellipsis: context.ellipsis) {
         out.write(piece + "\n")
       }
