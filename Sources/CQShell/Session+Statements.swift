@@ -104,6 +104,8 @@ extension Session {
       Session.testDelay()
       outcome = try engine.run(q, source: source)
       if Cancellation.isRequested {
+        // The terminal echoed ^C on the statement's line: the message starts a line of its own.
+        if options.interactive { writeErr("\n") }
         throw SessionError(message: "query cancelled", status: 1)
       }
       let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
