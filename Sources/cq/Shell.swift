@@ -10,7 +10,8 @@ struct Shell {
   func run() {
     let history = History(path: History.defaultPath())
     for w in history.warnings { Terminal.writeErr("warning: \(w)\n") }
-    let reader: LineReader = makeLineReader(history: history.entries, session: session)
+    let pending = PendingLines()
+    let reader: LineReader = makeLineReader(history: history.entries, session: session, pending: pending)
     session.readLine = { reader.readLine(prompt: $0) }
     session.recordHistory = { statement in
       reader.addHistory(statement)
@@ -19,7 +20,9 @@ struct Shell {
     Terminal.writeErr(banner())
     // Ctrl-C while a query runs stops it (libedit handles Ctrl-C while editing).
     signal(SIGINT) { _ in Cancellation.request() }
-    var buffer = ""
+    var buffer = "" {
+      didSet { pending.text = buffer }
+    }
     while !session.quitRequested {
       guard let line = reader.readLine(prompt: buffer.isEmpty ? "cq> " : "...> ") else {
         Terminal.writeErr("\n")
@@ -56,17 +59,32 @@ struct Shell {
   }
 }
 
+/// The lines of a statement typed so far, before the continuation line being edited.
+final class PendingLines {
+  var text = ""
+}
+
 /// The line reader for a terminal (libedit when available).
-func makeLineReader(history: [String], session: Session) -> LineReader {
+///
+/// Completion reads the statement's earlier lines too, so on a `...>` line `Grit<Tab>` after
+/// `where brand in (MuscleBlaze,` completes a brand, as it would on one line.
+func makeLineReader(history: [String], session: Session, pending: PendingLines) -> LineReader {
   guard let reader = EditLineReader(history: history) else { return PipedLineReader() }
   // The vocabulary (names and dimension values) is rebuilt when data or definitions change.
   nonisolated(unsafe) var cached: (key: String, vocabulary: CompletionVocabulary)?
   reader.completion = { line, cursor in
     let key = "\(session.generation)"
     if cached?.key != key { cached = (key, session.vocabulary) }
-    return Completer.complete(
-      line: line, cursor: cursor, vocabulary: cached!.vocabulary,
+    let before = pending.text.isEmpty ? "" : pending.text + "\n"
+    let offset = before.utf8.count
+    var result = Completer.complete(
+      line: before + line, cursor: offset + cursor, vocabulary: cached!.vocabulary,
       currentDirectory: FileManager.default.currentDirectoryPath)
+    // Offsets back into the line being edited; a word that began on an earlier line is not
+    // completed.
+    guard result.replaceFrom >= offset else { return CompletionResult(replaceFrom: cursor, candidates: []) }
+    result.replaceFrom -= offset
+    return result
   }
   return reader
 }

@@ -90,6 +90,28 @@ import Testing
     #expect(second.waitFor { boxTables($0).first?.first == ["platform", "orders"] } != nil, "\(second.capture())")
   }
 
+  /// Tab on a continuation line reads the statement's earlier lines: after
+  /// `where brand in (MuscleBlaze,` a brand completes, after `revenue by brand \` a clause.
+  @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
+  func tabOnAContinuationLineCompletesInContext() throws {
+    let home = try ScratchFolder()
+    let tmux = try Tmux(command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home)
+    #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
+    tmux.type("orders by platform where brand in (MuscleBlaze,")
+    #expect(tmux.waitFor { $0.contains("...>") } != nil, "no continuation prompt:\n\(tmux.capture())")
+    tmux.keys("-l", "Grit")
+    tmux.keys("Tab")
+    #expect(tmux.waitFor { $0.contains("...> Gritzo") } != nil, "a brand completes:\n\(tmux.capture())")
+    Thread.sleep(forTimeInterval: 0.3)
+    tmux.type(")")
+    #expect(tmux.waitFor { boxTables($0).count == 1 } != nil, "\(tmux.capture())")
+    tmux.type("revenue by brand \\")
+    #expect(tmux.waitFor { $0.contains("...>") } != nil, "\(tmux.capture())")
+    tmux.keys("-l", "wher")
+    tmux.keys("Tab")
+    #expect(tmux.waitFor { $0.contains("...> where") } != nil, "a clause completes:\n\(tmux.capture())")
+  }
+
   /// Ctrl-C on a continuation line abandons the whole pending statement, not just that line.
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
   func ctrlCOnAContinuationLineDropsThePendingStatement() throws {
