@@ -124,11 +124,11 @@ struct TableRenderer {
         : hidden.joined(separator: ", ")
       let noun = hidden.count == 1 ? "column" : "columns"
       notes.append(
-        "\(ellipsis) \(hidden.count) more \(noun) hidden (\(listed)): set width \(naturalWidth) or use --format csv"
+        "\(ellipsis) \(hidden.count) more \(noun) hidden (\(listed)): set width \(naturalWidth) or set format csv"
       )
     } else if shortened {
       notes.append(
-        "\(ellipsis) long text shortened to fit: set width \(naturalWidth) or use --format csv")
+        "\(ellipsis) long text shortened to fit: set width \(naturalWidth) or set format csv")
     }
     writeNotes(result, notes: notes, to: &out)
   }
