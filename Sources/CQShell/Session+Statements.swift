@@ -15,10 +15,10 @@ extension Session {
         return try runQuery(q, text: text, source: source, fileName: fileName)
       case .explain(let q):
         let engine = try requireEngine()
-        writeOut(try engine.explain(q, source: source) + "\n")
+        writeText(try engine.explain(q, source: source))
       case .describe(let name):
         let engine = try requireEngine()
-        writeOut(try engine.describe(name, source: source) + "\n")
+        writeText(try engine.describe(name, source: source))
       case .show(let target):
         if target == .settings {
           try show(settingsTable(), chart: nil, redirect: nil, text: text)
@@ -186,6 +186,11 @@ extension Session {
     // Markdown tables need a blank line between them, or they read as one.
     if settings.format == .markdown { rendered += "\n" }
     writeOut(rendered)
+  }
+
+  /// Writes prose (explain, describe) to standard output, in ASCII under `--ascii`.
+  func writeText(_ text: String) {
+    writeOut((settings.ascii ? TerminalWidth.asciiMarks(text) : text) + "\n")
   }
 
   /// Test hook: `CQ_TEST_QUERY_DELAY_MS=N` makes every query take at least N ms (stopping early

@@ -27,6 +27,15 @@ import Testing
     return docs.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
   }
 
+  /// `--ascii` prints plain ASCII: explain, describe, show settings and tables spell cq's marks
+  /// (₹, ÷, ≤, –) in ASCII.
+  @Test func asciiProseAndTablesArePlainASCII() throws {
+    let run = try cq(["--ascii", "-c", "explain roas by brand", "-c", "show settings", "-c", "describe tier", "-c", "roas by tier"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.unicodeScalars.allSatisfy { $0.isASCII }, "\(run.stdout)")
+    #expect(run.stdout.contains("ROAS = Rs "), "\(run.stdout)")
+  }
+
   @Test func csvTsvJsonNdjsonMarkdownAndTableAgree() throws {
     // CSV is the reference; check it against the raw files first.
     let csvRun = try run("csv")

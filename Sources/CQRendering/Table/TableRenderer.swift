@@ -40,14 +40,15 @@ struct TableRenderer {
     let (lines, hiddenRows) = plan(result)
 
     // Cell text, measured once.
-    let headers = columns.map { TerminalWidth.singleLine($0.name, ascii: false) }
+    // Under --ascii, line breaks in text show as spaces and cq's marks (₹, –, ≤) in ASCII.
+    let spell = options.ascii ? TerminalWidth.asciiMarks : { $0 }
+    let headers = columns.map { TerminalWidth.singleLine($0.name, ascii: options.ascii) }
     var cells: [Int: [String]] = [:]
     for case .row(let r) in lines {
       let row = r < result.rows.count ? result.rows[r] : []
       cells[r] = columns.indices.map { c in
         let value = c < row.count ? row[c] : .empty
-        return TerminalWidth.singleLine(
-          formatter.display(value, format: columns[c].format), ascii: false)
+        return spell(TerminalWidth.singleLine(formatter.display(value, format: columns[c].format), ascii: options.ascii))
       }
     }
     var widths = headers.map(TerminalWidth.displayWidth)
