@@ -20,7 +20,7 @@ extension Session {
     }
     let guess = suggestion(for: topic, among: Help.topics + Help.aliases.keys.sorted())
     throw SessionError(
-      message: "no help on '\(topic)'" + (guess.map { "; did you mean 'help \($0)'?" } ?? "")
+      message: "no help on '\(topic)'" + (guess.map { " (did you mean 'help \($0)'?)" } ?? "")
         + "; topics: \(Help.topics.joined(separator: ", "))",
       status: 3)
   }

@@ -182,6 +182,9 @@ public struct Tutorial {
       payouts        what each influencer was paid: basis (post, order, commission or
                      hybrid), rate, orders, total_payout, and campaign and status
 
+    A folder may also hold products (product to brand) and store_orders (every order
+    of the store, for measured lift); schema lists them when they are there.
+
     How they join: every fact table (posts, tracking_data, payouts) points at
     influencers.id through its influencer_id, and tracking_data and payouts share
     campaign. So revenue (from tracking_data) and payout (from payouts) meet per
@@ -216,8 +219,8 @@ public struct Tutorial {
         """,
       answer: "schema", keyword: "schema", columns: [],
       debrief: """
-        Four tables, one key: influencer_id. posts, tracking_data and payouts all point
-        at influencers, and tracking_data and payouts also share campaign.
+        Four main tables, one key: influencer_id. posts, tracking_data and payouts all
+        point at influencers, and tracking_data and payouts also share campaign.
         """),
     Step(
       title: "revenue by campaign",
