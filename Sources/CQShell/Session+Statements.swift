@@ -9,6 +9,14 @@ extension Session {
   func run(_ node: StmtNode, source: String, fileName: String?) -> Int32 {
     let text = statementText(node, in: source)
     Cancellation.reset()
+    // `--timing`: a query times each of its runs itself; any other statement is timed once.
+    let start = DispatchTime.now()
+    defer {
+      if options.timing, !node.stmt.isQuery {
+        let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+        writeErr("timing query \(Session.formatMS(ms)) \(text)\n")
+      }
+    }
     do {
       switch node.stmt {
       case .query(let q):
@@ -299,4 +307,12 @@ extension Session {
 struct SessionError: Error {
   var message: String
   var status: Int32
+}
+
+extension Stmt {
+  /// Whether this is a query (`metrics by …`, `top N …`), which `--repeat` runs again.
+  var isQuery: Bool {
+    if case .query = self { return true }
+    return false
+  }
 }

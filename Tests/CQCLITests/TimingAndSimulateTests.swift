@@ -27,6 +27,14 @@ import Testing
     #expect(timed.allSatisfy { $0.ms >= 0 })
   }
 
+  /// Every statement gets its line, not only queries; `--repeat` runs only queries again.
+  @Test func everyStatementIsTimedOnce() throws {
+    let run = try cq(["--timing", "--repeat", "2", "-c", "set format csv", "-c", "revenue", "-c", "explain revenue"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let queries = Self.timingLines(run.stderr).filter { $0.kind == "query" }.map(\.rest)
+    #expect(queries == ["set format csv", "revenue", "revenue", "explain revenue"], "\(run.stderr)")
+  }
+
   @Test func repeatRunsEachQueryNTimes() throws {
     let run = try cq(["--timing", "--repeat", "3", "--format", "csv", "-c", "revenue by brand", "-c", "orders by platform"])
     #expect(run.status == 0)
