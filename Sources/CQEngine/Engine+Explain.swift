@@ -107,20 +107,29 @@ extension Engine {
       step += 1
     }
     if plan.having != nil { lines.append("\(step). keep groups that pass 'having'"); step += 1 }
-    var order = "default order: "
-    if plan.order.isEmpty {
-      let times = plan.dimensions.filter { $0.timeGrain != nil }.map(\.rawValue)
-      order += (times.isEmpty ? "" : times.joined(separator: ", ") + " ascending, then ")
-      order += "\(plan.metrics.first { $0.visible }?.definition.name ?? "first metric") descending"
-    } else {
-      order = "order by " + plan.order.map { k in
+    func keysText(_ keys: [(key: SortKey, descending: Bool)]) -> String {
+      keys.map { k in
         switch k.key {
         case .dimension(let i): "\(plan.dimensions[i].rawValue) \(k.descending ? "desc" : "asc")"
         case .metric(let i): "\(plan.metrics[i].definition.name) \(k.descending ? "desc" : "asc")"
         }
       }.joined(separator: ", ")
     }
-    if let limit = plan.limit { order += "; first \(limit) rows" + (plan.withOther ? ", the rest summed as (other)" : "") }
+    let cut = plan.limit.map { "first \($0) rows" + (plan.withOther ? ", the rest summed as (other)" : "") }
+    var order = "default order: "
+    if let rank = plan.rank, let cut {
+      // `top N … order by`: the rows are picked by rank, then shown in the order asked for.
+      order = "pick by \(keysText(rank)), \(cut); show them ordered by \(keysText(plan.order))"
+    } else {
+      if plan.order.isEmpty {
+        let times = plan.dimensions.filter { $0.timeGrain != nil }.map(\.rawValue)
+        order += (times.isEmpty ? "" : times.joined(separator: ", ") + " ascending, then ")
+        order += "\(plan.metrics.first { $0.visible }?.definition.name ?? "first metric") descending"
+      } else {
+        order = "order by " + keysText(plan.order)
+      }
+      if let cut { order += "; " + cut }
+    }
     lines.append("\(step). \(order); \(groupCount) group\(groupCount == 1 ? "" : "s")")
     if plan.dimensions.contains(.tier) { lines.append("tiers: \(plan.tiers.description) followers") }
     return lines.joined(separator: "\n")

@@ -60,4 +60,26 @@ import Testing
     // Names and ids keep their spelling: two influencers, labelled as written.
     #expect(try csv("revenue by influencer") == "influencer,revenue\nAsha,30.00\nRAVI,20.00\nRavi,10.00\n")
   }
+
+  /// products.csv entries meet as values group: `Whey,MB` and ` whey ,mb` agree (one product,
+  /// one brand); `whey,HKV` after `Whey,MB` gives one product two brands, which is an error.
+  @Test func productsCsvComparesFoldedNamesAndBrands() throws {
+    let dir = try Self.folder()
+    try dir.write(
+      """
+      source,campaign,influencer_id,user_id,product,date,orders,revenue
+      instagram.com,C1,1,u1,WHEY,2025-05-01,1,10.00
+      instagram.com,C1,2,u2,Gummies,2025-05-02,2,20.00
+
+      """, to: "tracking_data.csv")
+    try dir.write("product,brand\nWhey,MB\n whey ,mb\nGummies,HKV\n", to: "products.csv")
+    let run = try cq(["--format", "csv", "-c", "revenue by brand"], data: dir.path)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout == "brand,revenue\nHKV,20.00\nMB,10.00\n")
+
+    try dir.write("product,brand\nWhey,MB\nwhey,HKV\n", to: "products.csv")
+    let conflict = try cq(["-c", "revenue by brand"], data: dir.path)
+    #expect(conflict.status == 4)
+    #expect(conflict.stderr.contains("products.csv:3:"), "\(conflict.stderr)")
+  }
 }

@@ -1,4 +1,5 @@
 import CQEngine
+import CQLanguage
 import CQStorage
 import Testing
 
@@ -146,6 +147,18 @@ struct OrderingTests {
       let names = ordered.labelRows.map { $0[0] }
       #expect(names == names.sorted { $0.lowercased() < $1.lowercased() }, "\(text): \(names)")
     }
+  }
+
+  /// explain says how `top N … order by` picks its rows and then orders them.
+  @Test func explainSaysTopPicksThenOrders() throws {
+    let h = try Harness()
+    let text = "explain bottom 2 influencer by revenue order by revenue desc"
+    guard case .explain(let q)? = Parser.parse(text).statements.first?.stmt else {
+      Issue.record("not an explain")
+      return
+    }
+    let plan = try h.engine.explain(q, source: text)
+    #expect(plan.contains("pick by revenue asc, first 2 rows; show them ordered by revenue desc"), "\(plan)")
   }
 
   /// A misspelt name in `top N DIM by METRIC` is blamed on itself, with a did-you-mean, and a

@@ -1,9 +1,9 @@
 import CQSimulator
-import CQStorage
 import Foundation
 import Testing
 
 @testable import CQShell
+@testable import CQStorage
 
 /// The shell answers from freshly parsed data while the folder's cache is written behind it;
 /// `finish()` (run when the shell exits) leaves a complete cache that the next start reads.
@@ -35,5 +35,25 @@ import Testing
     #expect(second.execute("revenue by brand", fileName: nil) == 0)
     second.finish()
     #expect(again == out)
+  }
+
+  /// The load returns before its cache is written; the writer writes it after.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["CQ_NO_CACHE"] == nil))
+  func theLoadReturnsBeforeTheCacheIsWritten() throws {
+    let dir = try TestDirectory()
+    let folder = dir.file("data")
+    _ = try Simulator.write(SimulatorOptions(seed: 6, scale: 1), to: folder, progress: nil)
+    let cache = folder + "/.cq-cache/data.cqc"
+    let gate = DispatchSemaphore(value: 0)
+    let writer = CacheWriter(holdingWritesUntil: gate)
+    let data = try DataLoader.load(folder: folder, writingCacheWith: writer)
+    #expect(data.tracking.rowCount > 0)
+    #expect(!FileManager.default.fileExists(atPath: cache), "no cache yet: the write is held")
+    gate.signal()
+    writer.wait()
+    #expect(FileManager.default.fileExists(atPath: cache), "written once let go")
+    let (cached, report) = try DataLoader.loadReportingCache(folder: folder, cache: .use)
+    #expect(report.readFromCache, "\(report)")
+    #expect(cached.firstDifference(from: data) == nil)
   }
 }

@@ -165,11 +165,18 @@ enum DataCache {
 public final class CacheWriter: Sendable {
   private let queue = DispatchQueue(label: "cq.cache-writer", qos: .utility)
   private let group = DispatchGroup()
+  /// Tests hold writes back until they signal it, to see the load return first.
+  private let gate: DispatchSemaphore?
 
-  public init() {}
+  public init() { gate = nil }
+
+  init(holdingWritesUntil gate: DispatchSemaphore) { self.gate = gate }
 
   func schedule(_ work: @escaping @Sendable () -> Void) {
-    queue.async(group: group, execute: work)
+    queue.async(group: group) { [gate] in
+      gate?.wait()
+      work()
+    }
   }
 
   /// Returns when every scheduled write has finished.

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Loads a data folder of CSV files into a `DataSet` (SPEC §1).
 ///
 /// Reads `influencers.csv`, `posts.csv`, `tracking_data.csv` and `payouts.csv` (required) and
@@ -169,7 +167,7 @@ public enum DataLoader {
   /// codes shift and the map is returned.
   /// - Complexity: O(*n*) in the distinct values (one `String` and one hash each).
   ///
-  /// With `foldingCase`, values equal but for letter case and surrounding white space are one
+  /// With `foldingCase`, values equal but for letter case and surrounding spaces and tabs are one
   /// value too, spelt as the first seen (trimmed): `MuscleBlaze`, `muscleblaze` and
   /// ` MuscleBlaze ` group as `MuscleBlaze`.
   private static func finish(_ dictionary: ByteDictionary, foldingCase: Bool = false) -> (
@@ -182,8 +180,8 @@ public enum DataLoader {
       var remap = ContiguousArray<Int32>()
       remap.reserveCapacity(strings.count)
       for s in strings {
-        let value = s.trimmingCharacters(in: .whitespaces)
-        let key = value.lowercased()
+        let value = s.trimmingSpaces
+        let key = folded(s)
         if let code = codeOfKey[key] {
           remap.append(code)
         } else {
@@ -212,20 +210,25 @@ public enum DataLoader {
     guard let product = products.column("product"), let brand = products.column("brand") else {
       return [:]
     }
+    // Products and brands compare as they will group: case folded, trimmed (`Whey, MB` and
+    // `whey, mb` agree; `Whey, MB` and `whey, HKV` conflict).
+    let productNames = dictionaries[Domain.product.rawValue], brandNames = dictionaries[Domain.brand.rawValue]
     var map: [Int32: (brand: Int32, row: Int)] = [:]
+    var brandOfFolded: [String: (brand: String, row: Int)] = [:]
     for r in 0..<products.rowCount {
       let p = product.codes[r]
       let b = brand.codes[r]
-      if let first = map[p] {
-        if first.brand != b {
+      let key = folded(productNames.string(p)), brandKey = folded(brandNames.string(b))
+      if let first = brandOfFolded[key] {
+        if first.brand != brandKey {
           throw .conflictingProduct(
-            file: products.path, line: products.lines[r],
-            product: dictionaries[Domain.product.rawValue].string(p),
+            file: products.path, line: products.lines[r], product: productNames.string(p),
             firstLine: products.lines[first.row])
         }
       } else {
-        map[p] = (b, r)
+        brandOfFolded[key] = (brandKey, r)
       }
+      if map[p] == nil { map[p] = (b, r) }
     }
     return map
   }
@@ -295,7 +298,8 @@ public enum DataLoader {
     return notes
   }
 
-  /// A product name as compared with products.csv: case folded, surrounding spaces trimmed.
+  /// A dimension value as values compare (SPEC §3): case folded, surrounding spaces and tabs
+  /// trimmed. Products in products.csv and tracking rows meet so, and values group so.
   static func folded(_ name: String) -> String {
     name.trimmingSpaces.lowercased()
   }
