@@ -196,8 +196,11 @@ extension Session {
     writeOut(rendered)
   }
 
-  /// Writes prose (explain, describe) to standard output, in ASCII under `--ascii`.
+  /// Writes prose (explain, describe) to standard output: money in the `set currency` symbol,
+  /// and in ASCII under `--ascii`.
   func writeText(_ text: String) {
+    var text = text
+    if settings.currency != "₹" { text = text.replacingOccurrences(of: "₹", with: settings.currency) }
     writeOut((settings.ascii ? TerminalWidth.asciiMarks(text) : text) + "\n")
   }
 

@@ -34,6 +34,10 @@ import Testing
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.unicodeScalars.allSatisfy { $0.isASCII }, "\(run.stdout)")
     #expect(run.stdout.contains("ROAS = Rs "), "\(run.stdout)")
+    // explain and describe write money in the chosen currency, as tables do.
+    let euro = try cq(["-c", "set currency €", "-c", "explain roas by brand", "-c", "describe payout"])
+    #expect(euro.status == 0, "\(euro.stderr)")
+    #expect(euro.stdout.contains("ROAS = €") && !euro.stdout.contains("₹"), "\(euro.stdout)")
   }
 
   @Test func csvTsvJsonNdjsonMarkdownAndTableAgree() throws {
