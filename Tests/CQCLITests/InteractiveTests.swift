@@ -46,7 +46,7 @@ import Testing
     #expect(second != nil, "the shell went on after an error:\n\(tmux.capture())")
     #expect(boxTables(tmux.capture()).last?.first == ["brand", "orders"])
 
-    tmux.keys("C-d")
+    tmux.ctrlDAtPrompt()
     let exited = tmux.waitFor { $0.contains("CQ-EXIT=") }
     #expect(exited?.contains("CQ-EXIT=0") == true, "Ctrl-D exits with status 0:\n\(tmux.capture())")
   }
@@ -75,7 +75,7 @@ import Testing
     let screen = first.capture()
     #expect(boxTables(screen).first?.first == ["platform", "orders"])
     #expect(boxTables(screen).count == 1, "the cancelled query did not run:\n\(screen)")
-    first.keys("C-d")
+    first.ctrlDAtPrompt()
     #expect(first.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(first.capture())")
 
     // A new session recalls it with the up arrow.
@@ -127,7 +127,7 @@ import Testing
     #expect(table != nil, "the next statement did not run on its own:\n\(tmux.capture())")
     #expect(boxTables(tmux.capture()).first?.first == ["platform", "orders"])
     #expect(!tmux.capture().contains("error"), "\(tmux.capture())")
-    tmux.keys("C-d")
+    tmux.ctrlDAtPrompt()
     #expect(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.capture())")
   }
 
@@ -146,7 +146,7 @@ import Testing
     #expect(cancelled != nil, "Ctrl-C did not stop the query:\n\(tmux.capture())")
     #expect(!tmux.capture().contains("└"), "a cancelled query shows no table")
     #expect(tmux.waitFor { $0.hasSuffix("cq>") || Tmux.hasPrompt($0) } != nil)
-    tmux.keys("C-d")
+    tmux.ctrlDAtPrompt()
     let exited = tmux.waitFor { $0.contains("CQ-EXIT=") }
     #expect(exited?.contains("CQ-EXIT=0") == true, "\(tmux.capture())")
   }
@@ -258,6 +258,20 @@ final class Tmux {
   /// Whether a screen line is the shell's prompt (tmux drops its trailing blank).
   static func hasPrompt(_ screen: String) -> Bool {
     screen.split(separator: "\n").contains { $0 == "cq>" || $0.hasPrefix("cq> ") }
+  }
+
+  /// Whether the screen ends at an empty `cq>` prompt (libedit is reading keys).
+  static func endsAtPrompt(_ screen: String) -> Bool {
+    screen.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) } == "cq>"
+  }
+
+  /// Ctrl-D once the shell waits at an empty prompt. A key sent while a statement's output is
+  /// still being written reaches the terminal in cooked mode, where Ctrl-D is not a character
+  /// and is lost; a person waits for the prompt, and so does this.
+  func ctrlDAtPrompt() {
+    _ = waitFor { Tmux.endsAtPrompt($0) }
+    Thread.sleep(forTimeInterval: 0.2)
+    keys("C-d")
   }
 
   /// Types `text` literally, then Enter.

@@ -36,7 +36,7 @@ import Testing
 
     tmux.type("quit")
     #expect(tmux.waitFor { $0.contains("Leaving the tutorial") && $0.lastLineEnds(with: "cq>") } != nil, "\(tmux.capture())")
-    tmux.keys("C-d")
+    tmux.ctrlDAtPrompt()
     #expect(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.capture())")
     let saved = (try? String(contentsOfFile: history, encoding: .utf8)) ?? ""
     #expect(saved.split(separator: "\n").suffix(4) == ["tutorial", "schema", "revenue by campain", "revenue by campaign"], "\(saved)")
