@@ -47,21 +47,32 @@ extension Session {
       rows: Session.settingNames.map { [.text($0.name), .text(settingValue($0.name)), .text($0.values), .text($0.summary)] })
   }
 
+  /// Where the text after `name` starts (a setting's value), for the error mark.
+  static func range(after name: NameRef, in source: String) -> SourceRange {
+    let bytes = Array(source.utf8)
+    let end = name.range.upperBound
+    var offset = min(end.offset, bytes.count)
+    while offset < bytes.count, bytes[offset] == UInt8(ascii: " ") || bytes[offset] == UInt8(ascii: "\t") { offset += 1 }
+    let location = SourceLocation(line: end.line, column: end.column + (offset - end.offset), offset: offset)
+    return location..<location
+  }
+
   func applySetting(_ name: NameRef, value: String?, source: String) throws {
     let key = name.key
     guard let entry = Session.settingNames.first(where: { $0.name == key }) else {
       let guess = suggestion(for: key, among: Session.settingNames.map(\.name))
       throw SessionError(
-        message: "unknown setting '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
-          + "; settings: " + Session.settingNames.map(\.name).joined(separator: ", "), status: 3)
+        message: "unknown setting '\(name.text)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
+          + "; settings: " + Session.settingNames.map(\.name).joined(separator: ", "), status: 3, range: name.range)
     }
     guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
       writeOut("\(key) = \(settingValue(key))    (\(entry.values): \(entry.summary))\n")
       return
     }
     let v = raw.lowercased()
+    let valueRange = Session.range(after: name, in: source)
     func bad() -> SessionError {
-      SessionError(message: "'\(raw)' is not a value of '\(key)'; expected \(entry.values)", status: 3)
+      SessionError(message: "'\(raw)' is not a value of '\(key)'; expected \(entry.values)", status: 3, range: valueRange)
     }
     func onOff() throws -> Bool {
       switch v {
@@ -95,7 +106,8 @@ extension Session {
     case "tiers":
       guard let t = Tiers.parse(raw) else {
         throw SessionError(
-          message: "'set tiers' takes four increasing follower counts, e.g. 'set tiers 10k 50k 500k 1M', or 'default'", status: 3)
+          message: "'set tiers' takes four increasing follower counts, e.g. 'set tiers 10k 50k 500k 1M', or 'default'", status: 3,
+          range: valueRange)
       }
       try requireEngine().settings.tiers = t
     case "timer": settings.timer = try onOff()
@@ -105,7 +117,7 @@ extension Session {
         settings.width = nil
       } else {
         guard let n = Int(v), n >= 20, n <= 10_000 else {
-          throw SessionError(message: "'set width' takes a number of columns from 20 to 10000, or 'auto'", status: 3)
+          throw SessionError(message: "'set width' takes a number of columns from 20 to 10000, or 'auto'", status: 3, range: valueRange)
         }
         settings.width = n
       }

@@ -73,7 +73,7 @@ extension Session {
     } catch let error as SessionError {
       if let fileName {
         // `FILE:LINE:COL: error: message`, then the statement with its mark, as for any error.
-        let diagnostic = Diagnostic(id: "session", phase: .model, message: error.message, range: node.range)
+        let diagnostic = Diagnostic(id: "session", phase: .model, message: error.message, range: error.range ?? node.range)
         report(DiagnosticsError(diagnostics: [diagnostic], source: source), fileName: fileName)
       } else {
         writeErr("error: \(error.message)\n")
@@ -310,6 +310,8 @@ extension Session {
 struct SessionError: Error {
   var message: String
   var status: Int32
+  /// The text the error is about (a setting's name or value); nil: the whole statement.
+  var range: SourceRange? = nil
 }
 
 extension Stmt {

@@ -53,6 +53,21 @@ import Testing
     #expect(typo.stderr.contains("fix-it: replace 'revenu' with 'revenue'"), "\(typo.stderr)")
   }
 
+  /// A bad setting is marked where it is wrong: an unknown name at the name, a bad value at
+  /// the value.
+  @Test func settingErrorsPointAtTheNameOrTheValue() throws {
+    let value = try cq(["-c", "set totals maybe"])
+    #expect(value.status == 3)
+    #expect(value.stderr.hasPrefix("-c:1:12: error: 'maybe' is not a value of 'totals'"), "\(value.stderr)")
+    let shown = lines(value.stderr)
+    let source = try #require(shown.first { $0.hasPrefix("1 | ") })
+    let mark = try #require(shown.first { $0.contains("`- error: 'maybe'") })
+    #expect(mark.firstIndex(of: "`")?.utf16Offset(in: mark) == source.range(of: "maybe")?.lowerBound.utf16Offset(in: source), "\(value.stderr)")
+    let name = try cq(["-c", "set colour on"])
+    #expect(name.status == 3)
+    #expect(name.stderr.hasPrefix("-c:1:5: error: unknown setting 'colour' (did you mean 'color'?)"), "\(name.stderr)")
+  }
+
   @Test func helpOnAnUnknownTopicIsAModelError() throws {
     let run = try cq(["-c", "help metrcs"])
     #expect(run.status == 3)
