@@ -205,11 +205,25 @@ struct Executor {
     if let f = plan.filter { dims.formUnion(f.dimensions) }
     var index: [Int64: Int] = [:]
     var result: [Group] = []
-    for fp in plan.facts {
+    for (f, fp) in plan.facts.enumerated() {
       let segs = segments(for: fp, dimensions: dims, tiers: plan.tiers)
       let agg = Aggregator.aggregate(
         segments: segs, grain: grain, encoder: encoder, filter: plan.filter, measures: fp.measures, keyFilter: keyFilter,
         store: store, tiers: plan.tiers)
+      if f == 0 {
+        // The first fact's keys are distinct: its groups are appended as they come, and keyed
+        // only when another fact has to find them.
+        let keyed = plan.facts.count > 1
+        result.reserveCapacity(agg.keys.count)
+        if keyed { index.reserveCapacity(agg.keys.count) }
+        for (gi, key) in agg.keys.enumerated() {
+          var measures = [Measure: Int64](minimumCapacity: agg.values.count)
+          for (m, values) in agg.values { measures[m] = values[gi] }
+          if keyed { index[key] = result.count }
+          result.append(Group(codes: keyFilter == nil ? encoder.decode(key) : [], measures: measures))
+        }
+        continue
+      }
       for (gi, key) in agg.keys.enumerated() {
         let i: Int
         if let existing = index[key] {
