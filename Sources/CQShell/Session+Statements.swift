@@ -158,7 +158,7 @@ extension Session {
       if let redirect, let format = OutputFormat(path: expand(redirect.path)), format.isMachineReadable {
         // A program reads a .csv/.json file: it gets the data the chart draws, not the drawing.
         writeErr("note: '\(redirect.path)' gets the chart's data as \(format.rawValue); write to a .txt file for the drawing\n")
-        try writeRedirect(shown, to: redirect, rows: result.rows.count)
+        try writeResult(shown, toFile: redirect.path, append: redirect.append, rows: result.rows.count)
       } else if let redirect {
         try write(drawn, to: redirect.path, append: redirect.append, rows: result.rows.count)
       } else {
@@ -167,20 +167,13 @@ extension Session {
       return
     }
     if let redirect {
-      try writeRedirect(shown, to: redirect, rows: result.rows.count)
+      try writeResult(shown, toFile: redirect.path, append: redirect.append, rows: result.rows.count)
       return
     }
     if let file = options.outputFile {
-      let format = OutputFormat(path: file) ?? settings.format
-      // The run's first result replaces the file; later ones are appended, repeating the
-      // header only when the columns change.
-      let columns = shown.columns.map(\.name)
-      let first = outputColumns == nil
-      let includeHeader = first || outputColumns != columns || !(format == .csv || format == .tsv)
-      var text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false), includeHeader: includeHeader)
-      if !first, includeHeader, format == .csv || format == .tsv || format == .markdown || format == .table { text = "\n" + text }
-      outputColumns = columns
-      try write(text, to: file, append: !first, rows: result.rows.count, json: format == .json)
+      // The run's first result replaces the file; later ones are appended.
+      try writeResult(shown, toFile: file, append: wroteOutputFile, rows: result.rows.count)
+      wroteOutputFile = true
       return
     }
     var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
@@ -212,20 +205,34 @@ extension Session {
     while DispatchTime.now().uptimeNanoseconds < end, !Cancellation.isRequested { usleep(10_000) }
   }
 
-  /// Writes `shown` for `> FILE` or `>> FILE`, in the format the file's extension names.
+  /// Writes `shown` to a file (`> FILE`, `>> FILE`, `--output`) in the format its extension
+  /// names, replacing it or appending to it.
   ///
   /// Appending CSV or TSV under the same header as the file's last block adds rows only; under
   /// another header (other columns) it starts a new block with its own header after a blank
-  /// line, as `--output` does, so no row lands under the wrong column names.
-  func writeRedirect(_ shown: ResultSet, to redirect: RedirectClause, rows: Int) throws {
-    let path = expand(redirect.path)
-    let format = OutputFormat(path: path) ?? settings.format
+  /// line, so no row lands under the wrong column names. Appended tables (table, markdown) are
+  /// kept apart by a blank line, or markdown would read them as one; JSON joins the array.
+  func writeResult(_ shown: ResultSet, toFile path: String, append: Bool, rows: Int) throws {
+    let target = expand(path)
+    let format = OutputFormat(path: target) ?? settings.format
     var text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false))
-    if redirect.append, format == .csv || format == .tsv, let existing = Session.lastHeader(of: path) {
-      let header = text.prefix { $0 != "\n" }
-      text = existing == header ? String(text.dropFirst(header.count + 1)) : "\n" + text
+    if append {
+      switch format {
+      case .csv, .tsv:
+        if let existing = Session.lastHeader(of: target) {
+          let header = text.prefix { $0 != "\n" }
+          text = existing == header ? String(text.dropFirst(header.count + 1)) : "\n" + text
+        }
+      case .markdown, .table:
+        if Session.nonEmptyFile(target) { text = "\n" + text }
+      case .json, .ndjson: break
+      }
     }
-    try write(text, to: path, append: redirect.append, rows: rows, json: format == .json)
+    try write(text, to: path, append: append, rows: rows, json: format == .json)
+  }
+
+  static func nonEmptyFile(_ path: String) -> Bool {
+    ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0) > 0
   }
 
   /// The header of the last block of the CSV or TSV file at `path`: its first line, or the

@@ -58,8 +58,8 @@ public final class Session {
   var lastResult: ResultSet?
   var lastStatement: String?
   var lastElapsedMS: Double = 0
-  /// Columns last written to `--output` in this run (nil before the first write).
-  var outputColumns: [String]?
+  /// Whether this run has written to `--output` yet (the first result replaces the file).
+  var wroteOutputFile = false
   let writeOut: (String) -> Void
   let writeErr: (String) -> Void
   /// Depth of nested `run` scripts (guards against a script running itself).

@@ -64,6 +64,15 @@ import Testing
     let orders = try cq(["--format", "tsv", "-c", "orders by platform"]).stdout
     let revenue = try cq(["--format", "tsv", "-c", "revenue by platform"]).stdout
     #expect(try dir.read("b.tsv") == orders + "\n" + revenue)
+
+    // Markdown tables appended to a file stay two tables: a blank line keeps them apart.
+    let md = try cq(["-c", "revenue by brand > c.md", "-c", "orders by platform >> c.md"], in: dir.url)
+    #expect(md.status == 0, "\(md.stderr)")
+    let brandMD = try cq(["--format", "markdown", "-c", "revenue by brand"]).stdout
+    let platformMD = try cq(["--format", "markdown", "-c", "orders by platform"]).stdout
+    let trimmed = { (t: String) in String(t.drop { $0 == "\n" }.reversed().drop { $0 == "\n" }.reversed()) }
+    let both = try dir.read("c.md")
+    #expect(both.contains(trimmed(brandMD) + "\n\n" + trimmed(platformMD)), "\(both)")
   }
 
   /// A chart sent to a file a program reads (.csv, .json) writes the data it draws; a .txt file
