@@ -47,3 +47,9 @@ public enum Grouping: String, Sendable, CaseIterable {
   /// Last three, then groups of two (lakh, crore): `17,87,981`.
   case indian
 }
+
+extension RenderOptions {
+  /// `text` as this output writes cq's own marks: spelt in ASCII under `--ascii` (`≤` as
+  /// `<=`, `₹` as `Rs `), else as it is.
+  public func marks(_ text: String) -> String { ascii ? TerminalWidth.asciiMarks(text) : text }
+}

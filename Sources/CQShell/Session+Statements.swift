@@ -194,7 +194,7 @@ extension Session {
   func writeText(_ text: String) {
     var text = text
     if settings.currency != "₹" { text = text.replacingOccurrences(of: "₹", with: settings.currency) }
-    writeOut((settings.ascii ? TerminalWidth.asciiMarks(text) : text) + "\n")
+    writeOut(renderOptions(toTerminal: false).marks(text) + "\n")
   }
 
   /// Test hook: `CQ_TEST_QUERY_DELAY_MS=N` makes every query take at least N ms (stopping early

@@ -81,7 +81,7 @@ public enum ChartRenderer {
     }
     // The result's footnotes (tier thresholds in force, how an estimate was made) follow the
     // drawing as they follow a table.
-    let notes = result.footnotes.map { options.ascii ? TerminalWidth.asciiMarks($0) : $0 }
+    let notes = result.footnotes.map(options.marks)
     for line in lines + notes {
       for piece in wrap(line, width: context.width, ellipsis: context.ellipsis) {
         out.write(piece + "\n")

@@ -41,14 +41,13 @@ struct TableRenderer {
 
     // Cell text, measured once.
     // Under --ascii, line breaks in text show as spaces and cq's marks (₹, –, ≤) in ASCII.
-    let spell = options.ascii ? TerminalWidth.asciiMarks : { $0 }
     let headers = columns.map { TerminalWidth.singleLine($0.name, ascii: options.ascii) }
     var cells: [Int: [String]] = [:]
     for case .row(let r) in lines {
       let row = r < result.rows.count ? result.rows[r] : []
       cells[r] = columns.indices.map { c in
         let value = c < row.count ? row[c] : .empty
-        return spell(TerminalWidth.singleLine(formatter.display(value, format: columns[c].format), ascii: options.ascii))
+        return options.marks(TerminalWidth.singleLine(formatter.display(value, format: columns[c].format), ascii: options.ascii))
       }
     }
     var widths = headers.map(TerminalWidth.displayWidth)
@@ -136,10 +135,9 @@ struct TableRenderer {
 
   private func writeNotes(_ result: ResultSet, notes: [String], to out: inout some TextOutputStream)
   {
-    let spell = options.ascii ? TerminalWidth.asciiMarks : { $0 }
-    for note in notes { out.write(spell(note) + "\n") }
-    for footnote in result.footnotes { out.write(style.dim(spell(footnote)) + "\n") }
-    if let footer = options.footer { out.write(style.dim(spell(footer)) + "\n") }
+    for note in notes { out.write(options.marks(note) + "\n") }
+    for footnote in result.footnotes { out.write(style.dim(options.marks(footnote)) + "\n") }
+    if let footer = options.footer { out.write(style.dim(options.marks(footer)) + "\n") }
   }
 
   /// Which rows are shown, in order, with rules before totals and one ellipsis for elided rows.

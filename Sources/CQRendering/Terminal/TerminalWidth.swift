@@ -100,7 +100,7 @@ public enum TerminalWidth {
 
   /// cq's own typographic marks in `s` spelt in ASCII (`≤` as `<=`, `–` as `-`, `₹` as `Rs `),
   /// for notes under `--ascii`; data text is left as it is.
-  public static func asciiMarks(_ s: String) -> String {
+  static func asciiMarks(_ s: String) -> String {
     guard !s.allSatisfy(\.isASCII) else { return s }
     var out = ""
     for c in s {
