@@ -47,17 +47,7 @@ extension Session {
       rows: Session.settingNames.map { [.text($0.name), .text(settingValue($0.name)), .text($0.values), .text($0.summary)] })
   }
 
-  /// Where the text after `name` starts (a setting's value), for the error mark.
-  static func range(after name: NameRef, in source: String) -> SourceRange {
-    let bytes = Array(source.utf8)
-    let end = name.range.upperBound
-    var offset = min(end.offset, bytes.count)
-    while offset < bytes.count, bytes[offset] == UInt8(ascii: " ") || bytes[offset] == UInt8(ascii: "\t") { offset += 1 }
-    let location = SourceLocation(line: end.line, column: end.column + (offset - end.offset), offset: offset)
-    return location..<location
-  }
-
-  func applySetting(_ name: NameRef, value: String?, source: String) throws {
+  func applySetting(_ name: NameRef, value: NameRef?) throws {
     let key = name.key
     guard let entry = Session.settingNames.first(where: { $0.name == key }) else {
       let guess = suggestion(for: key, among: Session.settingNames.map(\.name))
@@ -65,12 +55,12 @@ extension Session {
         message: "unknown setting '\(name.text)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
           + "; settings: " + Session.settingNames.map(\.name).joined(separator: ", "), status: 3, range: name.range)
     }
-    guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+    guard let value, case let raw = value.text.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
       writeOut("\(key) = \(settingValue(key))    (\(entry.values): \(entry.summary))\n")
       return
     }
     let v = raw.lowercased()
-    let valueRange = Session.range(after: name, in: source)
+    let valueRange = value.range
     func bad() -> SessionError {
       SessionError(message: "'\(raw)' is not a value of '\(key)'; expected \(entry.values)", status: 3, range: valueRange)
     }

@@ -46,7 +46,7 @@ extension Session {
         remember(text)
         if options.interactive { writeErr("defined segment '\(name.text)' = \(condText)\n") }
       case .set(let name, let value):
-        try applySetting(name, value: value, source: source)
+        try applySetting(name, value: value)
       case .last(let chart, let redirect):
         guard let last = lastResult else {
           throw SessionError(message: "no previous result yet; run a query first", status: 1)

@@ -49,7 +49,9 @@ extension StatementParser {
       advance()
       if atEnd { return .show(.settings) }
       let name = try expectName("a setting", after: first, reservedAllowed: true)
-      return .set(name: name, value: restAsWords())
+      let start = current.range.lowerBound
+      guard let words = restAsWords() else { return .set(name: name, value: nil) }
+      return .set(name: name, value: NameRef(text: words, range: start..<(previous?.range.upperBound ?? start)))
     case "last":
       return try parseLast()
     case "load", "run":

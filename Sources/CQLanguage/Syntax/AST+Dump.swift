@@ -21,7 +21,7 @@ extension Stmt {
     case .defineSegment(let name, let condition, let text):
       "define segment \(name.text) = \(condition.syntaxDump) text=\(quote(text))"
     case .set(let name, let value):
-      "set \(name.text) value=\(value.map(quote) ?? "nil")"
+      "set \(name.text) value=\(value.map { quote($0.text) } ?? "nil")"
     case .last(let chart, let redirect):
       (["last", chart.map { "chart \($0.kind.text)" }, redirect?.syntaxDump].compactMap { $0 })
         .joined(separator: " ")

@@ -174,8 +174,9 @@ public enum Stmt: Sendable, Hashable {
   case defineMetric(name: NameRef, expr: MetricExpr, text: String)
   /// `define segment NAME = CONDITION`; `text` is the condition's source text.
   case defineSegment(name: NameRef, condition: ConditionExpr, text: String)
-  /// `set NAME VALUE...`; value words joined by one space (`set rows all`, `set tiers 5k 20k ...`).
-  case set(name: NameRef, value: String?)
+  /// `set NAME VALUE...`; value words joined by one space (`set rows all`, `set tiers 5k 20k ...`),
+  /// with the range they span (for error marks).
+  case set(name: NameRef, value: NameRef?)
   case last(chart: ChartClause?, redirect: RedirectClause?)
   case load(path: String)
   case run(path: String)
