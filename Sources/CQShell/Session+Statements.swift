@@ -18,55 +18,9 @@ extension Session {
       }
     }
     do {
-      switch node.stmt {
-      case .query(let q):
-        return try runQuery(q, text: text, source: source, fileName: fileName)
-      case .explain(let q):
-        let engine = try requireEngine()
-        writeText(try engine.explain(q, source: source))
-      case .describe(let name):
-        let engine = try requireEngine()
-        writeText(try engine.describe(name, source: source))
-      case .show(let target):
-        if target == .settings {
-          try show(settingsTable(), chart: nil, redirect: nil, text: text)
-        } else {
-          try show(try requireEngine().show(target), chart: nil, redirect: nil, text: text)
-        }
-      case .schema:
-        try show(try requireEngine().schema(), chart: nil, redirect: nil, text: text)
-      case .sample(let table, let count, let redirect):
-        try show(try requireEngine().sample(table, count: count ?? 10, source: source), chart: nil, redirect: redirect, text: text)
-      case .defineMetric(let name, let expr, let exprText):
-        try requireEngine().defineMetric(name, expr: expr, text: exprText, source: source)
-        remember(text)
-        if options.interactive { writeErr("defined metric '\(name.text)' = \(exprText)\n") }
-      case .defineSegment(let name, let condition, let condText):
-        try requireEngine().defineSegment(name, condition: condition, text: condText, source: source)
-        remember(text)
-        if options.interactive { writeErr("defined segment '\(name.text)' = \(condText)\n") }
-      case .set(let name, let value):
-        try applySetting(name, value: value)
-      case .last(let chart, let redirect):
-        guard let last = lastResult else {
-          throw SessionError(message: "no previous result yet; run a query first", status: 1)
-        }
-        try show(last, chart: chart, redirect: redirect, text: text, remember: false)
-      case .load(let path):
-        if let failure = loadData(folder: expand(path), quiet: false) {
-          throw SessionError(message: failure, status: 4)
-        }
-      case .run(let path):
-        let path = expand(path)
-        return runScript(path, text: try scriptText(path))
-      case .help(let topic):
-        try help(topic)
-      case .tutorial:
-        try tutorial()
-      case .quit:
-        quitRequested = true
-      }
-      return 0
+      let status = try perform(node, text: text, source: source, fileName: fileName)
+      try checkStandardOutput()
+      return status
     } catch let error as DiagnosticsError {
       report(error, fileName: fileName)
       return error.exitStatus
@@ -83,6 +37,68 @@ extension Session {
       writeErr("error: \(error)\n")
       return 1
     }
+  }
+
+  /// Throws when writing standard output failed during the statement (a full disk, an I/O
+  /// error): its output is cut short, so the statement fails with status 4. Outside the shell
+  /// the run stops there, even under `--continue`: what follows would land after a cut row.
+  func checkStandardOutput() throws(SessionError) {
+    guard let problem = takeOutputFailure() else { return }
+    if !options.interactive { quitRequested = true }
+    throw SessionError(message: "cannot write standard output: \(problem)", status: 4)
+  }
+
+  /// Runs one statement's work; returns its exit status, or throws its failure.
+  private func perform(_ node: StmtNode, text: String, source: String, fileName: String?) throws -> Int32 {
+    switch node.stmt {
+    case .query(let q):
+      return try runQuery(q, text: text, source: source, fileName: fileName)
+    case .explain(let q):
+      let engine = try requireEngine()
+      writeText(try engine.explain(q, source: source))
+    case .describe(let name):
+      let engine = try requireEngine()
+      writeText(try engine.describe(name, source: source))
+    case .show(let target):
+      if target == .settings {
+        try show(settingsTable(), chart: nil, redirect: nil, text: text)
+      } else {
+        try show(try requireEngine().show(target), chart: nil, redirect: nil, text: text)
+      }
+    case .schema:
+      try show(try requireEngine().schema(), chart: nil, redirect: nil, text: text)
+    case .sample(let table, let count, let redirect):
+      try show(try requireEngine().sample(table, count: count ?? 10, source: source), chart: nil, redirect: redirect, text: text)
+    case .defineMetric(let name, let expr, let exprText):
+      try requireEngine().defineMetric(name, expr: expr, text: exprText, source: source)
+      remember(text)
+      if options.interactive { writeErr("defined metric '\(name.text)' = \(exprText)\n") }
+    case .defineSegment(let name, let condition, let condText):
+      try requireEngine().defineSegment(name, condition: condition, text: condText, source: source)
+      remember(text)
+      if options.interactive { writeErr("defined segment '\(name.text)' = \(condText)\n") }
+    case .set(let name, let value):
+      try applySetting(name, value: value)
+    case .last(let chart, let redirect):
+      guard let last = lastResult else {
+        throw SessionError(message: "no previous result yet; run a query first", status: 1)
+      }
+      try show(last, chart: chart, redirect: redirect, text: text, remember: false)
+    case .load(let path):
+      if let failure = loadData(folder: expand(path), quiet: false) {
+        throw SessionError(message: failure, status: 4)
+      }
+    case .run(let path):
+      let path = expand(path)
+      return runScript(path, text: try scriptText(path))
+    case .help(let topic):
+      try help(topic)
+    case .tutorial:
+      try tutorial()
+    case .quit:
+      quitRequested = true
+    }
+    return 0
   }
 
   func requireEngine() throws(SessionError) -> Engine {

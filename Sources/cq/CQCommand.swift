@@ -73,6 +73,7 @@ struct CommonOptions: ParsableArguments {
     o.repeatCount = `repeat`
     o.terminalWidth = { Terminal.width() }
     let session = Session(options: o, out: Terminal.writeOut, err: Terminal.writeErr)
+    session.takeOutputFailure = Terminal.takeOutputFailure
     let fromEnvironment = ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 }
     let folder = data ?? fromEnvironment ?? "data"
     let loaded = session.load(folder: folder, quiet: true)
@@ -107,6 +108,9 @@ struct CQCommand: ParsableCommand {
     subcommands: [RunCommand.self, SimulateCommand.self])
 
   /// Runs the command; usage errors exit 1 ("anything else" in SPEC §2), not sysexits' 64.
+  ///
+  /// Output that could not be written (a full disk, `/dev/full`) is exit status 4, even for
+  /// `--help`; each statement checks its own output, and what is left is checked here.
   static func main() {
     do {
       var command = try parseAsRoot()
@@ -117,8 +121,17 @@ struct CQCommand: ParsableCommand {
         Terminal.writeErr(fullMessage(for: error) + "\n")
         Foundation.exit(1)
       }
-      exit(withError: error)
+      if code == .success {
+        // `--help`, `--version`: printed here rather than by `exit(withError:)`, so a failed
+        // write is seen.
+        let message = fullMessage(for: error)
+        if !message.isEmpty { Terminal.writeOut(message + "\n") }
+      } else {
+        if Terminal.reportOutputFailure() { Foundation.exit(4) }
+        exit(withError: error)
+      }
     }
+    if Terminal.reportOutputFailure() { Foundation.exit(4) }
   }
 
   @Option(name: .customShort("c"), parsing: .singleValue, help: ArgumentHelp("Run STATEMENT and exit (repeatable).", valueName: "statement"))
@@ -178,24 +191,62 @@ struct RunCommand: ParsableCommand {
 
 /// Standard streams and the terminal.
 enum Terminal {
-  static func writeOut(_ s: String) { writeAll(1, s) }
+  /// The `errno` of the first failed write to standard output not yet reported; while it is
+  /// set, nothing more is written there (the output is already cut short).
+  nonisolated(unsafe) private static var outputFailure: Int32?
+  /// Standard output is a pipe whose reader has gone (`head`): later output is dropped
+  /// quietly, as it always was; a closed pipe is not an error.
+  nonisolated(unsafe) private static var outputClosed = false
 
-  static func writeErr(_ s: String) { writeAll(2, s) }
+  static func writeOut(_ s: String) {
+    guard outputFailure == nil, !outputClosed else { return }
+    let failure = writeAll(1, s)
+    if failure == EPIPE {
+      outputClosed = true
+    } else if failure != 0 {
+      outputFailure = failure
+    }
+  }
 
+  static func writeErr(_ s: String) { _ = writeAll(2, s) }
 
-  /// Writes every byte (unbuffered, so stdout and stderr interleave in order).
-  static func writeAll(_ fd: Int32, _ s: String) {
+  /// Returns, and forgets, the failure to write standard output since the last call, in the
+  /// system's words and a fix (`no space left on device; free some space or …`), flushing C's
+  /// buffered streams first (help and version text may be printed through them).
+  static func takeOutputFailure() -> String? {
+    if fflush(nil) != 0, outputFailure == nil, errno != EPIPE { outputFailure = errno }
+    guard let failure = outputFailure else { return nil }
+    outputFailure = nil
+    let reason = strerror(failure).map { String(cString: $0).lowercased() } ?? "error \(failure)"
+    let fix =
+      failure == ENOSPC || failure == EDQUOT
+      ? "free some space or send the output elsewhere" : "check where it is sent"
+    return reason + "; " + fix
+  }
+
+  /// Reports a failure to write standard output outside any statement (at exit): writes
+  /// `error: cannot write standard output: REASON` and returns true when there was one.
+  static func reportOutputFailure() -> Bool {
+    guard let problem = takeOutputFailure() else { return false }
+    writeErr("error: cannot write standard output: \(problem)\n")
+    return true
+  }
+
+  /// Writes every byte (unbuffered, so stdout and stderr interleave in order); returns the
+  /// `errno` of a failure, else 0.
+  static func writeAll(_ fd: Int32, _ s: String) -> Int32 {
     var s = s
-    s.withUTF8 { buf in
+    return s.withUTF8 { buf in
       var offset = 0
       while offset < buf.count {
         let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
         if n < 0 {
           if errno == EINTR { continue }
-          return
+          return errno
         }
         offset += n
       }
+      return 0
     }
   }
 
