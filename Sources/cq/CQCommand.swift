@@ -134,7 +134,9 @@ struct CQCommand: ParsableCommand {
     if Terminal.reportOutputFailure() { Foundation.exit(4) }
   }
 
-  @Option(name: .customShort("c"), parsing: .singleValue, help: ArgumentHelp("Run STATEMENT and exit (repeatable).", valueName: "statement"))
+  // `.unconditional`: the word after `-c` is the statement even when it starts with `-`
+  // (`-c '-- weekly report'`); an option given as its value is a statement too.
+  @Option(name: .customShort("c"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Run STATEMENT and exit (repeatable).", valueName: "statement"))
   var commands: [String] = []
 
   @OptionGroup var common: CommonOptions
