@@ -270,11 +270,13 @@ extension Engine {
   }
 
   static func one(_ v: Double) -> String {
+    guard v.isFinite, abs(v) < 1e15 else { return v.isFinite ? String(v) : "–" }
     let r = (v * 10).rounded() / 10
     return r == r.rounded() ? String(Int64(r)) : String(r)
   }
 
   static func two(_ v: Double) -> String {
+    guard v.isFinite, abs(v) < 1e15 else { return v.isFinite ? String(v) : "–" }
     let cents = Int64((v * 100).rounded())
     return "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
   }
@@ -287,7 +289,9 @@ extension Engine {
     case .text(let t): return t
     case .number(let d):
       switch format {
-      case .money: return rupees(Int64((d * 100).rounded()))
+      case .money:
+        guard !isBeyondExactRange(v, format: .money) else { return "₹\(d) (beyond the exact range)" }
+        return rupees(Int64((d * 100).rounded()))
       case .multiple: return String(format2(d)) + "x"
       case .percent:
         // As tables show rates: two significant digits below 0.1% (0.0032%, not 0.00%).

@@ -70,7 +70,9 @@ public final class Engine: @unchecked Sendable {
   /// - Complexity: O(*n*) in the rows of the facts the metrics need.
   public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
     let plan = try bind(query, source: source)
-    var outcome = QueryOutcome(result: execute(plan), planSummary: [])
+    let result = execute(plan)
+    try Engine.checkExactRange(result, query: query, source: source)
+    var outcome = QueryOutcome(result: result, planSummary: [])
     if plan.metrics.contains(where: { $0.visible && $0.definition.liftMetric != nil }), let model = liftModel() {
       outcome.notes = model.machineNotes(store: store)
     }

@@ -31,6 +31,8 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
     case wrongFieldCount
     /// The file could not be read.
     case io
+    /// A number column whose total exceeds what cq sums exactly (README "Limits").
+    case outOfRange
   }
 
   /// The kind of failure.
@@ -70,6 +72,7 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
   public static let duplicateID = Code.duplicateID
   public static let wrongFieldCount = Code.wrongFieldCount
   public static let io = Code.io
+  public static let outOfRange = Code.outOfRange
 }
 
 extension LoadError.Code {

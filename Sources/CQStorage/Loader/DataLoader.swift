@@ -149,7 +149,7 @@ public enum DataLoader {
           firstLine: influencers.lines[Int(remap[r])])
       }
     }
-    return DataSet(
+    let data = DataSet(
       folder: folder,
       influencers: makeTable(influencers, finished, remaps),
       posts: makeTable(posts, finished, remaps),
@@ -158,6 +158,8 @@ public enum DataLoader {
       products: products.map { makeTable($0, finished, remaps) },
       storeOrders: storeOrders.map { makeTable($0, finished, remaps) },
       warnings: warnings)
+    try data.checkColumnTotals()
+    return data
   }
 
   /// The `StringDictionary` of a byte dictionary, and a code map when the two disagree.
