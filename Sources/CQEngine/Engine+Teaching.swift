@@ -51,6 +51,33 @@ extension Engine {
     guard diagnostics.isEmpty, let (formula, format) = converted else {
       throw DiagnosticsError(diagnostics: diagnostics, source: source)
     }
+    // Defined metrics refer to each other by name and are expanded when evaluated: refuse a
+    // cycle (`define metric a = a + 1` over an earlier `a`), and a definition whose expansion
+    // would be too large to evaluate (`define metric m2 = m1 + m1`, doubling each time).
+    var memo: [String: Int] = [:]
+    switch expandedSize(of: formula, defining: name.key, memo: &memo) {
+    case .cycle(let through):
+      throw DiagnosticsError(
+        diagnostics: [
+          Diagnostic(
+            id: "sema.recursiveMetric", phase: .model,
+            message: "metric '\(name.key)' would refer to itself"
+              + (through == name.key ? "" : " through '\(through)'")
+              + "; give the new metric another name",
+            range: name.range)
+        ], source: source)
+    case .size(let size) where size > Engine.maximumExpandedTerms:
+      throw DiagnosticsError(
+        diagnostics: [
+          Diagnostic(
+            id: "sema.metricTooLarge", phase: .model,
+            message:
+              "metric '\(name.key)' expands to more than \(Engine.maximumExpandedTerms) terms once the metrics it uses are spelt out; write it over fewer defined metrics",
+            range: name.range)
+        ], source: source)
+    case .size:
+      break
+    }
     var def = MetricDefinition(
       name: name.key, formulaText: text, summary: "defined in this session: \(text)", format: format, formula: formula,
       family: "defined")
@@ -71,6 +98,19 @@ extension Engine {
     var visiting: Set<String> = [name.key]
     _ = binder.bindCondition(condition, visiting: &visiting)
     if !binder.diagnostics.isEmpty { throw binder.fail() }
+    // Segments are expanded where they are used: refuse one whose expansion would be too large
+    // to bind (`define segment s2 = s1 or s1`, doubling each time).
+    var memo: [String: Int] = [:]
+    if expandedSize(of: condition, memo: &memo) > Engine.maximumExpandedTerms {
+      throw DiagnosticsError(
+        diagnostics: [
+          Diagnostic(
+            id: "sema.segmentTooLarge", phase: .model,
+            message:
+              "segment '\(name.key)' expands to more than \(Engine.maximumExpandedTerms) conditions once the segments it uses are spelt out; write it over fewer segments",
+            range: name.range)
+        ], source: source)
+    }
     segments[name.key] = SegmentDefinition(name: name.key, condition: condition, text: text, source: source)
   }
 
@@ -218,4 +258,65 @@ extension Engine {
 
   /// Names of every dimension (singular).
   public var dimensionNames: [String] { Dimension.allCases.map(\.rawValue) }
+}
+
+// MARK: - Expansion limits
+
+extension Engine {
+  /// The most nodes a defined metric or segment may have once the definitions it uses are
+  /// spelt out (a statement itself has at most 1,000 operators: about 2,000 nodes).
+  static let maximumExpandedTerms = 4_096
+
+  enum Expansion {
+    case size(Int)
+    /// The definition reaches the metric being defined, through the named metric.
+    case cycle(through: String)
+  }
+
+  /// The node count of `formula` with user-defined metrics expanded, or the cycle it closes.
+  ///
+  /// - Complexity: O(*k*) in the nodes of the definitions reached, each definition once.
+  func expandedSize(of formula: Formula, defining name: String, memo: inout [String: Int])
+    -> Expansion
+  {
+    switch formula {
+    case .measure, .constant: return .size(1)
+    case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b),
+      .divide(let a, let b):
+      let x = expandedSize(of: a, defining: name, memo: &memo)
+      guard case .size(let left) = x else { return x }
+      let y = expandedSize(of: b, defining: name, memo: &memo)
+      guard case .size(let right) = y else { return y }
+      // Saturating: sizes only matter up to the limit.
+      return .size(min(left + right + 1, Engine.maximumExpandedTerms + 1))
+    case .metric(let other):
+      if other == name { return .cycle(through: name) }
+      guard let m = catalog.metric(named: other), m.isUserDefined else { return .size(1) }
+      if let known = memo[other] { return .size(known) }
+      switch expandedSize(of: m.formula, defining: name, memo: &memo) {
+      case .cycle: return .cycle(through: other)
+      case .size(let size):
+        memo[other] = size
+        return .size(size)
+      }
+    }
+  }
+
+  /// The node count of `condition` with segments expanded (cycles are refused by the binder).
+  func expandedSize(of condition: ConditionExpr, memo: inout [String: Int]) -> Int {
+    let limit = Engine.maximumExpandedTerms + 1
+    switch condition {
+    case .compare, .inList, .between: return 1
+    case .and(let a, let b), .or(let a, let b):
+      return min(limit, expandedSize(of: a, memo: &memo) + expandedSize(of: b, memo: &memo) + 1)
+    case .not(let a): return min(limit, expandedSize(of: a, memo: &memo) + 1)
+    case .segment(let ref):
+      guard let segment = segments[ref.key] else { return 1 }
+      if let known = memo[ref.key] { return known }
+      memo[ref.key] = limit  // a cycle (refused elsewhere) counts as too large
+      let size = expandedSize(of: segment.condition, memo: &memo)
+      memo[ref.key] = size
+      return size
+    }
+  }
 }

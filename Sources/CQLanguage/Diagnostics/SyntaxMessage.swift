@@ -140,6 +140,10 @@ struct SyntaxMessage: Equatable {
     message("'\(text)' is too large")
   }
 
+  static func tooManyOperators(_ limit: Int) -> SyntaxMessage {
+    message("more than \(limit) 'and', 'or' and arithmetic operators in one statement; split it, or use 'in (…)' for a list of values")
+  }
+
   static func topNeedsCount(_ keyword: String) -> SyntaxMessage {
     message("'\(keyword)' needs a count of at least 1")
   }

@@ -15,6 +15,7 @@ extension StatementParser {
     var left = try parseAnd(after: after)
     while current.isKeyword("or") {
       let op = advance()
+      try countOperator(op)
       left = .or(left, try parseAnd(after: op))
     }
     return left
@@ -24,6 +25,7 @@ extension StatementParser {
     var left = try parseNot(after: after)
     while current.isKeyword("and") {
       let op = advance()
+      try countOperator(op)
       left = .and(left, try parseNot(after: op))
     }
     return left

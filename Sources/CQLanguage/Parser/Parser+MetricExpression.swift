@@ -22,6 +22,7 @@ extension StatementParser {
     var left = try parseProduct(after: after)
     while current.kind == .plus || current.kind == .minus {
       let op = advance()
+      try countOperator(op)
       left = .binary(left, op.kind == .plus ? .add : .subtract, try parseProduct(after: op))
     }
     return left
@@ -31,6 +32,7 @@ extension StatementParser {
     var left = try parseFactor(after: after)
     while current.kind == .star || current.kind == .slash {
       let op = advance()
+      try countOperator(op)
       left = .binary(left, op.kind == .star ? .multiply : .divide, try parseFactor(after: op))
     }
     return left

@@ -83,6 +83,11 @@ struct StatementParser {
   /// Open parentheses and `not`s being parsed, bounded so deep nesting cannot exhaust the stack.
   var nesting = 0
   static let maximumNesting = 64
+  /// `and`, `or` and arithmetic operators parsed in this statement, bounded so that a long flat
+  /// chain (`a or b or c …`, a left-deep tree) cannot exhaust the stack of the binder, the
+  /// evaluator or the tree's own destruction, all of which recurse once per operator.
+  var operators = 0
+  static let maximumOperators = 1_000
 
   init(tokens: [Token], source: [UInt8]) {
     self.tokens = tokens
@@ -169,6 +174,14 @@ struct StatementParser {
   mutating func enterNesting() throws(ParseAbort) {
     nesting += 1
     if nesting > Self.maximumNesting { try fail(.nestingTooDeep(Self.maximumNesting)) }
+  }
+
+  /// Counts one `and`, `or`, `+`, `-`, `*` or `/` at `token`; fails past `maximumOperators`.
+  mutating func countOperator(_ token: Token) throws(ParseAbort) {
+    operators += 1
+    if operators > Self.maximumOperators {
+      try fail(.tooManyOperators(Self.maximumOperators), at: token.range)
+    }
   }
 
   // MARK: Statement
