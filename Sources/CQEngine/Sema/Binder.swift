@@ -38,7 +38,17 @@ struct Binder {
     self.source = source
   }
 
+  /// Errors found beyond the ones kept (see `DiagnosticsError.maximumErrors`).
+  private(set) var unshown = 0
+
+  /// Whether enough errors are kept that more would only be counted (skip costly suggestions).
+  var hasEnoughErrors: Bool { diagnostics.count > DiagnosticsError.maximumErrors }
+
   mutating func error(_ id: String, _ message: String, at range: SourceRange, fix: String? = nil, notes: [String] = []) {
+    if hasEnoughErrors {
+      unshown += 1
+      return
+    }
     diagnostics.append(
       Diagnostic(
         id: "sema." + id, phase: .model, message: message, range: range,
@@ -46,7 +56,7 @@ struct Binder {
         fixIts: fix.map { [FixIt(range: range, replacement: $0)] } ?? []))
   }
 
-  func fail() -> DiagnosticsError { DiagnosticsError(diagnostics: diagnostics, source: source) }
+  func fail() -> DiagnosticsError { DiagnosticsError(diagnostics: diagnostics, source: source, unshown: unshown) }
 
   // MARK: - Names
 

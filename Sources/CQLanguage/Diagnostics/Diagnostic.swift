@@ -90,9 +90,37 @@ public struct DiagnosticsError: Error, Sendable {
   /// The statement text the ranges point into.
   public var source: String
 
-  public init(diagnostics: [Diagnostic], source: String) {
-    self.diagnostics = diagnostics
+  /// The most errors kept; the rest are counted in a closing note.
+  public static let maximumErrors = 10
+
+  /// Keeps the first `maximumErrors` errors (with the warnings and notes among them) and
+  /// replaces the rest, and `unshown` more found but never made, by one note that counts them,
+  /// so a statement with thousands of mistakes costs no more to report than one with ten.
+  public init(diagnostics: [Diagnostic], source: String, unshown: Int = 0) {
     self.source = source
+    var kept: [Diagnostic] = []
+    var errors = 0
+    var dropped = unshown
+    var firstDropped: SourceRange?
+    for diagnostic in diagnostics {
+      if diagnostic.severity == .error { errors += 1 }
+      if errors > Self.maximumErrors {
+        if diagnostic.severity == .error {
+          dropped += 1
+          firstDropped = firstDropped ?? diagnostic.range
+        }
+        continue
+      }
+      kept.append(diagnostic)
+    }
+    if dropped > 0, let last = kept.last {
+      kept.append(
+        Diagnostic(
+          id: "diagnostics.moreErrors", severity: .note, phase: last.phase,
+          message: "\(dropped) more error\(dropped == 1 ? "" : "s") not shown; fix these first",
+          range: firstDropped ?? last.range))
+    }
+    self.diagnostics = kept
   }
 
   /// The exit status of the first error (SPEC §2).

@@ -72,11 +72,11 @@ public struct DiagnosticFormatter {
         out += String(repeating: " ", count: gutter) + " " + outline(":") + "\n"
       }
       previousLine = lineNumber
-      let text = lines[lineNumber - 1]
+      let (text, lineMarks) = Self.window(lines[lineNumber - 1], marks: marks[lineNumber] ?? [])
       let number = String(lineNumber + lineOffset)
       out += String(repeating: " ", count: gutter - number.count) + outline(number + " |")
       out += text.isEmpty ? "\n" : " " + String(text) + "\n"
-      out += annotations(for: marks[lineNumber] ?? [], line: text, gutter: gutter)
+      out += annotations(for: lineMarks, line: text, gutter: gutter)
     }
     for message in unplaced { out += message + "\n" }
     return out
@@ -96,6 +96,28 @@ public struct DiagnosticFormatter {
   private struct Mark {
     var column: Int
     var messages: [String]
+  }
+
+  /// Source lines longer than this many characters are shown cut around their marks.
+  static let longLine = 160
+
+  /// `line`, cut to the part from a little before its first mark to a little after its last
+  /// (with `…` where text is left out) when it is long, and the marks moved to match, so a
+  /// statement of thousands of characters does not print itself under every diagnostic.
+  private static func window(_ line: Substring, marks: [Mark]) -> (Substring, [Mark]) {
+    guard line.count > longLine else { return (line, marks) }
+    let margin = 40
+    let count = line.count
+    let first = marks.map(\.column).min() ?? 1
+    let last = marks.map(\.column).max() ?? 1
+    let lower = max(1, min(first, count) - margin)
+    let upper = min(count, max(lower + longLine, last + margin))
+    let start = line.index(line.startIndex, offsetBy: lower - 1)
+    let end = line.index(line.startIndex, offsetBy: upper)
+    let prefix = lower > 1 ? "…" : ""
+    let text = Substring(prefix + String(line[start..<end]) + (upper < count ? "…" : ""))
+    let shift = lower - 1 - prefix.count
+    return (text, marks.map { Mark(column: $0.column - shift, messages: $0.messages) })
   }
 
   /// The annotation lines under one source line, rightmost mark first (as swift-syntax does).
