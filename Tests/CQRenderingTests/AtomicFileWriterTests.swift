@@ -121,7 +121,8 @@ import Testing
     #expect {
       try AtomicFileWriter.write("new\n", to: url.path, append: true)
     } throws: { error in
-      (error as? FileWriteError)?.code == .permissionDenied
+      // /proc/version (mode 0444) is refused as a write-protected file before its directory.
+      (error as? FileWriteError)?.code == (getuid() == 0 ? .readOnlyFile : .permissionDenied)
         && "\(error)".hasPrefix("cannot write '\(url.path)': ")
     }
     #expect(read(url) == before)
@@ -148,5 +149,29 @@ import Testing
     } catch {
       Issue.record("unexpected \(error)")
     }
+  }
+}
+
+/// A write-protected file is refused, never replaced by the rename (as root too, where
+/// `access(W_OK)` always succeeds: a file with no write bit is read-only for everyone).
+@Suite struct AtomicFileWriterReadOnlyTests {
+  @Test(arguments: [false, true])
+  func aFileWithoutWriteBitsIsRefusedAndKept(append: Bool) throws {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cq-render-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let url = directory.appendingPathComponent("locked.csv")
+    try AtomicFileWriter.write("old\n", to: url.path, append: false)
+    try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: url.path)
+    #expect {
+      try AtomicFileWriter.write("new\n", to: url.path, append: append)
+    } throws: { error in
+      guard case FileWriteError.readOnlyFile = error else { return false }
+      return "\(error)" == "cannot write '\(url.path)': the file is read-only; "
+        + "make it writable (chmod u+w '\(url.path)') or choose another path"
+    }
+    #expect(try String(contentsOf: url, encoding: .utf8) == "old\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["locked.csv"])
   }
 }

@@ -15,7 +15,8 @@ public struct AtomicFileWriter {
   /// Writes `text` to `path`, replacing it, or after its current content when `append`.
   ///
   /// When appending to a file that does not end in a line break, one is added first. A new
-  /// file gets mode 0644 (less the umask); an existing file keeps its mode. A leading `~/`
+  /// file gets mode 0644 (less the umask); an existing file keeps its mode, and one that is
+  /// write-protected is refused, as a shell's `>` refuses it. A leading `~/`
   /// means the home directory; a symbolic link is followed and its target replaced.
   ///
   /// - Throws: ``FileWriteError`` naming the path, the reason and a fix; the existing file is
@@ -50,6 +51,12 @@ public struct AtomicFileWriter {
         return
       }
       mode = info.st_mode & 0o7777
+      // The rename below would replace a write-protected file, which a shell's `>` refuses:
+      // refuse it too. `access(W_OK)` is always true for root, so a file with no write bit at
+      // all (mode & 0o222 == 0, such as 0444) is also taken as read-only, for every user.
+      if access(target, W_OK) != 0 || mode & 0o222 == 0 {
+        throw FileWriteError(path: path, code: .readOnlyFile)
+      }
       if append { existing = try readAll(target, displayPath: path) }
     } else if errno != ENOENT {
       throw FileWriteError(path: path, errno: errno)
@@ -222,6 +229,8 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatabl
     case diskFull
     /// The file system is mounted read-only.
     case readOnly
+    /// The file exists and is write-protected (no write permission).
+    case readOnlyFile
     /// Any other failure; `reason` has the system's words.
     case other
   }
@@ -262,6 +271,7 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatabl
     case .isDirectory: "it is a directory"
     case .diskFull: "no space left on the device"
     case .readOnly: "the file system is read-only"
+    case .readOnlyFile: "the file is read-only"
     case .other: "write failed"
     }
   }
@@ -277,6 +287,7 @@ public struct FileWriteError: Error, CustomStringConvertible, Sendable, Equatabl
       fix = "add a file name, such as '\(path.hasSuffix("/") ? path : path + "/")result.csv'"
     case .diskFull: fix = "free some space or write elsewhere"
     case .readOnly: fix = "write to another file system"
+    case .readOnlyFile: fix = "make it writable (chmod u+w '\(path)') or choose another path"
     case .other: fix = "check the path and try again"
     }
     return "cannot write '\(path)': \(reason); \(fix)"
@@ -294,6 +305,8 @@ extension FileWriteError {
   public static let diskFull = Code.diskFull
   /// For `catch FileWriteError.readOnly`.
   public static let readOnly = Code.readOnly
+  /// For `catch FileWriteError.readOnlyFile` (the existing file is write-protected).
+  public static let readOnlyFile = Code.readOnlyFile
 }
 
 extension FileWriteError.Code {
