@@ -23,9 +23,14 @@ final class MappedFile {
 
   /// Maps `path`; falls back to reading it into memory where mapping is refused.
   ///
+  /// Only a regular file (or a link to one) is read: a FIFO, device or socket would block the
+  /// load or never end, so it fails at once.
   /// - Complexity: O(1) for a mapping (pages are read lazily), O(*n*) bytes when read.
   init(path: String) throws(OpenFailure) {
-    let fd = open(path, O_RDONLY)
+    try MappedFile.checkRegularFile(path)
+    // O_NONBLOCK: should the path become a FIFO after the check, opening it must not wait
+    // for a writer (the type is checked again below).
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     if fd < 0 {
       let e = errno
       if e == ENOENT { throw .notFound }
@@ -35,6 +40,7 @@ final class MappedFile {
     var info = stat()
     guard fstat(fd, &info) == 0 else { throw .failed(MappedFile.reason(errno)) }
     if (info.st_mode & S_IFMT) == S_IFDIR { throw .failed("is a folder") }
+    if (info.st_mode & S_IFMT) != S_IFREG { throw .failed(MappedFile.notRegular(info)) }
     let size = Int(info.st_size)
     modified = MappedFile.modificationTime(info)
     if size == 0 {
@@ -121,6 +127,32 @@ final class MappedFile {
 
   /// Whether a file exists at `path`.
   static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  /// Throws `.notFound` when nothing is at `path`, and `.failed` for a FIFO, device or socket
+  /// (a folder is reported by the caller).
+  /// - Complexity: O(1): one `stat`, opening nothing.
+  static func checkRegularFile(_ path: String) throws(OpenFailure) {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      let e = errno
+      if e == ENOENT || e == ENOTDIR { throw .notFound }
+      throw .failed(reason(e))
+    }
+    let type = info.st_mode & S_IFMT
+    if type != S_IFREG && type != S_IFDIR { throw .failed(notRegular(info)) }
+  }
+
+  /// `not a regular file (a named pipe); …`: what the file is, and the fix.
+  static func notRegular(_ info: stat) -> String {
+    let kind: String
+    switch info.st_mode & S_IFMT {
+    case S_IFIFO: kind = "a named pipe"
+    case S_IFCHR, S_IFBLK: kind = "a device"
+    case S_IFSOCK: kind = "a socket"
+    default: kind = "not a file"
+    }
+    return "not a regular file (\(kind)); save the data as a regular CSV file"
+  }
 
   /// Whether `path` is an existing folder.
   static func isFolder(_ path: String) -> Bool {

@@ -102,7 +102,9 @@ struct SourceFingerprint: Equatable, Sendable {
   /// - Complexity: O(1): one `stat` and at most 128 KiB read.
   static func take(folder: String, name: String) -> SourceFingerprint? {
     let path = DataCache.join(folder, name)
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // O_NONBLOCK: a FIFO in the folder must not block here (it is not a regular file, so no
+    // cache is trusted and the loader reports it).
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     if fd < 0 {
       guard errno == ENOENT || errno == ENOTDIR else { return nil }
       return SourceFingerprint(
