@@ -47,8 +47,8 @@ import Testing
     return (run, killed)
   }
 
-  /// A data file that is not a regular file (a FIFO) fails the load at once with exit 4, naming
-  /// the file; it never blocks.
+  /// A data file that is not a regular file (a FIFO) or a symbolic link to nothing fails the
+  /// load at once with exit 4, naming the file; it neither blocks nor counts as absent.
   @Suite struct DataFileKindTests {
     @Test(arguments: ["posts.csv", "store_orders.csv"])
     func aFIFONamedAsADataFileFailsAtOnce(_ name: String) throws {
@@ -64,6 +64,38 @@ import Testing
       #expect(
         lines(run.stderr).first
           == "\(path): cannot read: not a regular file (a named pipe); save the data as a regular CSV file",
+        "\(run.stderr)")
+    }
+
+    @Test func aDanglingLinkForAnOptionalFileIsReportedNotTakenAsAbsent() throws {
+      let dir = try ScratchFolder()
+      let data = try dir.copyBundledData(to: "data")
+      let link = data.appendingPathComponent("store_orders.csv").path
+      try FileManager.default.removeItem(atPath: link)
+      // First a load without the file, so a cache of the folder records it as absent.
+      let (absent, _) = try cq(data: data.path, ["-c", "revenue by brand"])
+      #expect(absent.status == 0, "\(absent.stderr)")
+      try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "../exports/store_orders.csv")
+      let (run, timedOut) = try cq(data: data.path, ["-c", "lift_revenue by brand"])
+      #expect(!timedOut)
+      #expect(run.status == 4, "\(run.stderr)")
+      #expect(
+        lines(run.stderr).first
+          == "\(link): cannot read: it is a symbolic link to '../exports/store_orders.csv', "
+          + "which does not exist; fix the link or remove it", "\(run.stderr)")
+    }
+
+    @Test func aDanglingLinkForARequiredFileNamesTheLinkAndItsTarget() throws {
+      let dir = try ScratchFolder()
+      let data = try dir.copyBundledData(to: "data")
+      let link = data.appendingPathComponent("payouts.csv").path
+      try FileManager.default.removeItem(atPath: link)
+      try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/nowhere/payouts.csv")
+      let (run, _) = try cq(data: data.path, ["-c", "revenue by brand"])
+      #expect(run.status == 4, "\(run.stderr)")
+      #expect(
+        run.stderr.hasPrefix(
+          "\(link): cannot read: it is a symbolic link to '/nowhere/payouts.csv', which does not exist"),
         "\(run.stderr)")
     }
 

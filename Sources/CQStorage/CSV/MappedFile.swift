@@ -24,7 +24,8 @@ final class MappedFile {
   /// Maps `path`; falls back to reading it into memory where mapping is refused.
   ///
   /// Only a regular file (or a link to one) is read: a FIFO, device or socket would block the
-  /// load or never end, so it fails at once.
+  /// load or never end, so it fails at once, as does a symbolic link whose target is missing
+  /// (which is not the same as no file: the user meant there to be one).
   /// - Complexity: O(1) for a mapping (pages are read lazily), O(*n*) bytes when read.
   init(path: String) throws(OpenFailure) {
     try MappedFile.checkRegularFile(path)
@@ -125,17 +126,31 @@ final class MappedFile {
     #endif
   }
 
-  /// Whether a file exists at `path`.
-  static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+  /// Whether a file exists at `path`, or a symbolic link whose target is missing (which
+  /// `MappedFile(path:)` then reports).
+  static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+  }
 
-  /// Throws `.notFound` when nothing is at `path`, and `.failed` for a FIFO, device or socket
-  /// (a folder is reported by the caller).
-  /// - Complexity: O(1): one `stat`, opening nothing.
+  /// Throws `.notFound` when nothing is at `path`, and `.failed` for a symbolic link whose
+  /// target is missing, or a FIFO, device or socket (a folder is reported by the caller).
+  /// - Complexity: O(1): `lstat` and `stat`, opening nothing.
   static func checkRegularFile(_ path: String) throws(OpenFailure) {
+    var link = stat()
+    guard lstat(path, &link) == 0 else {
+      let e = errno
+      if e == ENOENT || e == ENOTDIR { throw .notFound }
+      throw .failed(reason(e))
+    }
     var info = stat()
     guard stat(path, &info) == 0 else {
       let e = errno
-      if e == ENOENT || e == ENOTDIR { throw .notFound }
+      if (link.st_mode & S_IFMT) == S_IFLNK && (e == ENOENT || e == ENOTDIR) {
+        throw .failed(
+          "it is a symbolic link to '\(linkTarget(path))', which does not exist; "
+            + "fix the link or remove it")
+      }
       throw .failed(reason(e))
     }
     let type = info.st_mode & S_IFMT
@@ -152,6 +167,14 @@ final class MappedFile {
     default: kind = "not a file"
     }
     return "not a regular file (\(kind)); save the data as a regular CSV file"
+  }
+
+  /// The target a symbolic link names, as written in the link.
+  static func linkTarget(_ path: String) -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    let n = readlink(path, &buffer, buffer.count - 1)
+    guard n >= 0 else { return "?" }
+    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
   /// Whether `path` is an existing folder.

@@ -107,6 +107,9 @@ struct SourceFingerprint: Equatable, Sendable {
     let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     if fd < 0 {
       guard errno == ENOENT || errno == ENOTDIR else { return nil }
+      // A symbolic link whose target is missing is not an absent file: the loader reports it.
+      var link = stat()
+      guard lstat(path, &link) != 0 else { return nil }
       return SourceFingerprint(
         name: name, present: false, size: 0, modifiedSeconds: 0, modifiedNanoseconds: 0, hash: 0)
     }
