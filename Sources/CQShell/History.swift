@@ -29,6 +29,9 @@ import Foundation
 public final class History {
   /// How many entries are kept when no limit is given.
   public static let defaultLimit = 2_000
+  /// The most bytes read from the end of the history file: far more than ``defaultLimit``
+  /// statements need, and a bound on the memory a huge file can take.
+  public static let defaultMaximumBytes = 4 << 20
 
   /// The history file, or `nil` when history is kept in memory only.
   public let path: String?
@@ -62,15 +65,23 @@ public final class History {
 
   /// Loads the history at `path` (a missing file is an empty history).
   ///
+  /// Only a regular file is read, and only its last `maximumBytes`: a device (`/dev/zero`),
+  /// FIFO or socket would never end or would block the prompt, so it turns history off for the
+  /// session with a warning.
+  ///
   /// - Parameters:
   ///   - path: the history file; `nil` keeps history in memory only.
   ///   - limit: the most entries kept (at least 1).
-  /// - Complexity: O(*n*) in the file's size.
-  public init(path: String?, limit: Int = History.defaultLimit) {
+  ///   - maximumBytes: the most bytes read, from the end of the file (older lines are dropped).
+  /// - Complexity: O(*n*) in the bytes read, at most `maximumBytes`.
+  public init(
+    path: String?, limit: Int = History.defaultLimit,
+    maximumBytes: Int = History.defaultMaximumBytes
+  ) {
     self.path = path
     self.limit = max(1, limit)
     self.isPersistent = path != nil
-    if let path { load(from: path) }
+    if let path { load(from: path, maximumBytes: max(1, maximumBytes)) }
   }
 
   /// Records an accepted statement and appends it to the file.
@@ -138,13 +149,18 @@ public final class History {
 
   // MARK: - Loading
 
-  private func load(from path: String) {
+  private func load(from path: String, maximumBytes: Int) {
     let bytes: [UInt8]
-    switch Self.readAll(path) {
+    switch Self.readTail(path, maximumBytes: maximumBytes) {
     case .missing:
       return
     case .failed(let problem):
       warnings.append("cannot read history file '\(path)': \(problem); history will not be saved")
+      isPersistent = false
+      return
+    case .notRegular(let kind):
+      warnings.append(
+        "history file '\(path)' is not a regular file (\(kind)); history is off for this session")
       isPersistent = false
       return
     case .read(let data):
@@ -208,6 +224,8 @@ public final class History {
   private enum ReadOutcome {
     case missing
     case failed(String)
+    /// A device, FIFO or socket: what it is.
+    case notRegular(String)
     case read([UInt8])
   }
 
@@ -215,23 +233,53 @@ public final class History {
     String(cString: strerror(code)).lowercased()
   }
 
-  private static func readAll(_ path: String) -> ReadOutcome {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+  /// What a file that is not a regular one is, in a few words.
+  private static func kind(_ info: stat) -> String {
+    switch info.st_mode & S_IFMT {
+    case S_IFIFO: "a named pipe"
+    case S_IFCHR, S_IFBLK: "a device"
+    case S_IFSOCK: "a socket"
+    default: "not a file"
+    }
+  }
+
+  /// Reads the last `maximumBytes` of the regular file at `path`, from the start of a line.
+  ///
+  /// Opened without blocking (a FIFO would wait for a writer) and checked with `fstat` before
+  /// anything is read: a device such as `/dev/zero` never ends.
+  /// - Complexity: O(*b*) in the bytes read, at most `maximumBytes`.
+  private static func readTail(_ path: String, maximumBytes: Int) -> ReadOutcome {
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     if fd < 0 {
       let code = errno
       return code == ENOENT ? .missing : .failed(errorText(code))
     }
     defer { close(fd) }
-    var result: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { return .failed(errorText(errno)) }
+    if (info.st_mode & S_IFMT) == S_IFDIR { return .failed(errorText(EISDIR)) }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { return .notRegular(kind(info)) }
+    let size = Int(info.st_size)
+    let start = max(0, size - maximumBytes)
+    var result = [UInt8](repeating: 0, count: size - start)
+    var done = 0
+    while done < result.count {
+      let count = result.withUnsafeMutableBytes {
+        pread(fd, $0.baseAddress! + done, $0.count - done, off_t(start + done))
+      }
       if count < 0 {
         if errno == EINTR { continue }
         return .failed(errorText(errno))
       }
-      if count == 0 { break }
-      result.append(contentsOf: buffer[0..<count])
+      if count == 0 { break }  // the file shrank
+      done += count
+    }
+    result.removeSubrange(done...)
+    // Cut into the middle of the file: drop the partial line before the first line break.
+    if start > 0, let newline = result.firstIndex(of: 0x0A) {
+      result.removeSubrange(...newline)
+    } else if start > 0 {
+      result = []
     }
     return .read(result)
   }
@@ -267,12 +315,16 @@ public final class History {
     return nil
   }
 
-  /// Appends `text` with one `write` (O_APPEND), creating the file (mode 0600) if needed.
+  /// Appends `text` with one `write` (O_APPEND), creating the file (mode 0600) if needed; only
+  /// to a regular file, and never waiting for a FIFO's reader.
   private static func append(_ text: String, to path: String) -> String? {
     if let problem = ensureParent(of: path) { return problem }
-    let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0o600)
     if fd < 0 { return errorText(errno) }
     defer { close(fd) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { return errorText(errno) }
+    guard (info.st_mode & S_IFMT) == S_IFREG else { return "not a regular file (\(kind(info)))" }
     return writeAll(fd, text)
   }
 
