@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DATA ?= data
 BENCH_DIR ?= $(HOME)/.cache/cq-bench
 
-.PHONY: run test build release setup bench microbench data clean
+.PHONY: run test build release setup bench microbench data clean fuzz
 
 setup:
 	@pkg-config --exists libedit 2>/dev/null || { \
@@ -41,6 +41,15 @@ bench: release
 MICROBENCH_ARGS ?= --no-progress
 microbench: setup
 	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark $(MICROBENCH_ARGS)
+
+# libFuzzer + ASan targets in Fuzz/ (a nested package: `make test` never builds them), each run
+# FUZZ_SECONDS; crashes go to Fuzz/artifacts/TARGET/, and a summary is printed (Fuzz/run.sh).
+#   make fuzz FUZZ_SECONDS=1800 FUZZ_TARGETS=csv FUZZ_ARGS="-seed=1"
+FUZZ_SECONDS ?= 180
+FUZZ_TARGETS ?= statements csv
+FUZZ_ARGS ?=
+fuzz:
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ARGS="$(FUZZ_ARGS)" Fuzz/run.sh $(FUZZ_TARGETS)
 
 clean:
 	rm -rf .build Benchmarks/.build
