@@ -122,7 +122,8 @@ enum TokenizeFailure: Error {
 ///
 /// Quoted fields may hold commas, newlines and doubled quotes (a field with doubled quotes is
 /// unescaped into the batch's scratch buffer). Records end at LF or CRLF; blank lines are
-/// skipped. The input is only read.
+/// skipped. The input is only read. (A file whose records end in a bare CR is given to it with
+/// those CRs made LF: see `endsRecordsWithBareCR`.)
 struct CSVTokenizer {
   let bytes: UnsafePointer<UInt8>
   let end: Int
@@ -148,6 +149,44 @@ struct CSVTokenizer {
   }
 
   var atEnd: Bool { position >= end }
+
+  /// The bytes searched for the first record's end by `endsRecordsWithBareCR`.
+  static let lineEndingProbe = 64 * 1024
+
+  /// Whether the first record of `p[start..<n]` ends in a bare CR (one not followed by LF):
+  /// a file saved with classic Mac line endings, such as Excel's "CSV (Macintosh)".
+  ///
+  /// The tokenizer's fast scan looks for LF only, so such a file is read through a copy with
+  /// each bare CR made LF (`MappedFile.withBareCRsAsLF()`); LF and CRLF files never pay for
+  /// it. Only the first `lineEndingProbe` bytes are looked at (no end found there: not CR).
+  /// - Complexity: O(*k*) in the bytes of the first record.
+  static func endsRecordsWithBareCR(_ p: UnsafePointer<UInt8>, _ start: Int, _ n: Int) -> Bool {
+    let limit = min(n, start + lineEndingProbe)
+    var inQuotes = false
+    var i = start
+    while i < limit {
+      let b = p[i]
+      if b == quote {
+        inQuotes.toggle()
+      } else if !inQuotes {
+        if b == lf { return false }
+        if b == cr { return i + 1 < n && p[i + 1] != lf }
+      }
+      i += 1
+    }
+    return false
+  }
+
+  /// Makes each bare CR of `p[..<n]` (one not followed by LF) an LF, in place: same length, so
+  /// byte offsets and line numbers (counted in LFs) stay those of the file.
+  /// - Complexity: O(*n*).
+  static func makeBareCRsLF(_ p: UnsafeMutablePointer<UInt8>, _ n: Int) {
+    var i = 0
+    while i < n {
+      if p[i] == cr && (i + 1 == n || p[i + 1] != lf) { p[i] = lf }
+      i += 1
+    }
+  }
 
   /// Skips empty lines (LF, CRLF, or a CR at the end of the input).
   @inline(__always)

@@ -122,6 +122,16 @@ extension LoadError {
     LoadError(code: .emptyFile, file: file, message: "empty file, expected a header row")
   }
 
+  static func headerHoldsLineBreak(file: String, character: Unicode.Scalar) -> LoadError {
+    let hex = String(character.value, radix: 16, uppercase: true)
+    let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    return LoadError(
+      code: .badValue, file: file, line: 1,
+      message:
+        "no rows read: the header row holds a line break (\(code)), so the data ran into it; "
+        + "save the file with LF or CRLF line endings")
+  }
+
   static func invalidUTF8(file: String, line: Int) -> LoadError {
     LoadError(code: .invalidUTF8, file: file, line: line, message: "invalid UTF-8")
   }

@@ -76,6 +76,35 @@ final class MappedFile {
     count = done
   }
 
+  /// A copy in memory of `count` bytes at `bytes`, changed by `edit`.
+  private init(
+    copying bytes: UnsafePointer<UInt8>, count: Int,
+    modified: (seconds: Int, nanoseconds: Int), edit: (UnsafeMutablePointer<UInt8>, Int) -> Void
+  ) {
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 16)
+    let typed = buffer.bindMemory(to: UInt8.self, capacity: max(count, 1))
+    typed.update(from: bytes, count: count)
+    edit(typed, count)
+    base = buffer
+    self.count = count
+    mapped = false
+    self.modified = modified
+  }
+
+  /// A copy of the file in memory with every bare CR (one not followed by LF) made LF, when
+  /// its first record (after a byte-order mark) ends in a bare CR; nil otherwise.
+  ///
+  /// Classic Mac line endings would otherwise make the whole file one header record. The copy
+  /// has the file's length, so byte offsets (text read back later) and line numbers hold.
+  /// - Complexity: O(*k*) in the first record's bytes; O(*n*) more for a copy.
+  func withBareCRsAsLF() -> MappedFile? {
+    withBytes { p, n in
+      let start = n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
+      guard CSVTokenizer.endsRecordsWithBareCR(p, start, n) else { return nil }
+      return MappedFile(copying: p, count: n, modified: modified, edit: CSVTokenizer.makeBareCRsLF)
+    }
+  }
+
   deinit {
     guard let base else { return }
     if mapped { munmap(base, count) } else { base.deallocate() }

@@ -114,6 +114,8 @@ public struct TextFileRows: Sendable, Equatable {
       done += r
     }
 
+    // Records ending in a bare CR were parsed with those CRs made LF: read them so too.
+    if endsRecordsWithBareCR(fd) { CSVTokenizer.makeBareCRsLF(buffer, count) }
     var tokenizer = CSVTokenizer(bytes: buffer, start: 0, end: count)
     let batch = RecordBatch(width: width, capacity: TableParser.batchRows)
     var row = Int(anchorRows[start])
@@ -129,6 +131,25 @@ public struct TextFileRows: Sendable, Equatable {
       row += batch.rowCount
     }
     return out
+  }
+
+  /// Whether the file's first record ends in a bare CR, decided from its first bytes as the
+  /// loader decided it (`CSVTokenizer.endsRecordsWithBareCR`).
+  /// - Complexity: O(1): at most 64 KiB read.
+  private func endsRecordsWithBareCR(_ fd: Int32) -> Bool {
+    let count = min(size, CSVTokenizer.lineEndingProbe + 4)
+    guard count > 0 else { return false }
+    let head = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+    defer { head.deallocate() }
+    var done = 0
+    while done < count {
+      let r = pread(fd, head + done, count - done, off_t(done))
+      if r < 0 && errno == EINTR { continue }
+      guard r > 0 else { break }
+      done += r
+    }
+    let start = done >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
+    return CSVTokenizer.endsRecordsWithBareCR(head, start, done)
   }
 
   /// The index of the last anchor whose row is at most `row` (binary search).

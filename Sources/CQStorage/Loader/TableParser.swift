@@ -85,6 +85,15 @@ enum TableParser {
     _ schema: TableSchema, path: String, file: MappedFile, dictionaries: inout [ByteDictionary],
     chunkThreshold: Int = defaultChunkThreshold
   ) throws(LoadError) -> ParsedTable {
+    // Records ending in a bare CR (classic Mac): parse a copy with LF endings instead.
+    if let copy = file.withBareCRsAsLF() {
+      return try parse(
+        schema, path: path, file: copy, dictionaries: &dictionaries,
+        chunkThreshold: chunkThreshold)
+    }
+    // A header field holding a line break the tokenizer does not end records at (U+2028, a
+    // lone CR past the first record...): with no rows read, the data ran into the header.
+    var headerBreak: Unicode.Scalar?
     let parsed = try file.withBytes { (p, n) throws(LoadError) -> ParsedTable? in
       var start = 0
       if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { start = 3 }
@@ -105,6 +114,7 @@ enum TableParser {
       if let bad = FieldParsing.firstInvalidUTF8(p, headerStart, tokenizer.position) {
         throw LoadError.invalidUTF8(file: path, line: FieldParsing.line(at: bad, in: p))
       }
+      headerBreak = fields.lazy.compactMap { $0.unicodeScalars.first(where: \.isLineBreak) }.first
       let written = fields.map(\.headerName)
       let names = written.map { $0.lowercased() }
       var table = try bind(
@@ -162,7 +172,13 @@ enum TableParser {
         reserveBytes: n - body, file: file)
       return table
     }
-    if let parsed { return parsed }
+    if let parsed {
+      // Never a silent empty table: data after the header that was not read as rows.
+      if parsed.rowCount == 0, let headerBreak {
+        throw LoadError.headerHoldsLineBreak(file: path, character: headerBreak)
+      }
+      return parsed
+    }
     let fresh: MappedFile
     do throws(MappedFile.OpenFailure) {
       fresh = try MappedFile(path: path)
@@ -692,6 +708,16 @@ enum TableParser {
     case .wrongFieldCount(let start, let found):
       return .wrongFieldCount(
         file: path, line: FieldParsing.line(at: start, in: p), expected: names.count, found: found)
+    }
+  }
+}
+
+extension Unicode.Scalar {
+  /// A line break of any convention: LF, VT, FF, CR, NEL, U+2028, U+2029.
+  var isLineBreak: Bool {
+    switch value {
+    case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+    default: false
     }
   }
 }
