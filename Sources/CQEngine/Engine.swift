@@ -170,7 +170,11 @@ public final class Engine: @unchecked Sendable {
       ResultColumn(name: $0.rawValue, role: .dimension(time: $0.timeGrain), format: $0.timeGrain == nil ? .text : .date)
     }
     let visible = plan.metrics.indices.filter { plan.metrics[$0].visible }
-    columns += visible.map { ResultColumn(name: plan.metrics[$0].definition.name, role: .metric, format: plan.metrics[$0].definition.format) }
+    columns += visible.map {
+      ResultColumn(
+        name: plan.metrics[$0].header ?? plan.metrics[$0].definition.name, role: .metric,
+        format: plan.metrics[$0].definition.format)
+    }
     var out: [[Value]] = rows.map { r in
       r.codes.enumerated().map { Value.text(spaces[$0.offset].labelFor($0.element)) } + visible.map { r.values[$0] }
     }

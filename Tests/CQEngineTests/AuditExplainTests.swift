@@ -175,6 +175,15 @@ struct AuditDateTests {
   @Test func dayInsideTheSpanWithoutRowsIsEmpty() throws {
     let h = try Harness("audit")
     #expect(try h.run("revenue by day where date=2025-06-05").rows.isEmpty)
-    #expect(try h.run("revenue where date > 2030-01-01").rows.first?.first == .paise(0))
+  }
+
+  /// An open-ended condition no day of the data satisfies is refused as `=` is (issue 14.2): a
+  /// 2026-for-2025 typo must not look like an empty result (SPEC §3).
+  @Test(arguments: ["revenue where date > 2030-01-01", "revenue where date >= 2026-01-01", "orders where date < 2020-01-01", "revenue by brand where month > 2030-01"])
+  func openEndedConditionMatchingNothingIsAnError(_ text: String) throws {
+    let h = try Harness("audit")
+    let (first, last) = try span()
+    let messages = h.modelError(text)
+    #expect(messages.contains { $0.hasPrefix("no day of the data satisfies '") && $0.hasSuffix("the data runs from \(first) to \(last)") }, "\(messages)")
   }
 }

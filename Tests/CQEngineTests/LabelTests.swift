@@ -29,8 +29,8 @@ struct LabelTests {
     let h = try Harness()
     #expect(try h.run("roas, revenue by month, brand").columns.map(\.name) == ["month", "brand", "roas", "revenue"])
     #expect(try h.run("top 3 influencer by revenue").columns.map(\.name) == ["influencer", "revenue"])
-    // The alias is headed by the catalogue name (choice: SPEC §5 "catalogue names").
-    #expect(try h.run("spend by campaign").columns.map(\.name) == ["campaign", "payout"])
+    // An alias keeps its own name (SPEC §5: `spend by platform` gives `platform,spend`).
+    #expect(try h.run("spend by campaign").columns.map(\.name) == ["campaign", "spend"])
   }
 
   @Test(arguments: [

@@ -27,7 +27,7 @@ struct MetricTests {
     }
     let result = try h.run(metric)
     #expect(result.rows.count == 1)
-    #expect(result.columns.map(\.name) == [metric == "spend" ? "payout" : metric])
+    #expect(result.columns.map(\.name) == [metric])
     expectRows(result, h.reference.expect([metric]), metric)
   }
 

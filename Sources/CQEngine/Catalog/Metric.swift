@@ -67,6 +67,7 @@ indirect enum Formula: Hashable, Sendable {
       catalog.metric(named: name).map { $0.formula.measures(in: catalog) } ?? []
     }
   }
+
 }
 
 /// A metric of the catalogue (SPEC §4) or one defined in the session.

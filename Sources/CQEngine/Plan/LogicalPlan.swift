@@ -72,6 +72,9 @@ struct PlannedMetric: Sendable {
   var definition: MetricDefinition
   /// Shown in the result (false for metrics only used by having/order by).
   var visible: Bool
+  /// The column's header when the metric was asked for by an alias (`spend by platform` is
+  /// headed `spend`, SPEC §5); nil for the catalogue name.
+  var header: String? = nil
 }
 
 /// Sort keys of the result.

@@ -143,7 +143,7 @@ struct Binder {
       if metrics.contains(where: { $0.definition.name == m.name }) {
         error("duplicateMetric", "metric '\(name.text)' appears twice", at: name.range)
       } else {
-        metrics.append(PlannedMetric(definition: m, visible: true))
+        metrics.append(PlannedMetric(definition: m, visible: true, header: name.key == m.name ? nil : name.key))
       }
     }
     var filter: BoundCondition?
@@ -501,6 +501,21 @@ struct Binder {
           equal: { p.overlaps(ranges[$0]) }, before: { p.upperBound < ranges[$0].lowerBound },
           after: { p.lowerBound > ranges[$0].upperBound }, contains: { p.overlaps(ranges[$0]) })
         allowed[code] = predicate(cmp)
+      }
+      // `date > 2026-01-01` (a typo of 2025) that no day of the data satisfies is refused as
+      // `=` is, so it cannot look like an empty result.
+      if !mustExist, values.count == 1, grain != .weekday, space.count > 0, store.minDay <= store.maxDay,
+        !allowed[0..<space.count].contains(true)
+      {
+        let utf8 = Array(source.utf8)
+        let lower = min(max(0, name.range.lowerBound.offset), utf8.count)
+        let upper = min(max(lower, values[0].range.upperBound.offset), utf8.count)
+        let condition = String(decoding: utf8[lower..<upper], as: UTF8.self)
+        error(
+          "timeOutsideData",
+          "no day of the data satisfies '\(condition)': the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))",
+          at: values[0].range)
+        return nil
       }
       return allowed
     }
