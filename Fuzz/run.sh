@@ -65,7 +65,7 @@ for t in "${targets[@]}"; do
   nice -n 10 "$bin/$t" ".corpus/$t" "Corpus/$t" \
     -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -max_total_time="$FUZZ_SECONDS" -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 \
-    -artifact_prefix="artifacts/$t/" -print_final_stats=1 $FUZZ_ARGS >"$log" 2>&1
+    -dict="$t.dict" -artifact_prefix="artifacts/$t/" -print_final_stats=1 $FUZZ_ARGS >"$log" 2>&1
   status=$?
   elapsed=$(( $(date +%s) - start ))
   after=$(ls "artifacts/$t" | grep -cE '^(crash|timeout|oom|leak)-')
