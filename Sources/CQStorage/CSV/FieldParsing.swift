@@ -274,11 +274,42 @@ enum FieldParsing {
 extension String {
   /// A header field as a column name: surrounding spaces trimmed, and a name quoted after a
   /// space (`id, "name"`, which RFC 4180 reads as the text ` "name"`) unquoted.
+  /// Invisible characters at either end go too (a byte-order mark where two exports were joined).
   var headerName: String {
-    let t = trimmingSpaces
+    let t = trimmingSpacesAndInvisibles
     guard t.count >= 2, t.first == "\"", t.last == "\"" else { return t }
     return String(t.dropFirst().dropLast()).replacing("\"\"", with: "\"")
-      .trimmingSpaces
+      .trimmingSpacesAndInvisibles
+  }
+
+  /// Whether `scalar` is one of the invisible characters that joined or pasted exports leave
+  /// behind: the byte-order mark U+FEFF, zero-width space U+200B, non-joiner U+200C, joiner
+  /// U+200D and word joiner U+2060.
+  static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0xFEFF, 0x200B...0x200D, 0x2060: true
+    default: false
+    }
+  }
+
+  /// The text without invisible characters (`isInvisible`) at either end.
+  ///
+  /// Only the ends: inside text, U+200D and U+200C shape emoji sequences and Indic scripts
+  /// (names in Devanagari), so they are meaningful there.
+  var trimmingInvisibles: String { trimmingScalars(where: String.isInvisible) }
+
+  /// The text without ASCII spaces, tabs or invisible characters at either end.
+  var trimmingSpacesAndInvisibles: String {
+    trimmingScalars { $0 == " " || $0 == "\t" || String.isInvisible($0) }
+  }
+
+  private func trimmingScalars(where drop: (Unicode.Scalar) -> Bool) -> String {
+    let scalars = unicodeScalars
+    guard let first = scalars.firstIndex(where: { !drop($0) }),
+      let last = scalars.lastIndex(where: { !drop($0) })
+    else { return "" }
+    if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return self }
+    return String(scalars[first...last])
   }
 
   /// The text without surrounding ASCII spaces and tabs (header names).

@@ -154,8 +154,15 @@ extension LoadError {
     LoadError(code: .missingFile, file: folder, message: "no such data folder")
   }
 
-  /// `text` as quoted in a one-line message: line breaks as `\n` / `\r`, and at most
-  /// `limit` characters (then `…`).
+  static func secondHeader(file: String, line: Int) -> LoadError {
+    LoadError(
+      code: .badValue, file: file, line: line,
+      message: "a second header row; were two files joined?")
+  }
+
+  /// `text` as quoted in a one-line message: line breaks as `\n` / `\r`, invisible characters
+  /// as `\u{FEFF}` (a value that looks right but is not), and at most `limit` characters (then
+  /// `…`).
   static func shown(_ text: String, limit: Int = 80) -> String {
     var out = ""
     var count = 0
@@ -168,7 +175,12 @@ extension LoadError {
       case "\n": out += "\\n"
       case "\r": out += "\\r"
       case "\r\n": out += "\\r\\n"
-      default: out.append(c)
+      default:
+        if c.unicodeScalars.count == 1, let scalar = c.unicodeScalars.first, String.isInvisible(scalar) {
+          out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        } else {
+          out.append(c)
+        }
       }
       count += 1
     }

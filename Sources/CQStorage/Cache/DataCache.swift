@@ -76,8 +76,9 @@ public struct CacheReport: Sendable, Hashable {
 /// rising to the byte count), so a corrupt byte is caught before the data is used.
 enum DataCache {
   /// Bump whenever the layout or the meaning of any stored value changes.
-  // 5: number columns whose total overflows are refused; 6: records may end in a bare CR
-  static let formatVersion: UInt32 = 6
+  // 5: number columns whose total overflows are refused; 6: records may end in a bare CR;
+  // 7: invisible characters at the ends of values are dropped, a second header row refused
+  static let formatVersion: UInt32 = 7
   static let folderName = ".cq-cache"
   static let fileName = "data.cqc"
   /// Source files whose total size is below this are not worth a cache under `.use` (parsing

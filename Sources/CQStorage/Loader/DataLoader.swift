@@ -172,17 +172,23 @@ public enum DataLoader {
   /// With `foldingCase`, values equal but for letter case and surrounding spaces and tabs are one
   /// value too, spelt as the first seen (trimmed): `MuscleBlaze`, `muscleblaze` and
   /// ` MuscleBlaze ` group as `MuscleBlaze`.
+  ///
+  /// Invisible characters at either end of a value (a byte-order mark, zero-width space or
+  /// joiner, which a second export joined on or a paste leaves) are dropped, so
+  /// `\u{FEFF}youtube.com` is `youtube.com` and not an invisible second group; an id so
+  /// written is that id. They are stripped rather than warned about: they carry no meaning at
+  /// the ends, and doing it here costs one check per distinct value (none for ASCII values).
   private static func finish(_ dictionary: ByteDictionary, foldingCase: Bool = false) -> (
     StringDictionary, ContiguousArray<Int32>?
   ) {
-    let strings = dictionary.strings()
+    let strings = dictionary.isASCII ? dictionary.strings() : dictionary.strings().map(\.trimmingInvisibles)
     if foldingCase {
       var codeOfKey: [String: Int32] = [:]
       var values: [String] = []
       var remap = ContiguousArray<Int32>()
       remap.reserveCapacity(strings.count)
       for s in strings {
-        let value = s.trimmingSpaces
+        let value = s.trimmingSpacesAndInvisibles
         let key = folded(s)
         if let code = codeOfKey[key] {
           remap.append(code)
@@ -303,7 +309,7 @@ public enum DataLoader {
   /// A dimension value as values compare (SPEC §3): case folded, surrounding spaces and tabs
   /// trimmed. Products in products.csv and tracking rows meet so, and values group so.
   static func folded(_ name: String) -> String {
-    name.trimmingSpaces.lowercased()
+    name.trimmingSpacesAndInvisibles.lowercased()
   }
 
   /// The once-per-table note about rows whose influencer id is not in influencers.csv.
@@ -314,7 +320,21 @@ public enum DataLoader {
     let n = Int32(clamping: influencerCount)
     var rows = 0
     var examples: [Int32] = []
-    for c in column.codes where c >= n {
+    // An id with an invisible character at an end is that id (`finish` strips it): known.
+    let idDictionary = dictionaries[Domain.influencer.rawValue]
+    var isUnknown: [Int32: Bool] = [:]
+    func unknown(_ c: Int32) -> Bool {
+      if idDictionary.isASCII { return true }
+      if let u = isUnknown[c] { return u }
+      var trimmed = idDictionary.string(c).trimmingInvisibles
+      let code = trimmed.withUTF8 { buffer in
+        buffer.baseAddress.flatMap { idDictionary.code(of: $0, buffer.count) }
+      }
+      let u = code.map { $0 >= n } ?? true
+      isUnknown[c] = u
+      return u
+    }
+    for c in column.codes where c >= n && unknown(c) {
       rows += 1
       if examples.count < 3 && !examples.contains(c) { examples.append(c) }
     }

@@ -386,10 +386,20 @@ enum TableParser {
     defer { hashes.deallocate() }
     var lineCursor = (offset: 0, line: 1)
     let hasText = table.hasText
+    // A table of text columns only (products.csv) would take a repeated header row as data:
+    // its rows are compared with the header. (Elsewhere the row fails a number, date or choice
+    // column, and the failure is checked.)
+    let checksEveryRow = !table.columns.contains { $0.kind.rejectsHeaderNames }
     while true {
       batch.removeAll()
       let failure = tokenizer.fill(batch)
       var rows = batch.rowCount
+      if checksEveryRow {
+        for r in 0..<rows where isHeader(batch, row: r, names: names, p: p) {
+          throw LoadError.secondHeader(
+            file: path, line: FieldParsing.line(at: batch.recordStarts[r], in: p))
+        }
+      }
       var badUTF8Row: Int?
       if rows > 0, batch.mayHoldNonASCII,
         let bad = FieldParsing.firstInvalidUTF8(p, batch.byteStart, batch.byteEnd)
@@ -425,6 +435,9 @@ enum TableParser {
         memos: memos)
       {
         let line = FieldParsing.line(at: batch.recordStarts[f.row], in: p)
+        if isHeader(batch, row: f.row, names: names, p: p) {
+          throw LoadError.secondHeader(file: path, line: line)
+        }
         let column = table.columns[f.column]
         let value = batch.field(row: f.row, column.field, in: p)
         let text = FieldParsing.string(value.bytes, 0, value.count)
@@ -451,6 +464,29 @@ enum TableParser {
       }
       if tokenizer.atEnd { break }
     }
+  }
+
+  /// Whether record `r` of `batch` repeats the header: each field, read as a column name
+  /// (`String.headerName`: spaces, quotes and invisible characters such as a byte-order mark
+  /// trimmed), is the header's name, ignoring case.
+  /// - Complexity: O(*b*) in the record's bytes; the first field's length rules most rows out
+  ///   without decoding anything.
+  private static func isHeader(
+    _ batch: RecordBatch, row r: Int, names: [String], p: UnsafePointer<UInt8>
+  ) -> Bool {
+    guard let first = names.first, batch.width == names.count else { return false }
+    // A name may be padded by a BOM (3 bytes), spaces and quotes: allow a little slack.
+    let firstField = batch.field(row: r, 0, in: p)
+    guard firstField.count >= first.utf8.count, firstField.count <= first.utf8.count + 16 else {
+      return false
+    }
+    for f in 0..<names.count {
+      let field = batch.field(row: r, f, in: p)
+      if FieldParsing.string(field.bytes, 0, field.count).headerName.lowercased() != names[f] {
+        return false
+      }
+    }
+    return true
   }
 
   /// Matches header names to the schema's columns.

@@ -25,6 +25,15 @@ enum ValueKind {
   /// One of a few words, matched case-insensitively and stored lower-case.
   case choice([String])
 
+  /// Whether a header name can never be a value of this kind (a number, date or choice), so a
+  /// repeated header row fails to convert.
+  var rejectsHeaderNames: Bool {
+    switch self {
+    case .integer, .money, .decimal, .date, .choice: true
+    case .key, .shared, .local, .text: false
+    }
+  }
+
   /// The KIND word of `expected KIND, found "TEXT"`.
   var expected: String {
     switch self {
