@@ -96,6 +96,8 @@ public final class Engine: @unchecked Sendable {
       totals = executor.groups(plan, grain: []).groups.first?.measures ?? [:]
     }
     let scores = plan.metrics.contains { $0.definition.special == .score } ? scoreTable() : [:]
+    // The influencer's place in the grain (score may stand beside the influencer's attributes).
+    let scoreColumn = plan.dimensions.firstIndex { $0 == .influencer || $0 == .influencer_id } ?? 0
     // Lift: its groups join the others on the grain keys.
     let lift = plan.metrics.contains { $0.definition.liftMetric != nil }
       ? liftModel().map { $0.aggregate(grain: plan.dimensions, filter: plan.filter, store: store, tiers: plan.tiers) } : nil
@@ -117,7 +119,7 @@ public final class Engine: @unchecked Sendable {
           guard let g, let all else { return .empty }
           return .number(g - all)
         case .score:
-          guard let c = codes?.first, let s = scores[c] else { return .empty }
+          guard let codes, scoreColumn < codes.count, let s = scores[codes[scoreColumn]] else { return .empty }
           return .number(s)
         case nil:
           return Executor.value(executor.evaluate(def.formula, measures, audience: plan.audience), format: def.format)
@@ -128,7 +130,7 @@ public final class Engine: @unchecked Sendable {
       // Influencers listed only to carry a score, but without one (no orders, posts or
       // payouts), have nothing to show.
       groups.removeAll { g in
-        scores[g.codes.first ?? -1] == nil && g.measures.allSatisfy { $0.key == .influencers(.influencers) || $0.value == 0 }
+        scores[scoreColumn < g.codes.count ? g.codes[scoreColumn] : -1] == nil && g.measures.allSatisfy { $0.key == .influencers(.influencers) || $0.value == 0 }
       }
     }
     // Ctrl-C stops a query between its phases and inside each long one; the partial result

@@ -44,6 +44,7 @@ final class Store: @unchecked Sendable {
   private var firstDates: ContiguousArray<Int32>?
   private var labelsCache: [Dimension: [String]] = [:]
   private var distinctCache: [String: ContiguousArray<Int32>] = [:]
+  private var presenceCache: [String: [Bool]] = [:]
   var narrowCodeCache: [String: NarrowCodes] = [:]
   var narrowValueCache: [String: NarrowValues] = [:]
   /// Narrow copies asked for once (made on the second request).
@@ -195,6 +196,20 @@ final class Store: @unchecked Sendable {
   /// kept: the narrow caches keep the compact copies queries scan, and holding both would cost
   /// 4 bytes a row per dimension.
   /// - Complexity: O(*n*) in the fact's rows on first use, then cached (small or stored codes).
+  /// Which codes of a tracking dimension (brand, product) occur in tracking_data: a brand known
+  /// only from store_orders.csv or products.csv has none.
+  ///
+  /// - Complexity: O(*n*) in tracking rows the first time, then cached.
+  func trackedCodes(_ dimension: Dimension) -> [Bool] {
+    let key = "tracked/\(dimension.rawValue)"
+    if let cached = withLock({ presenceCache[key] }) { return cached }
+    let space = self.space(dimension, tiers: .standard)
+    var present = [Bool](repeating: false, count: space.total)
+    for c in codes(.tracking, dimension, tiers: .standard) where Int(c) < present.count { present[Int(c)] = true }
+    withLock { presenceCache[key] = present }
+    return present
+  }
+
   func codes(_ fact: Fact, _ dimension: Dimension, tiers: Tiers) -> ContiguousArray<Int32> {
     let key = "\(fact.rawValue)/\(dimension.rawValue)/\(dimension == .tier ? tiers.description : "")"
     lock.lock()

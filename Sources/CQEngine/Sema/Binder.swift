@@ -1,3 +1,4 @@
+import Foundation
 import CQLanguage
 import CQStorage
 
@@ -39,7 +40,7 @@ struct Binder {
   }
 
   /// Errors found beyond the ones kept (see `DiagnosticsError.maximumErrors`).
-  private(set) var unshown = 0
+  var unshown = 0
 
   /// Whether enough errors are kept that more would only be counted (skip costly suggestions).
   var hasEnoughErrors: Bool { diagnostics.count > DiagnosticsError.maximumErrors }
@@ -68,10 +69,22 @@ struct Binder {
       error("metricAsDimension", "'\(name.text)' is a metric, not a dimension; dimensions are \(Binder.dimensionList)", at: name.range)
       return nil
     }
+    if let (d, reason) = NameSynonyms.dimensions[name.key] {
+      error(
+        "unknownDimension", "unknown dimension '\(name.text)'; the dimension is '\(d)', \(reason)",
+        at: name.range, fix: d)
+      return nil
+    }
     let guess = closestName(to: name.text, among: Binder.dimensionNames)
+    // `top 5 influencers by revenu`: after 'by' in a top query a misspelt metric reads as a
+    // dimension; point to the metric it nearly spells.
+    let metricGuess = guess == nil ? closestName(to: name.text, among: catalog.names) : nil
     error(
-      "unknownDimension", "unknown dimension '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
-      at: name.range, fix: guess, notes: guess == nil ? ["dimensions: \(Binder.dimensionList)"] : [])
+      "unknownDimension",
+      "unknown dimension '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
+        + (metricGuess.map { "; did you mean the metric '\($0)'?" } ?? ""),
+      at: name.range, fix: guess ?? metricGuess,
+      notes: guess == nil && metricGuess == nil ? ["dimensions: \(Binder.dimensionList)"] : [])
     return nil
   }
 
@@ -95,6 +108,11 @@ struct Binder {
         "dimensionAsMetric",
         "'\(name.text)' is a dimension, not a metric; group by it with 'by \(d.rawValue)', e.g. 'revenue by \(d.rawValue)'",
         at: name.range)
+      return nil
+    }
+    if let (m, reason) = NameSynonyms.metrics[name.key], catalog.metric(named: m) != nil {
+      error(
+        "unknownMetric", "unknown metric '\(name.text)'; the metric is '\(m)', \(reason)", at: name.range, fix: m)
       return nil
     }
     // A misspelt statement typed alone (`schem`, `tutoral`) reads as a query of one metric.
@@ -230,12 +248,16 @@ struct Binder {
     for pm in metrics {
       let m = pm.definition
       if m.special == .score {
-        let grainOK = dimensions.count == 1 && (dimensions[0] == .influencer || dimensions[0] == .influencer_id)
+        // By influencer, beside any of its own attributes (`score by influencer, category,
+        // tier`): each row is still one influencer.
+        let grainOK =
+          dimensions.contains { $0 == .influencer || $0 == .influencer_id }
+          && dimensions.allSatisfy(\.isInfluencerAttribute)
         let filterOK = usedSet.allSatisfy(\.isInfluencerAttribute)
         if !grainOK || !filterOK {
           error(
             "scoreGrain",
-            "'score' ranks influencers over the whole data set: use it 'by influencer', with filters only on influencer attributes (category, gender, platform, tier)",
+            "'score' ranks influencers over the whole data set: use it 'by influencer' (beside any of category, gender, platform, tier), with filters only on influencer attributes",
             at: range(of: m))
         }
         // Rows come from the influencer table, so every influencer gets a score.
@@ -530,8 +552,12 @@ struct Binder {
     }
     let wanted = values.map { $0.text.lowercased() }
     if mustExist {
-      for (i, v) in values.enumerated()
-      where !labels.contains(wanted[i]) && !(alternates?.contains(wanted[i]) ?? false) {
+      let known = Set(labels).union(alternates ?? [])
+      for (i, v) in values.enumerated() where !known.contains(wanted[i]) {
+        if hasEnoughErrors {
+          unshown += 1
+          continue
+        }
         let display = (0..<space.count).map { space.label(Int32($0)) }
         // Influencers are matched by plain name too, so suggest plain names (`Ash` → `Asha`
         // when two Ashas are labelled `Asha (#1)` and `Asha (#3)`).
@@ -545,17 +571,39 @@ struct Binder {
           }
         }
         let guess = closestName(to: v.text, among: display + plainNames)
+        // `influencer=Karan`: the values containing what was typed (accents and case folded),
+        // and the `~` that matches them all.
+        let key = Binder.searchKey(v.text)
+        var containing: [String] = []
+        if guess == nil, !key.isEmpty {
+          var seen = Set<String>()
+          for candidate in plainNames + display where Binder.searchKey(candidate).contains(key) {
+            if seen.insert(candidate).inserted { containing.append(candidate) }
+          }
+        }
         let sample = display.prefix(6).joined(separator: ", ") + (display.count > 6 ? ", …" : "")
+        let shownContaining = containing.prefix(6).joined(separator: ", ") + (containing.count > 6 ? ", …" : "")
+        let hint: String
+        if let guess {
+          hint = "; did you mean '\(guess)'?"
+        } else if containing.count == 1 {
+          hint = "; did you mean '\(containing[0])'?"
+        } else if !containing.isEmpty {
+          hint = "; \(containing.count) contain it: \(shownContaining); use '\(name.text) ~ \(v.text)' to match them all"
+        } else {
+          hint = display.isEmpty ? "" : "; \(dim.rawValue) values: \(sample)"
+        }
+        let fix = guess ?? (containing.count == 1 ? containing[0] : nil)
         error(
-          "unknownValue",
-          "no \(dim.rawValue) '\(v.text)' in the data" + (guess.map { "; did you mean '\($0)'?" } ?? (display.isEmpty ? "" : "; \(dim.rawValue) values: \(sample)")),
-          at: v.range, fix: guess.map { $0.contains(" ") ? "\"\($0)\"" : $0 })
+          "unknownValue", "no \(dim.rawValue) '\(v.text)' in the data" + hint,
+          at: v.range, fix: fix.map { $0.contains(" ") ? "\"\($0)\"" : $0 })
       }
-      if values.indices.contains(where: { !labels.contains(wanted[$0]) && !(alternates?.contains(wanted[$0]) ?? false) }) {
+      if values.indices.contains(where: { !known.contains(wanted[$0]) }) {
         return nil
       }
     }
     let numbers = wanted.map { Double($0) }
+    let foldedWanted = wanted.map { Binder.searchKey($0) }
     for code in 0..<(space.count + 1) {
       let label = labels[code]
       let alt = alternates.flatMap { code < $0.count ? $0[code] : nil }
@@ -566,8 +614,27 @@ struct Binder {
       }
       let cmp = Comparison(
         equal: { label == wanted[$0] || alt == wanted[$0] }, before: { order($0) < 0 }, after: { order($0) > 0 },
-        contains: { label.contains(wanted[$0]) })
+        contains: { label.contains(wanted[$0]) || ((!label.allSatisfy(\.isASCII) || foldedWanted[$0] != wanted[$0]) && Binder.searchKey(label).contains(foldedWanted[$0])) })
       allowed[code] = predicate(cmp)
+    }
+    // `brand=TrueBasics`, a brand of store_orders.csv or products.csv with no tracked order,
+    // would give an empty table: say why instead (`brand != TrueBasics` still runs).
+    if mustExist, dim == .brand || dim == .product {
+      let tracked = store.trackedCodes(dim)
+      if !allowed.indices.contains(where: { allowed[$0] && $0 < tracked.count && tracked[$0] }),
+        let i = values.indices.first(where: { i in
+          let codes = (0..<space.count).filter { labels[$0] == wanted[i] }
+          return !codes.isEmpty && !codes.contains { $0 < tracked.count && tracked[$0] }
+        })
+      {
+        let files = ["products", "store_orders"].filter { store.data.table(named: $0) != nil }.map { $0 + ".csv" }
+        error(
+          "untrackedValue",
+          "\(dim.rawValue) '\(values[i].text)' has no tracked orders: it appears only in \(files.joined(separator: " or ")), not in tracking_data.csv"
+            + (store.data.storeOrders != nil && dim == .brand ? " (a control brand for lift_revenue)" : ""),
+          at: values[i].range)
+        return nil
+      }
     }
     if values.count == 1, !allowed.contains(true), !mustExist {
       // `~ musle`: nothing contains it; say so rather than return an empty table.
@@ -579,6 +646,11 @@ struct Binder {
       return nil
     }
     return allowed
+  }
+
+  /// Text as `~` searches it: case and accents folded (`Chloé` is found by `chloe`).
+  static func searchKey(_ text: String) -> String {
+    text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
   }
 
   /// A literal as a range of day numbers (weekday: the weekday index).
