@@ -56,4 +56,30 @@ import Testing
     let hint = try firstLine("revenue where influencer=Karan").0
     #expect(hint.contains("use 'influencer ~ Karan' to match them all"), "\(hint)")
   }
+
+  @Test(arguments: [
+    ("SELECT revenue FROM tracking_data", "revenue"),
+    ("select brand, sum(revenue) from tracking_data where platform = Instagram group by brand order by sum(revenue) desc limit 3",
+     "revenue by brand where platform = Instagram order by revenue desc limit 3"),
+    ("revenue group by campaign", "revenue by campaign"),
+    ("count(*) by campaign", "conversions by campaign"),
+    ("sum(revenue) by brand", "revenue by brand"),
+    ("revenue by campaign sort by revenue", "revenue by campaign order by revenue"),
+    ("revenue by campaign desc", "revenue by campaign order by revenue desc"),
+    ("SELECT count(distinct user_id) FROM tracking_data GROUP BY campaign", "customers by campaign"),
+  ])
+  func sqlHabitsShowTheStatementMeant(sql: String, meant: String) throws {
+    let (line, status) = try firstLine(sql)
+    #expect(status == 2)
+    #expect(line.hasSuffix("did you mean '\(meant)'?"), "\(line)")
+    // The statement offered runs.
+    let run = try cq(["-c", meant])
+    #expect(run.status == 0, "\(meant): \(run.stderr)")
+  }
+
+  @Test func backslashQQuitsAsInPsql() throws {
+    let run = try cq(["--format", "csv"], stdin: "revenue\n\\q\nrevenue\n")
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.components(separatedBy: "revenue\n").count - 1 == 1, "stops at \\q: \(run.stdout)")
+  }
 }

@@ -189,6 +189,14 @@ struct StatementParser {
   /// Parses the statement, reporting lexical errors first.
   mutating func parse() -> ParsedStatement {
     let range = tokens[0].range.lowerBound..<(tokens.dropLast().last?.range.upperBound ?? tokens[0].range.upperBound)
+    let lower = min(max(0, range.lowerBound.offset), source.count)
+    let upper = min(max(lower, range.upperBound.offset), source.count)
+    let text = String(decoding: source[lower..<upper], as: UTF8.self)
+    // psql's `\q`, `\?`, `\d`: the cq statement they stand for.
+    if let command = SQLHabits.backslashCommands[text.lowercased()] {
+      let stmt: Stmt = command == "quit" ? .quit : command == "help" ? .help(topic: nil) : .schema
+      return ParsedStatement(range: range, node: StmtNode(stmt: stmt, range: range), diagnostics: [])
+    }
     reportLexicalErrors()
     var stmt: Stmt?
     if tokens.count > 1 {
@@ -197,6 +205,18 @@ struct StatementParser {
       } catch {
         stmt = nil
       }
+    }
+    // SQL habits (`SELECT …`, `group by`, `sum(revenue)`, `sort by`): one error that shows the
+    // cq statement meant, in place of the parser's.
+    if diagnostics.contains(where: { $0.severity == .error }), let meant = SQLHabits.cqStatement(for: text),
+      meant != text
+    {
+      diagnostics = [
+        Diagnostic(
+          id: "parser.sqlHabit", phase: .syntax,
+          message: "cq is not SQL: metrics are already sums, 'by' groups, 'order by' sorts; did you mean '\(meant)'?",
+          range: range, fixIts: [FixIt(range: range, replacement: meant)])
+      ]
     }
     let failed = diagnostics.contains { $0.severity == .error }
     return ParsedStatement(
