@@ -49,7 +49,7 @@ for t in "${targets[@]}"; do
   if compgen -G "Regressions/$t/*" >/dev/null; then
     fixed=0 crashing=0
     for r in Regressions/"$t"/*; do
-      if timeout 120 "$bin/$t" -timeout=10 -rss_limit_mb=4096 "$r" >/dev/null 2>&1; then
+      if timeout 120 "$bin/$t" -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 "$r" >/dev/null 2>&1; then
         fixed=$((fixed + 1)); echo "fuzz: $t: $r: fixed"
       else
         crashing=$((crashing + 1)); echo "fuzz: $t: $r: still crashes"
@@ -64,7 +64,7 @@ for t in "${targets[@]}"; do
   # shellcheck disable=SC2086
   nice -n 10 "$bin/$t" ".corpus/$t" "Corpus/$t" \
     -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-    -max_total_time="$FUZZ_SECONDS" -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 \
+    -max_total_time="$FUZZ_SECONDS" -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 \
     -dict="$t.dict" -artifact_prefix="artifacts/$t/" -print_final_stats=1 $FUZZ_ARGS >"$log" 2>&1
   status=$?
   elapsed=$(( $(date +%s) - start ))

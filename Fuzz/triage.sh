@@ -16,7 +16,7 @@ export SWIFT_BACKTRACE=enable=no
 declare -A count smallest size
 for f in "${files[@]}"; do
   [ -f "$f" ] || continue
-  out=$(timeout 60 "$bin/$t" -timeout=10 -rss_limit_mb=4096 "$f" 2>&1)
+  out=$(timeout 60 "$bin/$t" -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 "$f" 2>&1)
   status=$?
   [ $status -eq 0 ] && continue
   kind=$(grep -oE 'Swift runtime failure: [^/]*|Fatal error: .{0,80}|ERROR: AddressSanitizer: [a-z-]+|ERROR: libFuzzer: (timeout|out-of-memory)[^ ]*' <<<"$out" | head -1)
