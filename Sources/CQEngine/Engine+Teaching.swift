@@ -197,6 +197,18 @@ extension Engine {
 
   /// The first `count` raw rows of a table.
   public func sample(_ name: NameRef, count: Int, source: String) throws(DiagnosticsError) -> ResultSet {
+    try sample(name, count: count, where: nil, source: source)
+  }
+
+  /// The first `count` raw rows of a table that satisfy `condition` (`sample tracking_data 20
+  /// where influencer_id=17`, for reconciling a payout).
+  ///
+  /// The condition names dimensions the table's own rows carry (`influencer_id`, `campaign`,
+  /// `date`, the influencer's attributes, …), with the same value checks as `where`.
+  /// - Complexity: O(*n*) in the table's rows when filtered; O(`count`) otherwise.
+  public func sample(_ name: NameRef, count: Int, where condition: ConditionExpr?, source: String)
+    throws(DiagnosticsError) -> ResultSet
+  {
     guard let t = store.data.table(named: name.text) ?? store.data.table(named: name.text == "tracking" ? "tracking_data" : "") else {
       let names = store.data.tables.map(\.name)
       let guess = closestName(to: name.text, among: names)
@@ -208,7 +220,15 @@ extension Engine {
             range: name.range, fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? [])
         ], source: source)
     }
-    let n = min(max(0, count), t.rowCount)
+    var rows: [Int] = Array(0..<min(max(0, count), t.rowCount))
+    var matching = t.rowCount
+    if let condition {
+      let selected = try sampleRows(of: t, name: name, condition: condition, source: source)
+      matching = selected.count
+      rows = Array(selected.prefix(max(0, count)))
+    }
+    let n = rows.count
+    let contiguous = rows.last.map { $0 == n - 1 } ?? true
     var columns: [ResultColumn] = []
     var cells: [[Value]] = Array(repeating: [], count: n)
     for c in t.columnNames {
@@ -217,12 +237,18 @@ extension Engine {
       switch column {
       case .string(let codes, let dict):
         format = .text
-        for r in 0..<n { cells[r].append(.text(dict[codes[r]])) }
+        for (i, r) in rows.enumerated() { cells[i].append(.text(dict[codes[r]])) }
       case .text(let tc):
         format = .text
         let strings: [String]
         do throws(LoadError) {
-          strings = try tc.strings(0..<n)
+          if contiguous {
+            strings = try tc.strings(0..<n)
+          } else {
+            var picked: [String] = []
+            for r in rows { picked += try tc.strings(r..<(r + 1)) }
+            strings = picked
+          }
         } catch {
           throw DiagnosticsError(
             diagnostics: [
@@ -232,21 +258,65 @@ extension Engine {
         for r in 0..<n { cells[r].append(.text(r < strings.count ? strings[r] : "")) }
       case .integer(let v):
         format = .integer
-        for r in 0..<n { cells[r].append(.integer(v[r])) }
+        for (i, r) in rows.enumerated() { cells[i].append(.integer(v[r])) }
       case .money(let v):
         format = .money
-        for r in 0..<n { cells[r].append(.paise(v[r])) }
+        for (i, r) in rows.enumerated() { cells[i].append(.paise(v[r])) }
       case .decimal(let v):
         format = .decimal
         // Hundredths, shown with their two decimals (`900.00`, as money is).
-        for r in 0..<n { cells[r].append(.paise(v[r])) }
+        for (i, r) in rows.enumerated() { cells[i].append(.paise(v[r])) }
       case .date(let v):
         format = .date
-        for r in 0..<n { cells[r].append(.text(DayNumber.isoString(v[r]))) }
+        for (i, r) in rows.enumerated() { cells[i].append(.text(DayNumber.isoString(v[r]))) }
       }
       columns.append(ResultColumn(name: c, role: .plain, format: format))
     }
-    return ResultSet(columns: columns, rows: cells, totalGroups: t.rowCount)
+    return ResultSet(columns: columns, rows: cells, totalGroups: matching)
+  }
+
+  /// The rows of `table` that satisfy `condition`, in file order.
+  private func sampleRows(of table: Table, name: NameRef, condition: ConditionExpr, source: String)
+    throws(DiagnosticsError) -> [Int]
+  {
+    let facts: [String: Fact] = ["influencers": .influencers, "posts": .posts, "tracking_data": .tracking, "payouts": .payouts]
+    guard let fact = facts[table.name] else {
+      throw DiagnosticsError(
+        diagnostics: [
+          Diagnostic(
+            id: "sema.sampleWhere", phase: .model,
+            message: "'sample \(table.name) where …' is not supported; filter the rows of influencers, posts, tracking_data or payouts",
+            range: name.range)
+        ], source: source)
+    }
+    var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var visiting: Set<String> = []
+    let bound = binder.bindCondition(condition, visiting: &visiting)
+    guard let bound, binder.diagnostics.isEmpty else { throw binder.fail() }
+    if let missing = bound.dimensions.sorted(by: { $0.rawValue < $1.rawValue }).first(where: { !store.carries(fact, $0) }) {
+      let carried = Dimension.allCases.filter { store.carries(fact, $0) }.map(\.rawValue)
+      throw DiagnosticsError(
+        diagnostics: [
+          Diagnostic(
+            id: "sema.sampleWhere", phase: .model,
+            message: "\(table.name) rows carry no '\(missing.rawValue)'; filter them by \(carried.joined(separator: ", "))",
+            range: Binder.names(in: condition).first { Dimension.named($0.text) == missing }?.range ?? name.range)
+        ], source: source)
+    }
+    var codes: [Dimension: ContiguousArray<Int32>] = [:]
+    for d in bound.dimensions { codes[d] = store.codes(fact, d, tiers: settings.tiers) }
+    func holds(_ c: BoundCondition, _ r: Int) -> Bool {
+      switch c {
+      case .leaf(let d, let allowed, _):
+        guard let column = codes[d], r < column.count else { return false }
+        let code = Int(column[r])
+        return code >= 0 && code < allowed.count && allowed[code]
+      case .and(let a, let b): return holds(a, r) && holds(b, r)
+      case .or(let a, let b): return holds(a, r) || holds(b, r)
+      case .not(let a): return !holds(a, r)
+      }
+    }
+    return (0..<table.rowCount).filter { holds(bound, $0) }
   }
 
   /// Distinct values of a dimension (for completion and messages), in label order.

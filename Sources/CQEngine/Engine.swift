@@ -213,6 +213,7 @@ public final class Engine: @unchecked Sendable {
         },
         total: lift.total, metrics: visible.compactMap { plan.metrics[$0].definition.liftMetric }, store: store)
     }
+    result.footnotes += plan.notes
     if plan.dimensions.contains(.tier) || (plan.filter?.dimensions.contains(.tier) ?? false) {
       result.footnotes.append("tiers: \(plan.tiers.description) followers")
     }

@@ -67,8 +67,10 @@ extension Session {
       }
     case .schema:
       try show(try requireEngine().schema(), chart: nil, redirect: nil, text: text)
-    case .sample(let table, let count, let redirect):
-      try show(try requireEngine().sample(table, count: count ?? 10, source: source), chart: nil, redirect: redirect, text: text)
+    case .sample(let table, let count, let condition, let redirect):
+      try show(
+        try requireEngine().sample(table, count: count ?? 10, where: condition, source: source), chart: nil,
+        redirect: redirect, text: text)
     case .defineMetric(let name, let expr, let exprText):
       try requireEngine().defineMetric(name, expr: expr, text: exprText, source: source)
       remember(text)

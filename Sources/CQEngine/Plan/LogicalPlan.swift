@@ -100,4 +100,6 @@ struct LogicalPlan: Sendable {
   /// For `top N` / `bottom N`: the order that picks the `limit` rows, when an `order by` then
   /// orders the rows picked (nil: `order` does both).
   var rank: [(key: SortKey, descending: Bool)]? = nil
+  /// Footer lines the binder resolved (relative dates: the days they stand for).
+  var notes: [String] = []
 }

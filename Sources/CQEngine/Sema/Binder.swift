@@ -41,6 +41,8 @@ struct Binder {
 
   /// Errors found beyond the ones kept (see `DiagnosticsError.maximumErrors`).
   var unshown = 0
+  /// Notes for the result's footer (relative dates resolved).
+  var notes: [String] = []
 
   /// Whether enough errors are kept that more would only be counted (skip costly suggestions).
   var hasEnoughErrors: Bool { diagnostics.count > DiagnosticsError.maximumErrors }
@@ -201,7 +203,7 @@ struct Binder {
     return LogicalPlan(
       dimensions: dimensions, metrics: metrics, filter: filter, having: having, order: order, limit: limit,
       withOther: query.withOther || (query.top?.withOther ?? false), facts: facts, tiers: settings.tiers, needsTotals: needsTotals,
-      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])), rank: rank)
+      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])), rank: rank, notes: notes)
   }
 
   /// Whether `top N A by B` names its dimensions first (`top 10 influencer by roas`, SPEC's
@@ -498,6 +500,14 @@ struct Binder {
       // Literals as day ranges; codes as periods.
       var ranges: [ClosedRange<Int64>] = []
       for v in values {
+        if v.kind == .relative {
+          guard grain != .weekday, let r = relativePeriod(v) else {
+            error("badTimeValue", "'\(v.text)' needs a date dimension such as 'date', 'week' or 'month'", at: v.range)
+            return nil
+          }
+          ranges.append(r)
+          continue
+        }
         guard let r = Binder.period(of: v, for: grain) else {
           let example = grain == .weekday ? "Mon … Sun" : "a date like 2025-06-01, a month like 2025-06, a quarter like 2025-Q2 or a year like 2025"
           error("badTimeValue", "'\(v.text)' is not a value of '\(dim.rawValue)'; expected \(example)", at: v.range)
@@ -646,6 +656,40 @@ struct Binder {
       return nil
     }
     return allowed
+  }
+
+  /// `last 30 days`, `last week`, `this month` as days, relative to the data's last day, with a
+  /// note for the result's footer that states the days (`in last 3 months: 2025-05-01 to
+  /// 2025-07-22, the data's last 3 months`).
+  ///
+  /// `last N days` and `last N weeks` are the N×1 or N×7 days ending on the data's last day;
+  /// `last N months` (quarters, years) the N calendar periods ending with the one holding it;
+  /// `this UNIT` the period holding it; `last UNIT` the complete period before that.
+  mutating func relativePeriod(_ v: ValueLiteral) -> ClosedRange<Int64>? {
+    let parts = v.text.split(separator: " ").map(String.init)
+    guard parts.count == 2 || parts.count == 3, store.minDay <= store.maxDay,
+      let grain = TimeGrain(rawValue: parts[parts.count - 1])
+    else { return nil }
+    let n = parts.count == 3 ? Int64(parts[1]) ?? 1 : 1
+    let last = Int64(store.maxDay)
+    let current = TimeCodes.value(store.maxDay, grain)
+    let range: ClosedRange<Int64>?
+    let spoken = parts.count == 2 ? v.text : "last \(n) \(grain.rawValue)\(n == 1 ? "" : "s")"
+    switch (parts[0], parts.count, grain) {
+    case ("this", _, _): range = TimeCodes.period(current, grain)
+    // `last week`, `last month`: the complete period before the one holding the last day.
+    case ("last", 2, _): range = TimeCodes.period(current - 1, grain)
+    case ("last", _, .day): range = (last - n + 1)...last
+    case ("last", _, .week): range = (last - 7 * n + 1)...last
+    case ("last", _, _): range = TimeCodes.period(current - n + 1, grain).map { $0.lowerBound...last }
+    default: return nil
+    }
+    guard let range else { return nil }
+    let upper = min(range.upperBound, last)
+    let note =
+      "\(spoken): \(DayNumber.isoString(Int32(clamping: range.lowerBound))) to \(DayNumber.isoString(Int32(clamping: upper))), relative to the data's last day (\(DayNumber.isoString(store.maxDay)))"
+    if !notes.contains(note) { notes.append(note) }
+    return range
   }
 
   /// Text as `~` searches it: case and accents folded (`Chloé` is found by `chloe`).

@@ -63,6 +63,9 @@ extension StatementParser {
     }
     if next.isKeyword("in") {
       advance()
+      if current.isKeyword("last") || current.isKeyword("this") {
+        return .inList(name, [try parseRelativePeriod(after: next)], negated: false)
+      }
       return .inList(name, try parseValueList(after: next), negated: false)
     }
     if next.isKeyword("between") {
@@ -162,6 +165,36 @@ extension StatementParser {
   }
 
   /// A value: a bare word, quoted string, number, date or month.
+  /// Units of a relative period, singular.
+  static let relativeUnits = ["day", "week", "month", "quarter", "year"]
+
+  /// `last 30 days`, `last week`, `this month` after `in`, as a `.relative` literal whose text
+  /// is `last 30 day`, `last week`, `this month` (the binder resolves it).
+  mutating func parseRelativePeriod(after keyword: Token) throws(ParseAbort) -> ValueLiteral {
+    let first = advance()
+    let which = first.text.lowercased()
+    var count: Int?
+    if which == "last", current.kind == .number {
+      let token = advance()
+      guard let n = NumberLiteral.integer(of: token.text), n >= 1, n <= 100_000 else {
+        try fail(.expectedCount(after: first.text, found: Self.describe(token)), at: token.range)
+      }
+      count = n
+    }
+    let unitToken = current
+    var unit = unitToken.text.lowercased()
+    if unit.hasSuffix("s") { unit.removeLast() }
+    guard unitToken.kind == .word, Self.relativeUnits.contains(unit) else {
+      try fail(
+        .expectedKeyword(
+          "day(s), week(s), month(s), quarter(s) or year(s)", after: (previous ?? first).text,
+          found: Self.describe(unitToken)))
+    }
+    advance()
+    return ValueLiteral(
+      text: [which, count.map(String.init), unit].compactMap { $0 }.joined(separator: " "), kind: .relative, range: first.range.lowerBound..<unitToken.range.upperBound)
+  }
+
   mutating func parseValue(after: Token) throws(ParseAbort) -> ValueLiteral {
     let token = current
     let kind: ValueLiteral.Kind

@@ -136,13 +136,19 @@ extension StatementParser {
       }
       count = value
     }
+    // `sample tracking_data 20 where influencer_id=17`: raw rows, filtered.
+    var condition: ConditionExpr?
+    if current.isKeyword("where") {
+      let keyword = advance()
+      condition = try parseCondition(after: keyword)
+    }
     var redirect: RedirectClause?
     if current.kind == .greater || current.kind == .append {
       redirect = try parseRedirect()
     } else if !atEnd {
       try fail(.expectedEnd(after: previous?.text ?? table.text, found: "'\(current.text)'"))
     }
-    return .sample(table: table, count: count, redirect: redirect)
+    return .sample(table: table, count: count, where: condition, redirect: redirect)
   }
 
   /// `last [chart KIND] [> FILE]`.

@@ -13,8 +13,8 @@ extension Stmt {
     case .describe(let name): "describe \(name.text)"
     case .show(let target): "show \(target.rawValue)"
     case .schema: "schema"
-    case .sample(let table, let count, let redirect):
-      (["sample", table.text] + [count.map { String($0) }, redirect?.syntaxDump].compactMap { $0 })
+    case .sample(let table, let count, let condition, let redirect):
+      (["sample", table.text] + [count.map { String($0) }, condition.map { "where " + $0.syntaxDump }, redirect?.syntaxDump].compactMap { $0 })
         .joined(separator: " ")
     case .defineMetric(let name, let expr, let text):
       "define metric \(name.text) = \(expr.syntaxDump) text=\(quote(text))"
@@ -69,6 +69,7 @@ extension ValueLiteral {
     case .number: "#" + text
     case .date: "date:" + text
     case .month: "month:" + text
+    case .relative: "relative:" + text
     }
   }
 }

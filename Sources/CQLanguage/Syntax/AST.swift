@@ -29,6 +29,9 @@ public struct ValueLiteral: Sendable, Hashable {
     case date
     /// `2025-06`
     case month
+    /// `last 30 days`, `this month`, `last week` (after `in`): a period ending at the data's last
+    /// day, resolved by the binder. `text` is the canonical spelling.
+    case relative
   }
   public var text: String
   public var kind: Kind
@@ -169,7 +172,8 @@ public enum Stmt: Sendable, Hashable {
   case describe(NameRef)
   case show(ShowTarget)
   case schema
-  case sample(table: NameRef, count: Int?, redirect: RedirectClause?)
+  /// `sample TABLE [N] [where CONDITION] [> FILE]`: raw rows, optionally filtered.
+  case sample(table: NameRef, count: Int?, where: ConditionExpr?, redirect: RedirectClause?)
   /// `define metric NAME = EXPR`; `text` is the expression's source text.
   case defineMetric(name: NameRef, expr: MetricExpr, text: String)
   /// `define segment NAME = CONDITION`; `text` is the condition's source text.
