@@ -49,6 +49,9 @@ extension Engine {
       lines.append(headline(pm.definition, totals: totals, plan: plan, groups: groupCount))
     }
     lines.append("")
+    if let sessionFilter {
+      lines.append("session filter: use \(sessionFilter) (every query until 'use none')")
+    }
     lines.append("How cq answers it")
     var step = 1
     let filterText = plan.filter.map { "rows where \($0.text)" }

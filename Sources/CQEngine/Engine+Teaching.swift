@@ -114,7 +114,7 @@ extension Engine {
     segments[name.key] = SegmentDefinition(name: name.key, condition: condition, text: text, source: source)
   }
 
-  public var segmentNames: [String] { segments.keys.sorted() }
+  public var segmentNames: [String] { segments.keys.filter { $0 != Engine.sessionFilterKey }.sorted() }
 
   // MARK: - show / schema / sample
 

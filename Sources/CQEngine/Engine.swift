@@ -29,6 +29,8 @@ public final class Engine: @unchecked Sendable {
   public var settings = EngineSettings()
   public internal(set) var catalog = MetricCatalog()
   var segments: [String: SegmentDefinition] = [:]
+  /// `use CONDITION`: the session filter ANDed into every query's `where` (SPEC §10).
+  public private(set) var sessionFilter: String?
   /// Scores depend on the data only (no filters, allocation or tiers): computed once.
   private var scoreCache: [Int32: Double]?
   /// The lift model depends on the data only: estimated once, on first use.
@@ -70,8 +72,11 @@ public final class Engine: @unchecked Sendable {
   /// - Complexity: O(*n*) in the rows of the facts the metrics need.
   public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
     let plan = try bind(query, source: source)
-    let result = execute(plan)
+    var result = execute(plan)
     try Engine.checkExactRange(result, query: query, source: source)
+    if let sessionFilter {
+      result.footnotes.append("session filter: use \(sessionFilter) ('use none' clears it)")
+    }
     var outcome = QueryOutcome(result: result, planSummary: [])
     if plan.metrics.contains(where: { $0.visible && $0.definition.liftMetric != nil }), let model = liftModel() {
       outcome.notes = model.machineNotes(store: store)
@@ -81,7 +86,39 @@ public final class Engine: @unchecked Sendable {
 
   func bind(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> LogicalPlan {
     var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
-    return try binder.bind(query)
+    return try binder.bind(withSessionFilter(query))
+  }
+
+  /// The key the session filter is kept under among the segments (no name can be spelt so).
+  static let sessionFilterKey = "use filter"
+
+  /// `query` with the session filter (`use …`) ANDed before its own `where`.
+  func withSessionFilter(_ query: QueryStmt) -> QueryStmt {
+    guard segments[Engine.sessionFilterKey] != nil else { return query }
+    var filtered = query
+    let at = query.range.lowerBound
+    let ref = ConditionExpr.segment(NameRef(text: Engine.sessionFilterKey, range: at..<at))
+    filtered.whereClause = query.whereClause.map { .and(ref, $0) } ?? ref
+    return filtered
+  }
+
+  /// `use CONDITION`: checks the condition as `where` would and keeps it for every following
+  /// query until `use none` (`condition` nil).
+  ///
+  /// - Throws: `DiagnosticsError` for unknown names or values, as `where` reports them.
+  public func use(_ condition: ConditionExpr?, text: String, source: String) throws(DiagnosticsError) {
+    guard let condition else {
+      segments[Engine.sessionFilterKey] = nil
+      sessionFilter = nil
+      return
+    }
+    var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var visiting: Set<String> = [Engine.sessionFilterKey]
+    _ = binder.bindCondition(condition, visiting: &visiting)
+    if !binder.diagnostics.isEmpty { throw binder.fail() }
+    segments[Engine.sessionFilterKey] = SegmentDefinition(
+      name: Engine.sessionFilterKey, condition: condition, text: text, source: source)
+    sessionFilter = text
   }
 
   func execute(_ plan: LogicalPlan) -> ResultSet {

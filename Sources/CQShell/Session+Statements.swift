@@ -75,6 +75,17 @@ extension Session {
       try requireEngine().defineMetric(name, expr: expr, text: exprText, source: source)
       remember(text)
       if options.interactive { writeErr("defined metric '\(name.text)' = \(exprText)\n") }
+    case .use(let condition, let conditionText, let clear):
+      let engine = try requireEngine()
+      if condition == nil && !clear {
+        writeOut(engine.sessionFilter.map { "use \($0)\n" } ?? "no session filter (set one with 'use CONDITION')\n")
+      } else {
+        try engine.use(condition, text: conditionText, source: source)
+        remember(text)
+        if options.interactive {
+          writeErr(condition == nil ? "session filter cleared\n" : "every query now filters by \(conditionText) (until 'use none')\n")
+        }
+      }
     case .defineSegment(let name, let condition, let condText):
       try requireEngine().defineSegment(name, condition: condition, text: condText, source: source)
       remember(text)
@@ -108,6 +119,17 @@ extension Session {
       throw SessionError(message: "no data loaded; load a folder with 'load DIR' (e.g. load data)", status: 4)
     }
     return engine
+  }
+
+  /// The session filter set with `use`, for the prompt (`cq[brand=MuscleBlaze]> `).
+  public var sessionFilter: String? { engine?.sessionFilter }
+
+  /// The prompt for a new statement: `cq> `, or `cq[FILTER]> ` under a session filter (cut to
+  /// 40 characters).
+  public var prompt: String {
+    guard let filter = sessionFilter else { return "cq> " }
+    let shown = filter.count > 40 ? String(filter.prefix(39)) + "…" : filter
+    return "cq[\(shown)]> "
   }
 
   func remember(_ definition: String) {

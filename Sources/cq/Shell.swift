@@ -24,7 +24,7 @@ struct Shell {
       didSet { pending.text = buffer }
     }
     while !session.quitRequested {
-      guard let line = reader.readLine(prompt: buffer.isEmpty ? "cq> " : "...> ") else {
+      guard let line = reader.readLine(prompt: buffer.isEmpty ? session.prompt : "...> ") else {
         Terminal.writeErr("\n")
         break
       }

@@ -417,7 +417,8 @@ struct Binder {
       var inner = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: seg.source)
       let bound = inner.bindCondition(seg.condition, visiting: &visiting)
       for d in inner.diagnostics {
-        error("segment", "in segment '\(seg.name)' (\(seg.text)): \(d.message)", at: name.range)
+        let place = seg.name == Engine.sessionFilterKey ? "in the session filter 'use \(seg.text)'" : "in segment '\(seg.name)' (\(seg.text))"
+        error("segment", "\(place): \(d.message)", at: name.range)
       }
       return bound
     case .compare(let name, let op, let value):

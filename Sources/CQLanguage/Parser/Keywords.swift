@@ -5,7 +5,7 @@ public enum Keywords {
   /// Words that start a statement (`show`, `top`, ...); any other word starts a query.
   public static let statements: [String] = [
     "bottom", "define", "describe", "exit", "explain", "help", "last", "load", "quit", "run",
-    "sample", "schema", "set", "show", "top", "tutorial",
+    "sample", "schema", "set", "show", "top", "tutorial", "use",
   ]
 
   /// Words that start a clause of a query.

@@ -45,6 +45,19 @@ extension StatementParser {
       return try parseSample()
     case "define":
       return try parseDefine()
+    case "use":
+      // `use brand=MuscleBlaze and date >= 2025-06-01`: every following query is filtered.
+      advance()
+      if atEnd { return .use(condition: nil, text: "", clear: false) }
+      if current.isKeyword("none") || current.isKeyword("all") || current.isKeyword("off") {
+        advance()
+        try expectEnd(after: previous?.text ?? "none")
+        return .use(condition: nil, text: "", clear: true)
+      }
+      let start = current.range.lowerBound
+      let condition = try parseCondition(after: first)
+      if !atEnd { try fail(.expectedEndOfCondition(found: "'\(current.text)'")) }
+      return .use(condition: condition, text: text(start..<(previous?.range.upperBound ?? start)), clear: false)
     case "set":
       advance()
       if atEnd { return .show(.settings) }

@@ -16,6 +16,8 @@ extension Stmt {
     case .sample(let table, let count, let condition, let redirect):
       (["sample", table.text] + [count.map { String($0) }, condition.map { "where " + $0.syntaxDump }, redirect?.syntaxDump].compactMap { $0 })
         .joined(separator: " ")
+    case .use(let condition, _, let clear):
+      clear ? "use none" : condition.map { "use " + $0.syntaxDump } ?? "use"
     case .defineMetric(let name, let expr, let text):
       "define metric \(name.text) = \(expr.syntaxDump) text=\(quote(text))"
     case .defineSegment(let name, let condition, let text):

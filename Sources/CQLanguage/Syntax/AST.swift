@@ -176,6 +176,9 @@ public enum Stmt: Sendable, Hashable {
   case sample(table: NameRef, count: Int?, where: ConditionExpr?, redirect: RedirectClause?)
   /// `define metric NAME = EXPR`; `text` is the expression's source text.
   case defineMetric(name: NameRef, expr: MetricExpr, text: String)
+  /// `use CONDITION` (a session filter for every following query), `use none` (condition nil,
+  /// `clear` true), or `use` alone (both nil/false: show it).
+  case use(condition: ConditionExpr?, text: String, clear: Bool)
   /// `define segment NAME = CONDITION`; `text` is the condition's source text.
   case defineSegment(name: NameRef, condition: ConditionExpr, text: String)
   /// `set NAME VALUE...`; value words joined by one space (`set rows all`, `set tiers 5k 20k ...`),
