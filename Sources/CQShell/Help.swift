@@ -71,7 +71,7 @@ public enum Help {
   }
 
   static let statementTopics = [
-    "query", "top", "explain", "describe", "show", "schema", "sample", "define", "set", "last",
+    "query", "top", "explain", "describe", "show", "schema", "sample", "use", "define", "set", "last",
     "load", "run", "help", "tutorial", "quit",
   ]
   static let metricTopics = ["metrics", "sales", "incrementality", "engagement", "spend",
@@ -280,13 +280,28 @@ public enum Help {
       campaign when payouts have that column.
       """,
     "sample": """
-      sample TABLE [N] — raw rows of a table
+      sample TABLE [N] [where CONDITION] — raw rows of a table
 
         sample payouts
         sample tracking_data 20
+        sample tracking_data 20 where influencer_id=17 and campaign=Campaign_4
         sample posts 100 > posts.csv
 
-      Shows the first N rows (default 10) as loaded, before any aggregation.
+      Shows the first N rows (default 10) as loaded, before any aggregation; with where,
+      only the rows that satisfy it (influencers, posts, tracking_data and payouts, by the
+      dimensions their rows carry) — for reconciling a payout against its orders.
+      """,
+    "use": """
+      use CONDITION — filter every following query, like a dashboard slicer
+
+        use brand=MuscleBlaze and date >= 2025-06-01
+        roas by campaign             (only MuscleBlaze, from June)
+        use                          show the filter in force
+        use none                     every row again
+
+      The condition is checked as 'where' is (help conditions) and joined with each
+      query's own 'where' by 'and'. The prompt shows it (cq[brand=MuscleBlaze]>), and
+      results and explain say it applies.
       """,
     "define": """
       define — name a metric or a segment for this session
@@ -568,7 +583,9 @@ public enum Help {
         brand=MuscleBlaze            = != < <= > >=
         campaign in (Campaign_1, Campaign_3)      not in (...)
         date between 2025-05-01 and 2025-05-31    (a month: date=2025-06)
-        influencer ~ sharma          ~ is case-insensitive contains
+        influencer ~ sharma          ~ is contains, ignoring case and accents
+        date in last 30 days         also: last 2 weeks, last month, this quarter,
+                                     last 3 months — counted back from the data's last day
         product="Raw Whey Protein"   quote values with spaces
         brand=MuscleBlaze and not platform=YouTube or (tier=mega)
         mb_insta                     a segment (help define)
