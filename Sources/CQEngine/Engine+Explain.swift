@@ -8,7 +8,7 @@ extension Engine {
   /// explain roas by campaign where brand=MuscleBlaze
   /// ```
   public func explain(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
-    let plan = try bind(query, source: source)
+    let plan = try bind(try Engine.withAcross(query, source: source), source: source)
     let executor = Executor(store: store, catalog: catalog)
     // Figures: the whole scope (grain removed), with row counts per fact.
     var scoped = plan
@@ -207,6 +207,13 @@ extension Engine {
     case .multiply(.divide(let a, let b), .constant(let k)) where m.special == nil:
       // cpm: payout ÷ reach × 1000.
       text = "\(upper) = \(part(a)) ÷ \(part(b)) × \(Engine.format(k, places: 0)) = \(Engine.describe(value, format: m.format))\(scope)"
+    case _ where { if case .share = m.special { true } else if case .change = m.special { true } else { false } }():
+      // A percent per row against another row (the total, the previous period): the total's
+      // own figure is the base metric's.
+      let baseName: String? = { if case .share(let b) = m.special { b } else if case .change(let b) = m.special { b } else { nil } }()
+      let baseFormat = baseName.flatMap { catalog.metric(named: $0)?.format } ?? .decimal
+      let base = Engine.describe(Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: baseFormat), format: baseFormat)
+      text = "\(m.name) = \(m.formulaText) (a percent per row; \(base) in all)\(scope)"
     case _ where m.special == .score:
       // A score ranks influencers against each other: there is no total to quote.
       text = "score = \(m.formulaText), per influencer over the whole data set (no total)\(scope)"

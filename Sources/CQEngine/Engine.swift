@@ -71,8 +71,9 @@ public final class Engine: @unchecked Sendable {
   ///   pairs the model cannot answer.
   /// - Complexity: O(*n*) in the rows of the facts the metrics need.
   public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
-    let plan = try bind(query, source: source)
+    let plan = try bind(try Engine.withAcross(query, source: source), source: source)
     var result = execute(plan)
+    if query.across != nil { result = Engine.pivot(result, dimensions: query.dimensions.count, order: acrossOrder(plan)) }
     try Engine.checkExactRange(result, query: query, source: source)
     if let sessionFilter {
       result.footnotes.append("session filter: use \(sessionFilter) ('use none' clears it)")
@@ -144,6 +145,11 @@ public final class Engine: @unchecked Sendable {
         groups.append(Group(codes: key, measures: [:]))
       }
     }
+    // change(METRIC): each group against the same group one period earlier (SPEC §10).
+    let hasChange = plan.metrics.contains { if case .change = $0.definition.special { true } else { false } }
+    let changeTime = hasChange ? plan.dimensions.firstIndex { $0.timeGrain != nil && $0 != .weekday } : nil
+    let byCodes: [[Int32]: [Measure: Int64]] =
+      hasChange ? Dictionary(groups.map { ($0.codes, $0.measures) }, uniquingKeysWith: { a, _ in a }) : [:]
     func row(_ measures: [Measure: Int64], codes: [Int32]?, lift liftValue: LiftValue? = nil) -> [Value] {
       plan.metrics.map { pm in
         let def = pm.definition
@@ -158,6 +164,22 @@ public final class Engine: @unchecked Sendable {
         case .score:
           guard let codes, scoreColumn < codes.count, let s = scores[codes[scoreColumn]] else { return .empty }
           return .number(s)
+        case .share:
+          let g = executor.evaluate(def.formula, measures, audience: plan.audience).double
+          let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
+          guard let g, let all, all != 0 else { return .empty }
+          return .number(g / all)
+        case .change:
+          guard let codes, let t = changeTime, t < codes.count, codes[t] > 0, Int(codes[t]) < spaces[t].count else {
+            return .empty
+          }
+          var previous = codes
+          previous[t] -= 1
+          guard let before = byCodes[previous],
+            let now = executor.evaluate(def.formula, measures, audience: plan.audience).double,
+            let then = executor.evaluate(def.formula, before, audience: plan.audience).double, then != 0
+          else { return .empty }
+          return .number(now / then - 1)
         case nil:
           return Executor.value(executor.evaluate(def.formula, measures, audience: plan.audience), format: def.format)
         }
@@ -251,6 +273,23 @@ public final class Engine: @unchecked Sendable {
         total: lift.total, metrics: visible.compactMap { plan.metrics[$0].definition.liftMetric }, store: store)
     }
     result.footnotes += plan.notes
+    // A change against a period the data covers only in part is not a collapse: say which
+    // periods are partial.
+    if let t = changeTime, let grain = plan.dimensions[t].timeGrain, grain != .day {
+      let base = store.timeBase(grain)
+      var partial: [String] = []
+      for day in [store.minDay, store.maxDay] {
+        let value = TimeCodes.value(day, grain)
+        guard let period = TimeCodes.period(value, grain), Int64(store.minDay) > period.lowerBound || Int64(store.maxDay) < period.upperBound
+        else { continue }
+        let label = spaces[t].labelFor(Int32(clamping: value - base))
+        if !partial.contains(label) { partial.append(label) }
+      }
+      if !partial.isEmpty {
+        result.footnotes.append(
+          "partial \(grain.rawValue)\(partial.count == 1 ? "" : "s"): \(partial.joined(separator: " and ")) (the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))), so a change into or out of \(partial.count == 1 ? "it" : "them") is not a like-for-like comparison")
+      }
+    }
     if plan.dimensions.contains(.tier) || (plan.filter?.dimensions.contains(.tier) ?? false) {
       result.footnotes.append("tiers: \(plan.tiers.description) followers")
     }
@@ -553,5 +592,78 @@ final class LabelOrder {
     var rank = [Int32](repeating: 0, count: space.count)
     for (position, code) in order.enumerated() { rank[code] = Int32(position) }
     return rank
+  }
+}
+
+// MARK: - across (a pivot, SPEC §10)
+
+extension Engine {
+  /// `orders by gender across category`: the query grouped by `gender, category`, to be laid
+  /// out with categories as columns. Cuts (`limit`, `top`, `with other`) and charts would cut
+  /// or draw cells, not rows, so they are refused with `across`.
+  static func withAcross(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryStmt {
+    guard let across = query.across else { return query }
+    var problem: String?
+    if query.top != nil || query.limit != nil || query.withOther { problem = "'across' lays values out as columns; 'top', 'limit' and 'with other' cut rows, so they cannot be combined with it" }
+    if query.chart != nil { problem = "'across' makes a table; draw the chart from 'by \(across.text)' instead" }
+    if query.dimensions.contains(where: { $0.key == across.key }) { problem = "'\(across.text)' is already a 'by' dimension; name it in 'across' only" }
+    if let problem {
+      throw DiagnosticsError(
+        diagnostics: [Diagnostic(id: "sema.across", phase: .model, message: problem, range: across.range)], source: source)
+    }
+    var grouped = query
+    grouped.dimensions.append(across)
+    grouped.across = nil
+    return grouped
+  }
+
+  /// The order of the across dimension's labels (its natural order: time, tiers, names).
+  func acrossOrder(_ plan: LogicalPlan) -> [String: Int] {
+    guard let dimension = plan.dimensions.last else { return [:] }
+    let space = store.space(dimension, tiers: plan.tiers)
+    var order: [String: Int] = [:]
+    let codes = (0..<Int32(space.count)).map { $0 }
+    let sorted = space.sortsByCode ? codes : codes.sorted { Engine.naturalKey(space.label($0)).lexicographicallyPrecedes(Engine.naturalKey(space.label($1))) }
+    for (i, code) in sorted.enumerated() { order[space.label(code)] = i }
+    order["(unknown)"] = order.count
+    order["(unattributed)"] = order.count
+    return order
+  }
+
+  /// Lays the last grouping column's values out as columns: one row per combination of the
+  /// first `dimensions` columns (in the result's order), one column per value and metric.
+  ///
+  /// - Complexity: O(*r* × *m*) in the result's rows and metrics.
+  static func pivot(_ result: ResultSet, dimensions d: Int, order: [String: Int]) -> ResultSet {
+    let metricColumns = Array(result.columns[(d + 1)...])
+    var keys: [[Value]] = []
+    var index: [[Value]: Int] = [:]
+    var values: [String] = []
+    var cells: [[Value]: [String: [Value]]] = [:]
+    for row in result.rows {
+      let key = Array(row[..<d])
+      guard case .text(let label) = row[d] else { continue }
+      if index[key] == nil {
+        index[key] = keys.count
+        keys.append(key)
+      }
+      if !values.contains(label) { values.append(label) }
+      cells[key, default: [:]][label] = Array(row[(d + 1)...])
+    }
+    values.sort { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
+    var columns = Array(result.columns[..<d])
+    for value in values {
+      for metric in metricColumns {
+        var column = metric
+        column.name = metricColumns.count == 1 ? value : "\(metric.name): \(value)"
+        columns.append(column)
+      }
+    }
+    let rows = keys.map { key in
+      key + values.flatMap { value in cells[key]?[value] ?? Array(repeating: .empty, count: metricColumns.count) }
+    }
+    var pivoted = ResultSet(columns: columns, rows: rows, footnotes: result.footnotes)
+    if d == 0 { pivoted.rows = rows.isEmpty ? [] : [rows[0]] }
+    return pivoted
   }
 }

@@ -213,6 +213,13 @@ public enum Help {
       up on its own before joining, so a payout is never counted once per order row.
       A metric with no way to reach a dimension (engagement_rate by brand: posts carry
       no brand) is an error that says why.
+
+        revenue, share(revenue) by brand       share of the column total (a percent)
+        revenue, change(revenue) by month      against the previous month, same filters
+        orders by gender across category       categories as columns (a pivot)
+
+      share takes a metric that adds up; change needs a time dimension in 'by' and notes
+      partial first and last periods; across cannot be combined with top, limit or charts.
       See also: help top, help conditions, help formats, help charts, help explain
       """,
     "top": """

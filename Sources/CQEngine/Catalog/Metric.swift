@@ -68,6 +68,18 @@ indirect enum Formula: Hashable, Sendable {
     }
   }
 
+  /// Whether the formula divides anywhere (a ratio: roas, aov, cpm, a defined margin).
+  func divides(in catalog: MetricCatalog) -> Bool {
+    switch self {
+    case .measure, .constant: false
+    case .divide: true
+    case .add(let a, let b), .subtract(let a, let b), .multiply(let a, let b):
+      a.divides(in: catalog) || b.divides(in: catalog)
+    case .metric(let name):
+      catalog.metric(named: name).map { $0.formula.divides(in: catalog) } ?? false
+    }
+  }
+
 }
 
 /// A metric of the catalogue (SPEC §4) or one defined in the session.
@@ -87,6 +99,10 @@ public struct MetricDefinition: Sendable {
 
   enum Special: Sendable, Equatable {
     case roasDelta, score
+    /// `share(METRIC)`: the group's value over the column total under the same filters.
+    case share(String)
+    /// `change(METRIC)`: the group's value over the same group in the previous period, less 1.
+    case change(String)
     /// Estimated from store_orders by difference-in-differences (Incrementality/).
     case lift(LiftMetric)
   }

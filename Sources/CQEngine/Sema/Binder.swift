@@ -90,10 +90,47 @@ struct Binder {
     return nil
   }
 
+  /// `share(revenue)`, `change(orders)` (SPEC §10): a percent over another metric.
+  mutating func bindMetricFunction(_ name: NameRef, function: String, open: String.Index) -> MetricDefinition? {
+    let innerText = String(name.key[name.key.index(after: open)..<name.key.index(before: name.key.endIndex)])
+    let innerStart = name.range.lowerBound
+    let inner = NameRef(text: innerText, range: innerStart..<name.range.upperBound)
+    guard let base = bindMetric(inner) else { return nil }
+    guard base.special == nil else {
+      error("metricFunction", "'\(function)' takes a metric computed from sums; '\(base.name)' is not one", at: name.range)
+      return nil
+    }
+    var def = base
+    def.name = "\(function)(\(base.name))"
+    def.format = .percent
+    def.isUserDefined = false
+    switch function {
+    case "share":
+      guard !base.formula.divides(in: catalog) else {
+        error(
+          "metricFunction",
+          "share(\(base.name)) would add up ratios; share takes a metric that adds up, such as revenue, orders, payout or posts",
+          at: name.range)
+        return nil
+      }
+      def.special = .share(base.name)
+      def.formulaText = "\(base.name) ÷ the total \(base.name) under the same filters"
+      def.summary = "each row's share of the column total of \(base.name)"
+    default:
+      def.special = .change(base.name)
+      def.formulaText = "\(base.name) ÷ \(base.name) of the previous period − 1"
+      def.summary = "the change in \(base.name) against the previous period of the time dimension, same filters"
+    }
+    return def
+  }
+
   static var dimensionList: String { Dimension.allCases.map(\.rawValue).joined(separator: ", ") }
 
   mutating func bindMetric(_ name: NameRef) -> MetricDefinition? {
     if let m = catalog.metric(named: name.text) { return m }
+    if let open = name.key.firstIndex(of: "("), name.key.hasSuffix(")") {
+      return bindMetricFunction(name, function: String(name.key[..<open]), open: open)
+    }
     if LiftMetric(rawValue: name.key) != nil {
       error(
         "needsStoreOrders",
@@ -199,7 +236,22 @@ struct Binder {
     if !diagnostics.isEmpty { throw fail() }
     let facts = planFacts(metrics: metrics, dimensions: dimensions, filter: filter, query: query)
     if !diagnostics.isEmpty { throw fail() }
-    let needsTotals = settings.totals || metrics.contains { $0.definition.special == .roasDelta }
+    let needsTotals =
+      settings.totals
+      || metrics.contains {
+        if case .share = $0.definition.special { return true }
+        return $0.definition.special == .roasDelta
+      }
+    for pm in metrics {
+      guard case .change = pm.definition.special else { continue }
+      if !dimensions.contains(where: { $0.timeGrain != nil && $0 != .weekday }) {
+        error(
+          "changeNeedsTime",
+          "'\(pm.definition.name)' compares each period with the one before: group by a time dimension, e.g. '\(pm.definition.name) by week'",
+          at: query.metrics.first { $0.key == pm.definition.name }?.range ?? query.range)
+        throw fail()
+      }
+    }
     return LogicalPlan(
       dimensions: dimensions, metrics: metrics, filter: filter, having: having, order: order, limit: limit,
       withOther: query.withOther || (query.top?.withOther ?? false), facts: facts, tiers: settings.tiers, needsTotals: needsTotals,

@@ -9,7 +9,7 @@ public enum Keywords {
   ]
 
   /// Words that start a clause of a query.
-  public static let clauses: [String] = ["by", "where", "having", "order", "limit", "with", "chart"]
+  public static let clauses: [String] = ["by", "across", "where", "having", "order", "limit", "with", "chart"]
 
   /// Words of conditions.
   public static let conditions: [String] = ["and", "or", "not", "in", "between"]

@@ -49,6 +49,8 @@ extension StatementParser {
           switch keyword {
           case "by":
             query.dimensions = try parseNameList("a dimension", after: token)
+          case "across":
+            query.across = try expectName("a dimension", after: token)
           case "where":
             lastCondition = keyword
             query.whereClause = try parseCondition(after: token)
@@ -169,12 +171,29 @@ extension StatementParser {
 
   /// `name, name, ...`
   mutating func parseNameList(_ kind: String, after: Token) throws(ParseAbort) -> [NameRef] {
-    var names = [try expectName(kind, after: after)]
+    var names = [try expectMetricOrFunction(kind, after: after)]
     while current.kind == .comma {
       let comma = advance()
-      names.append(try expectName(kind, after: comma))
+      names.append(try expectMetricOrFunction(kind, after: comma))
     }
     return names
+  }
+
+  /// Functions over a metric in a metric list (SPEC §10): `share(revenue)`, `change(orders)`.
+  static let metricFunctions = ["share", "change"]
+
+  /// A name, or `share(METRIC)` / `change(METRIC)` as one name spelt `share(metric)` whose
+  /// range covers the call.
+  mutating func expectMetricOrFunction(_ kind: String, after: Token) throws(ParseAbort) -> NameRef {
+    let name = try expectName(kind, after: after)
+    guard kind == "a metric", current.kind == .leftParen,
+      Self.metricFunctions.contains(name.text.lowercased())
+    else { return name }
+    let open = advance()
+    let inner = try expectName("a metric", after: open)
+    try expectRightParenthesis(matching: open)
+    let end = previous?.range.upperBound ?? inner.range.upperBound
+    return NameRef(text: "\(name.text.lowercased())(\(inner.text))", range: name.range.lowerBound..<end)
   }
 
   /// `by key [asc|desc], ...` after `order`.

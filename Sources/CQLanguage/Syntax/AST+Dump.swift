@@ -43,6 +43,7 @@ extension QueryStmt {
     if let top { parts.append("\(top.bottom ? "bottom" : "top") \(top.count)") }
     parts.append("[\(metrics.map(\.text).joined(separator: ", "))]")
     if !dimensions.isEmpty { parts.append("by [\(dimensions.map(\.text).joined(separator: ", "))]") }
+    if let across { parts.append("across \(across.text)") }
     if let whereClause { parts.append("where \(whereClause.syntaxDump)") }
     if let having { parts.append("having \(having.syntaxDump)") }
     if !orderBy.isEmpty {

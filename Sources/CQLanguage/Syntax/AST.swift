@@ -138,6 +138,8 @@ public struct QueryStmt: Sendable, Hashable {
   public var top: TopClause?
   public var chart: ChartClause?
   public var redirect: RedirectClause?
+  /// `across DIM` (SPEC §10): DIM's values laid out as columns (a pivot).
+  public var across: NameRef? = nil
   public var range: SourceRange
 
   public init(
