@@ -1,3 +1,4 @@
+import CQLanguage
 import Foundation
 
 /// The names tab completion offers, supplied by the session from its catalog and data.
@@ -99,7 +100,7 @@ public enum Completer {
   /// Statement keywords offered at the start of a statement (with the metric names).
   public static let statementKeywords = [
     "bottom", "define", "describe", "explain", "help", "last", "load", "quit", "run", "sample",
-    "schema", "set", "show", "top", "tutorial",
+    "save", "schema", "set", "show", "top", "tutorial",
   ]
 
   /// Completes the word at `cursor` in `line`.
@@ -373,7 +374,7 @@ enum Grammar {
   enum FileKind { case files, directories }
 
   static let clauseKeywords = ["by", "where", "having", "order", "limit", "chart"]
-  static let showTargets = ["dimensions", "metrics", "segments", "settings", "tables"]
+  static let showTargets = CQLanguage.Keywords.showTargets.sorted()
 
   /// Whether the word after `tokens` is a file name (`load`, `run`, `>`, `>>`).
   static func fileContext(_ tokens: [Token], vocabulary: CompletionVocabulary) -> FileKind? {

@@ -106,6 +106,8 @@ extension Session {
       return runScript(path, text: try scriptText(path))
     case .help(let topic):
       try help(topic)
+    case .showParameters, .save:
+      throw SessionError(message: "'\(text)' is not available yet", status: 1)
     case .tutorial:
       try tutorial()
     case .quit:

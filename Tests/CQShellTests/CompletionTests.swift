@@ -212,7 +212,7 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   }
 
   @Test func showTargets() {
-    #expect(candidates("show ") == ["dimensions", "metrics", "segments", "settings", "tables"])
+    #expect(candidates("show ") == ["dimensions", "metrics", "params", "segments", "settings", "tables"])
     #expect(candidates("show se") == ["segments", "settings"])
     #expect(candidates("show tables ").isEmpty)
   }

@@ -5,7 +5,7 @@ public enum Keywords {
   /// Words that start a statement (`show`, `top`, ...); any other word starts a query.
   public static let statements: [String] = [
     "bottom", "define", "describe", "exit", "explain", "help", "last", "load", "quit", "run",
-    "sample", "schema", "set", "show", "top", "tutorial", "use",
+    "sample", "save", "schema", "set", "show", "top", "tutorial", "use",
   ]
 
   /// Words that start a clause of a query.
@@ -18,7 +18,8 @@ public enum Keywords {
   public static let chartKinds: [String] = ["bar", "line", "spark", "scatter", "hist"]
 
   /// What `show` can list, plural forms (the singular is accepted too).
-  public static let showTargets: [String] = ShowTarget.allCases.map(\.rawValue)
+  /// `params` is the shell's own list (`show params`), not a `ShowTarget` the engine lists.
+  public static let showTargets: [String] = ShowTarget.allCases.map(\.rawValue) + ["params"]
 
   /// Every keyword, sorted.
   public static let all: [String] = Array(

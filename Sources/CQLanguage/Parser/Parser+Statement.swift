@@ -32,7 +32,20 @@ extension StatementParser {
       return .describe(name)
     case "show":
       advance()
+      // `show params` lists the shell's script parameters, not a catalogue the engine shows.
+      if let word = current.keyword, ["param", "params", "parameters"].contains(word) {
+        let token = advance()
+        try expectEnd(after: token.text)
+        return .showParameters
+      }
       return .show(try parseShowTarget())
+    case "save":
+      // `save` (to ~/.cqrc) or `save FILE`.
+      advance()
+      if atEnd { return .save(path: nil) }
+      let (path, _) = try parsePath("a file name", after: first)
+      try expectEndOfPath(path)
+      return .save(path: path)
     case "schema", "tutorial", "quit", "exit":
       advance()
       try expectEnd(after: first.text)

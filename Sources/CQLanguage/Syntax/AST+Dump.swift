@@ -30,6 +30,8 @@ extension Stmt {
     case .load(let path): "load path=\(quote(path))"
     case .run(let path): "run path=\(quote(path))"
     case .help(let topic): topic.map { "help topic=\(quote($0))" } ?? "help"
+    case .showParameters: "show params"
+    case .save(let path): path.map { "save path=\(quote($0))" } ?? "save"
     case .tutorial: "tutorial"
     case .quit: "quit"
     }

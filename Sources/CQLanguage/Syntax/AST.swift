@@ -190,6 +190,11 @@ public enum Stmt: Sendable, Hashable {
   case load(path: String)
   case run(path: String)
   case help(topic: String?)
+  /// `show params`: the script parameters (`--param NAME=VALUE`, `set param NAME VALUE`).
+  case showParameters
+  /// `save [FILE]`: appends the session's definitions and changed settings to `~/.cqrc` (or
+  /// `$CQRC`, or FILE), skipping those already there.
+  case save(path: String?)
   case tutorial
   case quit
 }
