@@ -160,6 +160,13 @@ extension Engine {
   }
 
   /// Tables, columns, types, row counts and relationships.
+  /// The first and last day of tracking_data and posts (nil without rows), for the banner,
+  /// `schema` and relative dates.
+  public var dateRange: (first: String, last: String)? {
+    guard store.minDay <= store.maxDay, store.data.tracking.rowCount + store.data.posts.rowCount > 0 else { return nil }
+    return (DayNumber.isoString(store.minDay), DayNumber.isoString(store.maxDay))
+  }
+
   public func schema() -> ResultSet {
     var rows: [[Value]] = []
     for t in store.data.tables {
@@ -187,11 +194,12 @@ extension Engine {
         ResultColumn(name: "relationship", role: .plain, format: .text),
       ], rows: rows)
     r.footnotes = [
+      dateRange.map { "dates run from \($0.first) to \($0.last) (tracking_data and posts); 'last 30 days' and 'this month' count back from \($0.last)" },
       "every fact table (posts, tracking_data, payouts) references influencers.id through influencer_id",
       store.data.payouts.has("campaign")
         ? "tracking_data and payouts share campaign: payouts are matched to orders by influencer and campaign"
         : "payouts have no campaign column: payouts are matched to orders by influencer only",
-    ]
+    ].compactMap { $0 }
     return r
   }
 

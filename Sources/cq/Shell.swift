@@ -51,6 +51,7 @@ struct Shell {
       let d = engine.data
       let n = Session.grouped
       s += "data: \(folder) — \(n(d.influencers.rowCount)) influencers, \(n(d.posts.rowCount)) posts, \(n(d.tracking.rowCount)) tracking rows, \(n(d.payouts.rowCount)) payouts\n"
+      if let range = engine.dateRange { s += "dates: \(range.first) to \(range.last)\n" }
     } else {
       s += "no data loaded: 'load DIR' opens a folder of CSV files\n"
     }
