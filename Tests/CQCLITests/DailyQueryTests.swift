@@ -47,4 +47,10 @@ import Testing
     #expect(run.status == 2)
     #expect(run.stderr.contains("expected 'day(s), week(s), month(s), quarter(s) or year(s)'"), "\(run.stderr)")
   }
+
+  @Test func schemaStatesTheDatesRelativeDatesCountBackFrom() throws {
+    let run = try cq(["-c", "schema"])
+    #expect(run.status == 0)
+    #expect(run.stdout.contains("dates run from 2025-04-23 to 2025-07-22 (tracking_data and posts)"), "\(run.stdout)")
+  }
 }
