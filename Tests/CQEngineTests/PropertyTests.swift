@@ -55,20 +55,31 @@ private struct SplitMix64 {
       (0...random.below(3)).map { _ in (random.chance(20) ? "not " : "") + condition() }
         .joined(separator: random.chance(50) ? " and " : " or ")
     }
+    switch random.below(40) {
+    case 0: return "use " + conditions()
+    case 1: return "use none"
+    case 2: return "sample \(random.pick(["tracking_data", "payouts", "posts", "influencers", "products"])) \(random.below(5)) where " + conditions()
+    default: break
+    }
     switch random.below(10) {
     case 0: words.append("explain")
     case 1: words += ["top", String(random.below(12))]
     case 2: words += ["bottom", String(random.below(4) + 1)]
     default: break
     }
-    let metricList = (0...random.below(3)).map { _ in random.pick(metrics) }
+    let metricList = (0...random.below(3)).map { _ in
+      random.chance(15) ? "\(random.pick(["share", "change"]))(\(random.pick(metrics)))" : random.pick(metrics)
+    }
     if words.first == "top" || words.first == "bottom" {
       words += [random.pick(dimensions), "by", metricList[0]]
     } else {
       words.append(metricList.joined(separator: ", "))
       if random.chance(70) { words += ["by", (0...random.below(2)).map { _ in random.pick(dimensions) }.joined(separator: ", ")] }
     }
-    if random.chance(50) { words += ["where", conditions()] }
+    if random.chance(10) { words += ["across", random.pick(dimensions)] }
+    if random.chance(50) {
+      words += ["where", random.chance(15) ? "date in \(random.pick(["last 30 days", "this month", "last week", "last 3 months", "last 0 days", "this fortnight"]))" : conditions()]
+    }
     if random.chance(20) { words += ["having", "\(random.pick(metrics)) \(random.pick([">", "<", "="])) \(random.pick(["1", "0", "2L", "0.5"]))"] }
     if random.chance(25) { words += ["order", "by", random.pick(metrics + dimensions), random.pick(["asc", "desc", ""])] }
     if random.chance(20) { words += ["limit", String(random.below(5))] + (random.chance(50) ? ["with", "other"] : []) }
@@ -111,7 +122,7 @@ private struct SplitMix64 {
       default: break
       }
     }
-    for _ in 0..<150 {
+    for _ in 0..<250 {
       let text = Self.statement(&random)
       let parsed = Parser.parse(text)
       guard parsed.diagnostics.isEmpty else {
@@ -127,6 +138,11 @@ private struct SplitMix64 {
             #expect(result.rows.allSatisfy { $0.count == result.columns.count }, "\(text)")
           case .explain(let q):
             #expect(!(try h.engine.explain(q, source: text)).isEmpty, "\(text)")
+          case .use(let condition, let conditionText, _):
+            try h.engine.use(condition, text: conditionText, source: text)
+          case .sample(let table, let count, let condition, _):
+            let result = try h.engine.sample(table, count: count ?? 10, where: condition, source: text)
+            #expect(result.rows.count <= count ?? 10, "\(text)")
           default: continue
           }
           answered += 1
