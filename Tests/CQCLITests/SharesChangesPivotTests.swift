@@ -62,4 +62,14 @@ import Testing
     let refused = try cq(["-c", "top 3 brand by revenue across platform"])
     #expect(refused.status == 3 && refused.stderr.contains("cannot be combined"), "\(refused.stderr)")
   }
+
+  @Test func functionsWorkInOrderByAndHaving() throws {
+    let ordered = try csv("revenue by brand order by share(revenue)")
+    let values = ordered.dropFirst().compactMap { Double($0[1]) }
+    #expect(values == values.sorted(), "\(ordered)")
+    let kept = try csv("revenue, share(revenue) by brand having share(revenue) > 0.3")
+    #expect(kept.dropFirst().allSatisfy { (Double($0[2]) ?? 0) > 0.3 } && kept.count >= 2, "\(kept)")
+    let nested = try cq(["-c", "share(share(revenue))"])
+    #expect(nested.status == 2 && nested.stderr.contains("share() takes a metric name, e.g. share(revenue)"), "\(nested.stderr)")
+  }
 }

@@ -214,6 +214,10 @@ struct Binder {
     for item in query.orderBy {
       if let d = Dimension.named(item.name.text), let i = dimensions.firstIndex(of: d) {
         order.append((.dimension(i), item.descending))
+      } else if let i = metrics.firstIndex(where: { $0.definition.name == item.name.key || $0.header == item.name.key }) {
+        order.append((.metric(i), item.descending))
+      } else if item.name.key.contains("("), let m = bindMetric(item.name) {
+        order.append((.metric(index(of: m, in: &metrics)), item.descending))
       } else if let m = catalog.metric(named: item.name.text) {
         order.append((.metric(index(of: m, in: &metrics)), item.descending))
       } else if Dimension.named(item.name.text) != nil {

@@ -55,7 +55,11 @@ extension StatementParser {
       try fail(.expectedCondition(after: after.text, found: Self.describe(token)))
     }
     advance()
-    let name = NameRef(text: token.text, range: token.range)
+    var name = NameRef(text: token.text, range: token.range)
+    // `having share(revenue) > 0.3`: a metric function is one name.
+    if current.kind == .leftParen, Self.metricFunctions.contains(token.text.lowercased()) {
+      name = try functionCall(name)
+    }
     let next = current
     if let op = Self.compareOperator(next.kind) {
       advance()

@@ -186,11 +186,19 @@ extension StatementParser {
   /// range covers the call.
   mutating func expectMetricOrFunction(_ kind: String, after: Token) throws(ParseAbort) -> NameRef {
     let name = try expectName(kind, after: after)
-    guard kind == "a metric", current.kind == .leftParen,
+    guard kind.contains("metric"), current.kind == .leftParen,
       Self.metricFunctions.contains(name.text.lowercased())
     else { return name }
+    return try functionCall(name)
+  }
+
+  /// `(METRIC)` after a metric function's name, as one name `share(metric)`.
+  mutating func functionCall(_ name: NameRef) throws(ParseAbort) -> NameRef {
     let open = advance()
     let inner = try expectName("a metric", after: open)
+    if current.kind == .leftParen {
+      try fail(.expectedKeyword(")", after: inner.text, found: "'(': \(name.text.lowercased())() takes a metric name, e.g. \(name.text.lowercased())(revenue)"))
+    }
     try expectRightParenthesis(matching: open)
     let end = previous?.range.upperBound ?? inner.range.upperBound
     return NameRef(text: "\(name.text.lowercased())(\(inner.text))", range: name.range.lowerBound..<end)
@@ -210,7 +218,7 @@ extension StatementParser {
     }
     var items: [OrderItem] = []
     while true {
-      let name = try expectName("a metric or dimension", after: after)
+      let name = try expectMetricOrFunction("a metric or dimension", after: after)
       var item = OrderItem(name: name, descending: false, explicit: false)
       if current.isKeyword("asc") || current.isKeyword("desc") {
         item.descending = current.isKeyword("desc")
