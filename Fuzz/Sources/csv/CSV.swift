@@ -50,8 +50,16 @@ enum Harness {
   static let folder: String = {
     setenv("CQ_NO_CACHE", "1", 1)  // the session's load parses; the cache is tested on purpose
     let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    // Folders of earlier processes that crashed (no atexit ran) go first.
+    for stale in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+    where stale.hasPrefix("cq-fuzz-csv-") {
+      if let pid = pid_t(stale.dropFirst("cq-fuzz-csv-".count)), kill(pid, 0) != 0, errno == ESRCH {
+        try? FileManager.default.removeItem(atPath: base + "/" + stale)
+      }
+    }
     let path = base + "/cq-fuzz-csv-\(getpid())"
     try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(atPath: Harness.folder) }
     return path
   }()
 
@@ -92,12 +100,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   }
   for name in Harness.tables {
     let path = folder + "/" + name + ".csv"
-    if let given = files[name] {
-      FileManager.default.createFile(atPath: path, contents: Data(given))
-    } else if selector & 32 != 0, Harness.optional.contains(name) {
+    if selector & 32 != 0, files[name] == nil, Harness.optional.contains(name) {
       unlink(path)
-    } else {
-      FileManager.default.createFile(atPath: path, contents: Data(fixture[name]!))
+    } else if !FileManager.default.createFile(atPath: path, contents: Data(files[name] ?? fixture[name]![...])) {
+      fatalError("fuzz: cannot write \(path)")
     }
   }
   try? FileManager.default.removeItem(atPath: folder + "/.cq-cache")

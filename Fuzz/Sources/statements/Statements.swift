@@ -7,7 +7,7 @@
 // dropped (`CQ_FUZZ_VERBOSE=1` copies it to stderr).
 //
 // Sandbox: inputs that would touch files are skipped whole: `load`, `run`, and any statement
-// with a `> FILE` / `>> FILE` redirect. The working directory is a fresh temporary folder.
+// with a `> FILE` / `>> FILE` redirect. The working directory is an empty temporary folder.
 // `CQ_FUZZ_DATA=DIR` runs against another folder (e.g. `data/`) instead of the fixture.
 import CQLanguage
 import CQShell
@@ -16,18 +16,20 @@ import Foundation
 /// What every input shares: the data folder, found once per process.
 enum Harness {
   static let folder: String = {
-    setenv("CQ_NO_CACHE", "1", 1)  // never write `.cq-cache/` into the fixture
-    if let dir = ProcessInfo.processInfo.environment["CQ_FUZZ_DATA"], !dir.isEmpty {
-      return URL(fileURLWithPath: dir).standardizedFileURL.path
-    }
+    setenv("CQ_NO_CACHE", "1", 1)  // never write `.cq-cache/` into the data folder
     // Fuzz/Sources/statements/Statements.swift → Fuzz/Fixture
-    let here = URL(fileURLWithPath: #filePath)
-    let folder = here.deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("Fixture").path
+    let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixture")
+    var folder = fixture.path
+    if let dir = ProcessInfo.processInfo.environment["CQ_FUZZ_DATA"], !dir.isEmpty {
+      folder = URL(fileURLWithPath: dir).standardizedFileURL.path
+    }
     let sandbox = FileManager.default.temporaryDirectory
-      .appendingPathComponent("cq-fuzz-statements-\(getpid())").path
+      .appendingPathComponent("cq-fuzz-statements").path
     try? FileManager.default.createDirectory(atPath: sandbox, withIntermediateDirectories: true)
-    FileManager.default.changeCurrentDirectoryPath(sandbox)
+    guard FileManager.default.changeCurrentDirectoryPath(sandbox) else {
+      fatalError("fuzz: cannot enter the sandbox folder \(sandbox)")
+    }
     return folder
   }()
 
