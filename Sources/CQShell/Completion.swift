@@ -53,7 +53,7 @@ public struct CompletionVocabulary: Sendable {
     case "width": ["auto"]
     case "tiers": ["default"]
     case "grouping": ["indian", "western"]
-    case "totals", "timer", "ascii": ["off", "on"]
+    case "totals", "timer", "ascii", "echo": ["off", "on"]
     default: []
     }
   }

@@ -92,6 +92,7 @@ public enum Help {
       "statement": "statements", "commands": "statements", "command": "statements",
       "history": "keys", "completion": "keys", "complete": "keys", "tab": "keys",
       "editing": "keys", "shell": "keys", "key": "keys", "continuation": "keys",
+      "params": "run", "param": "run", "parameters": "run", "echo": "run",
     ]
     for metric in ["revenue", "orders", "conversions", "customers", "aov", "conversion_rate"] {
       map[metric] = "sales"
@@ -266,6 +267,7 @@ public enum Help {
         show tables        the loaded tables with row counts
         show segments      segments made with define segment
         show settings      every setting and its current value
+        show params        the script parameters ($NAME) and their values
       """,
     "schema": """
       schema — the data model
@@ -343,6 +345,10 @@ public enum Help {
                     (default 10k 50k 500k 1M)
         currency    the symbol before money in tables (default ₹); amounts are
                     always rupees
+        echo        on | off — write each statement of a script or -c before its
+                    result, as a line '-- STATEMENT' (--echo)
+        param       NAME VALUE — $NAME in later statements stands for VALUE
+                    (--param NAME=VALUE; help run)
 
         set format csv
         set grouping indian
@@ -379,6 +385,18 @@ public enum Help {
       ending in '\\' or inside an open parenthesis continues on the next line. The script
       stops at the first error, reported as FILE:LINE:COL: message. From the command
       line: cq run FILE.cq, or cq -c 'STATEMENT'.
+
+      Parameters: $NAME (or ${NAME}) in a statement stands for a value given with
+      --param NAME=VALUE or set param NAME VALUE, put in before the statement is read.
+      A value that is one word, number or date goes in as it is; any other value goes
+      in as one quoted string, so spaces or quotes in it never split it. An unset one
+      is an error naming it (exit 2). show params lists them.
+
+        cq run weekly.cq --param week=2025-06-02 --param product="Raw Whey Protein"
+        revenue by campaign where week = $week and product = $product   (weekly.cq)
+
+      --echo (or set echo on) writes each statement before its result, as a line
+      '-- STATEMENT', so a report's output says what produced each table.
       """,
     "help": """
       help [TOPIC] — this help

@@ -10,8 +10,10 @@ extension Session {
     ("ascii", "on | off", "plain ASCII tables and charts"),
     ("color", "auto | on | off", "ANSI colour on a terminal (never in files or pipes, or with NO_COLOR)"),
     ("currency", "SYMBOL", "symbol shown before money in tables (default ₹)"),
+    ("echo", "on | off", "write each statement of a script or -c before its result, as -- STATEMENT (--echo)"),
     ("format", "table | csv | tsv | json | ndjson | markdown", "output format of results"),
     ("grouping", "western | indian", "thousands separators: 1,787,981 or 17,87,981"),
+    ("param", "NAME VALUE", "a script parameter: $NAME in statements stands for VALUE (--param NAME=VALUE; show params)"),
     ("rows", "N | all", "rows a terminal table shows before eliding the middle"),
     ("tiers", "N N N N | default", "follower thresholds between nano, micro, mid, macro, mega"),
     ("timer", "on | off", "show row count and elapsed time under each table"),
@@ -25,8 +27,10 @@ extension Session {
     case "ascii": settings.ascii ? "on" : "off"
     case "color": settings.colorMode
     case "currency": settings.currency
+    case "echo": settings.echo ? "on" : "off"
     case "format": settings.format.rawValue
     case "grouping": settings.grouping.rawValue
+    case "param": parameters.isEmpty ? "(none)" : parameters.map { "\($0.name)=\(Session.spelled($0.value))" }.joined(separator: " ")
     case "rows": settings.rows.map { $0 == .max ? "all" : String($0) } ?? "\(RenderOptions.terminalDefaultMaxRows)"
     case "tiers": engine?.settings.tiers.description ?? Tiers.standard.description
     case "timer": settings.timer ? "on" : "off"
@@ -55,6 +59,10 @@ extension Session {
         message: "unknown setting '\(name.text)'" + (guess.map { " (did you mean '\($0)'?)" } ?? "")
           + "; settings: " + Session.settingNames.map(\.name).joined(separator: ", "), status: 3, range: name.range)
     }
+    if key == "param" {
+      try applyParameter(value?.text.trimmingCharacters(in: .whitespaces), range: value?.range ?? name.range)
+      return
+    }
     guard let value, case let raw = value.text.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
       writeOut("\(key) = \(settingValue(key))    (\(entry.values): \(entry.summary))\n")
       return
@@ -80,6 +88,7 @@ extension Session {
       guard ["auto", "on", "off", "always", "never"].contains(v) else { throw bad() }
       settings.colorMode = v
     case "currency": settings.currency = raw
+    case "echo": settings.echo = try onOff()
     case "format":
       guard let f = OutputFormat(rawValue: v) else { throw bad() }
       settings.format = f

@@ -106,7 +106,9 @@ extension Session {
       return runScript(path, text: try scriptText(path))
     case .help(let topic):
       try help(topic)
-    case .showParameters, .save:
+    case .showParameters:
+      try show(parametersTable(), chart: nil, redirect: nil, text: text)
+    case .save:
       throw SessionError(message: "'\(text)' is not available yet", status: 1)
     case .tutorial:
       try tutorial()

@@ -23,6 +23,8 @@ public struct SessionOptions: Sendable {
   public var timing = false
   /// `--repeat N`: each query runs N times (timed each time).
   public var repeatCount = 1
+  /// `--echo`: each statement of a script or `-c` is written before its result (`set echo`).
+  public var echo = false
   /// The terminal's width now, when standard output is a terminal.
   public var terminalWidth: @Sendable () -> Int? = { nil }
 
@@ -42,6 +44,8 @@ public struct SessionSettings: Sendable {
   public var timer = false
   public var ascii = false
   public var currency = "₹"
+  /// `set echo on` / `--echo`: each statement of a script or `-c` is written before its result.
+  public var echo = false
 }
 
 /// One cq session: data, engine, settings, definitions and the last result.
@@ -55,6 +59,9 @@ public final class Session {
   /// The data folder currently loaded.
   public internal(set) var dataFolder: String?
   var definitions: [String] = []
+  /// `--param NAME=VALUE` and `set param NAME VALUE`: what `$NAME` stands for, in the order
+  /// first set (see `Session+Parameters.swift`).
+  public internal(set) var parameters: [(name: String, value: String)] = []
   var lastResult: ResultSet?
   var lastStatement: String?
   var lastElapsedMS: Double = 0
@@ -86,6 +93,7 @@ public final class Session {
     self.options = options
     settings.format = options.format
     settings.ascii = options.ascii
+    settings.echo = options.echo
     writeOut = out
     writeErr = err
   }
@@ -173,14 +181,42 @@ public final class Session {
     defer { self.lineOffset = outer }
     var status: Int32 = 0
     let stopOnError = fileName != nil && !options.continueOnError
-    for parsed in Parser.parseStatements(text) {
+    // `$NAME` is replaced statement by statement, just before the statement is parsed for
+    // running, so a `set param` takes effect on the lines after it; the text is then parsed
+    // again (and line and column numbers of later messages are those of the substituted text).
+    var source = text
+    var statements = Parser.parseStatements(source)
+    var references = Session.parameterReferences(in: source)
+    var index = 0
+    while index < statements.count {
       if quitRequested { break }
-      let s: Int32
-      if let node = parsed.node {
-        s = run(node, source: text, fileName: fileName)
-      } else {
-        report(DiagnosticsError(diagnostics: parsed.diagnostics, source: text), fileName: fileName)
-        s = 2
+      defer { index += 1 }
+      var parsed = statements[index]
+      let inStatement = references.filter {
+        $0.range.lowerBound.offset >= parsed.range.lowerBound.offset && $0.range.lowerBound.offset < parsed.range.upperBound.offset
+      }
+      var s: Int32 = 0
+      if !inStatement.isEmpty {
+        switch substitute(inStatement, in: source) {
+        case .failure(let error):
+          report(error, fileName: fileName)
+          s = 2
+        case .success(let substituted):
+          source = substituted
+          statements = Parser.parseStatements(source)
+          references = Session.parameterReferences(in: source)
+          guard index < statements.count else { break }
+          parsed = statements[index]
+        }
+      }
+      if s == 0 {
+        echo(parsed.range, in: source, fileName: fileName)
+        if let node = parsed.node {
+          s = run(node, source: source, fileName: fileName)
+        } else {
+          report(DiagnosticsError(diagnostics: parsed.diagnostics, source: source), fileName: fileName)
+          s = 2
+        }
       }
       if s != 0 {
         if status == 0 { status = s }
@@ -188,6 +224,19 @@ public final class Session {
       }
     }
     return status
+  }
+
+  /// `set echo on` (`--echo`): writes a statement of a script or `-c` to standard output before
+  /// its result, each line as `-- LINE`, so the output reads as the script with its results.
+  func echo(_ range: SourceRange, in source: String, fileName: String?) {
+    guard settings.echo, fileName != nil else { return }
+    let u = Array(source.utf8)
+    let lo = max(0, min(range.lowerBound.offset, u.count)), hi = max(lo, min(range.upperBound.offset, u.count))
+    let text = String(decoding: u[lo..<hi], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      "-- " + $0.trimmingCharacters(in: .whitespaces) + "\n"
+    }
+    writeOut(lines.joined())
   }
 
   /// Prints diagnostics: in a script `FILE:LINE:COL: error: message`, then the caret view.

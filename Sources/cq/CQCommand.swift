@@ -29,8 +29,16 @@ struct CommonOptions: ParsableArguments {
   @Flag(name: .long, help: "Plain ASCII tables and charts.")
   var ascii = false
 
-  @Flag(name: .long, help: "Do not read ~/.cqrc.")
+  @Flag(name: .long, help: "Do not read ~/.cqrc (or $CQRC): the statements run at start.")
   var norc = false
+
+  @Option(
+    name: .customLong("param"),
+    help: ArgumentHelp("Set $NAME in statements to VALUE (repeatable), e.g. --param week=2025-06-02.", valueName: "name=value"))
+  var parameters: [String] = []
+
+  @Flag(name: .long, help: "Write each statement to standard output before its result, as '-- STATEMENT'.")
+  var echo = false
 
   @Flag(name: .customLong("continue"), help: "Go on after an error; exit non-zero at the end.")
   var continueOnError = false
@@ -49,6 +57,11 @@ struct CommonOptions: ParsableArguments {
       throw ValidationError("'--color' takes auto, always or never, found '\(color)'")
     }
     guard `repeat` >= 1 else { throw ValidationError("'--repeat' takes a number of at least 1") }
+    for p in parameters {
+      guard let equal = p.firstIndex(of: "="), Session.isParameterName(String(p[..<equal])) else {
+        throw ValidationError("'--param' takes NAME=VALUE (e.g. --param week=2025-06-02), found '\(p)'")
+      }
+    }
   }
 
   /// Builds the session, loads the data and then `~/.cqrc`.
@@ -72,7 +85,12 @@ struct CommonOptions: ParsableArguments {
     o.timing = timing
     o.repeatCount = `repeat`
     o.terminalWidth = { Terminal.width() }
+    o.echo = echo
     let session = Session(options: o, out: Terminal.writeOut, err: Terminal.writeErr)
+    for p in parameters {
+      let equal = p.firstIndex(of: "=")!
+      session.setParameter(String(p[..<equal]), to: String(p[p.index(after: equal)...]))
+    }
     session.takeOutputFailure = Terminal.takeOutputFailure
     let fromEnvironment = ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 }
     let folder = data ?? fromEnvironment ?? "data"
@@ -80,14 +98,7 @@ struct CommonOptions: ParsableArguments {
     if !loaded, data == nil, fromEnvironment == nil, !FileManager.default.fileExists(atPath: folder) {
       Terminal.writeErr("note: cq reads ./data unless told otherwise: give the folder with --data DIR or CQ_DATA\n")
     }
-    if !norc, let home = ProcessInfo.processInfo.environment["HOME"] {
-      let rc = home + "/.cqrc"
-      if let text = try? String(contentsOfFile: rc, encoding: .utf8) {
-        if session.execute(text, fileName: rc) != 0 {
-          Terminal.writeErr("warning: ~/.cqrc had errors (above); start with --norc to skip it\n")
-        }
-      }
-    }
+    if !norc { session.runStartupFile() }
     return (session, loaded)
   }
 }

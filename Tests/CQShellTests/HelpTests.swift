@@ -101,10 +101,7 @@ import Testing
 
   @Test func setListsEverySetting() throws {
     let text = try #require(Help.topic("set"))
-    for setting in [
-      "format", "width", "rows", "color", "grouping", "totals", "timer", "ascii", "allocation",
-      "tiers", "currency",
-    ] {
+    for setting in Session.settingNames.map(\.name) {
       #expect(text.contains("\n  \(setting) "), "set lacks \(setting)")
     }
   }
