@@ -43,7 +43,7 @@ let package = Package(
       name: "CQStorageTests", dependencies: ["CQStorage", "CQTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "CQEngineTests", dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQSimulator", "CQTestSupport"],
-      exclude: ["Fixtures"]),
+      exclude: ["Fixtures", "Queries"]),
     .testTarget(
       name: "CQRenderingTests", dependencies: ["CQRendering", "CQStorage", "CQTestSupport"],
       exclude: ["Snapshots"]),

@@ -508,7 +508,8 @@ public final class Engine: @unchecked Sendable {
     // Ranked among the influencers of influencers.csv (ids seen only in facts are not ranked).
     let groups = executor.groups(plan, grain: [.influencer]).groups.filter { $0.codes[0] < Int32(store.influencerCount) }
     func ratio(_ g: Group, _ a: [Measure], _ b: Measure) -> Double? {
-      let num = a.reduce(Int64(0)) { $0 + (g.measures[$1] ?? 0) }
+      // Likes and comments may each reach the Int64 limit (README "Limits"): add in Double.
+      let num = a.reduce(0.0) { $0 + Double(g.measures[$1] ?? 0) }
       let den = g.measures[b] ?? 0
       return den == 0 ? nil : Double(num) / Double(den)
     }

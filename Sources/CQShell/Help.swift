@@ -39,6 +39,7 @@ public enum Help {
       define metric NAME = EXPR    define segment NAME = CONDITION
       set NAME VALUE               format, width, rows, color, totals, allocation, ...
       last [chart KIND] [> FILE]   the previous result again, charted or saved
+      save [FILE]                  keep this session's defines and settings in ~/.cqrc
       load DIR | run FILE | tutorial | quit
 
     Keys: Tab completes names and values (brand=Mu<Tab>), Up/Down recall history,
@@ -71,7 +72,7 @@ public enum Help {
   }
 
   static let statementTopics = [
-    "query", "top", "explain", "describe", "show", "schema", "sample", "use", "define", "set", "last",
+    "query", "top", "explain", "describe", "show", "schema", "sample", "use", "define", "set", "save", "last",
     "load", "run", "help", "tutorial", "quit",
   ]
   static let metricTopics = ["metrics", "sales", "incrementality", "engagement", "spend",
@@ -92,6 +93,7 @@ public enum Help {
       "statement": "statements", "commands": "statements", "command": "statements",
       "history": "keys", "completion": "keys", "complete": "keys", "tab": "keys",
       "editing": "keys", "shell": "keys", "key": "keys", "continuation": "keys",
+      "cqrc": "save", ".cqrc": "save", "~/.cqrc": "save", "rc": "save", "startup": "save",
       "params": "run", "param": "run", "parameters": "run", "echo": "run",
     ]
     for metric in ["revenue", "orders", "conversions", "customers", "aov", "conversion_rate"] {
@@ -142,6 +144,7 @@ public enum Help {
         define metric NAME = EXPR  define segment NAME = CONDITION
         set NAME VALUE             change a setting (help set)
         last [chart KIND] [> FILE] the previous result again
+        save [FILE]                keep the session's defines and settings (~/.cqrc)
         load DIR                   another data folder
         run FILE                   a script of statements
         help [TOPIC] | tutorial | quit
@@ -354,6 +357,22 @@ public enum Help {
         set grouping indian
         set tiers 5k 20k 200k 1M
         set allocation revenue
+      """,
+    "save": """
+      save [FILE] — keep this session's definitions and settings for the next one
+
+        define metric profit = revenue - payout
+        set grouping indian
+        save                      adds both to ~/.cqrc (or $CQRC)
+        save team.cqrc            or to another file
+
+      cq runs ~/.cqrc (or the file $CQRC names) when it starts, after loading the data:
+      one statement per line, as in a script (help run); cq --norc skips it, and an
+      error in it is reported with its line and cq starts anyway. save writes each
+      define metric and define segment of the session, and each setting set changed;
+      a statement the file already has is left alone, one it has in another form
+      (a redefined metric, another value) is replaced where it stands, and the rest
+      is appended. Parameters (set param) and the session filter (use) are not saved.
       """,
     "last": """
       last — the previous result again

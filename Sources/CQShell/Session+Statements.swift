@@ -108,8 +108,8 @@ extension Session {
       try help(topic)
     case .showParameters:
       try show(parametersTable(), chart: nil, redirect: nil, text: text)
-    case .save:
-      throw SessionError(message: "'\(text)' is not available yet", status: 1)
+    case .save(let path):
+      try save(to: path)
     case .tutorial:
       try tutorial()
     case .quit:
