@@ -8,12 +8,15 @@ import CQShell
   import Darwin
 #endif
 
+/// Set by the SIGINT handler ``EditLineReader/readLine(prompt:)`` installs while editing.
+nonisolated(unsafe) private var editLineInterrupted: sig_atomic_t = 0
+
 /// The interactive ``LineReader``: libedit line editing, history and tab completion.
 ///
 /// - Key bindings are emacs by default; `~/.editrc` (or `$EDITRC`) is read with the program
 ///   name `cq`, so `cq:bind -v` switches to vi keys.
-/// - Ctrl-C while editing abandons the line and returns `""` (a fresh prompt); Ctrl-D on an
-///   empty line returns `nil`.
+/// - Ctrl-C while editing abandons the line and returns `""` (a fresh prompt), also in the
+///   middle of a Ctrl-R history search; Ctrl-D on an empty line returns `nil`.
 /// - Tab completes through ``completion``: one candidate is inserted (with a space unless it
 ///   is a folder), several insert their common prefix, and a second Tab lists them in columns.
 /// - In a prompt, bytes between two `\u{1}` characters take no width (for ANSI colour).
@@ -83,12 +86,16 @@ final class EditLineReader: LineReader {
 
     // A SIGINT handler without SA_RESTART makes the terminal read fail with EINTR, so
     // el_gets returns; libedit passes the signal on to it after restoring the tty.
+    // The handler also records the signal: while a command reads keys of its own (Ctrl-R's
+    // incremental search), libedit takes the failed read for the end of input and returns no
+    // line, as Ctrl-D does; the flag tells the two apart.
     var interrupt = sigaction()
     var previous = sigaction()
+    editLineInterrupted = 0
     #if os(Linux)
-      interrupt.__sigaction_handler.sa_handler = { _ in }
+      interrupt.__sigaction_handler.sa_handler = { _ in editLineInterrupted = 1 }
     #else
-      interrupt.__sigaction_u.__sa_handler = { _ in }
+      interrupt.__sigaction_u.__sa_handler = { _ in editLineInterrupted = 1 }
     #endif
     sigemptyset(&interrupt.sa_mask)
     interrupt.sa_flags = 0
@@ -99,7 +106,7 @@ final class EditLineReader: LineReader {
     let text = el_gets(editor, &count)
     let error = errno
     guard let text, count > 0 else {
-      if count < 0, error == EINTR {
+      if editLineInterrupted != 0 || (count < 0 && error == EINTR) {
         // Ctrl-C: leave the abandoned line on screen and start afresh below it.
         cq_write_stdout("^C\n")
         lastLineWasInterrupted = true

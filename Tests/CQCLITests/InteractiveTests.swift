@@ -131,6 +131,35 @@ import Testing
     #expect(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.capture())")
   }
 
+  /// Ctrl-C in the middle of a Ctrl-R history search cancels the search, not the shell: the
+  /// session's definitions are still there afterwards.
+  @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
+  func ctrlCDuringHistorySearchKeepsTheShell() throws {
+    let home = try ScratchFolder()
+    let tmux = try Tmux(command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home)
+    #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
+    tmux.type("define metric margin = revenue - payout")
+    tmux.type("orders by platform")
+    #expect(tmux.waitFor { boxTables($0).count == 1 } != nil, "\(tmux.capture())")
+    _ = tmux.waitFor { Tmux.endsAtPrompt($0) }
+    Thread.sleep(forTimeInterval: 0.3)
+    tmux.keys("C-r")
+    tmux.keys("-l", "ord")
+    #expect(tmux.waitFor { $0.contains("bck:ord") } != nil, "Ctrl-R searches:\n\(tmux.capture())")
+    // As above: give the editor time to wait for the next key (a busy machine needs more).
+    Thread.sleep(forTimeInterval: 0.6)
+    tmux.keys("C-c")
+    #expect(tmux.waitFor { $0.contains("^C") } != nil, "\(tmux.capture())")
+    Thread.sleep(forTimeInterval: 0.3)
+    #expect(!tmux.capture().contains("CQ-EXIT="), "Ctrl-C in a search ended the shell:\n\(tmux.capture())")
+    tmux.type("margin by platform")
+    let table = tmux.waitFor { boxTables($0).count == 2 }
+    #expect(table != nil, "the shell and its definitions survive:\n\(tmux.capture())")
+    #expect(boxTables(tmux.capture()).last?.first == ["platform", "margin"])
+    tmux.ctrlDAtPrompt()
+    #expect(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.capture())")
+  }
+
   /// Ctrl-C while a query runs stops it and returns to the prompt; the shell goes on.
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
   func ctrlCDuringALongQueryReturnsToThePrompt() throws {
@@ -288,6 +317,11 @@ final class Tmux {
   /// The visible screen (with `escapes`, the colour sequences too).
   func capture(escapes: Bool = false) -> String {
     (try? run(["capture-pane", "-p", "-t", "cq"] + (escapes ? ["-e"] : []))) ?? ""
+  }
+
+  /// The screen with everything scrolled above it.
+  func captureAll() -> String {
+    (try? run(["capture-pane", "-p", "-J", "-S", "-", "-t", "cq"])) ?? ""
   }
 
   /// Polls the screen until `done` holds (returns it) or `timeout` seconds pass (nil).
