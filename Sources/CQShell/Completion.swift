@@ -54,6 +54,7 @@ public struct CompletionVocabulary: Sendable {
     case "tiers": ["default"]
     case "grouping": ["indian", "western"]
     case "totals", "timer", "ascii", "echo": ["off", "on"]
+    case "display": DisplayMode.allCases.map(\.rawValue).sorted()
     default: []
     }
   }

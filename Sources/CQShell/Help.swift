@@ -348,6 +348,9 @@ public enum Help {
                     (default 10k 50k 500k 1M)
         currency    the symbol before money in tables (default ₹); amounts are
                     always rupees
+        display     table | vertical | auto — vertical shows each row as a block of
+                    'column | value' lines headed -[ RECORD n ]- (psql's \\x); auto
+                    does so when a table is wider than the terminal
         echo        on | off — write each statement of a script or -c before its
                     result, as a line '-- STATEMENT' (--echo)
         param       NAME VALUE — $NAME in later statements stands for VALUE

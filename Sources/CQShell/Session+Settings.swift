@@ -10,6 +10,7 @@ extension Session {
     ("ascii", "on | off", "plain ASCII tables and charts"),
     ("color", "auto | on | off", "ANSI colour on a terminal (never in files or pipes, or with NO_COLOR)"),
     ("currency", "SYMBOL", "symbol shown before money in tables (default ₹)"),
+    ("display", DisplayMode.allCases.map(\.rawValue).joined(separator: " | "), "tables as boxes, or each row as a -[ RECORD n ]- block of column | value lines (vertical); auto: vertical when the table is wider than the terminal"),
     ("echo", "on | off", "write each statement of a script or -c before its result, as -- STATEMENT (--echo)"),
     ("format", "table | csv | tsv | json | ndjson | markdown", "output format of results"),
     ("grouping", "western | indian", "thousands separators: 1,787,981 or 17,87,981"),
@@ -27,6 +28,7 @@ extension Session {
     case "ascii": settings.ascii ? "on" : "off"
     case "color": settings.colorMode
     case "currency": settings.currency
+    case "display": settings.display.rawValue
     case "echo": settings.echo ? "on" : "off"
     case "format": settings.format.rawValue
     case "grouping": settings.grouping.rawValue
@@ -88,6 +90,9 @@ extension Session {
       guard ["auto", "on", "off", "always", "never"].contains(v) else { throw bad() }
       settings.colorMode = v
     case "currency": settings.currency = raw
+    case "display":
+      guard let mode = DisplayMode(rawValue: v) else { throw bad() }
+      settings.display = mode
     case "echo": settings.echo = try onOff()
     case "format":
       guard let f = OutputFormat(rawValue: v) else { throw bad() }

@@ -46,6 +46,8 @@ public struct SessionSettings: Sendable {
   public var currency = "₹"
   /// `set echo on` / `--echo`: each statement of a script or `-c` is written before its result.
   public var echo = false
+  /// `set display table | vertical | auto`: tables as boxes or as `-[ RECORD n ]-` blocks.
+  public var display: DisplayMode = .table
 }
 
 /// One cq session: data, engine, settings, definitions and the last result.
