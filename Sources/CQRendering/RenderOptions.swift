@@ -21,6 +21,11 @@ public struct RenderOptions: Sendable {
   public var currencySymbol: String
   /// A line printed under a table, such as `12 rows · 3.1 ms` when `set timer on`.
   public var footer: String?
+  /// A reference listing (`schema`, `show metrics`): on a terminal every row is shown
+  /// (`maxRows` does not apply), and text too wide for the screen wraps at word boundaries
+  /// onto more lines of its row instead of being cut or its column hidden (columns are still
+  /// dropped when even wrapped text cannot fit).
+  public var wrapsText = false
 
   /// The row limit a terminal uses unless the user says otherwise (`set rows`).
   public static let terminalDefaultMaxRows = 40

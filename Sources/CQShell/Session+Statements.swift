@@ -61,12 +61,12 @@ extension Session {
       writeText(try engine.describe(name, source: source))
     case .show(let target):
       if target == .settings {
-        try show(settingsTable(), chart: nil, redirect: nil, text: text)
+        try show(settingsTable(), chart: nil, redirect: nil, text: text, reference: true)
       } else {
-        try show(try requireEngine().show(target), chart: nil, redirect: nil, text: text)
+        try show(try requireEngine().show(target), chart: nil, redirect: nil, text: text, reference: true)
       }
     case .schema:
-      try show(try requireEngine().schema(), chart: nil, redirect: nil, text: text)
+      try show(try requireEngine().schema(), chart: nil, redirect: nil, text: text, reference: true)
     case .sample(let table, let count, let condition, let redirect):
       try show(
         try requireEngine().sample(table, count: count ?? 10, where: condition, source: source), chart: nil,
@@ -174,7 +174,13 @@ extension Session {
   }
 
   /// Shows a result: to a file (`> FILE`, `--output`), as a chart, or as the session format.
-  func show(_ result: ResultSet, chart: ChartClause?, redirect: RedirectClause?, text: String, remember: Bool = true) throws {
+  ///
+  /// A `reference` listing (`schema`, `show …`) is never cut on a terminal: every row is shown
+  /// and long text wraps at word boundaries.
+  func show(
+    _ result: ResultSet, chart: ChartClause?, redirect: RedirectClause?, text: String, remember: Bool = true,
+    reference: Bool = false
+  ) throws {
     if remember {
       lastResult = result
       lastStatement = text
@@ -221,12 +227,13 @@ extension Session {
       return
     }
     var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
+    opts.wrapsText = reference
     // `--color always` (or `set color on`) colours a pipe too; files never.
     if !options.stdoutIsTerminal { opts.color = settings.colorMode == "on" || settings.colorMode == "always" || options.forceColor }
     if settings.timer, settings.format == .table {
       opts.footer = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
     }
-    var rendered = render(shown, options: opts)
+    var rendered = ResultRenderer.render(shown, format: settings.format, options: opts)
     if !rendered.hasSuffix("\n"), !rendered.isEmpty { rendered += "\n" }
     // Markdown tables need a blank line between them, or they read as one.
     if settings.format == .markdown { rendered += "\n" }
@@ -234,11 +241,15 @@ extension Session {
   }
 
   /// Writes prose (explain, describe) to standard output: money in the `set currency` symbol,
-  /// and in ASCII under `--ascii`.
+  /// and in ASCII under `--ascii`; on a terminal, wrapped at word boundaries to its width.
   func writeText(_ text: String) {
     var text = text
     if settings.currency != "₹" { text = text.replacingOccurrences(of: "₹", with: settings.currency) }
-    writeOut(renderOptions(toTerminal: false).marks(text) + "\n")
+    text = renderOptions(toTerminal: false).marks(text)
+    if options.stdoutIsTerminal, let width = settings.width ?? options.terminalWidth() {
+      text = TextWrap.wrap(text, width: width)
+    }
+    writeOut(text + "\n")
   }
 
   /// Test hook: `CQ_TEST_QUERY_DELAY_MS=N` makes every query take at least N ms (stopping early
@@ -259,11 +270,7 @@ extension Session {
   func writeResult(_ shown: ResultSet, toFile path: String, append: Bool, rows: Int) throws {
     let target = expand(path)
     let format = OutputFormat(path: target) ?? settings.format
-    let fileOptions = renderOptions(toTerminal: false)
-    var text =
-      format == .table && settings.display == .vertical
-      ? ResultRenderer.renderVertical(shown, options: fileOptions)
-      : ResultRenderer.render(shown, format: format, options: fileOptions)
+    var text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false))
     if append {
       switch format {
       case .csv, .tsv:

@@ -13,7 +13,9 @@ import CQStorage
 /// ```
 /// Text is left-aligned, numbers right-aligned. On a terminal (`width != nil`) a table wider
 /// than the screen first shortens long text columns, then drops trailing columns (never the
-/// first) and says which; more rows than `maxRows` keep the first and last rows.
+/// first) and says which; more rows than `maxRows` keep the first and last rows. A reference
+/// listing (``RenderOptions/wrapsText``) wraps long text onto more lines instead, and notes
+/// under a table wrap at word boundaries.
 struct TableRenderer {
   var options: RenderOptions
 
@@ -64,7 +66,22 @@ struct TableRenderer {
     // Fit to the terminal.
     var visible = columns.count
     var shortened = false
-    if let limit = options.width, naturalWidth > limit {
+    var wrapped = false
+    if let limit = options.width, naturalWidth > limit, options.wrapsText {
+      // Narrow the widest text columns to a common width until the table fits (text wraps).
+      let text = columns.indices.filter { !ValueFormatter.isNumeric(columns[$0].format) }
+      let minimum = 12
+      var level = text.map { widths[$0] }.max() ?? 0
+      func fitted(_ level: Int) -> [Int] {
+        var w = widths
+        for c in text where w[c] > level { w[c] = max(level, min(w[c], minimum)) }
+        return w
+      }
+      while level > minimum, tableWidth(fitted(level)) > limit { level -= 1 }
+      wrapped = fitted(level) != widths
+      widths = fitted(level)
+      while visible > 1 && tableWidth(widths.prefix(visible)) > limit { visible -= 1 }
+    } else if let limit = options.width, naturalWidth > limit {
       let cap = max(16, limit / 3)
       for c in columns.indices where !ValueFormatter.isNumeric(columns[c].format) && widths[c] > cap
       {
@@ -99,13 +116,21 @@ struct TableRenderer {
       case .row(let r):
         let texts = cells[r] ?? []
         let row = r < result.rows.count ? result.rows[r] : []
-        let parts = (0..<visible).map { c -> String in
-          let text = fit(
-            c < texts.count ? texts[c] : "", width: shownWidths[c], alignRight: numeric[c])
-          let negative = c < row.count && numeric[c] && ValueFormatter.isNegative(row[c])
-          return negative ? style.red(text) : text
+        // Wrapped cells take as many lines as the tallest of them.
+        let cellLines = (0..<visible).map { c -> [String] in
+          let text = c < texts.count ? texts[c] : ""
+          return wrapped ? TextWrap.wrapLine(text, width: shownWidths[c]) : [text]
         }
-        out.write(rowLine(parts, b) + "\n")
+        for k in 0..<(cellLines.map(\.count).max() ?? 1) {
+          let parts = (0..<visible).map { c -> String in
+            let text = fit(
+              k < cellLines[c].count ? cellLines[c][k] : "", width: shownWidths[c],
+              alignRight: numeric[c])
+            let negative = c < row.count && numeric[c] && ValueFormatter.isNegative(row[c])
+            return negative ? style.red(text) : text
+          }
+          out.write(rowLine(parts, b) + "\n")
+        }
       }
     }
     out.write(style.dim(rule(b.bottomLeft, b.bottomMiddle, b.bottomRight, b, shownWidths)) + "\n")
@@ -135,8 +160,15 @@ struct TableRenderer {
 
   private func writeNotes(_ result: ResultSet, notes: [String], to out: inout some TextOutputStream)
   {
-    for note in notes { out.write(options.marks(note) + "\n") }
-    for footnote in result.footnotes { out.write(style.dim(options.marks(footnote)) + "\n") }
+    // On a terminal, long notes wrap at word boundaries rather than where the screen ends.
+    func lines(_ text: String) -> [String] {
+      guard let width = options.width else { return [text] }
+      return TextWrap.wrapLine(text, width: width)
+    }
+    for note in notes { for line in lines(options.marks(note)) { out.write(line + "\n") } }
+    for footnote in result.footnotes {
+      for line in lines(options.marks(footnote)) { out.write(style.dim(line) + "\n") }
+    }
     if let footer = options.footer { out.write(style.dim(options.marks(footer)) + "\n") }
   }
 
@@ -149,7 +181,7 @@ struct TableRenderer {
     var head = bodyCount
     var tail = 0
     var hidden = 0
-    if options.width != nil, let maxRows = options.maxRows, bodyCount > max(maxRows, 0) {
+    if options.width != nil, !options.wrapsText, let maxRows = options.maxRows, bodyCount > max(maxRows, 0) {
       let m = max(maxRows, 0)
       head = m - m / 2
       tail = m / 2
