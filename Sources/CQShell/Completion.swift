@@ -55,6 +55,7 @@ public struct CompletionVocabulary: Sendable {
     case "grouping": ["indian", "western"]
     case "totals", "timer", "ascii", "echo": ["off", "on"]
     case "display": DisplayMode.allCases.map(\.rawValue).sorted()
+    case "pager": PagerMode.allCases.map(\.rawValue).sorted()
     default: []
     }
   }

@@ -351,6 +351,9 @@ public enum Help {
         display     table | vertical | auto — vertical shows each row as a block of
                     'column | value' lines headed -[ RECORD n ]- (psql's \\x); auto
                     does so when a table is wider than the terminal
+        pager       auto | on | off — results on a terminal go through $PAGER (else
+                    less -SRF); auto: only those taller than the screen; never a
+                    pipe or a file. CQ_PAGER wins over PAGER; an empty one: no pager
         echo        on | off — write each statement of a script or -c before its
                     result, as a line '-- STATEMENT' (--echo)
         param       NAME VALUE — $NAME in later statements stands for VALUE

@@ -14,6 +14,7 @@ extension Session {
     ("echo", "on | off", "write each statement of a script or -c before its result, as -- STATEMENT (--echo)"),
     ("format", "table | csv | tsv | json | ndjson | markdown", "output format of results"),
     ("grouping", "western | indian", "thousands separators: 1,787,981 or 17,87,981"),
+    ("pager", PagerMode.allCases.map(\.rawValue).joined(separator: " | "), "results on a terminal through $PAGER (default less -SRF); auto: when taller than the screen"),
     ("param", "NAME VALUE", "a script parameter: $NAME in statements stands for VALUE (--param NAME=VALUE; show params)"),
     ("rows", "N | all", "rows a terminal table shows before eliding the middle"),
     ("tiers", "N N N N | default", "follower thresholds between nano, micro, mid, macro, mega"),
@@ -32,6 +33,7 @@ extension Session {
     case "echo": settings.echo ? "on" : "off"
     case "format": settings.format.rawValue
     case "grouping": settings.grouping.rawValue
+    case "pager": settings.pager.rawValue
     case "param": parameters.isEmpty ? "(none)" : parameters.map { "\($0.name)=\(Session.spelled($0.value))" }.joined(separator: " ")
     case "rows": settings.rows.map { $0 == .max ? "all" : String($0) } ?? "\(RenderOptions.terminalDefaultMaxRows)"
     case "tiers": engine?.settings.tiers.description ?? Tiers.standard.description
@@ -90,6 +92,9 @@ extension Session {
       guard ["auto", "on", "off", "always", "never"].contains(v) else { throw bad() }
       settings.colorMode = v
     case "currency": settings.currency = raw
+    case "pager":
+      guard let mode = PagerMode(rawValue: v) else { throw bad() }
+      settings.pager = mode
     case "display":
       guard let mode = DisplayMode(rawValue: v) else { throw bad() }
       settings.display = mode

@@ -212,7 +212,7 @@ extension Session {
       } else if let redirect {
         try write(drawn, to: redirect.path, append: redirect.append, rows: result.rows.count)
       } else {
-        writeOut(drawn.hasSuffix("\n") ? drawn : drawn + "\n")
+        writePaged(drawn.hasSuffix("\n") ? drawn : drawn + "\n")
       }
       return
     }
@@ -237,7 +237,7 @@ extension Session {
     if !rendered.hasSuffix("\n"), !rendered.isEmpty { rendered += "\n" }
     // Markdown tables need a blank line between them, or they read as one.
     if settings.format == .markdown { rendered += "\n" }
-    writeOut(rendered)
+    writePaged(rendered)
   }
 
   /// Writes prose (explain, describe) to standard output: money in the `set currency` symbol,

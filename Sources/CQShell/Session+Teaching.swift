@@ -36,6 +36,9 @@ extension Session {
         message: "'tutorial' is interactive: start 'cq' in a terminal and type 'tutorial'", status: 1)
     }
     let host = SessionTutorialHost(session: self, readLine: readLine)
+    // The tutorial's steps follow each result on screen: no pager between them.
+    pagingSuspended = true
+    defer { pagingSuspended = false }
     Tutorial.run(host: host)
   }
 

@@ -25,6 +25,8 @@ public struct SessionOptions: Sendable {
   public var repeatCount = 1
   /// `--echo`: each statement of a script or `-c` is written before its result (`set echo`).
   public var echo = false
+  /// The terminal's height in lines now, when standard output is a terminal.
+  public var terminalHeight: @Sendable () -> Int? = { nil }
   /// The terminal's width now, when standard output is a terminal.
   public var terminalWidth: @Sendable () -> Int? = { nil }
 
@@ -48,6 +50,8 @@ public struct SessionSettings: Sendable {
   public var echo = false
   /// `set display table | vertical | auto`: tables as boxes or as `-[ RECORD n ]-` blocks.
   public var display: DisplayMode = .table
+  /// `set pager auto | on | off`: results on a terminal through `$PAGER` (`less -SRF`).
+  public var pager: PagerMode = .auto
 }
 
 /// One cq session: data, engine, settings, definitions and the last result.
@@ -61,6 +65,10 @@ public final class Session {
   /// The data folder currently loaded.
   public internal(set) var dataFolder: String?
   var definitions: [String] = []
+  /// No pager while set (the tutorial shows results between its own prompts).
+  var pagingSuspended = false
+  /// The pager could not be run once (said once; later results go straight out).
+  var pagerFailed = false
   /// `--param NAME=VALUE` and `set param NAME VALUE`: what `$NAME` stands for, in the order
   /// first set (see `Session+Parameters.swift`).
   public internal(set) var parameters: [(name: String, value: String)] = []

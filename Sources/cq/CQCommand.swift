@@ -85,6 +85,7 @@ struct CommonOptions: ParsableArguments {
     o.timing = timing
     o.repeatCount = `repeat`
     o.terminalWidth = { Terminal.width() }
+    o.terminalHeight = { Terminal.height() }
     o.echo = echo
     let session = Session(options: o, out: Terminal.writeOut, err: Terminal.writeErr)
     for p in parameters {
@@ -261,6 +262,14 @@ enum Terminal {
       }
       return 0
     }
+  }
+
+  /// Lines of the terminal on standard output, if it is one (else `LINES`).
+  static func height() -> Int? {
+    var w = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_row > 0 { return Int(w.ws_row) }
+    if let l = ProcessInfo.processInfo.environment["LINES"].flatMap(Int.init), l > 0 { return l }
+    return nil
   }
 
   /// Columns of the terminal on standard output, if it is one.
