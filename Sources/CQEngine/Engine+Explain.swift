@@ -370,7 +370,11 @@ extension Engine {
       if native { lines.append("  never spread over orders: answers only by what payouts carry") }
       if m.name == "incremental_roas" || m.name == "incremental_revenue" || m.name == "new_customers" || m.name == "cac" {
         lines.append("  method: a customer is new in the group that holds their first purchase over the whole data set; revenue on that first purchase date counts as incremental.")
-        lines.append("  assumption: those customers would not have bought without the influencer — a heuristic, not measured lift (true incrementality needs store_orders.csv)")
+        lines.append(
+          "  assumption: those customers would not have bought without the influencer — a heuristic, not measured lift "
+            + (store.data.storeOrders != nil
+              ? "(store_orders.csv is loaded: iroas and lift_revenue measure it; see 'describe iroas')"
+              : "(true incrementality needs store_orders.csv)"))
       }
       let exampleDim = m.special == .score ? "influencer" : (dims.contains(.campaign) ? "campaign" : dims.first?.rawValue ?? "")
       let example = m.special == .score ? "top 5 influencer by score" : "\(m.name)\(exampleDim.isEmpty ? "" : " by \(exampleDim)") limit 5"

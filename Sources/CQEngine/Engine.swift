@@ -7,7 +7,8 @@ public struct QueryOutcome: Sendable {
   /// Fact tables read and how, in the analyst's words (for `explain` and notes).
   public var planSummary: [String]
   /// Notes for standard error when the result goes to a machine format or a file (which carry
-  /// no footnotes): e.g. how `lift_revenue` was estimated.
+  /// no footnotes): every caveat the table's footer shows (tier thresholds, the incremental
+  /// heuristic, how `lift_revenue` was estimated), each once.
   public var notes: [String] = []
 }
 
@@ -79,9 +80,13 @@ public final class Engine: @unchecked Sendable {
       result.footnotes.append("session filter: use \(sessionFilter) ('use none' clears it)")
     }
     var outcome = QueryOutcome(result: result, planSummary: [])
+    // Machine formats carry no footer: every caveat it shows goes to standard error instead,
+    // lift's per-row intervals as a pointer to the columns that hold them.
+    var notes = result.footnotes
     if plan.metrics.contains(where: { $0.visible && $0.definition.liftMetric != nil }), let model = liftModel() {
-      outcome.notes = model.machineNotes(store: store)
+      notes = model.machineNotes(footnotes: notes)
     }
+    for note in notes where !outcome.notes.contains(note) { outcome.notes.append(note) }
     return outcome
   }
 
@@ -263,7 +268,8 @@ public final class Engine: @unchecked Sendable {
     let shown = Set(visible.map { plan.metrics[$0].definition.name })
     if !shown.isDisjoint(with: ["incremental_revenue", "incremental_roas", "new_customers", "cac"]) {
       result.footnotes.append(
-        "incremental_* is a heuristic: revenue on each customer's first purchase date (they might have bought anyway), not measured lift")
+        "incremental_* is a heuristic: revenue on each customer's first purchase date (they might have bought anyway), not measured lift"
+          + (store.data.storeOrders != nil ? "; measured lift: iroas, lift_revenue" : ""))
     }
     if let lift, let model = liftModel() {
       result.footnotes += model.footnotes(

@@ -65,4 +65,42 @@ import Testing
     #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 120 })
     #expect(piped.stdout.split(separator: "\n").contains { $0.count > 120 }, "the pipe gets long lines as they are")
   }
+
+  // MARK: - Defect 10: every caveat reaches standard error under machine formats
+
+  @Test func tierThresholdsAndTheHeuristicGoToStandardError() throws {
+    let tiers = try cq(["--format", "csv", "-c", "revenue by tier"])
+    #expect(tiers.stderr.contains("note: tiers: nano < 10k"), "\(tiers.stderr)")
+    #expect(!tiers.stdout.contains("tiers:"))
+    let cac = try cq(["--format", "json", "-c", "cac, incremental_roas by brand"])
+    let heuristic = cac.stderr.split(separator: "\n").filter { $0.hasPrefix("note: incremental_* is a heuristic") }
+    #expect(heuristic.count == 1, "once, not once per metric:\n\(cac.stderr)")
+    #expect(heuristic.first?.contains("iroas") == true, "store_orders is loaded: it points to iroas:\n\(cac.stderr)")
+    // The table shows the same caveat under it.
+    let table = try cq(["-c", "cac by brand"])
+    #expect(table.stdout.contains("measured lift: iroas, lift_revenue"))
+    #expect(table.stderr.isEmpty)
+  }
+
+  @Test func liftNotesKeepTheirCaveatsWithoutPerRowIntervals() throws {
+    let run = try cq(["--format", "csv", "-c", "lift_revenue, iroas by brand"])
+    #expect(run.stderr.contains("note: lift_revenue: difference-in-differences"))
+    #expect(run.stderr.contains("note: 95% intervals: lift_revenue_low, lift_revenue_high"))
+    #expect(!run.stderr.contains("note:   "), "per-row intervals are columns away, not notes:\n\(run.stderr)")
+    let lines = run.stderr.split(separator: "\n")
+    #expect(Set(lines).count == lines.count, "no note twice:\n\(run.stderr)")
+  }
+
+  @Test func describeIncrementalRoasPointsToIroasWhenStoreOrdersIsLoaded() throws {
+    let loaded = try cq(["-c", "describe incremental_roas"])
+    #expect(loaded.stdout.contains("iroas"), "\(loaded.stdout)")
+    #expect(!loaded.stdout.contains("needs store_orders.csv"), "\(loaded.stdout)")
+
+    let folder = try ScratchFolder()
+    let data = try folder.copyBundledData(to: "data")
+    try? FileManager.default.removeItem(at: data.appendingPathComponent("store_orders.csv"))
+    let without = try cq(["-c", "describe incremental_roas", "-c", "cac by brand"], data: data.path)
+    #expect(without.stdout.contains("true incrementality needs store_orders.csv"), "\(without.stdout)")
+    #expect(!without.stdout.contains("measured lift: iroas"))
+  }
 }

@@ -67,13 +67,26 @@ extension LiftModel {
     return lines
   }
 
-  /// Standard-error notes for machine formats: the method, where the intervals are, caveats.
-  func machineNotes(store: Store) -> [String] {
-    [
-      methodLine,
-      "95% intervals: lift_revenue_low, lift_revenue_high, iroas_low, iroas_high; 'explain' shows the controls and the pre-trend check",
-    ] + caveats(store: store)
+  /// The notes a machine format writes to standard error in place of a table's `footnotes`:
+  /// the same lines, with the per-row intervals replaced by where their columns are.
+  func machineNotes(footnotes: [String]) -> [String] {
+    var notes: [String] = []
+    var inIntervals = false
+    for line in footnotes {
+      // The interval block: `95% interval…` and the indented rows under it.
+      if line.hasPrefix("95% interval") || (inIntervals && line.hasPrefix("  ")) {
+        inIntervals = true
+        continue
+      }
+      inIntervals = false
+      notes.append(line)
+      if line == methodLine { notes.append(LiftModel.intervalColumnsNote) }
+    }
+    return notes
   }
+
+  static let intervalColumnsNote =
+    "95% intervals: lift_revenue_low, lift_revenue_high, iroas_low, iroas_high; 'explain' shows the controls and the pre-trend check"
 
   /// Footer lines of a human table: the method, each row's 95% interval (or the total's when
   /// there are many rows) and the caveats.
