@@ -97,7 +97,17 @@ extension Engine {
     var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
     var visiting: Set<String> = [name.key]
     _ = binder.bindCondition(condition, visiting: &visiting)
-    if !binder.diagnostics.isEmpty { throw binder.fail() }
+    if !binder.diagnostics.isEmpty {
+      // The binder speaks of `where`; a segment is a condition too, on dimensions only.
+      var failure = binder.fail()
+      for i in failure.diagnostics.indices where failure.diagnostics[i].id == "sema.metricInWhere" {
+        let metric = Engine.text(failure.diagnostics[i].range, in: source)
+        let having = text.lowercased().hasPrefix(metric.lowercased()) ? text : "\(metric) > 1"
+        failure.diagnostics[i].message =
+          "'\(metric)' is a metric: a segment is a condition on dimensions (brand, platform, campaign, …), applied to rows before aggregation; to keep groups by a metric value, put it in a query's 'having', e.g. 'revenue by campaign having \(having)'"
+      }
+      throw failure
+    }
     // Segments are expanded where they are used: refuse one whose expansion would be too large
     // to bind (`define segment s2 = s1 or s1`, doubling each time).
     var memo: [String: Int] = [:]
@@ -112,6 +122,19 @@ extension Engine {
         ], source: source)
     }
     segments[name.key] = SegmentDefinition(name: name.key, condition: condition, text: text, source: source)
+  }
+
+  /// The condition a segment was defined with (`brand=MuscleBlaze and platform=Instagram`).
+  public func segmentCondition(_ name: String) -> String? {
+    segments[name.lowercased()]?.text
+  }
+
+  /// The source text `range` covers.
+  static func text(_ range: SourceRange, in source: String) -> String {
+    let utf8 = Array(source.utf8)
+    let lower = min(max(0, range.lowerBound.offset), utf8.count)
+    let upper = min(max(lower, range.upperBound.offset), utf8.count)
+    return String(decoding: utf8[lower..<upper], as: UTF8.self)
   }
 
   public var segmentNames: [String] { segments.keys.filter { $0 != Engine.sessionFilterKey }.sorted() }

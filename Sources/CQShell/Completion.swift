@@ -101,7 +101,7 @@ public struct CompletionResult: Sendable, Equatable {
 public enum Completer {
   /// Statement keywords offered at the start of a statement (with the metric names).
   public static let statementKeywords = [
-    "bottom", "define", "describe", "explain", "help", "last", "load", "quit", "run", "sample",
+    "bottom", "clear", "define", "describe", "explain", "help", "last", "load", "quit", "run", "sample",
     "save", "schema", "set", "show", "top", "tutorial",
   ]
 
@@ -452,7 +452,7 @@ enum Grammar {
         return Outcome(expectation: e)
       }
       return queryExpectation(rest, vocabulary: vocabulary)
-    case "schema", "tutorial", "quit", "load", "run":
+    case "schema", "tutorial", "quit", "clear", "load", "run":
       break
     default:
       return queryExpectation(tokens, vocabulary: vocabulary)

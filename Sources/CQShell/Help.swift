@@ -40,7 +40,7 @@ public enum Help {
       set NAME VALUE               format, width, rows, color, totals, allocation, ...
       last [chart KIND] [> FILE]   the previous result again, charted or saved
       save [FILE]                  keep this session's defines and settings in ~/.cqrc
-      load DIR | run FILE | tutorial | quit
+      load DIR | run FILE | tutorial | clear | quit
 
     Keys: Tab completes names and values (brand=Mu<Tab>), Up/Down recall history,
     Ctrl-C cancels the line or a running query, Ctrl-D leaves.
@@ -73,7 +73,7 @@ public enum Help {
 
   static let statementTopics = [
     "query", "top", "explain", "describe", "show", "schema", "sample", "use", "define", "set", "save", "last",
-    "load", "run", "help", "tutorial", "quit",
+    "load", "run", "help", "tutorial", "clear", "quit",
   ]
   static let metricTopics = ["metrics", "sales", "incrementality", "engagement", "spend",
     "allocation"]
@@ -147,7 +147,7 @@ public enum Help {
         save [FILE]                keep the session's defines and settings (~/.cqrc)
         load DIR                   another data folder
         run FILE                   a script of statements
-        help [TOPIC] | tutorial | quit
+        help [TOPIC] | tutorial | clear | quit
 
         revenue by campaign
         describe roas
@@ -439,6 +439,11 @@ public enum Help {
       (revenue by campaign, roas by campaign where brand=MuscleBlaze, top 5 influencer by
       revenue, ...) and checks the result. Type skip to skip a step, quit or Ctrl-D to
       leave.
+      """,
+    "clear": """
+      clear — clear the screen (in the shell; in a script, -c or a pipe it does nothing)
+
+      The session's data, definitions and settings stay as they were.
       """,
     "quit": """
       quit — leave cq (Ctrl-D on an empty line does the same)

@@ -50,6 +50,11 @@ extension Session {
 
   /// Runs one statement's work; returns its exit status, or throws its failure.
   private func perform(_ node: StmtNode, text: String, source: String, fileName: String?) throws -> Int32 {
+    // `clear` is the shell's, not the language's: it reads as a query of a metric 'clear'.
+    if Session.isClear(text) {
+      if options.interactive, options.stdoutIsTerminal { writeOut(Session.clearScreen) }
+      return 0
+    }
     switch node.stmt {
     case .query(let q):
       return try runQuery(q, text: text, source: source, fileName: fileName)
@@ -72,9 +77,11 @@ extension Session {
         try requireEngine().sample(table, count: count ?? 10, where: condition, source: source), chart: nil,
         redirect: redirect, text: text)
     case .defineMetric(let name, let expr, let exprText):
-      try requireEngine().defineMetric(name, expr: expr, text: exprText, source: source)
+      let engine = try requireEngine()
+      let previous = engine.catalog.metric(named: name.text).flatMap { $0.isUserDefined ? $0.formulaText : nil }
+      try engine.defineMetric(name, expr: expr, text: exprText, source: source)
       remember(text)
-      if options.interactive { writeErr("defined metric '\(name.text)' = \(exprText)\n") }
+      if options.interactive { writeErr(Session.defined("metric", name.text, as: exprText, previously: previous)) }
     case .use(let condition, let conditionText, let clear):
       let engine = try requireEngine()
       if condition == nil && !clear {
@@ -87,9 +94,11 @@ extension Session {
         }
       }
     case .defineSegment(let name, let condition, let condText):
-      try requireEngine().defineSegment(name, condition: condition, text: condText, source: source)
+      let engine = try requireEngine()
+      let previous = engine.segmentCondition(name.text)
+      try engine.defineSegment(name, condition: condition, text: condText, source: source)
       remember(text)
-      if options.interactive { writeErr("defined segment '\(name.text)' = \(condText)\n") }
+      if options.interactive { writeErr(Session.defined("segment", name.text, as: condText, previously: previous)) }
     case .set(let name, let value):
       try applySetting(name, value: value)
     case .last(let chart, let redirect):
@@ -117,6 +126,28 @@ extension Session {
     }
     return 0
   }
+
+  /// `defined segment 'big' = …`, or `redefined … (was …)` when the name had a definition.
+  static func defined(_ kind: String, _ name: String, as text: String, previously: String?) -> String {
+    guard let previously else { return "defined \(kind) '\(name)' = \(text)\n" }
+    return "redefined \(kind) '\(name)' = \(text) (was \(previously))\n"
+  }
+
+  /// Whether a statement is `quit`, `exit` or `\\q` (the shell keeps them out of history).
+  public static func isQuit(_ statement: String) -> Bool {
+    let word = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+      .trimmingCharacters(in: CharacterSet(charactersIn: ";")).lowercased()
+    return ["quit", "exit", "\\q", "\\quit"].contains(word)
+  }
+
+  /// Whether a statement is `clear` (clears the screen in the shell; does nothing elsewhere).
+  static func isClear(_ statement: String) -> Bool {
+    statement.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";"))
+      .lowercased() == "clear"
+  }
+
+  /// Home the cursor and erase the screen (what `clear` prints on a terminal).
+  static let clearScreen = "\u{1B}[H\u{1B}[2J"
 
   func requireEngine() throws(SessionError) -> Engine {
     guard let engine else {
@@ -233,7 +264,7 @@ extension Session {
     if settings.timer, settings.format == .table {
       opts.footer = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
     }
-    var rendered = render(shown, options: opts)
+    var rendered = ResultRenderer.render(shown, format: settings.format, options: opts)
     if !rendered.hasSuffix("\n"), !rendered.isEmpty { rendered += "\n" }
     // Markdown tables need a blank line between them, or they read as one.
     if settings.format == .markdown { rendered += "\n" }
@@ -270,11 +301,7 @@ extension Session {
   func writeResult(_ shown: ResultSet, toFile path: String, append: Bool, rows: Int) throws {
     let target = expand(path)
     let format = OutputFormat(path: target) ?? settings.format
-    let fileOptions = renderOptions(toTerminal: false)
-    var text =
-      format == .table && settings.display == .vertical
-      ? ResultRenderer.renderVertical(shown, options: fileOptions)
-      : ResultRenderer.render(shown, format: format, options: fileOptions)
+    var text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false))
     if append {
       switch format {
       case .csv, .tsv:

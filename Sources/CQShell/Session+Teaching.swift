@@ -73,6 +73,8 @@ final class SessionTutorialHost: TutorialHost {
 
   func readLine(prompt: String) -> String? { reader(prompt) }
 
+  var lastLineWasInterrupted: Bool { session.lastLineWasInterrupted() }
+
   func write(_ text: String) { session.writeOut(text) }
 
   func run(_ statement: String) -> [String]? {

@@ -91,6 +91,8 @@ public final class Session {
   public internal(set) var quitRequested = false
   /// Reads a line for `tutorial` (the shell's line reader); nil in batch use.
   public var readLine: ((String) -> String?)?
+  /// Whether the last `readLine` ended with Ctrl-C (the tutorial's start prompt cancels then).
+  public var lastLineWasInterrupted: () -> Bool = { false }
   /// Records a statement typed at a prompt other than the shell's own (the tutorial's), so
   /// the arrow keys recall it as they recall shell statements; nil in batch use.
   public var recordHistory: ((String) -> Void)?

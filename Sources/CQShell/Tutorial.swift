@@ -5,12 +5,19 @@ import Foundation
 public protocol TutorialHost: AnyObject {
   /// Reads one line; `nil` at the end of input (Ctrl-D), `""` after Ctrl-C.
   func readLine(prompt: String) -> String?
+  /// Whether the last ``readLine(prompt:)`` ended with Ctrl-C.
+  var lastLineWasInterrupted: Bool { get }
   /// Writes text to standard output as is (the tutorial supplies newlines).
   func write(_ text: String)
   /// Runs a statement as the shell would (prints its output).
   ///
   /// - Returns: the result's column names on success, `nil` after printing an error.
   func run(_ statement: String) -> [String]?
+}
+
+extension TutorialHost {
+  /// Hosts without a keyboard are never interrupted.
+  public var lastLineWasInterrupted: Bool { false }
 }
 
 /// `tutorial`: a guided walk through the data model that asks the user to type real queries.
@@ -50,6 +57,8 @@ public struct Tutorial {
       host.write("\n")
       return
     }
+    // Ctrl-C at "Press Enter" cancels, as it cancels a line at the shell's prompt.
+    if host.lastLineWasInterrupted { return host.write("tutorial cancelled\n") }
     if isQuit(first) { return host.write(farewell) }
 
     for (index, step) in steps.enumerated() {

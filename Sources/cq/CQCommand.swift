@@ -96,8 +96,16 @@ struct CommonOptions: ParsableArguments {
     let fromEnvironment = ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 }
     let folder = data ?? fromEnvironment ?? "data"
     let loaded = session.load(folder: folder, quiet: true)
-    if !loaded, data == nil, fromEnvironment == nil, !FileManager.default.fileExists(atPath: folder) {
-      Terminal.writeErr("note: cq reads ./data unless told otherwise: give the folder with --data DIR or CQ_DATA\n")
+    if !loaded, !FileManager.default.fileExists(atPath: folder) {
+      // Say where the folder name came from, and what a data folder is.
+      let folders = "a data folder holds influencers.csv, posts.csv, tracking_data.csv and payouts.csv ('cq simulate --out DIR' writes one)"
+      if data != nil {
+        Terminal.writeErr("note: --data names the data folder; \(folders)\n")
+      } else if fromEnvironment != nil {
+        Terminal.writeErr("note: the folder comes from CQ_DATA; \(folders)\n")
+      } else {
+        Terminal.writeErr("note: cq reads ./data unless told otherwise: give the folder with --data DIR or CQ_DATA\n")
+      }
     }
     if !norc { session.runStartupFile() }
     return (session, loaded)

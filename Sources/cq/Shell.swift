@@ -13,6 +13,7 @@ struct Shell {
     let pending = PendingLines()
     let reader: LineReader = makeLineReader(history: history.entries, session: session, pending: pending)
     session.readLine = { reader.readLine(prompt: $0) }
+    session.lastLineWasInterrupted = { reader.lastLineWasInterrupted }
     session.recordHistory = { statement in
       reader.addHistory(statement)
       if let w = history.add(statement) { Terminal.writeErr("warning: \(w)\n") }
@@ -38,8 +39,11 @@ struct Shell {
       let statement = buffer
       buffer = ""
       guard !statement.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-      reader.addHistory(statement)
-      if let w = history.add(statement) { Terminal.writeErr("warning: \(w)\n") }
+      // `quit` is not worth recalling: Up then Enter would end the next session.
+      if !Session.isQuit(statement) {
+        reader.addHistory(statement)
+        if let w = history.add(statement) { Terminal.writeErr("warning: \(w)\n") }
+      }
       session.execute(statement, fileName: nil)
     }
     session.finish()

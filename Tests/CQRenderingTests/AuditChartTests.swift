@@ -65,7 +65,9 @@ struct AuditScatterTests {
     let lines = text.split(separator: "\n").map(String.init)
     let legend = lines.filter { $0.count > 3 && $0.dropFirst().hasPrefix("  ") && $0.first?.isUppercase == true }
     let plot = lines.filter { $0.contains(ascii ? "|" : "│") || $0.contains(ascii ? "+" : "┤") }
-    #expect(legend.count == 3, "\(text)")
+    // Five points: every one is named; the two in one cell share its letter.
+    #expect(legend.count == 5, "\(text)")
+    #expect(Set(legend.compactMap(\.first)).count == 4, "\(text)")
     for entry in legend {
       let letter = try #require(entry.first)
       #expect(plot.contains { $0.contains(letter) }, "letter \(letter) is listed but not drawn: \(text)")
@@ -77,6 +79,9 @@ struct AuditScatterTests {
     let result = Self.points([
       ("Top", 500_000, 100_000), ("Wide", 1_000_000, 50_000), ("Zero", 1_000, 0),
       ("Mid", 400_000, 40_000), ("Mid2", 400_100, 40_010),
+      // More than eight points: only the extremes are lettered, so a shared cell shows a count.
+      ("P1", 100_000, 10_000), ("P2", 200_000, 20_000), ("P3", 300_000, 30_000),
+      ("P4", 600_000, 60_000), ("P5", 700_000, 70_000),
     ])
     let text = try ChartRenderer.render(result, kind: .scatter, options: RenderOptions(width: 60))
     #expect(text.contains("2"), "\(text)")

@@ -102,7 +102,7 @@ struct DiagnosticFormatterTests {
         report.cq:10:24: error: expected a whole number after 'limit', found 'ten'
          9 | show tables
         10 | roas by campaign limit ten
-           |                        `- error: expected a whole number after 'limit', found 'ten'
+           |                        `- error
         11 | schema
 
         """)

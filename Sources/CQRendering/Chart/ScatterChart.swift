@@ -1,7 +1,8 @@
 import CQStorage
 
 /// Two metrics against each other, one point per group: x is the first metric, y the second.
-/// A cell with several points shows their count; the extreme points are lettered and listed.
+/// A cell with several points shows their count; the extreme points are lettered and listed
+/// (every point when there are at most eight).
 ///
 /// ```
 /// revenue (y) vs followers (x) by influencer
@@ -17,6 +18,8 @@ struct ScatterChart {
   var context: ChartContext
 
   static let plotHeight = 17
+  /// Letters for points; a chart of at most this many points letters every one.
+  static let letters = ["A", "B", "C", "D", "E", "F", "G", "H"]
 
   func lines() throws(ChartError) -> [String] {
     guard data.metrics.count >= 2 else {
@@ -90,18 +93,30 @@ struct ScatterChart {
       if let candidate, !extremes.contains(candidate) { extremes.append(candidate) }
     }
     if points.count < 2 { extremes = Array(extremes.prefix(1)) }
-    // Two extremes in one cell would hide a letter: the later one is not lettered.
-    var letteredCells: Set<Int> = []
-    extremes = extremes.filter { letteredCells.insert(cell(points[$0]).row * plotWidth + cell(points[$0]).column).inserted }
-    if counts.contains(where: { $0.value > 1 && !letteredCells.contains($0.key) }) {
+    // A few points are all lettered (after the extremes, from the top down); points in one
+    // cell then share its letter and are each listed.
+    let letterAll = points.count <= Self.letters.count
+    if letterAll {
+      for index in byY where !extremes.contains(index) { extremes.append(index) }
+    }
+    func key(_ index: Int) -> Int { cell(points[index]).row * plotWidth + cell(points[index]).column }
+    var cellLetters: [Int: String] = [:]
+    if !letterAll {
+      // Two extremes in one cell would hide a letter: the later one is not lettered.
+      var letteredCells: Set<Int> = []
+      extremes = extremes.filter { letteredCells.insert(key($0)).inserted }
+    }
+    for index in extremes where cellLetters[key(index)] == nil {
+      cellLetters[key(index)] = Self.letters[cellLetters.count]
+    }
+    if counts.contains(where: { $0.value > 1 && cellLetters[$0.key] == nil }) {
       notes.insert("digits count groups in one cell (+ means more than 9)", at: 0)
     }
-    let letters = ["A", "B", "C", "D"]
     var legend: [String] = []
-    for (i, index) in extremes.enumerated() {
+    for index in extremes {
       let p = points[index]
       let c = cell(p)
-      let letter = letters[i]
+      let letter = cellLetters[key(index)] ?? ""
       canvas.set(column: c.column, row: c.row, letter)
       let name = data.label(p.row, columns: data.labelColumns, formatter: formatter)
       let xText = formatter.display(data.value(p.row, xMetric), format: data.format(xMetric))

@@ -27,7 +27,8 @@ public struct DiagnosticFormatter {
   /// - Parameters:
   ///   - error: The diagnostics and the text their ranges point into.
   ///   - fileName: When given, a first line `FILE:LINE:COL: error: message` names the first
-  ///     diagnostic, as compilers do.
+  ///     diagnostic, as compilers do, and its mark below says only `error` (the message is not
+  ///     printed twice).
   ///   - lineOffset: Added to every line number shown (for text cut from a larger script).
   /// - Returns: Lines ending in `\n`.
   public func format(_ error: DiagnosticsError, fileName: String? = nil, lineOffset: Int = 0)
@@ -40,18 +41,23 @@ public struct DiagnosticFormatter {
     let lines = Self.lines(of: error.source)
     var marks: [Int: [Mark]] = [:]  // by 1-based line
     var unplaced: [String] = []
-    for diagnostic in error.diagnostics {
+    // A note several diagnostics share (eight metrics that cannot be split by one dimension)
+    // is shown once, with the first of them.
+    var notesShown: Set<String> = []
+    for (index, diagnostic) in error.diagnostics.enumerated() {
       let location = diagnostic.range.lowerBound
+      // Under a `FILE:LINE:COL: error: message` line, its mark does not repeat the message.
+      let headed = fileName != nil && index == 0
       guard (1...max(1, lines.count)).contains(location.line), !lines.isEmpty else {
-        unplaced.append(label(diagnostic.severity, diagnostic.message))
+        if !headed { unplaced.append(label(diagnostic.severity, diagnostic.message)) }
         continue
       }
-      var messages = [label(diagnostic.severity, diagnostic.message)]
+      var messages = [headed ? label(diagnostic.severity, nil) : label(diagnostic.severity, diagnostic.message)]
       for note in diagnostic.notes {
         if let range = note.range, (1...lines.count).contains(range.lowerBound.line) {
           marks[range.lowerBound.line, default: []].append(
             Mark(column: range.lowerBound.column, messages: [label(.note, note.message)]))
-        } else {
+        } else if notesShown.insert(note.message).inserted {
           messages.append(label(.note, note.message))
         }
       }
@@ -61,9 +67,13 @@ public struct DiagnosticFormatter {
       marks[location.line, default: []].append(Mark(column: location.column, messages: messages))
     }
 
+    // Context lines around each marked line; a blank one (the end of a script or of standard
+    // input) shows nothing.
     let shown = Set(
       marks.keys.flatMap { line in
-        max(1, line - contextLines)...min(lines.count, line + contextLines)
+        (max(1, line - contextLines)...min(lines.count, line + contextLines)).filter {
+          $0 == line || !lines[$0 - 1].allSatisfy(\.isWhitespace)
+        }
       })
     let gutter = String((shown.max() ?? 1) + lineOffset).count
     var previousLine: Int?
@@ -150,9 +160,17 @@ public struct DiagnosticFormatter {
     return out
   }
 
-  /// `error: message`, coloured when asked; `fix-it: ...` when `severity` is nil.
-  private func label(_ severity: Severity?, _ message: String) -> String {
-    guard let severity else { return paint("fix-it: ", "1;32") + message }
+  /// `error: message`, coloured when asked; `fix-it: ...` when `severity` is nil; the bare
+  /// severity (`error`) without a message.
+  private func label(_ severity: Severity?, _ message: String?) -> String {
+    guard let severity else { return paint("fix-it: ", "1;32") + (message ?? "") }
+    guard let message else {
+      switch severity {
+      case .error: return paint("error", "1;31")
+      case .warning: return paint("warning", "1;33")
+      case .note: return paint("note", "1;39")
+      }
+    }
     switch severity {
     case .error: return paint("error: \(message)", "1;31")
     case .warning: return paint("warning: ", "1;33") + paint(message, "0;33")

@@ -150,6 +150,14 @@ extension LoadError {
     LoadError(code: .missingFile, file: file, message: "required file not found")
   }
 
+  /// Several required files missing from `folder`: `data: required files not found:
+  /// influencers.csv, posts.csv, tracking_data.csv, payouts.csv`.
+  static func missingFiles(folder: String, names: [String]) -> LoadError {
+    LoadError(
+      code: .missingFile, file: folder,
+      message: "required files not found: \(names.joined(separator: ", "))")
+  }
+
   static func missingFolder(folder: String) -> LoadError {
     LoadError(code: .missingFile, file: folder, message: "no such data folder")
   }

@@ -71,10 +71,10 @@ public enum DataLoader {
     func path(_ schema: TableSchema) -> String {
       folder.hasSuffix("/") ? folder + schema.fileName : folder + "/" + schema.fileName
     }
-    for schema in [TableSchema.influencers, .posts, .tracking, .payouts]
-    where !MappedFile.exists(path(schema)) {
-      throw .missingFile(file: path(schema))
-    }
+    // Every missing file is named at once (an empty folder names all four).
+    let missing = [TableSchema.influencers, .posts, .tracking, .payouts].filter { !MappedFile.exists(path($0)) }
+    if missing.count == 1 { throw .missingFile(file: path(missing[0])) }
+    if missing.count > 1 { throw .missingFiles(folder: folder, names: missing.map(\.fileName)) }
 
     var dictionaries = Domain.allCases.map { _ in ByteDictionary() }
     var warnings: [String] = []
