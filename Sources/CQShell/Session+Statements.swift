@@ -133,7 +133,7 @@ extension Session {
     return "redefined \(kind) '\(name)' = \(text) (was \(previously))\n"
   }
 
-  /// Whether a statement is `quit`, `exit` or `\\q` (the shell keeps them out of history).
+  /// Whether a statement is `quit`, `exit` or `\q` (the shell keeps them out of history).
   public static func isQuit(_ statement: String) -> Bool {
     let word = statement.trimmingCharacters(in: .whitespacesAndNewlines)
       .trimmingCharacters(in: CharacterSet(charactersIn: ";")).lowercased()
@@ -264,7 +264,7 @@ extension Session {
     if settings.timer, settings.format == .table {
       opts.footer = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
     }
-    var rendered = ResultRenderer.render(shown, format: settings.format, options: opts)
+    var rendered = render(shown, options: opts)
     if !rendered.hasSuffix("\n"), !rendered.isEmpty { rendered += "\n" }
     // Markdown tables need a blank line between them, or they read as one.
     if settings.format == .markdown { rendered += "\n" }
@@ -301,7 +301,11 @@ extension Session {
   func writeResult(_ shown: ResultSet, toFile path: String, append: Bool, rows: Int) throws {
     let target = expand(path)
     let format = OutputFormat(path: target) ?? settings.format
-    var text = ResultRenderer.render(shown, format: format, options: renderOptions(toTerminal: false))
+    let fileOptions = renderOptions(toTerminal: false)
+    var text =
+      format == .table && settings.display == .vertical
+      ? ResultRenderer.renderVertical(shown, options: fileOptions)
+      : ResultRenderer.render(shown, format: format, options: fileOptions)
     if append {
       switch format {
       case .csv, .tsv:
