@@ -1,23 +1,9 @@
 import CQEngine
 import CQLanguage
 import CQStorage
+import CQTestSupport
 import Foundation
 import Testing
-
-/// SplitMix64 (argument-parser's `Examples/roll`): reproducible random statements.
-private struct SplitMix64 {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-  mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-  mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-}
 
 /// Seeded property tests (issue 10): random statements over the model never trap and either
 /// answer or give diagnostics whose places lie inside the statement; every additive metric's
@@ -39,7 +25,7 @@ private struct SplitMix64 {
   static let operators = ["=", "!=", "<", "<=", ">", ">=", "~"]
 
   /// One statement from the grammar, sometimes bent (a word dropped, doubled or swapped in).
-  fileprivate static func statement(_ random: inout SplitMix64) -> String {
+  static func statement(_ random: inout SplitMix64) -> String {
     var words: [String] = []
     func condition() -> String {
       let names = Array(values.keys).sorted()
