@@ -10,6 +10,8 @@
 extension DataSet {
   /// The largest total a number column may have.
   public static let largestColumnTotal = Int64.max
+  /// The most rows a table may have (row numbers are 32-bit).
+  public static let largestRowCount = Int(Int32.max)
 
   /// Throws for the first number column whose total exceeds `largestColumnTotal`.
   ///
@@ -19,6 +21,12 @@ extension DataSet {
   public func checkColumnTotals() throws(LoadError) {
     // store_orders.csv only feeds the lift estimate, which adds in floating point: its
     // totals may pass the limit (an estimate, shown rounded, never as exact paise).
+    for table in tables where table.rowCount > DataSet.largestRowCount {
+      // Row numbers are held in 32 bits (codes, allocation, row lists).
+      throw LoadError(
+        code: .outOfRange, file: table.path ?? (table.name + ".csv"),
+        message: "\(table.rowCount) rows, more than the \(DataSet.largestRowCount) a table may have; split the data into folders")
+    }
     for table in [influencers, posts, tracking, payouts] + [products].compactMap({ $0 }) {
       for name in table.columnNames {
         guard let column = table.columns[name] else { continue }
