@@ -48,7 +48,7 @@ public struct CompletionVocabulary: Sendable {
     switch setting {
     case "format": ["csv", "json", "markdown", "ndjson", "table", "tsv"]
     case "allocation": ["orders", "revenue"]
-    case "color": ["always", "auto", "never"]
+    case "color": ["always", "auto", "never", "off", "on"]
     case "rows": ["all"]
     case "width": ["auto"]
     case "tiers": ["default"]
