@@ -12,12 +12,13 @@ import Testing
 
   // MARK: - Defect 9: reference listings are never cut; prose wraps at words
 
-  /// `cq -c STATEMENT` on a 120-column terminal: the whole output, scrollback included.
+  /// `cq -c STATEMENT` on a 120-column terminal: the whole output, scrollback included (no
+  /// pager: `cat` stands in for it).
   static func onTerminal(_ statement: String) throws -> String {
     let home = try ScratchFolder()
     let tmux = try Tmux(
       command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path, "-c", statement],
-      home: home, environment: ["NO_COLOR": "1"])
+      home: home, environment: ["NO_COLOR": "1", "CQ_PAGER": "cat"])
     _ = tmux.waitFor { $0.contains("CQ-EXIT=") }
     let screen = tmux.captureAll()
     return screen.components(separatedBy: "CQ-EXIT=").first ?? screen
