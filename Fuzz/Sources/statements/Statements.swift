@@ -41,9 +41,9 @@ enum Harness {
     for parsed in Parser.parseStatements(text) {
       guard let node = parsed.node else { continue }
       switch node.stmt {
-      case .load, .run: return true
+      case .load, .run, .save: return true
       case .query(let q), .explain(let q): if q.redirect != nil { return true }
-      case .sample(_, _, let redirect), .last(_, let redirect): if redirect != nil { return true }
+      case .sample(_, _, _, let redirect), .last(_, let redirect): if redirect != nil { return true }
       default: break
       }
     }
