@@ -20,6 +20,9 @@ import Testing
   }
 
   @Test func useChecksItsConditionAndCombinesWithWhere() throws {
+    let metric = try cq(["-c", "use roas > 2"])
+    #expect(metric.status == 3)
+    #expect(metric.stderr.contains("'roas' is a metric: 'use' filters rows by dimensions"), "\(metric.stderr)")
     let typo = try cq(["-c", "use brand=Musleblaze"])
     #expect(typo.status == 3)
     #expect(typo.stderr.contains("no brand 'Musleblaze' in the data; did you mean 'MuscleBlaze'?"), "\(typo.stderr)")
