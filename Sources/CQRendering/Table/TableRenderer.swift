@@ -149,7 +149,7 @@ struct TableRenderer {
         : hidden.joined(separator: ", ")
       let noun = hidden.count == 1 ? "column" : "columns"
       notes.append(
-        "\(ellipsis) \(hidden.count) more \(noun) hidden (\(listed)): set width \(naturalWidth) or set format csv"
+        "\(ellipsis) \(hidden.count) more \(noun) hidden (\(listed)): set display vertical, set width \(naturalWidth) or set format csv"
       )
     } else if shortened {
       notes.append(
