@@ -98,15 +98,9 @@ extension Engine {
     var visiting: Set<String> = [name.key]
     _ = binder.bindCondition(condition, visiting: &visiting)
     if !binder.diagnostics.isEmpty {
-      // The binder speaks of `where`; a segment is a condition too, on dimensions only.
-      var failure = binder.fail()
-      for i in failure.diagnostics.indices where failure.diagnostics[i].id == "sema.metricInWhere" {
-        let metric = Engine.text(failure.diagnostics[i].range, in: source)
-        let having = text.lowercased().hasPrefix(metric.lowercased()) ? text : "\(metric) > 1"
-        failure.diagnostics[i].message =
-          "'\(metric)' is a metric: a segment is a condition on dimensions (brand, platform, campaign, …), applied to rows before aggregation; to keep groups by a metric value, put it in a query's 'having', e.g. 'revenue by campaign having \(having)'"
-      }
-      throw failure
+      throw Engine.metricsNeedHaving(
+        binder.fail(), condition: text, source: source,
+        what: "a segment is a condition on dimensions (brand, platform, campaign, …), applied to rows before aggregation")
     }
     // Segments are expanded where they are used: refuse one whose expansion would be too large
     // to bind (`define segment s2 = s1 or s1`, doubling each time).
@@ -122,6 +116,21 @@ extension Engine {
         ], source: source)
     }
     segments[name.key] = SegmentDefinition(name: name.key, condition: condition, text: text, source: source)
+  }
+
+  /// `failure` with the binder's "metrics belong in having" message told for `define segment` or
+  /// `use` (`what` says how that statement filters), which are conditions on rows as `where` is.
+  static func metricsNeedHaving(_ failure: DiagnosticsError, condition text: String, source: String, what: String)
+    -> DiagnosticsError
+  {
+    var failure = failure
+    for i in failure.diagnostics.indices where failure.diagnostics[i].id == "sema.metricInWhere" {
+      let metric = Engine.text(failure.diagnostics[i].range, in: source)
+      let having = text.lowercased().hasPrefix(metric.lowercased()) ? text : "\(metric) > 1"
+      failure.diagnostics[i].message =
+        "'\(metric)' is a metric: \(what); to keep groups by a metric value, put it in a query's 'having', e.g. 'revenue by campaign having \(having)'"
+    }
+    return failure
   }
 
   /// The condition a segment was defined with (`brand=MuscleBlaze and platform=Instagram`).

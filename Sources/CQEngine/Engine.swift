@@ -122,14 +122,9 @@ public final class Engine: @unchecked Sendable {
     var visiting: Set<String> = [Engine.sessionFilterKey]
     _ = binder.bindCondition(condition, visiting: &visiting)
     if !binder.diagnostics.isEmpty {
-      // The binder speaks of `where`; `use` filters rows the same way, by dimensions only.
-      var failure = binder.fail()
-      for i in failure.diagnostics.indices where failure.diagnostics[i].id == "sema.metricInWhere" {
-        let metric = Engine.text(failure.diagnostics[i].range, in: source)
-        failure.diagnostics[i].message =
-          "'\(metric)' is a metric: 'use' filters rows by dimensions (brand, platform, campaign, …) before they are added up; to keep groups by a metric value, add 'having' to a query, e.g. 'revenue by campaign having \(text)'"
-      }
-      throw failure
+      throw Engine.metricsNeedHaving(
+        binder.fail(), condition: text, source: source,
+        what: "'use' filters rows by dimensions (brand, platform, campaign, …) before they are added up")
     }
     segments[Engine.sessionFilterKey] = SegmentDefinition(
       name: Engine.sessionFilterKey, condition: condition, text: text, source: source)
