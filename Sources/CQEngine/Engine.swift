@@ -632,10 +632,10 @@ extension Engine {
   func acrossOrder(_ plan: LogicalPlan) -> [String: Int] {
     guard let dimension = plan.dimensions.last else { return [:] }
     let space = store.space(dimension, tiers: plan.tiers)
+    // The order rows of that dimension take (Campaign_2 before Campaign_10).
+    let rank = space.sortsByCode ? nil : LabelOrder.ranks(space)
     var order: [String: Int] = [:]
-    let codes = (0..<Int32(space.count)).map { $0 }
-    let sorted = space.sortsByCode ? codes : codes.sorted { Engine.naturalKey(space.label($0)).lexicographicallyPrecedes(Engine.naturalKey(space.label($1))) }
-    for (i, code) in sorted.enumerated() { order[space.label(code)] = i }
+    for code in 0..<Int32(space.count) { order[space.label(code)] = rank.map { Int($0[Int(code)]) } ?? Int(code) }
     order["(unknown)"] = order.count
     order["(unattributed)"] = order.count
     return order
@@ -650,6 +650,7 @@ extension Engine {
     var keys: [[Value]] = []
     var index: [[Value]: Int] = [:]
     var values: [String] = []
+    var seen = Set<String>()
     var cells: [[Value]: [String: [Value]]] = [:]
     for row in result.rows {
       let key = Array(row[..<d])
@@ -658,7 +659,7 @@ extension Engine {
         index[key] = keys.count
         keys.append(key)
       }
-      if !values.contains(label) { values.append(label) }
+      if seen.insert(label).inserted { values.append(label) }
       cells[key, default: [:]][label] = Array(row[(d + 1)...])
     }
     values.sort { (order[$0] ?? Int.max, $0) < (order[$1] ?? Int.max, $1) }
@@ -673,8 +674,6 @@ extension Engine {
     let rows = keys.map { key in
       key + values.flatMap { value in cells[key]?[value] ?? Array(repeating: .empty, count: metricColumns.count) }
     }
-    var pivoted = ResultSet(columns: columns, rows: rows, footnotes: result.footnotes)
-    if d == 0 { pivoted.rows = rows.isEmpty ? [] : [rows[0]] }
-    return pivoted
+    return ResultSet(columns: columns, rows: rows, footnotes: result.footnotes)
   }
 }

@@ -31,6 +31,9 @@ import Testing
     #expect(both.stdout == direct.stdout)
     let table = try cq(["-c", "use brand=MuscleBlaze", "-c", "revenue"])
     #expect(table.stdout.contains("session filter: use brand=MuscleBlaze ('use none' clears it)"), "\(table.stdout)")
+    // A relative date in the filter still states its days under the result.
+    let relative = try cq(["-c", "use date in last 30 days", "-c", "revenue"])
+    #expect(relative.stdout.contains("last 30 days: 2025-06-23 to 2025-07-22"), "\(relative.stdout)")
     let explain = try cq(["-c", "use brand=MuscleBlaze", "-c", "explain roas"])
     #expect(explain.stdout.contains("session filter: use brand=MuscleBlaze (every query until 'use none')"), "\(explain.stdout)")
   }

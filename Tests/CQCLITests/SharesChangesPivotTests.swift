@@ -57,6 +57,9 @@ import Testing
     }
     let two = try csv("revenue, orders by brand across platform")
     #expect(two[0].contains("revenue: Instagram") && two[0].contains("orders: Instagram"), "\(two[0])")
+    // Columns in the order rows of that dimension take: Campaign_2 before Campaign_10.
+    let campaigns = try csv("orders by source across campaign")[0]
+    #expect(campaigns == ["source"] + (1...10).map { "Campaign_\($0)" }, "\(campaigns)")
     let weekdays = try csv("revenue by brand across weekday")
     #expect(weekdays[0] == ["brand", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])
     let refused = try cq(["-c", "top 3 brand by revenue across platform"])

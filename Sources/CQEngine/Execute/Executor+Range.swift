@@ -1,6 +1,5 @@
 import CQLanguage
 import CQStorage
-import Foundation
 
 /// Computed money and counts beyond the range where a `Double` is exact (README "Limits").
 ///
@@ -37,8 +36,8 @@ extension Engine {
         case .number(let d) = bad
       else { continue }
       let name = query.metrics.first { $0.text.lowercased() == column.name.lowercased() }
-      let magnitude = String(format: "%.3g", column.format == .money ? d : d)
-      let shown = column.format == .money ? "about ₹" + magnitude : "about " + magnitude
+      // Short, and the same digits on every platform (no C formatting).
+      let shown = "about " + (column.format == .money ? LiftModel.rupees(d * 100) : d.magnitude < 9e18 ? Engine.short(Int64(d)) : "\(d)")
       let limit = column.format == .money ? "₹90,071,992,547,409.92" : "9,007,199,254,740,992"
       throw DiagnosticsError(
         diagnostics: [

@@ -116,10 +116,12 @@ struct Binder {
       def.special = .share(base.name)
       def.formulaText = "\(base.name) ÷ the total \(base.name) under the same filters"
       def.summary = "each row's share of the column total of \(base.name)"
-    default:
+    case "change":
       def.special = .change(base.name)
       def.formulaText = "\(base.name) ÷ \(base.name) of the previous period − 1"
       def.summary = "the change in \(base.name) against the previous period of the time dimension, same filters"
+    default:
+      return nil
     }
     return def
   }
@@ -457,7 +459,7 @@ struct Binder {
           error("dimensionWithoutValue", "'\(name.text)' needs a comparison, e.g. '\(d.rawValue)=VALUE'", at: name.range)
           return nil
         }
-        let guess = closestName(to: name.text, among: Array(segments.keys) + Binder.dimensionNames)
+        let guess = closestName(to: name.text, among: segments.keys.filter { $0 != Engine.sessionFilterKey } + Binder.dimensionNames)
         error(
           "unknownSegment",
           "unknown segment '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "; define one with 'define segment \(name.text) = CONDITION'"),
@@ -476,6 +478,9 @@ struct Binder {
         let place = seg.name == Engine.sessionFilterKey ? "in the session filter 'use \(seg.text)'" : "in segment '\(seg.name)' (\(seg.text))"
         error("segment", "\(place): \(d.message)", at: name.range)
       }
+      // A relative date inside the segment (or `use`) still states its days under the result.
+      for note in inner.notes where !notes.contains(note) { notes.append(note) }
+      unshown += inner.unshown
       return bound
     case .compare(let name, let op, let value):
       return bindLeaf(name, text: "\(name.text) \(op.rawValue) \(value.text)") { space, dim, b in
