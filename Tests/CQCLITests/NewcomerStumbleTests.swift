@@ -14,8 +14,12 @@ import Testing
     #expect(status == 3)
     #expect(line.contains("error: brand 'TrueBasics' has no tracked orders: it appears only in products.csv or store_orders.csv, not in tracking_data.csv (a control brand for lift_revenue)"), "\(line)")
     // Excluding it, or listing it with a tracked brand, still answers.
-    #expect(try cq(["-c", "revenue where brand != TrueBasics"]).status == 0)
-    #expect(try cq(["-c", "revenue where brand in (TrueBasics, Gritzo)"]).status == 0)
+    let all = try cq(["--format", "csv", "-c", "revenue"])
+    let excluded = try cq(["--format", "csv", "-c", "revenue where brand != TrueBasics"])
+    #expect(excluded.status == 0 && excluded.stdout == all.stdout, "no tracked row is TrueBasics: \(excluded.stdout)\(excluded.stderr)")
+    let gritzo = try cq(["--format", "csv", "-c", "revenue where brand = Gritzo"])
+    let listed = try cq(["--format", "csv", "-c", "revenue where brand in (TrueBasics, Gritzo)"])
+    #expect(listed.status == 0 && listed.stdout == gritzo.stdout && listed.stdout != "revenue\n0.00\n", "\(listed.stdout)\(listed.stderr)")
   }
 
   @Test func scoreStandsBesideTheInfluencersOwnAttributes() throws {

@@ -19,7 +19,8 @@ import Testing
     let tmux = try Tmux(
       command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path, "-c", statement],
       home: home, environment: ["NO_COLOR": "1", "CQ_PAGER": "cat"])
-    _ = tmux.waitFor { $0.contains("CQ-EXIT=") }
+    // A timeout must fail here, or the checks that text is absent would pass on a cut screen.
+    try #require(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.captureAll())")
     let screen = tmux.captureAll()
     return screen.components(separatedBy: "CQ-EXIT=").first ?? screen
   }

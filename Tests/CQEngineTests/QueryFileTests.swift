@@ -134,6 +134,11 @@ import Testing
     }
   }
 
+  /// The files are found (a parameterised test over no files would pass without running).
+  @Test func queryFilesArePresent() {
+    #expect(Self.files.count >= 3, "\(Self.folder.path): \(Self.files)")
+  }
+
   @Test(arguments: QueryFileTests.files)
   func queryFile(_ name: String) throws {
     let url = Self.folder.appendingPathComponent(name)
