@@ -100,10 +100,8 @@ public struct CompletionResult: Sendable, Equatable {
 /// `run`, `>` and `>>`, show targets, settings, chart kinds and help topics.
 public enum Completer {
   /// Statement keywords offered at the start of a statement (with the metric names).
-  public static let statementKeywords = [
-    "bottom", "clear", "define", "describe", "explain", "help", "last", "load", "quit", "run", "sample",
-    "save", "schema", "set", "show", "top", "tutorial",
-  ]
+  /// The statement words of the language (`exit` is offered as `quit`), and the shell's `clear`.
+  public static let statementKeywords = (Keywords.statements.filter { $0 != "exit" } + ["clear"]).sorted()
 
   /// Completes the word at `cursor` in `line`.
   ///
@@ -375,7 +373,8 @@ enum Grammar {
 
   enum FileKind { case files, directories }
 
-  static let clauseKeywords = ["by", "where", "having", "order", "limit", "chart"]
+  /// The language's clauses; `with` is offered through `with other` once a limit is there.
+  static let clauseKeywords = Keywords.clauses.filter { $0 != "with" }
   static let showTargets = CQLanguage.Keywords.showTargets.sorted()
 
   /// Whether the word after `tokens` is a file name (`load`, `run`, `>`, `>>`).

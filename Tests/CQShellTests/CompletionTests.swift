@@ -73,14 +73,19 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   }
 
   @Test func clauseKeywordsAfterAMetric() {
-    #expect(candidates("revenue ") == ["by", "chart", "having", "limit", "order", "where"])
+    #expect(candidates("revenue ") == ["across", "by", "chart", "having", "limit", "order", "where"])
     #expect(complete("revenue b") == CompletionResult(replaceFrom: 8, candidates: ["by"]))
+  }
+
+  @Test func newStatementsAndClausesAreOffered() {
+    #expect(candidates("us").contains("use"), "\(candidates("us"))")
+    #expect(complete("revenue by brand acr") == CompletionResult(replaceFrom: 17, candidates: ["across"]))
   }
 
   @Test func dimensionsAfterBy() {
     #expect(candidates("revenue by ") == vocabulary.dimensions.sorted())
     #expect(complete("revenue by brand, ca") == CompletionResult(replaceFrom: 18, candidates: ["campaign", "category"]))
-    #expect(candidates("revenue by brand ") == ["chart", "having", "limit", "order", "where"])
+    #expect(candidates("revenue by brand ") == ["across", "chart", "having", "limit", "order", "where"])
   }
 
   @Test func completesInTheMiddleOfTheLine() {
