@@ -207,11 +207,10 @@ extension Engine {
     case .multiply(.divide(let a, let b), .constant(let k)) where m.special == nil:
       // cpm: payout ÷ reach × 1000.
       text = "\(upper) = \(part(a)) ÷ \(part(b)) × \(Engine.format(k, places: 0)) = \(Engine.describe(value, format: m.format))\(scope)"
-    case _ where { if case .share = m.special { true } else if case .change = m.special { true } else { false } }():
+    case _ where m.special?.base != nil:
       // A percent per row against another row (the total, the previous period): the total's
       // own figure is the base metric's.
-      let baseName: String? = { if case .share(let b) = m.special { b } else if case .change(let b) = m.special { b } else { nil } }()
-      let baseFormat = baseName.flatMap { catalog.metric(named: $0)?.format } ?? .decimal
+      let baseFormat = m.special?.base.flatMap { catalog.metric(named: $0)?.format } ?? .decimal
       let base = Engine.describe(Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: baseFormat), format: baseFormat)
       text = "\(m.name) = \(m.formulaText) (a percent per row; \(base) in all)\(scope)"
     case _ where m.special == .score:

@@ -191,7 +191,6 @@ extension Engine {
     return seen.joined(separator: " + ")
   }
 
-  /// Tables, columns, types, row counts and relationships.
   /// The first and last day of tracking_data and posts (nil without rows), for the banner,
   /// `schema` and relative dates.
   public var dateRange: (first: String, last: String)? {
@@ -199,6 +198,7 @@ extension Engine {
     return (DayNumber.isoString(store.minDay), DayNumber.isoString(store.maxDay))
   }
 
+  /// Tables, columns, types, row counts and relationships.
   public func schema() -> ResultSet {
     var rows: [[Value]] = []
     for t in store.data.tables {

@@ -31,7 +31,7 @@ public final class Engine: @unchecked Sendable {
   public internal(set) var catalog = MetricCatalog()
   var segments: [String: SegmentDefinition] = [:]
   /// `use CONDITION`: the session filter ANDed into every query's `where` (SPEC §10).
-  public private(set) var sessionFilter: String?
+  public var sessionFilter: String? { segments[Engine.sessionFilterKey]?.text }
   /// Scores depend on the data only (no filters, allocation or tiers): computed once.
   private var scoreCache: [Int32: Double]?
   /// The lift model depends on the data only: estimated once, on first use.
@@ -115,7 +115,6 @@ public final class Engine: @unchecked Sendable {
   public func use(_ condition: ConditionExpr?, text: String, source: String) throws(DiagnosticsError) {
     guard let condition else {
       segments[Engine.sessionFilterKey] = nil
-      sessionFilter = nil
       return
     }
     var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
@@ -128,7 +127,6 @@ public final class Engine: @unchecked Sendable {
     }
     segments[Engine.sessionFilterKey] = SegmentDefinition(
       name: Engine.sessionFilterKey, condition: condition, text: text, source: source)
-    sessionFilter = text
   }
 
   func execute(_ plan: LogicalPlan) -> ResultSet {
@@ -156,9 +154,15 @@ public final class Engine: @unchecked Sendable {
     }
     // change(METRIC): each group against the same group one period earlier (SPEC §10).
     let hasChange = plan.metrics.contains { if case .change = $0.definition.special { true } else { false } }
-    let changeTime = hasChange ? plan.dimensions.firstIndex { $0.timeGrain != nil && $0 != .weekday } : nil
+    let changeTime = hasChange ? plan.dimensions.firstIndex(where: \.isPeriod) : nil
     let byCodes: [[Int32]: [Measure: Int64]] =
       hasChange ? Dictionary(groups.map { ($0.codes, $0.measures) }, uniquingKeysWith: { a, _ in a }) : [:]
+    // share(METRIC): the column total under the same filters, once per metric.
+    var shareTotals: [String: Double] = [:]
+    for pm in plan.metrics {
+      guard let base = pm.definition.special?.base, case .share = pm.definition.special else { continue }
+      shareTotals[base] = executor.evaluate(pm.definition.formula, totals ?? [:], audience: plan.audience).double
+    }
     func row(_ measures: [Measure: Int64], codes: [Int32]?, lift liftValue: LiftValue? = nil) -> [Value] {
       plan.metrics.map { pm in
         let def = pm.definition
@@ -173,10 +177,9 @@ public final class Engine: @unchecked Sendable {
         case .score:
           guard let codes, scoreColumn < codes.count, let s = scores[codes[scoreColumn]] else { return .empty }
           return .number(s)
-        case .share:
+        case .share(let base):
           let g = executor.evaluate(def.formula, measures, audience: plan.audience).double
-          let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
-          guard let g, let all, all != 0 else { return .empty }
+          guard let g, let all = shareTotals[base], all != 0 else { return .empty }
           return .number(g / all)
         case .change:
           guard let codes, let t = changeTime, t < codes.count, codes[t] > 0, Int(codes[t]) < spaces[t].count else {

@@ -103,6 +103,14 @@ public struct MetricDefinition: Sendable {
     case share(String)
     /// `change(METRIC)`: the group's value over the same group in the previous period, less 1.
     case change(String)
+
+    /// The metric `share(…)` or `change(…)` is taken over.
+    var base: String? {
+      switch self {
+      case .share(let b), .change(let b): b
+      default: nil
+      }
+    }
     /// Estimated from store_orders by difference-in-differences (Incrementality/).
     case lift(LiftMetric)
   }

@@ -192,10 +192,6 @@ final class Store: @unchecked Sendable {
   /// Tables with at least this many rows keep no derived code arrays (see `codes`).
   nonisolated(unsafe) static var keptDerivedRows = 1 << 20
 
-  /// Derived codes (influencer attributes and time grains per row) of a large table are not
-  /// kept: the narrow caches keep the compact copies queries scan, and holding both would cost
-  /// 4 bytes a row per dimension.
-  /// - Complexity: O(*n*) in the fact's rows on first use, then cached (small or stored codes).
   /// Which codes of a tracking dimension (brand, product) occur in tracking_data: a brand known
   /// only from store_orders.csv or products.csv has none.
   ///
@@ -210,6 +206,10 @@ final class Store: @unchecked Sendable {
     return present
   }
 
+  /// Derived codes (influencer attributes and time grains per row) of a large table are not
+  /// kept: the narrow caches keep the compact copies queries scan, and holding both would cost
+  /// 4 bytes a row per dimension.
+  /// - Complexity: O(*n*) in the fact's rows on first use, then cached (small or stored codes).
   func codes(_ fact: Fact, _ dimension: Dimension, tiers: Tiers) -> ContiguousArray<Int32> {
     let key = "\(fact.rawValue)/\(dimension.rawValue)/\(dimension == .tier ? tiers.description : "")"
     lock.lock()

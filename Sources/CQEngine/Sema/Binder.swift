@@ -250,7 +250,7 @@ struct Binder {
       }
     for pm in metrics {
       guard case .change = pm.definition.special else { continue }
-      if !dimensions.contains(where: { $0.timeGrain != nil && $0 != .weekday }) {
+      if !dimensions.contains(where: \.isPeriod) {
         error(
           "changeNeedsTime",
           "'\(pm.definition.name)' compares each period with the one before: group by a time dimension, e.g. '\(pm.definition.name) by week'",

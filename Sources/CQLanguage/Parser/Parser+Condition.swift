@@ -168,7 +168,6 @@ extension StatementParser {
     try fail(.expectedListSeparator(found: Self.describe(current)))
   }
 
-  /// A value: a bare word, quoted string, number, date or month.
   /// Units of a relative period, singular.
   static let relativeUnits = ["day", "week", "month", "quarter", "year"]
 
@@ -199,6 +198,7 @@ extension StatementParser {
       text: [which, count.map(String.init), unit].compactMap { $0 }.joined(separator: " "), kind: .relative, range: first.range.lowerBound..<unitToken.range.upperBound)
   }
 
+  /// A value: a bare word, quoted string, number, date or month.
   mutating func parseValue(after: Token) throws(ParseAbort) -> ValueLiteral {
     let token = current
     let kind: ValueLiteral.Kind
