@@ -601,10 +601,7 @@ struct Binder {
       if !mustExist, values.count == 1, grain != .weekday, space.count > 0, store.minDay <= store.maxDay,
         !allowed[0..<space.count].contains(true)
       {
-        let utf8 = Array(source.utf8)
-        let lower = min(max(0, name.range.lowerBound.offset), utf8.count)
-        let upper = min(max(lower, values[0].range.upperBound.offset), utf8.count)
-        let condition = String(decoding: utf8[lower..<upper], as: UTF8.self)
+        let condition = Engine.text(name.range.lowerBound..<values[0].range.upperBound, in: source)
         error(
           "timeOutsideData",
           "no day of the data satisfies '\(condition)': the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))",

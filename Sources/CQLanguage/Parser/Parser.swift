@@ -189,9 +189,7 @@ struct StatementParser {
   /// Parses the statement, reporting lexical errors first.
   mutating func parse() -> ParsedStatement {
     let range = tokens[0].range.lowerBound..<(tokens.dropLast().last?.range.upperBound ?? tokens[0].range.upperBound)
-    let lower = min(max(0, range.lowerBound.offset), source.count)
-    let upper = min(max(lower, range.upperBound.offset), source.count)
-    let text = String(decoding: source[lower..<upper], as: UTF8.self)
+    let text = self.text(range)
     // psql's `\q`, `\?`, `\d`: the cq statement they stand for.
     if let command = SQLHabits.backslashCommands[text.lowercased()] {
       let stmt: Stmt = command == "quit" ? .quit : command == "help" ? .help(topic: nil) : .schema
