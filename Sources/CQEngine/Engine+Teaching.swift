@@ -285,8 +285,17 @@ extension Engine {
           if contiguous {
             strings = try tc.strings(0..<n)
           } else {
+            // Rows close together are read in one span (a text column read from its file
+            // reads whole blocks, so one read per row would read each block many times).
             var picked: [String] = []
-            for r in rows { picked += try tc.strings(r..<(r + 1)) }
+            var i = 0
+            while i < rows.count {
+              var j = i + 1
+              while j < rows.count && rows[j] - rows[i] < 4_096 { j += 1 }
+              let span = try tc.strings(rows[i]..<(rows[j - 1] + 1))
+              for r in rows[i..<j] where r - rows[i] < span.count { picked.append(span[r - rows[i]]) }
+              i = j
+            }
             strings = picked
           }
         } catch {

@@ -1,3 +1,4 @@
+import CQTestSupport
 import Foundation
 import Testing
 
@@ -52,5 +53,18 @@ import Testing
     let run = try cq(["-c", "schema"])
     #expect(run.status == 0)
     #expect(run.stdout.contains("dates run from 2025-04-23 to 2025-07-22 (tracking_data and posts)"), "\(run.stdout)")
+  }
+
+  @Test func sampleWhereReadsTheRightTextOfRowsFarApart() throws {
+    // Captions are read back from posts.csv: the rows picked must be the file's own rows.
+    let file = try String(contentsOf: TestPaths.bundledData.appendingPathComponent("posts.csv"), encoding: .utf8)
+    let records = parseDelimited(file)
+    let header = records[0]
+    let wanted = records.dropFirst().filter { $0.first == "17" }.prefix(4)
+    let run = try cq(["--format", "csv", "-c", "sample posts 4 where influencer_id=17"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let shown = parseDelimited(run.stdout)
+    #expect(shown.first == header)
+    #expect(Array(shown.dropFirst()) == Array(wanted), "\(shown)")
   }
 }
