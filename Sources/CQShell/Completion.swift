@@ -100,8 +100,8 @@ public struct CompletionResult: Sendable, Equatable {
 /// `run`, `>` and `>>`, show targets, settings, chart kinds and help topics.
 public enum Completer {
   /// Statement keywords offered at the start of a statement (with the metric names).
-  /// The statement words of the language (`exit` is offered as `quit`), and the shell's `clear`.
-  public static let statementKeywords = (Keywords.statements.filter { $0 != "exit" } + ["clear"]).sorted()
+  /// The statement words of the language (`exit` is offered as `quit`).
+  public static let statementKeywords = Keywords.statements.filter { $0 != "exit" }.sorted()
 
   /// Completes the word at `cursor` in `line`.
   ///

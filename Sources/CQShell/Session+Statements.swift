@@ -50,12 +50,10 @@ extension Session {
 
   /// Runs one statement's work; returns its exit status, or throws its failure.
   private func perform(_ node: StmtNode, text: String, source: String, fileName: String?) throws -> Int32 {
-    // `clear` is the shell's, not the language's: it reads as a query of a metric 'clear'.
-    if Session.isClear(text) {
+    switch node.stmt {
+    case .clear:
       if options.interactive, options.stdoutIsTerminal { writeOut(Session.clearScreen) }
       return 0
-    }
-    switch node.stmt {
     case .query(let q):
       return try runQuery(q, text: text, source: source, fileName: fileName)
     case .explain(let q):
@@ -138,12 +136,6 @@ extension Session {
     let word = statement.trimmingCharacters(in: .whitespacesAndNewlines)
       .trimmingCharacters(in: CharacterSet(charactersIn: ";")).lowercased()
     return ["quit", "exit", "\\q", "\\quit"].contains(word)
-  }
-
-  /// Whether a statement is `clear` (clears the screen in the shell; does nothing elsewhere).
-  static func isClear(_ statement: String) -> Bool {
-    statement.trimmingCharacters(in: .whitespacesAndNewlines).trimmingCharacters(in: CharacterSet(charactersIn: ";"))
-      .lowercased() == "clear"
   }
 
   /// Home the cursor and erase the screen (what `clear` prints on a terminal).

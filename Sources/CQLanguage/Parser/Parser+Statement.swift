@@ -46,12 +46,13 @@ extension StatementParser {
       let (path, _) = try parsePath("a file name", after: first)
       try expectEndOfPath(path)
       return .save(path: path)
-    case "schema", "tutorial", "quit", "exit":
+    case "schema", "tutorial", "quit", "exit", "clear":
       advance()
       try expectEnd(after: first.text)
       switch keyword {
       case "schema": return .schema
       case "tutorial": return .tutorial
+      case "clear": return .clear
       default: return .quit
       }
     case "sample":

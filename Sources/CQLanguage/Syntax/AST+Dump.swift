@@ -33,6 +33,7 @@ extension Stmt {
     case .showParameters: "show params"
     case .save(let path): path.map { "save path=\(quote($0))" } ?? "save"
     case .tutorial: "tutorial"
+    case .clear: "clear"
     case .quit: "quit"
     }
   }

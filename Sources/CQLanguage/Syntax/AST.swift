@@ -196,6 +196,8 @@ public enum Stmt: Sendable, Hashable {
   /// `$CQRC`, or FILE), skipping those already there.
   case save(path: String?)
   case tutorial
+  /// `clear`: clears the screen in the interactive shell; does nothing elsewhere.
+  case clear
   case quit
 }
 
