@@ -83,28 +83,23 @@ extension Session {
       default: throw bad()
       }
     }
+    /// The value of an enumerated setting, spelt as its raw value.
+    func pick<T: RawRepresentable>(_: T.Type) throws -> T where T.RawValue == String {
+      guard let value = T(rawValue: v) else { throw bad() }
+      return value
+    }
     switch key {
-    case "allocation":
-      guard let a = AllocationWeight(rawValue: v) else { throw bad() }
-      try requireEngine().settings.allocation = a
+    case "allocation": try requireEngine().settings.allocation = try pick(AllocationWeight.self)
     case "ascii": settings.ascii = try onOff()
     case "color":
       guard ["auto", "on", "off", "always", "never"].contains(v) else { throw bad() }
       settings.colorMode = v
     case "currency": settings.currency = raw
-    case "pager":
-      guard let mode = PagerMode(rawValue: v) else { throw bad() }
-      settings.pager = mode
-    case "display":
-      guard let mode = DisplayMode(rawValue: v) else { throw bad() }
-      settings.display = mode
+    case "pager": settings.pager = try pick(PagerMode.self)
+    case "display": settings.display = try pick(DisplayMode.self)
     case "echo": settings.echo = try onOff()
-    case "format":
-      guard let f = OutputFormat(rawValue: v) else { throw bad() }
-      settings.format = f
-    case "grouping":
-      guard let g = Grouping(rawValue: v) else { throw bad() }
-      settings.grouping = g
+    case "format": settings.format = try pick(OutputFormat.self)
+    case "grouping": settings.grouping = try pick(Grouping.self)
     case "rows":
       if v == "all" {
         settings.rows = .max
