@@ -342,10 +342,8 @@ enum Text {
 
 /// When a value must be written as a quoted string.
 enum Quoting {
-  private static let keywords: Set<String> = [
-    "and", "or", "not", "in", "between", "by", "where", "having", "order", "limit", "chart",
-    "asc", "desc",
-  ]
+  /// Words a bare value cannot be: the language's clause and condition words.
+  private static let keywords = Set(Keywords.clauses + Keywords.conditions + ["asc", "desc"])
 
   static func needsQuotes(_ value: String) -> Bool {
     if value.isEmpty || keywords.contains(value.lowercased()) { return true }
@@ -357,12 +355,19 @@ enum Quoting {
     }
   }
 
-  /// `"…"` with `\` and `"` escaped by a backslash.
+  /// `"…"` with `\` and `"` escaped by a backslash, and line breaks and tabs as the lexer
+  /// reads them (`\n`, `\t`; a CR is dropped).
   static func quote(_ value: String) -> String {
     var out = "\""
-    for character in value {
-      if character == "\"" || character == "\\" { out.append("\\") }
-      out.append(character)
+    for c in value {
+      switch c {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n", "\r\n": out += "\\n"
+      case "\t": out += "\\t"
+      case "\r": break
+      default: out.append(c)
+      }
     }
     return out + "\""
   }

@@ -157,17 +157,6 @@ extension Session {
     {
       return value
     }
-    var quoted = "\""
-    for c in value {
-      switch c {
-      case "\"": quoted += "\\\""
-      case "\\": quoted += "\\\\"
-      case "\n": quoted += "\\n"
-      case "\t": quoted += "\\t"
-      case "\r": break
-      default: quoted.append(c)
-      }
-    }
-    return quoted + "\""
+    return Quoting.quote(value)
   }
 }
