@@ -25,6 +25,12 @@ let package = Package(
     .target(name: "CQRendering", dependencies: ["CQLanguage", "CQStorage"]),
     // Session, statements, completion, the LineReader protocol (no C here).
     .target(name: "CQShell", dependencies: ["CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQSimulator"]),
+    // libpq (PostgreSQL's C client) through pkg-config: the PostgreSQL engine (SPEC §8).
+    .systemLibrary(
+      name: "CLibPQ", pkgConfig: "libpq",
+      providers: [.apt(["libpq-dev"])]),
+    // A PostgreSQL connection over libpq: statements with bound parameters, COPY, cancel.
+    .target(name: "CQPostgres", dependencies: ["CLibPQ"]),
     // libedit through pkg-config.
     .systemLibrary(
       name: "CEditLine", pkgConfig: "libedit",
@@ -34,7 +40,7 @@ let package = Package(
     .executableTarget(
       name: "cq",
       dependencies: [
-        "CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQShell", "CQSimulator", "CEditLine",
+        "CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQShell", "CQSimulator", "CEditLine", "CQPostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "CQTestSupport", dependencies: ["CQStorage"], path: "Tests/CQTestSupport"),
