@@ -9,7 +9,6 @@ extension Engine {
   /// ```
   public func explain(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
-    let executor = Executor(store: store, catalog: catalog)
     // Figures: the whole scope (grain removed), with row counts per fact.
     var scoped = plan
     for i in scoped.facts.indices {
@@ -23,12 +22,12 @@ extension Engine {
       case .influencers: break
       }
     }
-    let totals = executor.groups(scoped, grain: []).groups.first?.measures ?? [:]
-    var groupCount = plan.dimensions.isEmpty ? 1 : executor.groups(plan, grain: plan.dimensions).groups.count
+    let totals = try aggregate(scoped, grain: []).first?.measures ?? [:]
+    var groupCount = plan.dimensions.isEmpty ? 1 : try aggregate(plan, grain: plan.dimensions).count
     let usesLift = plan.metrics.contains { $0.definition.liftMetric != nil }
     let lift = usesLift ? liftModel().map { $0.aggregate(grain: plan.dimensions, filter: plan.filter, store: store, tiers: plan.tiers) } : nil
     if let lift, !plan.dimensions.isEmpty {
-      let known = Set(executor.groups(plan, grain: plan.dimensions).groups.map(\.codes))
+      let known = Set(try aggregate(plan, grain: plan.dimensions).map(\.codes))
       groupCount = known.union(lift.groups.keys).count
     }
     var lines: [String] = []
@@ -447,7 +446,7 @@ extension Engine {
     guard let stmt = Parser.parse(text).statements.first?.stmt, case .query(let q) = stmt,
       let plan = try? bind(q, source: text)
     else { return [] }
-    let result = execute(plan)
+    guard let result = try? execute(plan) else { return [] }
     return result.rows.prefix(5).map { row in
       "    " + zip(result.columns, row).map { "\($0.name)=\(Engine.describe($1, format: $0.format))" }.joined(separator: "  ")
     }

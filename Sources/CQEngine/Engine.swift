@@ -36,6 +36,8 @@ public final class Engine: @unchecked Sendable {
   private var scoreCache: [Int32: Double]?
   /// The lift model depends on the data only: estimated once, on first use.
   private var liftCache: LiftModel??
+  /// The SQL engine facts are aggregated on (`--engine postgres://…`); nil: the columnar store.
+  var remote: (any RemoteAggregation)?
 
   public init(data: DataSet) {
     store = Store(data: data)
@@ -73,7 +75,7 @@ public final class Engine: @unchecked Sendable {
   /// - Complexity: O(*n*) in the rows of the facts the metrics need.
   public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
-    var result = execute(plan)
+    var result = try execute(plan)
     if query.across != nil { result = Engine.pivot(result, dimensions: query.dimensions.count, order: acrossOrder(plan)) }
     try Engine.checkExactRange(result, query: query, source: source)
     if let sessionFilter {
@@ -129,16 +131,36 @@ public final class Engine: @unchecked Sendable {
       name: Engine.sessionFilterKey, condition: condition, text: text, source: source)
   }
 
-  func execute(_ plan: LogicalPlan) -> ResultSet {
+  /// Aggregates every fact of `plan` to `grain` and joins them on the grain keys: in memory,
+  /// or on the SQL engine the session is connected to. The one place the two meet.
+  ///
+  /// - Throws: `DiagnosticsError` (phase `.data`) when the SQL engine fails.
+  func aggregate(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope = .each) throws(DiagnosticsError) -> [Group] {
+    if let remote { return try remote.groups(plan, grain: grain, scope: scope, engine: self) }
+    let executor = Executor(store: store, catalog: catalog)
+    switch scope {
+    case .each:
+      return executor.groups(plan, grain: grain).groups
+    case .except(let keys), .only(let keys):
+      let spaces = grain.map { store.space($0, tiers: plan.tiers) }
+      guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else { return [] }
+      let encoded = Set(keys.map { codes in zip(codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 } })
+      let keep: Bool
+      if case .only = scope { keep = true } else { keep = false }
+      return executor.groups(plan, grain: grain, keyFilter: { encoded.contains($0) == keep ? 0 : nil }).groups
+    }
+  }
+
+  func execute(_ plan: LogicalPlan) throws(DiagnosticsError) -> ResultSet {
     let executor = Executor(store: store, catalog: catalog)
     let spaces = plan.dimensions.map { store.space($0, tiers: plan.tiers) }
-    var (groups, encoder) = executor.groups(plan, grain: plan.dimensions)
+    var groups = try aggregate(plan, grain: plan.dimensions)
     // Without 'by' there is always one row: a sum over no rows is 0.
     if plan.dimensions.isEmpty, groups.isEmpty { groups = [Group(codes: [], measures: [:])] }
     var totals: [Measure: Int64]? = nil
     if plan.needsTotals {
       // The ungrouped row under the same filters: totals, roas_delta.
-      totals = executor.groups(plan, grain: []).groups.first?.measures ?? [:]
+      totals = try aggregate(plan, grain: []).first?.measures ?? [:]
     }
     let scores = plan.metrics.contains { $0.definition.special == .score } ? scoreTable() : [:]
     // The influencer's place in the grain (score may stand beside the influencer's attributes).
@@ -222,18 +244,16 @@ public final class Engine: @unchecked Sendable {
     if Cancellation.isRequested { return ResultSet(columns: [], rows: []) }
     let totalGroups = rows.count
     var otherRow: [Value]? = nil
-    func shownKeys() -> Set<Int64> {
-      Set(rows.map { r in zip(r.codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 } })
-    }
+    func shownKeys() -> Set<[Int32]> { Set(rows.map(\.codes)) }
     if let limit = plan.limit, rows.count > limit {
       rows = Array(rows[..<limit])
       if plan.withOther, !plan.dimensions.isEmpty {
         let excluded = shownKeys()
-        let other = executor.groups(plan, grain: plan.dimensions, keyFilter: { excluded.contains($0) ? nil : 0 })
+        let other = try aggregate(plan, grain: plan.dimensions, scope: .except(excluded))
         // Lift adds up: the rest is the total less the rows shown (no interval).
         let shownLift = rows.reduce(0.0) { $0 + (lift?.groups[$1.codes]?.lift ?? 0) }
         let otherLift = lift?.total.map { LiftValue(lift: $0.lift - shownLift, variance: .nan, degreesOfFreedom: 1) }
-        otherRow = row(other.groups.first?.measures ?? [:], codes: nil, lift: otherLift)
+        otherRow = row(other.first?.measures ?? [:], codes: nil, lift: otherLift)
       }
     }
     // The rows `top N` picked, in the order asked for.
@@ -263,8 +283,7 @@ public final class Engine: @unchecked Sendable {
       var shownTotals = totals, shownLift = lift?.total
       if rows.count < groupCount, otherRow == nil {
         let shown = shownKeys()
-        shownTotals = executor.groups(plan, grain: plan.dimensions, keyFilter: { shown.contains($0) ? 0 : nil })
-          .groups.first?.measures ?? [:]
+        shownTotals = try aggregate(plan, grain: plan.dimensions, scope: .only(shown)).first?.measures ?? [:]
         shownLift = lift.flatMap { l in
           l.total == nil ? nil : LiftValue(lift: rows.reduce(0.0) { $0 + (l.groups[$1.codes]?.lift ?? 0) }, variance: .nan, degreesOfFreedom: 1)
         }
@@ -510,7 +529,6 @@ public final class Engine: @unchecked Sendable {
   /// incremental_roas over the whole data set, × 100.
   func scoreTable() -> [Int32: Double] {
     if let cached = scoreCache { return cached }
-    let executor = Executor(store: store, catalog: catalog)
     let plan = LogicalPlan(
       dimensions: [.influencer], metrics: [], filter: nil, having: nil, order: [], limit: nil, withOther: false,
       facts: [
@@ -519,7 +537,7 @@ public final class Engine: @unchecked Sendable {
         FactPlan(fact: .payouts, measures: [.payout], mode: .direct, allocatedBecause: []),
       ], tiers: settings.tiers, needsTotals: false, audience: .influencers)
     // Ranked among the influencers of influencers.csv (ids seen only in facts are not ranked).
-    let groups = executor.groups(plan, grain: [.influencer]).groups.filter { $0.codes[0] < Int32(store.influencerCount) }
+    let groups = ((try? aggregate(plan, grain: [.influencer])) ?? []).filter { $0.codes[0] < Int32(store.influencerCount) }
     func ratio(_ g: Group, _ a: [Measure], _ b: Measure) -> Double? {
       // Likes and comments may each reach the Int64 limit (README "Limits"): add in Double.
       let num = a.reduce(0.0) { $0 + Double(g.measures[$1] ?? 0) }
