@@ -12,6 +12,9 @@ setup:
 	@pkg-config --exists libedit 2>/dev/null || { \
 	  echo "cq: installing libedit-dev (line editing)"; \
 	  $(SUDO) apt-get install -y libedit-dev || { $(SUDO) apt-get update && $(SUDO) apt-get install -y libedit-dev; }; }
+	@pkg-config --exists libpq 2>/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "cq: installing postgresql and libpq-dev (the PostgreSQL engine and its tests)"; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql libpq-dev || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql libpq-dev; }; }
 	@command -v $(SWIFT) >/dev/null || { echo "cq: swift not found on PATH (Swift 6.3 toolchain needed)"; exit 1; }
 
 build: setup
