@@ -56,6 +56,8 @@ let package = Package(
     .testTarget(name: "CQShellTests", dependencies: ["CQShell", "CQStorage", "CQSimulator", "CQTestSupport"]),
     .testTarget(name: "CQSimulatorTests", dependencies: ["CQSimulator", "CQStorage", "CQTestSupport"]),
     .testTarget(name: "CQCLITests", dependencies: ["CQTestSupport"], exclude: ["Snapshots"]),
+    // `cq load --into` and the throwaway PostgreSQL servers of Tests/postgres (CQ_PG_URL).
+    .testTarget(name: "CQPostgresTests", dependencies: ["CQPostgres", "CQTestSupport"]),
   ],
   swiftLanguageModes: [.v6]
 )

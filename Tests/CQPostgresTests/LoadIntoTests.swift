@@ -1,0 +1,4 @@
+import CQPostgres
+import CQTestSupport
+import Foundation
+import Testing
