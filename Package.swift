@@ -20,7 +20,7 @@ let package = Package(
     // Columnar store, CSV ingest, result sets.
     .target(name: "CQStorage"),
     // Binder, logical plan, executor.
-    .target(name: "CQEngine", dependencies: ["CQLanguage", "CQStorage"]),
+    .target(name: "CQEngine", dependencies: ["CQLanguage", "CQStorage", "CQSQL", "CQPostgres"]),
     // Tables, machine formats, charts, caret diagnostics, terminal width.
     .target(name: "CQRendering", dependencies: ["CQLanguage", "CQStorage"]),
     // Session, statements, completion, the LineReader protocol (no C here).
@@ -29,6 +29,8 @@ let package = Package(
     .systemLibrary(
       name: "CLibPQ", pkgConfig: "libpq",
       providers: [.apt(["libpq-dev"])]),
+    // A small SQL tree and its PostgreSQL renderer (identifiers quoted, values as parameters).
+    .target(name: "CQSQL"),
     // A PostgreSQL connection over libpq: statements with bound parameters, COPY, cancel.
     .target(name: "CQPostgres", dependencies: ["CLibPQ"]),
     // libedit through pkg-config.
