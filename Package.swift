@@ -24,7 +24,7 @@ let package = Package(
     // Tables, machine formats, charts, caret diagnostics, terminal width.
     .target(name: "CQRendering", dependencies: ["CQLanguage", "CQStorage"]),
     // Session, statements, completion, the LineReader protocol (no C here).
-    .target(name: "CQShell", dependencies: ["CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQSimulator"]),
+    .target(name: "CQShell", dependencies: ["CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQSimulator", "CQPostgres"]),
     // libpq (PostgreSQL's C client) through pkg-config: the PostgreSQL engine (SPEC §8).
     .systemLibrary(
       name: "CLibPQ", pkgConfig: "libpq",

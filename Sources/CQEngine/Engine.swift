@@ -38,10 +38,20 @@ public final class Engine: @unchecked Sendable {
   private var liftCache: LiftModel??
   /// The SQL engine facts are aggregated on (`--engine postgres://…`); nil: the columnar store.
   var remote: (any RemoteAggregation)?
+  /// The database's catalogue when the engine runs on PostgreSQL.
+  var postgres: PostgresCatalogue?
+  /// The statement being bound and run (data errors from a database point at it).
+  var currentStatement: String?
 
   public init(data: DataSet) {
     store = Store(data: data)
     if data.storeOrders != nil { catalog.addLiftMetrics() }
+  }
+
+  /// An engine over `data`; without `liftFromStoreOrders` the lift metrics are not offered.
+  init(data: DataSet, liftFromStoreOrders: Bool) {
+    store = Store(data: data)
+    if liftFromStoreOrders, data.storeOrders != nil { catalog.addLiftMetrics() }
   }
 
   /// The difference-in-differences model of store_orders (nil without store_orders).
@@ -93,6 +103,7 @@ public final class Engine: @unchecked Sendable {
   }
 
   func bind(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> LogicalPlan {
+    currentStatement = source
     var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
     return try binder.bind(withSessionFilter(query))
   }

@@ -11,3 +11,11 @@ enum GroupScope: Sendable {
   /// One group: only these keys.
   case only(Set<[Int32]>)
 }
+
+extension GroupScope {
+  /// Whether each group of the grain is its own row (`.each`).
+  var isEach: Bool {
+    if case .each = self { return true }
+    return false
+  }
+}

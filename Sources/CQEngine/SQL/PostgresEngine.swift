@@ -1,0 +1,356 @@
+import CQLanguage
+import CQPostgres
+import CQSQL
+import CQStorage
+import Foundation
+
+/// cq on a PostgreSQL-dialect database (SPEC §8): PostgreSQL itself or Citus.
+///
+/// At connect cq checks the tables' columns and types, reads each dimension's values (the
+/// catalogue the binder checks names and values against, and completion offers), and makes sure
+/// its derived tables (allocation shares, `(unattributed)` payouts, first purchase dates, order
+/// gaps) are built for the data as it is now. Queries then aggregate on the server; everything
+/// after aggregation is the in-memory engine's own code, so answers are byte-identical.
+final class PostgresAggregation: RemoteAggregation {
+  let connection: PGConnection
+  /// cq's schema of derived tables.
+  let derived: String
+  /// Whether the server runs Citus (derived tables are then distributed like the facts).
+  let citus: Bool
+  /// The SQL of the last aggregation (for `explain sql` and tests).
+  private(set) var lastSQL: SQLRenderer.Rendered?
+
+  init(connection: PGConnection, derived: String, citus: Bool) {
+    self.connection = connection
+    self.derived = derived
+    self.citus = citus
+  }
+
+  func render(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine) -> (SQLRenderer.Rendered, [Measure]) {
+    let lowering = PlanLowering(store: engine.store, catalog: engine.catalog, derived: derived, tiers: plan.tiers)
+    let (query, measures) = lowering.query(plan, grain: grain, scope: scope)
+    return (SQLRenderer.render(query), measures)
+  }
+
+  func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine) throws(DiagnosticsError) -> [Group] {
+    let (sql, measures) = render(plan, grain: grain, scope: scope, engine: engine)
+    lastSQL = sql
+    let rows: PGRows
+    do {
+      rows = try connection.query(sql.text, sql.parameters, shouldCancel: { Cancellation.isRequested })
+    } catch {
+      if error.kind == .cancelled, Cancellation.isRequested { return [] }
+      throw engine.dataError(error.message)
+    }
+    let keyed = scope.isEach ? grain : []
+    let spaces = keyed.map { engine.store.space($0, tiers: plan.tiers) }
+    let dictionaries = keyed.map { engine.store.valueDictionary($0) }
+    let bases = keyed.map { $0.timeGrain.map { engine.store.timeBase($0) } ?? 0 }
+    var groups: [Group] = []
+    groups.reserveCapacity(rows.rows.count)
+    for row in rows.rows {
+      var codes: [Int32] = []
+      codes.reserveCapacity(keyed.count)
+      var valid = true
+      for (i, d) in keyed.enumerated() {
+        let space = spaces[i]
+        guard let text = row[i] else {
+          codes.append(PlanLowering.isText(d) && d != .tier || d == .tier ? space.unknown : space.unattributed)
+          continue
+        }
+        if let grain = d.timeGrain {
+          guard let day = Int32(text) else { valid = false; break }
+          let code = TimeCodes.value(day, grain) - bases[i]
+          guard code >= 0, code < Int64(space.count) else { valid = false; break }
+          codes.append(Int32(code))
+        } else if d == .tier {
+          codes.append(Int32(text).map { $0 >= 0 && Int($0) < space.count ? $0 : space.unknown } ?? space.unknown)
+        } else if let code = dictionaries[i]?.code(of: text) {
+          codes.append(code)
+        } else {
+          codes.append(text == PlanLowering.unattributedText ? space.unattributed : space.unknown)
+        }
+      }
+      if !valid { continue }
+      var values: [Measure: Int64] = [:]
+      for (j, m) in measures.enumerated() {
+        guard let text = row[keyed.count + j] else { continue }
+        guard let v = Int64(text) else {
+          throw engine.dataError(
+            "PostgreSQL at \(connection.place) returned \(text) for \(PlanLowering.measureColumn(m)), beyond what cq adds up exactly (64-bit integers)")
+        }
+        values[m] = v
+      }
+      groups.append(Group(codes: codes, measures: values))
+    }
+    return groups
+  }
+}
+
+extension Engine {
+  /// A data error (exit 4) about the statement being run.
+  func dataError(_ message: String) -> DiagnosticsError {
+    let source = currentStatement ?? ""
+    return DiagnosticsError(
+      diagnostics: [Diagnostic(id: "data.engine", phase: .data, message: message, range: SourceLocation(line: 1, column: 1, offset: 0)..<SourceLocation(line: 1, column: 1, offset: 0))],
+      source: source)
+  }
+
+  /// Connects to a PostgreSQL-dialect database (`postgres://…`): checks its tables, reads the
+  /// catalogue, builds cq's derived tables when the data changed.
+  ///
+  /// - Throws: `PGError` (connection, login, a missing table or column, a server error), its
+  ///   message naming host and database and never a password.
+  public static func connect(url: String, derivedSchema: String = "cq_derived", progress: (String) -> Void = { _ in }) throws(PGError) -> Engine {
+    let connection = try PGConnection(url: url)
+    let catalogue = try PostgresCatalogue(connection: connection, derivedSchema: derivedSchema)
+    let data = try catalogue.dataSet(progress: progress)
+    try catalogue.ensureDerived(force: false, progress: progress)
+    let engine = Engine(data: data, liftFromStoreOrders: false)
+    engine.remote = PostgresAggregation(connection: connection, derived: derivedSchema, citus: catalogue.citus)
+    engine.postgres = catalogue
+    return engine
+  }
+
+  /// Whether this engine runs on a database (`--engine postgres://…`).
+  public var engineDescription: String? { postgres.map { "PostgreSQL at \($0.connection.place)" } }
+
+  /// `refresh`: rebuilds cq's derived tables on the database (in memory: nothing to do).
+  public func refresh(progress: (String) -> Void = { _ in }) throws(PGError) {
+    try postgres?.ensureDerived(force: true, progress: progress)
+  }
+
+  /// `explain sql QUERY`: the SQL cq sends for the query's groups, runnable in psql as printed.
+  public func explainSQL(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
+    let plan = try bind(try Engine.withAcross(query, source: source), source: source)
+    let lowering = PlanLowering(store: store, catalog: catalog, derived: postgres?.derivedSchema ?? "cq_derived", tiers: plan.tiers)
+    let (sql, _) = lowering.query(plan, grain: plan.dimensions, scope: .each)
+    let rendered = SQLRenderer.render(sql)
+    var lines = ["-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))"]
+    lines.append("-- each fact aggregated to the grain on its own, joined on the grain keys; money in paise")
+    if plan.having != nil || !plan.order.isEmpty || plan.limit != nil || plan.needsTotals {
+      lines.append("-- cq then applies having, order, limit, (other) and totals to these groups")
+    }
+    if postgres == nil { lines.append("-- (this session runs in memory; the SQL is what --engine postgres://… would send)") }
+    return lines.joined(separator: "\n") + "\n" + rendered.runnable
+  }
+}
+
+/// The tables of a PostgreSQL database as cq's catalogue.
+final class PostgresCatalogue {
+  let connection: PGConnection
+  let derivedSchema: String
+  private(set) var citus = false
+  /// Columns of each of cq's tables present: name → type.
+  private(set) var columns: [String: [String: String]] = [:]
+
+  init(connection: PGConnection, derivedSchema: String) throws(PGError) {
+    self.connection = connection
+    self.derivedSchema = derivedSchema
+    citus = !(try connection.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'").rows.isEmpty)
+    let found = try connection.query(
+      "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1::text[])",
+      ["{influencers,posts,tracking_data,payouts,products,store_orders}"])
+    for row in found.rows {
+      guard let t = row[0], let c = row[1], let type = row[2] else { continue }
+      columns[t, default: [:]][c] = type
+    }
+    try check()
+  }
+
+  /// SPEC §1's columns with the types cq reads (money as integer paise).
+  static let required: [(table: String, columns: [(String, String)], optional: [(String, String)])] = [
+    ("influencers", [("id", "text"), ("name", "text"), ("category", "text"), ("gender", "text"), ("follower_count", "integer"), ("platform", "text")], []),
+    ("posts", [("cq_row", "integer"), ("influencer_id", "text"), ("platform", "text"), ("date", "date"), ("url", "text"), ("caption", "text"), ("reach", "integer"), ("likes", "integer"), ("comments", "integer")], [("campaign", "text")]),
+    ("tracking_data", [("cq_row", "integer"), ("source", "text"), ("campaign", "text"), ("influencer_id", "text"), ("user_id", "text"), ("product", "text"), ("date", "date"), ("orders", "integer"), ("revenue", "integer"), ("brand", "text")], []),
+    ("payouts", [("cq_row", "integer"), ("influencer_id", "text"), ("basis", "text"), ("rate", "integer"), ("orders", "integer"), ("total_payout", "integer")], [("campaign", "text"), ("posts", "integer"), ("status", "text")]),
+  ]
+
+  static func kind(of type: String) -> String {
+    switch type {
+    case "bigint", "integer", "smallint": "integer"
+    case "date": "date"
+    case "text", "character varying", "character", "name": "text"
+    default: type
+    }
+  }
+
+  /// Says exactly what is missing or mistyped.
+  func check() throws(PGError) {
+    var problems: [String] = []
+    for (table, needed, optional) in PostgresCatalogue.required {
+      guard let have = columns[table] else {
+        problems.append("table \(table) is missing")
+        continue
+      }
+      for (c, kind) in needed + optional {
+        guard let type = have[c] else {
+          if !optional.contains(where: { $0.0 == c }) {
+            problems.append(c == "cq_row" ? "\(table).cq_row is missing (the row's place in file order: ALTER TABLE \(table) ADD COLUMN cq_row bigserial)" : "\(table).\(c) is missing")
+          }
+          continue
+        }
+        if PostgresCatalogue.kind(of: type) != kind {
+          let want = kind == "integer" ? (["revenue", "total_payout"].contains(c) ? "bigint (integer paise)" : "bigint") : kind
+          problems.append("\(table).\(c) is \(type), cq reads \(want)")
+        }
+      }
+    }
+    if !problems.isEmpty {
+      throw PGError(
+        kind: .server,
+        message: "the database at \(connection.place) does not have cq's tables as cq needs them: \(problems.joined(separator: "; ")); load a data folder with 'cq load DIR --into \(connection.redactedURL)'")
+    }
+  }
+
+  func has(_ table: String, _ column: String) -> Bool { columns[table]?[column] != nil }
+
+  /// A data set holding the dimension tables whole and, for each fact table, every distinct
+  /// value of each dimension column (and its first and last date): what the binder, the
+  /// labels and completion read. Its fact rows are not the data; aggregation runs on the server.
+  func dataSet(progress: (String) -> Void) throws(PGError) -> DataSet {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cq-catalogue-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func write(_ name: String, header: [String], rows: [[String]]) {
+      var text = header.joined(separator: ",") + "\n"
+      for row in rows {
+        text += row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\n"
+      }
+      try? text.write(to: folder.appendingPathComponent(name + ".csv"), atomically: false, encoding: .utf8)
+    }
+    // Dimension tables, whole.
+    let influencers = try connection.query("SELECT id, name, category, gender, follower_count::text, platform FROM influencers ORDER BY id")
+    write("influencers", header: ["id", "name", "category", "gender", "follower_count", "platform"], rows: influencers.rows.map { $0.map { $0 ?? "" } })
+    if columns["products"]?["product"] != nil, columns["products"]?["brand"] != nil {
+      let products = try connection.query("SELECT product, brand FROM products")
+      write("products", header: ["product", "brand"], rows: products.rows.map { $0.map { $0 ?? "" } })
+    }
+    // Fact tables: distinct values per column, first and last date.
+    for (table, needed, optional) in PostgresCatalogue.required where table != "influencers" {
+      let present = (needed + optional).filter { has(table, $0.0) && $0.0 != "cq_row" }
+      var lists: [[String]] = []
+      var empty = false
+      for (c, kind) in present {
+        switch kind {
+        case "text":
+          let sql = "SELECT DISTINCT coalesce(\(SQLRenderer.identifier(c)), '') FROM \(SQLRenderer.identifier(table))"
+          lists.append(try connection.query(sql).rows.map { $0[0] ?? "" })
+        case "date":
+          let r = try connection.query("SELECT min(date)::text, max(date)::text FROM \(SQLRenderer.identifier(table))")
+          let values = r.rows.first.map { [$0[0], $0[1]].compactMap { $0 } } ?? []
+          if values.isEmpty { empty = true }
+          lists.append(values)
+        default:
+          lists.append(["0"])
+        }
+      }
+      let count = empty ? 0 : lists.map(\.count).max() ?? 0
+      let rows = (0..<count).map { i in lists.map { $0.isEmpty ? "" : $0[i % $0.count] } }
+      write(table, header: present.map(\.0), rows: rows)
+      progress("read the values of \(table)")
+    }
+    do {
+      var data = try DataLoader.load(folder: folder.path, cache: .ignore)
+      data.folder = connection.redactedURL
+      data.warnings = []
+      return data
+    } catch {
+      throw PGError(kind: .server, message: "the tables at \(connection.place) hold values cq cannot read: \(error)")
+    }
+  }
+
+  // MARK: - Derived tables
+
+  /// A fingerprint of the data: per table its row count and a sum of row hashes.
+  func fingerprint() throws(PGError) -> String {
+    var parts = ["cq-derived-1"]
+    for table in ["influencers", "posts", "tracking_data", "payouts"] {
+      let r = try connection.query(
+        "SELECT count(*)::text || ':' || coalesce(sum(hashtextextended(t::text, 0)), 0)::text FROM \(table) t")
+      parts.append("\(table)=\(r.rows.first?[0] ?? "")")
+    }
+    return parts.joined(separator: " ")
+  }
+
+  /// Builds the derived tables unless they were built for the data as it is (`force`: always).
+  func ensureDerived(force: Bool, progress: (String) -> Void) throws(PGError) {
+    let print = try fingerprint()
+    let schema = SQLRenderer.identifier(derivedSchema)
+    if !force {
+      let existing = try? connection.query("SELECT fingerprint FROM \(schema).version")
+      if existing?.rows.first?[0] == print { return }
+    }
+    progress("building cq's derived tables (allocation shares, first purchases) in \(derivedSchema)")
+    try connection.execute("BEGIN")
+    do throws(PGError) {
+      try connection.query("SELECT pg_advisory_xact_lock(hashtext('cq_derived'))")
+      try connection.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE", "CREATE SCHEMA \(schema)")
+      let byCampaign = has("payouts", "campaign") && has("tracking_data", "campaign")
+      let campaignJoin = byCampaign ? " AND t.campaign = p.campaign" : ""
+      for weight in AllocationWeight.allCases {
+        try connection.execute(
+          "CREATE TABLE \(schema).share_\(weight.rawValue) (influencer_id text NOT NULL, payout_row bigint NOT NULL, tracking_row bigint NOT NULL, share bigint NOT NULL)")
+      }
+      try connection.execute(
+        "CREATE TABLE \(schema).unattributed (influencer_id text NOT NULL, payout_row bigint NOT NULL)",
+        "CREATE TABLE \(schema).first_purchase (user_id text PRIMARY KEY, first_date date NOT NULL)",
+        "CREATE TABLE \(schema).order_gap (influencer_id text NOT NULL, payout_row bigint NOT NULL, gap bigint NOT NULL)",
+        "CREATE TABLE \(schema).version (fingerprint text NOT NULL)")
+      if citus {
+        for t in AllocationWeight.allCases.map({ "share_\($0.rawValue)" }) + ["unattributed", "order_gap"] {
+          try connection.query("SELECT create_distributed_table($1, 'influencer_id', colocate_with => 'tracking_data')", ["\(derivedSchema).\(t)"])
+        }
+        try connection.query("SELECT create_reference_table($1)", ["\(derivedSchema).first_purchase"])
+      }
+      for weight in AllocationWeight.allCases {
+        let w = weight == .orders ? "orders" : "revenue"
+        // Largest remainder within each payout, ties to the earlier tracking row (SPEC §4).
+        try connection.execute(
+          """
+          INSERT INTO \(schema).share_\(weight.rawValue)
+          WITH k AS (
+            SELECT p.influencer_id, p.cq_row AS payout_row, p.total_payout AS total, t.cq_row AS tracking_row, t.\(w) AS w,
+                   sum(t.\(w)) OVER (PARTITION BY p.influencer_id, p.cq_row) AS kw,
+                   count(*) OVER (PARTITION BY p.influencer_id, p.cq_row) AS n
+            FROM payouts p JOIN tracking_data t ON t.influencer_id = p.influencer_id\(campaignJoin)
+          ), q AS (
+            SELECT k.*, div(total::numeric * (CASE WHEN kw > 0 THEN w ELSE 1 END), CASE WHEN kw > 0 THEN kw ELSE n END) AS q,
+                   mod(total::numeric * (CASE WHEN kw > 0 THEN w ELSE 1 END), CASE WHEN kw > 0 THEN kw ELSE n END) AS r
+            FROM k
+          ), ranked AS (
+            SELECT q.*, total - sum(q) OVER (PARTITION BY influencer_id, payout_row) AS left_over,
+                   row_number() OVER (PARTITION BY influencer_id, payout_row ORDER BY r DESC, tracking_row) AS rk
+            FROM q
+          )
+          SELECT influencer_id, payout_row, tracking_row, (q + CASE WHEN rk <= left_over THEN 1 ELSE 0 END)::bigint FROM ranked
+          """)
+      }
+      try connection.execute(
+        """
+        INSERT INTO \(schema).unattributed
+        SELECT p.influencer_id, p.cq_row FROM payouts p
+        WHERE NOT EXISTS (SELECT 1 FROM tracking_data t WHERE t.influencer_id = p.influencer_id\(campaignJoin))
+        """,
+        "INSERT INTO \(schema).first_purchase SELECT user_id, min(date) FROM tracking_data GROUP BY user_id",
+        """
+        INSERT INTO \(schema).order_gap
+        WITH tracked AS (
+          SELECT influencer_id\(byCampaign ? ", campaign" : ""), sum(orders) AS o FROM tracking_data
+          GROUP BY influencer_id\(byCampaign ? ", campaign" : "")
+        ), ordered AS (
+          SELECT p.influencer_id, p.cq_row, p.orders\(byCampaign ? ", p.campaign" : ""),
+                 row_number() OVER (PARTITION BY p.influencer_id\(byCampaign ? ", p.campaign" : "") ORDER BY p.cq_row) AS rn
+          FROM payouts p WHERE p.basis = 'order'
+        )
+        SELECT o.influencer_id, o.cq_row, o.orders - CASE WHEN o.rn = 1 THEN coalesce(t.o, 0) ELSE 0 END
+        FROM ordered o LEFT JOIN tracked t ON t.influencer_id = o.influencer_id\(byCampaign ? " AND t.campaign = o.campaign" : "")
+        """)
+      try connection.query("INSERT INTO \(schema).version VALUES ($1)", [print])
+      try connection.execute("COMMIT")
+    } catch {
+      _ = try? connection.query("ROLLBACK")
+      throw error
+    }
+  }
+}

@@ -1,0 +1,38 @@
+import CQEngine
+import CQPostgres
+import Dispatch
+import Foundation
+
+extension Session {
+  /// `--engine postgres://…` (SPEC §8): the session's statements run on a PostgreSQL-dialect
+  /// database. Writes the failure (host and database named, never a password) and returns
+  /// false when the database cannot be used.
+  public func connect(engine url: String, quiet: Bool = false) -> Bool {
+    let start = DispatchTime.now()
+    let newEngine: Engine
+    do {
+      newEngine = try Engine.connect(url: url) { step in
+        if self.options.interactive, !quiet { self.writeErr("\(step)…\n") }
+      }
+    } catch {
+      writeErr("error: \(error.message)\n")
+      return false
+    }
+    let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    if let previous = engine { newEngine.settings = previous.settings }
+    engine = newEngine
+    dataFolder = newEngine.data.folder
+    generation += 1
+    if options.timing { writeErr("timing load \(Session.formatMS(ms))\n") }
+    let saved = definitions
+    definitions = []
+    for d in saved { _ = execute(d, fileName: nil) }
+    if !quiet, options.interactive, let description = newEngine.engineDescription {
+      writeErr("connected to \(description)\n")
+    }
+    return true
+  }
+
+  /// Whether `text` names a database engine rather than a data folder.
+  public static func isEngineURL(_ text: String) -> Bool { PGURL.isPostgres(text) }
+}
