@@ -55,8 +55,7 @@ extension Engine {
     var step = 1
     let filterText = plan.filter.map { "rows where \($0.text)" }
     for fp in plan.facts {
-      let table = store.table(fp.fact)
-      var line = "\(step). \(fp.fact.rawValue) (\(Engine.short(Int64(table.rowCount))) rows): "
+      var line = "\(step). \(fp.fact.rawValue) (\(Engine.short(Int64(rowCount(of: store.table(fp.fact))))) rows): "
       if let filterText {
         if fp.mode == .direct {
           line += "keep \(filterText)" + scopeCount(fp.fact, totals) + "; "
@@ -67,7 +66,7 @@ extension Engine {
       let names = fp.measures.map(measureName).joined(separator: ", ")
       line += "aggregate \(names) to \(grain) on its own"
       if !fp.audienceAlso.isEmpty, fp.measures.contains(where: \.isAudience) {
-        let others = fp.audienceAlso.map { "\($0.rawValue) (\(Engine.short(Int64(store.table($0).rowCount))) rows)" }
+        let others = fp.audienceAlso.map { "\($0.rawValue) (\(Engine.short(Int64(rowCount(of: store.table($0))))) rows)" }
         line += "; distinct influencers also count the rows of \(others.joined(separator: " and ")), so an influencer is in scope wherever they were tracked, posted or were paid"
       }
       switch fp.mode {
@@ -76,14 +75,11 @@ extension Engine {
         let because = fp.allocatedBecause.map { "'\($0.rawValue)'" }.joined(separator: " and ")
         let key = store.data.payouts.has("campaign") ? "influencer's and campaign's" : "influencer's"
         line += ". Payouts carry no \(because), so each payout is spread over its \(key) tracking rows in proportion to their \(w.rawValue) (weights over all rows, before filters; shares rounded to whole paise by largest remainder)"
-        let alloc = store.allocation(w)
         let filtered = plan.filter.map { f in !f.dimensions.allSatisfy { store.carries(.payouts, $0) } } ?? false
-        let rows = filtered ? alloc.unattributedRows : unattributedRows(alloc.unattributedRows, passing: plan.filter, tiers: plan.tiers)
-        if !rows.isEmpty {
-          let totalsColumn = store.data.payouts.integers("total_payout")
-          let amount = rows.reduce(Int64(0)) { $0 + totalsColumn[Int($1)] }
-          line += "; \(Engine.rupees(amount)) of payouts (\(rows.count) row\(rows.count == 1 ? "" : "s")) \(rows.count == 1 ? "has" : "have") no tracking rows to carry \(rows.count == 1 ? "it" : "them")"
-          line += filtered ? " and \(rows.count == 1 ? "is" : "are") dropped by the filter" : " and show\(rows.count == 1 ? "s" : "") as (unattributed)"
+        let (count, amount) = try unattributedPayouts(plan, filtered: filtered, weight: w)
+        if count > 0 {
+          line += "; \(Engine.rupees(amount)) of payouts (\(count) row\(count == 1 ? "" : "s")) \(count == 1 ? "has" : "have") no tracking rows to carry \(count == 1 ? "it" : "them")"
+          line += filtered ? " and \(count == 1 ? "is" : "are") dropped by the filter" : " and show\(count == 1 ? "s" : "") as (unattributed)"
         }
       }
       lines.append(line)

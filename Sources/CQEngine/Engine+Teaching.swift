@@ -173,7 +173,7 @@ extension Engine {
           ResultColumn(name: "table", role: .plain, format: .text), ResultColumn(name: "rows", role: .plain, format: .integer),
           ResultColumn(name: "columns", role: .plain, format: .text),
         ],
-        rows: store.data.tables.map { [.text($0.name), .integer(Int64($0.rowCount)), .text($0.columnNames.joined(separator: ", "))] })
+        rows: store.data.tables.map { [.text($0.name), .integer(Int64(rowCount(of: $0))), .text($0.columnNames.joined(separator: ", "))] })
     case .segments:
       return text(["segment", "condition"], segments.values.sorted { $0.name < $1.name }.map { [$0.name, $0.text] })
     case .settings:

@@ -255,8 +255,9 @@ struct PlanLowering {
       measures: [(.payout, .call("sum", [.column("p", "total_payout")]))])
   }
 
+  /// A part's CTE name: never a table's name, which it would hide from later parts.
   static func partName(_ fact: Fact) -> String {
-    fact == .tracking ? "tracking" : fact.rawValue
+    (fact == .tracking ? "tracking" : fact.rawValue) + "_agg"
   }
 
   /// The aggregate a measure is on a fact's rows (aliased `alias`).
@@ -303,8 +304,8 @@ struct PlanLowering {
     case .pendingPayout: "pending_payout"
     case .paidOrders: "paid_orders"
     case .orderGap: "order_gap"
-    case .influencers(let f): "influencers_\(partName(f))"
-    case .followers(let f): "followers_\(partName(f))"
+    case .influencers(let f): "influencers_\(f == .tracking ? "tracking" : f.rawValue)"
+    case .followers(let f): "followers_\(f == .tracking ? "tracking" : f.rawValue)"
     }
   }
 
@@ -326,7 +327,9 @@ struct PlanLowering {
       if let extra = part.filter { conditions.append(extra) }
       return SQLExpr.and(conditions)
     }
-    let keyColumns = grain.map { $0.rawValue }
+    // Scoped to some groups: one row, the grain only in the row condition.
+    let outGrain = grouped == nil ? grain : []
+    let keyColumns = outGrain.map { $0.rawValue }
     var used: Set<String> = []
     for fp in plan.facts {
       for var part in parts(fp, dimensions: dims) {
@@ -334,10 +337,10 @@ struct PlanLowering {
         while used.contains(name) { name += "_" }
         used.insert(name)
         part.name = name
-        let keys = grain.map { key($0, in: part) }
+        let keys = outGrain.map { key($0, in: part) }
         var select = SQLSelect(
           columns: zip(keys, keyColumns).map { ($0, $1) } + part.measures.map { ($1, PlanLowering.measureColumn($0)) },
-          sources: part.sources, filter: where_(part), groupBy: grouped == nil ? keys : [])
+          sources: part.sources, filter: where_(part), groupBy: keys)
         select.comment = part.comment
         ctes.append((name, select))
         partMeasures.append((name, part.measures.map(\.0)))
@@ -351,7 +354,7 @@ struct PlanLowering {
           var sources = [SQLSource(table: other.rawValue, alias: alias)]
           if other != .influencers, needsInfluencer(dims, measures: []) { sources.append(influencerJoin("f")) }
           let part = Part(name: "", comment: "", sources: sources, influencer: alias, carrier: { _ in alias }, measures: [])
-          let keys = grain.map { key($0, in: part) }
+          let keys = outGrain.map { key($0, in: part) }
           var select = SQLSelect(
             columns: zip(keys, keyColumns).map { ($0, $1) } + [(.column(alias, alias == "i" ? "id" : "influencer_id"), "influencer_id")],
             sources: sources, filter: where_(part))
@@ -386,7 +389,7 @@ struct PlanLowering {
     for (_, ms) in partMeasures { for m in ms where !measureOrder.contains(m) { measureOrder.append(m) } }
     var sources: [SQLSource] = []
     var columns: [(SQLExpr, String?)] = []
-    if grain.isEmpty || grouped != nil {
+    if outGrain.isEmpty {
       for (i, p) in partMeasures.enumerated() {
         sources.append(SQLSource(i == 0 ? .from : .join, table: p.part, alias: p.part))
       }

@@ -141,6 +141,8 @@ final class PostgresCatalogue {
   let connection: PGConnection
   let derivedSchema: String
   private(set) var citus = false
+  /// Rows of each table (the catalogue's tables hold only values).
+  private(set) var rowCounts: [String: Int] = [:]
   /// Columns of each of cq's tables present: name → type.
   private(set) var columns: [String: [String: String]] = [:]
 
@@ -234,7 +236,11 @@ final class PostgresCatalogue {
       for (c, kind) in present {
         switch kind {
         case "text":
-          let sql = "SELECT DISTINCT coalesce(\(SQLRenderer.identifier(c)), '') FROM \(SQLRenderer.identifier(table))"
+          // In order of first appearance, as the loader meets them in the file.
+          let column = "coalesce(\(SQLRenderer.identifier(c)), '')"
+          let sql = has(table, "cq_row")
+            ? "SELECT \(column) FROM \(SQLRenderer.identifier(table)) GROUP BY 1 ORDER BY min(cq_row)"
+            : "SELECT DISTINCT \(column) FROM \(SQLRenderer.identifier(table)) ORDER BY 1"
           lists.append(try connection.query(sql).rows.map { $0[0] ?? "" })
         case "date":
           let r = try connection.query("SELECT min(date)::text, max(date)::text FROM \(SQLRenderer.identifier(table))")
@@ -265,10 +271,11 @@ final class PostgresCatalogue {
   /// A fingerprint of the data: per table its row count and a sum of row hashes.
   func fingerprint() throws(PGError) -> String {
     var parts = ["cq-derived-1"]
-    for table in ["influencers", "posts", "tracking_data", "payouts"] {
+    for table in ["influencers", "posts", "tracking_data", "payouts", "products", "store_orders"] where columns[table] != nil {
       let r = try connection.query(
-        "SELECT count(*)::text || ':' || coalesce(sum(hashtextextended(t::text, 0)), 0)::text FROM \(table) t")
-      parts.append("\(table)=\(r.rows.first?[0] ?? "")")
+        "SELECT count(*)::text, coalesce(sum(hashtextextended(t::text, 0)), 0)::text FROM \(table) t")
+      rowCounts[table] = Int(r.rows.first?[0] ?? "") ?? 0
+      parts.append("\(table)=\(r.rows.first?[0] ?? ""):\(r.rows.first?[1] ?? "")")
     }
     return parts.joined(separator: " ")
   }
@@ -351,6 +358,38 @@ final class PostgresCatalogue {
     } catch {
       _ = try? connection.query("ROLLBACK")
       throw error
+    }
+  }
+}
+
+extension Engine {
+  /// A table's rows: on a database its real count (the catalogue holds only its values).
+  func rowCount(of table: Table) -> Int {
+    postgres?.rowCounts[table.name] ?? table.rowCount
+  }
+
+  /// Payouts no tracking row carries (`(unattributed)`): how many and how much, all of them
+  /// when `filtered` (a filter on what payouts lack drops them), else those the filter keeps.
+  func unattributedPayouts(_ plan: LogicalPlan, filtered: Bool, weight: AllocationWeight) throws(DiagnosticsError) -> (Int, Int64) {
+    guard let postgres else {
+      let alloc = store.allocation(weight)
+      let rows = filtered ? alloc.unattributedRows : unattributedRows(alloc.unattributedRows, passing: plan.filter, tiers: plan.tiers)
+      let totalsColumn = store.data.payouts.integers("total_payout")
+      return (rows.count, rows.reduce(Int64(0)) { $0 + totalsColumn[Int($1)] })
+    }
+    let lowering = PlanLowering(store: store, catalog: catalog, derived: postgres.derivedSchema, tiers: plan.tiers)
+    let dims = plan.filter?.dimensions ?? []
+    let part = lowering.unattributedPart(dimensions: dims)
+    let condition = filtered ? nil : plan.filter.map { lowering.condition($0, in: part) }
+    let select = SQLSelect(
+      columns: [(.cast(.call("count", [.star]), "text"), "payouts"), (.cast(.call("coalesce", [.call("sum", [.column("p", "total_payout")]), .integer(0)]), "text"), "amount")],
+      sources: part.sources, filter: condition)
+    let sql = SQLRenderer.render(SQLQuery(body: select))
+    do {
+      let row = try postgres.connection.query(sql.text, sql.parameters).rows.first
+      return (Int(row?[0] ?? "") ?? 0, Int64(row?[1] ?? "") ?? 0)
+    } catch {
+      throw dataError(error.message)
     }
   }
 }
