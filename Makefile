@@ -15,6 +15,9 @@ setup:
 	@pkg-config --exists libpq 2>/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
 	  echo "cq: installing postgresql and libpq-dev (the PostgreSQL engine and its tests)"; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql libpq-dev || { $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql libpq-dev; }; }
+	@command -v chromium >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "cq: installing chromium and poppler-utils (PDF reports and their tests)"; \
+	  $(SUDO) apt-get install -y chromium poppler-utils || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium poppler-utils; }; }
 	@command -v $(SWIFT) >/dev/null || { echo "cq: swift not found on PATH (Swift 6.3 toolchain needed)"; exit 1; }
 
 build: setup
