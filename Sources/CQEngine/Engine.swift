@@ -57,7 +57,9 @@ public final class Engine: @unchecked Sendable {
   /// The difference-in-differences model of store_orders (nil without store_orders).
   func liftModel() -> LiftModel? {
     if let cached = liftCache { return cached }
-    let model = LiftModel(store: store)
+    var model = LiftModel(store: store)
+    // On a database the catalogue holds store_orders summed by brand and day: say its real rows.
+    if let rows = postgres?.rowCounts["store_orders"] { model?.storeRows = rows }
     liftCache = .some(model)
     return model
   }

@@ -121,7 +121,7 @@ struct LiftModel: Sendable {
   /// Whether posts carry campaigns (so lift answers by campaign).
   let hasCampaigns: Bool
   /// Rows of store_orders.
-  let storeRows: Int
+  var storeRows: Int
 
   /// Estimates the model; nil when the data has no `store_orders`.
   ///

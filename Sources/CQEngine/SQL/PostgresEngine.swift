@@ -33,6 +33,8 @@ final class PostgresAggregation: RemoteAggregation {
   }
 
   func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine) throws(DiagnosticsError) -> [Group] {
+    // Only lift metrics: their groups come from the lift model, not from a fact.
+    if plan.facts.isEmpty { return [] }
     let (sql, measures) = render(plan, grain: grain, scope: scope, engine: engine)
     lastSQL = sql
     let rows: PGRows
@@ -106,7 +108,7 @@ extension Engine {
     let catalogue = try PostgresCatalogue(connection: connection, derivedSchema: derivedSchema)
     let data = try catalogue.dataSet(progress: progress)
     try catalogue.ensureDerived(force: false, progress: progress)
-    let engine = Engine(data: data, liftFromStoreOrders: false)
+    let engine = Engine(data: data, liftFromStoreOrders: catalogue.hasStoreOrders)
     engine.remote = PostgresAggregation(connection: connection, derived: derivedSchema, citus: catalogue.citus)
     engine.postgres = catalogue
     return engine
@@ -123,6 +125,9 @@ extension Engine {
   /// `explain sql QUERY`: the SQL cq sends for the query's groups, runnable in psql as printed.
   public func explainSQL(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
+    if plan.facts.isEmpty {
+      return "-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))\n-- no fact is aggregated: lift_revenue and iroas come from the lift model, which reads store_orders by brand and day"
+    }
     let lowering = PlanLowering(store: store, catalog: catalog, derived: postgres?.derivedSchema ?? "cq_derived", tiers: plan.tiers)
     let (sql, _) = lowering.query(plan, grain: plan.dimensions, scope: .each)
     let rendered = SQLRenderer.render(sql)
@@ -166,7 +171,14 @@ final class PostgresCatalogue {
     ("posts", [("cq_row", "integer"), ("influencer_id", "text"), ("platform", "text"), ("date", "date"), ("url", "text"), ("caption", "text"), ("reach", "integer"), ("likes", "integer"), ("comments", "integer")], [("campaign", "text")]),
     ("tracking_data", [("cq_row", "integer"), ("source", "text"), ("campaign", "text"), ("influencer_id", "text"), ("user_id", "text"), ("product", "text"), ("date", "date"), ("orders", "integer"), ("revenue", "integer"), ("brand", "text")], []),
     ("payouts", [("cq_row", "integer"), ("influencer_id", "text"), ("basis", "text"), ("rate", "integer"), ("orders", "integer"), ("total_payout", "integer")], [("campaign", "text"), ("posts", "integer"), ("status", "text")]),
+    ("store_orders", [("date", "date"), ("user_id", "text"), ("product", "text"), ("brand", "text"), ("orders", "integer"), ("revenue", "integer"), ("source", "text")], [("cq_row", "integer")]),
   ]
+
+  /// Tables cq reads when they are there.
+  static let optionalTables: Set<String> = ["store_orders"]
+
+  /// Whether the database has store_orders (the lift model's baseline).
+  var hasStoreOrders: Bool { columns["store_orders"] != nil }
 
   static func kind(of type: String) -> String {
     switch type {
@@ -182,7 +194,7 @@ final class PostgresCatalogue {
     var problems: [String] = []
     for (table, needed, optional) in PostgresCatalogue.required {
       guard let have = columns[table] else {
-        problems.append("table \(table) is missing")
+        if !PostgresCatalogue.optionalTables.contains(table) { problems.append("table \(table) is missing") }
         continue
       }
       for (c, kind) in needed + optional {
@@ -251,8 +263,23 @@ final class PostgresCatalogue {
           lists.append(["0"])
         }
       }
+      guard columns[table] != nil else { continue }
       let count = empty ? 0 : lists.map(\.count).max() ?? 0
-      let rows = (0..<count).map { i in lists.map { $0.isEmpty ? "" : $0[i % $0.count] } }
+      var rows = (0..<count).map { i in lists.map { $0.isEmpty ? "" : $0[i % $0.count] } }
+      if hasStoreOrders, count > 0, ["posts", "tracking_data", "store_orders"].contains(table) {
+        // The lift model's rows first; the value rows after them carry the first lift row's
+        // influencer, campaign, brand and date, so they add no post, brand or day it counts.
+        let lift = try liftRows(table, present: present.map(\.0), filler: rows[0])
+        if table == "posts" || lift.isEmpty {
+          rows = table == "posts" ? lift : rows
+        } else {
+          let kept = ["influencer_id", "campaign", "brand", "date"]
+          let first = lift[0]
+          rows = lift + rows.map { row in
+            zip(present, row).enumerated().map { i, pair in kept.contains(pair.0.0) ? first[i] : pair.1 }
+          }
+        }
+      }
       write(table, header: present.map(\.0), rows: rows)
       progress("read the values of \(table)")
     }
@@ -263,6 +290,44 @@ final class PostgresCatalogue {
       return data
     } catch {
       throw PGError(kind: .server, message: "the tables at \(connection.place) hold values cq cannot read: \(error)")
+    }
+  }
+
+  /// Rows the lift model reads (SPEC §4, `lift_revenue`, `iroas`), after the value rows: each
+  /// post's influencer, platform, date and campaign; tracked revenue per influencer, campaign and
+  /// brand (each campaign's and influencer's top brand); store revenue per brand and day. Other
+  /// columns repeat the first value row, so no value is added and no sum the engine reads changes.
+  func liftRows(_ table: String, present: [String], filler: [String]) throws(PGError) -> [[String]] {
+    func rupees(_ paise: String?) -> String {
+      guard let p = Int64(paise ?? "") else { return "0" }
+      let cents = p % 100
+      return "\(p / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+    func rows(_ sql: String, _ columnsRead: [String], money: Set<String> = []) throws(PGError) -> [[String]] {
+      try connection.query(sql).rows.map { values in
+        present.enumerated().map { i, c in
+          guard let k = columnsRead.firstIndex(of: c) else { return filler[i] }
+          return money.contains(c) ? rupees(values[k]) : (values[k] ?? "")
+        }
+      }
+    }
+    let order = { (t: String) in self.has(t, "cq_row") ? " ORDER BY min(cq_row)" : "" }
+    switch table {
+    case "posts":
+      let campaign = has("posts", "campaign") ? ", coalesce(campaign, '')" : ""
+      return try rows(
+        "SELECT influencer_id, platform, date::text\(campaign) FROM posts\(has("posts", "cq_row") ? " ORDER BY cq_row" : "")",
+        ["influencer_id", "platform", "date"] + (campaign.isEmpty ? [] : ["campaign"]))
+    case "tracking_data":
+      return try rows(
+        "SELECT influencer_id, campaign, brand, sum(revenue)::text FROM tracking_data GROUP BY 1, 2, 3\(order("tracking_data"))",
+        ["influencer_id", "campaign", "brand", "revenue"], money: ["revenue"])
+    case "store_orders":
+      return try rows(
+        "SELECT date::text, brand, sum(revenue)::text FROM store_orders GROUP BY 1, 2\(order("store_orders"))",
+        ["date", "brand", "revenue"], money: ["revenue"])
+    default:
+      return []
     }
   }
 
