@@ -22,9 +22,11 @@ extension Session {
       try checkStandardOutput()
       return status
     } catch let error as DiagnosticsError {
+      reporting.lastFailure = error.diagnostics.first?.message
       report(error, fileName: fileName)
       return error.exitStatus
     } catch let error as SessionError {
+      reporting.lastFailure = error.message
       if let fileName {
         // `FILE:LINE:COL: error: message`, then the statement with its mark, as for any error.
         let diagnostic = Diagnostic(id: "session", phase: .model, message: error.message, range: error.range ?? node.range)
@@ -190,7 +192,10 @@ extension Session {
     guard let outcome else { return 0 }
     try show(outcome.result, chart: q.chart, redirect: q.redirect, text: text)
     // Machine formats and files carry no footnotes: say how an estimate was made on stderr.
-    if settings.format.isMachineReadable || q.redirect != nil || options.outputFile != nil {
+    // A document (Markdown, HTML, PDF) has them as notes under the result.
+    if !writesDocument(redirect: q.redirect),
+      settings.format.isMachineReadable || q.redirect != nil || options.outputFile != nil
+    {
       for note in outcome.notes { writeErr("note: \(note)\n") }
     }
     return 0
@@ -213,40 +218,37 @@ extension Session {
       shown.rows.append(totals)
       shown.rowKinds.append(.total)
     }
+    var kind: ChartKind?
     if let chart {
-      guard let kind = ChartKind(rawValue: chart.kind.key) else {
+      guard let known = chart.chartKind else {
         let guess = ChartKind.allCases.map(\.rawValue).first { $0.hasPrefix(String(chart.kind.key.prefix(2))) }
         throw SessionError(
           message: "unknown chart '\(chart.kind.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
-            + "; charts: bar, line, spark, scatter, hist", status: 3)
+            + "; charts: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))", status: 3)
       }
-      var opts = renderOptions(toTerminal: redirect == nil && options.outputFile == nil)
-      if opts.width == nil { opts.width = settings.width ?? 80 }
-      let drawn: String
-      do {
-        drawn = try ChartRenderer.render(result, kind: kind, options: opts)
-      } catch {
-        throw SessionError(message: error.message, status: 3)
-      }
-      if let redirect, let format = OutputFormat(path: expand(redirect.path)), format.isMachineReadable {
-        // A program reads a .csv/.json file: it gets the data the chart draws, not the drawing.
-        writeErr("note: '\(redirect.path)' gets the chart's data as \(format.rawValue); write to a .txt file for the drawing\n")
-        try writeResult(shown, toFile: redirect.path, append: redirect.append, rows: result.rows.count)
-      } else if let redirect {
-        try write(drawn, to: redirect.path, append: redirect.append, rows: result.rows.count)
-      } else {
-        writePaged(drawn.hasSuffix("\n") ? drawn : drawn + "\n")
-      }
+      kind = known
+    }
+    reporting.statement = Session.withoutRedirect(text, redirect)
+    // `> FILE` and `--output FILE` treat tables and charts alike (SPEC §9).
+    if let redirect {
+      try writeResult(shown, chart: kind, toFile: redirect.path, append: redirect.append, rows: result.rows.count)
       return
     }
-    if let redirect {
-      try writeResult(shown, toFile: redirect.path, append: redirect.append, rows: result.rows.count)
+    if let destination = reportDestination {
+      try addToReport(kind.map { .chart($0, shown) } ?? .table(shown), destination: destination)
       return
     }
     if let file = options.outputFile {
       // The run's first result replaces the file; later ones are appended.
-      try writeResult(shown, toFile: file, append: wroteOutputFile, rows: result.rows.count)
+      try writeResult(shown, chart: kind, toFile: file, append: wroteOutputFile, rows: result.rows.count)
       wroteOutputFile = true
+      return
+    }
+    if let kind {
+      var opts = renderOptions(toTerminal: true)
+      if opts.width == nil { opts.width = settings.width ?? 80 }
+      let drawn = try chartChecked { () throws(ChartError) in try ChartRenderer.render(result, kind: kind, options: opts) }
+      writePaged(drawn.hasSuffix("\n") ? drawn : drawn + "\n")
       return
     }
     var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
@@ -258,14 +260,18 @@ extension Session {
     }
     var rendered = render(shown, options: opts)
     if !rendered.hasSuffix("\n"), !rendered.isEmpty { rendered += "\n" }
-    // Markdown tables need a blank line between them, or they read as one.
-    if settings.format == .markdown { rendered += "\n" }
     writePaged(rendered)
   }
 
   /// Writes prose (explain, describe) to standard output: money in the `set currency` symbol,
   /// and in ASCII under `--ascii`; on a terminal, wrapped at word boundaries to its width.
   func writeText(_ text: String) {
+    if !options.interactive, let destination = reportDestination {
+      do {
+        try addToReport(.text(text), destination: destination)
+        return
+      } catch {}
+    }
     var text = text
     if settings.currency != "₹" { text = text.replacingOccurrences(of: "₹", with: settings.currency) }
     text = renderOptions(toTerminal: false).marks(text)
@@ -307,7 +313,7 @@ extension Session {
         }
       case .markdown, .table:
         if Session.nonEmptyFile(target) { text = "\n" + text }
-      case .json, .ndjson: break
+      case .json, .ndjson, .html, .pdf: break
       }
     }
     try write(text, to: path, append: append, rows: rows, json: format == .json)
@@ -328,15 +334,36 @@ extension Session {
   }
 
   /// Writes a result to `path` atomically; a JSON array appended to a JSON array joins it.
-  func write(_ text: String, to path: String, append: Bool, rows: Int, json: Bool = false) throws {
+  /// `verb` and `what` change the message on standard error (`appended 3 rows to FILE`).
+  func write(
+    _ text: String, to path: String, append: Bool, rows: Int, json: Bool = false, verb: String? = nil,
+    what: String? = nil
+  ) throws {
     do {
       try AtomicFileWriter.write(text, to: expand(path), append: append, joiningJSONArrays: json)
     } catch {
       throw SessionError(message: error.description, status: 4)
     }
     if options.interactive || !options.stdoutIsTerminal {
-      writeErr("\(append ? "appended" : "wrote") \(rows) row\(rows == 1 ? "" : "s") to \(path)\n")
+      writeErr("\(verb ?? (append ? "appended" : "wrote")) \(what ?? "\(rows) row\(rows == 1 ? "" : "s")") to \(path)\n")
     }
+  }
+
+  /// Whether this statement's result goes into a document (Markdown, HTML or PDF), which
+  /// carries its caveats as notes.
+  func writesDocument(redirect: RedirectClause?) -> Bool {
+    if let redirect {
+      return (try? fileFormat(redirect.path))?.isDocument ?? false
+    }
+    return reportDestination != nil
+  }
+
+  /// The statement as a document shows it: without its `> FILE` or `>> FILE`.
+  static func withoutRedirect(_ text: String, _ redirect: RedirectClause?) -> String {
+    guard redirect != nil, let mark = text.range(of: ">", options: .backwards) else { return text }
+    var head = text[..<mark.lowerBound]
+    if head.hasSuffix(">") { head = head.dropLast() }
+    return head.trimmingCharacters(in: .whitespaces)
   }
 
   func renderOptions(toTerminal: Bool) -> RenderOptions {
@@ -389,6 +416,7 @@ extension Session {
   }
 
   func runScript(_ path: String, text: String) -> Int32 {
+    if runDepth == 0 { noteScript(path, text: text) }
     runDepth += 1
     defer { runDepth -= 1 }
     return execute(text, fileName: path == "-" ? "<stdin>" : path)

@@ -77,6 +77,10 @@ public final class Session {
   var lastElapsedMS: Double = 0
   /// Whether this run has written to `--output` yet (the first result replaces the file).
   var wroteOutputFile = false
+  /// The report being made: captions, blocks, title (see `Session+Report.swift`).
+  var reporting = ReportState()
+  /// Writes bytes that are not text (a PDF) to standard output.
+  public var writeBytes: ([UInt8]) -> Void = { FileHandle.standardOutput.write(Data($0)) }
   let writeOut: (String) -> Void
   let writeErr: (String) -> Void
   /// Depth of nested `run` scripts (guards against a script running itself).
@@ -199,6 +203,7 @@ public final class Session {
     var source = text
     var statements = Parser.parseStatements(source)
     var references = Session.parameterReferences(in: source)
+    var lines = source.split(separator: "\n", omittingEmptySubsequences: false)
     var index = 0
     while index < statements.count {
       if quitRequested { break }
@@ -217,19 +222,29 @@ public final class Session {
           source = substituted
           statements = Parser.parseStatements(source)
           references = Session.parameterReferences(in: source)
+          lines = source.split(separator: "\n", omittingEmptySubsequences: false)
           guard index < statements.count else { break }
           parsed = statements[index]
         }
       }
+      // Comment lines directly above the statement are its caption in a report (SPEC §9).
+      reporting.caption = Session.caption(of: index, in: statements, lines: lines)
+      reporting.statement = nil
       if s == 0 {
         echo(parsed.range, in: source, fileName: fileName)
         if let node = parsed.node {
           s = run(node, source: source, fileName: fileName)
         } else {
+          reporting.lastFailure = parsed.diagnostics.first?.message
           report(DiagnosticsError(diagnostics: parsed.diagnostics, source: source), fileName: fileName)
           s = 2
         }
       }
+      if s != 0 {
+        if reporting.statement == nil { reporting.statement = statementText(parsed.range, in: source) }
+        noteFailure(status: s)
+      }
+      carryCaption()
       if s != 0 {
         if status == 0 { status = s }
         if stopOnError { return status }
@@ -241,7 +256,8 @@ public final class Session {
   /// `set echo on` (`--echo`): writes a statement of a script or `-c` to standard output before
   /// its result, each line as `-- LINE`, so the output reads as the script with its results.
   func echo(_ range: SourceRange, in source: String, fileName: String?) {
-    guard settings.echo, fileName != nil else { return }
+    // An HTML or PDF page on standard output is one document: nothing goes before it.
+    guard settings.echo, fileName != nil, !(settings.format.isPage && options.outputFile == nil) else { return }
     let u = Array(source.utf8)
     let lo = max(0, min(range.lowerBound.offset, u.count)), hi = max(lo, min(range.upperBound.offset, u.count))
     let text = String(decoding: u[lo..<hi], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -259,8 +275,12 @@ public final class Session {
   }
 
   func statementText(_ node: StmtNode, in source: String) -> String {
+    statementText(node.range, in: source)
+  }
+
+  func statementText(_ range: SourceRange, in source: String) -> String {
     let u = Array(source.utf8)
-    let lo = max(0, min(node.range.lowerBound.offset, u.count)), hi = max(lo, min(node.range.upperBound.offset, u.count))
+    let lo = max(0, min(range.lowerBound.offset, u.count)), hi = max(lo, min(range.upperBound.offset, u.count))
     return String(decoding: u[lo..<hi], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }

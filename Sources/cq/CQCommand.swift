@@ -17,10 +17,14 @@ struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("The data folder (default: $CQ_DATA, else ./data).", valueName: "dir"))
   var data: String?
 
-  @Option(name: .long, help: ArgumentHelp("Output format: table, csv, tsv, json, ndjson, markdown.", valueName: "format"))
-  var format: String?
+  @Option(name: .long, help: ArgumentHelp("Output format: \(OutputFormat.list()).", valueName: "format"))
+  var format: OutputFormat?
 
-  @Option(name: .long, help: ArgumentHelp("Write results to FILE (format from its extension).", valueName: "file"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Write results to FILE, its format from the extension; .md, .html and .pdf make one report of the run.",
+      valueName: "file"))
   var output: String?
 
   @Option(name: .long, help: ArgumentHelp("Colour: auto (a terminal without NO_COLOR), always, never.", valueName: "when"))
@@ -50,9 +54,6 @@ struct CommonOptions: ParsableArguments {
   var `repeat`: Int = 1
 
   func validate() throws {
-    if let format, OutputFormat(rawValue: format.lowercased()) == nil {
-      throw ValidationError("unknown format '\(format)'; formats: table, csv, tsv, json, ndjson, markdown")
-    }
     guard ["auto", "always", "never"].contains(color.lowercased()) else {
       throw ValidationError("'--color' takes auto, always or never, found '\(color)'")
     }
@@ -78,7 +79,7 @@ struct CommonOptions: ParsableArguments {
     default: o.color = o.stdoutIsTerminal && !noColor
     }
     o.ascii = ascii
-    if let format { o.format = OutputFormat(rawValue: format.lowercased()) ?? .table }
+    if let format { o.format = format }
     // `--output -` is standard output.
     o.outputFile = output == "-" ? nil : output
     o.continueOnError = continueOnError
@@ -93,6 +94,7 @@ struct CommonOptions: ParsableArguments {
       session.setParameter(String(p[..<equal]), to: String(p[p.index(after: equal)...]))
     }
     session.takeOutputFailure = Terminal.takeOutputFailure
+    session.writeBytes = Terminal.writeOut(bytes:)
     let fromEnvironment = ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 }
     let folder = data ?? fromEnvironment ?? "data"
     let loaded = session.load(folder: folder, quiet: true)
@@ -110,6 +112,37 @@ struct CommonOptions: ParsableArguments {
     if !norc { session.runStartupFile() }
     return (session, loaded)
   }
+}
+
+extension CommonOptions {
+  /// Refuses, before anything runs, an output the run could not write: `--output` with an
+  /// extension no format claims, a PDF with no browser to print it, or PDF bytes for a
+  /// terminal. Exit status 4 (SPEC §9).
+  func checkReportDestination() throws {
+    let destination = output == "-" ? nil : output
+    if let destination, let ext = OutputFormat.fileExtension(ofPath: destination), OutputFormat(fileExtension: ext) == nil {
+      Terminal.writeErr("error: \(Session.unknownExtension(ext, path: destination))\n")
+      throw ExitCode(4)
+    }
+    let pdfTarget: String? =
+      destination.flatMap { OutputFormat(path: $0) == .pdf ? $0 : nil }
+      ?? (destination == nil && format == .pdf ? "standard output" : nil)
+    if let pdfTarget {
+      if destination == nil, isatty(1) == 1 {
+        Terminal.writeErr(
+          "error: a PDF is not for a terminal: write it to a file with --output FILE.pdf, or send standard output to one (cq run FILE.cq --format pdf > report.pdf)\n")
+        throw ExitCode(4)
+      }
+      if PDFPrinter.findBrowser() == nil {
+        Terminal.writeErr("error: \(PDFPrinter.noBrowserMessage(for: pdfTarget))\n")
+        throw ExitCode(4)
+      }
+    }
+  }
+}
+
+extension OutputFormat: ExpressibleByArgument {
+  public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
 }
 
 @main
@@ -164,6 +197,7 @@ struct CQCommand: ParsableCommand {
   func run() throws {
     let stdinIsTerminal = isatty(0) == 1
     let interactive = commands.isEmpty && stdinIsTerminal
+    try common.checkReportDestination()
     let (session, loaded) = common.makeSession(interactive: interactive)
     if !commands.isEmpty {
       guard loaded else { throw ExitCode(4) }
@@ -179,13 +213,14 @@ struct CQCommand: ParsableCommand {
         }
         if session.quitRequested { break }
       }
+      status = session.finishReport(status: status)
       if status != 0 { throw ExitCode(status) }
       return
     }
     if !stdinIsTerminal {
       guard loaded else { throw ExitCode(4) }
       let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-      let status = session.execute(text, fileName: "<stdin>")
+      let status = session.finishReport(status: session.execute(text, fileName: "<stdin>"))
       if status != 0 { throw ExitCode(status) }
       return
     }
@@ -204,9 +239,10 @@ struct RunCommand: ParsableCommand {
   @OptionGroup var common: CommonOptions
 
   func run() throws {
+    try common.checkReportDestination()
     let (session, loaded) = common.makeSession(interactive: false)
     guard loaded else { throw ExitCode(4) }
-    let status = session.runScript(file)
+    let status = session.finishReport(status: session.runScript(file))
     if status != 0 { throw ExitCode(status) }
   }
 }
@@ -231,6 +267,28 @@ enum Terminal {
   }
 
   static func writeErr(_ s: String) { _ = writeAll(2, s) }
+
+  /// Writes bytes that are not text (a PDF) to standard output, failures as for text.
+  static func writeOut(bytes: [UInt8]) {
+    guard outputFailure == nil, !outputClosed else { return }
+    let failure: Int32 = bytes.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+        if n < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        offset += n
+      }
+      return 0
+    }
+    if failure == EPIPE {
+      outputClosed = true
+    } else if failure != 0 {
+      outputFailure = failure
+    }
+  }
 
   /// Returns, and forgets, the failure to write standard output since the last call, in the
   /// system's words and a fix (`no space left on device; free some space or …`), flushing C's

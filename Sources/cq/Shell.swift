@@ -46,6 +46,8 @@ struct Shell {
       }
       session.execute(statement, fileName: nil)
     }
+    // `--output FILE.html` (or .md, .pdf) in the shell: the report is written on the way out.
+    _ = session.finishReport(status: 0)
     session.finish()
   }
 

@@ -24,7 +24,7 @@ struct SyntaxMessage: Equatable {
   }
 
   static func expectedChartKind(found: String?) -> SyntaxMessage {
-    message("expected a chart kind after 'chart' (bar, line, spark, scatter or hist)\(Self.found(found))")
+    message("expected a chart kind after 'chart' (\(ChartKind.list()))\(Self.found(found))")
   }
 
   static func expectedCondition(after: String, found: String?) -> SyntaxMessage {
@@ -170,7 +170,7 @@ struct SyntaxMessage: Equatable {
     if let suggestion {
       return message("unknown chart kind '\(kind)'; did you mean '\(suggestion)'?")
     }
-    return message("unknown chart kind '\(kind)'; expected bar, line, spark, scatter or hist")
+    return message("unknown chart kind '\(kind)'; expected \(ChartKind.list())")
   }
 
   static func unknownShowTarget(_ word: String, suggestion: String) -> SyntaxMessage {

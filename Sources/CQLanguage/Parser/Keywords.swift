@@ -15,7 +15,7 @@ public enum Keywords {
   public static let conditions: [String] = ["and", "or", "not", "in", "between"]
 
   /// Chart kinds accepted after `chart` (SPEC §5).
-  public static let chartKinds: [String] = ["bar", "line", "spark", "scatter", "hist"]
+  public static let chartKinds: [String] = ChartKind.allCases.map(\.rawValue)
 
   /// What `show` can list, plural forms (the singular is accepted too).
   /// `params` is the shell's own list (`show params`), not a `ShowTarget` the engine lists.

@@ -1,3 +1,5 @@
+// The chart kinds are declared once, in CQLanguage (the parser reads them too).
+@_exported import enum CQLanguage.ChartKind
 import CQStorage
 
 #if canImport(Glibc)
@@ -7,20 +9,6 @@ import CQStorage
 #elseif canImport(Darwin)
   import Darwin
 #endif
-
-/// The chart kinds of SPEC §5 (`chart KIND`).
-public enum ChartKind: String, CaseIterable, Sendable {
-  /// Horizontal bars, one per group, with labels and values.
-  case bar
-  /// A time series on a braille (or ASCII) canvas with labelled axes.
-  case line
-  /// One sparkline per group over time.
-  case spark
-  /// Two metrics against each other, one point per group.
-  case scatter
-  /// The distribution of a metric over the groups, in bins.
-  case hist
-}
 
 /// Why a result cannot be drawn as the chart asked for, and what would work.
 public struct ChartError: Error, CustomStringConvertible, Sendable, Equatable {

@@ -25,7 +25,21 @@ struct LineChart {
     var values: [Double?]
   }
 
-  func lines() throws(ChartError) -> [String] {
+  /// What a line chart plots, however it is drawn (terminal or SVG).
+  struct Plot {
+    var title: String
+    /// The x positions: every period from the first to the last, in time order.
+    var xLabels: [String]
+    var series: [Series]
+    /// The unit of the y axis (the first metric's).
+    var yFormat: ValueFormat
+    /// What was left out and why.
+    var notes: [String]
+  }
+
+  /// The series to draw: one per group of the non-time dimensions (first metric), or one per
+  /// metric in the first metric's unit; at most ``maxSeries``, the largest kept.
+  func plot() throws(ChartError) -> Plot {
     guard let time = data.timeColumn else {
       throw ChartError(
         "a line chart needs a time dimension such as 'week'; try '\(data.exampleMetric) by week chart line'"
@@ -105,7 +119,16 @@ struct LineChart {
       )
     }
 
-    var out = [title]
+    return Plot(title: title, xLabels: xLabels, series: series, yFormat: data.format(metric), notes: notes)
+  }
+
+  func lines() throws(ChartError) -> [String] {
+    let plot = try plot()
+    let formatter = context.formatter
+    let xLabels = plot.xLabels
+    let series = plot.series
+    let notes = plot.notes
+    var out = [plot.title]
     let all = series.flatMap { $0.values.compactMap { $0 } }
     guard !xLabels.isEmpty, !all.isEmpty else {
       out.append(xLabels.isEmpty ? "(no rows to chart)" : "(no values to chart)")
@@ -115,7 +138,7 @@ struct LineChart {
     // Layout: y labels, axis, plot.
     let scale = AxisScale.rounded(values: all)
     let height = Self.plotHeight
-    let yFormat = data.format(metric)
+    let yFormat = plot.yFormat
     let tickRows = [0, height / 2, height - 1]
     let places = ChartContext.places(forStep: scale.tickStep ?? (scale.high - scale.low) / 2)
     let tickText = tickRows.map { row in

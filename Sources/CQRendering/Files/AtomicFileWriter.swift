@@ -28,6 +28,17 @@ public struct AtomicFileWriter {
   public static func write(
     _ text: String, to path: String, append: Bool, joiningJSONArrays: Bool = false
   ) throws(FileWriteError) {
+    try write(bytes: Array(text.utf8), to: path, append: append, joiningJSONArrays: joiningJSONArrays)
+  }
+
+  /// Writes `newBytes` to `path` as ``write(_:to:append:joiningJSONArrays:)`` writes text: for
+  /// files that are not text (a PDF report).
+  ///
+  /// - Throws: ``FileWriteError`` naming the path, the reason and a fix.
+  /// - Complexity: O(*n* + *m*) bytes for *n* new and *m* existing bytes.
+  public static func write(
+    bytes newBytes: [UInt8], to path: String, append: Bool = false, joiningJSONArrays: Bool = false
+  ) throws(FileWriteError) {
     guard !path.isEmpty else {
       throw FileWriteError(path: path, code: .noSuchDirectory, reason: "empty file name")
     }
@@ -47,7 +58,7 @@ public struct AtomicFileWriter {
       // A device, pipe or socket (/dev/null, /dev/stdout, a FIFO) is written in place: renaming
       // a file over it would replace the device itself.
       if (info.st_mode & S_IFMT) != S_IFREG {
-        try writeInPlace(text, to: target, displayPath: path)
+        try writeInPlace(newBytes, to: target, displayPath: path)
         return
       }
       mode = info.st_mode & 0o7777
@@ -62,12 +73,12 @@ public struct AtomicFileWriter {
       throw FileWriteError(path: path, errno: errno)
     }
     var bytes: [UInt8]
-    if joiningJSONArrays, let joined = joinJSONArrays(existing, Array(text.utf8)) {
+    if joiningJSONArrays, let joined = joinJSONArrays(existing, newBytes) {
       bytes = joined
     } else {
       bytes = existing
       if let last = existing.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-      bytes.append(contentsOf: Array(text.utf8))
+      bytes.append(contentsOf: newBytes)
     }
 
     let directory = directoryName(target)
@@ -130,11 +141,11 @@ public struct AtomicFileWriter {
     return out
   }
 
-  static func writeInPlace(_ text: String, to target: String, displayPath: String) throws(FileWriteError) {
+  static func writeInPlace(_ bytes: [UInt8], to target: String, displayPath: String) throws(FileWriteError) {
     let fd = open(target, O_WRONLY | O_APPEND | O_CLOEXEC)
     guard fd >= 0 else { throw FileWriteError(path: displayPath, errno: errno) }
     defer { close(fd) }
-    let failure = writeAll(fd, Array(text.utf8))
+    let failure = writeAll(fd, bytes)
     if failure != 0 { throw FileWriteError(path: displayPath, errno: failure) }
   }
 

@@ -127,7 +127,7 @@ enum MachineFormats {
   // MARK: markdown
 
   /// A GitHub-flavoured Markdown table, values as people read them, padded so the source
-  /// lines up; `|` in values is escaped as `\|` and line breaks become spaces.
+  /// lines up; `|` and `<` in values are escaped as `\|` and `\<`, and line breaks become spaces.
   static func markdown(
     _ result: ResultSet, options: RenderOptions, to out: inout some TextOutputStream
   ) {
@@ -174,6 +174,8 @@ enum MachineFormats {
       previousCR = scalar == "\r"
       switch scalar {
       case "|": out += "\\|"
+      // Raw HTML in a cell would be markup to most renderers: a name like <b> stays text.
+      case "<": out += "\\<"
       case "\n", "\r", "\t": out += " "
       default:
         if scalar.value < 0x20 || scalar.value == 0x7F { continue }

@@ -38,6 +38,8 @@ public enum ResultRenderer {
     case .json: MachineFormats.json(result, to: &out)
     case .ndjson: MachineFormats.ndjson(result, to: &out)
     case .markdown: MachineFormats.markdown(result, options: options, to: &out)
+    // A page is a report the session assembles (``HTMLReport``); alone, a result is its table.
+    case .html, .pdf: out.write(HTMLReport.table(result, options: options))
     }
   }
 }
