@@ -409,7 +409,8 @@ extension Engine {
 
   /// A table: its columns and kinds, the dimensions its rows carry, and its first rows.
   func describe(table t: Table) -> [String] {
-    var lines = ["table \(t.name): \(Engine.short(Int64(t.rowCount))) rows\(t.path.map { " from \($0)" } ?? "")"]
+    let place = postgres.map { " in \($0.connection.place)" } ?? t.path.map { " from \($0)" } ?? ""
+    var lines = ["table \(t.name): \(Engine.short(Int64(rowCount(of: t)))) rows\(place)"]
     for c in t.columnNames { lines.append("  \(c): \(t.columns[c]?.kind.rawValue ?? "")") }
     if let fact = Fact.allCases.first(where: { store.table($0).name == t.name }) {
       let carried = Dimension.allCases.filter { fact == .influencers ? $0.isInfluencerAttribute : store.carries(fact, $0) }

@@ -216,7 +216,7 @@ extension Engine {
           note = "looked up from products.csv by product"
         }
         if t.name == "products", c == "product" { note = "product → brand for tracking_data" }
-        rows.append([.text(i == 0 ? t.name : ""), .text(c), .text(kind), i == 0 ? .integer(Int64(t.rowCount)) : .text(""), .text(note)])
+        rows.append([.text(i == 0 ? t.name : ""), .text(c), .text(kind), i == 0 ? .integer(Int64(rowCount(of: t))) : .text(""), .text(note)])
       }
     }
     var r = ResultSet(
@@ -260,6 +260,7 @@ extension Engine {
             range: name.range, fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? [])
         ], source: source)
     }
+    if postgres != nil { return try sampleOnDatabase(t, name: name, count: count, where: condition, source: source) }
     var rows: [Int] = Array(0..<min(max(0, count), t.rowCount))
     var matching = t.rowCount
     if let condition {
@@ -328,6 +329,27 @@ extension Engine {
   private func sampleRows(of table: Table, name: NameRef, condition: ConditionExpr, source: String)
     throws(DiagnosticsError) -> [Int]
   {
+    let (fact, bound) = try sampleCondition(of: table, name: name, condition: condition, source: source)
+    var codes: [Dimension: ContiguousArray<Int32>] = [:]
+    for d in bound.dimensions { codes[d] = store.codes(fact, d, tiers: settings.tiers) }
+    func holds(_ c: BoundCondition, _ r: Int) -> Bool {
+      switch c {
+      case .leaf(let d, let allowed, _):
+        guard let column = codes[d], r < column.count else { return false }
+        let code = Int(column[r])
+        return code >= 0 && code < allowed.count && allowed[code]
+      case .and(let a, let b): return holds(a, r) && holds(b, r)
+      case .or(let a, let b): return holds(a, r) || holds(b, r)
+      case .not(let a): return !holds(a, r)
+      }
+    }
+    return (0..<table.rowCount).filter { holds(bound, $0) }
+  }
+
+  /// `sample TABLE where CONDITION`: the condition bound to dimensions the table's own rows carry.
+  func sampleCondition(of table: Table, name: NameRef, condition: ConditionExpr, source: String)
+    throws(DiagnosticsError) -> (Fact, BoundCondition)
+  {
     let facts: [String: Fact] = ["influencers": .influencers, "posts": .posts, "tracking_data": .tracking, "payouts": .payouts]
     guard let fact = facts[table.name] else {
       throw DiagnosticsError(
@@ -352,20 +374,7 @@ extension Engine {
             range: Binder.names(in: condition).first { Dimension.named($0.text) == missing }?.range ?? name.range)
         ], source: source)
     }
-    var codes: [Dimension: ContiguousArray<Int32>] = [:]
-    for d in bound.dimensions { codes[d] = store.codes(fact, d, tiers: settings.tiers) }
-    func holds(_ c: BoundCondition, _ r: Int) -> Bool {
-      switch c {
-      case .leaf(let d, let allowed, _):
-        guard let column = codes[d], r < column.count else { return false }
-        let code = Int(column[r])
-        return code >= 0 && code < allowed.count && allowed[code]
-      case .and(let a, let b): return holds(a, r) && holds(b, r)
-      case .or(let a, let b): return holds(a, r) || holds(b, r)
-      case .not(let a): return !holds(a, r)
-      }
-    }
-    return (0..<table.rowCount).filter { holds(bound, $0) }
+    return (fact, bound)
   }
 
   /// Distinct values of a dimension (for completion and messages), in label order.

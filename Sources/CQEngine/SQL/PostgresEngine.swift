@@ -148,6 +148,8 @@ final class PostgresCatalogue {
   private(set) var citus = false
   /// Rows of each table (the catalogue's tables hold only values).
   private(set) var rowCounts: [String: Int] = [:]
+  /// Column names of each table in the table's own order (as its file had them).
+  private(set) var order: [String: [String]] = [:]
   /// Columns of each of cq's tables present: name → type.
   private(set) var columns: [String: [String: String]] = [:]
 
@@ -156,11 +158,12 @@ final class PostgresCatalogue {
     self.derivedSchema = derivedSchema
     citus = !(try connection.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'").rows.isEmpty)
     let found = try connection.query(
-      "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1::text[])",
+      "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1::text[]) ORDER BY table_name, ordinal_position",
       ["{influencers,posts,tracking_data,payouts,products,store_orders}"])
     for row in found.rows {
       guard let t = row[0], let c = row[1], let type = row[2] else { continue }
       columns[t, default: [:]][c] = type
+      order[t, default: []].append(c)
     }
     try check()
   }
@@ -234,15 +237,18 @@ final class PostgresCatalogue {
       try? text.write(to: folder.appendingPathComponent(name + ".csv"), atomically: false, encoding: .utf8)
     }
     // Dimension tables, whole.
-    let influencers = try connection.query("SELECT id, name, category, gender, follower_count::text, platform FROM influencers ORDER BY id")
-    write("influencers", header: ["id", "name", "category", "gender", "follower_count", "platform"], rows: influencers.rows.map { $0.map { $0 ?? "" } })
+    let influencerColumns = (order["influencers"] ?? []).filter { c in PostgresCatalogue.required[0].columns.contains { $0.0 == c } }
+    let influencers = try connection.query(
+      "SELECT \(influencerColumns.map { SQLRenderer.identifier($0) + "::text" }.joined(separator: ", ")) FROM influencers ORDER BY \(has("influencers", "cq_row") ? "cq_row" : "id")")
+    write("influencers", header: influencerColumns, rows: influencers.rows.map { $0.map { $0 ?? "" } })
     if columns["products"]?["product"] != nil, columns["products"]?["brand"] != nil {
       let products = try connection.query("SELECT product, brand FROM products")
       write("products", header: ["product", "brand"], rows: products.rows.map { $0.map { $0 ?? "" } })
     }
     // Fact tables: distinct values per column, first and last date.
     for (table, needed, optional) in PostgresCatalogue.required where table != "influencers" {
-      let present = (needed + optional).filter { has(table, $0.0) && $0.0 != "cq_row" }
+      let known = needed + optional
+      let present = (order[table] ?? []).compactMap { c in known.first { $0.0 == c && c != "cq_row" } }
       var lists: [[String]] = []
       var empty = false
       for (c, kind) in present {
@@ -456,5 +462,60 @@ extension Engine {
     } catch {
       throw dataError(error.message)
     }
+  }
+}
+
+extension Engine {
+  /// `sample TABLE [N] [where …]` on a database: the first rows in file order (`cq_row`).
+  func sampleOnDatabase(_ t: Table, name: NameRef, count: Int, where condition: ConditionExpr?, source: String)
+    throws(DiagnosticsError) -> ResultSet
+  {
+    guard let postgres else { return ResultSet(columns: [], rows: []) }
+    var filter: SQLExpr? = nil
+    var sources = [SQLSource(table: t.name, alias: t.name == "influencers" ? "i" : "f")]
+    let alias = t.name == "influencers" ? "i" : "f"
+    if let condition {
+      let (_, bound) = try sampleCondition(of: t, name: name, condition: condition, source: source)
+      let lowering = PlanLowering(store: store, catalog: catalog, derived: postgres.derivedSchema, tiers: settings.tiers)
+      if alias == "f", lowering.needsInfluencer(bound.dimensions, measures: []) { sources.append(lowering.influencerJoin("f")) }
+      let part = PlanLowering.Part(name: "", comment: "", sources: sources, influencer: alias, carrier: { _ in alias }, measures: [])
+      filter = lowering.condition(bound, in: part)
+    }
+    let columns = t.columnNames.filter { t.columns[$0] != nil }
+    var select = SQLSelect(columns: columns.map { (.cast(.column(alias, $0), "text"), $0) }, sources: sources, filter: filter)
+    let ordered = postgres.has(t.name, "cq_row") ? "cq_row" : (t.name == "influencers" ? "id" : nil)
+    let counted = SQLRenderer.render(SQLQuery(body: SQLSelect(columns: [(.cast(.call("count", [.star]), "text"), "rows")], sources: sources, filter: filter)))
+    select.comment = nil
+    var rendered = SQLRenderer.render(SQLQuery(body: select))
+    rendered.text += (ordered.map { "\nORDER BY \(alias).\($0)" } ?? "") + "\nLIMIT \(max(0, count))"
+    let rows: [[String?]]
+    let matching: Int
+    do {
+      rows = try postgres.connection.query(rendered.text, rendered.parameters, shouldCancel: { Cancellation.isRequested }).rows
+      matching = Int(try postgres.connection.query(counted.text, counted.parameters).rows.first?[0] ?? "") ?? rows.count
+    } catch {
+      throw dataError(error.message)
+    }
+    var resultColumns: [ResultColumn] = []
+    var cells: [[Value]] = Array(repeating: [], count: rows.count)
+    for (j, c) in columns.enumerated() {
+      let format: ValueFormat
+      switch t.columns[c]! {
+      case .string, .text:
+        format = .text
+        for i in rows.indices { cells[i].append(.text(rows[i][j] ?? "")) }
+      case .integer:
+        format = .integer
+        for i in rows.indices { cells[i].append(Int64(rows[i][j] ?? "").map { .integer($0) } ?? .empty) }
+      case .money, .decimal:
+        format = t.columns[c]!.kind == .money ? .money : .decimal
+        for i in rows.indices { cells[i].append(Int64(rows[i][j] ?? "").map { .paise($0) } ?? .empty) }
+      case .date:
+        format = .date
+        for i in rows.indices { cells[i].append(.text(rows[i][j] ?? "")) }
+      }
+      resultColumns.append(ResultColumn(name: c, role: .plain, format: format))
+    }
+    return ResultSet(columns: resultColumns, rows: cells, totalGroups: matching)
   }
 }
