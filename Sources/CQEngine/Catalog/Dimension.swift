@@ -1,3 +1,4 @@
+import CQLanguage
 import CQStorage
 
 /// The fact tables metrics are computed from.
@@ -134,17 +135,15 @@ public struct Tiers: Sendable, Hashable {
     return String(v)
   }
 
-  /// Parses `set tiers` values: four increasing counts such as `10k 50k 500k 1M`, or `default`.
+  /// Parses `set tiers` values: four increasing counts such as `10k 50k 2L 1M` (cq's number
+  /// grammar, `NumberLiteral`), or `default`.
   public static func parse(_ text: String) -> Tiers? {
     let words = text.split(whereSeparator: { $0 == " " || $0 == "," }).map { String($0) }
     if words.count == 1, words[0].lowercased() == "default" { return .standard }
     var values: [Int64] = []
     for w in words {
-      var s = w.lowercased()
-      var mult: Int64 = 1
-      if s.hasSuffix("k") { mult = 1_000; s.removeLast() } else if s.hasSuffix("m") { mult = 1_000_000; s.removeLast() }
-      guard let d = Double(s), d >= 0, d * Double(mult) < 1e15 else { return nil }
-      values.append(Int64((d * Double(mult)).rounded()))
+      guard let d = NumberLiteral.value(of: w), d >= 0, d < 1e15 else { return nil }
+      values.append(Int64(d.rounded()))
     }
     guard values.count == 4, zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
     return Tiers(names: Tiers.standard.names, thresholds: values)

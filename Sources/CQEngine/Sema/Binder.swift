@@ -829,15 +829,6 @@ struct Binder {
   }
 
   /// A number as written in `having`: `2`, `1.5`, `10k`, `2L`, `1cr`, `5%`, and a ratio as
-  /// tables show it, `1.9x`.
-  static func number(_ v: ValueLiteral) -> Double? {
-    var t = v.text.lowercased().replacingOccurrences(of: "_", with: "")
-    var mult = 1.0
-    for (suffix, m) in [("%", 0.01), ("cr", 1e7), ("k", 1e3), ("l", 1e5), ("m", 1e6), ("x", 1)] where t.hasSuffix(suffix) {
-      mult = m
-      t.removeLast(suffix.count)
-      break
-    }
-    return Double(t).map { $0 * mult }
-  }
+  /// tables show it, `1.9x` (cq's one number grammar, `NumberLiteral`).
+  static func number(_ v: ValueLiteral) -> Double? { NumberLiteral.value(of: v.text) }
 }
