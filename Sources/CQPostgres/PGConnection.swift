@@ -60,7 +60,8 @@ public final class PGConnection {
     place = PGConnection.describe(c)
     if PQstatus(c) != CONNECTION_OK {
       let reason = PGConnection.firstLine(String(cString: PQerrorMessage(c)))
-      PQfinish(c)
+      // Every stored property is set, so throwing now runs deinit, which calls PQfinish: a
+      // second PQfinish here would free the connection twice (cq crashed on a refused login).
       let auth = reason.contains("password authentication failed") || reason.contains("no password supplied")
         || reason.contains("authentication failed")
       if auth {
