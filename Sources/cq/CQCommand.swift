@@ -158,7 +158,7 @@ struct CQCommand: ParsableCommand {
       4 data or I/O failure, 1 anything else.
       """,
     version: "0.1.0",
-    subcommands: [RunCommand.self, SimulateCommand.self])
+    subcommands: [RunCommand.self, SimulateCommand.self, LoadCommand.self])
 
   /// Runs the command; usage errors exit 1 ("anything else" in SPEC §2), not sysexits' 64.
   ///
