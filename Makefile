@@ -29,9 +29,12 @@ release: setup
 run: release
 	$$($(SWIFT) build -c release --show-bin-path)/cq --data $(DATA)
 
+# The tests run beside three throwaway PostgreSQL servers (Tests/postgres/with-servers.sh: a
+# main server holding data/, and two shard servers behind its cq_sharded database), stopped and
+# removed at the end even on failure.
 test: setup
 	$(SWIFT) build --build-tests
-	CQ_BIN=$$($(SWIFT) build --show-bin-path)/cq $(SWIFT) test --skip-build
+	CQ_BIN=$$($(SWIFT) build --show-bin-path)/cq Tests/postgres/with-servers.sh --load data $(SWIFT) test --skip-build
 
 # The bundled data set: scale 1, seed 20250423 (SPEC §7), with store_orders.csv (lift_revenue, iroas).
 data: release

@@ -45,6 +45,9 @@ if [ "$(id -u)" = 0 ]; then
   as_server=(runuser -u postgres --)
 fi
 
+began=$(date +%s%N)
+elapsed() { local ns=$(($(date +%s%N) - began)); printf '%d.%d s' $((ns / 1000000000)) $((ns / 100000000 % 10)); }
+
 base=$(mktemp -d "${TMPDIR:-/tmp}/cq-pg.XXXXXX")
 chmod 755 "$base"
 [ ${#as_server[@]} -eq 0 ] || chown postgres: "$base"
@@ -123,13 +126,14 @@ export CQ_PG_SHARD1_URL="postgres://cq@127.0.0.1:${ports[shard1]}/cq"
 export CQ_PG_SHARD2_URL="postgres://cq@127.0.0.1:${ports[shard2]}/cq"
 export CQ_PG_ADMIN_URL="postgresql://postgres@/postgres?host=$sock&port=${ports[main]}"
 export CQ_PG_BIN=$bindir
-echo "with-servers: PostgreSQL $("$bindir/postgres" --version | awk '{print $NF}') on 127.0.0.1 ports ${ports[main]} (main), ${ports[shard1]}, ${ports[shard2]} (shards)" >&2
+echo "with-servers: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1 ports ${ports[main]} (main), ${ports[shard1]}, ${ports[shard2]} (shards), started in $(elapsed)" >&2
 
 if [ -n "$load_dir" ]; then
   cq=${CQ_BIN:-cq}
   "$cq" load "$load_dir" --into "$CQ_PG_URL"
   CQ_PG_SHARDED_URL=$("$here/shard.sh")
   export CQ_PG_SHARDED_URL
+  echo "with-servers: $load_dir loaded, and cq_sharded built, after $(elapsed)" >&2
 fi
 
 # Not exec: the trap must outlive COMMAND. Ctrl-C reaches COMMAND too (same process group).
