@@ -5,10 +5,13 @@ import Testing
 
 /// The throwaway PostgreSQL servers of `Tests/postgres/with-servers.sh` (run by `make test`).
 ///
-/// Without `CQ_PG_URL` (plain `swift test`) the suites that need a server are skipped, with a
-/// message saying how to run them.
+/// Without `CQ_PG_URL` (plain `swift test`), the first use starts them through the same script
+/// (`with-servers.sh --load data`), kept until this test process ends; where that cannot be
+/// done (no PostgreSQL installed, `CQ_PG_START=0`) the suites that need a server are skipped,
+/// with a message saying how to run them.
 enum TestServer {
-  static let environment = ProcessInfo.processInfo.environment
+  /// The process environment, with the servers' variables when this process started them.
+  static let environment: [String: String] = startIfNeeded()
 
   /// `postgres://cq@127.0.0.1:PORT/cq` on the main server; the password is in `PGPASSWORD`.
   static var url: String? { environment["CQ_PG_URL"].flatMap { $0.isEmpty ? nil : $0 } }
@@ -19,7 +22,7 @@ enum TestServer {
   static var isAvailable: Bool { url != nil }
 
   static let skipReason: Comment =
-    "no PostgreSQL server: CQ_PG_URL is not set; run 'make test', or Tests/postgres/with-servers.sh swift test"
+    "no PostgreSQL server: CQ_PG_URL is not set and none could be started here; run 'make test', or Tests/postgres/with-servers.sh --load data swift test"
 
   /// `url` naming database `name` instead (`postgres://u@h:p/cq` → `postgres://u@h:p/NAME`).
   static func url(database name: String, in url: String? = TestServer.url) -> String {
@@ -39,6 +42,68 @@ enum TestServer {
 
   /// The password of role cq (only ever in the environment).
   static var password: String { environment["PGPASSWORD"] ?? "" }
+
+  /// Starts the servers when `CQ_PG_URL` is unset, and puts their variables in this process's
+  /// environment (so libpq here and every `cq` run see them).
+  ///
+  /// The script runs `bash -c` that writes its environment to a file and then waits for this
+  /// process to end; the script's trap then stops the servers and removes their folders, even
+  /// when this process is killed.
+  private static func startIfNeeded() -> [String: String] {
+    let current = ProcessInfo.processInfo.environment
+    if let url = current["CQ_PG_URL"], !url.isEmpty { return current }
+    if current["CQ_PG_START"] == "0" { return current }
+    let root = TestPaths.packageRoot()
+    let script = root.appendingPathComponent("Tests/postgres/with-servers.sh")
+    let binary = TestPaths.cqBinary
+    let manager = FileManager.default
+    let installed = (try? manager.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.contains {
+      manager.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb")
+    } ?? false
+    guard installed, manager.isExecutableFile(atPath: binary.path) else { return current }
+
+    let file = manager.temporaryDirectory.appendingPathComponent("cq-pg-env-\(UUID().uuidString)")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    process.arguments = [
+      script.path, "--load", root.appendingPathComponent("data").path, "/bin/bash", "-c",
+      "env > \"$1.tmp\" && mv \"$1.tmp\" \"$1\"; while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done",
+      "watch", file.path,
+    ]
+    var environment = current
+    environment["CQ_BIN"] = binary.path
+    process.environment = environment
+    process.standardInput = FileHandle.nullDevice
+    process.standardOutput = FileHandle.nullDevice
+    let log = manager.temporaryDirectory.appendingPathComponent("cq-pg-start-\(UUID().uuidString).log")
+    manager.createFile(atPath: log.path, contents: nil)
+    process.standardError = try? FileHandle(forWritingTo: log)
+    defer { try? manager.removeItem(at: log) }
+    guard (try? process.run()) != nil else { return current }
+    let deadline = Date().addingTimeInterval(180)
+    while !manager.fileExists(atPath: file.path) {
+      if !process.isRunning || Date() > deadline {
+        let reason = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        FileHandle.standardError.write(Data("note: could not start PostgreSQL for the tests:\n\(reason)\n".utf8))
+        if process.isRunning { process.interrupt() }
+        return current
+      }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+    defer { try? manager.removeItem(at: file) }
+    guard let text = try? String(contentsOf: file, encoding: .utf8) else { return current }
+    var started = current
+    for line in text.split(separator: "\n") {
+      guard let equal = line.firstIndex(of: "=") else { continue }
+      let name = String(line[..<equal]), value = String(line[line.index(after: equal)...])
+      guard name.hasPrefix("CQ_PG_") || name == "PGPASSWORD" else { continue }
+      setenv(name, value, 1)
+      started[name] = value
+    }
+    FileHandle.standardError.write(
+      Data("note: started throwaway PostgreSQL servers for the tests (\(started["CQ_PG_URL"] ?? "?"))\n".utf8))
+    return started
+  }
 }
 
 /// A database of its own on the main server, dropped when released; each test loads into one,
