@@ -36,3 +36,23 @@ extension Session {
   /// Whether `text` names a database engine rather than a data folder.
   public static func isEngineURL(_ text: String) -> Bool { PGURL.isPostgres(text) }
 }
+
+extension Session {
+  /// `refresh`: rebuilds cq's derived tables (allocation shares, first purchases, order gaps)
+  /// on the database; in memory there is nothing derived to rebuild (`load` reads files again).
+  func refreshDerivedTables() throws(SessionError) {
+    let engine = try requireEngine()
+    guard let description = engine.engineDescription else {
+      writeErr("note: refresh rebuilds cq's derived tables on a database (--engine postgres://…); to read a data folder's files again, use 'load DIR'\n")
+      return
+    }
+    let start = DispatchTime.now()
+    do {
+      try engine.refresh { step in self.writeErr("\(step)…\n") }
+    } catch {
+      throw SessionError(message: error.message, status: 4)
+    }
+    let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
+    writeErr("rebuilt cq's derived tables on \(description) in \(Session.formatMS(ms)) ms\n")
+  }
+}

@@ -61,6 +61,10 @@ extension Session {
     case .explain(let q):
       let engine = try requireEngine()
       writeText(try engine.explain(q, source: source))
+    case .explainSQL(let q):
+      writeText(try requireEngine().explainSQL(q, source: source))
+    case .refresh:
+      try refreshDerivedTables()
     case .describe(let name):
       let engine = try requireEngine()
       writeText(try engine.describe(name, source: source))

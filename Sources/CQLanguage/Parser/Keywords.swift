@@ -4,7 +4,7 @@
 public enum Keywords {
   /// Words that start a statement (`show`, `top`, ...); any other word starts a query.
   public static let statements: [String] = [
-    "bottom", "clear", "define", "describe", "exit", "explain", "help", "last", "load", "quit", "run",
+    "bottom", "clear", "define", "describe", "exit", "explain", "help", "last", "load", "quit", "refresh", "run",
     "sample", "save", "schema", "set", "show", "top", "tutorial", "use",
   ]
 

@@ -18,11 +18,20 @@ extension StatementParser {
     case "explain":
       advance()
       if atEnd { try fail(.expectedQuery(after: first.text)) }
+      // `explain sql QUERY`: the SQL a database engine is sent (SPEC §8).
+      var sql = false
+      if current.isKeyword("sql") {
+        let word = advance()
+        sql = true
+        if atEnd { try fail(.expectedQuery(after: "\(first.text) \(word.text)")) }
+      }
       guard current.kind == .word else { try fail(.expectedStatement(found: "'\(current.text)'")) }
       if current.isKeyword("top") || current.isKeyword("bottom") {
-        return .explain(try parseTop())
+        let query = try parseTop()
+        return sql ? .explainSQL(query) : .explain(query)
       }
-      return .explain(parseQuery(top: nil))
+      let query = parseQuery(top: nil)
+      return sql ? .explainSQL(query) : .explain(query)
     case "top", "bottom":
       return .query(try parseTop())
     case "describe":
@@ -46,13 +55,14 @@ extension StatementParser {
       let (path, _) = try parsePath("a file name", after: first)
       try expectEndOfPath(path)
       return .save(path: path)
-    case "schema", "tutorial", "quit", "exit", "clear":
+    case "schema", "tutorial", "quit", "exit", "clear", "refresh":
       advance()
       try expectEnd(after: first.text)
       switch keyword {
       case "schema": return .schema
       case "tutorial": return .tutorial
       case "clear": return .clear
+      case "refresh": return .refresh
       default: return .quit
       }
     case "sample":

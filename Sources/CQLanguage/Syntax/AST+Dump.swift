@@ -10,6 +10,7 @@ extension Stmt {
     switch self {
     case .query(let query): query.syntaxDump
     case .explain(let query): "explain " + query.syntaxDump
+    case .explainSQL(let query): "explain sql " + query.syntaxDump
     case .describe(let name): "describe \(name.text)"
     case .show(let target): "show \(target.rawValue)"
     case .schema: "schema"
@@ -34,6 +35,7 @@ extension Stmt {
     case .save(let path): path.map { "save path=\(quote($0))" } ?? "save"
     case .tutorial: "tutorial"
     case .clear: "clear"
+    case .refresh: "refresh"
     case .quit: "quit"
     }
   }

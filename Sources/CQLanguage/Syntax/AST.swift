@@ -171,6 +171,8 @@ public enum ShowTarget: String, Sendable, Hashable, CaseIterable {
 public enum Stmt: Sendable, Hashable {
   case query(QueryStmt)
   case explain(QueryStmt)
+  /// `explain sql QUERY`: the SQL cq sends to a database for the query (SPEC §8).
+  case explainSQL(QueryStmt)
   case describe(NameRef)
   case show(ShowTarget)
   case schema
@@ -198,6 +200,8 @@ public enum Stmt: Sendable, Hashable {
   case tutorial
   /// `clear`: clears the screen in the interactive shell; does nothing elsewhere.
   case clear
+  /// `refresh`: rebuilds cq's derived tables on a database after its data changed (SPEC §8).
+  case refresh
   case quit
 }
 

@@ -1,0 +1,85 @@
+import CQPostgres
+import CQTestSupport
+import Foundation
+import Testing
+
+/// `--engine postgres://…` when things go wrong (SPEC §8): one message naming host and
+/// database, exit 4, never the password; values are data, never SQL; Ctrl-C stops the server.
+@Suite(.enabled(if: TestServer.isAvailable, TestServer.skipReason))
+struct EngineErrorTests {
+  static let small = TestPaths.packageRoot().appendingPathComponent("Tests/CQEngineTests/Fixtures/small").path
+
+  @Test func aStoppedServerIsExitFourNamingHostAndDatabase() throws {
+    // Port 1 on loopback: nothing listens there.
+    let run = try runCQ(["--engine", "postgres://cq@127.0.0.1:1/campaigns", "-c", "revenue by brand"])
+    #expect(run.status == 4)
+    #expect(run.stderr.contains("cannot connect to PostgreSQL at cq@127.0.0.1:1/campaigns"), "\(run.stderr)")
+    #expect(run.stdout.isEmpty)
+  }
+
+  @Test func aWrongPasswordIsRefusedWithoutShowingIt() throws {
+    let secret = "s3cret-Wrong-\(UUID().uuidString.prefix(6))"
+    let inURL = TestServer.url!.replacingOccurrences(of: "postgres://cq@", with: "postgres://cq:\(secret)@")
+    for (url, env) in [(TestServer.url!, ["PGPASSWORD": secret]), (inURL, ["PGPASSWORD": ""])] {
+      let run = try runCQ(["--engine", url, "-c", "revenue by brand"], environment: env)
+      #expect(run.status == 4)
+      #expect(run.stderr.contains("refused the login"), "\(run.stderr)")
+      #expect(!run.stderr.contains(secret) && !run.stdout.contains(secret))
+    }
+  }
+
+  @Test func aMissingColumnIsNamedAtConnect() throws {
+    let db = try ScratchDatabase()
+    #expect(try cqLoad(EngineErrorTests.small, into: db.url).status == 0)
+    try db.connect().execute("ALTER TABLE payouts DROP COLUMN total_payout")
+    let run = try runCQ(["--engine", db.url, "-c", "payout by brand"])
+    #expect(run.status == 4)
+    #expect(run.stderr.contains("payouts.total_payout is missing"), "\(run.stderr)")
+    #expect(run.stderr.contains(db.place))
+  }
+
+  @Test func aValueThatLooksLikeSQLIsData() throws {
+    // A brand named like an injection: the statement finds its rows, and nothing is dropped.
+    let folder = try Folder()
+    let hostile = "x'); drop table payouts; --"
+    for file in try FileManager.default.contentsOfDirectory(atPath: EngineErrorTests.small) where file.hasSuffix(".csv") {
+      var text = try String(contentsOfFile: EngineErrorTests.small + "/" + file, encoding: .utf8)
+      if file == "tracking_data.csv" || file == "products.csv" {
+        text = text.replacingOccurrences(of: "MuscleBlaze", with: "\"\(hostile)\"")
+      }
+      try folder.write(text, to: file)
+    }
+    let db = try ScratchDatabase()
+    let load = try cqLoad(folder.path, into: db.url)
+    #expect(load.status == 0, "\(load.stderr)")
+    let statement = "revenue, payout by brand where brand = \"\(hostile)\""
+    let memory = try runCQ(["--data", folder.path, "--format", "csv", "-c", statement])
+    let remote = try runCQ(["--engine", db.url, "--format", "csv", "-c", statement])
+    #expect(memory.status == 0, "\(memory.stderr)")
+    #expect(remote.stdout == memory.stdout, "\(remote.stderr)")
+    #expect(remote.stdout.contains("drop table payouts"))
+    #expect(try db.value("select count(*) from payouts") != nil)
+    // explain sql shows it as a bound value, quoted once as a literal for psql.
+    let sql = try runCQ(["--engine", db.url, "-c", "explain sql " + statement])
+    #expect(sql.status == 0, "\(sql.stderr)")
+    #expect(sql.stdout.contains("EXECUTE cq_query("))
+    #expect(sql.stdout.contains("'x''); drop table payouts; --'"))
+  }
+
+  @Test func cancellingStopsTheStatementOnTheServer() throws {
+    let connection = try PGConnection(url: TestServer.url!)
+    let start = Date()
+    var error: PGError?
+    do {
+      try connection.query("SELECT pg_sleep(30)", shouldCancel: { Date().timeIntervalSince(start) > 0.3 })
+    } catch let e {
+      error = e
+    }
+    #expect(error?.kind == .cancelled)
+    #expect(Date().timeIntervalSince(start) < 10)
+    // The server is no longer running it.
+    let watcher = try PGConnection(url: TestServer.url!)
+    let running = try watcher.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")
+    #expect(running.rows.first?.first == "0")
+  }
+}
