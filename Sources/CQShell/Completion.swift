@@ -1,4 +1,5 @@
 import CQLanguage
+import CQRendering
 import Foundation
 
 /// The names tab completion offers, supplied by the session from its catalog and data.
@@ -28,7 +29,7 @@ public struct CompletionVocabulary: Sendable {
   public init(
     metrics: [String] = [], dimensions: [String] = [], tables: [String] = [],
     segments: [String] = [], settings: [String] = [],
-    chartKinds: [String] = ["bar", "line", "spark", "scatter", "hist"],
+    chartKinds: [String] = Keywords.chartKinds,
     values: @escaping @Sendable (String) -> [String] = { _ in [] },
     settingValues: @escaping @Sendable (String) -> [String] = CompletionVocabulary
       .standardSettingValues
@@ -46,7 +47,7 @@ public struct CompletionVocabulary: Sendable {
   /// The values SPEC names for settings: formats, allocation weights, on/off switches.
   @Sendable public static func standardSettingValues(_ setting: String) -> [String] {
     switch setting {
-    case "format": ["csv", "json", "markdown", "ndjson", "table", "tsv"]
+    case "format": OutputFormat.allCases.map(\.rawValue).sorted()
     case "allocation": ["orders", "revenue"]
     case "color": ["always", "auto", "never", "off", "on"]
     case "rows": ["all"]

@@ -1,3 +1,5 @@
+import CQLanguage
+import CQRendering
 import Foundation
 
 /// The text of `help` and `help TOPIC`.
@@ -71,15 +73,29 @@ public enum Help {
     return nil
   }
 
+  /// Each format of ``OutputFormat`` with what it is for and its file extensions.
+  static var formatList: String {
+    OutputFormat.allCases.map { format in
+      format.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + format.summary + " ("
+        + format.fileExtensions.map { "." + $0 }.joined(separator: " ") + ")"
+    }.joined(separator: "\n  ")
+  }
+
+  /// Each chart of ``ChartKind`` with what it draws and an example.
+  static var chartList: String {
+    ChartKind.allCases.map { kind in
+      "  " + kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + kind.summary + "\n"
+        + String(repeating: " ", count: 12) + kind.example
+    }.joined(separator: "\n")
+  }
+
   static let statementTopics = [
     "query", "top", "explain", "describe", "show", "schema", "sample", "use", "define", "set", "save", "last",
     "load", "run", "help", "tutorial", "clear", "quit",
   ]
   static let metricTopics = ["metrics", "sales", "incrementality", "engagement", "spend",
     "allocation"]
-  static let languageTopics = [
-    "dimensions", "conditions", "formats", "charts", "bar", "line", "spark", "scatter", "hist",
-  ]
+  static let languageTopics = ["dimensions", "conditions", "formats", "charts"] + ChartKind.allCases.map(\.rawValue)
   static let shellTopics = ["keys"]
 
   static let aliases: [String: String] = {
@@ -88,7 +104,7 @@ public enum Help {
       "redirect": "formats", "redirects": "formats", "chart": "charts", "condition": "conditions",
       "where": "conditions", "having": "conditions", "dimension": "dimensions",
       "metric": "metrics", "exit": "quit", "segment": "define", "segments": "define",
-      "settings": "set", "setting": "set", "histogram": "hist", "sparkline": "spark",
+      "settings": "set", "setting": "set", 
       "by": "query", "order": "query", "limit": "query", "tables": "schema", "table": "schema",
       "statement": "statements", "commands": "statements", "command": "statements",
       "history": "keys", "completion": "keys", "complete": "keys", "tab": "keys",
@@ -98,6 +114,9 @@ public enum Help {
     ]
     for metric in ["revenue", "orders", "conversions", "customers", "aov", "conversion_rate"] {
       map[metric] = "sales"
+    }
+    for kind in ChartKind.allCases {
+      for spelling in kind.spellings { map[spelling] = kind.rawValue }
     }
     for metric in [
       "new_customers", "incremental_revenue", "incremental_roas", "cac", "roas_delta",
@@ -159,7 +178,7 @@ public enum Help {
         dimensions   what you group and filter by: campaign, brand, platform, week, ...
         conditions   where and having: = != < <= > >= in between ~ and or not
         formats      set format csv, > FILE and >> FILE
-        charts       chart bar | line | spark | scatter | hist
+        charts       chart \(ChartKind.allCases.map(\.rawValue).joined(separator: " | "))
 
       Names and keywords are case-insensitive; plural dimension names work (by
       campaigns). Values are bare words, "quoted strings", numbers, dates and months.
@@ -332,7 +351,7 @@ public enum Help {
     "set": """
       set NAME VALUE — change a setting for this session (show settings lists them)
 
-        format      table | csv | tsv | json | ndjson | markdown  (help formats)
+        format      \(OutputFormat.allCases.map(\.rawValue).joined(separator: " | "))  (help formats)
         width       N | auto — the width tables are fitted to on a terminal; wider
                     tables are cut with a marker saying what is hidden
         rows        N | all — how many rows a table shows on a terminal
@@ -654,7 +673,9 @@ public enum Help {
     "formats": """
       formats — output formats and redirects
 
-        set format table | csv | tsv | json | ndjson | markdown    (or cq --format)
+        set format \(OutputFormat.allCases.map(\.rawValue).joined(separator: " | "))    (or cq --format)
+
+        \(formatList)
 
       table (the default) is aligned and box-drawn: money with ₹ and thousands
       separators, rates as %, ROAS-like ratios as 3.42x, no value as '–'. Machine formats
@@ -665,6 +686,15 @@ public enum Help {
         roas by campaign >> log.ndjson     append
         last > result.md
 
+      markdown, html and pdf are reports: each result under its caption (the comment
+      lines just above it in a script; -- ## Title is a heading) or its statement,
+      charts drawn (text in Markdown, SVG in HTML), caveats as notes. A run with
+      --output FILE.html (or .md, .pdf) writes one report when it ends; pdf is the
+      html page printed by a headless Chromium (CQ_BROWSER, or chromium on PATH).
+
+        cq run weekly.cq --output weekly.html
+        roas by brand chart bar > roas.md
+
       Writes are atomic. Results go to standard output; notes and warnings go to
       standard error. On a terminal, tables wider than the screen are cut with a marker
       saying what is hidden (set width); files and pipes are never cut.
@@ -672,16 +702,7 @@ public enum Help {
     "charts": """
       charts — add chart KIND to a query (or: last chart KIND)
 
-        bar       horizontal bars with labels and values
-                  revenue by brand chart bar
-        line      a time series with labelled axes
-                  revenue by week chart line
-        spark     a sparkline per group over time
-                  revenue by brand, week chart spark
-        scatter   two metrics against each other, a point per group
-                  followers, revenue by influencer chart scatter
-        hist      the distribution of a metric over the groups
-                  roas by influencer chart hist
+      \(chartList)
 
       --ascii (or set ascii on) draws with plain ASCII. help KIND for each.
       """,

@@ -279,6 +279,8 @@ extension Session {
     guard let destination = runDestination else { return status }
     let blocks = reporting.blocks
     reporting.blocks = []
+    // A page on standard output with nothing in it is not worth a browser's time.
+    if case .standardOutput = destination, blocks.isEmpty { return status }
     if status != 0 && !options.continueOnError {
       if case .outputFile(let path, _) = destination {
         writeErr("note: '\(path)' was not written: the run stopped at an error (with --continue the report is written, marking what failed)\n")

@@ -12,7 +12,7 @@ extension Session {
     ("currency", "SYMBOL", "symbol shown before money in tables (default ₹)"),
     ("display", DisplayMode.allCases.map(\.rawValue).joined(separator: " | "), "tables as boxes, or each row as a -[ RECORD n ]- block of column | value lines (vertical); auto: vertical when the table is wider than the terminal"),
     ("echo", "on | off", "write each statement of a script or -c before its result, as -- STATEMENT (--echo)"),
-    ("format", "table | csv | tsv | json | ndjson | markdown", "output format of results"),
+    ("format", OutputFormat.allCases.map(\.rawValue).joined(separator: " | "), "output format of results"),
     ("grouping", "western | indian", "thousands separators: 1,787,981 or 17,87,981"),
     ("pager", PagerMode.allCases.map(\.rawValue).joined(separator: " | "), "results on a terminal through $PAGER (default less -SRF); auto: when taller than the screen"),
     ("param", "NAME VALUE", "a script parameter: $NAME in statements stands for VALUE (--param NAME=VALUE; show params)"),

@@ -37,9 +37,10 @@ import Testing
     let nd = try parseNDJSON(dir.read("out.ndjson"))
     #expect(nd.map { $0["brand"] as? String } == ref.rows.map { $0[0] })
     #expect(jsonNumberTexts(try dir.read("out.ndjson")).map { $0["revenue"] } == ref.rows.map { $0[1] })
+    // A Markdown file is a document: the statement (it has no caption), then its table.
     let md = try dir.read("out.md")
-    #expect(md.hasPrefix("| brand"))
-    #expect(lines(md).count == ref.rows.count + 2)
+    #expect(md.hasPrefix("`\(q)`\n\n| brand"), "\(md)")
+    #expect(lines(md).filter { $0.hasPrefix("|") }.count == ref.rows.count + 2)
     for row in ref.rows { #expect(md.contains(tableMoney(row[1])), "markdown is human text: \(row)") }
     let json = try parseJSONArray(stdoutJSON)
     #expect(json.map { $0["brand"] as? String } == ref.rows.map { $0[0] })
@@ -72,7 +73,8 @@ import Testing
     let platformMD = try cq(["--format", "markdown", "-c", "orders by platform"]).stdout
     let trimmed = { (t: String) in String(t.drop { $0 == "\n" }.reversed().drop { $0 == "\n" }.reversed()) }
     let both = try dir.read("c.md")
-    #expect(both.contains(trimmed(brandMD) + "\n\n" + trimmed(platformMD)), "\(both)")
+    #expect(both == trimmed(brandMD) + "\n\n" + trimmed(platformMD) + "\n", "\(both)")
+    #expect(both.contains("|\n\n`orders by platform`\n\n|"), "\(both)")
   }
 
   /// A chart sent to a file a program reads (.csv, .json) writes the data it draws; a .txt file

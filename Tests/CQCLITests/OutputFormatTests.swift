@@ -136,7 +136,8 @@ import Testing
       Array(mdRows[1...money.rows.count]), money: money, rates: rates,
       second: Array(mdRows[(money.rows.count + 2)...]))
     do {
-      #expect(mdRun.stdout.contains("|\n\n|"), "\(mdRun.stdout)")
+      // Each result is a block: its statement, a blank line, its table, a blank line.
+      #expect(mdRun.stdout.contains("|\n\n`"), "\(mdRun.stdout)")
     }
   }
 

@@ -89,7 +89,13 @@ public enum HTMLReport {
     }
     if !notes.isEmpty {
       out += "<ol class=\"notes\">\n"
-      for note in notes { out += "<li>\(escape(options.marks(note)))</li>\n" }
+      for group in ReportBlock.grouped(notes.map(options.marks)) {
+        out += "<li>\(escape(group.note))"
+        if !group.details.isEmpty {
+          out += "<ul>" + group.details.map { "<li>\(escape($0))</li>" }.joined() + "</ul>"
+        }
+        out += "</li>\n"
+      }
       out += "</ol>\n"
     }
     return out + "</section>\n"
@@ -212,6 +218,7 @@ public enum HTMLReport {
     thead{display:table-header-group}
     .table-wrap{overflow:visible}
     details.data{display:none}
+    svg.chart{width:78%;margin:0 auto}
     footer{break-inside:avoid}
     }
 

@@ -61,7 +61,10 @@ public enum MarkdownReport {
     case .none:
       break
     }
-    pieces += block.notes.map { "> **Note:** " + inline(options.marks($0)) }
+    for group in ReportBlock.grouped(block.notes.map(options.marks)) {
+      pieces.append(
+        (["> **Note:** " + inline(group.note)] + group.details.map { "> - " + inline($0) }).joined(separator: "\n"))
+    }
     guard !pieces.isEmpty else { return "" }
     return pieces.joined(separator: "\n\n") + "\n"
   }

@@ -117,6 +117,22 @@ public struct ReportBlock: Sendable {
   }
 }
 
+extension ReportBlock {
+  /// Notes with their indented continuation lines (`  MuscleBlaze: ₹30.7L – ₹32.5L` under
+  /// `95% intervals of lift_revenue:`) gathered under the line they belong to.
+  static func grouped(_ notes: [String]) -> [(note: String, details: [String])] {
+    var groups: [(note: String, details: [String])] = []
+    for note in notes {
+      if note.hasPrefix(" "), !groups.isEmpty {
+        groups[groups.count - 1].details.append(note.trimmingSpaces())
+      } else {
+        groups.append((note.trimmingSpaces(), []))
+      }
+    }
+    return groups
+  }
+}
+
 /// The comment lines directly above a statement in a script: `-- ## Heading` lines become
 /// headings, other lines paragraphs (an empty comment line, or a heading, ends a paragraph).
 ///
