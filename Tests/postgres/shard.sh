@@ -51,7 +51,7 @@ psql -d "$CQ_PG_ADMIN_URL" -c "drop database if exists cq_sharded with (force)" 
   done
 } | psql -d "$admin_sharded"
 
-shard_ddl=
+shard_ddl="drop table if exists influencers, products, posts, tracking_data, payouts, store_orders;"
 sharded_ddl="create schema cq_source;
 import foreign schema public limit to (influencers, products, posts, tracking_data, payouts, store_orders)
   from server cq_source into cq_source;"
@@ -71,7 +71,6 @@ alter table influencers add primary key (id);"
       key=influencer_id
       [ "$t" != store_orders ] || key=brand
       shard_ddl+="
-drop table if exists $t;
 create table $t ($cols);"
       sharded_ddl+="
 create table $t ($cols) partition by hash ($key);
