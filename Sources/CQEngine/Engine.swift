@@ -165,6 +165,8 @@ public final class Engine: @unchecked Sendable {
   }
 
   func execute(_ plan: LogicalPlan) throws(DiagnosticsError) -> ResultSet {
+    // The columnar path reads the store's rows; a database engine aggregates through `aggregate`.
+    if remote == nil, Engine.runsOnColumns(plan) { return try executeOnColumns(plan) }
     let executor = Executor(store: store, catalog: catalog)
     let spaces = plan.dimensions.map { store.space($0, tiers: plan.tiers) }
     var groups = try aggregate(plan, grain: plan.dimensions)
@@ -407,13 +409,30 @@ public final class Engine: @unchecked Sendable {
         numbers[r * slots + slot] = rows[r].values[m].doubleValue ?? .nan
       }
     }
+    let sorted = orderPositions(
+      n: n, codes: codes, unattributed: unattributed, numbers: numbers, slotOf: slotOf, keys: keys, spaces: spaces,
+      first: first)
+    let all = rows
+    rows = sorted.map { all[$0] }
+  }
+
+  /// The order of `n` rows given flat sort keys: each row's `codes` (`spaces.count` a row), its
+  /// `(unattributed)` flag and its `numbers` (one per metric slot named in `slotOf`, NaN for no
+  /// value). With `first`, only that many lead in order (a heap), the rest follow unordered.
+  /// Cancelled (Ctrl-C): any order.
+  static func orderPositions(
+    n: Int, codes: [Int32], unattributed: [Bool], numbers: [Double], slotOf: [Int: Int],
+    keys: [(key: SortKey, descending: Bool)], spaces: [DimensionSpace], first: Int?, labels: LabelOrder? = nil
+  ) -> [Int] {
+    let width = spaces.count, slots = slotOf.count
+    guard n > 1 else { return Array(0..<n) }
     let order: [(dimension: Int, slot: Int, descending: Bool)] = keys.map { key in
       switch key.key {
       case .dimension(let i): (i, -1, key.descending)
       case .metric(let m): (-1, slotOf[m] ?? 0, key.descending)
       }
     }
-    let labels = LabelOrder(spaces)
+    let labels = labels ?? LabelOrder(spaces)
     func compareDimension(_ i: Int, _ a: Int, _ b: Int) -> Int {
       let x = codes[a * width + i], y = codes[b * width + i]
       if x == y { return 0 }
@@ -471,7 +490,7 @@ public final class Engine: @unchecked Sendable {
         }
       }
       for i in 0..<n {
-        if i & 0xFFFF == 0xFFFF, Cancellation.isRequested { return }
+        if i & 0xFFFF == 0xFFFF, Cancellation.isRequested { return Array(0..<n) }
         if heap.count < k {
           heap.append(i)
           var child = heap.count - 1
@@ -492,10 +511,9 @@ public final class Engine: @unchecked Sendable {
       sorted = heap + (0..<n).filter { !chosen[$0] }
     } else {
       sorted = Array(0..<n)
-      do { try sorted.sort(by: precedesUnlessCancelled) } catch { return }
+      do { try sorted.sort(by: precedesUnlessCancelled) } catch { return sorted }
     }
-    let all = rows
-    rows = sorted.map { all[$0] }
+    return sorted
   }
 
   /// Case-insensitive order with digit runs compared as numbers: Campaign_2 < Campaign_10.
@@ -599,11 +617,23 @@ final class LabelOrder {
   private let spaces: [DimensionSpace]
   private var ranks: [[Int32]?]
   private var comparisons: [Int]
+  /// Where whole rank tables come from (a cache kept across queries), when not computed here.
+  private let rankTable: ((Int) -> [Int32])?
 
-  init(_ spaces: [DimensionSpace]) {
+  init(_ spaces: [DimensionSpace], rankTable: ((Int) -> [Int32])? = nil) {
     self.spaces = spaces
+    self.rankTable = rankTable
     ranks = Array(repeating: nil, count: spaces.count)
     comparisons = Array(repeating: 0, count: spaces.count)
+  }
+
+  /// Every regular code's position in label order for dimension `i` (from the rank table
+  /// source when there is one).
+  func rankTable(of i: Int) -> [Int32] {
+    if let r = ranks[i] { return r }
+    let r = rankTable?(i) ?? Self.ranks(spaces[i])
+    ranks[i] = r
+    return r
   }
 
   /// The order of two different regular codes of dimension `i`: -1 or 1.
@@ -611,7 +641,7 @@ final class LabelOrder {
     if ranks[i] == nil {
       comparisons[i] += 1
       if comparisons[i] > spaces[i].count / 4 + 64 {
-        ranks[i] = Self.ranks(spaces[i])
+        ranks[i] = rankTable?(i) ?? Self.ranks(spaces[i])
       } else {
         let c = Engine.naturalCompare(spaces[i].labelFor(x), spaces[i].labelFor(y))
         return c != 0 ? c : (x < y ? -1 : 1)

@@ -3,7 +3,15 @@ import Dispatch
 
 extension Aggregator {
   /// Key spaces up to this size are aggregated in one fused pass into key-indexed arrays.
-  static let fusedKeyLimit: Int64 = 1 << 16
+  nonisolated(unsafe) static var fusedKeyLimit: Int64 = 1 << 16
+  /// The most keys the fused pass takes when the rows outnumber them (`fusedLimit`).
+  nonisolated(unsafe) static var fusedKeyCap: Int64 = 1 << 21
+  /// The largest key space aggregated into key-indexed arrays for `rows` rows: 64 Ki keys
+  /// always, more (up to 2 Mi) when the rows outnumber the keys, so scanning the accumulators
+  /// stays a fraction of scanning the rows (influencer × campaign, user at small scales).
+  static func fusedLimit(rows: Int) -> Int64 {
+    max(fusedKeyLimit, min(fusedKeyCap, Int64(rows / 4)))
+  }
   /// Segments at least this long are split across the cores.
   nonisolated(unsafe) static var parallelRowThreshold = 1 << 17
 
@@ -11,7 +19,7 @@ extension Aggregator {
   static func canFuse(
     segments: [Segment], encoder: KeyEncoder, measures: [Measure], keyFilter: ((Int64) -> Int64?)?
   ) -> Bool {
-    keyFilter == nil && encoder.product <= fusedKeyLimit
+    keyFilter == nil && encoder.product <= fusedLimit(rows: segments.reduce(0) { $0 + $1.count })
       && measures.allSatisfy { m in segments.allSatisfy { $0.distinct[m] == nil } }
   }
 

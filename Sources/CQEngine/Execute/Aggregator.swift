@@ -143,6 +143,9 @@ struct FactAggregate {
 /// Pass 1 maps each row to a group (or −1 when filtered out); later passes add each measure's
 /// inputs into per-group accumulators. No per-row allocation or String work.
 enum Aggregator {
+  /// Key spaces up to this size index a dense table of group ids; larger ones are hashed.
+  nonisolated(unsafe) static var denseKeyLimit: Int64 = 1 << 22
+
   /// - Complexity: O(*n*) per measure in the segments' rows, plus O(*n* log *n*) for distinct
   ///   counts whose groups × values are too many for bitsets.
   static func aggregate(
@@ -153,48 +156,62 @@ enum Aggregator {
       return aggregateFused(
         segments: segments, grain: grain, encoder: encoder, filter: filter, measures: measures, store: store, tiers: tiers)
     }
-    var groupOf: [Int64: Int32] = [:]
+    // Keys index a dense table when the key space is small, else a hash table over the packed
+    // integer keys: either way one probe a row, no allocation per group.
     var direct: ContiguousArray<Int32>? =
-      encoder.product <= 1 << 22 ? ContiguousArray(repeating: -1, count: Int(encoder.product)) : nil
-    var keys: [Int64] = []
+      encoder.product <= denseKeyLimit ? ContiguousArray(repeating: -1, count: Int(encoder.product)) : nil
+    if direct == nil, keyFilter == nil, segments.reduce(0, { $0 + $1.count }) >= partitionRowThreshold {
+      let (keys, rowGroups) = partitionedGroups(segments: segments, grain: grain, encoder: encoder, filter: filter)
+      return accumulate(segments: segments, measures: measures, keys: keys, rowGroups: rowGroups)
+    }
+    var hashed = KeyTable(expected: direct == nil ? min(1 << 20, segments.reduce(0) { $0 + $1.count } / 4) : 0)
+    var denseKeys: [Int64] = []
     var rowGroups: [ContiguousArray<Int32>] = []
     for seg in segments {
       let mask = filter.map { evaluateFilter($0, seg) }
       var rg = ContiguousArray<Int32>(repeating: -1, count: seg.count)
       let dimCodes = grain.map { seg.codes[$0]! }
       let strides = encoder.strides
-      rg.withUnsafeMutableBufferPointer { out in
-        for r in 0..<seg.count {
-          if r & 0xFFFF == 0, Cancellation.isRequested { break }
-          if let mask, mask[r] == 0 { continue }
-          var key: Int64 = 0
-          for (i, codes) in dimCodes.enumerated() { key &+= Int64(codes[r]) &* strides[i] }
-          if let keyFilter {
-            guard let k = keyFilter(key) else { continue }
-            key = k
-          }
-          let g: Int32
-          if direct != nil {
-            let existing = direct![Int(key)]
-            if existing >= 0 {
-              g = existing
-            } else {
-              g = Int32(keys.count)
-              direct![Int(key)] = g
-              keys.append(key)
+      withExtendedLifetime(dimCodes) {
+        let columns = dimCodes.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }
+        let width = columns.count
+        rg.withUnsafeMutableBufferPointer { out in
+          for r in 0..<seg.count {
+            if r & 0xFFFF == 0, Cancellation.isRequested { break }
+            if let mask, mask[r] == 0 { continue }
+            var key: Int64 = 0
+            for i in 0..<width { key &+= Int64(columns[i][r]) &* strides[i] }
+            if let keyFilter {
+              guard let k = keyFilter(key) else { continue }
+              key = k
             }
-          } else if let existing = groupOf[key] {
-            g = existing
-          } else {
-            g = Int32(keys.count)
-            groupOf[key] = g
-            keys.append(key)
+            let g: Int32
+            if direct != nil {
+              let existing = direct![Int(key)]
+              if existing >= 0 {
+                g = existing
+              } else {
+                g = Int32(denseKeys.count)
+                direct![Int(key)] = g
+                denseKeys.append(key)
+              }
+            } else {
+              g = hashed.id(key)
+            }
+            out[r] = g
           }
-          out[r] = g
         }
       }
       rowGroups.append(rg)
     }
+    let keys = direct == nil ? hashed.order : denseKeys
+    return accumulate(segments: segments, measures: measures, keys: keys, rowGroups: rowGroups)
+  }
+
+  /// Each measure per group, given every row's group id (−1: not counted).
+  static func accumulate(
+    segments: [Segment], measures: [Measure], keys: [Int64], rowGroups: [ContiguousArray<Int32>]
+  ) -> FactAggregate {
     let groupCount = keys.count
     var values: [Measure: [Int64]] = [:]
     for m in measures {

@@ -30,6 +30,70 @@ struct Group {
   var measures: [Measure: Int64]
 }
 
+/// The groups of one aggregation as columns: each group's packed key (or its codes, for
+/// groups a remote engine returned) and one array per measure, indexed by group.
+///
+/// What `execute` reads: a million groups cost a few flat arrays, not a million dictionaries.
+struct GroupTable {
+  /// Grain dimensions.
+  let width: Int
+  /// Packed keys (`encoder`), when the groups were aggregated in memory.
+  var keys: [Int64] = []
+  let encoder: KeyEncoder?
+  /// Codes, `width` per group, when the groups came as codes (remote engines).
+  var flatCodes: [Int32] = []
+  var measures: [Measure: [Int64]] = [:]
+
+  init(width: Int, encoder: KeyEncoder? = nil) {
+    self.width = width
+    self.encoder = encoder
+  }
+
+  /// The table of `groups` (each `width` codes; measures a group lacks are 0).
+  init(_ groups: [Group], width: Int) {
+    self.width = width
+    encoder = nil
+    flatCodes.reserveCapacity(groups.count * width)
+    for g in groups {
+      precondition(g.codes.count == width, "a group has one code per grain dimension")
+      flatCodes += g.codes
+    }
+    var names = Set<Measure>()
+    for g in groups { names.formUnion(g.measures.keys) }
+    for m in names { measures[m] = groups.map { $0.measures[m] ?? 0 } }
+    count = groups.count
+  }
+
+  private var count_: Int?
+  var count: Int {
+    get { count_ ?? (encoder != nil ? keys.count : flatCodes.count / max(width, 1)) }
+    set { count_ = newValue }
+  }
+
+  /// Code of grain dimension `d` of group `g`.
+  @inline(__always) func code(_ g: Int, _ d: Int) -> Int32 {
+    if let encoder {
+      let s = encoder.strides[d]
+      return Int32((keys[g] / s) % Int64(encoder.sizes[d]))
+    }
+    return flatCodes[g * width + d]
+  }
+
+  func codes(_ g: Int) -> [Int32] { (0..<width).map { code(g, $0) } }
+
+  /// Group `g`'s measures as a dictionary (for the paths that read one group at a time).
+  func measures(_ g: Int) -> [Measure: Int64] {
+    var out = [Measure: Int64](minimumCapacity: measures.count)
+    for (m, column) in measures { out[m] = column[g] }
+    return out
+  }
+
+  /// One `Group` per group (`decode` false: without codes, for one-group scopes).
+  func groups(decode: Bool = true) -> [Group] {
+    (0..<count).map { Group(codes: decode ? codes($0) : [], measures: measures($0)) }
+  }
+}
+
 /// Runs logical plans on the store.
 struct Executor {
   let store: Store
@@ -193,7 +257,8 @@ struct Executor {
 
   // MARK: - Aggregation and join
 
-  /// Aggregates every fact of `plan` to `grain` and joins them on the grain keys.
+  /// Aggregates every fact of `plan` to `grain` and joins them on the grain keys, as one
+  /// `Group` per key (the scopes of `Engine.aggregate`, the remote engine's shape).
   func groups(
     _ plan: LogicalPlan, grain: [Dimension], keyFilter: ((Int64) -> Int64?)? = nil
   ) -> (groups: [Group], encoder: KeyEncoder) {
@@ -201,42 +266,59 @@ struct Executor {
     guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else {
       return ([], KeyEncoder(sizes: [])!)
     }
+    return (table(plan, grain: grain, keyFilter: keyFilter).groups(decode: keyFilter == nil), encoder)
+  }
+
+  /// Aggregates every fact of `plan` to `grain` and joins them on the grain keys, column by
+  /// column: keys and measures in flat arrays, no allocation per group.
+  ///
+  /// - Complexity: O(*n* + *g*) in the facts' rows and the groups.
+  func table(_ plan: LogicalPlan, grain: [Dimension], keyFilter: ((Int64) -> Int64?)? = nil) -> GroupTable {
+    let spaces = grain.map { store.space($0, tiers: plan.tiers) }
+    guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else { return GroupTable(width: grain.count) }
     var dims = Set(grain)
     if let f = plan.filter { dims.formUnion(f.dimensions) }
-    var index: [Int64: Int] = [:]
-    var result: [Group] = []
+    var result = GroupTable(width: grain.count, encoder: encoder)
+    // Other facts find the first fact's keys here (built only when there is another fact).
+    var index = KeyTable(expected: 0)
     for (f, fp) in plan.facts.enumerated() {
       let segs = segments(for: fp, dimensions: dims, tiers: plan.tiers)
       let agg = Aggregator.aggregate(
         segments: segs, grain: grain, encoder: encoder, filter: plan.filter, measures: fp.measures, keyFilter: keyFilter,
         store: store, tiers: plan.tiers)
       if f == 0 {
-        // The first fact's keys are distinct: its groups are appended as they come, and keyed
-        // only when another fact has to find them.
-        let keyed = plan.facts.count > 1
-        result.reserveCapacity(agg.keys.count)
-        if keyed { index.reserveCapacity(agg.keys.count) }
-        for (gi, key) in agg.keys.enumerated() {
-          var measures = [Measure: Int64](minimumCapacity: agg.values.count)
-          for (m, values) in agg.values { measures[m] = values[gi] }
-          if keyed { index[key] = result.count }
-          result.append(Group(codes: keyFilter == nil ? encoder.decode(key) : [], measures: measures))
+        // The first fact's keys are distinct: its columns are the table's.
+        result.keys = agg.keys
+        for (m, values) in agg.values { result.measures[m] = values }
+        if plan.facts.count > 1 {
+          index = KeyTable(expected: agg.keys.count)
+          for key in agg.keys { _ = index.id(key) }
         }
         continue
       }
+      var slot = [Int32](repeating: 0, count: agg.keys.count)
       for (gi, key) in agg.keys.enumerated() {
-        let i: Int
-        if let existing = index[key] {
-          i = existing
-        } else {
-          i = result.count
-          index[key] = i
-          result.append(Group(codes: keyFilter == nil ? encoder.decode(key) : [], measures: [:]))
-        }
-        for (m, values) in agg.values { result[i].measures[m, default: 0] &+= values[gi] }
+        let before = index.count
+        let i = index.id(key)
+        if index.count > before { result.keys.append(key) }
+        slot[gi] = i
+      }
+      let n = result.keys.count
+      for m in result.measures.keys where result.measures[m]!.count < n {
+        result.measures[m]!.append(contentsOf: repeatElement(0, count: n - result.measures[m]!.count))
+      }
+      for (m, values) in agg.values {
+        var column = result.measures[m] ?? [Int64](repeating: 0, count: n)
+        if column.count < n { column.append(contentsOf: repeatElement(0, count: n - column.count)) }
+        for gi in values.indices { column[Int(slot[gi])] &+= values[gi] }
+        result.measures[m] = column
       }
     }
-    return (result, encoder)
+    let n = result.keys.count
+    for m in result.measures.keys where result.measures[m]!.count < n {
+      result.measures[m]!.append(contentsOf: repeatElement(0, count: n - result.measures[m]!.count))
+    }
+    return result
   }
 
   // MARK: - Metrics

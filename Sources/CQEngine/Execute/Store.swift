@@ -45,6 +45,7 @@ final class Store: @unchecked Sendable {
   private var labelsCache: [Dimension: [String]] = [:]
   private var distinctCache: [String: ContiguousArray<Int32>] = [:]
   private var presenceCache: [String: [Bool]] = [:]
+  private var rankCache: [Dimension: [Int32]] = [:]
   var narrowCodeCache: [String: NarrowCodes] = [:]
   var narrowValueCache: [String: NarrowValues] = [:]
   /// Narrow copies asked for once (made on the second request).
@@ -268,6 +269,15 @@ final class Store: @unchecked Sendable {
         count = n
       }
     }
+  }
+
+  /// Each code of `dimension`'s position in natural label order (`LabelOrder.ranks`), computed
+  /// once: labels depend on the data only (tiers sort by code and never come here).
+  func labelRanks(_ dimension: Dimension, space: DimensionSpace) -> [Int32] {
+    if let r = withLock({ rankCache[dimension] }), r.count == space.count { return r }
+    let r = LabelOrder.ranks(space)
+    withLock { rankCache[dimension] = r }
+    return r
   }
 
   /// A derived per-row code array, computed once.
