@@ -150,13 +150,5 @@ extension Session {
 
   /// How `value` is written into a statement: as it is when it reads as one word, number, date
   /// or month (and is no clause or condition keyword); otherwise as one quoted string.
-  static func spelled(_ value: String) -> String {
-    let tokens = CQLanguage.Lexer.tokenize(value)
-    if tokens.count == 2, [Token.Kind.word, .number, .date, .month].contains(tokens[0].kind), tokens[0].text == value,
-      !(Keywords.clauses + Keywords.conditions).contains(value.lowercased())
-    {
-      return value
-    }
-    return Quoting.quote(value)
-  }
+  static func spelled(_ value: String) -> String { Quoting.spell(value) }
 }

@@ -132,7 +132,7 @@ extension Session {
       }
     }
     let start = Session(options: options, out: { _ in }, err: { _ in })
-    for setting in Session.settingNames.map(\.name) where setting != "param" {
+    for setting in Setting.all.map(\.name) where setting != "param" {
       let now = settingValue(setting)
       guard now != start.settingValue(setting) || alsoSettings.contains("set " + setting) else { continue }
       let value = setting == "currency" ? Session.spelled(now) : now

@@ -257,8 +257,8 @@ extension Session {
     }
     var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
     opts.wrapsText = reference
-    // `--color always` (or `set color on`) colours a pipe too; files never.
-    if !options.stdoutIsTerminal { opts.color = settings.colorMode == "on" || settings.colorMode == "always" || options.forceColor }
+    // `--color always` (or `set color always`) colours a pipe too; files never.
+    if !options.stdoutIsTerminal { opts.color = settings.colorMode == .always || options.forceColor }
     if settings.timer, settings.format == .table {
       opts.footer = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
     }
@@ -382,9 +382,9 @@ extension Session {
       o.maxRows = settings.rows ?? RenderOptions.terminalDefaultMaxRows
       if o.maxRows == .max { o.maxRows = nil }
       switch settings.colorMode {
-      case "on", "always": o.color = true
-      case "off", "never": o.color = false
-      default: o.color = options.color
+      case .always: o.color = true
+      case .never: o.color = false
+      case .auto: o.color = options.color
       }
     }
     return o

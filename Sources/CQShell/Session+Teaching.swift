@@ -57,7 +57,9 @@ extension Session {
     return CompletionVocabulary(
       metrics: engine?.catalog.names ?? [], dimensions: engine?.dimensionNames ?? [],
       tables: engine?.data.tables.map(\.name) ?? [], segments: engine?.segmentNames ?? [],
-      settings: Session.settingNames.map(\.name), values: { values[$0] ?? [] })
+      settings: Setting.all.map(\.name),
+      // A name as written (`brands`, `date`) resolves as the binder resolves it.
+      values: { name in CQEngine.Dimension.named(name).flatMap { values[$0.rawValue] } ?? [] })
   }
 }
 

@@ -40,7 +40,8 @@ public struct SessionSettings: Sendable {
   public var width: Int?
   /// `set rows N`; nil = the terminal default; `all` = `.max`.
   public var rows: Int?
-  public var colorMode: String = "auto"
+  /// `set color auto | always | never`.
+  public var colorMode: ColorMode = .auto
   public var grouping: Grouping = .western
   public var totals = false
   public var timer = false

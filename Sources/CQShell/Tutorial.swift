@@ -1,3 +1,5 @@
+import CQEngine
+import CQLanguage
 import Foundation
 
 /// What the tutorial needs from the shell: a line reader, an output, and a way to run
@@ -27,7 +29,7 @@ extension TutorialHost {
 /// ```
 ///
 /// Each step explains an idea, asks for a statement, runs what the user types through the
-/// host, and checks the result's columns. A wrong answer gets a note on what differs and a
+/// host, and checks the result's columns and the statement as the parser reads it. A wrong answer gets a note on what differs and a
 /// hint; `skip` skips a step, `hint` shows the hint, `quit` or Ctrl-D leaves.
 public struct Tutorial {
   /// One question of the tutorial.
@@ -38,14 +40,15 @@ public struct Tutorial {
     var lesson: String
     /// The statement the step asks for.
     var answer: String
-    /// The statement's first word when it must be a particular statement (`explain`).
+    /// The statement's keyword when it must be a particular statement (`explain`), as
+    /// ``statementKeyword(_:)`` names it.
     var keyword: String?
     /// Columns the result must contain (catalog names, any order).
     var columns: [String]
     /// Whether the statement must ask for a chart.
     var needsChart: Bool = false
-    /// What else the statement must do (a filter, a limit), as a problem when it does not.
-    var requirement: (@Sendable (StatementWords) -> String?)? = nil
+    /// What else the query must do (a filter, a limit), as a problem when it does not.
+    var requirement: (@Sendable (QueryStmt) -> String?)? = nil
     /// What to read after a correct answer.
     var debrief: String
   }
@@ -114,16 +117,21 @@ public struct Tutorial {
   }
 
   /// Why the user's statement does not answer the step, or `nil` when it does.
+  ///
+  /// The statement is judged as the parser reads it (its syntax tree), never by its words.
   static func check(_ statement: String, columns: [String]?, against step: Step) -> String? {
-    let words = statement.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" })
-    let firstWord = words.first.map(String.init)
-    guard let columns else {
+    guard let columns, let stmt = Parser.parseStatements(statement).first?.node?.stmt else {
       return "That statement did not run (the message above says why)."
     }
-    if let keyword = step.keyword, firstWord != keyword {
+    if let keyword = step.keyword, statementKeyword(stmt) != keyword {
       return "That ran, but this step is about '\(keyword)': start the statement with it."
     }
-    if step.needsChart, !words.contains("chart") {
+    let query: QueryStmt? =
+      switch stmt {
+      case .query(let query), .explain(let query): query
+      default: nil
+      }
+    if step.needsChart, query?.chart == nil {
       return "That ran, but this step asks for a chart: add chart KIND at the end."
     }
     let have = Set(columns.map { $0.lowercased() })
@@ -134,40 +142,22 @@ public struct Tutorial {
         + step.columns.joined(separator: ", ") + " (missing: "
         + missing.joined(separator: ", ") + ")."
     }
-    return step.requirement?(StatementWords(statement))
+    guard let requirement = step.requirement else { return nil }
+    guard let query else { return "That ran, but this step asks for a query: type \(step.answer)" }
+    return requirement(query)
   }
 
-  /// A statement as lower-case words, for the steps' extra checks: quotes dropped and
-  /// `=`, `,`, parentheses set apart, so `brand="MuscleBlaze"` reads `brand = muscleblaze`.
-  struct StatementWords {
-    let words: [String]
-
-    init(_ statement: String) {
-      var spaced = ""
-      for c in statement.lowercased() {
-        switch c {
-        case "\"", "'": continue
-        case "=", ",", "(", ")", "!", "<", ">", "~": spaced += " \(c) "
-        default: spaced.append(c)
-        }
-      }
-      words = spaced.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).map(String.init)
-    }
-
-    /// The words after the first `where`, up to the next clause (`having`, `order`, ...).
-    var condition: [String] {
-      guard let start = words.firstIndex(of: "where") else { return [] }
-      let rest = words[(start + 1)...]
-      let end = rest.firstIndex { ["having", "order", "limit", "chart", ">"].contains($0) } ?? rest.endIndex
-      return Array(rest[..<end])
-    }
-
-    /// Whether the statement keeps only the best `count` rows (`top N` or `limit N`).
-    func keepsOnly(_ count: Int) -> Bool {
-      for (i, w) in words.enumerated() where w == "top" || w == "limit" {
-        if i + 1 < words.count, Int(words[i + 1]) == count { return true }
-      }
-      return false
+  /// The keyword a statement starts with (`explain`, `schema`, `top`); `nil` for a plain
+  /// query and for statements no step asks for.
+  static func statementKeyword(_ stmt: Stmt) -> String? {
+    switch stmt {
+    case .query(let query): query.top.map { $0.bottom ? "bottom" : "top" }
+    case .explain: "explain"
+    case .describe: "describe"
+    case .show: "show"
+    case .schema: "schema"
+    case .sample: "sample"
+    default: nil
     }
   }
 
@@ -255,13 +245,12 @@ public struct Tutorial {
         """,
       answer: "roas by campaign where brand=MuscleBlaze", keyword: nil,
       columns: ["campaign", "roas"],
-      requirement: { statement in
-        let condition = statement.condition
-        if condition.isEmpty {
+      requirement: { query in
+        guard let condition = query.whereClause else {
           return "That ran, but it covers every brand; this step wants MuscleBlaze only: "
             + "add where brand=MuscleBlaze."
         }
-        guard condition.contains("brand"), condition.contains("muscleblaze") else {
+        guard condition.keeps(only: "MuscleBlaze", of: .brand) else {
           return "That ran, but this step wants MuscleBlaze only: the condition should be "
             + "brand=MuscleBlaze."
         }
@@ -280,8 +269,8 @@ public struct Tutorial {
         """,
       answer: "top 5 influencer by revenue", keyword: nil,
       columns: ["influencer", "revenue"],
-      requirement: { statement in
-        guard statement.keepsOnly(5) else {
+      requirement: { query in
+        guard query.keepsOnlyBest(5) else {
           return "That ran, but this step wants the best 5 only: start with top 5 "
             + "(or end with limit 5)."
         }
@@ -344,4 +333,31 @@ public struct Tutorial {
         previous result another way; 'last > revenue.csv' saves it.
         """),
   ]
+}
+
+extension ConditionExpr {
+  /// Whether the condition keeps only rows whose `dimension` is `value` (any case): an `=` or a
+  /// one-value `in` on it, alone or under `and`.
+  func keeps(only value: String, of dimension: CQEngine.Dimension) -> Bool {
+    switch self {
+    case .compare(let name, .equal, let literal):
+      CQEngine.Dimension.named(name.text) == dimension && literal.text.lowercased() == value.lowercased()
+    case .inList(let name, let values, negated: false):
+      CQEngine.Dimension.named(name.text) == dimension && values.count == 1
+        && values[0].text.lowercased() == value.lowercased()
+    case .and(let left, let right):
+      left.keeps(only: value, of: dimension) || right.keeps(only: value, of: dimension)
+    default: false
+    }
+  }
+}
+
+extension QueryStmt {
+  /// Whether the query keeps only the best `count` rows: `top N`, or `limit N` in the default
+  /// or a descending order.
+  func keepsOnlyBest(_ count: Int) -> Bool {
+    if let top { return top.count == count && !top.bottom }
+    guard limit == count else { return false }
+    return orderBy.first.map { $0.descending || !$0.explicit } ?? true
+  }
 }

@@ -12,6 +12,12 @@ import Foundation
   import Darwin
 #endif
 
+/// `--color auto | always | never`, read from the same declaration as `set color` (the
+/// synonyms `on` and `off` included).
+extension ColorMode: ExpressibleByArgument {
+  public init?(argument: String) { self.init(spelling: argument) }
+}
+
 /// Options shared by the shell, `-c` and `run`.
 struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("The data folder (default: $CQ_DATA, else ./data).", valueName: "dir"))
@@ -28,7 +34,7 @@ struct CommonOptions: ParsableArguments {
   var output: String?
 
   @Option(name: .long, help: ArgumentHelp("Colour: auto (a terminal without NO_COLOR), always, never.", valueName: "when"))
-  var color: String = "auto"
+  var color: ColorMode = .auto
 
   @Flag(name: .long, help: "Plain ASCII tables and charts.")
   var ascii = false
@@ -54,9 +60,6 @@ struct CommonOptions: ParsableArguments {
   var `repeat`: Int = 1
 
   func validate() throws {
-    guard ["auto", "always", "never"].contains(color.lowercased()) else {
-      throw ValidationError("'--color' takes auto, always or never, found '\(color)'")
-    }
     guard `repeat` >= 1 else { throw ValidationError("'--repeat' takes a number of at least 1") }
     for p in parameters {
       guard let equal = p.firstIndex(of: "="), Session.isParameterName(String(p[..<equal])) else {
@@ -71,12 +74,12 @@ struct CommonOptions: ParsableArguments {
     o.interactive = interactive
     o.stdoutIsTerminal = isatty(1) == 1
     let noColor = ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false
-    switch color.lowercased() {
-    case "always":
+    switch color {
+    case .always:
       o.color = true
       o.forceColor = true
-    case "never": o.color = false
-    default: o.color = o.stdoutIsTerminal && !noColor
+    case .never: o.color = false
+    case .auto: o.color = o.stdoutIsTerminal && !noColor
     }
     o.ascii = ascii
     if let format { o.format = format }

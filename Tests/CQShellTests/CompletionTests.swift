@@ -1,3 +1,6 @@
+import CQEngine
+import CQLanguage
+import CQRendering
 import Foundation
 import Testing
 
@@ -14,13 +17,14 @@ private let vocabulary = CompletionVocabulary(
   tables: ["influencers", "posts", "tracking_data", "payouts"],
   segments: ["mb_insta"],
   settings: ["format", "width", "allocation", "totals"],
-  values: { dimension in
-    switch dimension {
+  // Names as written resolve as the binder resolves them (`brands`, `categories`, `date`).
+  values: { name in
+    switch CQEngine.Dimension.named(name)?.rawValue ?? "" {
     case "brand": ["MuscleBlaze", "HKVitals", "Gritzo", "Muscle Tech"]
     case "product": ["Whey Protein 1kg", "Whey Protein 2kg", "Creatine", "Say \"hi\""]
     case "category": ["Fitness", "Food"]
     case "influencer": ["प्रिया", "Priya Sharma", "Pranav"]
-    case "campaign": ["Campaign_1", "Campaign_2", "and"]
+    case "campaign": ["Campaign_1", "Campaign_2", "and", "with", "Other"]
     default: []
     }
   })
@@ -123,11 +127,13 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   @Test func pluralDimensionNamesMapToSingular() {
     #expect(candidates("roas where brands=Mus") == ["\"Muscle Tech\"", "MuscleBlaze"])
     #expect(candidates("roas where categories=F") == ["Fitness", "Food"])
-    #expect(Dimensions.singular("Campaigns") == "campaign")
-    #expect(Dimensions.singular("statuses") == "status")
-    #expect(Dimensions.singular("bases") == "basis")
-    #expect(Dimensions.singular("date") == "day")
-    #expect(Dimensions.singular("basis") == "basis")
+    #expect(candidates("roas where Campaigns=C") == ["Campaign_1", "Campaign_2"])
+    // One rule set: the binder's.
+    #expect(CQEngine.Dimension.named("Campaigns") == .campaign)
+    #expect(CQEngine.Dimension.named("statuses") == .status)
+    #expect(CQEngine.Dimension.named("bases") == .basis)
+    #expect(CQEngine.Dimension.named("date") == .day)
+    #expect(CQEngine.Dimension.named("basis") == .basis)
   }
 
   @Test func valuesInsideInLists() {
@@ -152,6 +158,26 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
     #expect(candidates("revenue where product=Say") == ["\"Say \\\"hi\\\"\""])
     // A value spelled like a keyword must be quoted.
     #expect(candidates("revenue where campaign=a") == ["\"and\""])
+    #expect(candidates("revenue where campaign=w") == ["\"with\""])
+    #expect(candidates("revenue where campaign in (Campaign_1, w") == ["\"with\""])
+    #expect(candidates("revenue where campaign=o") == ["Other"])
+  }
+
+  /// What completion offers must parse: each value completed into a statement reads back as
+  /// that value.
+  @Test(arguments: ["Campaign_1", "and", "with", "Other"])
+  func completedValuesParse(value: String) throws {
+    let line = "revenue where campaign=" + String(value.prefix(1))
+    let completed = try #require(candidates(line).first { $0.contains(value) })
+    let parsed = Parser.parse("revenue where campaign=\(completed) limit 5")
+    #expect(parsed.diagnostics.isEmpty, "\(completed)")
+    guard case .query(let query) = parsed.statements.first?.stmt,
+      case .compare(_, .equal, let literal) = query.whereClause
+    else {
+      Issue.record("not a comparison: \(completed)")
+      return
+    }
+    #expect(literal.text == value)
   }
 
   @Test func offsetsAreUTF8() {
@@ -175,7 +201,17 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
     #expect(candidates("revenue, roas by brand order by ") == ["brand", "revenue", "roas"])
     #expect(candidates("revenue by brand order by revenue ") == ["asc", "chart", "desc", "limit"])
     #expect(candidates("revenue by brand order by revenue desc ") == ["chart", "limit"])
-    #expect(candidates("revenue by brand limit 5 ") == ["chart"])
+    // `with other` needs a limit (or top) before it.
+    #expect(candidates("revenue by brand limit 5 ") == ["chart", "with"])
+    #expect(candidates("revenue by brand limit 5 with ") == ["other"])
+    #expect(candidates("revenue by brand limit 5 with other ") == ["chart"])
+  }
+
+  @Test func withOtherAfterTop() {
+    let afterTop = candidates("top 5 brand by revenue ")
+    #expect(afterTop.contains("with"), "\(afterTop)")
+    #expect(!afterTop.contains("limit"), "limit with top is an error: \(afterTop)")
+    #expect(candidates("top 5 brand by revenue w") == ["where", "with"])
   }
 
   @Test func chartKinds() {
@@ -205,7 +241,8 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   @Test func sampleTakesTables() {
     #expect(candidates("sample ") == ["influencers", "payouts", "posts", "tracking_data"])
     #expect(complete("sample tr") == CompletionResult(replaceFrom: 7, candidates: ["tracking_data"]))
-    #expect(candidates("sample posts ").isEmpty)
+    #expect(candidates("sample posts ") == ["where"])
+    #expect(candidates("sample posts 5 where influencer=Pr") == ["Pranav", "\"Priya Sharma\""])
   }
 
   @Test func describeTakesTablesMetricsAndDimensions() {
@@ -225,9 +262,18 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   @Test func settingsAndTheirValues() {
     #expect(candidates("set ") == ["allocation", "format", "totals", "width"])
     #expect(candidates("set fo") == ["format"])
-    #expect(candidates("set format ") == ["csv", "json", "markdown", "ndjson", "table", "tsv"])
+    #expect(candidates("set format ") == OutputFormat.allCases.map(\.rawValue).sorted())
     #expect(candidates("set allocation r") == ["revenue"])
     #expect(candidates("set totals o") == ["off", "on"])
+    // The declared values, synonyms (on, off) accepted but not offered.
+    #expect(candidates("set color ") == ["always", "auto", "never"])
+  }
+
+  @Test func useTakesACondition() {
+    let use = candidates("use ")
+    for name in ["brand", "date", "mb_insta", "none", "not"] { #expect(use.contains(name), "\(use)") }
+    #expect(!use.contains("revenue"))
+    #expect(candidates("use brand=G") == ["Gritzo"])
   }
 
   @Test func helpTopics() {

@@ -101,7 +101,7 @@ import Testing
 
   @Test func setListsEverySetting() throws {
     let text = try #require(Help.topic("set"))
-    for setting in Session.settingNames.map(\.name) {
+    for setting in Setting.all.map(\.name) {
       #expect(text.contains("\n  \(setting) "), "set lacks \(setting)")
     }
   }

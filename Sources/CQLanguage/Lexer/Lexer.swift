@@ -25,6 +25,8 @@ public enum Lexer {
     var endsInContinuation: Bool
     /// The input ends inside a quoted value.
     var endsInString: Bool
+    /// The input ends inside a comment.
+    var endsInComment = false
   }
 
   static func lex(_ source: String) -> Result {
@@ -52,6 +54,7 @@ private struct Scanner {
   var tokens: [Token] = []
   var endsInContinuation = false
   var endsInString = false
+  var endsInComment = false
 
   init(_ source: String) {
     chars = Array(source)
@@ -119,11 +122,12 @@ private struct Scanner {
     tokens.append(Token(kind: .end, text: "", range: end..<end))
     return Lexer.Result(
       tokens: tokens, openParentheses: depth, endsInContinuation: endsInContinuation,
-      endsInString: endsInString)
+      endsInString: endsInString, endsInComment: endsInComment)
   }
 
   mutating func skipComment() {
     while let c = peek(), !c.isNewline { advance() }
+    if peek() == nil { endsInComment = true }
   }
 
   /// At a `\`: when only blanks or a comment follow on the line, skips through the line break
@@ -135,7 +139,7 @@ private struct Scanner {
     let isComment = next == "#" || (next == "-" && peek(n + 1) == "-")
     guard next == nil || next?.isNewline == true || isComment else { return false }
     for _ in 0..<n { advance() }
-    skipComment()
+    if isComment { skipComment() }
     if peek() == nil {
       endsInContinuation = true
     } else {

@@ -13,7 +13,7 @@ extension StatementParser {
 
   mutating func parseOr(after: Token) throws(ParseAbort) -> ConditionExpr {
     var left = try parseAnd(after: after)
-    while current.isKeyword("or") {
+    while sees("or") {
       let op = advance()
       try countOperator(op)
       left = .or(left, try parseAnd(after: op))
@@ -23,7 +23,7 @@ extension StatementParser {
 
   mutating func parseAnd(after: Token) throws(ParseAbort) -> ConditionExpr {
     var left = try parseNot(after: after)
-    while current.isKeyword("and") {
+    while sees("and") {
       let op = advance()
       try countOperator(op)
       left = .and(left, try parseNot(after: op))
@@ -32,7 +32,7 @@ extension StatementParser {
   }
 
   mutating func parseNot(after: Token) throws(ParseAbort) -> ConditionExpr {
-    if current.isKeyword("not") {
+    if sees("not") {
       let op = advance()
       try enterNesting()
       defer { nesting -= 1 }
@@ -51,6 +51,7 @@ extension StatementParser {
       try expectRightParenthesis(matching: open)
       return inner
     }
+    if inHaving { offer(.metric) } else { offer(.conditionDimension, .segment) }
     guard token.kind == .word, !isReserved(token) else {
       try fail(.expectedCondition(after: after.text, found: Self.describe(token)))
     }
@@ -60,30 +61,32 @@ extension StatementParser {
     if current.kind == .leftParen, Self.metricFunctions.contains(token.text.lowercased()) {
       name = try functionCall(name)
     }
+    comparing = name
+    defer { comparing = nil }
     let next = current
     if let op = Self.compareOperator(next.kind) {
       advance()
       return .compare(name, op, try parseValue(after: next))
     }
-    if next.isKeyword("in") {
+    if sees("in") {
       advance()
       if current.isKeyword("last") || current.isKeyword("this") {
         return .inList(name, [try parseRelativePeriod(after: next)], negated: false)
       }
       return .inList(name, try parseValueList(after: next), negated: false)
     }
-    if next.isKeyword("between") {
+    if sees("between") {
       advance()
       return try parseBetween(name, keyword: next)
     }
-    if next.isKeyword("not") {
+    if sees("not") {
       let following = peek()
-      if following.isKeyword("in") {
+      if sees("in", in: following) {
         advance()
         advance()
         return .inList(name, try parseValueList(after: following), negated: true)
       }
-      if following.isKeyword("between") {
+      if sees("between", in: following) {
         advance()
         advance()
         return .not(try parseBetween(name, keyword: following))
@@ -141,7 +144,7 @@ extension StatementParser {
   /// `A and B` after `between`.
   mutating func parseBetween(_ name: NameRef, keyword: Token) throws(ParseAbort) -> ConditionExpr {
     let low = try parseValue(after: keyword)
-    guard current.isKeyword("and") else {
+    guard sees("and") else {
       try fail(.expectedKeyword("and", after: low.text, found: Self.describe(current)))
     }
     let and = advance()
@@ -200,6 +203,7 @@ extension StatementParser {
 
   /// A value: a bare word, quoted string, number, date or month.
   mutating func parseValue(after: Token) throws(ParseAbort) -> ValueLiteral {
+    if !inHaving, let comparing { offer(.value(comparing.key)) }
     let token = current
     let kind: ValueLiteral.Kind
     switch token.kind {

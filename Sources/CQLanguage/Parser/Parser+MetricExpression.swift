@@ -39,6 +39,7 @@ extension StatementParser {
   }
 
   mutating func parseFactor(after: Token) throws(ParseAbort) -> MetricExpr {
+    offer(.metric)
     let token = current
     switch token.kind {
     case .minus:

@@ -8,13 +8,20 @@ extension StatementParser {
     let startToken = start ?? current
     var query = QueryStmt(metrics: [], top: top, range: startToken.range)
     let afterMetrics = previous ?? startToken
+    // The last clause read whole (for what may follow it at the cursor), and whether the
+    // clause being read failed.
+    var lastClause: String?
+    var clauseFailed = false
     if top == nil, isReserved(current) {
       // `where brand=X` with no metric: report, then parse the clauses that follow.
       report(.expectedStatement(found: "'\(current.text)'"), at: current.range)
     } else {
       do {
-        query.metrics = try parseNameList("a metric", after: afterMetrics)
+        // `top 10 influencer by roas`: the first list may name dimensions (the binder swaps).
+        let names: [Expectation.Name] = top == nil ? [.metric] : [.metric, .dimension]
+        query.metrics = try parseNameList("a metric", after: afterMetrics, offering: names)
       } catch {
+        clauseFailed = true
         skipToClause()
       }
     }
@@ -25,10 +32,12 @@ extension StatementParser {
 
     clauses: while !atEnd {
       let token = current
+      clauseFailed = false
       do {
         switch token.kind {
         case .greater, .append:
           query.redirect = try parseRedirect()
+          clauseFailed = true  // nothing follows a redirect
           break clauses
         case .rightParen:
           try fail(.unmatchedRightParenthesis(), fixIts: [FixIt(range: token.range, replacement: "")])
@@ -46,25 +55,31 @@ extension StatementParser {
             seen[keyword] = token
           }
           lastCondition = nil
+          lastClause = keyword
           switch keyword {
           case "by":
-            query.dimensions = try parseNameList("a dimension", after: token)
+            let names: [Expectation.Name] = top == nil ? [.dimension] : [.dimension, .metric]
+            query.dimensions = try parseNameList("a dimension", after: token, offering: names)
           case "across":
+            offer(.dimension)
             query.across = try expectName("a dimension", after: token)
           case "where":
             lastCondition = keyword
             query.whereClause = try parseCondition(after: token)
           case "having":
             lastCondition = keyword
+            inHaving = true
+            defer { inHaving = false }
             query.having = try parseCondition(after: token)
           case "order":
-            query.orderBy = try parseOrderBy(order: token)
+            let columns = (query.metrics + query.dimensions).map(\.key)
+            query.orderBy = try parseOrderBy(order: token, columns: columns)
           case "limit":
             limitToken = token
             query.limit = try parseCount(after: token)
           case "with":
             withToken = token
-            guard current.isKeyword("other") else {
+            guard sees("other") else {
               try fail(.expectedKeyword("other", after: token.text, found: Self.describe(current)))
             }
             advance()
@@ -80,8 +95,13 @@ extension StatementParser {
         // `by by brand`: a clause keyword repeated where its operand belongs is one mistake,
         // reported once, not again as a duplicate clause with nothing after it.
         if current.kind == .word, current.keyword == token.keyword, previous?.range == token.range { advance() }
+        clauseFailed = true
         skipToClause()
       }
+    }
+    if !clauseFailed, !query.metrics.isEmpty {
+      let seen = Set(seen.keys)
+      offer(keywords: Self.clauses(after: lastClause, seen: seen, hasTop: top != nil))
     }
 
     if let top, let limitToken {
@@ -170,10 +190,14 @@ extension StatementParser {
   }
 
   /// `name, name, ...`
-  mutating func parseNameList(_ kind: String, after: Token) throws(ParseAbort) -> [NameRef] {
+  mutating func parseNameList(_ kind: String, after: Token, offering: [Expectation.Name] = [])
+    throws(ParseAbort) -> [NameRef]
+  {
+    for name in offering { offer(name) }
     var names = [try expectMetricOrFunction(kind, after: after)]
     while current.kind == .comma {
       let comma = advance()
+      for name in offering { offer(name) }
       names.append(try expectMetricOrFunction(kind, after: comma))
     }
     return names
@@ -195,6 +219,7 @@ extension StatementParser {
   /// `(METRIC)` after a metric function's name, as one name `share(metric)`.
   mutating func functionCall(_ name: NameRef) throws(ParseAbort) -> NameRef {
     let open = advance()
+    offer(.metric)
     let inner = try expectName("a metric", after: open)
     if current.kind == .leftParen {
       try fail(.expectedKeyword(")", after: inner.text, found: "'(': \(name.text.lowercased())() takes a metric name, e.g. \(name.text.lowercased())(revenue)"))
@@ -205,9 +230,13 @@ extension StatementParser {
   }
 
   /// `by key [asc|desc], ...` after `order`.
-  mutating func parseOrderBy(order: Token) throws(ParseAbort) -> [OrderItem] {
+  ///
+  /// `columns` are the query's own names, offered as keys at the cursor (metrics when none).
+  mutating func parseOrderBy(order: Token, columns: [String] = []) throws(ParseAbort)
+    -> [OrderItem]
+  {
     var after = order
-    if current.isKeyword("by") {
+    if sees("by") {
       after = advance()
     } else {
       let at = current.range.lowerBound
@@ -218,9 +247,10 @@ extension StatementParser {
     }
     var items: [OrderItem] = []
     while true {
+      if columns.isEmpty { offer(.metric) } else { offer(keywords: columns) }
       let name = try expectMetricOrFunction("a metric or dimension", after: after)
       var item = OrderItem(name: name, descending: false, explicit: false)
-      if current.isKeyword("asc") || current.isKeyword("desc") {
+      if sees("asc") || sees("desc") {
         item.descending = current.isKeyword("desc")
         item.explicit = true
         advance()

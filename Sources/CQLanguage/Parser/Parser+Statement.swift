@@ -2,6 +2,8 @@
 extension StatementParser {
   mutating func parseStatement() throws(ParseAbort) -> Stmt {
     let first = current
+    offer(keywords: Keywords.statements.filter { $0 != "exit" })
+    offer(.metric)
     guard first.kind == .word, var keyword = first.keyword else {
       if first.kind == .rightParen {
         try fail(.unmatchedRightParenthesis(), fixIts: [FixIt(range: first.range, replacement: "")])
@@ -17,6 +19,8 @@ extension StatementParser {
     switch keyword {
     case "explain":
       advance()
+      offer(.metric)
+      offer(keywords: ["top", "bottom"])
       if atEnd { try fail(.expectedQuery(after: first.text)) }
       // `explain sql QUERY`: the SQL a database engine is sent (SPEC §8).
       var sql = false
@@ -26,7 +30,7 @@ extension StatementParser {
         if atEnd { try fail(.expectedQuery(after: "\(first.text) \(word.text)")) }
       }
       guard current.kind == .word else { try fail(.expectedStatement(found: "'\(current.text)'")) }
-      if current.isKeyword("top") || current.isKeyword("bottom") {
+      if sees("top") || sees("bottom") {
         let query = try parseTop()
         return sql ? .explainSQL(query) : .explain(query)
       }
@@ -36,6 +40,7 @@ extension StatementParser {
       return .query(try parseTop())
     case "describe":
       advance()
+      offer(.metric, .dimension, .table, .segment)
       let name = try expectName("a", after: first, reservedAllowed: true)
       try expectEnd(after: name.text)
       return .describe(name)
@@ -51,6 +56,7 @@ extension StatementParser {
     case "save":
       // `save` (to ~/.cqrc) or `save FILE`.
       advance()
+      offer(.file)
       if atEnd { return .save(path: nil) }
       let (path, _) = try parsePath("a file name", after: first)
       try expectEndOfPath(path)
@@ -72,6 +78,8 @@ extension StatementParser {
     case "use":
       // `use brand=MuscleBlaze and date >= 2025-06-01`: every following query is filtered.
       advance()
+      offer(keywords: ["none", "not"])
+      offer(.conditionDimension, .segment)
       if atEnd { return .use(condition: nil, text: "", clear: false) }
       if current.isKeyword("none") || current.isKeyword("all") || current.isKeyword("off") {
         advance()
@@ -84,8 +92,10 @@ extension StatementParser {
       return .use(condition: condition, text: text(start..<(previous?.range.upperBound ?? start)), clear: false)
     case "set":
       advance()
+      offer(.setting)
       if atEnd { return .show(.settings) }
       let name = try expectName("a setting", after: first, reservedAllowed: true)
+      offer(.settingValue(name.key))
       let start = current.range.lowerBound
       guard let words = restAsWords() else { return .set(name: name, value: nil) }
       return .set(name: name, value: NameRef(text: words, range: start..<(previous?.range.upperBound ?? start)))
@@ -93,12 +103,14 @@ extension StatementParser {
       return try parseLast()
     case "load", "run":
       advance()
+      offer(keyword == "load" ? .folder : .file)
       let what = keyword == "load" ? "a folder" : "a file name"
       let (path, _) = try parsePath(what, after: first)
       try expectEndOfPath(path)
       return keyword == "load" ? .load(path: path) : .run(path: path)
     case "help":
       advance()
+      offer(.helpTopic)
       return .help(topic: restAsWords())
     default:
       return .query(parseQuery(top: nil))
@@ -141,6 +153,7 @@ extension StatementParser {
 
   mutating func parseShowTarget() throws(ParseAbort) -> ShowTarget {
     let token = current
+    offer(keywords: Keywords.showTargets)
     let singular = ShowTarget.allCases.map { String($0.rawValue.dropLast()) }
     guard token.kind == .word, let word = token.keyword else {
       try fail(.expectedShowTarget(found: Self.describe(token)))
@@ -164,6 +177,7 @@ extension StatementParser {
   /// `sample TABLE [N] [> FILE]`.
   mutating func parseSample() throws(ParseAbort) -> Stmt {
     let keyword = advance()
+    offer(.table)
     let table = try expectName("a table", after: keyword, reservedAllowed: true)
     var count: Int?
     if current.kind == .number {
@@ -175,7 +189,7 @@ extension StatementParser {
     }
     // `sample tracking_data 20 where influencer_id=17`: raw rows, filtered.
     var condition: ConditionExpr?
-    if current.isKeyword("where") {
+    if sees("where") {
       let keyword = advance()
       condition = try parseCondition(after: keyword)
     }
@@ -192,7 +206,7 @@ extension StatementParser {
   mutating func parseLast() throws(ParseAbort) -> Stmt {
     advance()
     var chart: ChartClause?
-    if current.isKeyword("chart") {
+    if sees("chart") {
       chart = try parseChart(keyword: advance())
     }
     var redirect: RedirectClause?
@@ -207,6 +221,7 @@ extension StatementParser {
   /// `define metric NAME = EXPR` / `define segment NAME = CONDITION`.
   mutating func parseDefine() throws(ParseAbort) -> Stmt {
     advance()
+    offer(keywords: ["metric", "segment"])
     let kindToken = current
     guard kindToken.kind == .word, var kind = kindToken.keyword else {
       try fail(.expectedDefineKind(found: Self.describe(kindToken)))
@@ -315,6 +330,7 @@ extension StatementParser {
   /// `> FILE` or `>> FILE`; must end the statement.
   mutating func parseRedirect() throws(ParseAbort) -> RedirectClause {
     let arrow = advance()
+    offer(.file)
     let (path, range) = try parsePath("a file name", after: arrow)
     let redirect = RedirectClause(
       path: path, append: arrow.kind == .append, range: arrow.range.lowerBound..<range.upperBound)
@@ -329,6 +345,7 @@ extension StatementParser {
 
   /// `chart KIND` after the `chart` keyword.
   mutating func parseChart(keyword: Token) throws(ParseAbort) -> ChartClause {
+    offer(.chartKind)
     let token = current
     guard token.kind == .word, !isReserved(token), let word = token.keyword else {
       try fail(.expectedChartKind(found: Self.describe(token)))

@@ -88,6 +88,13 @@ struct StatementParser {
   /// evaluator or the tree's own destruction, all of which recurse once per operator.
   var operators = 0
   static let maximumOperators = 1_000
+  /// Completion: what the parser looked for at the `.end` token (the cursor); nil when not
+  /// recording (``Parser/expectation(in:at:)``).
+  var expectation: Expectation?
+  /// The name a condition compares (its values are offered at the cursor).
+  var comparing: NameRef?
+  /// True while parsing a `having` condition (metrics, not dimensions, are compared).
+  var inHaving = false
 
   init(tokens: [Token], source: [UInt8]) {
     self.tokens = tokens
