@@ -6,7 +6,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DATA ?= data
 BENCH_DIR ?= $(HOME)/.cache/cq-bench
 
-.PHONY: run test build release setup bench microbench data clean fuzz
+.PHONY: run test build release setup bench bench-postgres microbench data clean fuzz
 
 setup:
 	@pkg-config --exists libedit 2>/dev/null || { \
@@ -43,7 +43,15 @@ data: release
 # cq against DuckDB/Polars (bench/run.sh, scale 500), then the micro-benchmarks.
 bench: release
 	BENCH_DIR=$(BENCH_DIR) CQ=$$($(SWIFT) build -c release --show-bin-path)/cq bench/run.sh
+	$(MAKE) bench-postgres
 	$(MAKE) microbench
+
+# cq on PostgreSQL against hand-written SQL on the same throwaway server (bench/postgres/run.sh):
+# Q1–Q7 and the second question set, scale 50 (BENCH_PG_SCALES="50 500" for more);
+# writes bench/results-postgres.md.
+BENCH_PG_SCALES ?= 50
+bench-postgres: release
+	BENCH_DIR=$(BENCH_DIR) CQ=$$($(SWIFT) build -c release --show-bin-path)/cq bench/postgres/run.sh $(BENCH_PG_SCALES)
 
 # package-benchmark suites in Benchmarks/ (a nested package: `swift test` never builds them).
 # Extra plugin flags: make microbench MICROBENCH_ARGS="--filter 'engine/.*' --format markdown"
