@@ -277,3 +277,37 @@ private func snapshot(_ db: ScratchDatabase) throws -> [String] {
     return "\(table) \(sum ?? "")"
   }
 }
+
+/// The sharded layout of `Tests/postgres/shard.sh` (`CQ_PG_SHARDED_URL`): every fact row is on
+/// exactly one shard server, an influencer's rows all on the same one, and nothing is lost.
+@Suite(.enabled(if: TestServer.environment["CQ_PG_SHARDED_URL"] != nil, "CQ_PG_SHARDED_URL is not set (with-servers.sh --load DIR sets it)"))
+struct ShardedLayoutTests {
+  @Test func factRowsLiveOnTheShardsSplitByInfluencer() throws {
+    let env = TestServer.environment
+    let main = try PGConnection(url: try #require(TestServer.url))
+    let sharded = try PGConnection(url: try #require(env["CQ_PG_SHARDED_URL"]))
+    let shards = try [env["CQ_PG_SHARD1_URL"], env["CQ_PG_SHARD2_URL"]].map { try PGConnection(url: try #require($0)) }
+    func count(_ c: PGConnection, _ table: String) throws -> Int {
+      Int(try c.query("select count(*) from \(table)").rows[0][0] ?? "") ?? -1
+    }
+    let kinds = try sharded.query(
+      "select relname, relkind::text from pg_class where relnamespace = 'public'::regnamespace and relname in ('influencers', 'tracking_data', 'tracking_data_shard1') order by 1"
+    ).rows
+    #expect(kinds == [["influencers", "r"], ["tracking_data", "p"], ["tracking_data_shard1", "f"]])
+    let facts = try main.query(
+      "select tablename from pg_tables where schemaname = 'public' and tablename in ('tracking_data', 'posts', 'payouts', 'store_orders') order by 1"
+    ).rows.map { $0[0] ?? "" }
+    #expect(facts.count >= 3)
+    for table in facts {
+      let onShards = try shards.map { try count($0, table) }
+      #expect(onShards.allSatisfy { $0 > 0 }, "\(table): \(onShards)")
+      #expect(onShards.reduce(0, +) == (try count(main, table)), "\(table)")
+      #expect(try count(sharded, table) == (try count(main, table)), "\(table)")
+    }
+    #expect(try count(sharded, "influencers") == (try count(main, "influencers")))
+    let ids = try shards.map { Set(try $0.query("select distinct influencer_id from tracking_data").rows.map { $0[0] ?? "" }) }
+    #expect(ids[0].isDisjoint(with: ids[1]))
+    let revenue = "select sum(revenue)::text, sum(cq_row)::text from tracking_data"
+    #expect(try sharded.query(revenue).rows == main.query(revenue).rows)
+  }
+}
