@@ -44,8 +44,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case .tsv: "tab-separated values, raw numbers"
     case .json: "a JSON array of objects, raw numbers"
     case .ndjson: "one JSON object per line, raw numbers"
-    case .markdown: "a Markdown report: captions, tables, charts in fenced blocks, notes"
-    case .html: "a self-contained HTML report with SVG charts"
+    case .markdown: "a Markdown report: captions, tables, charts, notes"
+    case .html: "one self-contained HTML page, charts in SVG"
     case .pdf: "the HTML report printed by headless Chromium"
     }
   }
