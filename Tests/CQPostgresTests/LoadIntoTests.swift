@@ -68,6 +68,7 @@ struct LoadIntoTests {
     #expect(try db.value("select name from influencers where id = '2'") == "अर्जुन ठाकुर")
     #expect(try db.value("select max(cq_row) from tracking_data") == "19999")
     #expect(try db.value("select count(distinct cq_row) from tracking_data") == "20000")
+    try expectTablesMatchSample(folder: TestPaths.bundledData.path, db: db)
 
     // The money totals are cq's own, to the paisa.
     let totals = try runCQ(
@@ -137,6 +138,7 @@ struct LoadIntoTests {
       ])
     // The value is data in every table, and the statement inside it never ran.
     #expect(try db.value("select count(*) from payouts") == "2")
+    try expectTablesMatchSample(folder: folder.path, db: db)
   }
 
   @Test func aLoadReplacesEveryTableAndDropsDerivedData() throws {
@@ -310,4 +312,74 @@ struct ShardedLayoutTests {
     let revenue = "select sum(revenue)::text, sum(cq_row)::text from tracking_data"
     #expect(try sharded.query(revenue).rows == main.query(revenue).rows)
   }
+}
+
+/// Every row of every loaded table equals what cq's own `sample TABLE` shows for the folder
+/// (money in rupees, dates as text), in file order (`cq_row`); influencers and products, which
+/// have no row number, as sets.
+func expectTablesMatchSample(folder: String, db: ScratchDatabase, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  for table in try db.tables() {
+    let run = try runCQ(["--norc", "--data", folder, "--format", "csv", "-c", "sample \(table) 10000000"])
+    #expect(run.status == 0, "\(run.stderr)", sourceLocation: sourceLocation)
+    var shown = parseCSV(run.stdout)
+    guard !shown.isEmpty else { continue }
+    let header = shown.removeFirst()
+    let money: Set<String> = ["revenue", "total_payout", "rate"]
+    let select = header.map { column in
+      money.contains(column)
+        ? "to_char(\(column) / 100.0, 'FM999999999999990.00')" : "\(column)::text"
+    }.joined(separator: ", ")
+    let ordered = PostgresLoadLayout.hasRowNumber(table)
+    var stored = try db.rows("select \(select) from \(table)" + (ordered ? " order by cq_row" : "")).map { $0.map { $0 ?? "NULL" } }
+    if !ordered {
+      shown.sort { $0.lexicographicallyPrecedes($1) }
+      stored.sort { $0.lexicographicallyPrecedes($1) }
+    }
+    #expect(stored.count == shown.count, "\(table)", sourceLocation: sourceLocation)
+    if let i = zip(stored, shown).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+      Issue.record("\(table) row \(i): stored \(stored[i]), cq shows \(shown[i])", sourceLocation: sourceLocation)
+    }
+  }
+}
+
+/// Which tables carry `cq_row` (all but influencers and products).
+enum PostgresLoadLayout {
+  static func hasRowNumber(_ table: String) -> Bool { table != "influencers" && table != "products" }
+}
+
+/// Records of RFC 4180 CSV text (quoted fields may hold commas, quotes and line breaks).
+func parseCSV(_ text: String) -> [[String]] {
+  var records: [[String]] = []
+  var record: [String] = []
+  var field = ""
+  var quoted = false
+  var chars = Array(text.unicodeScalars)[...]
+  while let c = chars.popFirst() {
+    if quoted {
+      if c == "\"" {
+        if chars.first == "\"" { field.unicodeScalars.append("\""); chars.removeFirst() } else { quoted = false }
+      } else {
+        field.unicodeScalars.append(c)
+      }
+    } else if c == "\"" {
+      quoted = true
+    } else if c == "," {
+      record.append(field)
+      field = ""
+    } else if c == "\n" {
+      record.append(field)
+      records.append(record)
+      record = []
+      field = ""
+    } else if c == "\r" && chars.first == "\n" {
+      continue
+    } else {
+      field.unicodeScalars.append(c)
+    }
+  }
+  if !field.isEmpty || !record.isEmpty {
+    record.append(field)
+    records.append(record)
+  }
+  return records
 }
