@@ -90,6 +90,48 @@ struct Allocation: Sendable {
     unattributedRows = unattributed
   }
 
+  /// The allocation as stored in the derived-column cache (`DerivedCache`).
+  var stored: [DerivedArray] {
+    let perRow: DerivedArray
+    switch self.perRow {
+    case .u8(let v): perRow = .u8(v)
+    case .i32(let v): perRow = .i32(v)
+    case .i64(let v): perRow = .i64(v)
+    }
+    return [
+      perRow, .i32(ContiguousArray(unattributedRows)), .i32(payoutKey), .i32(keyStart), .i32(keyRows), .i64(keyWeight),
+      .u8([byCampaign ? 1 : 0]),
+    ]
+  }
+
+  /// An allocation read back from `stored`, or nil when the arrays are not one.
+  init?(stored: [DerivedArray], weight: AllocationWeight, trackingRows: Int, payoutRows: Int) {
+    guard stored.count == 7, case .i32(let unattributed) = stored[1], case .i32(let payoutKey) = stored[2],
+      case .i32(let keyStart) = stored[3], case .i32(let keyRows) = stored[4], case .i64(let keyWeight) = stored[5],
+      case .u8(let flag) = stored[6], flag.count == 1, payoutKey.count == payoutRows,
+      keyStart.count == keyWeight.count + 1, keyRows.count == Int(keyStart.last ?? 0)
+    else { return nil }
+    switch stored[0] {
+    case .u8(let v) where v.count == trackingRows: perRow = .u8(v)
+    case .i32(let v) where v.count == trackingRows: perRow = .i32(v)
+    case .i64(let v) where v.count == trackingRows: perRow = .i64(v)
+    default: return nil
+    }
+    // Every index the shares read stays in range.
+    guard payoutKey.allSatisfy({ $0 >= 0 && Int($0) < keyWeight.count }),
+      keyRows.allSatisfy({ $0 >= 0 && Int($0) < trackingRows }),
+      unattributed.allSatisfy({ $0 >= 0 && Int($0) < payoutRows }),
+      zip(keyStart, keyStart.dropFirst()).allSatisfy({ $0 <= $1 }), keyStart.first == 0
+    else { return nil }
+    self.weight = weight
+    unattributedRows = Array(unattributed)
+    self.payoutKey = payoutKey
+    self.keyStart = keyStart
+    self.keyRows = keyRows
+    self.keyWeight = keyWeight
+    byCampaign = flag[0] != 0
+  }
+
   /// Tracking rows grouped by allocation key (CSR: `rows[start[k]..<start[k+1]]`, ascending)
   /// and each key's total weight; rows whose pair no payout has are left out.
   ///

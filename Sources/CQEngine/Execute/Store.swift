@@ -308,6 +308,12 @@ final class Store: @unchecked Sendable {
     defer { lock.unlock() }
     if let f = firstDates { return f }
     let users = data.tracking.strings("user_id")
+    if let stored = DerivedCache.read(folder: data.folder, name: "first-purchase-days"), stored.count == 1,
+      case .i32(let first) = stored[0], first.count == users.dictionary.count
+    {
+      firstDates = first
+      return first
+    }
     let dates = data.tracking.dates("date")
     var first = ContiguousArray<Int32>(repeating: .max, count: users.dictionary.count)
     for r in 0..<users.codes.count {
@@ -315,6 +321,8 @@ final class Store: @unchecked Sendable {
       if dates[r] < first[u] { first[u] = dates[r] }
     }
     firstDates = first
+    // Kept beside the columnar cache: a fresh process on the same data reads them.
+    DerivedCache.write(folder: data.folder, name: "first-purchase-days", [.i32(first)])
     return first
   }
 
@@ -327,7 +335,18 @@ final class Store: @unchecked Sendable {
       return a
     }
     lock.unlock()
-    let a = Allocation(store: self, weight: weight)
+    // Read from the derived-column cache when the data has not changed since it was written.
+    let name = "allocation-\(weight.rawValue)"
+    let a: Allocation
+    if let stored = DerivedCache.read(folder: data.folder, name: name),
+      let read = Allocation(
+        stored: stored, weight: weight, trackingRows: data.tracking.rowCount, payoutRows: data.payouts.rowCount)
+    {
+      a = read
+    } else {
+      a = Allocation(store: self, weight: weight)
+      DerivedCache.write(folder: data.folder, name: name, a.stored)
+    }
     lock.lock()
     allocationCache[weight] = a
     lock.unlock()

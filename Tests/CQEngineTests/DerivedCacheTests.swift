@@ -1,0 +1,58 @@
+@testable import CQEngine
+@testable import CQStorage
+import CQLanguage
+import CQSimulator
+import Foundation
+import Testing
+
+/// Spend allocation and first purchase days are kept beside the columnar cache: a fresh
+/// process reads them instead of deriving them, with identical answers, and never trusts a
+/// file that is damaged or describes other data.
+@Suite("Engine: derived columns in the cache", .serialized)
+struct DerivedCacheTests {
+  static let queries = [
+    "payout, roas by brand", "incremental_revenue, new_customers by campaign", "payout by brand, basis",
+    "order_gap by influencer_id",
+  ]
+
+  static func answers(_ engine: Engine) throws -> [[[Value]]] {
+    try queries.map { text in
+      guard case .query(let q)? = Parser.parse(text).statements.first?.stmt else { return [] }
+      return try engine.run(q, source: text).result.rows
+    }
+  }
+
+  @Test func allocationAndFirstPurchasesAreReadBackIdentically() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cq-derived-\(UUID().uuidString)").path
+    _ = try Simulator.write(SimulatorOptions(seed: 7, scale: 1), to: dir, progress: nil)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let data = try DataLoader.load(folder: dir, cache: .rebuild)
+    let computing = Engine(data: data)
+    let reference = try Self.answers(computing)
+    let allocation = DerivedCache.path(dir, "allocation-orders"), first = DerivedCache.path(dir, "first-purchase-days")
+    #expect(FileManager.default.fileExists(atPath: allocation))
+    #expect(FileManager.default.fileExists(atPath: first))
+    let stored = try #require(DerivedCache.read(folder: dir, name: "allocation-orders"))
+    #expect(stored == computing.store.allocation(.orders).stored)
+    // A fresh engine on the same data reads them, and answers the same.
+    let reading = Engine(data: try DataLoader.load(folder: dir, cache: .use))
+    #expect(try Self.answers(reading) == reference)
+    // A damaged byte: the file is not trusted (and the columns are derived again).
+    let handle = try #require(FileHandle(forUpdatingAtPath: allocation))
+    let size = try handle.seekToEnd()
+    try handle.seek(toOffset: size - 3)
+    let byte = try #require(try handle.read(upToCount: 1)).first!
+    try handle.seek(toOffset: size - 3)
+    try handle.write(contentsOf: Data([byte ^ 0x5A]))
+    try handle.close()
+    #expect(DerivedCache.read(folder: dir, name: "allocation-orders") == nil)
+    #expect(try Self.answers(Engine(data: data)) == reference)
+    // Changed data: a source file's fingerprint differs, so the stored columns describe
+    // other data and are not read.
+    let payouts = (dir as NSString).appendingPathComponent("payouts.csv")
+    var text = try String(contentsOfFile: payouts, encoding: .utf8)
+    text += text.split(separator: "\n").last.map { String($0) + "\n" } ?? ""
+    try text.write(toFile: payouts, atomically: true, encoding: .utf8)
+    #expect(DerivedCache.read(folder: dir, name: "first-purchase-days") == nil)
+  }
+}
