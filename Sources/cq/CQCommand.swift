@@ -23,6 +23,13 @@ struct CommonOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("The data folder (default: $CQ_DATA, else ./data).", valueName: "dir"))
   var data: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Run on a database instead of a data folder: postgres://USER@HOST:PORT/DB (default: $CQ_ENGINE). Password from PGPASSWORD or ~/.pgpass.",
+      valueName: "url"))
+  var engine: String?
+
   @Option(name: .long, help: ArgumentHelp("Output format: \(OutputFormat.list()).", valueName: "format"))
   var format: OutputFormat?
 
@@ -98,6 +105,16 @@ struct CommonOptions: ParsableArguments {
     }
     session.takeOutputFailure = Terminal.takeOutputFailure
     session.writeBytes = Terminal.writeOut(bytes:)
+    let engineURL = engine ?? ProcessInfo.processInfo.environment["CQ_ENGINE"].flatMap { $0.isEmpty ? nil : $0 }
+    if let engineURL, data == nil {
+      guard Session.isEngineURL(engineURL) else {
+        Terminal.writeErr("error: --engine takes a database URL such as postgres://analyst@db.internal:5432/campaigns\n")
+        return (session, false)
+      }
+      let connected = session.connect(engine: engineURL, quiet: !interactive)
+      if connected, !norc { session.runStartupFile() }
+      return (session, connected)
+    }
     let fromEnvironment = ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 }
     let folder = data ?? fromEnvironment ?? "data"
     let loaded = session.load(folder: folder, quiet: true)
