@@ -32,6 +32,11 @@ struct GroupingPathTests {
     "aov by user, source order by aov desc, user",
     "payout by brand, day",
     "revenue by user, campaign where not brand=Gritzo having revenue >= 1000 order by revenue",
+    // Many ties on the metric: settled by labels (user, then campaign; source, then user).
+    "conversions by user, campaign",
+    "orders by source, user",
+    "conversions by day, user order by conversions",
+    "conversions by user, week order by conversions desc",
   ]
 
   /// Every fast path off: dense tables, the group-at-a-time executor, comparison sorts.

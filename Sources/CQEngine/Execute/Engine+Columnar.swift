@@ -289,7 +289,18 @@ extension Engine {
   ) -> [Int32] {
     let n = selected.count, width = spaces.count
     // A dimension code's position: regular codes by rank (or code), then the specials by code.
-    let ranks: [[Int32]?] = spaces.indices.map { spaces[$0].sortsByCode ? nil : labels.rankTable(of: $0) }
+    // Label ranks only for dimensions the sort keys name: the last tie-break on the rest is
+    // settled after the sort, among the few rows still tied, so `revenue by user` never ranks
+    // two million labels.
+    var named = Set<Int>()
+    for key in keys { if case .dimension(let i) = key.key { named.insert(i) } }
+    let ranks: [[Int32]?] = spaces.indices.map {
+      spaces[$0].sortsByCode || !named.contains($0) ? nil : labels.rankTable(of: $0)
+    }
+    // The final tie-break packs the dimensions before the first unranked label dimension; that
+    // one and those after it are compared after the sort.
+    let firstUnranked = (0..<width).first { !spaces[$0].sortsByCode && !named.contains($0) } ?? width
+    let byLabel = Array(firstUnranked..<width)
     func position(_ d: Int, _ code: Int32) -> UInt64 {
       if code < Int32(spaces[d].count), let r = ranks[d], Int(code) < r.count { return UInt64(r[Int(code)]) }
       return UInt64(code)
@@ -303,7 +314,7 @@ extension Engine {
       case .metric(let m): fields.append(.metric(m, key.descending))
       }
     }
-    for d in 0..<width { fields.append(.dimension(d, false)) }
+    for d in 0..<firstUnranked { fields.append(.dimension(d, false)) }
     let totalBits = fields.reduce(0) { bits, f in
       switch f {
       case .flag: bits + 1
@@ -372,6 +383,31 @@ extension Engine {
           for i in 0..<words where p[x + i] != p[y + i] { return p[x + i] < p[y + i] }
           return false
         }
+      }
+    }
+    if !byLabel.isEmpty {
+      // Rows whose packed keys are equal differ only in the label dimensions left out.
+      let same: (Int32, Int32) -> Bool = { a, b in
+        (0..<words).allSatisfy { packed[Int(a) * words + $0] == packed[Int(b) * words + $0] }
+      }
+      var start = 0
+      while start < n {
+        var end = start + 1
+        while end < n, same(order[start], order[end]) { end += 1 }
+        if end - start > 1 {
+          order[start..<end].sort { a, b in
+            for d in byLabel {
+              let x = table.code(Int(selected[Int(a)]), d), y = table.code(Int(selected[Int(b)]), d)
+              if x == y { continue }
+              let regular = Int32(spaces[d].count)
+              if (x >= regular) != (y >= regular) { return y >= regular }
+              if x >= regular || spaces[d].sortsByCode { return x < y }
+              return labels.compare(d, x, y) < 0
+            }
+            return false
+          }
+        }
+        start = end
       }
     }
     return order.map { selected[Int($0)] }
