@@ -648,7 +648,7 @@ public enum Help {
     "formats": """
       formats — output formats and redirects
 
-        set format \(OutputFormat.allCases.map(\.rawValue).joined(separator: " | "))    (or cq --format)
+        set format NAME    (or cq --format NAME), NAME one of:
 
         \(formatList)
 
