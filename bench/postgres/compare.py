@@ -84,40 +84,27 @@ def hand_sql(q):
         return fh.read().strip().rstrip(";")
 
 
-def run_cq(url, statements, runs):
-    args = [CQ, "--norc", "--engine", url, "--timing", "--repeat", str(runs + 1)]
-    for s in statements:
-        args += ["-c", s]
+def run_cq(url, statement, runs):
+    """cq's own timings of one statement (the first run dropped); None if cq failed (timeout)."""
+    args = [CQ, "--norc", "--engine", url, "--timing", "--repeat", str(runs + 1), "-c", statement]
     p = subprocess.run(args + ["--output", "/dev/null"], capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"cq failed ({p.returncode}): {p.stderr[-3000:]}")
-    times = {}
-    for line in p.stderr.splitlines():
-        m = re.match(r"timing query ([0-9.]+) (.*)$", line)
-        if m:
-            times.setdefault(m.group(2), []).append(float(m.group(1)))
-    return {s: times[s][1:] for s in statements}
+    times = [float(m.group(1)) for m in re.finditer(r"^timing query ([0-9.]+) ", p.stderr, re.M)]
+    if p.returncode != 0 or len(times) < runs + 1:
+        print(f"compare: cq failed ({p.returncode}) on {statement!r}: {p.stderr.strip()[-300:]}", file=sys.stderr)
+        return None
+    return times[1:]
 
 
-def run_hand(url, qs, runs):
-    script = ["\\o /dev/null", "\\timing on"]
-    for q in qs:
-        script.append(f"\\echo @@ {q}")
-        script += [hand_sql(q) + ";"] * (runs + 1)
+def run_hand(url, q, runs):
+    """psql's \\timing of one hand query (the first run dropped); None if it failed (timeout)."""
+    script = ["\\o /dev/null", "\\timing on"] + [hand_sql(q) + ";"] * (runs + 1)
     p = subprocess.run([PSQL, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url], input="\n".join(script) + "\n",
                        capture_output=True, text=True)
-    if p.returncode != 0:
-        sys.exit(f"psql failed ({p.returncode}): {p.stderr[-3000:]}")
-    times, cur = {}, None
-    for line in p.stdout.splitlines():
-        if line.startswith("@@ "):
-            cur = line[3:].strip()
-            times[cur] = []
-            continue
-        m = re.match(r"Time: ([0-9.]+) ms", line)
-        if m and cur:
-            times[cur].append(float(m.group(1)))
-    return {q: times[q][1:] for q in qs}
+    times = [float(m.group(1)) for m in re.finditer(r"^Time: ([0-9.]+) ms", p.stdout, re.M)]
+    if p.returncode != 0 or len(times) < runs + 1:
+        print(f"compare: psql failed ({p.returncode}) on {q}: {p.stderr.strip()[-300:]}", file=sys.stderr)
+        return None
+    return times[1:]
 
 
 def value(v):
@@ -193,6 +180,7 @@ def main():
     ap.add_argument("--connect-s", type=float)
     ap.add_argument("--settings", default="")
     ap.add_argument("--only", default="")
+    ap.add_argument("--timeout-s", type=float, default=0, help="statement_timeout both sides ran under")
     ap.add_argument("--json")
     a = ap.parse_args()
     qs = questions()
@@ -202,42 +190,48 @@ def main():
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     cq_ms = {q: [] for q in qs}
     hand_ms = {q: [] for q in qs}
+    failed = {"cq": set(), "hand": set()}
     for r in range(a.rounds):
-        order = ["cq", "hand"] if r % 2 == 0 else ["hand", "cq"]
-        for side in order:
-            print(f"[{time.strftime('%H:%M:%S')}] round {r + 1}: {side} ...", file=sys.stderr, flush=True)
-            if side == "cq":
-                t = run_cq(a.url, [qs[q][0] for q in qs], a.runs)
-                for q in qs:
-                    cq_ms[q] += t[qs[q][0]]
-            else:
-                t = run_hand(a.url, list(qs), a.runs)
-                for q in qs:
-                    hand_ms[q] += t[q]
+        for q in qs:
+            order = ["cq", "hand"] if r % 2 == 0 else ["hand", "cq"]
+            for side in order:
+                if q in failed[side]:
+                    continue
+                print(f"[{time.strftime('%H:%M:%S')}] round {r + 1}: {q} {side} ...", file=sys.stderr, flush=True)
+                t = run_cq(a.url, qs[q][0], a.runs) if side == "cq" else run_hand(a.url, q, a.runs)
+                if t is None:
+                    failed[side].add(q)
+                else:
+                    (cq_ms if side == "cq" else hand_ms)[q] += t
     print(f"[{time.strftime('%H:%M:%S')}] answers ...", file=sys.stderr, flush=True)
     checks, rows = {}, {}
     for q in qs:
+        if q in failed["cq"] or q in failed["hand"]:
+            rows[q], checks[q] = None, (False, None, "not checked (a side failed or timed out)")
+            continue
         mine, theirs = cq_answer(a.url, qs[q][1]), hand_answer(a.url, q)
         rows[q] = len(mine)
         checks[q] = compare(mine, theirs, RTOL.get(q, 1e-9))
     sqldir = (a.json[:-5] if a.json and a.json.endswith(".json") else "postgres") + "-sql"
     os.makedirs(sqldir, exist_ok=True)
+    # cq's SQL for every question, in one process (for EXPLAIN ANALYZE by hand).
+    args = [CQ, "--norc", "--engine", a.url]
     for q in qs:
-        p = subprocess.run([CQ, "--norc", "--engine", a.url, "-c", "explain sql " + qs[q][0]],
-                           capture_output=True, text=True)
-        with open(os.path.join(sqldir, q + ".sql"), "w") as fh:
-            fh.write(p.stdout)
+        args += ["-c", "explain sql " + qs[q][0]]
+    p = subprocess.run(args, capture_output=True, text=True)
+    with open(os.path.join(sqldir, "all.sql"), "w") as fh:
+        fh.write(p.stdout)
     load_after = loadavg()
     pg_version = subprocess.run([PSQL, "-X", "-A", "-t", "-d", a.url, "-c", "show server_version"],
                                 capture_output=True, text=True).stdout.strip()
     report = {"scale": a.scale, "started": started, "url": re.sub(r"//[^@]*@", "//", a.url),
-              "postgres": pg_version, "settings": a.settings, "runs": a.runs, "rounds": a.rounds,
+              "postgres": pg_version, "settings": a.settings, "runs": a.runs, "rounds": a.rounds, "timeout_s": a.timeout_s,
               "load_s": a.load_s, "derive_s": a.derive_s, "connect_s": a.connect_s,
               "loadavg_before": load_before, "loadavg_after": load_after, "nproc": os.cpu_count(),
               "questions": {q: {"cq": qs[q][0], "answer": qs[q][1], "rows": rows[q],
                                 "cq_ms": cq_ms[q], "hand_ms": hand_ms[q],
-                                "cq_median_ms": statistics.median(cq_ms[q]),
-                                "hand_median_ms": statistics.median(hand_ms[q]),
+                                "cq_median_ms": statistics.median(cq_ms[q]) if cq_ms[q] else None,
+                                "hand_median_ms": statistics.median(hand_ms[q]) if hand_ms[q] else None,
                                 "answers_agree": checks[q][0], "max_rel_diff": checks[q][1],
                                 "mismatch": checks[q][2]} for q in qs}}
     if a.json:
@@ -268,15 +262,19 @@ def table(r):
     rows.append("| id | cq statement | rows | hand SQL (ms) | cq (ms) | cq ÷ hand | ≤ 1.5× | answers |")
     rows.append("|---|---|---:|---:|---:|---:|---|---|")
     for q, v in r["questions"].items():
-        ratio = v["cq_median_ms"] / v["hand_median_ms"]
+        c, h = v["cq_median_ms"], v["hand_median_ms"]
+        ratio = c / h if c is not None and h is not None else None
         if v["answers_agree"]:
             ans = "same" if not v["max_rel_diff"] else f"same (rel. diff ≤ {v['max_rel_diff']:.1e})"
         else:
             ans = "**differ**: " + v["mismatch"][:120]
         if q in NOTES:
             ans += f" — {NOTES[q]}"
-        rows.append(f"| {q} | `{v['cq']}` | {v['rows']:,} | {fmt(v['hand_median_ms'])} | {fmt(v['cq_median_ms'])} | "
-                    f"{ratio:.2f} | {'yes' if ratio <= 1.5 else '**no**'} | {ans} |")
+        timeout = f"> {r['timeout_s']:g} s (timeout)"
+        rows.append(f"| {q} | `{v['cq']}` | {'' if v['rows'] is None else format(v['rows'], ',')} | "
+                    f"{fmt(h) if h is not None else timeout} | {fmt(c) if c is not None else timeout} | "
+                    f"{'' if ratio is None else format(ratio, '.2f')} | "
+                    f"{'yes' if ratio is not None and ratio <= 1.5 else '**no**'} | {ans} |")
     return "\n".join(rows)
 
 

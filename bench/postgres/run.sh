@@ -10,7 +10,8 @@
 # cq's own --timing against psql's \timing of bench/postgres/sql/*.sql, answers checked.
 # Results: $BENCH_DIR/postgres-sfK.{json,md}; bench/results-postgres.md gets the tables between
 # its generated markers (the hand-written analysis around them is kept).
-# Env: BENCH_PG_RUNS (timed runs per round, default 5), BENCH_PG_ROUNDS (default 2).
+# Env: BENCH_PG_RUNS (timed runs per round, default 5), BENCH_PG_ROUNDS (default 1),
+# BENCH_PG_TIMEOUT_S (statement_timeout of both sides while timing, default 120).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 : "${CQ:?CQ must name the release cq binary}"
@@ -87,9 +88,9 @@ for k in "${scales[@]}"; do
   "$bindir/psql" -X -q -d "$url" -c 'vacuum (freeze, analyze)' >/dev/null
   load_s=$(echo "$t1 - $t0" | bc); derive_s=$(echo "$t2 - $t1" | bc); connect_s=$(echo "$t3 - $t2" | bc)
   echo "bench-postgres: cq load --into ${load_s}s, first connect (derived tables) ${derive_s}s, later connect ${connect_s}s" >&2
-  CQ="$CQ" PSQL="$bindir/psql" python3 "$here/compare.py" --url "$url" --data "$data" --scale "$k" \
+  PGOPTIONS="-c statement_timeout=${BENCH_PG_TIMEOUT_S:-120}s" CQ="$CQ" PSQL="$bindir/psql" python3 "$here/compare.py" --url "$url" --data "$data" --scale "$k" \
     --load-s "$load_s" --derive-s "$derive_s" --connect-s "$connect_s" \
-    --runs "${BENCH_PG_RUNS:-5}" --rounds "${BENCH_PG_ROUNDS:-2}" \
+    --runs "${BENCH_PG_RUNS:-5}" --rounds "${BENCH_PG_ROUNDS:-1}" --timeout-s "${BENCH_PG_TIMEOUT_S:-120}" \
     --settings "${PG_SETTINGS[*]}" --json "$BENCH_DIR/postgres-sf$k.json" > "$BENCH_DIR/postgres-sf$k.md"
   cat "$BENCH_DIR/postgres-sf$k.md"
   stop_server
