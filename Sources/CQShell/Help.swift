@@ -1,3 +1,4 @@
+import CQEngine
 import CQLanguage
 import CQRendering
 import Foundation
@@ -69,6 +70,12 @@ public enum Help {
   public static func topic(_ name: String) -> String? {
     let key = name.trimmingCharacters(in: .whitespaces).lowercased()
     if let text = texts[key] { return text }
+    // A metric: its own entry from the catalogue, then its family.
+    if let metric = MetricCatalog.documented.first(where: { $0.name == key }),
+      let family = texts[metric.family]
+    {
+      return entry(metric) + "\n\n" + family
+    }
     if let target = aliases[key], let text = texts[target] { return text }
     return nil
   }
@@ -87,6 +94,51 @@ public enum Help {
       "  " + kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + kind.summary + "\n"
         + String(repeating: " ", count: 12) + kind.example
     }.joined(separator: "\n")
+  }
+
+  /// A metric's entry, from its declaration in the catalogue: summary, formula, family,
+  /// example and caveats.
+  static func entry(_ metric: MetricDefinition) -> String {
+    let aliases = MetricCatalog().aliases(of: metric.name)
+    var lines = [
+      metric.name + (aliases.isEmpty ? "" : " (alias \(aliases.joined(separator: ", ")))") + " — "
+        + metric.summary,
+      "",
+      "  formula  " + metric.formulaText,
+      "  family   \(metric.family) (help \(metric.family))",
+    ]
+    if !metric.example.isEmpty { lines.append("  example  " + metric.example) }
+    if let caveats = metric.caveats { lines.append("  caveat   " + caveats) }
+    return lines.joined(separator: "\n")
+  }
+
+  /// `help metrics`' list: each family's metrics in catalogue order, wrapped to 88 columns.
+  static var metricFamilies: String {
+    var lines: [String] = []
+    let catalog = MetricCatalog()
+    for family in MetricCatalog.families {
+      let head = "  " + family.padding(toLength: 16, withPad: " ", startingAt: 0)
+      var words: [String] = []
+      for metric in MetricCatalog.documented where metric.family == family {
+        if metric.name.hasSuffix("_low") || metric.name.hasSuffix("_high") { continue }
+        let aliases = catalog.aliases(of: metric.name)
+        words.append(metric.name + (aliases.isEmpty ? "" : " (\(aliases.joined(separator: ", ")))"))
+        if metric.name == "iroas" {
+          words.append("(with store_orders; *_low, *_high: interval)")
+        }
+      }
+      var line = head
+      for word in words.joined(separator: " ").split(separator: " ") {
+        if line.count + 1 + word.count > 88, line.count > head.count {
+          lines.append(line)
+          line = String(repeating: " ", count: head.count) + word
+        } else {
+          line += (line.count == head.count ? "" : " ") + word
+        }
+      }
+      lines.append(line)
+    }
+    return lines.joined(separator: "\n")
   }
 
   static let statementTopics = [
@@ -112,31 +164,14 @@ public enum Help {
       "cqrc": "save", ".cqrc": "save", "~/.cqrc": "save", "rc": "save", "startup": "save",
       "params": "run", "param": "run", "parameters": "run", "echo": "run",
     ]
-    for metric in ["revenue", "orders", "conversions", "customers", "aov", "conversion_rate"] {
-      map[metric] = "sales"
-    }
     for kind in ChartKind.allCases {
       for spelling in kind.spellings { map[spelling] = kind.rawValue }
     }
-    for metric in [
-      "new_customers", "incremental_revenue", "incremental_roas", "cac", "roas_delta",
-      "lift_revenue", "iroas", "lift_revenue_low", "lift_revenue_high", "iroas_low", "iroas_high",
-      "lift", "incremental",
-    ] {
-      map[metric] = "incrementality"
-    }
-    for metric in [
-      "posts", "reach", "likes", "comments", "engagements", "engagement_rate",
-      "engagement_rate_followers", "cpe", "cpm", "err", "erf", "influencers", "followers",
-    ] {
-      map[metric] = "engagement"
-    }
-    for metric in [
-      "payout", "payouts", "paid_payout", "pending_payout", "paid_orders", "order_gap", "roas",
-      "roi", "score",
-    ] {
-      map[metric] = "spend"
-    }
+    // Each metric's family comes from the catalogue (MetricDefinition.family).
+    for metric in MetricCatalog.documented { map[metric.name] = metric.family }
+    for word in ["lift", "incremental"] { map[word] = "incrementality" }
+    for word in ["err", "erf"] { map[word] = "engagement" }
+    map["payouts"] = "spend"
     for dimension in [
       "influencer", "influencer_id", "category", "gender", "platform", "tier", "tiers",
       "campaign", "brand", "product", "source", "user", "basis", "status", "post_platform",
@@ -216,7 +251,8 @@ public enum Help {
       query — metrics, grouped and filtered
 
         METRICS [by DIMENSIONS] [where CONDITION] [having CONDITION]
-                [order by KEY [asc|desc], ...] [limit N] [chart KIND] [> FILE | >> FILE]
+                [order by KEY [asc|desc], ...] [limit N [with other]] [chart KIND]
+                [> FILE | >> FILE]
 
       METRICS and DIMENSIONS are comma-separated names (help metrics, help dimensions);
       plural dimension names work (by campaigns). The result has the dimensions in the
@@ -434,6 +470,15 @@ public enum Help {
       revenue, ...) and checks the result. Type skip to skip a step, quit or Ctrl-D to
       leave.
       """,
+    "refresh": """
+      refresh — rebuild cq's derived tables on a database engine (SPEC §8)
+
+        cq --engine postgres://analyst@db.internal/campaigns -c 'refresh'
+
+      After the data in the database changed, refresh rebuilds what cq keeps beside it
+      (allocation shares, first purchase dates, the score table). With the in-memory
+      engine there is nothing to rebuild.
+      """,
     "clear": """
       clear — clear the screen (in the shell; in a script, -c or a pipe it does nothing)
 
@@ -447,13 +492,7 @@ public enum Help {
     "metrics": """
       metrics — what can be measured
 
-        sales           revenue orders conversions customers aov conversion_rate
-        incrementality  new_customers incremental_revenue incremental_roas cac roas_delta
-                        lift_revenue iroas (with store_orders; *_low, *_high: interval)
-        engagement      posts reach likes comments engagements engagement_rate
-                        engagement_rate_followers cpe cpm influencers followers
-        spend           payout (spend) paid_payout pending_payout paid_orders order_gap
-                        roas roi score
+      \(metricFamilies)
 
       help FAMILY explains each one; help allocation explains how payouts reach
       dimensions they do not carry. Ratios are ratios of sums at the result's grain;

@@ -19,7 +19,10 @@ extension Session {
         ResultColumn(name: "meaning", role: .plain, format: .text),
       ],
       rows: Setting.all.map { setting in
-        [.text(setting.name), .text(setting.current(self)), .text(setting.valuesText), .text(setting.summary)]
+        [
+          .text(setting.name), .text(setting.current(self)), .text(setting.valuesText),
+          .text(setting.summary),
+        ]
       })
   }
 
@@ -34,10 +37,12 @@ extension Session {
           + "; settings: " + names.joined(separator: ", "), status: 3, range: name.range)
     }
     if key == "param" {
-      try setting.apply(self, value?.text.trimmingCharacters(in: .whitespaces) ?? "", value?.range ?? name.range)
+      try setting.apply(
+        self, value?.text.trimmingCharacters(in: .whitespaces) ?? "", value?.range ?? name.range)
       return
     }
-    guard let value, case let raw = value.text.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+    guard let value, case let raw = value.text.trimmingCharacters(in: .whitespaces), !raw.isEmpty
+    else {
       writeOut("\(key) = \(setting.current(self))    (\(setting.valuesText): \(setting.summary))\n")
       return
     }
@@ -45,7 +50,8 @@ extension Session {
     if case .choices = setting.values {
       guard let choice = setting.choice(raw) else {
         throw SessionError(
-          message: "'\(raw)' is not a value of '\(key)'; expected \(setting.valuesText)", status: 3, range: value.range)
+          message: "'\(raw)' is not a value of '\(key)'; expected \(setting.valuesText)", status: 3,
+          range: value.range)
       }
       applied = choice
     }

@@ -10,10 +10,13 @@ public struct SessionOptions: Sendable {
   public var interactive = false
   /// Standard output is a terminal: tables may be cut to its width.
   public var stdoutIsTerminal = false
+  /// Colour output (a terminal without `NO_COLOR`, or `--color always`).
   public var color = false
   /// `--color always`: colour even when standard output is not a terminal.
   public var forceColor = false
+  /// `--ascii`: plain ASCII tables and charts.
   public var ascii = false
+  /// `--format`: the output format results start with.
   public var format: OutputFormat = .table
   /// `--output FILE`: results of every query go to this file.
   public var outputFile: String?
@@ -30,11 +33,13 @@ public struct SessionOptions: Sendable {
   /// The terminal's width now, when standard output is a terminal.
   public var terminalWidth: @Sendable () -> Int? = { nil }
 
+  /// Options of a non-interactive session writing to a pipe.
   public init() {}
 }
 
 /// Settings changed with `set NAME VALUE` (SPEC §2, §5).
 public struct SessionSettings: Sendable {
+  /// `set format`.
   public var format: OutputFormat = .table
   /// `set width N`; nil follows the terminal.
   public var width: Int?
@@ -42,10 +47,15 @@ public struct SessionSettings: Sendable {
   public var rows: Int?
   /// `set color auto | always | never`.
   public var colorMode: ColorMode = .auto
+  /// `set grouping western | indian`.
   public var grouping: Grouping = .western
+  /// `set totals on`: a totals row.
   public var totals = false
+  /// `set timer on`: row count and time under each table.
   public var timer = false
+  /// `set ascii on`: plain ASCII tables and charts.
   public var ascii = false
+  /// `set currency`: the symbol before money in tables.
   public var currency = "₹"
   /// `set echo on` / `--echo`: each statement of a script or `-c` is written before its result.
   public var echo = false
@@ -60,8 +70,11 @@ public struct SessionSettings: Sendable {
 /// Runs statement text from the shell, a script, `-c` or a pipe, and writes results and
 /// diagnostics through the given sinks.
 public final class Session {
+  /// How the session was started.
   public let options: SessionOptions
+  /// What `set` has changed.
   public internal(set) var settings = SessionSettings()
+  /// The engine over the loaded data; nil before a load succeeds.
   public internal(set) var engine: Engine?
   /// The data folder currently loaded.
   public internal(set) var dataFolder: String?
@@ -106,6 +119,7 @@ public final class Session {
   /// sink records failures; a statement whose output was cut fails with status 4.
   public var takeOutputFailure: () -> String? = { nil }
 
+  /// A session writing results to `out` and diagnostics and notes to `err`.
   public init(options: SessionOptions, out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
     self.options = options
     settings.format = options.format

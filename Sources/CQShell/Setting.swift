@@ -140,7 +140,9 @@ public struct Setting: Sendable {
       name: "color",
       values: .choices(
         ColorMode.allCases.map { mode in
-          Choice(mode.rawValue, synonyms: ColorMode.synonyms.filter { $0.value == mode }.map(\.key).sorted())
+          Choice(
+            mode.rawValue,
+            synonyms: ColorMode.synonyms.filter { $0.value == mode }.map(\.key).sorted())
         }),
       summary: "ANSI colour on a terminal (never in files or pipes, or with NO_COLOR)",
       detail:
@@ -207,7 +209,8 @@ public struct Setting: Sendable {
         } else {
           guard let n = NumberLiteral.integer(of: value), n > 0 else {
             throw SessionError(
-              message: "'\(value)' is not a value of 'rows'; expected N | all", status: 3, range: range)
+              message: "'\(value)' is not a value of 'rows'; expected N | all", status: 3,
+              range: range)
           }
           session.settings.rows = n
         }

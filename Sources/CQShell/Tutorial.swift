@@ -341,7 +341,8 @@ extension ConditionExpr {
   func keeps(only value: String, of dimension: CQEngine.Dimension) -> Bool {
     switch self {
     case .compare(let name, .equal, let literal):
-      CQEngine.Dimension.named(name.text) == dimension && literal.text.lowercased() == value.lowercased()
+      CQEngine.Dimension.named(name.text) == dimension
+        && literal.text.lowercased() == value.lowercased()
     case .inList(let name, let values, negated: false):
       CQEngine.Dimension.named(name.text) == dimension && values.count == 1
         && values[0].text.lowercased() == value.lowercased()

@@ -53,7 +53,9 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   }
 
   @Test(arguments: [
-    ("sh", ["show"]), ("SC", ["schema"]), ("r", ["revenue", "roas", "run"]), ("t", ["top", "tutorial"]),
+    ("sh", ["show"]), ("SC", ["schema"]), ("ro", ["roas"]), ("ru", ["run"]),
+    ("re", ["refresh", "revenue"]),
+    ("t", ["top", "tutorial"]),
     ("eng", ["engagement_rate", "engagements"]),
   ])
   func completesTheFirstWord(typed: String, expected: [String]) {
@@ -61,7 +63,8 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   }
 
   @Test func startsAfreshAfterASemicolon() {
-    #expect(complete("revenue by brand; sh") == CompletionResult(replaceFrom: 18, candidates: ["show"]))
+    #expect(
+      complete("revenue by brand; sh") == CompletionResult(replaceFrom: 18, candidates: ["show"]))
   }
 
   @Test func nothingInsideAComment() {
@@ -77,31 +80,38 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   }
 
   @Test func clauseKeywordsAfterAMetric() {
-    #expect(candidates("revenue ") == ["across", "by", "chart", "having", "limit", "order", "where"])
+    #expect(
+      candidates("revenue ") == ["across", "by", "chart", "having", "limit", "order", "where"])
     #expect(complete("revenue b") == CompletionResult(replaceFrom: 8, candidates: ["by"]))
   }
 
   @Test func newStatementsAndClausesAreOffered() {
     #expect(candidates("us").contains("use"), "\(candidates("us"))")
-    #expect(complete("revenue by brand acr") == CompletionResult(replaceFrom: 17, candidates: ["across"]))
+    #expect(
+      complete("revenue by brand acr") == CompletionResult(replaceFrom: 17, candidates: ["across"]))
   }
 
   @Test func dimensionsAfterBy() {
     #expect(candidates("revenue by ") == vocabulary.dimensions.sorted())
-    #expect(complete("revenue by brand, ca") == CompletionResult(replaceFrom: 18, candidates: ["campaign", "category"]))
-    #expect(candidates("revenue by brand ") == ["across", "chart", "having", "limit", "order", "where"])
+    #expect(
+      complete("revenue by brand, ca")
+        == CompletionResult(replaceFrom: 18, candidates: ["campaign", "category"]))
+    #expect(
+      candidates("revenue by brand ") == ["across", "chart", "having", "limit", "order", "where"])
   }
 
   @Test func completesInTheMiddleOfTheLine() {
-    #expect(complete("revenue by br| where tier=micro") == CompletionResult(replaceFrom: 11, candidates: ["brand"]))
+    #expect(
+      complete("revenue by br| where tier=micro")
+        == CompletionResult(replaceFrom: 11, candidates: ["brand"]))
   }
 
   @Test func whereOffersDimensionsSegmentsAndDate() {
-    let where_ = candidates("revenue where ")
+    let whereCandidates = candidates("revenue where ")
     for name in vocabulary.dimensions + ["mb_insta", "date", "not"] {
-      #expect(where_.contains(name), "missing \(name)")
+      #expect(whereCandidates.contains(name), "missing \(name)")
     }
-    #expect(!where_.contains("revenue"))
+    #expect(!whereCandidates.contains("revenue"))
     #expect(candidates("revenue where brand=MuscleBlaze and pl") == ["platform"])
     #expect(candidates("revenue where (brand=Gritzo or mb") == ["mb_insta"])
   }
@@ -121,7 +131,8 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
     #expect(candidates("roas where brand = HK") == ["HKVitals"])
     #expect(candidates("roas where brand!=G") == ["Gritzo"])
     #expect(candidates("roas where brand ~ g") == ["Gritzo"])
-    #expect(candidates("roas where brand=") == ["Gritzo", "HKVitals", "\"Muscle Tech\"", "MuscleBlaze"])
+    #expect(
+      candidates("roas where brand=") == ["Gritzo", "HKVitals", "\"Muscle Tech\"", "MuscleBlaze"])
   }
 
   @Test func pluralDimensionNamesMapToSingular() {
@@ -138,7 +149,9 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
 
   @Test func valuesInsideInLists() {
     #expect(candidates("roas where brand in (Mu") == ["\"Muscle Tech\"", "MuscleBlaze"])
-    #expect(complete("roas where brand in (MuscleBlaze, G") == CompletionResult(replaceFrom: 34, candidates: ["Gritzo"]))
+    #expect(
+      complete("roas where brand in (MuscleBlaze, G")
+        == CompletionResult(replaceFrom: 34, candidates: ["Gritzo"]))
     #expect(candidates("roas where brand not in (HK") == ["HKVitals"])
     #expect(candidates("roas where brand in (HKVitals) ").contains("and"))
     #expect(candidates("roas where brand between G").contains("Gritzo"))
@@ -193,7 +206,8 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
     #expect(candidates("revenue by brand having ").contains("roas"))
     #expect(!candidates("revenue by brand having ").contains("brand"))
     #expect(candidates("revenue by brand having ro") == ["roas"])
-    #expect(candidates("revenue by brand having roas > 2 ") == ["and", "chart", "limit", "or", "order"])
+    #expect(
+      candidates("revenue by brand having roas > 2 ") == ["and", "chart", "limit", "or", "order"])
   }
 
   @Test func orderByOffersTheQueryColumns() {
@@ -240,7 +254,8 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
 @Suite struct CompletionStatementTests {
   @Test func sampleTakesTables() {
     #expect(candidates("sample ") == ["influencers", "payouts", "posts", "tracking_data"])
-    #expect(complete("sample tr") == CompletionResult(replaceFrom: 7, candidates: ["tracking_data"]))
+    #expect(
+      complete("sample tr") == CompletionResult(replaceFrom: 7, candidates: ["tracking_data"]))
     #expect(candidates("sample posts ") == ["where"])
     #expect(candidates("sample posts 5 where influencer=Pr") == ["Pranav", "\"Priya Sharma\""])
   }
@@ -254,7 +269,8 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   }
 
   @Test func showTargets() {
-    #expect(candidates("show ") == ["dimensions", "metrics", "params", "segments", "settings", "tables"])
+    #expect(
+      candidates("show ") == ["dimensions", "metrics", "params", "segments", "settings", "tables"])
     #expect(candidates("show se") == ["segments", "settings"])
     #expect(candidates("show tables ").isEmpty)
   }
@@ -271,7 +287,9 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
 
   @Test func useTakesACondition() {
     let use = candidates("use ")
-    for name in ["brand", "date", "mb_insta", "none", "not"] { #expect(use.contains(name), "\(use)") }
+    for name in ["brand", "date", "mb_insta", "none", "not"] {
+      #expect(use.contains(name), "\(use)")
+    }
     #expect(!use.contains("revenue"))
     #expect(candidates("use brand=G") == ["Gritzo"])
   }
@@ -322,9 +340,12 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
           replaceFrom: 4,
           candidates: ["data/", "\"my data/", "\"my file.cq\"", "notes.txt", "weekly.cq"]))
     #expect(files("run we", dir) == CompletionResult(replaceFrom: 4, candidates: ["weekly.cq"]))
-    #expect(files("run data/", dir) == CompletionResult(replaceFrom: 4, candidates: ["data/influencers.csv"]))
+    #expect(
+      files("run data/", dir)
+        == CompletionResult(replaceFrom: 4, candidates: ["data/influencers.csv"]))
     #expect(files("run .h", dir).candidates == [".hidden.cq"])
-    #expect(files("run \"my f", dir) == CompletionResult(replaceFrom: 4, candidates: ["\"my file.cq\""]))
+    #expect(
+      files("run \"my f", dir) == CompletionResult(replaceFrom: 4, candidates: ["\"my file.cq\""]))
   }
 
   @Test func loadCompletesFoldersOnly() throws {
@@ -336,9 +357,15 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
 
   @Test func redirectsCompleteFileNames() throws {
     let dir = try fixture()
-    #expect(files("revenue by brand > no", dir) == CompletionResult(replaceFrom: 19, candidates: ["notes.txt"]))
-    #expect(files("revenue by brand >> w", dir) == CompletionResult(replaceFrom: 20, candidates: ["weekly.cq"]))
-    #expect(files("revenue by brand >w", dir) == CompletionResult(replaceFrom: 18, candidates: ["weekly.cq"]))
+    #expect(
+      files("revenue by brand > no", dir)
+        == CompletionResult(replaceFrom: 19, candidates: ["notes.txt"]))
+    #expect(
+      files("revenue by brand >> w", dir)
+        == CompletionResult(replaceFrom: 20, candidates: ["weekly.cq"]))
+    #expect(
+      files("revenue by brand >w", dir)
+        == CompletionResult(replaceFrom: 18, candidates: ["weekly.cq"]))
     #expect(files("last > n", dir).candidates == ["notes.txt"])
     #expect(files("sample posts 5 > n", dir).candidates == ["notes.txt"])
   }
@@ -366,8 +393,10 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   @Test func fillsColumnsDownThenAcross() {
     let words = ["bar", "hist", "line", "scatter", "spark"]
     // Widest is 7, so columns are 9 wide; 20 columns fit two.
-    #expect(CompletionLayout.columns(words, width: 20) == "bar      scatter\nhist     spark\nline\n")
-    #expect(CompletionLayout.columns(words, width: 80) == "bar      hist     line     scatter  spark\n")
+    #expect(
+      CompletionLayout.columns(words, width: 20) == "bar      scatter\nhist     spark\nline\n")
+    #expect(
+      CompletionLayout.columns(words, width: 80) == "bar      hist     line     scatter  spark\n")
     #expect(CompletionLayout.columns(words, width: 3) == words.map { $0 + "\n" }.joined())
     #expect(CompletionLayout.columns([], width: 80) == "")
   }

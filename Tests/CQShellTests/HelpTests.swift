@@ -70,10 +70,16 @@ import Testing
   }
 
   @Test func metricAndDimensionNamesLeadToTheirTopic() {
-    #expect(Help.topic("roas") == Help.topic("spend"))
-    #expect(Help.topic("incremental_revenue") == Help.topic("incrementality"))
-    #expect(Help.topic("engagement_rate") == Help.topic("engagement"))
-    #expect(Help.topic("aov") == Help.topic("sales"))
+    // A metric: its own entry from the catalogue, then its family's topic.
+    for (metric, family) in [
+      ("roas", "spend"), ("incremental_revenue", "incrementality"), ("engagement_rate", "engagement"),
+      ("aov", "sales"), ("influencers", "engagement"), ("followers", "engagement"),
+    ] {
+      let text = Help.topic(metric) ?? ""
+      #expect(text.hasPrefix(metric + " "), "\(metric)")
+      #expect(text.hasSuffix(Help.topic(family) ?? "-"), "\(metric) is in \(family)")
+    }
+    #expect(Help.topic("payout")?.hasPrefix("payout (alias spend) — ") == true)
     #expect(Help.topic("week") == Help.topic("dimensions"))
     #expect(Help.topic("bottom") == Help.topic("top"))
   }

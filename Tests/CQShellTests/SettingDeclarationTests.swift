@@ -5,9 +5,10 @@ import Testing
 
 @testable import CQShell
 
-/// Each setting is declared once (`Setting.all`); `set`, `show settings`, `help set`, Tab and
-/// `save` read that declaration. Every entry is checked against every reader, so a setting
-/// cannot be half-added.
+/// Each setting is declared once, in `Setting.all`.
+///
+/// `set`, `show settings`, `help set`, Tab and `save` read that declaration. Every entry is
+/// checked against every reader, so a setting cannot be half-added.
 @Suite struct SettingDeclarationTests {
   /// A value to try for each free-form setting, and what `show settings` then says.
   static let examples: [String: (value: String, shown: String)] = [
@@ -85,8 +86,9 @@ import Testing
     let vocabulary = session.vocabulary
     func complete(_ line: String) -> [String] {
       Completer.complete(
-        line: line, cursor: line.utf8.count, vocabulary: vocabulary, currentDirectory: "/")
-        .candidates
+        line: line, cursor: line.utf8.count, vocabulary: vocabulary, currentDirectory: "/"
+      )
+      .candidates
     }
     #expect(complete("set ").contains(name))
     #expect(complete("set \(name) ") == setting.offered.sorted())
@@ -103,9 +105,10 @@ import Testing
   }
 
   @Test func numbersReadOneWayEverywhere() {
-    for (text, value) in [("2L", 200_000.0), ("1cr", 10_000_000), ("10k", 10_000), ("5%", 0.05),
-      ("1.5x", 1.5), ("1_000", 1_000), ("2.5M", 2_500_000), ("-3", -3)]
-    {
+    for (text, value) in [
+      ("2L", 200_000.0), ("1cr", 10_000_000), ("10k", 10_000), ("5%", 0.05),
+      ("1.5x", 1.5), ("1_000", 1_000), ("2.5M", 2_500_000), ("-3", -3),
+    ] {
       #expect(NumberLiteral.value(of: text) == value, "\(text)")
     }
     for text in ["L", "k2", "1__0", "_1", "1.2.3", "x", "2 L"] {

@@ -82,7 +82,9 @@ indirect enum Formula: Hashable, Sendable {
 
 }
 
-/// A metric of the catalogue (SPEC §4) or one defined in the session.
+/// A metric of the catalogue (SPEC §4) or one defined in the session, with its documentation:
+/// the formula, family, example and caveats that `help NAME`, `describe` and `show metrics`
+/// read.
 public struct MetricDefinition: Sendable {
   public var name: String
   /// The formula as an analyst reads it: `revenue / payout`.
@@ -94,8 +96,12 @@ public struct MetricDefinition: Sendable {
   /// Special metrics computed outside the formula machinery.
   var special: Special?
   public var isUserDefined: Bool = false
-  /// A family for `show metrics` and `help`.
+  /// A family for `show metrics` and `help`: one of ``MetricCatalog/families``, or `defined`.
   public var family: String
+  /// A query that shows the metric well on the bundled data (`help NAME`).
+  public var example: String = ""
+  /// What the metric cannot claim or where it does not answer, when anything.
+  public var caveats: String?
 
   enum Special: Sendable, Equatable {
     case roasDelta, score
@@ -123,6 +129,20 @@ public struct MetricCatalog: Sendable {
 
   public init() { metrics = MetricCatalog.builtIn }
 
+  /// The families metrics are documented in, in `help metrics` order.
+  public static let families = ["sales", "incrementality", "engagement", "spend"]
+
+  /// Every metric cq documents: the built-in ones, then those measured from store_orders.
+  public static var documented: [MetricDefinition] {
+    builtIn + LiftMetric.allCases.map(\.definition)
+  }
+
+  /// The catalogue name an alias stands for (`spend` → `payout`), or nil.
+  public static func aliasTarget(_ name: String) -> String? { MetricCatalog().aliases[name.lowercased()] }
+
+  /// The aliases of `name` (`payout` → `spend`).
+  public func aliases(of name: String) -> [String] { aliases.filter { $0.value == name }.map(\.key).sorted() }
+
   public func metric(named name: String) -> MetricDefinition? {
     let key = aliases[name.lowercased()] ?? name.lowercased()
     return metrics.first { $0.name == key }
@@ -139,8 +159,39 @@ public struct MetricCatalog: Sendable {
     func m(_ name: String, _ family: String, _ text: String, _ format: ValueFormat, _ formula: Formula, _ summary: String)
       -> MetricDefinition
     {
-      MetricDefinition(name: name, formulaText: text, summary: summary, format: format, formula: formula, family: family)
+      MetricDefinition(
+        name: name, formulaText: text, summary: summary, format: format, formula: formula, family: family,
+        example: examples[name] ?? "", caveats: caveats[name])
     }
+    let examples: [String: String] = [
+      "revenue": "revenue by brand", "orders": "orders by campaign", "conversions": "conversions by source",
+      "customers": "customers by month", "aov": "aov by brand", "new_customers": "new_customers by campaign",
+      "incremental_revenue": "incremental_revenue by campaign", "posts": "posts by post_platform",
+      "reach": "reach by platform", "likes": "likes by tier", "comments": "comments by tier",
+      "engagements": "engagements by platform", "engagement_rate": "engagement_rate by platform",
+      "engagement_rate_followers": "engagement_rate_followers by tier", "influencers": "influencers by category",
+      "followers": "followers by platform", "payout": "payout by campaign",
+      "paid_payout": "paid_payout, pending_payout by influencer", "pending_payout": "pending_payout by campaign",
+      "paid_orders": "paid_orders by influencer", "order_gap": "order_gap by influencer having order_gap > 0",
+      "roas": "roas by campaign where brand=MuscleBlaze", "roi": "roi by platform",
+      "incremental_roas": "incremental_roas by campaign", "cac": "cac by platform", "cpe": "cpe by tier",
+      "cpm": "cpm by platform", "conversion_rate": "conversion_rate by platform",
+      "roas_delta": "roas_delta by campaign", "score": "top 10 influencer by score",
+    ]
+    let caveats: [String: String] = [
+      "new_customers": "a heuristic: a customer's first purchase in the data is not proof the campaign brought them",
+      "incremental_revenue": "a heuristic: new customers might have bought anyway; measured lift needs store_orders (lift_revenue)",
+      "incremental_roas": "a heuristic (see incremental_revenue); iroas is the measured one",
+      "cac": "counts new customers by the same heuristic as new_customers",
+      "engagement_rate": "posts carry no brand or product: not by brand",
+      "paid_payout": "needs payouts.status; never spread over tracking rows",
+      "pending_payout": "needs payouts.status; never spread over tracking rows",
+      "paid_orders": "never spread: only by dimensions payouts carry",
+      "order_gap": "never spread: only by dimensions payouts carry",
+      "cpm": "per thousand reached: the data has no impressions",
+      "roas_delta": "a comparison with the overall ROAS, not incrementality",
+      "score": "only by influencer, with filters on influencer attributes; ranks over the whole data set",
+    ]
     let revenue = Formula.measure(.revenue), payout = Formula.measure(.payout)
     let engagements = Formula.add(.measure(.likes), .measure(.comments))
     var list: [MetricDefinition] = [
@@ -164,9 +215,9 @@ public struct MetricCatalog: Sendable {
       m("engagement_rate_followers", "engagement", "engagements / Σ author follower_count per post", .percent,
         .divide(engagements, .measure(.postFollowers)),
         "engagement rate by followers (ERF): Σ(likes + comments) ÷ Σ over posts of the author's follower_count"),
-      m("influencers", "audience", "distinct influencers in scope", .integer, .measure(.influencers(.influencers)),
+      m("influencers", "engagement", "distinct influencers in scope", .integer, .measure(.influencers(.influencers)),
         "distinct influencers"),
-      m("followers", "audience", "sum(follower_count) over distinct influencers", .integer,
+      m("followers", "engagement", "sum(follower_count) over distinct influencers", .integer,
         .measure(.followers(.influencers)), "followers of the distinct influencers in scope"),
       m("payout", "spend", "sum(total_payout)", .money, payout, "spend: what was paid or owed to influencers (alias spend)"),
       m("paid_payout", "spend", "sum(total_payout) where status = paid", .money, .measure(.paidPayout),
@@ -192,7 +243,7 @@ public struct MetricCatalog: Sendable {
       m("conversion_rate", "sales", "conversions / reach", .percent, .divide(.measure(.conversions), .measure(.reach)),
         "tracked conversions per person reached"),
     ]
-    var delta = m("roas_delta", "spend", "roas of the group − roas of all rows under the same filters", .multiple,
+    var delta = m("roas_delta", "incrementality", "roas of the group − roas of all rows under the same filters", .multiple,
       .divide(revenue, payout),
       "how far a group's ROAS sits above or below the overall ROAS under the same filters (a comparison, not incrementality)")
     delta.special = .roasDelta

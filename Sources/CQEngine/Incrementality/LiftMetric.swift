@@ -46,7 +46,8 @@ enum LiftMetric: String, Sendable, CaseIterable {
       }
     var m = MetricDefinition(
       name: rawValue, formulaText: text, summary: summary, format: format, formula: .constant(0),
-      family: "incrementality")
+      family: "incrementality", example: "\(rawValue) by brand",
+      caveats: "needs store_orders.csv (\(LiftMetric.storeOrdersColumns)); an estimate with a 95% interval")
     m.special = .lift(self)
     return m
   }

@@ -3,16 +3,21 @@
 /// Lines and columns are 1-based; `column` counts grapheme clusters so carets line up
 /// under non-ASCII brand and influencer names. `offset` is the 0-based UTF-8 offset.
 public struct SourceLocation: Hashable, Comparable, Sendable {
+  /// The line, from 1.
   public var line: Int
+  /// The column, from 1, in UTF-8 bytes.
   public var column: Int
+  /// The UTF-8 offset, from 0.
   public var offset: Int
 
+  /// A location.
   public init(line: Int, column: Int, offset: Int) {
     self.line = line
     self.column = column
     self.offset = offset
   }
 
+  /// Earlier in the text.
   public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool { lhs.offset < rhs.offset }
 }
 
@@ -29,6 +34,7 @@ public enum Severity: String, Sendable { case error, warning, note }
 public enum DiagnosticPhase: Sendable {
   case syntax, model, data, other
 
+  /// The exit status of a script that stops on this phase's error (SPEC §2): 2 syntax, 3 model.
   public var exitStatus: Int32 {
     switch self {
     case .syntax: 2
@@ -41,8 +47,11 @@ public enum DiagnosticPhase: Sendable {
 
 /// A replacement offered with a diagnostic ("did you mean").
 public struct FixIt: Sendable, Hashable {
+  /// The text to replace.
   public var range: SourceRange
+  /// What to put there.
   public var replacement: String
+  /// A fix-it replacing `range` with `replacement`.
   public init(range: SourceRange, replacement: String) {
     self.range = range
     self.replacement = replacement
@@ -51,9 +60,13 @@ public struct FixIt: Sendable, Hashable {
 
 /// A diagnostic as plain data: rendered by `CQRendering.DiagnosticFormatter`.
 public struct Diagnostic: Sendable {
+  /// More about a diagnostic, pointing at other text.
   public struct Note: Sendable {
+    /// What the note says.
     public var message: String
+    /// The text it is about, if any.
     public var range: SourceRange?
+    /// A note.
     public init(message: String, range: SourceRange? = nil) {
       self.message = message
       self.range = range
@@ -62,14 +75,20 @@ public struct Diagnostic: Sendable {
 
   /// A stable identifier such as `parser.expectedMetric`.
   public var id: String
+  /// Error, warning or note.
   public var severity: Severity
+  /// The phase that found it.
   public var phase: DiagnosticPhase
   /// Lower-case, no final period, source tokens in 'quotes'.
   public var message: String
+  /// The text it is about.
   public var range: SourceRange
+  /// Notes, each with its own range.
   public var notes: [Note]
+  /// Did-you-mean replacements.
   public var fixIts: [FixIt]
 
+  /// A diagnostic.
   public init(
     id: String, severity: Severity = .error, phase: DiagnosticPhase, message: String,
     range: SourceRange, notes: [Note] = [], fixIts: [FixIt] = []
@@ -86,6 +105,7 @@ public struct Diagnostic: Sendable {
 
 /// Thrown at API boundaries when at least one error diagnostic was collected.
 public struct DiagnosticsError: Error, Sendable {
+  /// The diagnostics, at least one an error.
   public var diagnostics: [Diagnostic]
   /// The statement text the ranges point into.
   public var source: String

@@ -80,7 +80,9 @@ private struct Scanner {
     }
   }
 
-  mutating func emit(_ kind: Token.Kind, from start: SourceLocation, startIndex: Int, value: String? = nil) {
+  mutating func emit(
+    _ kind: Token.Kind, from start: SourceLocation, startIndex: Int, value: String? = nil
+  ) {
     let text = String(chars[startIndex..<index])
     tokens.append(Token(kind: kind, text: text, value: value, range: start..<location))
   }

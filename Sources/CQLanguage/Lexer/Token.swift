@@ -36,13 +36,16 @@ public struct Token: Sendable, Hashable {
     case end
   }
 
+  /// What the token is.
   public var kind: Kind
   /// The text exactly as written, quotes included.
   public var text: String
   /// For strings the unquoted, unescaped text; otherwise `text`.
   public var value: String
+  /// Where the token is written.
   public var range: SourceRange
 
+  /// A token; `value` defaults to `text`.
   public init(kind: Kind, text: String, value: String? = nil, range: SourceRange) {
     self.kind = kind
     self.text = text

@@ -198,7 +198,8 @@ extension StatementParser {
     }
     advance()
     return ValueLiteral(
-      text: [which, count.map(String.init), unit].compactMap { $0 }.joined(separator: " "), kind: .relative, range: first.range.lowerBound..<unitToken.range.upperBound)
+      text: [which, count.map(String.init), unit].compactMap { $0 }.joined(separator: " "),
+      kind: .relative, range: first.range.lowerBound..<unitToken.range.upperBound)
   }
 
   /// A value: a bare word, quoted string, number, date or month.

@@ -11,7 +11,8 @@ extension StatementParser {
     let expr = try parseSum(after: equal)
     if !atEnd {
       if current.kind == .rightParen {
-        try fail(.unmatchedRightParenthesis(), fixIts: [FixIt(range: current.range, replacement: "")])
+        try fail(
+          .unmatchedRightParenthesis(), fixIts: [FixIt(range: current.range, replacement: "")])
       }
       try fail(.expectedEndOfExpression(found: "'\(current.text)'"))
     }

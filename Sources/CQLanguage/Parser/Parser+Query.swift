@@ -40,17 +40,21 @@ extension StatementParser {
           clauseFailed = true  // nothing follows a redirect
           break clauses
         case .rightParen:
-          try fail(.unmatchedRightParenthesis(), fixIts: [FixIt(range: token.range, replacement: "")])
+          try fail(
+            .unmatchedRightParenthesis(), fixIts: [FixIt(range: token.range, replacement: "")])
         case .word:
           guard var keyword = token.keyword else { try fail(.unexpectedToken("'\(token.text)'")) }
           if !Keywords.clauses.contains(keyword) {
-            keyword = try recoverClauseKeyword(token, metrics: query.metrics, lastCondition: lastCondition)
+            keyword = try recoverClauseKeyword(
+              token, metrics: query.metrics, lastCondition: lastCondition)
           }
           advance()
           if let first = seen[keyword] {
             report(
               .duplicateClause(keyword), at: token.range,
-              notes: [Diagnostic.Note(message: SyntaxMessage.noteFirstClause.text, range: first.range)])
+              notes: [
+                Diagnostic.Note(message: SyntaxMessage.noteFirstClause.text, range: first.range)
+              ])
           } else {
             seen[keyword] = token
           }
@@ -94,7 +98,9 @@ extension StatementParser {
       } catch {
         // `by by brand`: a clause keyword repeated where its operand belongs is one mistake,
         // reported once, not again as a duplicate clause with nothing after it.
-        if current.kind == .word, current.keyword == token.keyword, previous?.range == token.range { advance() }
+        if current.kind == .word, current.keyword == token.keyword, previous?.range == token.range {
+          advance()
+        }
         clauseFailed = true
         skipToClause()
       }
@@ -143,19 +149,25 @@ extension StatementParser {
       }
       var words = [value]
       var distance = 0
-      while peek(distance).kind == .word, !isReserved(peek(distance)), !opensComparison(peek(distance)) {
+      while peek(distance).kind == .word, !isReserved(peek(distance)),
+        !opensComparison(peek(distance))
+      {
         words.append(peek(distance))
         distance += 1
       }
       if opensComparison(peek(distance)) {
         let at = token.range.lowerBound
-        try fail(.missingConnective(before: word), at: token.range, fixIts: [FixIt(range: at..<at, replacement: "and ")])
+        try fail(
+          .missingConnective(before: word), at: token.range,
+          fixIts: [FixIt(range: at..<at, replacement: "and ")])
       }
       if let last = words.last {
         let quoted = "\"" + text(value.range.lowerBound..<last.range.upperBound) + "\""
         try fail(
           .valueNeedsQuotes(word, after: value.text, quoted: quoted), at: token.range,
-          fixIts: [FixIt(range: value.range.lowerBound..<last.range.upperBound, replacement: quoted)])
+          fixIts: [
+            FixIt(range: value.range.lowerBound..<last.range.upperBound, replacement: quoted)
+          ])
       }
     }
     try fail(unexpected(token, after: previous))
@@ -189,7 +201,9 @@ extension StatementParser {
     while !startsClause(current) { advance() }
   }
 
-  /// `name, name, ...`
+  /// A list of names separated by commas: `name, name, ...`.
+  ///
+  /// `offering` are the kinds of names offered at the cursor before each one.
   mutating func parseNameList(_ kind: String, after: Token, offering: [Expectation.Name] = [])
     throws(ParseAbort) -> [NameRef]
   {
@@ -222,11 +236,17 @@ extension StatementParser {
     offer(.metric)
     let inner = try expectName("a metric", after: open)
     if current.kind == .leftParen {
-      try fail(.expectedKeyword(")", after: inner.text, found: "'(': \(name.text.lowercased())() takes a metric name, e.g. \(name.text.lowercased())(revenue)"))
+      try fail(
+        .expectedKeyword(
+          ")", after: inner.text,
+          found:
+            "'(': \(name.text.lowercased())() takes a metric name, e.g. \(name.text.lowercased())(revenue)"
+        ))
     }
     try expectRightParenthesis(matching: open)
     let end = previous?.range.upperBound ?? inner.range.upperBound
-    return NameRef(text: "\(name.text.lowercased())(\(inner.text))", range: name.range.lowerBound..<end)
+    return NameRef(
+      text: "\(name.text.lowercased())(\(inner.text))", range: name.range.lowerBound..<end)
   }
 
   /// `by key [asc|desc], ...` after `order`.
@@ -240,7 +260,8 @@ extension StatementParser {
       after = advance()
     } else {
       let at = current.range.lowerBound
-      let message = SyntaxMessage.expectedKeyword("by", after: order.text, found: Self.describe(current))
+      let message = SyntaxMessage.expectedKeyword(
+        "by", after: order.text, found: Self.describe(current))
       guard current.kind == .word, !isReserved(current) else { try fail(message) }
       // `order roas desc`: report, then read the keys as if 'by' were there.
       report(message, at: current.range, fixIts: [FixIt(range: at..<at, replacement: "by ")])

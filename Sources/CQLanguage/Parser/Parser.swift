@@ -64,6 +64,7 @@ public struct ParsedStatement: Sendable {
   /// The syntax diagnostics of this statement, in source order.
   public var diagnostics: [Diagnostic]
 
+  /// A parsed statement.
   public init(range: SourceRange, node: StmtNode?, diagnostics: [Diagnostic]) {
     self.range = range
     self.node = node

@@ -7,7 +7,9 @@
 public struct NameRef: Sendable, Hashable {
   /// The text as typed (original case).
   public var text: String
+  /// Where the name is written.
   public var range: SourceRange
+  /// A name spelt `text` at `range`.
   public init(text: String, range: SourceRange) {
     self.text = text
     self.range = range
@@ -18,6 +20,7 @@ public struct NameRef: Sendable, Hashable {
 
 /// A literal value on the right of a comparison.
 public struct ValueLiteral: Sendable, Hashable {
+  /// How a value was written.
   public enum Kind: Sendable, Hashable {
     /// `MuscleBlaze`, `Campaign_3`
     case word
@@ -33,9 +36,13 @@ public struct ValueLiteral: Sendable, Hashable {
     /// day, resolved by the binder. `text` is the canonical spelling.
     case relative
   }
+  /// The value: a word or number as written, a quoted string unquoted and unescaped.
   public var text: String
+  /// How it was written.
   public var kind: Kind
+  /// Where the value is written.
   public var range: SourceRange
+  /// A value `text` of `kind` at `range`.
   public init(text: String, kind: Kind, range: SourceRange) {
     self.text = text
     self.kind = kind
@@ -72,16 +79,20 @@ public indirect enum MetricExpr: Sendable, Hashable {
   case binary(MetricExpr, ArithmeticOp, MetricExpr)
 }
 
+/// The operators of `define metric` arithmetic.
 public enum ArithmeticOp: String, Sendable, Hashable {
   case add = "+", subtract = "-", multiply = "*", divide = "/"
 }
 
 /// One `order by` key.
 public struct OrderItem: Sendable, Hashable {
+  /// The metric or dimension ordered by.
   public var name: NameRef
+  /// True for `desc`.
   public var descending: Bool
   /// False when neither `asc` nor `desc` was written.
   public var explicit: Bool
+  /// An order key.
   public init(name: NameRef, descending: Bool, explicit: Bool) {
     self.name = name
     self.descending = descending
@@ -91,9 +102,13 @@ public struct OrderItem: Sendable, Hashable {
 
 /// `> FILE` or `>> FILE`.
 public struct RedirectClause: Sendable, Hashable {
+  /// The file name as written (`~` not yet expanded).
   public var path: String
+  /// True for `>>`.
   public var append: Bool
+  /// From the arrow to the end of the file name.
   public var range: SourceRange
+  /// A redirect to `path`.
   public init(path: String, append: Bool, range: SourceRange) {
     self.path = path
     self.append = append
@@ -103,16 +118,23 @@ public struct RedirectClause: Sendable, Hashable {
 
 /// `chart KIND`.
 public struct ChartClause: Sendable, Hashable {
+  /// The chart kind as written.
   public var kind: NameRef
+  /// A chart of `kind`.
   public init(kind: NameRef) { self.kind = kind }
 }
 
 /// `top N` / `bottom N`, optionally `with other`.
 public struct TopClause: Sendable, Hashable {
+  /// N, at least 1.
   public var count: Int
+  /// True for `bottom N`.
   public var bottom: Bool
+  /// True with `with other`.
   public var withOther: Bool
+  /// The range of `top N` / `bottom N`.
   public var range: SourceRange
+  /// A `top N` or `bottom N` clause.
   public init(count: Int, bottom: Bool, withOther: Bool, range: SourceRange) {
     self.count = count
     self.bottom = bottom
@@ -126,22 +148,33 @@ public struct TopClause: Sendable, Hashable {
 /// For `top N A by B`, the parser stores `A` in `metrics` and `B` in `dimensions` exactly as
 /// written; the binder swaps them when `A` names dimensions (`top 10 influencer by roas`).
 public struct QueryStmt: Sendable, Hashable {
+  /// The metric list (for `top N`, the names written before `by`).
   public var metrics: [NameRef]
+  /// The `by` list.
   public var dimensions: [NameRef]
+  /// The `where` condition: rows before aggregation.
   public var whereClause: ConditionExpr?
+  /// The `having` condition: result rows by metric.
   public var having: ConditionExpr?
+  /// The `order by` keys.
   public var orderBy: [OrderItem]
+  /// `limit N`.
   public var limit: Int?
   /// `with other`: add an `(other)` row for the rows cut by `limit` or `top` (also set in
   /// `top.withOther` for `top N` queries).
   public var withOther: Bool
+  /// `top N` or `bottom N`.
   public var top: TopClause?
+  /// `chart KIND`.
   public var chart: ChartClause?
+  /// `> FILE` or `>> FILE`.
   public var redirect: RedirectClause?
   /// `across DIM` (SPEC §10): DIM's values laid out as columns (a pivot).
   public var across: NameRef? = nil
+  /// The whole query.
   public var range: SourceRange
 
+  /// A query; clauses not given are absent.
   public init(
     metrics: [NameRef], dimensions: [NameRef] = [], whereClause: ConditionExpr? = nil,
     having: ConditionExpr? = nil, orderBy: [OrderItem] = [], limit: Int? = nil,
@@ -207,8 +240,11 @@ public enum Stmt: Sendable, Hashable {
 
 /// A statement with the source range it came from.
 public struct StmtNode: Sendable, Hashable {
+  /// The statement.
   public var stmt: Stmt
+  /// Where it is written.
   public var range: SourceRange
+  /// A statement at `range`.
   public init(stmt: Stmt, range: SourceRange) {
     self.stmt = stmt
     self.range = range
