@@ -4,11 +4,11 @@ import CQStorage
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// `cq load DIR --into postgres://USER@HOST:PORT/DB`: validates a data folder as cq reads it,
@@ -46,7 +46,8 @@ struct LoadCommand: ParsableCommand {
   func validate() throws {
     guard PGURL.isPostgres(into) else {
       throw ValidationError(
-        "'--into' takes a PostgreSQL URL such as postgres://USER@HOST:5432/DB, found '\(Self.redacted(into))'")
+        "'--into' takes a PostgreSQL URL such as postgres://USER@HOST:5432/DB, found '\(Self.redacted(into))'"
+      )
     }
   }
 
@@ -99,7 +100,8 @@ struct LoadCommand: ParsableCommand {
     if terminal { Terminal.writeErr("\r\u{1B}[2K") }
 
     let elapsed = clock.now - start
-    let tenths = elapsed.components.seconds * 10 + elapsed.components.attoseconds / 100_000_000_000_000_000
+    let tenths =
+      elapsed.components.seconds * 10 + elapsed.components.attoseconds / 100_000_000_000_000_000
     let counts = summary.tables.map { "\(grouped($0.rows)) \(Self.rowNoun($0.name, $0.rows))" }
     let citus = summary.citus ? ", distributed with Citus" : ""
     Terminal.writeErr(

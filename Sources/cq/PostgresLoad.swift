@@ -39,14 +39,18 @@ struct PostgresLoad {
   static let derivedSchema = "cq_derived"
 
   /// Every table cq loads, in creation order (dropped in reverse).
-  static let tableNames = ["influencers", "products", "posts", "tracking_data", "payouts", "store_orders"]
+  static let tableNames = [
+    "influencers", "products", "posts", "tracking_data", "payouts", "store_orders",
+  ]
 
   let data: DataSet
   let connection: PGConnection
   /// Called with (table, rows copied, rows in the table) as a table is copied.
   var progress: ((String, Int, Int) -> Void)?
 
-  /// Runs the transaction. On any failure it is rolled back before the error is thrown.
+  /// Runs the transaction.
+  ///
+  /// On any failure it is rolled back before the error is thrown.
   ///
   /// - Complexity: O(*n*) in the data set's values; memory O(distinct strings) plus one
   ///   1 MiB buffer.
@@ -70,7 +74,8 @@ struct PostgresLoad {
     let tables = data.tables
     let citus: Bool
     do {
-      citus = try !connection.query("select 1 from pg_extension where extname = 'citus'").rows.isEmpty
+      citus = try !connection.query("select 1 from pg_extension where extname = 'citus'").rows
+        .isEmpty
       if citus {
         // Before any distributed statement of the transaction: creating, distributing and
         // filling tables in one transaction needs Citus's sequential mode.
@@ -139,10 +144,12 @@ struct PostgresLoad {
     }
     for name in ["posts", "payouts"] where present.contains(name) {
       out.append(
-        "select create_distributed_table('\(name)', 'influencer_id', colocate_with => 'tracking_data')")
+        "select create_distributed_table('\(name)', 'influencer_id', colocate_with => 'tracking_data')"
+      )
     }
     if present.contains("store_orders") {
-      out.append("select create_distributed_table('store_orders', 'brand', colocate_with => 'none')")
+      out.append(
+        "select create_distributed_table('store_orders', 'brand', colocate_with => 'none')")
     }
     return out
   }
@@ -291,9 +298,12 @@ struct CopyText {
   mutating func append(_ value: Int64) {
     if value < 0 { bytes.append(UInt8(ascii: "-")) }
     var v = value.magnitude
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                 UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var digits:
+      (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+      ) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     var count = 0
     withUnsafeMutableBytes(of: &digits) { d in
       repeat {

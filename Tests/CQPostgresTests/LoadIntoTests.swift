@@ -20,7 +20,10 @@ struct LoadIntoTests {
       ), "\(summary)")
     #expect(summary.hasSuffix(" s"))
 
-    #expect(try db.tables() == ["influencers", "payouts", "posts", "products", "store_orders", "tracking_data"])
+    #expect(
+      try db.tables() == [
+        "influencers", "payouts", "posts", "products", "store_orders", "tracking_data",
+      ])
     let counts = [
       "influencers": 500, "posts": 10_000, "tracking_data": 20_000, "payouts": 761, "products": 24,
       "store_orders": 83_324,
@@ -32,7 +35,8 @@ struct LoadIntoTests {
       try db.columns("tracking_data") == [
         "cq_row bigint not null", "source text not null", "campaign text not null",
         "influencer_id text not null", "user_id text not null", "product text not null",
-        "brand text not null", "date date not null", "orders bigint not null", "revenue bigint not null",
+        "brand text not null", "date date not null", "orders bigint not null",
+        "revenue bigint not null",
       ])
     #expect(
       try db.columns("payouts") == [
@@ -57,9 +61,16 @@ struct LoadIntoTests {
     #expect(
       try db.rows(
         "select cq_row, source, campaign, influencer_id, user_id, product, brand, date::text, orders, revenue from tracking_data where cq_row = 0"
-      ) == [["0", "direct", "Campaign_1", "479", "user_4026", "Whey Gold", "MuscleBlaze", "2025-04-23", "1", "36872"]])
+      ) == [
+        [
+          "0", "direct", "Campaign_1", "479", "user_4026", "Whey Gold", "MuscleBlaze", "2025-04-23",
+          "1", "36872",
+        ]
+      ])
     #expect(
-      try db.rows("select cq_row, influencer_id, campaign, basis, rate, orders, total_payout, posts, status from payouts where cq_row = 1")
+      try db.rows(
+        "select cq_row, influencer_id, campaign, basis, rate, orders, total_payout, posts, status from payouts where cq_row = 1"
+      )
         == [["1", "1", "Campaign_9", "order", "6700", "50", "335000", "26", "paid"]])
     #expect(
       try db.rows("select caption, date::text, reach from posts where cq_row = 0") == [
@@ -74,11 +85,14 @@ struct LoadIntoTests {
     let totals = try runCQ(
       ["--norc", "--data", TestPaths.bundledData.path, "--format", "csv", "-c", "revenue, payout"])
     #expect(totals.status == 0)
-    let expected = try #require(totals.stdout.split(separator: "\n").last).split(separator: ",").map {
+    let expected = try #require(totals.stdout.split(separator: "\n").last).split(separator: ",").map
+    {
       String($0.replacingOccurrences(of: ".", with: ""))
     }
     #expect(
-      try db.rows("select (select sum(revenue) from tracking_data)::text, (select sum(total_payout) from payouts)::text")
+      try db.rows(
+        "select (select sum(revenue) from tracking_data)::text, (select sum(total_payout) from payouts)::text"
+      )
         == [expected.map(Optional.some)])
   }
 
@@ -111,29 +125,42 @@ struct LoadIntoTests {
 
     let run = try cqLoad(folder.path, into: db.url)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stderr.contains("note: tracking_data.csv: no 'brand' column; brand looked up from products.csv by product"))
+    #expect(
+      run.stderr.contains(
+        "note: tracking_data.csv: no 'brand' column; brand looked up from products.csv by product"))
     #expect(try db.tables() == ["influencers", "payouts", "posts", "products", "tracking_data"])
 
     // Names keep their spaces (only invisible characters at the ends go, as in memory); the
     // first spelling of a category is kept. Optional columns the files lack are not made up;
     // brand is derived.
-    #expect(try db.columns("payouts").map { $0.split(separator: " ")[0] } == ["cq_row", "influencer_id", "basis", "rate", "orders", "total_payout"])
-    #expect(try db.columns("posts").map { $0.split(separator: " ")[0] }.contains("campaign") == false)
+    #expect(
+      try db.columns("payouts").map { $0.split(separator: " ")[0] } == [
+        "cq_row", "influencer_id", "basis", "rate", "orders", "total_payout",
+      ])
+    #expect(
+      try db.columns("posts").map { $0.split(separator: " ")[0] }.contains("campaign") == false)
     #expect(try db.columns("tracking_data").map { $0.split(separator: " ")[0] }.last == "brand")
 
-    #expect(try db.rows("select id, name, category from influencers order by id") == [["1", "  Asha ", "fitness"], ["2", injection, "Health"]])
+    #expect(
+      try db.rows("select id, name, category from influencers order by id") == [
+        ["1", "  Asha ", "fitness"], ["2", injection, "Health"],
+      ])
     #expect(
       try db.rows("select cq_row, caption from posts order by cq_row") == [
         ["0", "tab\there, back\\slash \\N\nnew line\r\nand CR"], ["1", injection],
       ])
     #expect(
-      try db.rows("select cq_row, campaign, product, brand, orders, revenue from tracking_data order by cq_row") == [
+      try db.rows(
+        "select cq_row, campaign, product, brand, orders, revenue from tracking_data order by cq_row"
+      ) == [
         ["0", "Launch", "Whey", "MuscleBlaze", "2", "40050"],
         ["1", "x'); drop table payouts; --", "Oats", "HKVitals", "1", "9925"],
         ["2", "Launch", "Mystery", "(unknown)", "0", "0"],
       ])
     #expect(
-      try db.rows("select cq_row, influencer_id, basis, rate, orders, total_payout from payouts order by cq_row") == [
+      try db.rows(
+        "select cq_row, influencer_id, basis, rate, orders, total_payout from payouts order by cq_row"
+      ) == [
         ["0", "1", "commission", "1250", "3", "10000"], ["1", "2", "post", "30000", "0", "30000"],
       ])
     // The value is data in every table, and the statement inside it never ran.
@@ -147,12 +174,15 @@ struct LoadIntoTests {
     #expect(run.status == 0, "\(run.stderr)")
     let connection = try db.connect()
     try connection.execute(
-      "create schema cq_derived", "create table cq_derived.shares (x int)", "insert into cq_derived.shares values (1)")
+      "create schema cq_derived", "create table cq_derived.shares (x int)",
+      "insert into cq_derived.shares values (1)")
 
     let folder = try Folder()
     try folder.copyBundledData()
     try folder.remove("store_orders.csv")
-    try folder.write("id,name,category,gender,follower_count,platform\n7,Zoë,Fitness,Female,5,Instagram\n", to: "influencers.csv")
+    try folder.write(
+      "id,name,category,gender,follower_count,platform\n7,Zoë,Fitness,Female,5,Instagram\n",
+      to: "influencers.csv")
     let second = try cqLoad(folder.path, into: db.url)
     #expect(second.status == 0, "\(second.stderr)")
     #expect(second.stderr.contains("loaded 5 tables (1 influencer, "))
@@ -169,14 +199,18 @@ struct LoadIntoTests {
 
     let folder = try Folder()
     try folder.copyBundledData()
-    var tracking = try String(contentsOf: folder.url.appendingPathComponent("tracking_data.csv"), encoding: .utf8)
+    var tracking = try String(
+      contentsOf: folder.url.appendingPathComponent("tracking_data.csv"), encoding: .utf8)
     tracking = tracking.replacingOccurrences(of: ",1,368.72\n", with: ",1,₹368.72\n")
     try folder.write(tracking, to: "tracking_data.csv")
 
     let bad = try cqLoad(folder.path, into: db.url)
     #expect(bad.status == 4)
     #expect(bad.stdout == "")
-    #expect(bad.stderr == "\(folder.path)/tracking_data.csv:2: column 'revenue': expected money, found \"₹368.72\"\n")
+    #expect(
+      bad.stderr
+        == "\(folder.path)/tracking_data.csv:2: column 'revenue': expected money, found \"₹368.72\"\n"
+    )
     // The same words as the in-memory loader's.
     let memory = try runCQ(["--norc", "--data", folder.path, "-c", "revenue"])
     #expect(memory.status == 4)
@@ -195,7 +229,8 @@ struct LoadIntoTests {
     // COPY of posts fails after the old tables were dropped and influencers copied.
     let folder = try Folder()
     try folder.copyBundledData()
-    var posts = try String(contentsOf: folder.url.appendingPathComponent("posts.csv"), encoding: .utf8)
+    var posts = try String(
+      contentsOf: folder.url.appendingPathComponent("posts.csv"), encoding: .utf8)
     posts = posts.replacingOccurrences(of: "Honest review", with: "Honest\u{0} review")
     try folder.write(posts, to: "posts.csv")
 
@@ -215,20 +250,24 @@ struct LoadIntoTests {
     #expect(run.stdout == "")
     let lines = run.stderr.split(separator: "\n")
     #expect(lines.count == 1, "\(run.stderr)")
-    #expect(run.stderr.hasPrefix("cannot connect to PostgreSQL at cq@127.0.0.1:1/campaigns: "), "\(run.stderr)")
+    #expect(
+      run.stderr.hasPrefix("cannot connect to PostgreSQL at cq@127.0.0.1:1/campaigns: "),
+      "\(run.stderr)")
   }
 
   @Test func aWrongPasswordIsExit4AndNeverShown() throws {
     let db = try ScratchDatabase()
     let secret = "Wr0ngSecret-\(UUID().uuidString.prefix(8))"
-    let fromEnvironment = try cqLoad(TestPaths.bundledData.path, into: db.url, environment: ["PGPASSWORD": secret])
+    let fromEnvironment = try cqLoad(
+      TestPaths.bundledData.path, into: db.url, environment: ["PGPASSWORD": secret])
     let inURL = try cqLoad(
       TestPaths.bundledData.path,
       into: db.url.replacingOccurrences(of: "://cq@", with: "://cq:\(secret)@"),
       environment: ["PGPASSWORD": ""])
     for run in [fromEnvironment, inURL] {
       #expect(run.status == 4)
-      #expect(run.stderr.hasPrefix("PostgreSQL at \(db.place) refused the login: "), "\(run.stderr)")
+      #expect(
+        run.stderr.hasPrefix("PostgreSQL at \(db.place) refused the login: "), "\(run.stderr)")
       #expect(run.stderr.split(separator: "\n").count == 1)
       #expect(!(run.stdout + run.stderr).contains(secret))
       #expect(!(run.stdout + run.stderr).contains(TestServer.password))
@@ -275,27 +314,35 @@ struct LoadIntoTests {
 /// Row counts and a checksum of every table, to compare before and after a failed load.
 private func snapshot(_ db: ScratchDatabase) throws -> [String] {
   try db.tables().map { table in
-    let sum = try db.value("select count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from \(table) t")
+    let sum = try db.value(
+      "select count(*) || ':' || md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from \(table) t"
+    )
     return "\(table) \(sum ?? "")"
   }
 }
 
 /// The sharded layout of `Tests/postgres/shard.sh` (`CQ_PG_SHARDED_URL`): every fact row is on
 /// exactly one shard server, an influencer's rows all on the same one, and nothing is lost.
-@Suite(.enabled(if: TestServer.environment["CQ_PG_SHARDED_URL"] != nil, "CQ_PG_SHARDED_URL is not set (with-servers.sh --load DIR sets it)"))
+@Suite(
+  .enabled(
+    if: TestServer.environment["CQ_PG_SHARDED_URL"] != nil,
+    "CQ_PG_SHARDED_URL is not set (with-servers.sh --load DIR sets it)"))
 struct ShardedLayoutTests {
   @Test func factRowsLiveOnTheShardsSplitByInfluencer() throws {
     let env = TestServer.environment
     let main = try PGConnection(url: try #require(TestServer.url))
     let sharded = try PGConnection(url: try #require(env["CQ_PG_SHARDED_URL"]))
-    let shards = try [env["CQ_PG_SHARD1_URL"], env["CQ_PG_SHARD2_URL"]].map { try PGConnection(url: try #require($0)) }
+    let shards = try [env["CQ_PG_SHARD1_URL"], env["CQ_PG_SHARD2_URL"]].map {
+      try PGConnection(url: try #require($0))
+    }
     func count(_ c: PGConnection, _ table: String) throws -> Int {
       Int(try c.query("select count(*) from \(table)").rows[0][0] ?? "") ?? -1
     }
     let kinds = try sharded.query(
       "select relname, relkind::text from pg_class where relnamespace = 'public'::regnamespace and relname in ('influencers', 'tracking_data', 'tracking_data_shard1') order by 1"
     ).rows
-    #expect(kinds == [["influencers", "r"], ["tracking_data", "p"], ["tracking_data_shard1", "f"]])
+    #expect(
+      kinds == [["influencers", "r"], ["tracking_data", "p"], ["tracking_data_shard1", "f"]])
     let facts = try main.query(
       "select tablename from pg_tables where schemaname = 'public' and tablename in ('tracking_data', 'posts', 'payouts', 'store_orders') order by 1"
     ).rows.map { $0[0] ?? "" }
@@ -307,7 +354,9 @@ struct ShardedLayoutTests {
       #expect(try count(sharded, table) == (try count(main, table)), "\(table)")
     }
     #expect(try count(sharded, "influencers") == (try count(main, "influencers")))
-    let ids = try shards.map { Set(try $0.query("select distinct influencer_id from tracking_data").rows.map { $0[0] ?? "" }) }
+    let ids = try shards.map {
+      Set(try $0.query("select distinct influencer_id from tracking_data").rows.map { $0[0] ?? "" })
+    }
     #expect(ids[0].isDisjoint(with: ids[1]))
     let revenue = "select sum(revenue)::text, sum(cq_row)::text from tracking_data"
     #expect(try sharded.query(revenue).rows == main.query(revenue).rows)
@@ -317,9 +366,13 @@ struct ShardedLayoutTests {
 /// Every row of every loaded table equals what cq's own `sample TABLE` shows for the folder
 /// (money in rupees, dates as text), in file order (`cq_row`); influencers and products, which
 /// have no row number, as sets.
-func expectTablesMatchSample(folder: String, db: ScratchDatabase, sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectTablesMatchSample(
+  folder: String, db: ScratchDatabase, sourceLocation: SourceLocation = #_sourceLocation
+) throws {
   for table in try db.tables() {
-    let run = try runCQ(["--norc", "--data", folder, "--format", "csv", "-c", "sample \(table) 10000000"])
+    let run = try runCQ([
+      "--norc", "--data", folder, "--format", "csv", "-c", "sample \(table) 10000000",
+    ])
     #expect(run.status == 0, "\(run.stderr)", sourceLocation: sourceLocation)
     var shown = parseCSV(run.stdout)
     guard !shown.isEmpty else { continue }
@@ -330,21 +383,28 @@ func expectTablesMatchSample(folder: String, db: ScratchDatabase, sourceLocation
         ? "to_char(\(column) / 100.0, 'FM999999999999990.00')" : "\(column)::text"
     }.joined(separator: ", ")
     let ordered = PostgresLoadLayout.hasRowNumber(table)
-    var stored = try db.rows("select \(select) from \(table)" + (ordered ? " order by cq_row" : "")).map { $0.map { $0 ?? "NULL" } }
+    var stored = try db.rows("select \(select) from \(table)" + (ordered ? " order by cq_row" : ""))
+      .map { $0.map { $0 ?? "NULL" } }
     if !ordered {
       shown.sort { $0.lexicographicallyPrecedes($1) }
       stored.sort { $0.lexicographicallyPrecedes($1) }
     }
     #expect(stored.count == shown.count, "\(table)", sourceLocation: sourceLocation)
-    if let i = zip(stored, shown).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
-      Issue.record("\(table) row \(i): stored \(stored[i]), cq shows \(shown[i])", sourceLocation: sourceLocation)
+    if let i = zip(stored, shown).enumerated().first(where: { $0.element.0 != $0.element.1 })?
+      .offset
+    {
+      Issue.record(
+        "\(table) row \(i): stored \(stored[i]), cq shows \(shown[i])",
+        sourceLocation: sourceLocation)
     }
   }
 }
 
 /// Which tables carry `cq_row` (all but influencers and products).
 enum PostgresLoadLayout {
-  static func hasRowNumber(_ table: String) -> Bool { table != "influencers" && table != "products" }
+  static func hasRowNumber(_ table: String) -> Bool {
+    table != "influencers" && table != "products"
+  }
 }
 
 /// Records of RFC 4180 CSV text (quoted fields may hold commas, quotes and line breaks).
@@ -357,7 +417,12 @@ func parseCSV(_ text: String) -> [[String]] {
   while let c = chars.popFirst() {
     if quoted {
       if c == "\"" {
-        if chars.first == "\"" { field.unicodeScalars.append("\""); chars.removeFirst() } else { quoted = false }
+        if chars.first == "\"" {
+          field.unicodeScalars.append("\"")
+          chars.removeFirst()
+        } else {
+          quoted = false
+        }
       } else {
         field.unicodeScalars.append(c)
       }

@@ -57,9 +57,10 @@ enum TestServer {
     let script = root.appendingPathComponent("Tests/postgres/with-servers.sh")
     let binary = TestPaths.cqBinary
     let manager = FileManager.default
-    let installed = (try? manager.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.contains {
-      manager.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb")
-    } ?? false
+    let installed =
+      (try? manager.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.contains {
+        manager.isExecutableFile(atPath: "/usr/lib/postgresql/\($0)/bin/initdb")
+      } ?? false
     guard installed, manager.isExecutableFile(atPath: binary.path) else { return current }
 
     let file = manager.temporaryDirectory.appendingPathComponent("cq-pg-env-\(UUID().uuidString)")
@@ -75,7 +76,8 @@ enum TestServer {
     process.environment = environment
     process.standardInput = FileHandle.nullDevice
     process.standardOutput = FileHandle.nullDevice
-    let log = manager.temporaryDirectory.appendingPathComponent("cq-pg-start-\(UUID().uuidString).log")
+    let log = manager.temporaryDirectory.appendingPathComponent(
+      "cq-pg-start-\(UUID().uuidString).log")
     manager.createFile(atPath: log.path, contents: nil)
     process.standardError = try? FileHandle(forWritingTo: log)
     defer { try? manager.removeItem(at: log) }
@@ -84,7 +86,8 @@ enum TestServer {
     while !manager.fileExists(atPath: file.path) {
       if !process.isRunning || Date() > deadline {
         let reason = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-        FileHandle.standardError.write(Data("note: could not start PostgreSQL for the tests:\n\(reason)\n".utf8))
+        FileHandle.standardError.write(
+          Data("note: could not start PostgreSQL for the tests:\n\(reason)\n".utf8))
         if process.isRunning { process.interrupt() }
         return current
       }
@@ -95,13 +98,16 @@ enum TestServer {
     var started = current
     for line in text.split(separator: "\n") {
       guard let equal = line.firstIndex(of: "=") else { continue }
-      let name = String(line[..<equal]), value = String(line[line.index(after: equal)...])
+      let name = String(line[..<equal])
+      let value = String(line[line.index(after: equal)...])
       guard name.hasPrefix("CQ_PG_") || name == "PGPASSWORD" else { continue }
       setenv(name, value, 1)
       started[name] = value
     }
     FileHandle.standardError.write(
-      Data("note: started throwaway PostgreSQL servers for the tests (\(started["CQ_PG_URL"] ?? "?"))\n".utf8))
+      Data(
+        "note: started throwaway PostgreSQL servers for the tests (\(started["CQ_PG_URL"] ?? "?"))\n"
+          .utf8))
     return started
   }
 }
@@ -113,14 +119,15 @@ final class ScratchDatabase {
   let url: String
 
   init() throws {
-    name = "cq_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    name =
+      "cq_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     url = TestServer.url(database: name)
-    let admin = try PGConnection(url: TestServer.url!)
+    let admin = try PGConnection(url: TestServer.url ?? "")
     try admin.execute("create database \(name)")
   }
 
   deinit {
-    if let admin = try? PGConnection(url: TestServer.url!) {
+    if let admin = try? PGConnection(url: TestServer.url ?? "") {
       _ = try? admin.query("drop database if exists \(name) with (force)")
     }
   }
@@ -142,7 +149,9 @@ final class ScratchDatabase {
 
   /// Tables in schema public, sorted.
   func tables() throws -> [String] {
-    try rows("select tablename from pg_tables where schemaname = 'public' order by 1").map { $0[0] ?? "" }
+    try rows("select tablename from pg_tables where schemaname = 'public' order by 1").map {
+      $0[0] ?? ""
+    }
   }
 
   /// `name type` of each column of `table`, in order.
@@ -159,7 +168,8 @@ final class ScratchDatabase {
 
 /// `cq load DIR --into URL` with the environment given (PGPASSWORD from the test's own unless
 /// overridden).
-func cqLoad(_ folder: String, into url: String, environment: [String: String] = [:]) throws -> CQRun {
+func cqLoad(_ folder: String, into url: String, environment: [String: String] = [:]) throws -> CQRun
+{
   try runCQ(["load", folder, "--into", url], environment: environment)
 }
 
@@ -168,7 +178,8 @@ final class Folder {
   let url: URL
 
   init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("cq-pg-\(UUID().uuidString)")
+    url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cq-pg-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   }
 
@@ -187,8 +198,10 @@ final class Folder {
   /// Copies the bundled CSV files here.
   func copyBundledData() throws {
     let source = TestPaths.bundledData
-    for f in try FileManager.default.contentsOfDirectory(atPath: source.path) where f.hasSuffix(".csv") {
-      try FileManager.default.copyItem(at: source.appendingPathComponent(f), to: url.appendingPathComponent(f))
+    for f in try FileManager.default.contentsOfDirectory(atPath: source.path)
+    where f.hasSuffix(".csv") {
+      try FileManager.default.copyItem(
+        at: source.appendingPathComponent(f), to: url.appendingPathComponent(f))
     }
   }
 }
