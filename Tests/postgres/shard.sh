@@ -39,7 +39,7 @@ definitions=$(psql -d "$main" -At -c "
   group by c.relname order by c.relname")
 [ -n "$definitions" ] || { echo "shard.sh: no cq tables in $main; run 'cq load DIR --into $main' first" >&2; exit 1; }
 
-psql -d "$CQ_PG_ADMIN_URL" -c "drop database if exists cq_sharded with (force)" -c "create database cq_sharded owner cq"
+psql -d "$CQ_PG_ADMIN_URL" -c "set client_min_messages = warning" -c "drop database if exists cq_sharded with (force)" -c "create database cq_sharded owner cq"
 {
   echo "create extension postgres_fdw;"
   servers=("shard1|${shards[0]}" "shard2|${shards[1]}" "cq_source|$main")
