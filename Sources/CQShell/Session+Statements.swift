@@ -17,6 +17,8 @@ extension Session {
         writeErr("timing query \(Session.formatMS(ms)) \(text)\n")
       }
     }
+    // A report shows the statement over its result when it has no caption (without `> FILE`).
+    reporting.statement = text
     do {
       let status = try perform(node, text: text, source: source, fileName: fileName)
       try checkStandardOutput()

@@ -179,7 +179,7 @@ public enum HTMLReport {
     tr.total td{font-weight:600;border-top:2px solid var(--ink)}
     tr.other td{color:var(--muted);font-style:italic}
     td.empty{color:var(--muted)}
-    figure{margin:.75rem 0}
+    figure{margin:.75rem 0;overflow-x:auto;-webkit-overflow-scrolling:touch}
     figcaption{font-size:.85rem;font-weight:600;color:var(--muted);margin-bottom:.35rem}
     svg.chart{display:block;width:100%;height:auto;font:11px system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif}
     svg text{fill:var(--ink)}
@@ -206,7 +206,7 @@ public enum HTMLReport {
     h1{font-size:1.4rem}
     h2{font-size:1.15rem;margin-top:1.5rem}
     th,td{padding:.25rem .45rem}
-    svg.chart{font-size:13px}
+    svg.chart{min-width:36rem}
     }
     @media print{
     @page{size:A4;margin:14mm 12mm}
@@ -218,7 +218,8 @@ public enum HTMLReport {
     thead{display:table-header-group}
     .table-wrap{overflow:visible}
     details.data{display:none}
-    svg.chart{width:78%;margin:0 auto}
+    figure{overflow:visible}
+    svg.chart{width:78%;min-width:0}
     footer{break-inside:avoid}
     }
 

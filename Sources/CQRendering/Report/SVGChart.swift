@@ -477,7 +477,7 @@ enum SVGChart {
   static func empty(_ what: String) -> String { "<p class=\"empty\">(\(escape(what)))</p>" }
 
   /// Average advance of one column of text at the chart font size, in viewBox units.
-  static let charWidth = 6.6
+  static let charWidth = 7.0
 
   static func text(
     _ s: String, x: Double, y: Double, anchor: String, cssClass: String? = nil, full: String? = nil
