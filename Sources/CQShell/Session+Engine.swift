@@ -23,6 +23,7 @@ extension Session {
     engine = newEngine
     dataFolder = newEngine.data.folder
     generation += 1
+    for w in newEngine.data.warnings { writeErr("note: \(w)\n") }
     if options.timing { writeErr("timing load \(Session.formatMS(ms))\n") }
     let saved = definitions
     definitions = []

@@ -292,7 +292,7 @@ final class PostgresCatalogue {
     do {
       var data = try DataLoader.load(folder: folder.path, cache: .ignore)
       data.folder = connection.redactedURL
-      data.warnings = []
+      data.warnings = try unknownInfluencerNotes()
       return data
     } catch {
       throw PGError(kind: .server, message: "the tables at \(connection.place) hold values cq cannot read: \(error)")
@@ -335,6 +335,27 @@ final class PostgresCatalogue {
     default:
       return []
     }
+  }
+
+  /// The loader's notes on fact rows whose influencer is not in influencers (SPEC §1: kept,
+  /// warned once with a count), counted on the server: the same words as for the files.
+  func unknownInfluencerNotes() throws(PGError) -> [String] {
+    var notes: [String] = []
+    for table in ["posts", "tracking_data", "payouts"] where columns[table] != nil {
+      let missing = "NOT EXISTS (SELECT 1 FROM influencers i WHERE i.id = t.influencer_id)"
+      let rows = Int(try connection.query("SELECT count(*)::text FROM \(table) t WHERE \(missing)").rows.first?[0] ?? "") ?? 0
+      guard rows > 0 else { continue }
+      let first = has(table, "cq_row") ? "min(cq_row)" : "min(influencer_id)"
+      let ids = try connection.query(
+        "SELECT influencer_id FROM \(table) t WHERE \(missing) GROUP BY influencer_id ORDER BY \(first) LIMIT 3"
+      ).rows.map { $0[0] ?? "" }.joined(separator: ", ")
+      let file = table + ".csv"
+      notes.append(
+        rows == 1
+          ? "\(file): 1 row references an influencer id not in influencers.csv (\(ids)); kept, labelled as unknown"
+          : "\(file): \(rows) rows reference influencer ids not in influencers.csv (e.g. \(ids)); kept, labelled as unknown")
+    }
+    return notes
   }
 
   // MARK: - Derived tables
