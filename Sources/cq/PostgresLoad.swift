@@ -15,7 +15,7 @@ import CQStorage
 /// | `rate` | `bigint not null` | hundredths (`12.50` → 1250) |
 /// | date | `date not null` | the day |
 ///
-/// Every table but `influencers` and `products` starts with `cq_row bigint not null`, the
+/// Every table but `products` starts with `cq_row bigint not null`, the
 /// 0-based row in file order (allocation ties and `sample` order depend on it);
 /// `influencers.id` is the primary key. The transaction drops the previous tables (all six,
 /// so no stale `store_orders` survives) and cq's derived schema `cq_derived`, so a failure
@@ -108,7 +108,8 @@ struct PostgresLoad {
 
   /// Whether a table carries `cq_row` (every table but the two keyed ones).
   static func hasRowNumber(_ table: String) -> Bool {
-    table != "influencers" && table != "products"
+    // influencers too: `sample influencers` and the catalogue keep the file's order.
+    table != "products"
   }
 
   /// `create table NAME (cq_row bigint not null, COLUMN TYPE not null, …)`.

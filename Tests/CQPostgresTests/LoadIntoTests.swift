@@ -46,7 +46,7 @@ struct LoadIntoTests {
       ])
     #expect(
       try db.columns("influencers") == [
-        "id text not null", "name text not null", "category text not null", "gender text not null",
+        "cq_row bigint not null", "id text not null", "name text not null", "category text not null", "gender text not null",
         "follower_count bigint not null", "platform text not null",
       ])
     #expect(try db.columns("products") == ["product text not null", "brand text not null"])
@@ -364,8 +364,8 @@ struct ShardedLayoutTests {
 }
 
 /// Every row of every loaded table equals what cq's own `sample TABLE` shows for the folder
-/// (money in rupees, dates as text), in file order (`cq_row`); influencers and products, which
-/// have no row number, as sets.
+/// (money in rupees, dates as text), in file order (`cq_row`); products, which has no row
+/// number, as a set.
 func expectTablesMatchSample(
   folder: String, db: ScratchDatabase, sourceLocation: SourceLocation = #_sourceLocation
 ) throws {
@@ -400,10 +400,10 @@ func expectTablesMatchSample(
   }
 }
 
-/// Which tables carry `cq_row` (all but influencers and products).
+/// Which tables carry `cq_row` (all but products).
 enum PostgresLoadLayout {
   static func hasRowNumber(_ table: String) -> Bool {
-    table != "influencers" && table != "products"
+    table != "products"
   }
 }
 
