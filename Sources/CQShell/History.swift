@@ -1,3 +1,4 @@
+import CQPostgres
 import Foundation
 
 #if canImport(Glibc)
@@ -93,7 +94,8 @@ public final class History {
   ///   is dropped.
   @discardableResult
   public func add(_ statement: String) -> String? {
-    let text = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+    // A database URL's password never reaches the history (SPEC §8): `postgres://u:***@h`.
+    let text = PGURL.redact(statement.trimmingCharacters(in: .whitespacesAndNewlines))
     guard !text.isEmpty, text != entries.last else { return nil }
     entries.append(text)
     if entries.count > limit { entries.removeFirst(entries.count - limit) }

@@ -170,6 +170,20 @@ public struct Setting: Sendable {
       detail:
         "write each statement of a script or -c before its result, as a line '-- STATEMENT' (--echo)"
     ),
+    Setting(
+      name: "engine", values: .form("postgres://USER@HOST:PORT/DB", offered: []),
+      summary: "run on a database instead of the data folder (--engine; password from PGPASSWORD or ~/.pgpass)",
+      detail:
+        "connect to a PostgreSQL or Citus database and run every later statement there (SPEC §8; help engine in the README's 'Beyond one machine'); the password comes from PGPASSWORD or ~/.pgpass, never the statement",
+      current: { session in session.engine?.engineDescription.map { _ in session.dataFolder ?? "" } ?? "memory" },
+      apply: { session, value, _ in
+        guard Session.isEngineURL(value) else {
+          throw SessionError(message: "'set engine' takes a database URL such as postgres://analyst@db.internal:5432/campaigns", status: 3)
+        }
+        guard session.connect(engine: value) else {
+          throw SessionError(message: "still using \(session.dataFolder ?? "the data loaded before")", status: 4)
+        }
+      }),
     enumerated(
       "format", \.format, summary: "output format of results",
       detail: "output format of results (help formats)"),
