@@ -83,3 +83,20 @@ struct EngineErrorTests {
     #expect(running.rows.first?.first == "0")
   }
 }
+
+/// `set engine` in `~/.cqrc` (SPEC §8): the session starts on the database.
+@Suite(.enabled(if: TestServer.isAvailable, TestServer.skipReason))
+struct EngineStartupTests {
+  @Test func setEngineInTheStartupFileRunsOnTheDatabase() throws {
+    let db = try ScratchDatabase()
+    #expect(try cqLoad(EngineErrorTests.small, into: db.url).status == 0)
+    let folder = try Folder()
+    try folder.write("set engine \(db.url)\n", to: "cqrc")
+    let run = try runCQ(
+      ["-c", "describe payouts", "-c", "payout by basis"], environment: ["CQRC": folder.url.appendingPathComponent("cqrc").path])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("table payouts: 7 rows in \(db.place)"), "\(run.stdout)")
+    let memory = try runCQ(["--data", EngineErrorTests.small, "-c", "payout by basis"])
+    #expect(run.stdout.hasSuffix(memory.stdout))
+  }
+}

@@ -29,6 +29,19 @@ import Testing
     #expect(try dir.read("h") == "revenue by brand\nroas by campaign\nrevenue by brand\n")
   }
 
+  @Test func neverKeepsADatabasePassword() throws {
+    let dir = try TestDirectory()
+    let history = History(path: dir.file("h"))
+    history.add("set engine postgres://analyst:Secret-42@db.internal:5432/campaigns")
+    history.add("set engine postgresql://u@h/db?password=Other-7&sslmode=require")
+    #expect(history.entries == [
+      "set engine postgres://analyst:***@db.internal:5432/campaigns",
+      "set engine postgresql://u@h/db?password=***&sslmode=require",
+    ])
+    let file = try dir.read("h")
+    #expect(!file.contains("Secret-42") && !file.contains("Other-7"))
+  }
+
   @Test func appendsImmediatelyAndPersistsAcrossInstances() throws {
     let dir = try TestDirectory()
     let first = History(path: dir.file("h"))
