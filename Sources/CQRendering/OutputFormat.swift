@@ -119,7 +119,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
   /// `table, csv, tsv, json, ndjson, markdown, html or pdf`.
   public static func list(conjunction: String = "or") -> String {
     let names = allCases.map(\.rawValue)
-    return names.dropLast().joined(separator: ", ") + " \(conjunction) " + names.last!
+    guard let last = names.last, names.count > 1 else { return names.joined() }
+    return names.dropLast().joined(separator: ", ") + " \(conjunction) " + last
   }
 
   /// Every extension with its format, for the message about an unknown one:

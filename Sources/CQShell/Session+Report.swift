@@ -44,12 +44,16 @@ extension Session {
   /// directly above its first line (no blank line between), below the previous statement.
   ///
   /// - Complexity: O(*k*) in the comment lines read.
-  static func caption(of index: Int, in statements: [ParsedStatement], lines: [Substring]) -> Caption? {
+  static func caption(of index: Int, in statements: [ParsedStatement], lines: [Substring])
+    -> Caption?
+  {
     let first = statements[index].range.lowerBound.line
     let floor = index > 0 ? statements[index - 1].range.upperBound.line : 0
     var texts: [String] = []
     var line = first - 1
-    while line > floor, line >= 1, line <= lines.count, let text = Caption.commentText(lines[line - 1]) {
+    while line > floor, line >= 1, line <= lines.count,
+      let text = Caption.commentText(lines[line - 1])
+    {
       texts.append(text)
       line -= 1
     }
@@ -70,7 +74,8 @@ extension Session {
         return nil
       }
     }
-    guard let first = texts.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else { return nil }
+    guard let first = texts.firstIndex(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty })
+    else { return nil }
     let line = texts[first].trimmingCharacters(in: .whitespaces)
     let title = Caption.heading(of: line) ?? line
     return (title, Caption(commentTexts: Array(texts[(first + 1)...]))?.parts ?? [])
@@ -108,7 +113,8 @@ extension Session {
     reporting.pending = []
     reporting.caption = nil
     let statement = options.interactive ? nil : reporting.statement
-    return ReportBlock(caption: parts.isEmpty ? nil : Caption(parts: parts), statement: statement, content: content)
+    return ReportBlock(
+      caption: parts.isEmpty ? nil : Caption(parts: parts), statement: statement, content: content)
   }
 
   /// Puts `content` in the run's document: now on standard output for Markdown (and for a
@@ -121,19 +127,27 @@ extension Session {
       reporting.blocks.append(block)
     case .standardOutput(let format):
       if format == .markdown {
-        let text = try chartChecked { () throws(ChartError) in try MarkdownReport.render(block, options: options) }
+        let text = try chartChecked { () throws(ChartError) in
+          try MarkdownReport.render(block, options: options)
+        }
         if !text.isEmpty { writePaged(text + "\n") }
       } else if self.options.interactive {
         if format == .pdf { throw Session.pdfOnTerminal }
         let page = try chartChecked { () throws(ChartError) in
-          try HTMLReport.render(Report(header: header(title: block.statement ?? "cq result"), blocks: [block]), options: options)
+          try HTMLReport.render(
+            Report(header: header(title: block.statement ?? "cq result"), blocks: [block]),
+            options: options)
         }
         writeOut(page)
       } else {
-        if format == .pdf, options.width == nil, self.options.stdoutIsTerminal { throw Session.pdfOnTerminal }
+        if format == .pdf, options.width == nil, self.options.stdoutIsTerminal {
+          throw Session.pdfOnTerminal
+        }
         // Drawn now, so a chart that cannot be drawn fails its own statement.
         if case .chart(let kind, let result) = content {
-          _ = try chartChecked { () throws(ChartError) in try ChartRenderer.render(result, kind: kind, options: options) }
+          _ = try chartChecked { () throws(ChartError) in
+            try ChartRenderer.render(result, kind: kind, options: options)
+          }
         }
         reporting.blocks.append(block)
       }
@@ -141,7 +155,8 @@ extension Session {
   }
 
   static let pdfOnTerminal = SessionError(
-    message: "a PDF is not for a terminal: write it to a file with --output FILE.pdf or '> FILE.pdf', or send standard output to one (cq run FILE.cq --format pdf > report.pdf)",
+    message:
+      "a PDF is not for a terminal: write it to a file with --output FILE.pdf or '> FILE.pdf', or send standard output to one (cq run FILE.cq --format pdf > report.pdf)",
     status: 4)
 
   /// Runs `body`, turning a chart that cannot be drawn into the statement's error (status 3).
@@ -161,8 +176,10 @@ extension Session {
       environment["SOURCE_DATE_EPOCH"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
       ?? Int64(Date().timeIntervalSince1970)
     return ReportHeader(
-      title: title ?? reporting.title ?? "cq report", introduction: title == nil ? reporting.introduction : [],
-      dataSource: dataFolder, dateRange: engine?.dateRange, generated: ReportHeader.timestamp(secondsSince1970: seconds))
+      title: title ?? reporting.title ?? "cq report",
+      introduction: title == nil ? reporting.introduction : [],
+      dataSource: dataFolder, dateRange: engine?.dateRange,
+      generated: ReportHeader.timestamp(secondsSince1970: seconds))
   }
 
   // MARK: Files
@@ -172,31 +189,41 @@ extension Session {
   ///
   /// - Throws: a ``SessionError`` with status 4 for an extension no format claims (listing
   ///   them), a file that cannot be written, a PDF without a browser or appended to.
-  func writeResult(_ shown: ResultSet, chart kind: ChartKind?, toFile path: String, append: Bool, rows: Int) throws {
+  func writeResult(
+    _ shown: ResultSet, chart kind: ChartKind?, toFile path: String, append: Bool, rows: Int
+  ) throws {
     let format = try fileFormat(path)
     if let kind {
       if format.isMachineReadable {
         // A program reads a .csv/.json file: it gets the data the chart draws, not the drawing.
-        writeErr("note: '\(path)' gets the chart's data as \(format.rawValue); write to a .txt file for the drawing\n")
+        writeErr(
+          "note: '\(path)' gets the chart's data as \(format.rawValue); write to a .txt file for the drawing\n"
+        )
         return try writeResult(shown, toFile: path, append: append, rows: rows)
       }
       if format == .table {
         var opts = renderOptions(toTerminal: false)
         opts.width = settings.width ?? ChartRenderer.defaultWidth
-        let drawn = try chartChecked { () throws(ChartError) in try ChartRenderer.render(shown, kind: kind, options: opts) }
+        let drawn = try chartChecked { () throws(ChartError) in
+          try ChartRenderer.render(shown, kind: kind, options: opts)
+        }
         var text = drawn
         if append, Session.nonEmptyFile(expand(path)) { text = "\n" + text }
         return try write(text, to: path, append: append, rows: rows)
       }
     }
-    guard format.isDocument else { return try writeResult(shown, toFile: path, append: append, rows: rows) }
+    guard format.isDocument else {
+      return try writeResult(shown, toFile: path, append: append, rows: rows)
+    }
     let content: ReportBlock.Content = kind.map { .chart($0, shown) } ?? .table(shown)
     let block = makeBlock(content)
     let options = renderOptions(toTerminal: false)
     let target = expand(path)
     switch format {
     case .markdown:
-      var text = try chartChecked { () throws(ChartError) in try MarkdownReport.render(block, options: options) }
+      var text = try chartChecked { () throws(ChartError) in
+        try MarkdownReport.render(block, options: options)
+      }
       if append, Session.nonEmptyFile(target) { text = "\n" + text }
       try write(text, to: path, append: append, rows: rows)
     case .html:
@@ -205,26 +232,35 @@ extension Session {
         let section = try chartChecked { () throws(ChartError) in
           try HTMLReport.render(block, options: options, breakBeforeHeading: &seen)
         }
-        let existing = (FileManager.default.contents(atPath: target)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let existing =
+          (FileManager.default.contents(atPath: target)).map { String(decoding: $0, as: UTF8.self) }
+          ?? ""
         guard let page = HTMLReport.appending(section, to: existing) else {
           throw SessionError(
-            message: "cannot append to '\(path)': it is not an HTML report cq wrote; write a new one with '> \(path)'", status: 4)
+            message:
+              "cannot append to '\(path)': it is not an HTML report cq wrote; write a new one with '> \(path)'",
+            status: 4)
         }
         try write(page, to: path, append: false, rows: rows, verb: "appended")
       } else {
         let page = try chartChecked { () throws(ChartError) in
-          try HTMLReport.render(Report(header: header(title: block.statement ?? reporting.title), blocks: [block]), options: options)
+          try HTMLReport.render(
+            Report(header: header(title: block.statement ?? reporting.title), blocks: [block]),
+            options: options)
         }
         try write(page, to: path, append: false, rows: rows)
       }
     case .pdf:
       if append {
         throw SessionError(
-          message: "cannot append to the PDF '\(path)': append to an .md or .html report, or write the whole report with 'cq run FILE.cq --output \(path)'",
+          message:
+            "cannot append to the PDF '\(path)': append to an .md or .html report, or write the whole report with 'cq run FILE.cq --output \(path)'",
           status: 4)
       }
       let page = try chartChecked { () throws(ChartError) in
-        try HTMLReport.render(Report(header: header(title: block.statement ?? reporting.title), blocks: [block]), options: options)
+        try HTMLReport.render(
+          Report(header: header(title: block.statement ?? reporting.title), blocks: [block]),
+          options: options)
       }
       try writePDF(page, to: path, what: "\(rows) row\(rows == 1 ? "" : "s")")
     default:
@@ -283,7 +319,9 @@ extension Session {
     if case .standardOutput = destination, blocks.isEmpty { return status }
     if status != 0 && !options.continueOnError {
       if case .outputFile(let path, _) = destination {
-        writeErr("note: '\(path)' was not written: the run stopped at an error (with --continue the report is written, marking what failed)\n")
+        writeErr(
+          "note: '\(path)' was not written: the run stopped at an error (with --continue the report is written, marking what failed)\n"
+        )
       }
       return status
     }
@@ -294,15 +332,24 @@ extension Session {
     do {
       switch destination {
       case .outputFile(let path, .markdown):
-        try write(try render { () throws(ChartError) in try MarkdownReport.render(report, options: options) }, to: path, append: false, rows: 0, verb: "wrote", what: what)
+        try write(
+          try render { () throws(ChartError) in try MarkdownReport.render(report, options: options)
+          }, to: path, append: false, rows: 0, verb: "wrote", what: what)
       case .outputFile(let path, .pdf):
-        try writePDF(try render { () throws(ChartError) in try HTMLReport.render(report, options: options) }, to: path, what: what)
+        try writePDF(
+          try render { () throws(ChartError) in try HTMLReport.render(report, options: options) },
+          to: path, what: what)
       case .outputFile(let path, _):
-        try write(try render { () throws(ChartError) in try HTMLReport.render(report, options: options) }, to: path, append: false, rows: 0, verb: "wrote", what: what)
+        try write(
+          try render { () throws(ChartError) in try HTMLReport.render(report, options: options) },
+          to: path, append: false, rows: 0, verb: "wrote", what: what)
       case .standardOutput(.pdf):
-        let page = try render { () throws(ChartError) in try HTMLReport.render(report, options: options) }
+        let page = try render { () throws(ChartError) in
+          try HTMLReport.render(report, options: options)
+        }
         guard let browser = PDFPrinter.findBrowser() else {
-          throw SessionError(message: PDFPrinter.noBrowserMessage(for: "standard output"), status: 4)
+          throw SessionError(
+            message: PDFPrinter.noBrowserMessage(for: "standard output"), status: 4)
         }
         do {
           let bytes = try PDFPrinter.pdf(of: page, browser: browser, for: "standard output")
@@ -311,7 +358,8 @@ extension Session {
           throw SessionError(message: error.message, status: 4)
         }
       case .standardOutput:
-        writeOut(try render { () throws(ChartError) in try HTMLReport.render(report, options: options) })
+        writeOut(
+          try render { () throws(ChartError) in try HTMLReport.render(report, options: options) })
       }
     } catch let error as SessionError {
       writeErr("error: \(error.message)\n")
@@ -327,7 +375,8 @@ extension Session {
   var runDestination: ReportDestination? {
     switch reportDestination {
     case .outputFile(let path, let format)?: return .outputFile(path, format)
-    case .standardOutput(let format)? where format.isPage && !options.interactive: return .standardOutput(format)
+    case .standardOutput(let format)? where format.isPage && !options.interactive:
+      return .standardOutput(format)
     default: return nil
     }
   }
@@ -347,7 +396,9 @@ extension Session {
     }
     let block = makeBlock(.failure(message))
     if case .standardOutput(.markdown)? = reportDestination {
-      if let text = try? MarkdownReport.render(block, options: renderOptions(toTerminal: false)) { writeOut(text + "\n") }
+      if let text = try? MarkdownReport.render(block, options: renderOptions(toTerminal: false)) {
+        writeOut(text + "\n")
+      }
     } else {
       reporting.blocks.append(block)
     }
@@ -365,7 +416,8 @@ extension Session {
 extension Caption {
   /// The text of a `## Heading` line, or `nil`.
   static func heading(of line: String) -> String? {
-    guard let part = Caption(commentTexts: [line])?.parts.first, case .heading(_, let text) = part else { return nil }
+    guard let part = Caption(commentTexts: [line])?.parts.first, case .heading(_, let text) = part
+    else { return nil }
     return text
   }
 }

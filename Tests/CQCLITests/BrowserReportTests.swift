@@ -2,12 +2,16 @@ import CQTestSupport
 import Foundation
 import Testing
 
-/// Reports as people see them: the HTML page rendered by headless Chromium to PNG (on a
-/// desktop and a phone width) and printed to PDF by cq, then read back with poppler's
+/// Reports as people see them, in headless Chromium.
+///
+/// The HTML page is rendered to PNG (at a desktop and a phone width) and printed to PDF by cq,
+/// then read back with poppler's
 /// `pdfinfo` and `pdftotext`. `make test` installs chromium and poppler-utils (`make setup`).
 @Suite(.serialized) struct BrowserReportTests {
   static func tool(_ name: String) -> String? {
-    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(
+      separator: ":")
+    {
       let path = "\(dir)/\(name)"
       if FileManager.default.isExecutableFile(atPath: path) { return path }
     }
@@ -15,12 +19,15 @@ import Testing
   }
 
   static var browser: String? {
-    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"].lazy.compactMap(tool).first
+    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"].lazy.compactMap(tool)
+      .first
   }
 
   /// Runs a program and returns its standard output and exit status.
   @discardableResult
-  static func run(_ program: String, _ arguments: [String]) throws -> (output: String, status: Int32) {
+  static func run(_ program: String, _ arguments: [String]) throws -> (
+    output: String, status: Int32
+  ) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: program)
     process.arguments = arguments
@@ -35,13 +42,19 @@ import Testing
 
   /// The `## ` headings of the example: each starts a page of the PDF.
   static var headings: [String] {
-    let text = (try? String(
-      contentsOf: TestPaths.packageRoot().appendingPathComponent("examples/monthly-review.cq"), encoding: .utf8)) ?? ""
-    return text.split(separator: "\n").filter { $0.hasPrefix("-- ## ") }.map { String($0.dropFirst(6)) }
+    let text =
+      (try? String(
+        contentsOf: TestPaths.packageRoot().appendingPathComponent("examples/monthly-review.cq"),
+        encoding: .utf8)) ?? ""
+    return text.split(separator: "\n").filter { $0.hasPrefix("-- ## ") }.map {
+      String($0.dropFirst(6))
+    }
   }
 
   @Test func reportPrintsToPDFWithAPagePerHeading() throws {
-    _ = try #require(Self.browser, "no chromium on PATH: run 'make setup' (it installs chromium and poppler-utils)")
+    _ = try #require(
+      Self.browser, "no chromium on PATH: run 'make setup' (it installs chromium and poppler-utils)"
+    )
     let pdftotext = try #require(Self.tool("pdftotext"), "no pdftotext: run 'make setup'")
     let pdfinfo = try #require(Self.tool("pdfinfo"), "no pdfinfo: run 'make setup'")
     let dir = try ScratchFolder()
@@ -59,10 +72,13 @@ import Testing
     let text = try Self.run(pdftotext, ["-layout", pdf, "-"]).output
     let pageTexts = text.split(separator: "\u{0C}", omittingEmptySubsequences: false)
     for (page, heading) in Self.headings.enumerated() {
-      #expect(page < pageTexts.count && pageTexts[page].contains(heading), "'\(heading)' heads page \(page + 1)")
+      #expect(
+        page < pageTexts.count && pageTexts[page].contains(heading),
+        "'\(heading)' heads page \(page + 1)")
     }
     for expected in [
-      "Monthly influencer review", "data: data · 2025-04-23 to 2025-07-22 · generated 2025-08-01 09:30 UTC",
+      "Monthly influencer review",
+      "data: data · 2025-04-23 to 2025-07-22 · generated 2025-08-01 09:30 UTC",
       "Campaign_6", "2.19x", "₹1,769,350.00", "pre-trend check failed for Gritzo",
     ] {
       #expect(text.contains(expected), "\(expected)")
@@ -83,7 +99,8 @@ import Testing
     try dir.write("<!DOCTYPE html><html><body></body></html>\n", to: "blank.html")
     func shot(_ page: String, _ png: String) throws -> Int {
       var arguments = [
-        "--headless", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--disable-dev-shm-usage",
+        "--headless", "--disable-gpu", "--hide-scrollbars", "--no-first-run",
+        "--disable-dev-shm-usage",
         "--user-data-dir=" + dir.file("profile-\(png)").path, "--window-size=\(width),\(height)",
         "--screenshot=" + dir.file(png).path, URL(fileURLWithPath: page).absoluteString,
       ]
@@ -95,6 +112,8 @@ import Testing
     }
     let blank = try shot(dir.file("blank.html").path, "blank.png")
     let report = try shot(html, "report.png")
-    #expect(report > blank * 10, "the report drew next to nothing: \(report) bytes against \(blank) for a blank page")
+    #expect(
+      report > blank * 10,
+      "the report drew next to nothing: \(report) bytes against \(blank) for a blank page")
   }
 }

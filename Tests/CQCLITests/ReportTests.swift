@@ -8,10 +8,13 @@ import Testing
   static let fixedTime = ["SOURCE_DATE_EPOCH": "1754040600"]
 
   /// Runs `cq --norc --data data run examples/NAME --output FILE` from the package root.
-  func report(_ name: String, as ext: String, in dir: ScratchFolder) throws -> (run: CQRun, text: String) {
+  func report(_ name: String, as ext: String, in dir: ScratchFolder) throws -> (
+    run: CQRun, text: String
+  ) {
     let out = dir.file(name.replacingOccurrences(of: ".cq", with: "." + ext)).path
     let run = try runCQ(
-      ["--norc", "--data", "data", "run", "examples/\(name)", "--output", out], environment: Self.fixedTime,
+      ["--norc", "--data", "data", "run", "examples/\(name)", "--output", out],
+      environment: Self.fixedTime,
       currentDirectory: TestPaths.packageRoot())
     return (run, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
   }
@@ -42,18 +45,28 @@ import Testing
   @Test func monthlyReviewIsALiterateReport() throws {
     let dir = try ScratchFolder()
     let md = try report("monthly-review.cq", as: "md", in: dir).text
-    #expect(md.hasPrefix("# Monthly influencer review\n\n"), "the opening comment block is the title")
-    for heading in ["## Headline", "## Campaigns", "## Influencers", "## Payouts", "## Measured lift"] {
+    #expect(
+      md.hasPrefix("# Monthly influencer review\n\n"), "the opening comment block is the title")
+    for heading in [
+      "## Headline", "## Campaigns", "## Influencers", "## Payouts", "## Measured lift",
+    ] {
       #expect(md.contains("\n\(heading)\n\n"), "\(heading)")
     }
     #expect(md.contains("```text\nrevenue by brand, month\n"), "a line chart in a fenced block")
-    #expect(md.contains("> **Note:** pre-trend check failed for Gritzo"), "lift caveats reach the document")
+    #expect(
+      md.contains("> **Note:** pre-trend check failed for Gritzo"),
+      "lift caveats reach the document")
     let html = try report("monthly-review.cq", as: "html", in: dir).text
     for kind in ["bar", "line", "spark", "scatter", "hist"] {
       #expect(html.contains("<figure class=\"chart-figure \(kind)\">"), "\(kind)")
     }
-    #expect(html.components(separatedBy: "<h2 class=\"break\">").count - 1 == 4, "a page break before each heading but the first")
-    #expect(html.contains("<p class=\"meta\">data: data · 2025-04-23 to 2025-07-22 · generated 2025-08-01 09:30 UTC</p>"))
+    #expect(
+      html.components(separatedBy: "<h2 class=\"break\">").count - 1 == 4,
+      "a page break before each heading but the first")
+    #expect(
+      html.contains(
+        "<p class=\"meta\">data: data · 2025-04-23 to 2025-07-22 · generated 2025-08-01 09:30 UTC</p>"
+      ))
   }
 
   // MARK: Captions
@@ -78,7 +91,9 @@ import Testing
       roas by brand; orders by brand
 
       """, to: "r.cq")
-    let run = try cq(["run", dir.file("r.cq").path, "--output", dir.file("r.md").path], environment: Self.fixedTime)
+    let run = try cq(
+      ["run", dir.file("r.cq").path, "--output", dir.file("r.md").path], environment: Self.fixedTime
+    )
     #expect(run.status == 0, "\(run.stderr)")
     let md = try dir.read("r.md")
     #expect(md.hasPrefix("# Opening block: the title\n\nand its introduction.\n\n*data: "), "\(md)")
@@ -94,7 +109,8 @@ import Testing
   @Test func outputFileGetsChartsAndNothingReachesTheTerminal() throws {
     let dir = try ScratchFolder()
     let run = try cq(
-      ["--output", "rep.md", "-c", "roas by category chart bar", "-c", "revenue by brand"], in: dir.url)
+      ["--output", "rep.md", "-c", "roas by category chart bar", "-c", "revenue by brand"],
+      in: dir.url)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.isEmpty, "the chart went to the terminal: \(run.stdout)")
     let md = try dir.read("rep.md")
@@ -106,19 +122,24 @@ import Testing
   @Test func appendedChartsStayMarkdown() throws {
     let dir = try ScratchFolder()
     let run = try cq(
-      ["-c", "revenue by brand > report.md", "-c", "revenue by week chart line >> report.md",
-       "-c", "orders by platform >> report.md"], in: dir.url)
+      [
+        "-c", "revenue by brand > report.md", "-c", "revenue by week chart line >> report.md",
+        "-c", "orders by platform >> report.md",
+      ], in: dir.url)
     #expect(run.status == 0, "\(run.stderr)")
     let md = try dir.read("report.md")
-    let table = try #require(md.range(of: "|\n\n`revenue by week chart line`\n\n```text\n"), "\(md)")
-    #expect(md[table.upperBound...].contains("\n```\n\n`orders by platform`\n\n| platform"), "\(md)")
+    let table = try #require(
+      md.range(of: "|\n\n`revenue by week chart line`\n\n```text\n"), "\(md)")
+    #expect(
+      md[table.upperBound...].contains("\n```\n\n`orders by platform`\n\n| platform"), "\(md)")
     #expect(!md.contains("\n\n\n"))
   }
 
   @Test func appendedBlocksJoinAnHTMLPage() throws {
     let dir = try ScratchFolder()
     let run = try cq(
-      ["-c", "revenue by brand > r.html", "-c", "revenue by brand chart bar >> r.html"], in: dir.url)
+      ["-c", "revenue by brand > r.html", "-c", "revenue by brand chart bar >> r.html"], in: dir.url
+    )
     #expect(run.status == 0, "\(run.stderr)")
     let page = try dir.read("r.html")
     #expect(page.components(separatedBy: "<!DOCTYPE html>").count == 2)
@@ -127,16 +148,22 @@ import Testing
     try dir.write("<p>not cq's</p>\n", to: "other.html")
     let refused = try cq(["-c", "revenue by brand >> other.html"], in: dir.url)
     #expect(refused.status == 4)
-    #expect(refused.stderr.contains("cannot append to 'other.html': it is not an HTML report cq wrote"), "\(refused.stderr)")
+    #expect(
+      refused.stderr.contains("cannot append to 'other.html': it is not an HTML report cq wrote"),
+      "\(refused.stderr)")
     #expect(try dir.read("other.html") == "<p>not cq's</p>\n")
   }
 
   @Test func htmlOnStandardOutputIsOnePage() throws {
     let run = try cq(
-      ["--format", "html", "--echo", "-c", "revenue by brand", "-c", "revenue by week chart line", "-c", "explain roas by brand"],
+      [
+        "--format", "html", "--echo", "-c", "revenue by brand", "-c", "revenue by week chart line",
+        "-c", "explain roas by brand",
+      ],
       environment: Self.fixedTime)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stdout.hasPrefix("<!DOCTYPE html>"), "nothing before the page: \(run.stdout.prefix(80))")
+    #expect(
+      run.stdout.hasPrefix("<!DOCTYPE html>"), "nothing before the page: \(run.stdout.prefix(80))")
     #expect(run.stdout.components(separatedBy: "</html>").count == 2)
     #expect(run.stdout.components(separatedBy: "<section class=\"block\">").count == 4)
     #expect(run.stdout.contains("<pre>"), "explain is prose in the page")
@@ -161,16 +188,24 @@ import Testing
 
   @Test func pdfWithoutABrowserSaysHowToGetOne() throws {
     let dir = try ScratchFolder()
-    try FileManager.default.createDirectory(at: dir.file("empty-bin"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: dir.file("empty-bin"), withIntermediateDirectories: true)
     let noBrowser = ["PATH": dir.file("empty-bin").path, "CQ_BROWSER": ""]
-    let redirect = try cq(["-c", "roas by brand > report.pdf"], environment: noBrowser, in: dir.url)
+    let redirect = try cq(
+      ["-c", "roas by brand > report.pdf"], environment: noBrowser, in: dir.url)
     #expect(redirect.status == 4)
-    #expect(redirect.stderr.contains("cannot write 'report.pdf': a PDF is printed from the HTML report by a headless Chromium"), "\(redirect.stderr)")
+    #expect(
+      redirect.stderr.contains(
+        "cannot write 'report.pdf': a PDF is printed from the HTML report by a headless Chromium"),
+      "\(redirect.stderr)")
     #expect(redirect.stderr.contains("sudo apt-get install chromium"))
     #expect(!dir.exists("report.pdf"), "never a mislabelled text file")
     let option = try runCQ(
-      ["--norc", "--data", TestPaths.bundledData.path, "run", TestPaths.packageRoot().appendingPathComponent("examples/monthly-review.cq").path,
-       "--output", dir.file("m.pdf").path], environment: noBrowser)
+      [
+        "--norc", "--data", TestPaths.bundledData.path, "run",
+        TestPaths.packageRoot().appendingPathComponent("examples/monthly-review.cq").path,
+        "--output", dir.file("m.pdf").path,
+      ], environment: noBrowser)
     #expect(option.status == 4)
     #expect(option.stderr.contains("CQ_BROWSER"), "\(option.stderr)")
     #expect(!dir.exists("m.pdf"))
@@ -184,8 +219,11 @@ import Testing
     let stopped = try cq(["run", dir.file("bad.cq").path, "--output", dir.file("r.md").path])
     #expect(stopped.status == 3)
     #expect(try dir.read("r.md") == "keep\n")
-    #expect(stopped.stderr.contains("was not written: the run stopped at an error"), "\(stopped.stderr)")
-    let continued = try cq(["--continue", "run", dir.file("bad.cq").path, "--output", dir.file("r.md").path])
+    #expect(
+      stopped.stderr.contains("was not written: the run stopped at an error"), "\(stopped.stderr)")
+    let continued = try cq([
+      "--continue", "run", dir.file("bad.cq").path, "--output", dir.file("r.md").path,
+    ])
     #expect(continued.status == 3)
     let md = try dir.read("r.md")
     #expect(md.contains("`revenue by nosuchthing`\n\n> **Error:** "), "\(md)")
@@ -200,8 +238,10 @@ import Testing
       .replacingOccurrences(of: "Asha", with: "<script>alert(1)</script>")
     try text.write(to: influencers, atomically: true, encoding: .utf8)
     let run = try cq(
-      ["-c", "revenue by influencer > r.html", "-c", "revenue by influencer chart bar >> r.html",
-       "-c", "revenue by influencer > r.md"], data: data.path, in: dir.url)
+      [
+        "-c", "revenue by influencer > r.html", "-c", "revenue by influencer chart bar >> r.html",
+        "-c", "revenue by influencer > r.md",
+      ], data: data.path, in: dir.url)
     #expect(run.status == 0, "\(run.stderr)")
     let page = try dir.read("r.html")
     #expect(!page.contains("<script"))

@@ -19,7 +19,10 @@ import Testing
         Fixtures.metric("roas", .multiple), Fixtures.metric("engagement_rate", .percent),
       ],
       rows: [
-        [.text("<script>alert('x')</script>"), .paise(123_456_70), .number(3.4217), .number(0.0676)],
+        [
+          .text("<script>alert('x')</script>"), .paise(123_456_70), .number(3.4217),
+          .number(0.0676),
+        ],
         [.text("Tom & \"Jerry\""), .paise(-1_250_00), .number(-0.1), .empty],
       ])
     result.footnotes = ["tiers: nano < 10k ≤ micro <script>"]
@@ -30,10 +33,14 @@ import Testing
 
   @Test func captionsReadHeadingsAndParagraphs() throws {
     let caption = try #require(
-      Caption(commentTexts: ["## Payout reconciliation", "What we paid,", "and what is pending.", "", "#hashtag stays text"]))
+      Caption(commentTexts: [
+        "## Payout reconciliation", "What we paid,", "and what is pending.", "",
+        "#hashtag stays text",
+      ]))
     #expect(
       caption.parts == [
-        .heading(level: 2, text: "Payout reconciliation"), .paragraph("What we paid, and what is pending."),
+        .heading(level: 2, text: "Payout reconciliation"),
+        .paragraph("What we paid, and what is pending."),
         .paragraph("#hashtag stays text"),
       ])
     #expect(Caption(commentTexts: ["", "  "]) == nil)
@@ -54,19 +61,26 @@ import Testing
       header: Self.header,
       blocks: [
         ReportBlock(
-          caption: Caption(parts: [.heading(level: 2, text: "Weekly"), .paragraph("Revenue by week.")]),
+          caption: Caption(parts: [
+            .heading(level: 2, text: "Weekly"), .paragraph("Revenue by week."),
+          ]),
           statement: "revenue, payout by week chart line", content: .chart(.line, Fixtures.weekly)),
         ReportBlock(caption: nil, statement: "posts by tier", content: .table(Fixtures.tiers)),
       ])
     let text = try MarkdownReport.render(report, options: Self.options)
     // Every block is separated from the next by exactly one blank line, never more.
     #expect(!text.contains("\n\n\n"))
-    #expect(text.contains("## Weekly\n\nRevenue by week.\n\n```text\nrevenue, payout by week\n"), "\(text)")
+    #expect(
+      text.contains("## Weekly\n\nRevenue by week.\n\n```text\nrevenue, payout by week\n"),
+      "\(text)")
     #expect(text.contains("```\n\n`posts by tier`\n\n| tier"), "\(text)")
     for note in Fixtures.tiers.footnotes {
-      #expect(text.contains("> **Note:** " + note.replacingOccurrences(of: "<", with: "\\<")), "\(text)")
+      #expect(
+        text.contains("> **Note:** " + note.replacingOccurrences(of: "<", with: "\\<")), "\(text)")
     }
-    #expect(text.hasPrefix("# Weekly \\<report\\>\n\nFor the team & <b>friends</b>\n\n*data: data"), "\(text)")
+    #expect(
+      text.hasPrefix("# Weekly \\<report\\>\n\nFor the team & <b>friends</b>\n\n*data: data"),
+      "\(text)")
   }
 
   @Test func markdownEscapesCellsThatWouldBeMarkup() throws {
@@ -81,13 +95,18 @@ import Testing
   @Test func everyDataStringIsEscaped() throws {
     var blocks: [ReportBlock] = []
     for kind in [nil] + ChartKind.allCases.map(Optional.some) {
-      let caption = Caption(parts: [.heading(level: 2, text: "<script>alert(2)</script>"), .paragraph("a < b & c")])
-      let content: ReportBlock.Content = kind.map { .chart($0, Self.hostile) } ?? .table(Self.hostile)
+      let caption = Caption(parts: [
+        .heading(level: 2, text: "<script>alert(2)</script>"), .paragraph("a < b & c"),
+      ])
+      let content: ReportBlock.Content =
+        kind.map { .chart($0, Self.hostile) } ?? .table(Self.hostile)
       if kind == .line || kind == .spark { continue }  // need time; covered below
       blocks.append(ReportBlock(caption: caption, statement: "<script>", content: content))
     }
-    blocks.append(ReportBlock(caption: nil, statement: "explain", content: .text("a <b>bold</b> plan")))
-    let page = try HTMLReport.render(Report(header: Self.header, blocks: blocks), options: Self.options)
+    blocks.append(
+      ReportBlock(caption: nil, statement: "explain", content: .text("a <b>bold</b> plan")))
+    let page = try HTMLReport.render(
+      Report(header: Self.header, blocks: blocks), options: Self.options)
     #expect(!page.contains("<script"), "no data string becomes a tag")
     #expect(!page.contains("<img"))
     #expect(!page.contains("<b>"))
@@ -99,19 +118,27 @@ import Testing
 
   @Test func pageIsSelfContained() throws {
     let blocks = ChartKind.allCases.map { kind -> ReportBlock in
-      let result = kind == .scatter ? Fixtures.followersRevenue : (kind == .spark ? Fixtures.campaignWeeks : Fixtures.weekly)
+      let result =
+        kind == .scatter
+        ? Fixtures.followersRevenue : (kind == .spark ? Fixtures.campaignWeeks : Fixtures.weekly)
       return ReportBlock(caption: nil, statement: kind.example, content: .chart(kind, result))
     }
-    let page = try HTMLReport.render(Report(header: Self.header, blocks: blocks), options: Self.options)
+    let page = try HTMLReport.render(
+      Report(header: Self.header, blocks: blocks), options: Self.options)
     #expect(page.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
-    #expect(page.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
-    #expect(page.contains("<style>") && page.contains("@media print") && page.contains("@media (max-width:40rem)"))
+    #expect(
+      page.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
+    #expect(
+      page.contains("<style>") && page.contains("@media print")
+        && page.contains("@media (max-width:40rem)"))
     #expect(page.contains("h2.break{break-before:page}"))
     // Nothing is fetched: no scripts, links, images, imports or URLs other than the SVG namespace.
     for needle in ["<script", "<link", "<img", "src=", "href=", "@import", "url(", "https://"] {
       #expect(!page.contains(needle), "\(needle)")
     }
-    #expect(page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http://") == false)
+    #expect(
+      page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains(
+        "http://") == false)
     #expect(page.contains("data: data · 2025-04-23 to 2025-07-22 · generated 2025-08-01 09:30 UTC"))
     #expect(page.components(separatedBy: HTMLReport.endMarker).count == 2)
   }
@@ -129,21 +156,26 @@ import Testing
   }
 
   @Test func footnotesBecomeNotes() throws {
-    let block = ReportBlock(caption: nil, statement: "posts by tier", content: .table(Fixtures.tiers))
+    let block = ReportBlock(
+      caption: nil, statement: "posts by tier", content: .table(Fixtures.tiers))
     var seen = false
     let html = try HTMLReport.render(block, options: Self.options, breakBeforeHeading: &seen)
     #expect(html.contains("<ol class=\"notes\">"))
     for note in Fixtures.tiers.footnotes {
-      #expect(html.contains("<li>" + note.replacingOccurrences(of: "<", with: "&lt;") + "</li>"), "\(html)")
+      #expect(
+        html.contains("<li>" + note.replacingOccurrences(of: "<", with: "&lt;") + "</li>"),
+        "\(html)")
     }
   }
 
   @Test func headingsAfterTheFirstBreakThePage() throws {
     var seen = false
     let first = ReportBlock(
-      caption: Caption(parts: [.heading(level: 2, text: "One")]), statement: nil, content: .table(Fixtures.tiers))
+      caption: Caption(parts: [.heading(level: 2, text: "One")]), statement: nil,
+      content: .table(Fixtures.tiers))
     let second = ReportBlock(
-      caption: Caption(parts: [.heading(level: 2, text: "Two"), .heading(level: 3, text: "Two a")]), statement: nil,
+      caption: Caption(parts: [.heading(level: 2, text: "Two"), .heading(level: 3, text: "Two a")]),
+      statement: nil,
       content: .none)
     let a = try HTMLReport.render(first, options: Self.options, breakBeforeHeading: &seen)
     let b = try HTMLReport.render(second, options: Self.options, breakBeforeHeading: &seen)
@@ -157,7 +189,8 @@ import Testing
   func page(_ kind: ChartKind, _ result: ResultSet) throws -> String {
     var seen = false
     return try HTMLReport.render(
-      ReportBlock(caption: nil, statement: nil, content: .chart(kind, result)), options: Self.options,
+      ReportBlock(caption: nil, statement: nil, content: .chart(kind, result)),
+      options: Self.options,
       breakBeforeHeading: &seen)
   }
 
@@ -189,7 +222,8 @@ import Testing
     #expect(scatter.contains("class=\"point-label\">"))
     #expect(scatter.contains("1 group without both values not plotted"))
     let hist = try page(.hist, Fixtures.followersRevenue)
-    #expect(hist.contains("<figcaption>followers over 31 influencer groups</figcaption>"), "\(hist)")
+    #expect(
+      hist.contains("<figcaption>followers over 31 influencer groups</figcaption>"), "\(hist)")
   }
 
   @Test func chartsThatCannotBeDrawnSayWhy() {
@@ -202,7 +236,9 @@ extension ResultSet {
   /// The result with only its first metric.
   fileprivate var withOneMetric: ResultSet {
     var copy = self
-    let keep = columns.indices.filter { columns[$0].role != .metric } + [columns.firstIndex { $0.role == .metric }!]
+    let keep =
+      columns.indices.filter { columns[$0].role != .metric }
+      + columns.indices.filter { columns[$0].role == .metric }.prefix(1)
     copy.columns = keep.map { columns[$0] }
     copy.rows = rows.map { row in keep.map { row[$0] } }
     return copy

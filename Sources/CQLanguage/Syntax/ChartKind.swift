@@ -67,7 +67,8 @@ public enum ChartKind: String, CaseIterable, Sendable {
   /// The names in declaration order, joined for a message: `bar, line, spark, scatter or hist`.
   public static func list(conjunction: String = "or") -> String {
     let names = allCases.map(\.rawValue)
-    return names.dropLast().joined(separator: ", ") + " \(conjunction) " + names.last!
+    guard let last = names.last, names.count > 1 else { return names.joined() }
+    return names.dropLast().joined(separator: ", ") + " \(conjunction) " + last
   }
 }
 

@@ -28,7 +28,9 @@ public enum PDFPrinter {
   /// Chrome or Chromium in macOS's Applications folder); `nil` when there is none.
   ///
   /// - Complexity: O(*d*) in the directories on `PATH`.
-  public static func findBrowser(environment: [String: String] = ProcessInfo.processInfo.environment)
+  public static func findBrowser(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  )
     -> String?
   {
     let files = FileManager.default
@@ -52,11 +54,17 @@ public enum PDFPrinter {
   }
 
   /// What to say when no browser is found, for the file `path`.
-  public static func noBrowserMessage(for path: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+  public static func noBrowserMessage(
+    for path: String, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> String {
     let looked =
-      environment["CQ_BROWSER"].map { $0.isEmpty ? nil : "CQ_BROWSER='\($0)' is not an executable file" } ?? nil
-    return "cannot write '\(path)': a PDF is printed from the HTML report by a headless Chromium, and "
-      + (looked ?? "none was found on PATH (looked for \(browserNames.prefix(3).joined(separator: ", ")))")
+      environment["CQ_BROWSER"].map {
+        $0.isEmpty ? nil : "CQ_BROWSER='\($0)' is not an executable file"
+      } ?? nil
+    return
+      "cannot write '\(path)': a PDF is printed from the HTML report by a headless Chromium, and "
+      + (looked
+        ?? "none was found on PATH (looked for \(browserNames.prefix(3).joined(separator: ", ")))")
       + "; install one (Debian or Ubuntu: sudo apt-get install chromium; macOS: brew install --cask chromium),"
       + " or set CQ_BROWSER to a Chromium or Chrome binary, or write an .html report and print it from a browser"
   }
@@ -65,9 +73,12 @@ public enum PDFPrinter {
   ///
   /// - Throws: ``PrintError`` when the browser fails, times out or writes no PDF; the message
   ///   names `path` (the file the PDF was for) and what the browser said.
-  public static func pdf(of html: String, browser: String, for path: String) throws(PrintError) -> [UInt8] {
+  public static func pdf(of html: String, browser: String, for path: String) throws(PrintError)
+    -> [UInt8]
+  {
     let files = FileManager.default
-    let folder = files.temporaryDirectory.appendingPathComponent("cq-pdf-\(getpid())-\(UUID().uuidString)")
+    let folder = files.temporaryDirectory.appendingPathComponent(
+      "cq-pdf-\(getpid())-\(UUID().uuidString)")
     defer { try? files.removeItem(at: folder) }
     let page = folder.appendingPathComponent("report.html")
     let output = folder.appendingPathComponent("report.pdf")
@@ -75,7 +86,10 @@ public enum PDFPrinter {
       try files.createDirectory(at: folder, withIntermediateDirectories: true)
       try Data(html.utf8).write(to: page)
     } catch {
-      throw PrintError(message: "cannot write '\(path)': cannot make a temporary copy of the page to print (\(error.localizedDescription))")
+      throw PrintError(
+        message:
+          "cannot write '\(path)': cannot make a temporary copy of the page to print (\(error.localizedDescription))"
+      )
     }
     var arguments = [
       "--headless", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
@@ -100,14 +114,20 @@ public enum PDFPrinter {
     do {
       try process.run()
     } catch {
-      throw PrintError(message: "cannot write '\(path)': cannot run the browser '\(browser)': \(error.localizedDescription)")
+      throw PrintError(
+        message:
+          "cannot write '\(path)': cannot run the browser '\(browser)': \(error.localizedDescription)"
+      )
     }
     let finished = DispatchSemaphore(value: 0)
     process.terminationHandler = { _ in finished.signal() }
     if finished.wait(timeout: .now() + timeoutSeconds) == .timedOut {
       process.terminate()
       _ = finished.wait(timeout: .now() + 5)
-      throw PrintError(message: "cannot write '\(path)': the browser '\(browser)' did not finish printing in \(Int(timeoutSeconds)) seconds")
+      throw PrintError(
+        message:
+          "cannot write '\(path)': the browser '\(browser)' did not finish printing in \(Int(timeoutSeconds)) seconds"
+      )
     }
     errors.fileHandleForReading.readabilityHandler = nil
     let bytes = (try? [UInt8](Data(contentsOf: output))) ?? []
@@ -116,7 +136,8 @@ public enum PDFPrinter {
         .filter { !$0.contains("dbus") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         .suffix(3).joined(separator: "; ")
       throw PrintError(
-        message: "cannot write '\(path)': the browser '\(browser)' exited with status \(process.terminationStatus) without writing a PDF"
+        message:
+          "cannot write '\(path)': the browser '\(browser)' exited with status \(process.terminationStatus) without writing a PDF"
           + (lastWords.isEmpty ? "" : " (it said: \(lastWords))"))
     }
     return bytes

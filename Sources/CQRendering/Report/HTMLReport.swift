@@ -43,16 +43,21 @@ public enum HTMLReport {
       out += try render(block, options: options, breakBeforeHeading: &headingSeen)
     }
     out += endMarker + "\n</main>\n"
-    out += "<footer>Made with cq from \(escape(report.header.dataSource ?? "its data")); numbers as of \(escape(report.header.generated)).</footer>\n"
+    out +=
+      "<footer>Made with cq from \(escape(report.header.dataSource ?? "its data")); numbers as of \(escape(report.header.generated)).</footer>\n"
     out += "</div>\n</body>\n</html>\n"
     return out
   }
 
-  /// One block as a `<section>`. The first heading of a page gets no page break; every later
-  /// one does (`headingSeen` carries that across blocks).
+  /// One block as a `<section>`.
+  ///
+  /// The first heading of a page gets no page break; every later one does (`headingSeen`
+  /// carries that across blocks).
   ///
   /// - Throws: ``ChartError`` when a chart cannot be drawn from its result.
-  public static func render(_ block: ReportBlock, options: RenderOptions, breakBeforeHeading headingSeen: inout Bool)
+  public static func render(
+    _ block: ReportBlock, options: RenderOptions, breakBeforeHeading headingSeen: inout Bool
+  )
     throws(ChartError) -> String
   {
     var out = "<section class=\"block\">\n"
@@ -74,10 +79,13 @@ public enum HTMLReport {
       out += table(result, options: options)
     case .chart(let kind, let result):
       let drawing = try SVGChart.render(result, kind: kind, options: options)
-      out += "<figure class=\"chart-figure \(kind.rawValue)\">\n<figcaption>\(escape(drawing.title))</figcaption>\n"
+      out +=
+        "<figure class=\"chart-figure \(kind.rawValue)\">\n<figcaption>\(escape(drawing.title))</figcaption>\n"
       out += drawing.html + "\n</figure>\n"
       if kind != .spark, !result.rows.isEmpty {
-        out += "<details class=\"data\"><summary>Data</summary>\n" + table(result, options: options) + "</details>\n"
+        out +=
+          "<details class=\"data\"><summary>Data</summary>\n" + table(result, options: options)
+          + "</details>\n"
       }
       notes = drawing.notes + notes
     case .text(let text):
@@ -145,7 +153,8 @@ public enum HTMLReport {
         if numeric[c] { classes.append("num") }
         if ValueFormatter.isNegative(value) { classes.append("neg") }
         let cls = classes.isEmpty ? "" : " class=\"\(classes.joined(separator: " "))\""
-        out += "<td\(cls)>\(escape(formatter.display(value, format: result.columns[c].format)))</td>"
+        out +=
+          "<td\(cls)>\(escape(formatter.display(value, format: result.columns[c].format)))</td>"
       }
       out += "</tr>\n"
     }

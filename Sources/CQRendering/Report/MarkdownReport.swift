@@ -63,7 +63,8 @@ public enum MarkdownReport {
     }
     for group in ReportBlock.grouped(block.notes.map(options.marks)) {
       pieces.append(
-        (["> **Note:** " + inline(group.note)] + group.details.map { "> - " + inline($0) }).joined(separator: "\n"))
+        (["> **Note:** " + inline(group.note)] + group.details.map { "> - " + inline($0) }).joined(
+          separator: "\n"))
     }
     guard !pieces.isEmpty else { return "" }
     return pieces.joined(separator: "\n\n") + "\n"

@@ -36,7 +36,8 @@ enum SVGChart {
   /// - Throws: ``ChartError`` as ``ChartRenderer`` does, when the result lacks what the chart
   ///   needs.
   /// - Complexity: O(*r*) in the rows (O(*r* log *r*) to order time labels).
-  static func render(_ result: ResultSet, kind: ChartKind, options: RenderOptions) throws(ChartError)
+  static func render(_ result: ResultSet, kind: ChartKind, options: RenderOptions)
+    throws(ChartError)
     -> Drawing
   {
     let data = try ChartData(result, kind: kind)
@@ -60,11 +61,14 @@ enum SVGChart {
     var notes: [String] = data.unusedMetricsNote(used: 1).map { [$0] } ?? []
     var rows = data.rows
     if rows.count > maxBars {
-      notes.append("\(rows.count - maxBars) more bars not drawn; narrow the query with 'limit' or 'top'")
+      notes.append(
+        "\(rows.count - maxBars) more bars not drawn; narrow the query with 'limit' or 'top'")
       rows = Array(rows.prefix(maxBars))
     }
     let title = data.title(metrics: [metric])
-    guard !rows.isEmpty else { return Drawing(title: title, html: empty("no rows to chart"), notes: notes) }
+    guard !rows.isEmpty else {
+      return Drawing(title: title, html: empty("no rows to chart"), notes: notes)
+    }
     let values = rows.map { data.number($0, metric) }
     let texts = rows.map { formatter.display(data.value($0, metric), format: data.format(metric)) }
     let labels = rows.map { data.label($0, columns: data.labelColumns, formatter: formatter) }
@@ -96,7 +100,8 @@ enum SVGChart {
       let valueX = value < 0 ? zero + 4 : zero + length + 4
       svg += text(texts[i], x: valueX, y: middle + 4, anchor: "start", cssClass: "value")
     }
-    svg += "<line class=\"axis\" x1=\"\(n(zero))\" y1=\"2\" x2=\"\(n(zero))\" y2=\"\(n(height - 2))\"/>"
+    svg +=
+      "<line class=\"axis\" x1=\"\(n(zero))\" y1=\"2\" x2=\"\(n(zero))\" y2=\"\(n(height - 2))\"/>"
     svg += "</svg>"
     return Drawing(title: title, html: svg, notes: notes)
   }
@@ -109,7 +114,8 @@ enum SVGChart {
     let all = plot.series.flatMap { $0.values.compactMap { $0 } }
     guard !plot.xLabels.isEmpty, !all.isEmpty else {
       return Drawing(
-        title: plot.title, html: empty(plot.xLabels.isEmpty ? "no rows to chart" : "no values to chart"),
+        title: plot.title,
+        html: empty(plot.xLabels.isEmpty ? "no rows to chart" : "no values to chart"),
         notes: plot.notes)
     }
     let y = Axis(values: all, format: plot.yFormat, formatter: formatter)
@@ -133,14 +139,19 @@ enum SVGChart {
     // x labels: at most 8, evenly spread, always the first and last.
     let count = plot.xLabels.count
     let shown = min(count, max(2, Int(plotWidth / 90)))
-    var ticks: [Int] = shown <= 1 ? [0] : (0..<shown).map { Int((Double($0) * Double(count - 1) / Double(shown - 1)).rounded()) }
+    var ticks: [Int] =
+      shown <= 1
+      ? [0]
+      : (0..<shown).map { Int((Double($0) * Double(count - 1) / Double(shown - 1)).rounded()) }
     ticks = ticks.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
     for i in ticks {
       let anchor = count > 1 && i == 0 ? "start" : (count > 1 && i == count - 1 ? "end" : "middle")
-      svg += "<line class=\"tick\" x1=\"\(n(px(i)))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(px(i)))\" y2=\"\(n(top + plotHeight + 4))\"/>"
+      svg +=
+        "<line class=\"tick\" x1=\"\(n(px(i)))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(px(i)))\" y2=\"\(n(top + plotHeight + 4))\"/>"
       svg += text(plot.xLabels[i], x: px(i), y: top + plotHeight + 18, anchor: anchor)
     }
-    svg += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - right))\" y2=\"\(n(top + plotHeight))\"/>"
+    svg +=
+      "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - right))\" y2=\"\(n(top + plotHeight))\"/>"
     for (s, series) in plot.series.enumerated() {
       let color = palette[s % palette.count]
       var runs: [[(Double, Double)]] = [[]]
@@ -154,12 +165,16 @@ enum SVGChart {
       svg += "<g class=\"series\"><title>\(escape(series.name))</title>"
       for run in runs where run.count > 1 {
         let points = run.map { "\(n($0.0)),\(n($0.1))" }.joined(separator: " ")
-        svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" stroke-linejoin=\"round\"/>"
+        svg +=
+          "<polyline points=\"\(points)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" stroke-linejoin=\"round\"/>"
       }
       let marks = count <= 40 || runs.contains { $0.count == 1 }
       for (i, value) in series.values.enumerated() {
-        guard let value, marks || runs.contains(where: { $0.count == 1 && $0[0].0 == px(i) }) else { continue }
-        svg += "<circle cx=\"\(n(px(i)))\" cy=\"\(n(py(value)))\" r=\"2.5\" fill=\"\(color)\"><title>\(escape(series.name)) \(escape(plot.xLabels[i])): \(escape(formatter.display(.number(value), format: plot.yFormat)))</title></circle>"
+        guard let value, marks || runs.contains(where: { $0.count == 1 && $0[0].0 == px(i) }) else {
+          continue
+        }
+        svg +=
+          "<circle cx=\"\(n(px(i)))\" cy=\"\(n(py(value)))\" r=\"2.5\" fill=\"\(color)\"><title>\(escape(series.name)) \(escape(plot.xLabels[i])): \(escape(formatter.display(.number(value), format: plot.yFormat)))</title></circle>"
       }
       svg += "</g>"
     }
@@ -190,7 +205,8 @@ enum SVGChart {
       let y = top + Double(r) * 20
       for entry in row {
         let color = palette[entry.index % palette.count]
-        svg += "<rect x=\"\(n(entry.x))\" y=\"\(n(y + 3))\" width=\"12\" height=\"12\" rx=\"2\" fill=\"\(color)\"/>"
+        svg +=
+          "<rect x=\"\(n(entry.x))\" y=\"\(n(y + 3))\" width=\"12\" height=\"12\" rx=\"2\" fill=\"\(color)\"/>"
         svg += text(entry.name, x: entry.x + 17, y: y + 13, anchor: "start", cssClass: "legend")
       }
     }
@@ -220,16 +236,19 @@ enum SVGChart {
       let x = data.text(row, time, formatter: formatter)
       if seen.insert(x).inserted { xLabels.append(x) }
       let name = data.label(row, columns: data.groupColumns, formatter: formatter)
-      let g = index[name] ?? {
-        groups.append((name, [:]))
-        index[name] = groups.count - 1
-        return groups.count - 1
-      }()
+      let g =
+        index[name]
+        ?? {
+          groups.append((name, [:]))
+          index[name] = groups.count - 1
+          return groups.count - 1
+        }()
       groups[g].values[x] = data.value(row, metric)
     }
     xLabels.sort { TimeOrder.before($0, $1, grain: grain) }
     xLabels = TimeOrder.filled(xLabels, grain: grain)
-    let title = data.title(metrics: [metric], dimensions: data.groupColumns) + " over " + data.name(time)
+    let title =
+      data.title(metrics: [metric], dimensions: data.groupColumns) + " over " + data.name(time)
     var notes = ["each line is scaled to its own min–max"]
     if let note = data.unusedMetricsNote(used: 1) { notes.append(note) }
     if let note = data.timelessNote { notes.append(note) }
@@ -237,9 +256,12 @@ enum SVGChart {
       return Drawing(title: title, html: empty("no rows to chart"), notes: notes)
     }
     let additive = format == .money || format == .integer
-    let groupHeader = data.groupColumns.isEmpty ? "" : data.groupColumns.map(data.name).joined(separator: " · ")
-    var html = "<div class=\"table-wrap\"><table class=\"spark\"><thead><tr><th>\(escape(groupHeader))</th>"
-    html += "<th>\(escape(xLabels.first!))\(xLabels.count > 1 ? " – " + escape(xLabels.last!) : "")</th>"
+    let groupHeader =
+      data.groupColumns.isEmpty ? "" : data.groupColumns.map(data.name).joined(separator: " · ")
+    var html =
+      "<div class=\"table-wrap\"><table class=\"spark\"><thead><tr><th>\(escape(groupHeader))</th>"
+    html +=
+      "<th>\(escape(xLabels[0]))\(xLabels.count > 1 ? " – " + escape(xLabels[xLabels.count - 1]) : "")</th>"
     html += "<th class=\"num\">min</th><th class=\"num\">max</th>"
     if additive { html += "<th class=\"num\">total</th>" }
     html += "</tr></thead><tbody>"
@@ -254,10 +276,12 @@ enum SVGChart {
       let lowValue = low?.doubleValue ?? 0
       let highValue = high?.doubleValue ?? 0
       func px(_ i: Int) -> Double {
-        xLabels.count == 1 ? sparkWidth / 2 : 2 + (sparkWidth - 4) * Double(i) / Double(xLabels.count - 1)
+        xLabels.count == 1
+          ? sparkWidth / 2 : 2 + (sparkWidth - 4) * Double(i) / Double(xLabels.count - 1)
       }
       func py(_ v: Double) -> Double {
-        highValue == lowValue ? sparkHeight / 2 : 3 + (sparkHeight - 6) * (1 - (v - lowValue) / (highValue - lowValue))
+        highValue == lowValue
+          ? sparkHeight / 2 : 3 + (sparkHeight - 6) * (1 - (v - lowValue) / (highValue - lowValue))
       }
       var runs: [[String]] = [[]]
       var lastPoint: (Double, Double)?
@@ -269,18 +293,24 @@ enum SVGChart {
           runs.append([])
         }
       }
-      var svg = "<svg class=\"sparkline\" viewBox=\"0 0 \(n(sparkWidth)) \(n(sparkHeight))\" width=\"\(n(sparkWidth))\" height=\"\(n(sparkHeight))\" role=\"img\" aria-label=\"\(escape(group.name))\">"
+      var svg =
+        "<svg class=\"sparkline\" viewBox=\"0 0 \(n(sparkWidth)) \(n(sparkHeight))\" width=\"\(n(sparkWidth))\" height=\"\(n(sparkHeight))\" role=\"img\" aria-label=\"\(escape(group.name))\">"
       for run in runs where !run.isEmpty {
-        svg += run.count == 1
+        svg +=
+          run.count == 1
           ? "<circle cx=\"\(run[0].split(separator: ",")[0])\" cy=\"\(run[0].split(separator: ",")[1])\" r=\"1.5\" fill=\"\(palette[0])\"/>"
           : "<polyline points=\"\(run.joined(separator: " "))\" fill=\"none\" stroke=\"\(palette[0])\" stroke-width=\"1.5\"/>"
       }
-      if let (x, y) = lastPoint { svg += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"2\" fill=\"\(palette[1])\"/>" }
+      if let (x, y) = lastPoint {
+        svg += "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"2\" fill=\"\(palette[1])\"/>"
+      }
       svg += "</svg>"
       let show = { (v: Value?) in escape(formatter.display(v ?? .empty, format: format)) }
       html += "<tr><td>\(escape(group.name))</td><td class=\"spark-cell\">\(svg)</td>"
       html += "<td class=\"num\">\(show(low))</td><td class=\"num\">\(show(high))</td>"
-      if additive { html += "<td class=\"num\">\(show(present.isEmpty ? nil : SparkChart.total(present)))</td>" }
+      if additive {
+        html += "<td class=\"num\">\(show(present.isEmpty ? nil : SparkChart.total(present)))</td>"
+      }
       html += "</tr>"
     }
     html += "</tbody></table></div>"
@@ -301,16 +331,23 @@ enum SVGChart {
     let yMetric = data.metrics[1]
     let title =
       "\(data.name(yMetric)) (y) vs \(data.name(xMetric)) (x)"
-      + (data.labelColumns.isEmpty ? "" : " by " + data.labelColumns.map(data.name).joined(separator: ", "))
+      + (data.labelColumns.isEmpty
+        ? "" : " by " + data.labelColumns.map(data.name).joined(separator: ", "))
     var notes: [String] = data.unusedMetricsNote(used: 2).map { [$0] } ?? []
     let points = data.rows.compactMap { row -> (row: Int, x: Double, y: Double)? in
       guard let x = data.number(row, xMetric), let y = data.number(row, yMetric) else { return nil }
       return (row, x, y)
     }
     let skipped = data.rows.count - points.count
-    if skipped > 0 { notes.append("\(skipped) \(skipped == 1 ? "group" : "groups") without both values not plotted") }
+    if skipped > 0 {
+      notes.append(
+        "\(skipped) \(skipped == 1 ? "group" : "groups") without both values not plotted")
+    }
     guard !points.isEmpty else {
-      return Drawing(title: title, html: empty(data.rows.isEmpty ? "no rows to chart" : "no points with both values"), notes: notes)
+      return Drawing(
+        title: title,
+        html: empty(data.rows.isEmpty ? "no rows to chart" : "no points with both values"),
+        notes: notes)
     }
     let x = Axis(values: points.map(\.x), format: data.format(xMetric), formatter: formatter)
     let y = Axis(values: points.map(\.y), format: data.format(yMetric), formatter: formatter)
@@ -328,35 +365,48 @@ enum SVGChart {
     svg += y.gridAndLabels(left: left, right: width - right, position: py)
     for (i, tick) in x.ticks.enumerated() {
       let anchor = i == 0 ? "start" : (i == x.ticks.count - 1 ? "end" : "middle")
-      svg += "<line class=\"tick\" x1=\"\(n(px(tick)))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(px(tick)))\" y2=\"\(n(top + plotHeight + 4))\"/>"
+      svg +=
+        "<line class=\"tick\" x1=\"\(n(px(tick)))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(px(tick)))\" y2=\"\(n(top + plotHeight + 4))\"/>"
       svg += text(x.label(tick), x: px(tick), y: top + plotHeight + 17, anchor: anchor)
     }
-    svg += text(data.name(xMetric), x: width - right, y: height - 4, anchor: "end", cssClass: "axis-title")
-    svg += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - right))\" y2=\"\(n(top + plotHeight))\"/>"
+    svg += text(
+      data.name(xMetric), x: width - right, y: height - 4, anchor: "end", cssClass: "axis-title")
+    svg +=
+      "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - right))\" y2=\"\(n(top + plotHeight))\"/>"
     // Labels: every point when there are few, else the extremes and the highest few.
     var labelled: [Int] = []
-    let byY = points.indices.sorted { points[$0].y != points[$1].y ? points[$0].y > points[$1].y : $0 < $1 }
-    let byX = points.indices.sorted { points[$0].x != points[$1].x ? points[$0].x > points[$1].x : $0 < $1 }
+    let byY = points.indices.sorted {
+      points[$0].y != points[$1].y ? points[$0].y > points[$1].y : $0 < $1
+    }
+    let byX = points.indices.sorted {
+      points[$0].x != points[$1].x ? points[$0].x > points[$1].x : $0 < $1
+    }
     if points.count <= 12 {
       labelled = Array(points.indices)
     } else {
-      for candidate in [byY.first, byX.first, byY.last, byX.last] + byY.prefix(4).map(Optional.some) {
+      for candidate in [byY.first, byX.first, byY.last, byX.last] + byY.prefix(4).map(Optional.some)
+      {
         if let candidate, !labelled.contains(candidate) { labelled.append(candidate) }
       }
     }
     for (i, p) in points.enumerated() {
       let name = data.label(p.row, columns: data.labelColumns, formatter: formatter)
-      let values = "\(data.name(xMetric)) \(formatter.display(data.value(p.row, xMetric), format: data.format(xMetric))), \(data.name(yMetric)) \(formatter.display(data.value(p.row, yMetric), format: data.format(yMetric)))"
+      let values =
+        "\(data.name(xMetric)) \(formatter.display(data.value(p.row, xMetric), format: data.format(xMetric))), \(data.name(yMetric)) \(formatter.display(data.value(p.row, yMetric), format: data.format(yMetric)))"
       let lettered = labelled.contains(i)
-      svg += "<circle cx=\"\(n(px(p.x)))\" cy=\"\(n(py(p.y)))\" r=\"\(lettered ? "4" : "3.5")\" fill=\"\(palette[0])\" fill-opacity=\"\(lettered ? "0.95" : "0.55")\"><title>\(escape(name)): \(escape(values))</title></circle>"
+      svg +=
+        "<circle cx=\"\(n(px(p.x)))\" cy=\"\(n(py(p.y)))\" r=\"\(lettered ? "4" : "3.5")\" fill=\"\(palette[0])\" fill-opacity=\"\(lettered ? "0.95" : "0.55")\"><title>\(escape(name)): \(escape(values))</title></circle>"
     }
     for i in labelled {
       let p = points[i]
       let name = TerminalWidth.truncate(
-        data.label(p.row, columns: data.labelColumns, formatter: formatter), toWidth: 24, ellipsis: "…")
+        data.label(p.row, columns: data.labelColumns, formatter: formatter), toWidth: 24,
+        ellipsis: "…")
       let cx = px(p.x)
       let nearRight = cx + 8 + Double(TerminalWidth.displayWidth(name)) * charWidth > width
-      svg += text(name, x: nearRight ? cx - 7 : cx + 7, y: max(10, py(p.y) - 6), anchor: nearRight ? "end" : "start", cssClass: "point-label")
+      svg += text(
+        name, x: nearRight ? cx - 7 : cx + 7, y: max(10, py(p.y) - 6),
+        anchor: nearRight ? "end" : "start", cssClass: "point-label")
     }
     svg += "</svg>"
     return Drawing(title: title, html: svg, notes: notes)
@@ -368,20 +418,27 @@ enum SVGChart {
     let metric = data.metrics[0]
     let format = data.format(metric)
     let formatter = context.formatter
-    let groups = data.labelColumns.isEmpty ? "row" : data.labelColumns.map(data.name).joined(separator: " · ")
+    let groups =
+      data.labelColumns.isEmpty ? "row" : data.labelColumns.map(data.name).joined(separator: " · ")
     let values = data.rows.compactMap { data.number($0, metric) }
-    let title = "\(data.name(metric)) over \(values.count) \(groups) \(values.count == 1 ? "group" : "groups")"
+    let title =
+      "\(data.name(metric)) over \(values.count) \(groups) \(values.count == 1 ? "group" : "groups")"
     var notes: [String] = []
     let skipped = data.rows.count - values.count
-    if skipped > 0 { notes.append("\(skipped) \(skipped == 1 ? "group" : "groups") without a value not counted") }
+    if skipped > 0 {
+      notes.append("\(skipped) \(skipped == 1 ? "group" : "groups") without a value not counted")
+    }
     if let note = data.unusedMetricsNote(used: 1) { notes.append(note) }
     guard !values.isEmpty else {
-      return Drawing(title: title, html: empty(data.rows.isEmpty ? "no rows to chart" : "no values to chart"), notes: notes)
+      return Drawing(
+        title: title, html: empty(data.rows.isEmpty ? "no rows to chart" : "no values to chart"),
+        notes: notes)
     }
     let bins = HistogramChart.bins(values, integral: format == .integer)
     let places =
       bins.step > 0
-      ? ChartContext.places(forStep: bins.step) : ChartContext.places(forStep: max(abs(bins.start) / 100, 0.01))
+      ? ChartContext.places(forStep: bins.step)
+      : ChartContext.places(forStep: max(abs(bins.start) / 100, 0.01))
     let edges = (0...bins.counts.count).map { i in
       formatter.axis(bins.start + Double(i) * bins.step, format: format, places: places)
     }
@@ -400,18 +457,27 @@ enum SVGChart {
     for (i, count) in bins.counts.enumerated() {
       let h = maxCount > 0 ? plotHeight * Double(count) / maxCount : 0
       let x = left + Double(i) * barWidth
-      let range = "[" + edges[i] + " – " + (bins.step > 0 ? edges[i + 1] : edges[i]) + (i == bins.counts.count - 1 ? "]" : ")")
-      svg += "<rect x=\"\(n(x + 1))\" y=\"\(n(top + plotHeight - h))\" width=\"\(n(max(1, barWidth - 2)))\" height=\"\(n(h))\" fill=\"\(palette[0])\"><title>\(escape(range)): \(count)</title></rect>"
-      svg += text(String(count), x: x + barWidth / 2, y: top + plotHeight - h - 4, anchor: "middle", cssClass: "value")
+      let range =
+        "[" + edges[i] + " – " + (bins.step > 0 ? edges[i + 1] : edges[i])
+        + (i == bins.counts.count - 1 ? "]" : ")")
+      svg +=
+        "<rect x=\"\(n(x + 1))\" y=\"\(n(top + plotHeight - h))\" width=\"\(n(max(1, barWidth - 2)))\" height=\"\(n(h))\" fill=\"\(palette[0])\"><title>\(escape(range)): \(count)</title></rect>"
+      svg += text(
+        String(count), x: x + barWidth / 2, y: top + plotHeight - h - 4, anchor: "middle",
+        cssClass: "value")
     }
     for i in stride(from: 0, through: bins.counts.count, by: every) {
       let x = left + Double(i) * barWidth
       let anchor = i == 0 ? "start" : (i == bins.counts.count ? "end" : "middle")
-      svg += "<line class=\"tick\" x1=\"\(n(x))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(x))\" y2=\"\(n(top + plotHeight + 4))\"/>"
-      svg += text(bins.step > 0 || i == 0 ? edges[i] : "", x: x, y: top + plotHeight + 17, anchor: anchor)
+      svg +=
+        "<line class=\"tick\" x1=\"\(n(x))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(x))\" y2=\"\(n(top + plotHeight + 4))\"/>"
+      svg += text(
+        bins.step > 0 || i == 0 ? edges[i] : "", x: x, y: top + plotHeight + 17, anchor: anchor)
     }
-    svg += text(data.name(metric), x: width - right, y: height - 4, anchor: "end", cssClass: "axis-title")
-    svg += "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - right))\" y2=\"\(n(top + plotHeight))\"/>"
+    svg += text(
+      data.name(metric), x: width - right, y: height - 4, anchor: "end", cssClass: "axis-title")
+    svg +=
+      "<line class=\"axis\" x1=\"\(n(left))\" y1=\"\(n(top + plotHeight))\" x2=\"\(n(width - right))\" y2=\"\(n(top + plotHeight))\"/>"
     svg += "</svg>"
     return Drawing(title: title, html: svg, notes: notes)
   }
@@ -455,14 +521,17 @@ enum SVGChart {
 
     func label(_ v: Double) -> String { formatter.axis(v, format: format, places: places) }
 
-    var labelWidth: Double { Double(ticks.map { TerminalWidth.displayWidth(label($0)) }.max() ?? 1) * charWidth }
+    var labelWidth: Double {
+      Double(ticks.map { TerminalWidth.displayWidth(label($0)) }.max() ?? 1) * charWidth
+    }
 
     /// Grid lines and y labels across the plot.
     func gridAndLabels(left: Double, right: Double, position: (Double) -> Double) -> String {
       var svg = ""
       for tick in ticks {
         let y = position(tick)
-        svg += "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(right))\" y2=\"\(n(y))\"/>"
+        svg +=
+          "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(right))\" y2=\"\(n(y))\"/>"
         svg += SVGChart.text(label(tick), x: left - 6, y: y + 4, anchor: "end")
       }
       return svg
@@ -484,7 +553,8 @@ enum SVGChart {
   ) -> String {
     let cls = cssClass.map { " class=\"\($0)\"" } ?? ""
     let tip = full.flatMap { $0 == s ? nil : "<title>\(escape($0))</title>" } ?? ""
-    return "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\"\(cls)>\(tip)\(escape(s))</text>"
+    return
+      "<text x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\"\(cls)>\(tip)\(escape(s))</text>"
   }
 
   /// A coordinate with at most one decimal (`12`, `12.5`).
@@ -493,7 +563,8 @@ enum SVGChart {
     let tenths = Int((value * 10).rounded())
     let sign = tenths < 0 ? "-" : ""
     let magnitude = abs(tenths)
-    return magnitude % 10 == 0 ? "\(sign)\(magnitude / 10)" : "\(sign)\(magnitude / 10).\(magnitude % 10)"
+    return magnitude % 10 == 0
+      ? "\(sign)\(magnitude / 10)" : "\(sign)\(magnitude / 10).\(magnitude % 10)"
   }
 }
 
@@ -513,7 +584,9 @@ func escape(_ s: String) -> String {
     case "'": out += "&#39;"
     case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
     default:
-      if scalar.value < 0x20 || scalar.value == 0x7F || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
+      if scalar.value < 0x20 || scalar.value == 0x7F || (0xFFFE...0xFFFF).contains(scalar.value) {
+        continue
+      }
       out.unicodeScalars.append(scalar)
     }
   }
