@@ -362,10 +362,11 @@ final class PostgresCatalogue {
 
   /// A fingerprint of the data: per table its row count and a sum of row hashes.
   func fingerprint() throws(PGError) -> String {
-    var parts = ["cq-derived-1"]
+    var parts = ["cq-derived-2"]
     for table in ["influencers", "posts", "tracking_data", "payouts", "products", "store_orders"] where columns[table] != nil {
+      let row = (order[table] ?? []).map { "coalesce(t.\(SQLRenderer.identifier($0))::text, '')" }.joined(separator: ", ")
       let r = try connection.query(
-        "SELECT count(*)::text, coalesce(sum(hashtextextended(t::text, 0)), 0)::text FROM \(table) t")
+        "SELECT count(*)::text, coalesce(sum(hashtextextended(concat_ws('|', \(row)), 0)), 0)::text FROM \(table) t")
       rowCounts[table] = Int(r.rows.first?[0] ?? "") ?? 0
       parts.append("\(table)=\(r.rows.first?[0] ?? ""):\(r.rows.first?[1] ?? "")")
     }
@@ -384,6 +385,8 @@ final class PostgresCatalogue {
     try connection.execute("BEGIN")
     do throws(PGError) {
       try connection.query("SELECT pg_advisory_xact_lock(hashtext('cq_derived'))")
+      // Citus: DDL and data in one transaction go shard by shard over one connection per node.
+      if citus { try connection.execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'") }
       try connection.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE", "CREATE SCHEMA \(schema)")
       let byCampaign = has("payouts", "campaign") && has("tracking_data", "campaign")
       let campaignJoin = byCampaign ? " AND t.campaign = p.campaign" : ""
@@ -408,21 +411,21 @@ final class PostgresCatalogue {
         try connection.execute(
           """
           INSERT INTO \(schema).share_\(weight.rawValue)
-          WITH k AS (
-            SELECT p.influencer_id, p.cq_row AS payout_row, p.total_payout AS total, t.cq_row AS tracking_row, t.\(w) AS w,
-                   sum(t.\(w)) OVER (PARTITION BY p.influencer_id, p.cq_row) AS kw,
-                   count(*) OVER (PARTITION BY p.influencer_id, p.cq_row) AS n
-            FROM payouts p JOIN tracking_data t ON t.influencer_id = p.influencer_id\(campaignJoin)
-          ), q AS (
-            SELECT k.*, div(total::numeric * (CASE WHEN kw > 0 THEN w ELSE 1 END), CASE WHEN kw > 0 THEN kw ELSE n END) AS q,
-                   mod(total::numeric * (CASE WHEN kw > 0 THEN w ELSE 1 END), CASE WHEN kw > 0 THEN kw ELSE n END) AS r
-            FROM k
-          ), ranked AS (
-            SELECT q.*, total - sum(q) OVER (PARTITION BY influencer_id, payout_row) AS left_over,
-                   row_number() OVER (PARTITION BY influencer_id, payout_row ORDER BY r DESC, tracking_row) AS rk
-            FROM q
-          )
-          SELECT influencer_id, payout_row, tracking_row, (q + CASE WHEN rk <= left_over THEN 1 ELSE 0 END)::bigint FROM ranked
+          SELECT influencer_id, payout_row, tracking_row, (base + CASE WHEN rk <= left_over THEN 1 ELSE 0 END)::bigint
+          FROM (
+            SELECT shares.*, total - sum(base) OVER (PARTITION BY influencer_id, payout_row) AS left_over,
+                   row_number() OVER (PARTITION BY influencer_id, payout_row ORDER BY remainder DESC, tracking_row) AS rk
+            FROM (
+              SELECT k.*, div(total::numeric * (CASE WHEN kw > 0 THEN w ELSE 1 END), CASE WHEN kw > 0 THEN kw ELSE n END) AS base,
+                     mod(total::numeric * (CASE WHEN kw > 0 THEN w ELSE 1 END), CASE WHEN kw > 0 THEN kw ELSE n END) AS remainder
+              FROM (
+                SELECT p.influencer_id, p.cq_row AS payout_row, p.total_payout AS total, t.cq_row AS tracking_row, t.\(w) AS w,
+                       sum(t.\(w)) OVER (PARTITION BY p.influencer_id, p.cq_row) AS kw,
+                       count(*) OVER (PARTITION BY p.influencer_id, p.cq_row) AS n
+                FROM payouts p JOIN tracking_data t ON t.influencer_id = p.influencer_id\(campaignJoin)
+              ) k
+            ) shares
+          ) ranked
           """)
       }
       try connection.execute(
@@ -434,16 +437,16 @@ final class PostgresCatalogue {
         "INSERT INTO \(schema).first_purchase SELECT user_id, min(date) FROM tracking_data GROUP BY user_id",
         """
         INSERT INTO \(schema).order_gap
-        WITH tracked AS (
-          SELECT influencer_id\(byCampaign ? ", campaign" : ""), sum(orders) AS o FROM tracking_data
-          GROUP BY influencer_id\(byCampaign ? ", campaign" : "")
-        ), ordered AS (
+        SELECT o.influencer_id, o.cq_row, o.orders - CASE WHEN o.rn = 1 THEN coalesce(t.o, 0) ELSE 0 END
+        FROM (
           SELECT p.influencer_id, p.cq_row, p.orders\(byCampaign ? ", p.campaign" : ""),
                  row_number() OVER (PARTITION BY p.influencer_id\(byCampaign ? ", p.campaign" : "") ORDER BY p.cq_row) AS rn
           FROM payouts p WHERE p.basis = 'order'
-        )
-        SELECT o.influencer_id, o.cq_row, o.orders - CASE WHEN o.rn = 1 THEN coalesce(t.o, 0) ELSE 0 END
-        FROM ordered o LEFT JOIN tracked t ON t.influencer_id = o.influencer_id\(byCampaign ? " AND t.campaign = o.campaign" : "")
+        ) o
+        LEFT JOIN (
+          SELECT influencer_id\(byCampaign ? ", campaign" : ""), sum(orders) AS o FROM tracking_data
+          GROUP BY influencer_id\(byCampaign ? ", campaign" : "")
+        ) t ON t.influencer_id = o.influencer_id\(byCampaign ? " AND t.campaign = o.campaign" : "")
         """)
       try connection.query("INSERT INTO \(schema).version VALUES ($1)", [print])
       try connection.execute("COMMIT")
