@@ -172,16 +172,23 @@ public struct Setting: Sendable {
     ),
     Setting(
       name: "engine", values: .form("postgres://USER@HOST:PORT/DB", offered: []),
-      summary: "run on a database instead of the data folder (--engine; password from PGPASSWORD or ~/.pgpass)",
+      summary:
+        "run on a database instead of the data folder (--engine; password from PGPASSWORD or ~/.pgpass)",
       detail:
         "connect to a PostgreSQL or Citus database and run every later statement there (SPEC §8; help engine in the README's 'Beyond one machine'); the password comes from PGPASSWORD or ~/.pgpass, never the statement",
-      current: { session in session.engine?.engineDescription.map { _ in session.dataFolder ?? "" } ?? "memory" },
+      current: { session in
+        session.engine?.engineDescription.map { _ in session.dataFolder ?? "" } ?? "memory"
+      },
       apply: { session, value, _ in
         guard Session.isEngineURL(value) else {
-          throw SessionError(message: "'set engine' takes a database URL such as postgres://analyst@db.internal:5432/campaigns", status: 3)
+          throw SessionError(
+            message:
+              "'set engine' takes a database URL such as postgres://analyst@db.internal:5432/campaigns",
+            status: 3)
         }
         guard session.connect(engine: value) else {
-          throw SessionError(message: "still using \(session.dataFolder ?? "the data loaded before")", status: 4)
+          throw SessionError(
+            message: "still using \(session.dataFolder ?? "the data loaded before")", status: 4)
         }
       }),
     enumerated(
