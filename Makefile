@@ -32,6 +32,16 @@ run: release
 # Files that follow .swift-format: `make test` runs `swift format lint --strict` on them first.
 # A file joins the list once `swift format format -i FILE` has been run on it (by its owner).
 LINT_FILES ?= \
+  Sources/CQEngine/Plan/GroupScope.swift \
+  Sources/CQEngine/Plan/RemoteAggregation.swift \
+  Sources/CQEngine/SQL/PlanLowering.swift \
+  Sources/CQEngine/SQL/PostgresEngine.swift \
+  Sources/CQPostgres/PGConnection.swift \
+  Sources/CQSQL/SQLRenderer.swift \
+  Sources/CQSQL/SQLTree.swift \
+  Sources/CQShell/Session+Engine.swift \
+  Tests/CQPostgresTests/DifferentialTests.swift \
+  Tests/CQPostgresTests/EngineErrorTests.swift \
   Sources/CQLanguage/Lexer/Lexer.swift \
   Sources/CQLanguage/Parser/Expectation.swift \
   Sources/CQLanguage/Parser/Parser+Condition.swift \

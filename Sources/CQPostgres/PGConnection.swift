@@ -54,7 +54,8 @@ public final class PGConnection {
     redactedURL = PGURL.redact(url)
     let info = PGURL.withDefaults(url, applicationName: applicationName)
     guard let c = PQconnectdb(info) else {
-      throw PGError(kind: .connection, message: "cannot connect to \(PGURL.redact(url)): out of memory")
+      throw PGError(
+        kind: .connection, message: "cannot connect to \(PGURL.redact(url)): out of memory")
     }
     conn = c
     place = PGConnection.describe(c)
@@ -62,16 +63,21 @@ public final class PGConnection {
       let reason = PGConnection.firstLine(String(cString: PQerrorMessage(c)))
       // Every stored property is set, so throwing now runs deinit, which calls PQfinish: a
       // second PQfinish here would free the connection twice (cq crashed on a refused login).
-      let auth = reason.contains("password authentication failed") || reason.contains("no password supplied")
+      let auth =
+        reason.contains("password authentication failed") || reason.contains("no password supplied")
         || reason.contains("authentication failed")
       if auth {
         throw PGError(
           kind: .authentication,
-          message: "PostgreSQL at \(place) refused the login: \(PGConnection.scrub(reason)); check the user, PGPASSWORD or ~/.pgpass")
+          message:
+            "PostgreSQL at \(place) refused the login: \(PGConnection.scrub(reason)); check the user, PGPASSWORD or ~/.pgpass"
+        )
       }
       throw PGError(
         kind: .connection,
-        message: "cannot connect to PostgreSQL at \(place): \(PGConnection.scrub(reason)); is the server running, and are the host and port right?")
+        message:
+          "cannot connect to PostgreSQL at \(place): \(PGConnection.scrub(reason)); is the server running, and are the host and port right?"
+      )
     }
     PQsetNoticeProcessor(c, { _, _ in }, nil)
   }
@@ -81,13 +87,18 @@ public final class PGConnection {
   /// `USER@HOST:PORT/DB` of a live connection.
   private static func describe(_ c: OpaquePointer) -> String {
     func s(_ p: UnsafeMutablePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
-    let host = s(PQhost(c)), port = s(PQport(c)), db = s(PQdb(c)), user = s(PQuser(c))
+    let host = s(PQhost(c))
+    let port = s(PQport(c))
+    let db = s(PQdb(c))
+    let user = s(PQuser(c))
     let shownHost = host.hasPrefix("/") ? "local socket \(host)" : host
     return "\(user.isEmpty ? "" : user + "@")\(shownHost)\(port.isEmpty ? "" : ":" + port)/\(db)"
   }
 
   static func firstLine(_ text: String) -> String {
-    let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+    let lines = text.split(whereSeparator: \.isNewline).map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
     // libpq puts "connection to server at … failed:" first and the reason after it.
     if lines.count > 1, lines[0].hasSuffix("failed:") { return lines[0] + " " + lines[1] }
     return lines.first ?? "unknown error"
@@ -109,7 +120,9 @@ public final class PGConnection {
   /// `shouldCancel` is polled while the server works (every 50 ms); when it says yes the
   /// statement is cancelled on the server and ``PGError/Kind/cancelled`` is thrown.
   @discardableResult
-  public func query(_ sql: String, _ parameters: [String?] = [], shouldCancel: () -> Bool = { false }) throws(PGError) -> PGRows {
+  public func query(
+    _ sql: String, _ parameters: [String?] = [], shouldCancel: () -> Bool = { false }
+  ) throws(PGError) -> PGRows {
     let sent = withParameters(parameters) { values, count in
       PQsendQueryParams(conn, sql, count, nil, values, nil, nil, 0)
     }
@@ -137,7 +150,10 @@ public final class PGConnection {
   }
 
   /// `COPY … FROM STDIN`: sends `chunks` of text-format rows, then ends the copy.
-  public func copy(_ sql: String, chunks: (_ send: (UnsafeRawBufferPointer) throws(PGError) -> Void) throws(PGError) -> Void) throws(PGError) -> Int {
+  public func copy(
+    _ sql: String,
+    chunks: (_ send: (UnsafeRawBufferPointer) throws(PGError) -> Void) throws(PGError) -> Void
+  ) throws(PGError) -> Int {
     guard let started = PQexec(conn, sql) else { throw connectionLost() }
     let status = PQresultStatus(started)
     if status != PGRES_COPY_IN {
@@ -149,8 +165,8 @@ public final class PGConnection {
     var sendFailure: PGError? = nil
     do throws(PGError) {
       try chunks { (buffer: UnsafeRawBufferPointer) throws(PGError) in
-        guard buffer.count > 0 else { return }
-        let base = buffer.baseAddress!.assumingMemoryBound(to: CChar.self)
+        guard buffer.count > 0, let address = buffer.baseAddress else { return }
+        let base = address.assumingMemoryBound(to: CChar.self)
         if PQputCopyData(conn, base, Int32(buffer.count)) != 1 { throw connectionLost() }
       }
     } catch {
@@ -173,12 +189,15 @@ public final class PGConnection {
 
   // MARK: - Internals
 
-  private func withParameters<R>(_ parameters: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> R) -> R {
+  private func withParameters<R>(
+    _ parameters: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?, Int32) -> R
+  ) -> R {
     var storage: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
     defer { for p in storage { free(p) } }
     return storage.withUnsafeMutableBufferPointer { buffer in
-      buffer.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: max(buffer.count, 1)) {
-        body(parameters.isEmpty ? nil : UnsafePointer($0), Int32(parameters.count))
+      guard let address = buffer.baseAddress, !parameters.isEmpty else { return body(nil, 0) }
+      return address.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) {
+        body(UnsafePointer($0), Int32(parameters.count))
       }
     }
   }
@@ -203,22 +222,31 @@ public final class PGConnection {
     let reason = PGConnection.firstLine(String(cString: PQerrorMessage(conn)))
     return PGError(
       kind: .connection,
-      message: "lost the connection to PostgreSQL at \(place): \(PGConnection.scrub(reason)); is the server still running?")
+      message:
+        "lost the connection to PostgreSQL at \(place): \(PGConnection.scrub(reason)); is the server still running?"
+    )
   }
 
   private func error(from r: OpaquePointer) -> PGError {
     func field(_ code: Int32) -> String? { PQresultErrorField(r, code).map { String(cString: $0) } }
     let state = field(Int32(UInt8(ascii: "C")))
-    let primary = field(Int32(UInt8(ascii: "M"))) ?? PGConnection.firstLine(String(cString: PQresultErrorMessage(r)))
+    let primary =
+      field(Int32(UInt8(ascii: "M")))
+      ?? PGConnection.firstLine(String(cString: PQresultErrorMessage(r)))
     if PQstatus(conn) != CONNECTION_OK { return connectionLost() }
     if state == "57014" {
-      return PGError(kind: .cancelled, message: "PostgreSQL at \(place) stopped the query: \(primary)", sqlState: state)
+      return PGError(
+        kind: .cancelled, message: "PostgreSQL at \(place) stopped the query: \(primary)",
+        sqlState: state)
     }
-    return PGError(kind: .server, message: "PostgreSQL at \(place): \(PGConnection.scrub(primary))", sqlState: state)
+    return PGError(
+      kind: .server, message: "PostgreSQL at \(place): \(PGConnection.scrub(primary))",
+      sqlState: state)
   }
 
   private static func rows(_ r: OpaquePointer) -> PGRows {
-    let n = Int(PQntuples(r)), m = Int(PQnfields(r))
+    let n = Int(PQntuples(r))
+    let m = Int(PQnfields(r))
     let columns = (0..<m).map { String(cString: PQfname(r, Int32($0))) }
     var rows: [[String?]] = []
     rows.reserveCapacity(n)
@@ -277,11 +305,15 @@ public enum PGURL {
   /// and every `password=…` parameter.
   public static func redact(_ text: String) -> String {
     var out = text
-    if let regex = try? NSRegularExpression(pattern: "(postgres(?:ql)?://[^:/@\\s]*):[^@\\s]*@", options: [.caseInsensitive]) {
+    if let regex = try? NSRegularExpression(
+      pattern: "(postgres(?:ql)?://[^:/@\\s]*):[^@\\s]*@", options: [.caseInsensitive])
+    {
       out = regex.stringByReplacingMatches(
         in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1:***@")
     }
-    if let regex = try? NSRegularExpression(pattern: "(password=)[^&\\s]*", options: [.caseInsensitive]) {
+    if let regex = try? NSRegularExpression(
+      pattern: "(password=)[^&\\s]*", options: [.caseInsensitive])
+    {
       out = regex.stringByReplacingMatches(
         in: out, range: NSRange(out.startIndex..., in: out), withTemplate: "$1***")
     }

@@ -17,7 +17,8 @@ public struct SQLRenderer {
       guard !parameters.isEmpty else { return text + ";" }
       let types = Array(repeating: "text", count: parameters.count).joined(separator: ", ")
       let values = parameters.map(SQLRenderer.literal).joined(separator: ", ")
-      return "PREPARE cq_query(\(types)) AS\n\(text);\nEXECUTE cq_query(\(values));\nDEALLOCATE cq_query;"
+      return
+        "PREPARE cq_query(\(types)) AS\n\(text);\nEXECUTE cq_query(\(values));\nDEALLOCATE cq_query;"
     }
   }
 
@@ -42,22 +43,34 @@ public struct SQLRenderer {
   }
 
   /// A string as a SQL literal: `'it''s'` (standard_conforming_strings, PostgreSQL's default).
-  public static func literal(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
+  public static func literal(_ s: String) -> String {
+    "'" + s.replacingOccurrences(of: "'", with: "''") + "'"
+  }
 
   static let reserved: Set<String> = [
-    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case", "cast", "check",
-    "collate", "column", "constraint", "create", "current_date", "current_role", "current_time", "current_user",
-    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for", "foreign",
-    "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit",
-    "localtime", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary", "references",
-    "returning", "select", "session_user", "some", "symmetric", "table", "then", "to", "trailing", "true", "union",
+    "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case",
+    "cast", "check",
+    "collate", "column", "constraint", "create", "current_date", "current_role", "current_time",
+    "current_user",
+    "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch",
+    "for", "foreign",
+    "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral",
+    "leading", "limit",
+    "localtime", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary",
+    "references",
+    "returning", "select", "session_user", "some", "symmetric", "table", "then", "to", "trailing",
+    "true", "union",
     "unique", "user", "using", "variadic", "when", "where", "window", "with",
   ]
 
   /// An identifier, quoted when it must be (`"user"`, `"Brand Name"`).
   public static func identifier(_ name: String) -> String {
-    let plain = !name.isEmpty && name.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "_" }
-      && !(name.first!.isNumber) && !reserved.contains(name)
+    let plain =
+      !name.isEmpty
+      && name.unicodeScalars.allSatisfy {
+        ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || $0 == "_"
+      }
+      && !(name.first?.isNumber ?? true) && !reserved.contains(name)
     return plain ? name : "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
   }
 
@@ -82,17 +95,26 @@ public struct SQLRenderer {
     }
     lines.append(indent + "SELECT " + columns.joined(separator: ", "))
     for src in s.sources {
-      let name = (src.schema.map { SQLRenderer.identifier($0) + "." } ?? "") + SQLRenderer.identifier(src.table)
+      let name =
+        (src.schema.map { SQLRenderer.identifier($0) + "." } ?? "")
+        + SQLRenderer.identifier(src.table)
         + (src.alias.map { " " + SQLRenderer.identifier($0) } ?? "")
       switch src.kind {
       case .from: lines.append(indent + "FROM " + name)
-      case .join: lines.append(indent + "JOIN " + name + (src.on.map { " ON " + expr($0) } ?? " ON TRUE"))
-      case .leftJoin: lines.append(indent + "LEFT JOIN " + name + (src.on.map { " ON " + expr($0) } ?? " ON TRUE"))
-      case .fullJoin: lines.append(indent + "FULL JOIN " + name + (src.on.map { " ON " + expr($0) } ?? " ON TRUE"))
+      case .join:
+        lines.append(indent + "JOIN " + name + (src.on.map { " ON " + expr($0) } ?? " ON TRUE"))
+      case .leftJoin:
+        lines.append(
+          indent + "LEFT JOIN " + name + (src.on.map { " ON " + expr($0) } ?? " ON TRUE"))
+      case .fullJoin:
+        lines.append(
+          indent + "FULL JOIN " + name + (src.on.map { " ON " + expr($0) } ?? " ON TRUE"))
       }
     }
     if let f = s.filter { lines.append(indent + "WHERE " + expr(f)) }
-    if !s.groupBy.isEmpty { lines.append(indent + "GROUP BY " + s.groupBy.map { expr($0) }.joined(separator: ", ")) }
+    if !s.groupBy.isEmpty {
+      lines.append(indent + "GROUP BY " + s.groupBy.map { expr($0) }.joined(separator: ", "))
+    }
     var text = lines.joined(separator: "\n")
     for u in s.unionAll { text += "\n" + indent + "UNION ALL\n" + select(u, indent: indent) }
     return text
@@ -100,11 +122,18 @@ public struct SQLRenderer {
 
   mutating func expr(_ e: SQLExpr) -> String {
     switch e {
-    case .column(let t, let c): return (t.map { SQLRenderer.identifier($0) + "." } ?? "") + SQLRenderer.identifier(c)
+    case .column(let t, let c):
+      return (t.map { SQLRenderer.identifier($0) + "." } ?? "") + SQLRenderer.identifier(c)
     case .integer(let v): return String(v)
     case .value(let s): return parameter(s)
     case .values(let list):
-      let array = "{" + list.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+      let array =
+        "{"
+        + list.map {
+          "\""
+            + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+              of: "\"", with: "\\\"") + "\""
+        }
         .joined(separator: ",") + "}"
       return parameter(array) + "::text[]"
     case .keyword(let k): return k
@@ -118,9 +147,11 @@ public struct SQLRenderer {
     case .isNull(let a, let negated): return "\(expr(a)) IS \(negated ? "NOT " : "")NULL"
     case .inList(let a, let list, let negated):
       if list.count == 1, case .values = list[0] {
-        return negated ? "NOT (\(expr(a)) = ANY(\(expr(list[0]))))" : "\(expr(a)) = ANY(\(expr(list[0])))"
+        return negated
+          ? "NOT (\(expr(a)) = ANY(\(expr(list[0]))))" : "\(expr(a)) = ANY(\(expr(list[0])))"
       }
-      return "\(expr(a)) \(negated ? "NOT IN" : "IN") (\(list.map { expr($0) }.joined(separator: ", ")))"
+      return
+        "\(expr(a)) \(negated ? "NOT IN" : "IN") (\(list.map { expr($0) }.joined(separator: ", ")))"
     case .caseWhen(let whens, let otherwise):
       var t = "CASE"
       for (c, v) in whens { t += " WHEN \(expr(c)) THEN \(expr(v))" }

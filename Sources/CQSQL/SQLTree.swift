@@ -32,7 +32,9 @@ public indirect enum SQLExpr: Sendable, Hashable {
   /// `*` in `count(*)`.
   case star
 
-  public static func == (a: SQLExpr, b: SQLExpr) -> Bool { SQLRenderer.debugText(a) == SQLRenderer.debugText(b) }
+  public static func == (a: SQLExpr, b: SQLExpr) -> Bool {
+    SQLRenderer.debugText(a) == SQLRenderer.debugText(b)
+  }
   public func hash(into hasher: inout Hasher) { hasher.combine(SQLRenderer.debugText(self)) }
 
   public static func and(_ parts: [SQLExpr]) -> SQLExpr? {
@@ -56,7 +58,10 @@ public struct SQLSource: Sendable {
   public var alias: String?
   public var on: SQLExpr?
 
-  public init(_ kind: Kind = .from, schema: String? = nil, table: String, alias: String? = nil, on: SQLExpr? = nil) {
+  public init(
+    _ kind: Kind = .from, schema: String? = nil, table: String, alias: String? = nil,
+    on: SQLExpr? = nil
+  ) {
     self.kind = kind
     self.schema = schema
     self.table = table
@@ -76,7 +81,10 @@ public struct SQLSelect: Sendable {
   /// A comment written above the select (why it is there).
   public var comment: String? = nil
 
-  public init(columns: [(SQLExpr, String?)], sources: [SQLSource], filter: SQLExpr? = nil, groupBy: [SQLExpr] = []) {
+  public init(
+    columns: [(SQLExpr, String?)], sources: [SQLSource], filter: SQLExpr? = nil,
+    groupBy: [SQLExpr] = []
+  ) {
     self.columns = columns
     self.sources = sources
     self.filter = filter

@@ -4,8 +4,9 @@ import Dispatch
 import Foundation
 
 extension Session {
-  /// `--engine postgres://…` (SPEC §8): the session's statements run on a PostgreSQL-dialect
-  /// database. Writes the failure (host and database named, never a password) and returns
+  /// `--engine postgres://…` (SPEC §8): the session's statements run on a database.
+  ///
+  /// PostgreSQL or Citus. Writes the failure (host and database named, never a password) and returns
   /// false when the database cannot be used.
   public func connect(engine url: String, quiet: Bool = false) -> Bool {
     let start = DispatchTime.now()
@@ -44,7 +45,9 @@ extension Session {
   func refreshDerivedTables() throws(SessionError) {
     let engine = try requireEngine()
     guard let description = engine.engineDescription else {
-      writeErr("note: refresh rebuilds cq's derived tables on a database (--engine postgres://…); to read a data folder's files again, use 'load DIR'\n")
+      writeErr(
+        "note: refresh rebuilds cq's derived tables on a database (--engine postgres://…); to read a data folder's files again, use 'load DIR'\n"
+      )
       return
     }
     let start = DispatchTime.now()

@@ -13,36 +13,48 @@ struct DifferentialTests {
 
   static var examples: [String] {
     let folder = root.appendingPathComponent("examples")
-    return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".cq") }.sorted()
+    return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+      $0.hasSuffix(".cq")
+    }.sorted()
   }
 
   static var queryFiles: [String] {
     let folder = root.appendingPathComponent("Tests/CQEngineTests/Queries")
-    return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".slt") }.sorted()
+    return ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+      $0.hasSuffix(".slt")
+    }.sorted()
   }
 
   /// The statements of a golden query file as a script (records in order), and its fixture.
   static func script(fromQueryFile name: String) throws -> (fixture: String, script: String) {
-    let text = try String(contentsOf: root.appendingPathComponent("Tests/CQEngineTests/Queries/\(name)"), encoding: .utf8)
+    let text = try String(
+      contentsOf: root.appendingPathComponent("Tests/CQEngineTests/Queries/\(name)"),
+      encoding: .utf8)
     var fixture = "small"
     var statements: [String] = []
     let lines = text.components(separatedBy: "\n")
     var i = 0
     while i < lines.count {
       let line = lines[i]
-      if line.hasPrefix("# fixture:") { fixture = line.dropFirst("# fixture:".count).trimmingCharacters(in: .whitespaces) }
+      if line.hasPrefix("# fixture:") {
+        fixture = line.dropFirst("# fixture:".count).trimmingCharacters(in: .whitespaces)
+      }
       guard ["query", "error", "explain", "statement"].contains(line) else {
         i += 1
         continue
       }
       i += 1
       var statement: [String] = []
-      while i < lines.count, lines[i] != "----", lines[i] != "====", !(line == "statement" && lines[i].isEmpty) {
+      while i < lines.count, lines[i] != "----", lines[i] != "====",
+        !(line == "statement" && lines[i].isEmpty)
+      {
         statement.append(lines[i])
         i += 1
       }
       let joined = statement.joined(separator: " ")
-      statements.append(line == "explain" && !joined.lowercased().hasPrefix("explain") ? "explain " + joined : joined)
+      statements.append(
+        line == "explain" && !joined.lowercased().hasPrefix("explain")
+          ? "explain " + joined : joined)
       i += 1
     }
     return (fixture, statements.joined(separator: "\n") + "\n")
@@ -64,12 +76,20 @@ struct DifferentialTests {
     #expect(!memory.stdout.isEmpty, "no output from \(script.lastPathComponent)")
     for (label, url) in databases {
       let remote = try runCQ(["--continue", "--engine", url, "run", script.path])
-      #expect(remote.status == memory.status, "\(script.lastPathComponent) on \(label): exit \(remote.status), in memory \(memory.status): \(remote.stderr)")
+      #expect(
+        remote.status == memory.status,
+        "\(script.lastPathComponent) on \(label): exit \(remote.status), in memory \(memory.status): \(remote.stderr)"
+      )
       if remote.stdout != memory.stdout {
-        let diff = remote.stdout.components(separatedBy: "\n").difference(from: memory.stdout.components(separatedBy: "\n"))
-        Issue.record("\(script.lastPathComponent) on \(label): standard output differs from in memory:\n\(diff.prefix(20).map { "\($0)" }.joined(separator: "\n"))")
+        let diff = remote.stdout.components(separatedBy: "\n").difference(
+          from: memory.stdout.components(separatedBy: "\n"))
+        Issue.record(
+          "\(script.lastPathComponent) on \(label): standard output differs from in memory:\n\(diff.prefix(20).map { "\($0)" }.joined(separator: "\n"))"
+        )
       }
-      #expect(remote.stderr == memory.stderr, "\(script.lastPathComponent) on \(label): standard error differs")
+      #expect(
+        remote.stderr == memory.stderr,
+        "\(script.lastPathComponent) on \(label): standard error differs")
     }
   }
 
@@ -79,7 +99,9 @@ struct DifferentialTests {
   static func bundledDatabases() throws -> (ScratchDatabase, [(String, String)]) {
     let db = try database(holding: bundled)
     var urls = [("PostgreSQL", db.url)]
-    if let sharded = TestServer.environment["CQ_PG_SHARDED_URL"], !sharded.isEmpty { urls.append(("sharded PostgreSQL", sharded)) }
+    if let sharded = TestServer.environment["CQ_PG_SHARDED_URL"], !sharded.isEmpty {
+      urls.append(("sharded PostgreSQL", sharded))
+    }
     return (db, urls)
   }
 
@@ -87,18 +109,25 @@ struct DifferentialTests {
   func example(_ name: String) throws {
     let (db, urls) = try DifferentialTests.bundledDatabases()
     defer { withExtendedLifetime(db) {} }
-    try DifferentialTests.compare(script: DifferentialTests.root.appendingPathComponent("examples/\(name)"), folder: DifferentialTests.bundled, databases: urls)
+    try DifferentialTests.compare(
+      script: DifferentialTests.root.appendingPathComponent("examples/\(name)"),
+      folder: DifferentialTests.bundled, databases: urls)
   }
 
-  @Test("every statement of the golden query files, on their fixtures and on the bundled data", arguments: queryFiles)
+  @Test(
+    "every statement of the golden query files, on their fixtures and on the bundled data",
+    arguments: queryFiles)
   func queryFile(_ name: String) throws {
     let (fixture, script) = try DifferentialTests.script(fromQueryFile: name)
     let scratch = try Folder()
     try scratch.write(script, to: "\(name).cq")
     let file = scratch.url.appendingPathComponent("\(name).cq")
-    let fixtureFolder = DifferentialTests.root.appendingPathComponent("Tests/CQEngineTests/Fixtures/\(fixture)").path
+    let fixtureFolder = DifferentialTests.root.appendingPathComponent(
+      "Tests/CQEngineTests/Fixtures/\(fixture)"
+    ).path
     let fixtureDB = try DifferentialTests.database(holding: fixtureFolder)
-    try DifferentialTests.compare(script: file, folder: fixtureFolder, databases: [("PostgreSQL (\(fixture))", fixtureDB.url)])
+    try DifferentialTests.compare(
+      script: file, folder: fixtureFolder, databases: [("PostgreSQL (\(fixture))", fixtureDB.url)])
     // The same statements on the bundled data: other values, many more groups.
     let (db, urls) = try DifferentialTests.bundledDatabases()
     defer { withExtendedLifetime(db) {} }

@@ -7,19 +7,26 @@ import Testing
 /// database, exit 4, never the password; values are data, never SQL; Ctrl-C stops the server.
 @Suite(.enabled(if: TestServer.isAvailable, TestServer.skipReason))
 struct EngineErrorTests {
-  static let small = TestPaths.packageRoot().appendingPathComponent("Tests/CQEngineTests/Fixtures/small").path
+  static let small = TestPaths.packageRoot().appendingPathComponent(
+    "Tests/CQEngineTests/Fixtures/small"
+  ).path
 
   @Test func aStoppedServerIsExitFourNamingHostAndDatabase() throws {
     // Port 1 on loopback: nothing listens there.
-    let run = try runCQ(["--engine", "postgres://cq@127.0.0.1:1/campaigns", "-c", "revenue by brand"])
+    let run = try runCQ([
+      "--engine", "postgres://cq@127.0.0.1:1/campaigns", "-c", "revenue by brand",
+    ])
     #expect(run.status == 4)
-    #expect(run.stderr.contains("cannot connect to PostgreSQL at cq@127.0.0.1:1/campaigns"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("cannot connect to PostgreSQL at cq@127.0.0.1:1/campaigns"),
+      "\(run.stderr)")
     #expect(run.stdout.isEmpty)
   }
 
   @Test func aWrongPasswordIsRefusedWithoutShowingIt() throws {
     let secret = "s3cret-Wrong-\(UUID().uuidString.prefix(6))"
-    let inURL = TestServer.url!.replacingOccurrences(of: "postgres://cq@", with: "postgres://cq:\(secret)@")
+    let inURL = TestServer.url!.replacingOccurrences(
+      of: "postgres://cq@", with: "postgres://cq:\(secret)@")
     for (url, env) in [(TestServer.url!, ["PGPASSWORD": secret]), (inURL, ["PGPASSWORD": ""])] {
       let run = try runCQ(["--engine", url, "-c", "revenue by brand"], environment: env)
       #expect(run.status == 4)
@@ -42,7 +49,8 @@ struct EngineErrorTests {
     // A brand named like an injection: the statement finds its rows, and nothing is dropped.
     let folder = try Folder()
     let hostile = "x'); drop table payouts; --"
-    for file in try FileManager.default.contentsOfDirectory(atPath: EngineErrorTests.small) where file.hasSuffix(".csv") {
+    for file in try FileManager.default.contentsOfDirectory(atPath: EngineErrorTests.small)
+    where file.hasSuffix(".csv") {
       var text = try String(contentsOfFile: EngineErrorTests.small + "/" + file, encoding: .utf8)
       if file == "tracking_data.csv" || file == "products.csv" {
         text = text.replacingOccurrences(of: "MuscleBlaze", with: "\"\(hostile)\"")
@@ -71,7 +79,8 @@ struct EngineErrorTests {
     let start = Date()
     var error: PGError?
     do {
-      try connection.query("SELECT pg_sleep(30)", shouldCancel: { Date().timeIntervalSince(start) > 0.3 })
+      try connection.query(
+        "SELECT pg_sleep(30)", shouldCancel: { Date().timeIntervalSince(start) > 0.3 })
     } catch let e {
       error = e
     }
@@ -79,7 +88,9 @@ struct EngineErrorTests {
     #expect(Date().timeIntervalSince(start) < 10)
     // The server is no longer running it.
     let watcher = try PGConnection(url: TestServer.url!)
-    let running = try watcher.query("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'")
+    let running = try watcher.query(
+      "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(30)' AND state = 'active'"
+    )
     #expect(running.rows.first?.first == "0")
   }
 }
@@ -93,7 +104,8 @@ struct EngineStartupTests {
     let folder = try Folder()
     try folder.write("set engine \(db.url)\n", to: "cqrc")
     let run = try runCQ(
-      ["-c", "describe payouts", "-c", "payout by basis"], environment: ["CQRC": folder.url.appendingPathComponent("cqrc").path])
+      ["-c", "describe payouts", "-c", "payout by basis"],
+      environment: ["CQRC": folder.url.appendingPathComponent("cqrc").path])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("table payouts: 7 rows in \(db.place)"), "\(run.stdout)")
     let memory = try runCQ(["--data", EngineErrorTests.small, "-c", "payout by basis"])

@@ -9,5 +9,6 @@ protocol RemoteAggregation: AnyObject {
   /// The groups of `grain` under `plan`'s filters, their codes in `engine`'s value spaces.
   ///
   /// - Throws: `DiagnosticsError` (phase `.data`) when the database fails.
-  func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine) throws(DiagnosticsError) -> [Group]
+  func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine)
+    throws(DiagnosticsError) -> [Group]
 }

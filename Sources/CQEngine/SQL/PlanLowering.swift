@@ -49,9 +49,12 @@ struct PlanLowering {
     case .category, .gender: return .column("i", d.rawValue)
     case .platform: return .column("i", "platform")
     case .tier:
-      var whens: [(SQLExpr, SQLExpr)] = [(.isNull(.column("i", "id"), negated: false), .keyword("NULL"))]
+      var whens: [(SQLExpr, SQLExpr)] = [
+        (.isNull(.column("i", "id"), negated: false), .keyword("NULL"))
+      ]
       for (k, threshold) in tiers.thresholds.enumerated() {
-        whens.append((.binary("<", .column("i", "follower_count"), .integer(threshold)), .integer(Int64(k))))
+        whens.append(
+          (.binary("<", .column("i", "follower_count"), .integer(threshold)), .integer(Int64(k))))
       }
       return .caseWhen(whens, else: .integer(Int64(tiers.thresholds.count)))
     case .campaign, .brand, .product, .source, .basis, .status: return .column(alias, d.rawValue)
@@ -61,7 +64,12 @@ struct PlanLowering {
     case .week, .month, .quarter, .year:
       return day(.call("date_trunc", [.keyword("'\(d.rawValue)'"), .cast(date, "timestamp")]))
     // A day of that weekday: 1970-01-05 (day 4) was a Monday, isodow 1.
-    case .weekday: return .binary("+", .cast(.call("extract", [.keyword("isodow FROM \(SQLRenderer.identifier(alias)).date")]), "int"), .integer(3))
+    case .weekday:
+      return .binary(
+        "+",
+        .cast(
+          .call("extract", [.keyword("isodow FROM \(SQLRenderer.identifier(alias)).date")]), "int"),
+        .integer(3))
     }
   }
 
@@ -71,7 +79,8 @@ struct PlanLowering {
   /// A part's key for `d`: the carrier's column, or `(unattributed)`.
   func key(_ d: Dimension, in part: Part) -> SQLExpr {
     guard let alias = part.carrier(d) else {
-      return PlanLowering.isText(d) ? .value(PlanLowering.unattributedText) : .cast(.keyword("NULL"), "int")
+      return PlanLowering.isText(d)
+        ? .value(PlanLowering.unattributedText) : .cast(.keyword("NULL"), "int")
     }
     return keyExpression(d, alias: alias)
   }
@@ -88,7 +97,9 @@ struct PlanLowering {
       let space = store.space(d, tiers: tiers)
       guard let alias = part.carrier(d) else {
         // Spend no tracking row carries: kept only if the condition allows (unattributed).
-        return .keyword(Int(space.unattributed) < allowed.count && allowed[Int(space.unattributed)] ? "TRUE" : "FALSE")
+        return .keyword(
+          Int(space.unattributed) < allowed.count && allowed[Int(space.unattributed)]
+            ? "TRUE" : "FALSE")
       }
       return leaf(d, allowed: allowed, space: space, alias: alias)
     }
@@ -118,14 +129,21 @@ struct PlanLowering {
       }
       if ranges.isEmpty { return .keyword("FALSE") }
       let date = SQLExpr.column(alias, "date")
-      func literal(_ day: Int64) -> SQLExpr { .keyword("DATE '\(DayNumber.isoString(Int32(day)))'") }
-      return SQLExpr.or(ranges.map { r in
-        r.0 == r.1 ? .binary("=", date, literal(r.0)) : .binary("AND", .binary(">=", date, literal(r.0)), .binary("<=", date, literal(r.1)))
-      })!
+      func literal(_ day: Int64) -> SQLExpr {
+        .keyword("DATE '\(DayNumber.isoString(Int32(day)))'")
+      }
+      return SQLExpr.or(
+        ranges.map { r in
+          r.0 == r.1
+            ? .binary("=", date, literal(r.0))
+            : .binary("AND", .binary(">=", date, literal(r.0)), .binary("<=", date, literal(r.1)))
+        }) ?? .keyword("FALSE")
     }
     if d == .tier {
       var parts: [SQLExpr] = []
-      if !regular.isEmpty { parts.append(.inList(key, regular.map { .integer(Int64($0)) }, negated: false)) }
+      if !regular.isEmpty {
+        parts.append(.inList(key, regular.map { .integer(Int64($0)) }, negated: false))
+      }
       if unknownAllowed { parts.append(.isNull(key, negated: false)) }
       return SQLExpr.or(parts) ?? .keyword("FALSE")
     }
@@ -152,11 +170,14 @@ struct PlanLowering {
   // MARK: - Parts
 
   func influencerJoin(_ alias: String) -> SQLSource {
-    SQLSource(.leftJoin, table: "influencers", alias: "i", on: .binary("=", .column("i", "id"), .column(alias, "influencer_id")))
+    SQLSource(
+      .leftJoin, table: "influencers", alias: "i",
+      on: .binary("=", .column("i", "id"), .column(alias, "influencer_id")))
   }
 
   func needsInfluencer(_ dims: Set<Dimension>, measures: [Measure]) -> Bool {
-    dims.contains { [.category, .gender, .platform, .tier].contains($0) } || measures.contains(.postFollowers)
+    dims.contains { [.category, .gender, .platform, .tier].contains($0) }
+      || measures.contains(.postFollowers)
   }
 
   /// The parts one fact plan reads.
@@ -170,20 +191,29 @@ struct PlanLowering {
       if !direct.isEmpty || fact == .influencers {
         var sources = [SQLSource(table: table, alias: fact == .influencers ? "i" : "f")]
         let alias = fact == .influencers ? "i" : "f"
-        if fact != .influencers, needsInfluencer(dimensions, measures: direct) { sources.append(influencerJoin("f")) }
+        if fact != .influencers, needsInfluencer(dimensions, measures: direct) {
+          sources.append(influencerJoin("f"))
+        }
         if direct.contains(where: { $0 == .newCustomers || $0 == .newRevenue }) {
           sources.append(
-            SQLSource(.leftJoin, schema: derived, table: "first_purchase", alias: "fp", on: .binary("=", .column("fp", "user_id"), .column("f", "user_id"))))
+            SQLSource(
+              .leftJoin, schema: derived, table: "first_purchase", alias: "fp",
+              on: .binary("=", .column("fp", "user_id"), .column("f", "user_id"))))
         }
         if direct.contains(.orderGap) {
           sources.append(
             SQLSource(
               .leftJoin, schema: derived, table: "order_gap", alias: "g",
-              on: .binary("AND", .binary("=", .column("g", "influencer_id"), .column("f", "influencer_id")), .binary("=", .column("g", "payout_row"), .column("f", "cq_row")))))
+              on: .binary(
+                "AND", .binary("=", .column("g", "influencer_id"), .column("f", "influencer_id")),
+                .binary("=", .column("g", "payout_row"), .column("f", "cq_row")))))
         }
         let measures = direct.map { ($0, measureExpression($0, alias: alias)) }
         if !measures.isEmpty {
-          parts.append(Part(name: Self.partName(fact), comment: "\(table) aggregated to the grain", sources: sources, influencer: alias, carrier: { _ in alias }, measures: measures))
+          parts.append(
+            Part(
+              name: Self.partName(fact), comment: "\(table) aggregated to the grain",
+              sources: sources, influencer: alias, carrier: { _ in alias }, measures: measures))
         }
       }
       return parts
@@ -191,29 +221,38 @@ struct PlanLowering {
       let shares = "share_\(weight.rawValue)"
       let main = Part(
         name: "payouts_allocated",
-        comment: "payouts spread over tracking rows by \(weight.rawValue) (largest remainder, to the paisa)",
+        comment:
+          "payouts spread over tracking rows by \(weight.rawValue) (largest remainder, to the paisa)",
         sources: [
           SQLSource(table: "tracking_data", alias: "t"),
           SQLSource(
             .join, schema: derived, table: shares, alias: "s",
-            on: .binary("AND", .binary("=", .column("s", "influencer_id"), .column("t", "influencer_id")), .binary("=", .column("s", "tracking_row"), .column("t", "cq_row")))),
+            on: .binary(
+              "AND", .binary("=", .column("s", "influencer_id"), .column("t", "influencer_id")),
+              .binary("=", .column("s", "tracking_row"), .column("t", "cq_row")))),
         ] + (needsInfluencer(dimensions, measures: []) ? [influencerJoin("t")] : []),
-        influencer: "t", carrier: { _ in "t" }, measures: [(.payout, .call("sum", [.column("s", "share")]))])
+        influencer: "t", carrier: { _ in "t" },
+        measures: [(.payout, .call("sum", [.column("s", "share")]))])
       return [main, unattributedPart(dimensions: dimensions)]
     case .allocatedByPayout(let weight):
       let shares = "share_\(weight.rawValue)"
       let payouts = store.data.payouts
       let main = Part(
         name: "payouts_allocated",
-        comment: "each payout spread over its tracking rows by \(weight.rawValue), keeping its own basis and status",
+        comment:
+          "each payout spread over its tracking rows by \(weight.rawValue), keeping its own basis and status",
         sources: [
           SQLSource(schema: derived, table: shares, alias: "s"),
           SQLSource(
             .join, table: "payouts", alias: "p",
-            on: .binary("AND", .binary("=", .column("p", "influencer_id"), .column("s", "influencer_id")), .binary("=", .column("p", "cq_row"), .column("s", "payout_row")))),
+            on: .binary(
+              "AND", .binary("=", .column("p", "influencer_id"), .column("s", "influencer_id")),
+              .binary("=", .column("p", "cq_row"), .column("s", "payout_row")))),
           SQLSource(
             .join, table: "tracking_data", alias: "t",
-            on: .binary("AND", .binary("=", .column("t", "influencer_id"), .column("s", "influencer_id")), .binary("=", .column("t", "cq_row"), .column("s", "tracking_row")))),
+            on: .binary(
+              "AND", .binary("=", .column("t", "influencer_id"), .column("s", "influencer_id")),
+              .binary("=", .column("t", "cq_row"), .column("s", "tracking_row")))),
         ] + (needsInfluencer(dimensions, measures: []) ? [influencerJoin("s")] : []),
         influencer: "s",
         carrier: { d in
@@ -240,7 +279,9 @@ struct PlanLowering {
         SQLSource(table: "payouts", alias: "p"),
         SQLSource(
           .join, schema: derived, table: "unattributed", alias: "u",
-          on: .binary("AND", .binary("=", .column("u", "influencer_id"), .column("p", "influencer_id")), .binary("=", .column("u", "payout_row"), .column("p", "cq_row")))),
+          on: .binary(
+            "AND", .binary("=", .column("u", "influencer_id"), .column("p", "influencer_id")),
+            .binary("=", .column("u", "payout_row"), .column("p", "cq_row")))),
       ] + (needsInfluencer(dimensions, measures: []) ? [influencerJoin("p")] : []),
       influencer: "p",
       carrier: { d in
@@ -277,11 +318,14 @@ struct PlanLowering {
     case .comments: return sum(col("comments"))
     case .postFollowers: return sum(.column("i", "follower_count"))
     case .payout: return sum(col("total_payout"))
-    case .paidPayout: return sum(col("total_payout"), filter: .binary("=", col("status"), .value("paid")))
-    case .pendingPayout: return sum(col("total_payout"), filter: .binary("=", col("status"), .value("pending")))
+    case .paidPayout:
+      return sum(col("total_payout"), filter: .binary("=", col("status"), .value("paid")))
+    case .pendingPayout:
+      return sum(col("total_payout"), filter: .binary("=", col("status"), .value("pending")))
     case .paidOrders: return sum(col("orders"), filter: .binary("=", col("basis"), .value("order")))
     case .orderGap: return sum(.column("g", "gap"))
-    case .influencers: return .call("count", [col(f == "i" ? "id" : "influencer_id")], distinct: true)
+    case .influencers:
+      return .call("count", [col(f == "i" ? "id" : "influencer_id")], distinct: true)
     case .followers: return sum(.column("i", "follower_count"))
     }
   }
@@ -314,13 +358,15 @@ struct PlanLowering {
   /// The SQL for `plan` at `grain` within `scope`; its result has one column per grain
   /// dimension (named as the dimension), then one per measure (``measureColumn(_:)``), then the
   /// metrics' formulas for people reading it.
-  func query(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope) -> (SQLQuery, measures: [Measure]) {
+  func query(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope) -> (
+    SQLQuery, measures: [Measure]
+  ) {
     var dims = Set(grain)
     if let f = plan.filter { dims.formUnion(f.dimensions) }
     var ctes: [(name: String, select: SQLSelect)] = []
     var partMeasures: [(part: String, measures: [Measure])] = []
     let grouped = scopeKeys(scope, grain: grain)
-    func where_(_ part: Part) -> SQLExpr? {
+    func rowFilter(_ part: Part) -> SQLExpr? {
       var conditions: [SQLExpr] = []
       if let f = plan.filter { conditions.append(condition(f, in: part)) }
       if let g = grouped { conditions.append(g(part)) }
@@ -339,8 +385,9 @@ struct PlanLowering {
         part.name = name
         let keys = outGrain.map { key($0, in: part) }
         var select = SQLSelect(
-          columns: zip(keys, keyColumns).map { ($0, $1) } + part.measures.map { ($1, PlanLowering.measureColumn($0)) },
-          sources: part.sources, filter: where_(part), groupBy: keys)
+          columns: zip(keys, keyColumns).map { ($0, $1) }
+            + part.measures.map { ($1, PlanLowering.measureColumn($0)) },
+          sources: part.sources, filter: rowFilter(part), groupBy: keys)
         select.comment = part.comment
         ctes.append((name, select))
         partMeasures.append((name, part.measures.map(\.0)))
@@ -348,37 +395,52 @@ struct PlanLowering {
       // Distinct influencers over every fact in scope.
       let audience = fp.measures.filter(\.isAudience)
       if !audience.isEmpty {
-        var rows: SQLSelect? = nil
+        var selects: [SQLSelect] = []
         for other in [fp.fact] + fp.audienceAlso {
           let alias = other == .influencers ? "i" : "f"
           var sources = [SQLSource(table: other.rawValue, alias: alias)]
-          if other != .influencers, needsInfluencer(dims, measures: []) { sources.append(influencerJoin("f")) }
-          let part = Part(name: "", comment: "", sources: sources, influencer: alias, carrier: { _ in alias }, measures: [])
+          if other != .influencers, needsInfluencer(dims, measures: []) {
+            sources.append(influencerJoin("f"))
+          }
+          let part = Part(
+            name: "", comment: "", sources: sources, influencer: alias, carrier: { _ in alias },
+            measures: [])
           let keys = outGrain.map { key($0, in: part) }
           var select = SQLSelect(
-            columns: zip(keys, keyColumns).map { ($0, $1) } + [(.column(alias, alias == "i" ? "id" : "influencer_id"), "influencer_id")],
-            sources: sources, filter: where_(part))
+            columns: zip(keys, keyColumns).map { ($0, $1) } + [
+              (.column(alias, alias == "i" ? "id" : "influencer_id"), "influencer_id")
+            ],
+            sources: sources, filter: rowFilter(part))
           select.comment = "influencers with \(other.noun) in scope"
-          if rows == nil { rows = select } else { rows!.unionAll.append(select) }
+          selects.append(select)
         }
         var name = "audience"
         while used.contains(name) { name += "_" }
         used.insert(name)
-        ctes.append((name + "_rows", rows!))
+        var rows = selects[0]
+        rows.unionAll = Array(selects.dropFirst())
+        ctes.append((name + "_rows", rows))
         var distinct = SQLSelect(
-          columns: keyColumns.map { (.column("a", $0), $0) } + [(.column("a", "influencer_id"), "influencer_id")],
-          sources: [SQLSource(table: name + "_rows", alias: "a")], groupBy: keyColumns.map { .column("a", $0) } + [.column("a", "influencer_id")])
+          columns: keyColumns.map { (.column("a", $0), $0) } + [
+            (.column("a", "influencer_id"), "influencer_id")
+          ],
+          sources: [SQLSource(table: name + "_rows", alias: "a")],
+          groupBy: keyColumns.map { .column("a", $0) } + [.column("a", "influencer_id")])
         distinct.comment = "each influencer once per group"
         ctes.append((name + "_distinct", distinct))
         let measures: [(SQLExpr, String?)] = audience.map { m in
-          if case .followers = m { return (.call("sum", [.column("i", "follower_count")]), PlanLowering.measureColumn(m)) }
+          if case .followers = m {
+            return (.call("sum", [.column("i", "follower_count")]), PlanLowering.measureColumn(m))
+          }
           return (.call("count", [.star]), PlanLowering.measureColumn(m))
         }
         let counted = SQLSelect(
           columns: keyColumns.map { (.column("d", $0), $0) } + measures,
           sources: [
             SQLSource(table: name + "_distinct", alias: "d"),
-            SQLSource(.leftJoin, table: "influencers", alias: "i", on: .binary("=", .column("i", "id"), .column("d", "influencer_id"))),
+            SQLSource(
+              .leftJoin, table: "influencers", alias: "i",
+              on: .binary("=", .column("i", "id"), .column("d", "influencer_id"))),
           ], groupBy: keyColumns.map { .column("d", $0) })
         ctes.append((name, counted))
         partMeasures.append((name, audience))
@@ -386,7 +448,9 @@ struct PlanLowering {
     }
     // The grain keys of every part, then each part joined on them.
     var measureOrder: [Measure] = []
-    for (_, ms) in partMeasures { for m in ms where !measureOrder.contains(m) { measureOrder.append(m) } }
+    for (_, ms) in partMeasures {
+      for m in ms where !measureOrder.contains(m) { measureOrder.append(m) }
+    }
     var sources: [SQLSource] = []
     var columns: [(SQLExpr, String?)] = []
     if outGrain.isEmpty {
@@ -394,29 +458,45 @@ struct PlanLowering {
         sources.append(SQLSource(i == 0 ? .from : .join, table: p.part, alias: p.part))
       }
     } else {
-      var keys = SQLSelect(columns: keyColumns.map { (.column(partMeasures[0].part, $0), $0) }, sources: [SQLSource(table: partMeasures[0].part)])
+      var keys = SQLSelect(
+        columns: keyColumns.map { (.column(partMeasures[0].part, $0), $0) },
+        sources: [SQLSource(table: partMeasures[0].part)])
       for p in partMeasures.dropFirst() {
-        keys.unionAll.append(SQLSelect(columns: keyColumns.map { (.column(p.part, $0), $0) }, sources: [SQLSource(table: p.part)]))
+        keys.unionAll.append(
+          SQLSelect(
+            columns: keyColumns.map { (.column(p.part, $0), $0) },
+            sources: [SQLSource(table: p.part)]))
       }
       keys.comment = "every group any part has"
       // UNION ALL then DISTINCT in the final GROUP BY would re-aggregate; the keys are deduplicated here.
-      ctes.append(("grain_keys", SQLSelect(columns: keyColumns.map { (.column("k", $0), $0) }, sources: [SQLSource(table: "grain_keys_all", alias: "k")], groupBy: keyColumns.map { .column("k", $0) })))
+      ctes.append(
+        (
+          "grain_keys",
+          SQLSelect(
+            columns: keyColumns.map { (.column("k", $0), $0) },
+            sources: [SQLSource(table: "grain_keys_all", alias: "k")],
+            groupBy: keyColumns.map { .column("k", $0) })
+        ))
       ctes.insert(("grain_keys_all", keys), at: ctes.count - 1)
       sources.append(SQLSource(table: "grain_keys", alias: "k"))
       for p in partMeasures {
-        let on = SQLExpr.and(keyColumns.map { .binary("IS NOT DISTINCT FROM", .column(p.part, $0), .column("k", $0)) })
+        let on = SQLExpr.and(
+          keyColumns.map { .binary("IS NOT DISTINCT FROM", .column(p.part, $0), .column("k", $0)) })
         sources.append(SQLSource(.leftJoin, table: p.part, alias: p.part, on: on))
       }
       columns += keyColumns.map { (.column("k", $0), $0) }
     }
     for m in measureOrder {
-      let parts = partMeasures.filter { $0.measures.contains(m) }.map { SQLExpr.call("coalesce", [.column($0.part, PlanLowering.measureColumn(m)), .integer(0)]) }
+      let parts = partMeasures.filter { $0.measures.contains(m) }.map {
+        SQLExpr.call("coalesce", [.column($0.part, PlanLowering.measureColumn(m)), .integer(0)])
+      }
       var e = parts[0]
       for p in parts.dropFirst() { e = .binary("+", e, p) }
       columns.append((e, PlanLowering.measureColumn(m)))
     }
     // The metrics as an analyst reads them (cq computes them from the sums above).
-    let measureExpressions = Dictionary(uniqueKeysWithValues: zip(measureOrder, columns.suffix(measureOrder.count).map(\.0)))
+    let measureExpressions = Dictionary(
+      uniqueKeysWithValues: zip(measureOrder, columns.suffix(measureOrder.count).map(\.0)))
     for pm in plan.metrics where pm.definition.special == nil {
       if let e = formula(pm.definition.formula, measureExpressions, audience: plan.audience) {
         let name = pm.header ?? pm.definition.name
@@ -434,12 +514,15 @@ struct PlanLowering {
       if case .influencers = m { key = .influencers(audience) }
       if case .followers = m { key = .followers(audience) }
       return measures[key] ?? .integer(0)
-    case .constant(let c): return .keyword(c == c.rounded() && abs(c) < 1e15 ? String(Int64(c)) : "\(c)")
+    case .constant(let c):
+      return .keyword(c == c.rounded() && abs(c) < 1e15 ? String(Int64(c)) : "\(c)")
     case .add(let a, let b): return binary("+", a, b, measures, audience)
     case .subtract(let a, let b): return binary("-", a, b, measures, audience)
     case .multiply(let a, let b): return binary("*", a, b, measures, audience)
     case .divide(let a, let b):
-      guard let x = formula(a, measures, audience: audience), let y = formula(b, measures, audience: audience) else { return nil }
+      guard let x = formula(a, measures, audience: audience),
+        let y = formula(b, measures, audience: audience)
+      else { return nil }
       return .binary("/", .cast(x, "double precision"), .call("nullif", [y, .integer(0)]))
     case .metric(let name):
       guard let m = catalog.metric(named: name) else { return nil }
@@ -447,14 +530,19 @@ struct PlanLowering {
     }
   }
 
-  private func binary(_ op: String, _ a: Formula, _ b: Formula, _ measures: [Measure: SQLExpr], _ audience: Fact) -> SQLExpr? {
-    guard let x = formula(a, measures, audience: audience), let y = formula(b, measures, audience: audience) else { return nil }
+  private func binary(
+    _ op: String, _ a: Formula, _ b: Formula, _ measures: [Measure: SQLExpr], _ audience: Fact
+  ) -> SQLExpr? {
+    guard let x = formula(a, measures, audience: audience),
+      let y = formula(b, measures, audience: audience)
+    else { return nil }
     return .binary(op, x, y)
   }
 
   /// For `(other)` and the totals of the rows shown: a row condition on the grain keys.
   func scopeKeys(_ scope: GroupScope, grain: [Dimension]) -> ((Part) -> SQLExpr)? {
-    let keys: Set<[Int32]>, keep: Bool
+    let keys: Set<[Int32]>
+    let keep: Bool
     switch scope {
     case .each: return nil
     case .except(let k): (keys, keep) = (k, false)
@@ -469,12 +557,15 @@ struct PlanLowering {
             let k = key(d, in: part)
             if code == spaces[i].unknown { return .isNull(k, negated: false) }
             if code == spaces[i].unattributed {
-              return PlanLowering.isText(d) ? .binary("=", k, .value(PlanLowering.unattributedText)) : .isNull(k, negated: false)
+              return PlanLowering.isText(d)
+                ? .binary("=", k, .value(PlanLowering.unattributedText))
+                : .isNull(k, negated: false)
             }
             if let grain = d.timeGrain {
               let base = store.timeBase(grain)
               let value = base + Int64(code)
-              let day: Int64 = grain == .weekday ? value + 4 : (TimeCodes.period(value, grain)?.lowerBound ?? 0)
+              let day: Int64 =
+                grain == .weekday ? value + 4 : (TimeCodes.period(value, grain)?.lowerBound ?? 0)
               return .binary("=", k, .integer(day))
             }
             if d == .tier { return .binary("=", k, .integer(Int64(code))) }
@@ -500,7 +591,9 @@ extension Store {
     case .category, .gender, .platform: return dict(data.influencers, d.rawValue)
     case .post_platform: return dict(data.posts, "platform")
     case .campaign:
-      for t in [data.tracking, data.payouts, data.posts] where t.has("campaign") { return dict(t, "campaign") }
+      for t in [data.tracking, data.payouts, data.posts] where t.has("campaign") {
+        return dict(t, "campaign")
+      }
       return nil
     case .brand, .product, .source: return dict(data.tracking, d.rawValue)
     case .user: return dict(data.tracking, "user_id")

@@ -26,20 +26,26 @@ final class PostgresAggregation: RemoteAggregation {
     self.citus = citus
   }
 
-  func render(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine) -> (SQLRenderer.Rendered, [Measure]) {
-    let lowering = PlanLowering(store: engine.store, catalog: engine.catalog, derived: derived, tiers: plan.tiers)
+  func render(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine) -> (
+    SQLRenderer.Rendered, [Measure]
+  ) {
+    let lowering = PlanLowering(
+      store: engine.store, catalog: engine.catalog, derived: derived, tiers: plan.tiers)
     let (query, measures) = lowering.query(plan, grain: grain, scope: scope)
     return (SQLRenderer.render(query), measures)
   }
 
-  func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine) throws(DiagnosticsError) -> [Group] {
+  func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine)
+    throws(DiagnosticsError) -> [Group]
+  {
     // Only lift metrics: their groups come from the lift model, not from a fact.
     if plan.facts.isEmpty { return [] }
     let (sql, measures) = render(plan, grain: grain, scope: scope, engine: engine)
     lastSQL = sql
     let rows: PGRows
     do {
-      rows = try connection.query(sql.text, sql.parameters, shouldCancel: { Cancellation.isRequested })
+      rows = try connection.query(
+        sql.text, sql.parameters, shouldCancel: { Cancellation.isRequested })
     } catch {
       if error.kind == .cancelled, Cancellation.isRequested { return [] }
       throw engine.dataError(error.message)
@@ -57,16 +63,25 @@ final class PostgresAggregation: RemoteAggregation {
       for (i, d) in keyed.enumerated() {
         let space = spaces[i]
         guard let text = row[i] else {
-          codes.append(PlanLowering.isText(d) && d != .tier || d == .tier ? space.unknown : space.unattributed)
+          codes.append(
+            PlanLowering.isText(d) && d != .tier || d == .tier ? space.unknown : space.unattributed)
           continue
         }
         if let grain = d.timeGrain {
-          guard let day = Int32(text) else { valid = false; break }
+          guard let day = Int32(text) else {
+            valid = false
+            break
+          }
           let code = TimeCodes.value(day, grain) - bases[i]
-          guard code >= 0, code < Int64(space.count) else { valid = false; break }
+          guard code >= 0, code < Int64(space.count) else {
+            valid = false
+            break
+          }
           codes.append(Int32(code))
         } else if d == .tier {
-          codes.append(Int32(text).map { $0 >= 0 && Int($0) < space.count ? $0 : space.unknown } ?? space.unknown)
+          codes.append(
+            Int32(text).map { $0 >= 0 && Int($0) < space.count ? $0 : space.unknown }
+              ?? space.unknown)
         } else if let code = dictionaries[i]?.code(of: text) {
           codes.append(code)
         } else {
@@ -79,7 +94,8 @@ final class PostgresAggregation: RemoteAggregation {
         guard let text = row[keyed.count + j] else { continue }
         guard let v = Int64(text) else {
           throw engine.dataError(
-            "PostgreSQL at \(connection.place) returned \(text) for \(PlanLowering.measureColumn(m)), beyond what cq adds up exactly (64-bit integers)")
+            "PostgreSQL at \(connection.place) returned \(text) for \(PlanLowering.measureColumn(m)), beyond what cq adds up exactly (64-bit integers)"
+          )
         }
         values[m] = v
       }
@@ -94,7 +110,12 @@ extension Engine {
   func dataError(_ message: String) -> DiagnosticsError {
     let source = currentStatement ?? ""
     return DiagnosticsError(
-      diagnostics: [Diagnostic(id: "data.engine", phase: .data, message: message, range: SourceLocation(line: 1, column: 1, offset: 0)..<SourceLocation(line: 1, column: 1, offset: 0))],
+      diagnostics: [
+        Diagnostic(
+          id: "data.engine", phase: .data, message: message,
+          range: SourceLocation(
+            line: 1, column: 1, offset: 0)..<SourceLocation(line: 1, column: 1, offset: 0))
+      ],
       source: source)
   }
 
@@ -103,13 +124,16 @@ extension Engine {
   ///
   /// - Throws: `PGError` (connection, login, a missing table or column, a server error), its
   ///   message naming host and database and never a password.
-  public static func connect(url: String, derivedSchema: String = "cq_derived", progress: (String) -> Void = { _ in }) throws(PGError) -> Engine {
+  public static func connect(
+    url: String, derivedSchema: String = "cq_derived", progress: (String) -> Void = { _ in }
+  ) throws(PGError) -> Engine {
     let connection = try PGConnection(url: url)
     let catalogue = try PostgresCatalogue(connection: connection, derivedSchema: derivedSchema)
     let data = try catalogue.dataSet(progress: progress)
     try catalogue.ensureDerived(force: false, progress: progress)
     let engine = Engine(data: data, liftFromStoreOrders: catalogue.hasStoreOrders)
-    engine.remote = PostgresAggregation(connection: connection, derived: derivedSchema, citus: catalogue.citus)
+    engine.remote = PostgresAggregation(
+      connection: connection, derived: derivedSchema, citus: catalogue.citus)
     engine.postgres = catalogue
     return engine
   }
@@ -126,17 +150,24 @@ extension Engine {
   public func explainSQL(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
     if plan.facts.isEmpty {
-      return "-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))\n-- no fact is aggregated: lift_revenue and iroas come from the lift model, which reads store_orders by brand and day"
+      return
+        "-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))\n-- no fact is aggregated: lift_revenue and iroas come from the lift model, which reads store_orders by brand and day"
     }
-    let lowering = PlanLowering(store: store, catalog: catalog, derived: postgres?.derivedSchema ?? "cq_derived", tiers: plan.tiers)
+    let lowering = PlanLowering(
+      store: store, catalog: catalog, derived: postgres?.derivedSchema ?? "cq_derived",
+      tiers: plan.tiers)
     let (sql, _) = lowering.query(plan, grain: plan.dimensions, scope: .each)
     let rendered = SQLRenderer.render(sql)
     var lines = ["-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))"]
-    lines.append("-- each fact aggregated to the grain on its own, joined on the grain keys; money in paise")
+    lines.append(
+      "-- each fact aggregated to the grain on its own, joined on the grain keys; money in paise")
     if plan.having != nil || !plan.order.isEmpty || plan.limit != nil || plan.needsTotals {
       lines.append("-- cq then applies having, order, limit, (other) and totals to these groups")
     }
-    if postgres == nil { lines.append("-- (this session runs in memory; the SQL is what --engine postgres://… would send)") }
+    if postgres == nil {
+      lines.append(
+        "-- (this session runs in memory; the SQL is what --engine postgres://… would send)")
+    }
     return lines.joined(separator: "\n") + "\n" + rendered.runnable
   }
 }
@@ -156,7 +187,8 @@ final class PostgresCatalogue {
   init(connection: PGConnection, derivedSchema: String) throws(PGError) {
     self.connection = connection
     self.derivedSchema = derivedSchema
-    citus = !(try connection.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'").rows.isEmpty)
+    citus =
+      !(try connection.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'").rows.isEmpty)
     let found = try connection.query(
       "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1::text[]) ORDER BY table_name, ordinal_position",
       ["{influencers,posts,tracking_data,payouts,products,store_orders}"])
@@ -169,13 +201,46 @@ final class PostgresCatalogue {
   }
 
   /// SPEC §1's columns with the types cq reads (money as integer paise).
-  static let required: [(table: String, columns: [(String, String)], optional: [(String, String)])] = [
-    ("influencers", [("id", "text"), ("name", "text"), ("category", "text"), ("gender", "text"), ("follower_count", "integer"), ("platform", "text")], []),
-    ("posts", [("cq_row", "integer"), ("influencer_id", "text"), ("platform", "text"), ("date", "date"), ("url", "text"), ("caption", "text"), ("reach", "integer"), ("likes", "integer"), ("comments", "integer")], [("campaign", "text")]),
-    ("tracking_data", [("cq_row", "integer"), ("source", "text"), ("campaign", "text"), ("influencer_id", "text"), ("user_id", "text"), ("product", "text"), ("date", "date"), ("orders", "integer"), ("revenue", "integer"), ("brand", "text")], []),
-    ("payouts", [("cq_row", "integer"), ("influencer_id", "text"), ("basis", "text"), ("rate", "integer"), ("orders", "integer"), ("total_payout", "integer")], [("campaign", "text"), ("posts", "integer"), ("status", "text")]),
-    ("store_orders", [("date", "date"), ("user_id", "text"), ("product", "text"), ("brand", "text"), ("orders", "integer"), ("revenue", "integer"), ("source", "text")], [("cq_row", "integer")]),
-  ]
+  static let required:
+    [(table: String, columns: [(String, String)], optional: [(String, String)])] = [
+      (
+        "influencers",
+        [
+          ("id", "text"), ("name", "text"), ("category", "text"), ("gender", "text"),
+          ("follower_count", "integer"), ("platform", "text"),
+        ], []
+      ),
+      (
+        "posts",
+        [
+          ("cq_row", "integer"), ("influencer_id", "text"), ("platform", "text"), ("date", "date"),
+          ("url", "text"), ("caption", "text"), ("reach", "integer"), ("likes", "integer"),
+          ("comments", "integer"),
+        ], [("campaign", "text")]
+      ),
+      (
+        "tracking_data",
+        [
+          ("cq_row", "integer"), ("source", "text"), ("campaign", "text"),
+          ("influencer_id", "text"), ("user_id", "text"), ("product", "text"), ("date", "date"),
+          ("orders", "integer"), ("revenue", "integer"), ("brand", "text"),
+        ], []
+      ),
+      (
+        "payouts",
+        [
+          ("cq_row", "integer"), ("influencer_id", "text"), ("basis", "text"), ("rate", "integer"),
+          ("orders", "integer"), ("total_payout", "integer"),
+        ], [("campaign", "text"), ("posts", "integer"), ("status", "text")]
+      ),
+      (
+        "store_orders",
+        [
+          ("date", "date"), ("user_id", "text"), ("product", "text"), ("brand", "text"),
+          ("orders", "integer"), ("revenue", "integer"), ("source", "text"),
+        ], [("cq_row", "integer")]
+      ),
+    ]
 
   /// Tables cq reads when they are there.
   static let optionalTables: Set<String> = ["store_orders"]
@@ -197,18 +262,25 @@ final class PostgresCatalogue {
     var problems: [String] = []
     for (table, needed, optional) in PostgresCatalogue.required {
       guard let have = columns[table] else {
-        if !PostgresCatalogue.optionalTables.contains(table) { problems.append("table \(table) is missing") }
+        if !PostgresCatalogue.optionalTables.contains(table) {
+          problems.append("table \(table) is missing")
+        }
         continue
       }
       for (c, kind) in needed + optional {
         guard let type = have[c] else {
           if !optional.contains(where: { $0.0 == c }) {
-            problems.append(c == "cq_row" ? "\(table).cq_row is missing (the row's place in file order: ALTER TABLE \(table) ADD COLUMN cq_row bigserial)" : "\(table).\(c) is missing")
+            problems.append(
+              c == "cq_row"
+                ? "\(table).cq_row is missing (the row's place in file order: ALTER TABLE \(table) ADD COLUMN cq_row bigserial)"
+                : "\(table).\(c) is missing")
           }
           continue
         }
         if PostgresCatalogue.kind(of: type) != kind {
-          let want = kind == "integer" ? (["revenue", "total_payout"].contains(c) ? "bigint (integer paise)" : "bigint") : kind
+          let want =
+            kind == "integer"
+            ? (["revenue", "total_payout"].contains(c) ? "bigint (integer paise)" : "bigint") : kind
           problems.append("\(table).\(c) is \(type), cq reads \(want)")
         }
       }
@@ -216,39 +288,54 @@ final class PostgresCatalogue {
     if !problems.isEmpty {
       throw PGError(
         kind: .server,
-        message: "the database at \(connection.place) does not have cq's tables as cq needs them: \(problems.joined(separator: "; ")); load a data folder with 'cq load DIR --into \(connection.redactedURL)'")
+        message:
+          "the database at \(connection.place) does not have cq's tables as cq needs them: \(problems.joined(separator: "; ")); load a data folder with 'cq load DIR --into \(connection.redactedURL)'"
+      )
     }
   }
 
   func has(_ table: String, _ column: String) -> Bool { columns[table]?[column] != nil }
 
-  /// A data set holding the dimension tables whole and, for each fact table, every distinct
-  /// value of each dimension column (and its first and last date): what the binder, the
-  /// labels and completion read. Its fact rows are not the data; aggregation runs on the server.
+  /// The catalogue as a data set, for the binder, the labels and completion.
+  ///
+  /// It holds the dimension tables whole and, for each fact table, every distinct value of
+  /// each dimension column (and its first and last date). Its fact rows are not the data;
+  /// aggregation runs on the server.
   func dataSet(progress: (String) -> Void) throws(PGError) -> DataSet {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cq-catalogue-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cq-catalogue-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     func write(_ name: String, header: [String], rows: [[String]]) {
       var text = header.joined(separator: ",") + "\n"
       for row in rows {
-        text += row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\n"
+        text +=
+          row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(
+            separator: ",") + "\n"
       }
-      try? text.write(to: folder.appendingPathComponent(name + ".csv"), atomically: false, encoding: .utf8)
+      try? text.write(
+        to: folder.appendingPathComponent(name + ".csv"), atomically: false, encoding: .utf8)
     }
     // Dimension tables, whole.
-    let influencerColumns = (order["influencers"] ?? []).filter { c in PostgresCatalogue.required[0].columns.contains { $0.0 == c } }
+    let influencerColumns = (order["influencers"] ?? []).filter { c in
+      PostgresCatalogue.required[0].columns.contains { $0.0 == c }
+    }
     let influencers = try connection.query(
-      "SELECT \(influencerColumns.map { SQLRenderer.identifier($0) + "::text" }.joined(separator: ", ")) FROM influencers ORDER BY \(has("influencers", "cq_row") ? "cq_row" : "id")")
-    write("influencers", header: influencerColumns, rows: influencers.rows.map { $0.map { $0 ?? "" } })
+      "SELECT \(influencerColumns.map { SQLRenderer.identifier($0) + "::text" }.joined(separator: ", ")) FROM influencers ORDER BY \(has("influencers", "cq_row") ? "cq_row" : "id")"
+    )
+    write(
+      "influencers", header: influencerColumns, rows: influencers.rows.map { $0.map { $0 ?? "" } })
     if columns["products"]?["product"] != nil, columns["products"]?["brand"] != nil {
       let products = try connection.query("SELECT product, brand FROM products")
-      write("products", header: ["product", "brand"], rows: products.rows.map { $0.map { $0 ?? "" } })
+      write(
+        "products", header: ["product", "brand"], rows: products.rows.map { $0.map { $0 ?? "" } })
     }
     // Fact tables: distinct values per column, first and last date.
     for (table, needed, optional) in PostgresCatalogue.required where table != "influencers" {
       let known = needed + optional
-      let present = (order[table] ?? []).compactMap { c in known.first { $0.0 == c && c != "cq_row" } }
+      let present = (order[table] ?? []).compactMap { c in
+        known.first { $0.0 == c && c != "cq_row" }
+      }
       var lists: [[String]] = []
       var empty = false
       for (c, kind) in present {
@@ -256,12 +343,14 @@ final class PostgresCatalogue {
         case "text":
           // In order of first appearance, as the loader meets them in the file.
           let column = "coalesce(\(SQLRenderer.identifier(c)), '')"
-          let sql = has(table, "cq_row")
+          let sql =
+            has(table, "cq_row")
             ? "SELECT \(column) FROM \(SQLRenderer.identifier(table)) GROUP BY 1 ORDER BY min(cq_row)"
             : "SELECT DISTINCT \(column) FROM \(SQLRenderer.identifier(table)) ORDER BY 1"
           lists.append(try connection.query(sql).rows.map { $0[0] ?? "" })
         case "date":
-          let r = try connection.query("SELECT min(date)::text, max(date)::text FROM \(SQLRenderer.identifier(table))")
+          let r = try connection.query(
+            "SELECT min(date)::text, max(date)::text FROM \(SQLRenderer.identifier(table))")
           let values = r.rows.first.map { [$0[0], $0[1]].compactMap { $0 } } ?? []
           if values.isEmpty { empty = true }
           lists.append(values)
@@ -281,9 +370,13 @@ final class PostgresCatalogue {
         } else {
           let kept = ["influencer_id", "campaign", "brand", "date"]
           let first = lift[0]
-          rows = lift + rows.map { row in
-            zip(present, row).enumerated().map { i, pair in kept.contains(pair.0.0) ? first[i] : pair.1 }
-          }
+          rows =
+            lift
+            + rows.map { row in
+              zip(present, row).enumerated().map { i, pair in
+                kept.contains(pair.0.0) ? first[i] : pair.1
+              }
+            }
         }
       }
       write(table, header: present.map(\.0), rows: rows)
@@ -295,21 +388,28 @@ final class PostgresCatalogue {
       data.warnings = try unknownInfluencerNotes()
       return data
     } catch {
-      throw PGError(kind: .server, message: "the tables at \(connection.place) hold values cq cannot read: \(error)")
+      throw PGError(
+        kind: .server,
+        message: "the tables at \(connection.place) hold values cq cannot read: \(error)")
     }
   }
 
-  /// Rows the lift model reads (SPEC §4, `lift_revenue`, `iroas`), after the value rows: each
-  /// post's influencer, platform, date and campaign; tracked revenue per influencer, campaign and
-  /// brand (each campaign's and influencer's top brand); store revenue per brand and day. Other
-  /// columns repeat the first value row, so no value is added and no sum the engine reads changes.
-  func liftRows(_ table: String, present: [String], filler: [String]) throws(PGError) -> [[String]] {
+  /// Rows the lift model reads (`lift_revenue`, `iroas`), placed before the value rows.
+  ///
+  /// Each post's influencer, platform, date and campaign; tracked revenue per influencer,
+  /// campaign and brand (each campaign's and influencer's top brand); store revenue per brand
+  /// and day. Other columns repeat the first value row, so no value is added and no sum the
+  /// engine reads changes.
+  func liftRows(_ table: String, present: [String], filler: [String]) throws(PGError) -> [[String]]
+  {
     func rupees(_ paise: String?) -> String {
       guard let p = Int64(paise ?? "") else { return "0" }
       let cents = p % 100
       return "\(p / 100).\(cents < 10 ? "0" : "")\(cents)"
     }
-    func rows(_ sql: String, _ columnsRead: [String], money: Set<String> = []) throws(PGError) -> [[String]] {
+    func rows(_ sql: String, _ columnsRead: [String], money: Set<String> = []) throws(PGError)
+      -> [[String]]
+    {
       try connection.query(sql).rows.map { values in
         present.enumerated().map { i, c in
           guard let k = columnsRead.firstIndex(of: c) else { return filler[i] }
@@ -343,7 +443,10 @@ final class PostgresCatalogue {
     var notes: [String] = []
     for table in ["posts", "tracking_data", "payouts"] where columns[table] != nil {
       let missing = "NOT EXISTS (SELECT 1 FROM influencers i WHERE i.id = t.influencer_id)"
-      let rows = Int(try connection.query("SELECT count(*)::text FROM \(table) t WHERE \(missing)").rows.first?[0] ?? "") ?? 0
+      let rows =
+        Int(
+          try connection.query("SELECT count(*)::text FROM \(table) t WHERE \(missing)").rows
+            .first?[0] ?? "") ?? 0
       guard rows > 0 else { continue }
       let first = has(table, "cq_row") ? "min(cq_row)" : "min(influencer_id)"
       let ids = try connection.query(
@@ -353,7 +456,8 @@ final class PostgresCatalogue {
       notes.append(
         rows == 1
           ? "\(file): 1 row references an influencer id not in influencers.csv (\(ids)); kept, labelled as unknown"
-          : "\(file): \(rows) rows reference influencer ids not in influencers.csv (e.g. \(ids)); kept, labelled as unknown")
+          : "\(file): \(rows) rows reference influencer ids not in influencers.csv (e.g. \(ids)); kept, labelled as unknown"
+      )
     }
     return notes
   }
@@ -363,10 +467,13 @@ final class PostgresCatalogue {
   /// A fingerprint of the data: per table its row count and a sum of row hashes.
   func fingerprint() throws(PGError) -> String {
     var parts = ["cq-derived-2"]
-    for table in ["influencers", "posts", "tracking_data", "payouts", "products", "store_orders"] where columns[table] != nil {
-      let row = (order[table] ?? []).map { "coalesce(t.\(SQLRenderer.identifier($0))::text, '')" }.joined(separator: ", ")
+    for table in ["influencers", "posts", "tracking_data", "payouts", "products", "store_orders"]
+    where columns[table] != nil {
+      let row = (order[table] ?? []).map { "coalesce(t.\(SQLRenderer.identifier($0))::text, '')" }
+        .joined(separator: ", ")
       let r = try connection.query(
-        "SELECT count(*)::text, coalesce(sum(hashtextextended(concat_ws('|', \(row)), 0)), 0)::text FROM \(table) t")
+        "SELECT count(*)::text, coalesce(sum(hashtextextended(concat_ws('|', \(row)), 0)), 0)::text FROM \(table) t"
+      )
       rowCounts[table] = Int(r.rows.first?[0] ?? "") ?? 0
       parts.append("\(table)=\(r.rows.first?[0] ?? ""):\(r.rows.first?[1] ?? "")")
     }
@@ -381,7 +488,8 @@ final class PostgresCatalogue {
       let existing = try? connection.query("SELECT fingerprint FROM \(schema).version")
       if existing?.rows.first?[0] == print { return }
     }
-    progress("building cq's derived tables (allocation shares, first purchases) in \(derivedSchema)")
+    progress(
+      "building cq's derived tables (allocation shares, first purchases) in \(derivedSchema)")
     try connection.execute("BEGIN")
     do throws(PGError) {
       try connection.query("SELECT pg_advisory_xact_lock(hashtext('cq_derived'))")
@@ -392,7 +500,8 @@ final class PostgresCatalogue {
       let campaignJoin = byCampaign ? " AND t.campaign = p.campaign" : ""
       for weight in AllocationWeight.allCases {
         try connection.execute(
-          "CREATE TABLE \(schema).share_\(weight.rawValue) (influencer_id text NOT NULL, payout_row bigint NOT NULL, tracking_row bigint NOT NULL, share bigint NOT NULL)")
+          "CREATE TABLE \(schema).share_\(weight.rawValue) (influencer_id text NOT NULL, payout_row bigint NOT NULL, tracking_row bigint NOT NULL, share bigint NOT NULL)"
+        )
       }
       try connection.execute(
         "CREATE TABLE \(schema).unattributed (influencer_id text NOT NULL, payout_row bigint NOT NULL)",
@@ -400,10 +509,15 @@ final class PostgresCatalogue {
         "CREATE TABLE \(schema).order_gap (influencer_id text NOT NULL, payout_row bigint NOT NULL, gap bigint NOT NULL)",
         "CREATE TABLE \(schema).version (fingerprint text NOT NULL)")
       if citus {
-        for t in AllocationWeight.allCases.map({ "share_\($0.rawValue)" }) + ["unattributed", "order_gap"] {
-          try connection.query("SELECT create_distributed_table($1, 'influencer_id', colocate_with => 'tracking_data')", ["\(derivedSchema).\(t)"])
+        for t in AllocationWeight.allCases.map({ "share_\($0.rawValue)" }) + [
+          "unattributed", "order_gap",
+        ] {
+          try connection.query(
+            "SELECT create_distributed_table($1, 'influencer_id', colocate_with => 'tracking_data')",
+            ["\(derivedSchema).\(t)"])
         }
-        try connection.query("SELECT create_reference_table($1)", ["\(derivedSchema).first_purchase"])
+        try connection.query(
+          "SELECT create_reference_table($1)", ["\(derivedSchema).first_purchase"])
       }
       for weight in AllocationWeight.allCases {
         let w = weight == .orders ? "orders" : "revenue"
@@ -465,19 +579,32 @@ extension Engine {
 
   /// Payouts no tracking row carries (`(unattributed)`): how many and how much, all of them
   /// when `filtered` (a filter on what payouts lack drops them), else those the filter keeps.
-  func unattributedPayouts(_ plan: LogicalPlan, filtered: Bool, weight: AllocationWeight) throws(DiagnosticsError) -> (Int, Int64) {
+  func unattributedPayouts(_ plan: LogicalPlan, filtered: Bool, weight: AllocationWeight)
+    throws(DiagnosticsError) -> (Int, Int64)
+  {
     guard let postgres else {
       let alloc = store.allocation(weight)
-      let rows = filtered ? alloc.unattributedRows : unattributedRows(alloc.unattributedRows, passing: plan.filter, tiers: plan.tiers)
+      let rows =
+        filtered
+        ? alloc.unattributedRows
+        : unattributedRows(alloc.unattributedRows, passing: plan.filter, tiers: plan.tiers)
       let totalsColumn = store.data.payouts.integers("total_payout")
       return (rows.count, rows.reduce(Int64(0)) { $0 + totalsColumn[Int($1)] })
     }
-    let lowering = PlanLowering(store: store, catalog: catalog, derived: postgres.derivedSchema, tiers: plan.tiers)
+    let lowering = PlanLowering(
+      store: store, catalog: catalog, derived: postgres.derivedSchema, tiers: plan.tiers)
     let dims = plan.filter?.dimensions ?? []
     let part = lowering.unattributedPart(dimensions: dims)
     let condition = filtered ? nil : plan.filter.map { lowering.condition($0, in: part) }
     let select = SQLSelect(
-      columns: [(.cast(.call("count", [.star]), "text"), "payouts"), (.cast(.call("coalesce", [.call("sum", [.column("p", "total_payout")]), .integer(0)]), "text"), "amount")],
+      columns: [
+        (.cast(.call("count", [.star]), "text"), "payouts"),
+        (
+          .cast(
+            .call("coalesce", [.call("sum", [.column("p", "total_payout")]), .integer(0)]), "text"),
+          "amount"
+        ),
+      ],
       sources: part.sources, filter: condition)
     let sql = SQLRenderer.render(SQLQuery(body: select))
     do {
@@ -491,7 +618,9 @@ extension Engine {
 
 extension Engine {
   /// `sample TABLE [N] [where …]` on a database: the first rows in file order (`cq_row`).
-  func sampleOnDatabase(_ t: Table, name: NameRef, count: Int, where condition: ConditionExpr?, source: String)
+  func sampleOnDatabase(
+    _ t: Table, name: NameRef, count: Int, where condition: ConditionExpr?, source: String
+  )
     throws(DiagnosticsError) -> ResultSet
   {
     guard let postgres else { return ResultSet(columns: [], rows: []) }
@@ -500,23 +629,39 @@ extension Engine {
     let alias = t.name == "influencers" ? "i" : "f"
     if let condition {
       let (_, bound) = try sampleCondition(of: t, name: name, condition: condition, source: source)
-      let lowering = PlanLowering(store: store, catalog: catalog, derived: postgres.derivedSchema, tiers: settings.tiers)
-      if alias == "f", lowering.needsInfluencer(bound.dimensions, measures: []) { sources.append(lowering.influencerJoin("f")) }
-      let part = PlanLowering.Part(name: "", comment: "", sources: sources, influencer: alias, carrier: { _ in alias }, measures: [])
+      let lowering = PlanLowering(
+        store: store, catalog: catalog, derived: postgres.derivedSchema, tiers: settings.tiers)
+      if alias == "f", lowering.needsInfluencer(bound.dimensions, measures: []) {
+        sources.append(lowering.influencerJoin("f"))
+      }
+      let part = PlanLowering.Part(
+        name: "", comment: "", sources: sources, influencer: alias, carrier: { _ in alias },
+        measures: [])
       filter = lowering.condition(bound, in: part)
     }
     let columns = t.columnNames.filter { t.columns[$0] != nil }
-    var select = SQLSelect(columns: columns.map { (.cast(.column(alias, $0), "text"), $0) }, sources: sources, filter: filter)
+    var select = SQLSelect(
+      columns: columns.map { (.cast(.column(alias, $0), "text"), $0) }, sources: sources,
+      filter: filter)
     let ordered = postgres.has(t.name, "cq_row") ? "cq_row" : (t.name == "influencers" ? "id" : nil)
-    let counted = SQLRenderer.render(SQLQuery(body: SQLSelect(columns: [(.cast(.call("count", [.star]), "text"), "rows")], sources: sources, filter: filter)))
+    let counted = SQLRenderer.render(
+      SQLQuery(
+        body: SQLSelect(
+          columns: [(.cast(.call("count", [.star]), "text"), "rows")], sources: sources,
+          filter: filter)))
     select.comment = nil
     var rendered = SQLRenderer.render(SQLQuery(body: select))
-    rendered.text += (ordered.map { "\nORDER BY \(alias).\($0)" } ?? "") + "\nLIMIT \(max(0, count))"
+    rendered.text +=
+      (ordered.map { "\nORDER BY \(alias).\($0)" } ?? "") + "\nLIMIT \(max(0, count))"
     let rows: [[String?]]
     let matching: Int
     do {
-      rows = try postgres.connection.query(rendered.text, rendered.parameters, shouldCancel: { Cancellation.isRequested }).rows
-      matching = Int(try postgres.connection.query(counted.text, counted.parameters).rows.first?[0] ?? "") ?? rows.count
+      rows = try postgres.connection.query(
+        rendered.text, rendered.parameters, shouldCancel: { Cancellation.isRequested }
+      ).rows
+      matching =
+        Int(try postgres.connection.query(counted.text, counted.parameters).rows.first?[0] ?? "")
+        ?? rows.count
     } catch {
       throw dataError(error.message)
     }
@@ -524,16 +669,21 @@ extension Engine {
     var cells: [[Value]] = Array(repeating: [], count: rows.count)
     for (j, c) in columns.enumerated() {
       let format: ValueFormat
-      switch t.columns[c]! {
+      guard let column = t.columns[c] else { continue }
+      switch column {
       case .string, .text:
         format = .text
         for i in rows.indices { cells[i].append(.text(rows[i][j] ?? "")) }
       case .integer:
         format = .integer
-        for i in rows.indices { cells[i].append(Int64(rows[i][j] ?? "").map { .integer($0) } ?? .empty) }
+        for i in rows.indices {
+          cells[i].append(Int64(rows[i][j] ?? "").map { .integer($0) } ?? .empty)
+        }
       case .money, .decimal:
-        format = t.columns[c]!.kind == .money ? .money : .decimal
-        for i in rows.indices { cells[i].append(Int64(rows[i][j] ?? "").map { .paise($0) } ?? .empty) }
+        format = column.kind == .money ? .money : .decimal
+        for i in rows.indices {
+          cells[i].append(Int64(rows[i][j] ?? "").map { .paise($0) } ?? .empty)
+        }
       case .date:
         format = .date
         for i in rows.indices { cells[i].append(.text(rows[i][j] ?? "")) }
