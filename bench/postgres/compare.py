@@ -8,7 +8,7 @@ The hand SQL is bench/postgres/sql/ID.sql; money columns are divided by 100.0 in
 answers read in rupees like cq's.
 
 Timing, warm cache, in --rounds rounds (the order of the two sides alternates per round):
-  cq    one process `cq --engine URL --timing --repeat RUNS+1 -c S1 -c S2 …`, cq's own
+  cq    one process per round `cq --continue --engine URL --timing --repeat RUNS+1 -c S1 -c S2 …`, cq's own
         `timing query MS` lines (parse, SQL, fetch, cq's post-aggregation; connect excluded),
         the first run of each statement dropped;
   hand  one psql session, `\\timing on`, output to /dev/null, each query RUNS+1 times, the first
@@ -84,15 +84,24 @@ def hand_sql(q):
         return fh.read().strip().rstrip(";")
 
 
-def run_cq(url, statement, runs):
-    """cq's own timings of one statement (the first run dropped); None if cq failed (timeout)."""
-    args = [CQ, "--norc", "--engine", url, "--timing", "--repeat", str(runs + 1), "-c", statement]
+def run_cq(url, statements, runs):
+    """cq's own timings, all statements in one process (a connect scans every table, so one per
+    round), `--continue` past a statement the server cancels; the first run of each dropped.
+    A statement with fewer than runs + 1 timings failed (timeout) and gets None."""
+    args = [CQ, "--norc", "--continue", "--engine", url, "--timing", "--repeat", str(runs + 1)]
+    for s in statements:
+        args += ["-c", s]
     p = subprocess.run(args + ["--output", "/dev/null"], capture_output=True, text=True)
-    times = [float(m.group(1)) for m in re.finditer(r"^timing query ([0-9.]+) ", p.stderr, re.M)]
-    if p.returncode != 0 or len(times) < runs + 1:
-        print(f"compare: cq failed ({p.returncode}) on {statement!r}: {p.stderr.strip()[-300:]}", file=sys.stderr)
-        return None
-    return times[1:]
+    times = {}
+    for m in re.finditer(r"^timing query ([0-9.]+) (.*)$", p.stderr, re.M):
+        times.setdefault(m.group(2), []).append(float(m.group(1)))
+    out = {}
+    for s in statements:
+        t = times.get(s, [])
+        out[s] = t[1:] if len(t) >= runs + 1 else None
+        if out[s] is None:
+            print(f"compare: cq failed (exit {p.returncode}) on {s!r}", file=sys.stderr)
+    return out
 
 
 def run_hand(url, q, runs):
@@ -192,17 +201,28 @@ def main():
     hand_ms = {q: [] for q in qs}
     failed = {"cq": set(), "hand": set()}
     for r in range(a.rounds):
-        for q in qs:
-            order = ["cq", "hand"] if r % 2 == 0 else ["hand", "cq"]
-            for side in order:
-                if q in failed[side]:
+        for side in (["cq", "hand"] if r % 2 == 0 else ["hand", "cq"]):
+            print(f"[{time.strftime('%H:%M:%S')}] round {r + 1}: {side} ...", file=sys.stderr, flush=True)
+            if side == "cq":
+                todo = [q for q in qs if q not in failed["cq"]]
+                got = run_cq(a.url, [qs[q][0] for q in todo], a.runs)
+                for q in todo:
+                    t = got[qs[q][0]]
+                    if t is None:
+                        failed["cq"].add(q)
+                    else:
+                        cq_ms[q] += t
+                    print(f"  {q} cq: {t}", file=sys.stderr, flush=True)
+                continue
+            for q in qs:
+                if q in failed["hand"]:
                     continue
-                print(f"[{time.strftime('%H:%M:%S')}] round {r + 1}: {q} {side} ...", file=sys.stderr, flush=True)
-                t = run_cq(a.url, qs[q][0], a.runs) if side == "cq" else run_hand(a.url, q, a.runs)
+                t = run_hand(a.url, q, a.runs)
                 if t is None:
-                    failed[side].add(q)
+                    failed["hand"].add(q)
                 else:
-                    (cq_ms if side == "cq" else hand_ms)[q] += t
+                    hand_ms[q] += t
+                print(f"  {q} hand: {t}", file=sys.stderr, flush=True)
     print(f"[{time.strftime('%H:%M:%S')}] answers ...", file=sys.stderr, flush=True)
     checks, rows = {}, {}
     for q in qs:
