@@ -446,53 +446,35 @@ struct PlanLowering {
         partMeasures.append((name, audience))
       }
     }
-    // The grain keys of every part, then each part joined on them.
+    // Every part's rows stacked, then summed per grain key: a hash aggregate, where a join on
+    // the keys (which may be NULL for unknown or unattributed) would be a nested loop.
     var measureOrder: [Measure] = []
     for (_, ms) in partMeasures {
       for m in ms where !measureOrder.contains(m) { measureOrder.append(m) }
     }
-    var sources: [SQLSource] = []
-    var columns: [(SQLExpr, String?)] = []
-    if outGrain.isEmpty {
-      for (i, p) in partMeasures.enumerated() {
-        sources.append(SQLSource(i == 0 ? .from : .join, table: p.part, alias: p.part))
-      }
-    } else {
-      var keys = SQLSelect(
-        columns: keyColumns.map { (.column(partMeasures[0].part, $0), $0) },
-        sources: [SQLSource(table: partMeasures[0].part)])
-      for p in partMeasures.dropFirst() {
-        keys.unionAll.append(
-          SQLSelect(
-            columns: keyColumns.map { (.column(p.part, $0), $0) },
-            sources: [SQLSource(table: p.part)]))
-      }
-      keys.comment = "every group any part has"
-      // UNION ALL then DISTINCT in the final GROUP BY would re-aggregate; the keys are deduplicated here.
-      ctes.append(
-        (
-          "grain_keys",
-          SQLSelect(
-            columns: keyColumns.map { (.column("k", $0), $0) },
-            sources: [SQLSource(table: "grain_keys_all", alias: "k")],
-            groupBy: keyColumns.map { .column("k", $0) })
-        ))
-      ctes.insert(("grain_keys_all", keys), at: ctes.count - 1)
-      sources.append(SQLSource(table: "grain_keys", alias: "k"))
-      for p in partMeasures {
-        let on = SQLExpr.and(
-          keyColumns.map { .binary("IS NOT DISTINCT FROM", .column(p.part, $0), .column("k", $0)) })
-        sources.append(SQLSource(.leftJoin, table: p.part, alias: p.part, on: on))
-      }
-      columns += keyColumns.map { (.column("k", $0), $0) }
+    var selects: [SQLSelect] = partMeasures.map { p in
+      SQLSelect(
+        columns: keyColumns.map { (.column(p.part, $0), $0) }
+          + measureOrder.map { m in
+            (
+              p.measures.contains(m)
+                ? .cast(.column(p.part, PlanLowering.measureColumn(m)), "numeric")
+                : .cast(.keyword("NULL"), "numeric"),
+              PlanLowering.measureColumn(m)
+            )
+          },
+        sources: [SQLSource(table: p.part)])
     }
+    var stacked = selects.removeFirst()
+    stacked.unionAll = selects
+    stacked.comment = "every part's sums, one after another"
+    ctes.append(("parts", stacked))
+    let keyExpressions: [SQLExpr] = keyColumns.map { .column("parts", $0) }
+    var columns: [(SQLExpr, String?)] = zip(keyExpressions, keyColumns).map { ($0, $1) }
     for m in measureOrder {
-      let parts = partMeasures.filter { $0.measures.contains(m) }.map {
-        SQLExpr.call("coalesce", [.column($0.part, PlanLowering.measureColumn(m)), .integer(0)])
-      }
-      var e = parts[0]
-      for p in parts.dropFirst() { e = .binary("+", e, p) }
-      columns.append((e, PlanLowering.measureColumn(m)))
+      let column = PlanLowering.measureColumn(m)
+      columns.append(
+        (.call("coalesce", [.call("sum", [.column("parts", column)]), .integer(0)]), column))
     }
     // The metrics as an analyst reads them (cq computes them from the sums above).
     let measureExpressions = Dictionary(
@@ -503,7 +485,13 @@ struct PlanLowering {
         if !columns.contains(where: { $0.1 == name }) { columns.append((e, name)) }
       }
     }
-    return (SQLQuery(ctes: ctes, body: SQLSelect(columns: columns, sources: sources)), measureOrder)
+    return (
+      SQLQuery(
+        ctes: ctes,
+        body: SQLSelect(
+          columns: columns, sources: [SQLSource(table: "parts")], groupBy: keyExpressions)),
+      measureOrder
+    )
   }
 
   /// A metric's formula over the summed measures: ratios in double precision, NULL for ÷ 0.
