@@ -246,6 +246,8 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
   @Test func explainTakesAQuery() {
     #expect(candidates("explain ").contains("top"))
     #expect(candidates("explain ").contains("roas"))
+    #expect(candidates("explain s").contains("sql"))
+    #expect(candidates("explain sql roas by b") == ["brand"])
     #expect(candidates("explain roas by b") == ["brand"])
     #expect(candidates("explain top 3 brand by roas where brand=H") == ["HKVitals"])
   }

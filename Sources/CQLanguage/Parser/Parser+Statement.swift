@@ -20,7 +20,7 @@ extension StatementParser {
     case "explain":
       advance()
       offer(.metric)
-      offer(keywords: ["top", "bottom"])
+      offer(keywords: ["top", "bottom", "sql"])
       if atEnd { try fail(.expectedQuery(after: first.text)) }
       // `explain sql QUERY`: the SQL a database engine is sent (SPEC §8).
       var sql = false
