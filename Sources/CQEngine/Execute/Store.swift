@@ -129,39 +129,23 @@ final class Store: @unchecked Sendable {
   }
 
   func space(_ dimension: Dimension, tiers: Tiers) -> DimensionSpace {
-    func dict(_ table: Table, _ column: String) -> DimensionSpace {
-      let d = table.has(column) ? table.strings(column).dictionary : StringDictionary()
-      return DimensionSpace(count: d.count, label: { d[$0] }, sortsByCode: false)
-    }
     switch dimension {
     case .influencer:
       let labels = influencerLabels()
       return DimensionSpace(count: labels.count, label: { labels[Int($0)] }, sortsByCode: false)
-    case .influencer_id:
-      let d = influencerIDs
-      return DimensionSpace(count: d.count, label: { d[$0] }, sortsByCode: false)
-    case .category: return dict(data.influencers, "category")
-    case .gender: return dict(data.influencers, "gender")
-    case .platform: return dict(data.influencers, "platform")
-    case .post_platform: return dict(data.posts, "platform")
     case .tier:
       let names = tiers.names
       // Tiers sort in size order, like time.
       return DimensionSpace(count: names.count, label: { names[Int($0)] }, sortsByCode: true)
-    case .campaign:
-      for t in [data.tracking, data.payouts, data.posts] where t.has("campaign") { return dict(t, "campaign") }
-      return DimensionSpace(count: 0, label: { _ in "" }, sortsByCode: false)
-    case .brand: return dict(data.tracking, "brand")
-    case .product: return dict(data.tracking, "product")
-    case .source: return dict(data.tracking, "source")
-    case .user: return dict(data.tracking, "user_id")
-    case .basis: return dict(data.payouts, "basis")
-    case .status: return dict(data.payouts, "status")
     case .day, .week, .month, .quarter, .year, .weekday:
       let grain = dimension.timeGrain!
       let base = timeBase(grain)
       let count = grain == .weekday ? 7 : Int(TimeCodes.value(maxDay, grain) - base) + 1
       return DimensionSpace(count: count, label: { TimeCodes.label(base + Int64($0), grain) }, sortsByCode: true)
+    default:
+      // Dictionary dimensions: the column `valueDictionary` names (none: an empty space).
+      let d = valueDictionary(dimension) ?? StringDictionary()
+      return DimensionSpace(count: d.count, label: { d[$0] }, sortsByCode: false)
     }
   }
 

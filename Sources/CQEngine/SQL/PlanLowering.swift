@@ -26,15 +26,11 @@ struct PlanLowering {
     var comment: String
     /// Table alias carrying each kind of column.
     var sources: [SQLSource]
-    /// The alias whose `influencer_id` the part's rows belong to.
-    var influencer: String
     /// Which alias carries a dimension (nil: the part's rows are spend no tracking row
     /// carries, so the dimension is `(unattributed)`).
     var carrier: (Dimension) -> String?
     /// Measures and the row expression each aggregates.
     var measures: [(Measure, SQLExpr)]
-    /// Extra row filter (join conditions that are not joins).
-    var filter: SQLExpr? = nil
   }
 
   // MARK: - Keys
@@ -147,9 +143,7 @@ struct PlanLowering {
       if unknownAllowed { parts.append(.isNull(key, negated: false)) }
       return SQLExpr.or(parts) ?? .keyword("FALSE")
     }
-    let values = regular.map { space.labelFor(Int32($0)) }
     let dictionaryValues = regular.compactMap { valueText(d, code: Int32($0)) }
-    _ = values
     var parts: [SQLExpr] = []
     if !dictionaryValues.isEmpty {
       parts.append(
@@ -213,7 +207,7 @@ struct PlanLowering {
           parts.append(
             Part(
               name: Self.partName(fact), comment: "\(table) aggregated to the grain",
-              sources: sources, influencer: alias, carrier: { _ in alias }, measures: measures))
+              sources: sources, carrier: { _ in alias }, measures: measures))
         }
       }
       return parts
@@ -231,7 +225,7 @@ struct PlanLowering {
               "AND", .binary("=", .column("s", "influencer_id"), .column("t", "influencer_id")),
               .binary("=", .column("s", "tracking_row"), .column("t", "cq_row")))),
         ] + (needsInfluencer(dimensions, measures: []) ? [influencerJoin("t")] : []),
-        influencer: "t", carrier: { _ in "t" },
+        carrier: { _ in "t" },
         measures: [(.payout, .call("sum", [.column("s", "share")]))])
       return [main, unattributedPart(dimensions: dimensions)]
     case .allocatedByPayout(let weight):
@@ -254,7 +248,6 @@ struct PlanLowering {
               "AND", .binary("=", .column("t", "influencer_id"), .column("s", "influencer_id")),
               .binary("=", .column("t", "cq_row"), .column("s", "tracking_row")))),
         ] + (needsInfluencer(dimensions, measures: []) ? [influencerJoin("s")] : []),
-        influencer: "s",
         carrier: { d in
           if d.isInfluencerAttribute { return "s" }
           switch d {
@@ -283,7 +276,6 @@ struct PlanLowering {
             "AND", .binary("=", .column("u", "influencer_id"), .column("p", "influencer_id")),
             .binary("=", .column("u", "payout_row"), .column("p", "cq_row")))),
       ] + (needsInfluencer(dimensions, measures: []) ? [influencerJoin("p")] : []),
-      influencer: "p",
       carrier: { d in
         if d.isInfluencerAttribute { return "p" }
         switch d {
@@ -370,7 +362,6 @@ struct PlanLowering {
       var conditions: [SQLExpr] = []
       if let f = plan.filter { conditions.append(condition(f, in: part)) }
       if let g = grouped { conditions.append(g(part)) }
-      if let extra = part.filter { conditions.append(extra) }
       return SQLExpr.and(conditions)
     }
     // Scoped to some groups: one row, the grain only in the row condition.
@@ -403,7 +394,7 @@ struct PlanLowering {
             sources.append(influencerJoin("f"))
           }
           let part = Part(
-            name: "", comment: "", sources: sources, influencer: alias, carrier: { _ in alias },
+            name: "", comment: "", sources: sources, carrier: { _ in alias },
             measures: [])
           let keys = outGrain.map { key($0, in: part) }
           var select = SQLSelect(
@@ -569,7 +560,8 @@ struct PlanLowering {
 }
 
 extension Store {
-  /// The dictionary a text dimension's values come from (the same spaces `space(_:)` uses).
+  /// The dictionary a text dimension's values come from: what `space(_:)` labels and what a
+  /// SQL engine's key columns hold.
   func valueDictionary(_ d: Dimension) -> StringDictionary? {
     func dict(_ table: Table, _ column: String) -> StringDictionary? {
       table.has(column) ? table.strings(column).dictionary : nil

@@ -13,35 +13,14 @@ import Foundation
 /// after aggregation is the in-memory engine's own code, so answers are byte-identical.
 final class PostgresAggregation: RemoteAggregation {
   let connection: PGConnection
-  /// cq's schema of derived tables.
-  let derived: String
-  /// Whether the server runs Citus (derived tables are then distributed like the facts).
-  let citus: Bool
-  /// The SQL of the last aggregation (for `explain sql` and tests).
-  private(set) var lastSQL: SQLRenderer.Rendered?
-
-  init(connection: PGConnection, derived: String, citus: Bool) {
-    self.connection = connection
-    self.derived = derived
-    self.citus = citus
-  }
-
-  func render(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine) -> (
-    SQLRenderer.Rendered, [Measure]
-  ) {
-    let lowering = PlanLowering(
-      store: engine.store, catalog: engine.catalog, derived: derived, tiers: plan.tiers)
-    let (query, measures) = lowering.query(plan, grain: grain, scope: scope)
-    return (SQLRenderer.render(query), measures)
-  }
+  init(connection: PGConnection) { self.connection = connection }
 
   func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine)
     throws(DiagnosticsError) -> [Group]
   {
     // Only lift metrics: their groups come from the lift model, not from a fact.
     if plan.facts.isEmpty { return [] }
-    let (sql, measures) = render(plan, grain: grain, scope: scope, engine: engine)
-    lastSQL = sql
+    let (sql, measures) = engine.sql(plan, grain: grain, scope: scope)
     let rows: PGRows
     do {
       rows = try connection.query(
@@ -132,8 +111,7 @@ extension Engine {
     let data = try catalogue.dataSet(progress: progress)
     try catalogue.ensureDerived(force: false, progress: progress)
     let engine = Engine(data: data, liftFromStoreOrders: catalogue.hasStoreOrders)
-    engine.remote = PostgresAggregation(
-      connection: connection, derived: derivedSchema, citus: catalogue.citus)
+    engine.remote = PostgresAggregation(connection: connection)
     engine.postgres = catalogue
     return engine
   }
@@ -146,6 +124,18 @@ extension Engine {
     try postgres?.ensureDerived(force: true, progress: progress)
   }
 
+  /// The SQL for `plan`'s facts at `grain` within `scope`, and the measures its columns hold:
+  /// what a database is sent, and what `explain sql` prints.
+  func sql(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope) -> (
+    SQLRenderer.Rendered, [Measure]
+  ) {
+    let lowering = PlanLowering(
+      store: store, catalog: catalog, derived: postgres?.derivedSchema ?? "cq_derived",
+      tiers: plan.tiers)
+    let (query, measures) = lowering.query(plan, grain: grain, scope: scope)
+    return (SQLRenderer.render(query), measures)
+  }
+
   /// `explain sql QUERY`: the SQL cq sends for the query's groups, runnable in psql as printed.
   public func explainSQL(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
@@ -153,14 +143,11 @@ extension Engine {
       return
         "-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))\n-- no fact is aggregated: lift_revenue and iroas come from the lift model, which reads store_orders by brand and day"
     }
-    let lowering = PlanLowering(
-      store: store, catalog: catalog, derived: postgres?.derivedSchema ?? "cq_derived",
-      tiers: plan.tiers)
-    let (sql, _) = lowering.query(plan, grain: plan.dimensions, scope: .each)
-    let rendered = SQLRenderer.render(sql)
+    let (rendered, _) = sql(plan, grain: plan.dimensions, scope: .each)
     var lines = ["-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))"]
     lines.append(
-      "-- each fact aggregated to the grain on its own, joined on the grain keys; money in paise")
+      "-- each fact aggregated to the grain on its own, the parts stacked and summed per grain key; money in paise"
+    )
     if plan.having != nil || !plan.order.isEmpty || plan.limit != nil || plan.needsTotals {
       lines.append("-- cq then applies having, order, limit, (other) and totals to these groups")
     }
@@ -639,7 +626,7 @@ extension Engine {
         sources.append(lowering.influencerJoin("f"))
       }
       let part = PlanLowering.Part(
-        name: "", comment: "", sources: sources, influencer: alias, carrier: { _ in alias },
+        name: "", comment: "", sources: sources, carrier: { _ in alias },
         measures: [])
       filter = lowering.condition(bound, in: part)
     }
