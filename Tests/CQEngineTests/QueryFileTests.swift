@@ -1,6 +1,7 @@
 import CQEngine
 import CQLanguage
 import CQStorage
+import CQTestSupport
 import Foundation
 import Testing
 
@@ -36,48 +37,7 @@ import Testing
     ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".slt") }.sorted()
   }
 
-  struct Record {
-    var kind: String
-    var statement: String
-    var expected: [String]
-    var line: Int
-  }
-
-  /// The fixture named by a `# fixture: NAME` line (default `small`), and the records.
-  static func parse(_ text: String) -> (fixture: String, records: [Record]) {
-    var fixture = "small"
-    var records: [Record] = []
-    let lines = text.components(separatedBy: "\n")
-    var i = 0
-    while i < lines.count {
-      let line = lines[i]
-      if line.hasPrefix("# fixture:") {
-        fixture = line.dropFirst("# fixture:".count).trimmingCharacters(in: .whitespaces)
-      }
-      guard ["query", "error", "explain", "statement"].contains(line) else {
-        i += 1
-        continue
-      }
-      var record = Record(kind: line, statement: "", expected: [], line: i + 1)
-      i += 1
-      var statement: [String] = []
-      while i < lines.count, lines[i] != "----", lines[i] != "====", !(record.kind == "statement" && lines[i].isEmpty) {
-        statement.append(lines[i])
-        i += 1
-      }
-      record.statement = statement.joined(separator: "\n")
-      if i < lines.count, lines[i] == "----" {
-        i += 1
-        while i < lines.count, lines[i] != "====" {
-          record.expected.append(lines[i])
-          i += 1
-        }
-      }
-      i += 1
-      records.append(record)
-    }
-    return (fixture, records)
-  }
+  typealias Record = QueryFile.Record
 
   /// A cell as the files spell it.
   static func cell(_ value: Value) -> String {
@@ -95,7 +55,7 @@ import Testing
 
   /// What `record` gives now, as lines.
   static func actual(_ record: Record, engine: Engine) -> [String] {
-    let source = record.kind == "explain" ? "explain " + record.statement : record.statement
+    let source = record.source
     let parsed = Parser.parse(source)
     guard parsed.diagnostics.isEmpty, let stmt = parsed.statements.first?.stmt else {
       return parsed.diagnostics.map(\.message)
@@ -143,7 +103,7 @@ import Testing
   func queryFile(_ name: String) throws {
     let url = Self.folder.appendingPathComponent(name)
     let text = try String(contentsOf: url, encoding: .utf8)
-    let (fixture, records) = Self.parse(text)
+    let (fixture, records) = QueryFile.parse(text)
     let engine = Engine(data: try DataLoader.load(folder: EngineFixtures.path(fixture), cache: .ignore))
     let recording = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
     // In file order: statements change the engine's state for the records after them.

@@ -30,33 +30,9 @@ struct DifferentialTests {
     let text = try String(
       contentsOf: root.appendingPathComponent("Tests/CQEngineTests/Queries/\(name)"),
       encoding: .utf8)
-    var fixture = "small"
-    var statements: [String] = []
-    let lines = text.components(separatedBy: "\n")
-    var i = 0
-    while i < lines.count {
-      let line = lines[i]
-      if line.hasPrefix("# fixture:") {
-        fixture = line.dropFirst("# fixture:".count).trimmingCharacters(in: .whitespaces)
-      }
-      guard ["query", "error", "explain", "statement"].contains(line) else {
-        i += 1
-        continue
-      }
-      i += 1
-      var statement: [String] = []
-      while i < lines.count, lines[i] != "----", lines[i] != "====",
-        !(line == "statement" && lines[i].isEmpty)
-      {
-        statement.append(lines[i])
-        i += 1
-      }
-      let joined = statement.joined(separator: " ")
-      statements.append(
-        line == "explain" && !joined.lowercased().hasPrefix("explain")
-          ? "explain " + joined : joined)
-      i += 1
-    }
+    let (fixture, records) = QueryFile.parse(text)
+    // One line a statement: a script ends a statement at the end of its line.
+    let statements = records.map { $0.source.replacingOccurrences(of: "\n", with: " ") }
     return (fixture, statements.joined(separator: "\n") + "\n")
   }
 
