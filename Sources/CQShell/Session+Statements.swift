@@ -62,9 +62,9 @@ extension Session {
       return try runQuery(q, text: text, source: source, fileName: fileName)
     case .explain(let q):
       let engine = try requireEngine()
-      writeText(try engine.explain(q, source: source))
+      try writeText(try engine.explain(q, source: source), redirect: q.redirect, what: "the plan")
     case .explainSQL(let q):
-      writeText(try requireEngine().explainSQL(q, source: source))
+      try writeText(try requireEngine().explainSQL(q, source: source), redirect: q.redirect, what: "the SQL")
     case .refresh:
       try refreshDerivedTables()
     case .describe(let name):
@@ -271,6 +271,13 @@ extension Session {
 
   /// Writes prose (explain, describe) to standard output: money in the `set currency` symbol,
   /// and in ASCII under `--ascii`; on a terminal, wrapped at word boundaries to its width.
+  /// Text for the screen, or for `> FILE` / `>> FILE` when the statement names one (a redirect
+  /// is never dropped silently).
+  func writeText(_ text: String, redirect: RedirectClause?, what: String) throws {
+    guard let redirect else { return writeText(text) }
+    try write(text.hasSuffix("\n") ? text : text + "\n", to: redirect.path, append: redirect.append, rows: 0, what: what)
+  }
+
   func writeText(_ text: String) {
     if !options.interactive, let destination = reportDestination {
       do {

@@ -4,6 +4,22 @@ import Testing
 
 /// `> FILE`, `>> FILE`, `--output`, atomic and failed writes, `last`, colour (SPEC §5).
 @Suite struct FileOutputTests {
+  @Test func explainAndExplainSQLWriteToTheFileNamed() throws {
+    let dir = try ScratchFolder()
+    let run = try cq(
+      [
+        "-c", "explain revenue by brand > plan.txt", "-c", "explain sql revenue by brand > query.sql",
+        "-c", "explain sql revenue by brand",
+      ], in: dir.url)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try dir.read("plan.txt").hasPrefix("revenue = sum(revenue)"))
+    let sql = try dir.read("query.sql")
+    #expect(sql.contains("GROUP BY") && sql.hasSuffix(";\n"))
+    // Only the statement without a file printed its SQL.
+    #expect(run.stdout.components(separatedBy: "GROUP BY").count == sql.components(separatedBy: "GROUP BY").count)
+    #expect(!run.stdout.contains("revenue = sum(revenue)"))
+  }
+
   @Test func redirectsPickTheFormatFromTheExtensionAndAppendWithoutRepeatingTheHeader() throws {
     let dir = try ScratchFolder()
     let existing = "brand,revenue\nEarlier,1.00\n"
