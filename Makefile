@@ -57,7 +57,10 @@ LINT_FILES ?= \
   Tests/CQShellTests/CompletionTests.swift \
   Tests/CQShellTests/DeclarationConsistencyTests.swift \
   Tests/CQShellTests/SettingDeclarationTests.swift \
-  Tests/CQTestSupport/Snapshot.swift
+  Tests/CQTestSupport/Snapshot.swift \
+  Sources/CQStorage/Prose.swift \
+  Sources/CQRendering/Format/ProseRenderer.swift \
+  Tests/CQEngineTests/Support/ProseText.swift
 
 # The tests run beside three throwaway PostgreSQL servers (Tests/postgres/with-servers.sh: a
 # main server holding data/, and two shard servers behind its cq_sharded database), stopped and

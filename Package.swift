@@ -50,7 +50,8 @@ let package = Package(
     .testTarget(
       name: "CQStorageTests", dependencies: ["CQStorage", "CQTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "CQEngineTests", dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQSimulator", "CQTestSupport"],
+      name: "CQEngineTests",
+      dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQRendering", "CQSimulator", "CQTestSupport"],
       exclude: ["Fixtures", "Queries"]),
     .testTarget(
       name: "CQRenderingTests", dependencies: ["CQRendering", "CQStorage", "CQTestSupport"],

@@ -7,7 +7,7 @@ extension Engine {
   /// ```
   /// explain roas by campaign where brand=MuscleBlaze
   /// ```
-  public func explain(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
+  public func explain(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> Prose {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
     // Figures: the whole scope (grain removed), with row counts per fact.
     var scoped = plan
@@ -30,17 +30,17 @@ extension Engine {
       let known = Set(try aggregate(plan, grain: plan.dimensions).map(\.codes))
       groupCount = known.union(lift.groups.keys).count
     }
-    var lines: [String] = []
+    var lines: [Prose] = []
     let grain = plan.dimensions.isEmpty ? "one row (no 'by')" : plan.dimensions.map(\.rawValue).joined(separator: " × ")
     // Headline per metric.
     for pm in plan.metrics where pm.visible {
       if let metric = pm.definition.liftMetric, let lift {
         let value = Engine.value(metric, lift.total, payout: totals[.payout] ?? 0)
-        let shown = lift.total == nil ? "– (no estimate)" : Engine.describe(value, format: pm.definition.format)
-        var text = "\(metric.rawValue) = \(shown)"
+        let shown: Prose = lift.total == nil ? "– (no estimate)" : Engine.figure(value, format: pm.definition.format)
+        var text: Prose = "\(metric.rawValue) = \(shown)"
         if metric == .revenue { text += " (95% interval \(LiftModel.interval(lift.total)))" }
         if metric.usesPayout {
-          text += " = lift_revenue \(lift.total.map { LiftModel.rupees($0.lift) } ?? "–") ÷ \(Engine.rupees(totals[.payout] ?? 0)) payout"
+          text += " = lift_revenue \(lift.total.map { LiftModel.rupees($0.lift) } ?? "–") ÷ \(money: totals[.payout] ?? 0) payout"
         }
         lines.append(text + (plan.dimensions.isEmpty ? "" : " in \(groupCount) \(grain) group\(groupCount == 1 ? "" : "s")"))
         continue
@@ -55,7 +55,7 @@ extension Engine {
     var step = 1
     let filterText = plan.filter.map { "rows where \($0.text)" }
     for fp in plan.facts {
-      var line = "\(step). \(fp.fact.rawValue) (\(Engine.short(Int64(rowCount(of: store.table(fp.fact))))) rows): "
+      var line: Prose = "\(step). \(fp.fact.rawValue) (\(count: Int64(rowCount(of: store.table(fp.fact)))) rows): "
       if let filterText {
         if fp.mode == .direct {
           line += "keep \(filterText)" + scopeCount(fp.fact, totals) + "; "
@@ -66,8 +66,8 @@ extension Engine {
       let names = fp.measures.map(measureName).joined(separator: ", ")
       line += "aggregate \(names) to \(grain) on its own"
       if !fp.audienceAlso.isEmpty, fp.measures.contains(where: \.isAudience) {
-        let others = fp.audienceAlso.map { "\($0.rawValue) (\(Engine.short(Int64(rowCount(of: store.table($0))))) rows)" }
-        line += "; distinct influencers also count the rows of \(others.joined(separator: " and ")), so an influencer is in scope wherever they were tracked, posted or were paid"
+        let others = fp.audienceAlso.map { f -> Prose in "\(f.rawValue) (\(count: Int64(rowCount(of: store.table(f)))) rows)" }
+        line += "; distinct influencers also count the rows of \(Prose.joined(others, separator: " and ")), so an influencer is in scope wherever they were tracked, posted or were paid"
       }
       switch fp.mode {
       case .direct: break
@@ -78,7 +78,7 @@ extension Engine {
         let filtered = plan.filter.map { f in !f.dimensions.allSatisfy { store.carries(.payouts, $0) } } ?? false
         let (count, amount) = try unattributedPayouts(plan, filtered: filtered, weight: w)
         if count > 0 {
-          line += "; \(Engine.rupees(amount)) of payouts (\(count) row\(count == 1 ? "" : "s")) \(count == 1 ? "has" : "have") no tracking rows to carry \(count == 1 ? "it" : "them")"
+          line += "; \(money: amount) of payouts (\(count) row\(count == 1 ? "" : "s")) \(count == 1 ? "has" : "have") no tracking rows to carry \(count == 1 ? "it" : "them")"
           line += filtered ? " and \(count == 1 ? "is" : "are") dropped by the filter" : " and show\(count == 1 ? "s" : "") as (unattributed)"
         }
       }
@@ -86,7 +86,7 @@ extension Engine {
       step += 1
     }
     if usesLift, let model = liftModel() {
-      lines.append("\(step). " + model.explainLines(store: store).joined(separator: "\n"))
+      lines.append("\(step). " + Prose.joined(model.explainLines(store: store), separator: "\n"))
       step += 1
     }
     if plan.facts.count > 1 || (usesLift && !plan.facts.isEmpty) {
@@ -95,7 +95,7 @@ extension Engine {
     }
     for pm in plan.metrics {
       let d = pm.definition
-      var text = "\(step). \(d.name) = \(d.formulaText)"
+      var text: Prose = "\(step). \(d.name) = \(d.formulaText)"
       if d.formulaText.contains("/") || d.special == .roasDelta { text += " per group — a ratio of sums, never a mean of per-row ratios" }
       if d.name == "incremental_revenue" || d.name == "incremental_roas" || d.name == "cac" || d.name == "new_customers" {
         text += ". Heuristic: a customer's first purchase (over all data) is counted as new; they might have bought anyway"
@@ -130,7 +130,7 @@ extension Engine {
     }
     lines.append("\(step). \(order); \(groupCount) group\(groupCount == 1 ? "" : "s")")
     if plan.dimensions.contains(.tier) { lines.append("tiers: \(plan.tiers.description) followers") }
-    return lines.joined(separator: "\n")
+    return Prose.joined(lines, separator: "\n")
   }
 
   /// The unattributed payout rows that pass a filter on payout dimensions (all of them when
@@ -148,10 +148,10 @@ extension Engine {
     return rows.indices.filter { mask[$0] != 0 }.map { rows[$0] }
   }
 
-  func scopeCount(_ fact: Fact, _ totals: [Measure: Int64]) -> String {
+  func scopeCount(_ fact: Fact, _ totals: [Measure: Int64]) -> Prose {
     switch fact {
-    case .tracking: " (\(Engine.short(totals[.conversions] ?? 0)) rows)"
-    case .posts: " (\(Engine.short(totals[.posts] ?? 0)) posts)"
+    case .tracking: " (\(count: totals[.conversions] ?? 0) rows)"
+    case .posts: " (\(count: totals[.posts] ?? 0) posts)"
     default: ""
     }
   }
@@ -180,39 +180,39 @@ extension Engine {
   }
 
   /// "ROAS = ₹4.1L revenue ÷ ₹1.3L payout over 212 orders in 3 campaigns".
-  func headline(_ m: MetricDefinition, totals: [Measure: Int64], plan: LogicalPlan, groups: Int) -> String {
+  func headline(_ m: MetricDefinition, totals: [Measure: Int64], plan: LogicalPlan, groups: Int) -> Prose {
     let executor = Executor(store: store, catalog: catalog)
     let value = Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: m.format)
-    let scope: String = {
-      var parts: [String] = []
-      if let orders = totals[.orders] { parts.append("\(Engine.short(orders)) tracked order\(orders == 1 ? "" : "s")") }
-      if let posts = totals[.posts] { parts.append("\(Engine.short(posts)) posts") }
+    let scope: Prose = {
+      var parts: [Prose] = []
+      if let orders = totals[.orders] { parts.append("\(count: orders) tracked order\(orders == 1 ? "" : "s")") }
+      if let posts = totals[.posts] { parts.append("\(count: posts) posts") }
       let by = plan.dimensions.isEmpty ? "" : " in \(groups) \(plan.dimensions.map(\.rawValue).joined(separator: " × "))\(groups == 1 ? "" : " groups")"
-      return parts.isEmpty ? by : " over " + parts.joined(separator: " and ") + by
+      return parts.isEmpty ? Prose(by) : " over " + Prose.joined(parts, separator: " and ") + Prose(by)
     }()
     let upper = m.name == "roas" || m.name == "roi" || m.name == "aov" || m.name == "cac" || m.name == "cpe" || m.name == "cpm"
       ? m.name.uppercased() : m.name
-    var text: String
-    func part(_ f: Formula) -> String {
-      "\(Engine.describe(Executor.value(executor.evaluate(f, totals, audience: plan.audience), format: formatOf(f)))) \(nameOf(f))"
+    var text: Prose
+    func part(_ f: Formula) -> Prose {
+      "\(Engine.figure(Executor.value(executor.evaluate(f, totals, audience: plan.audience), format: formatOf(f)), format: .integer)) \(nameOf(f))"
     }
     switch m.formula {
     case .divide(let a, let b) where m.special == nil:
-      text = "\(upper) = \(part(a)) ÷ \(part(b)) = \(Engine.describe(value, format: m.format))\(scope)"
+      text = "\(upper) = \(part(a)) ÷ \(part(b)) = \(Engine.figure(value, format: m.format))\(scope)"
     case .multiply(.divide(let a, let b), .constant(let k)) where m.special == nil:
       // cpm: payout ÷ reach × 1000.
-      text = "\(upper) = \(part(a)) ÷ \(part(b)) × \(Engine.format(k, places: 0)) = \(Engine.describe(value, format: m.format))\(scope)"
+      text = "\(upper) = \(part(a)) ÷ \(part(b)) × \(Engine.constant(k)) = \(Engine.figure(value, format: m.format))\(scope)"
     case _ where m.special?.base != nil:
       // A percent per row against another row (the total, the previous period): the total's
       // own figure is the base metric's.
       let baseFormat = m.special?.base.flatMap { catalog.metric(named: $0)?.format } ?? .decimal
-      let base = Engine.describe(Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: baseFormat), format: baseFormat)
+      let base = Engine.figure(Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: baseFormat), format: baseFormat)
       text = "\(m.name) = \(m.formulaText) (a percent per row; \(base) in all)\(scope)"
     case _ where m.special == .score:
       // A score ranks influencers against each other: there is no total to quote.
       text = "score = \(m.formulaText), per influencer over the whole data set (no total)\(scope)"
     default:
-      text = "\(upper) = \(m.formulaText) = \(Engine.describe(value, format: m.format))\(scope)"
+      text = "\(upper) = \(m.formulaText) = \(Engine.figure(value, format: m.format))\(scope)"
     }
     if let payoutPlan = plan.facts.first(where: { $0.fact == .payouts }), !payoutPlan.allocatedBecause.isEmpty,
       m.formula.measures(in: catalog).contains(.payout) || m.special == .roasDelta
@@ -249,101 +249,41 @@ extension Engine {
     }
   }
 
-  /// ₹4.1L, ₹2.3Cr, ₹12k: short money for sentences.
-  static func rupees(_ paise: Int64) -> String {
-    let r = Double(paise) / 100
-    let a = abs(r)
-    let sign = r < 0 ? "-" : ""
-    if a >= 1e7 { return "\(sign)₹\(one(a / 1e7))Cr" }
-    if a >= 1e5 { return "\(sign)₹\(one(a / 1e5))L" }
-    if a >= 1e3 { return "\(sign)₹\(one(a / 1e3))k" }
-    return "\(sign)₹\(two(a))"
-  }
-
-  static func short(_ n: Int64) -> String {
-    let a = Double(n)
-    if abs(a) >= 1e7 { return "\(one(a / 1e7)) crore" }
-    if abs(a) >= 1e5 { return "\(one(a / 1e5)) lakh" }
-    var s = String(n), out = ""
-    for (i, c) in s.reversed().enumerated() {
-      if i > 0, i % 3 == 0, c != "-" { out.append(",") }
-      out.append(c)
-    }
-    s = String(out.reversed())
-    return s
-  }
-
-  static func one(_ v: Double) -> String {
-    guard v.isFinite, abs(v) < 1e15 else { return v.isFinite ? String(v) : "–" }
-    let r = (v * 10).rounded() / 10
-    return r == r.rounded() ? String(Int64(r)) : String(r)
-  }
-
-  static func two(_ v: Double) -> String {
-    guard v.isFinite, abs(v) < 1e15 else { return v.isFinite ? String(v) : "–" }
-    let cents = Int64((v * 100).rounded())
-    return "\(cents / 100).\(cents % 100 < 10 ? "0" : "")\(cents % 100)"
-  }
-
-  static func describe(_ v: Value, format: ValueFormat = .integer) -> String {
+  /// A figure in a sentence: short money and counts (`₹4.1L`, `1.2 lakh`), ratios and rates
+  /// as tables show them; no value is said to be one.
+  static func figure(_ v: Value, format: ValueFormat = .integer) -> Prose {
     switch v {
-    case .empty: return "– (no value: division by zero)"
-    case .paise(let p): return rupees(p)
-    case .integer(let i): return short(i)
-    case .text(let t): return t
-    case .number(let d):
-      switch format {
-      case .money:
-        guard !isBeyondExactRange(v, format: .money) else { return "₹\(d) (beyond the exact range)" }
-        return rupees(Int64((d * 100).rounded()))
-      case .multiple: return String(format2(d)) + "x"
-      case .percent:
-        // As tables show rates: two significant digits below 0.1% (0.0032%, not 0.00%).
-        var places = 2, scaled = abs(d * 100)
-        while scaled > 0, scaled < 0.1, places < 6 {
-          scaled *= 10
-          places += 1
-        }
-        return Engine.format(d * 100, places: places) + "%"
-      default: return format2(d)
-      }
+    case .empty: return "\(brief: .empty, format) (no value: division by zero)"
+    case _ where format == .money && isBeyondExactRange(v, format: .money):
+      return "\(brief: v, .money) (beyond the exact range)"
+    default: return "\(brief: v, format)"
     }
   }
 
-  static func format2(_ d: Double) -> String { format(d, places: 2) }
-
-  /// `d` with `places` decimals (at most 9), rounded half away from zero; `–` when not finite.
-  static func format(_ d: Double, places: Int) -> String {
-    guard d.isFinite, abs(d) < 9e9 else { return d.isFinite ? String(d) : "–" }
-    let places = min(max(places, 0), 9)
-    var unit: Int64 = 1
-    for _ in 0..<places { unit *= 10 }
-    let scaled = Int64((abs(d) * Double(unit)).rounded())
-    let whole = String(scaled / unit)
-    guard places > 0 else { return (d < 0 && scaled > 0 ? "-" : "") + whole }
-    let fraction = String(scaled % unit)
-    return (d < 0 && scaled > 0 ? "-" : "") + whole + "." + String(repeating: "0", count: places - fraction.count) + fraction
+  /// A formula's constant as written (`1000`, `1.50`).
+  static func constant(_ k: Double) -> Prose {
+    k.isFinite && k == k.rounded() && abs(k) < 9e15 ? "\(Int(k))" : Prose([.raw(.number(k))])
   }
 
   // MARK: - describe
 
   /// `describe NAME`: a metric, dimension or table — formula, source, reachable dimensions,
   /// an example query and its first rows.
-  public func describe(_ name: NameRef, source: String) throws(DiagnosticsError) -> String {
+  public func describe(_ name: NameRef, source: String) throws(DiagnosticsError) -> Prose {
     let binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
     if let m = catalog.metric(named: name.text) {
-      var lines = ["metric \(m.name)\(m.name == "payout" ? " (alias spend)" : "")", "  formula: \(m.formulaText)", "  meaning: \(m.summary)", "  from:    \(factsText(m))"]
+      var lines: [Prose] = ["metric \(m.name)\(m.name == "payout" ? " (alias spend)" : "")", "  formula: \(m.formulaText)", "  meaning: \(m.summary)", "  from:    \(factsText(m))"]
       if let lift = m.liftMetric, let model = liftModel() {
         let dims = LiftModel.dimensions.filter { model.answers(by: $0) }
         lines.append("  by:      \(dims.map(\.rawValue).joined(separator: ", ")) (what a post carries, its brand, the day)")
         if lift.usesPayout {
           lines.append("  payout:  at the same grain; by brand or time it is spread over tracking rows in proportion to \(settings.allocation.rawValue), as for roas")
         }
-        lines.append("  method:  " + model.explainLines(store: store).joined(separator: "\n  "))
+        lines.append("  method:  " + Prose.joined(model.explainLines(store: store), separator: "\n  "))
         let example = "\(m.name) by brand"
         lines.append("  example: \(example)")
         lines.append(contentsOf: exampleRows(example, source: source))
-        return lines.joined(separator: "\n")
+        return Prose.joined(lines, separator: "\n")
       }
       let facts = Set(m.formula.measures(in: catalog).map(\.fact))
       var dims = Dimension.allCases.filter { d in
@@ -376,12 +316,12 @@ extension Engine {
       lines.append(contentsOf: exampleRows(example, source: source))
       // `influencers` and `posts` name a table too.
       if let t = store.data.table(named: name.text) { lines += [""] + describe(table: t) }
-      return lines.joined(separator: "\n")
+      return Prose.joined(lines, separator: "\n")
     }
     if let d = Dimension.named(name.text) {
       let space = store.space(d, tiers: settings.tiers)
       let values = (0..<min(space.count, 8)).map { space.label(Int32($0)) }
-      var lines = [
+      var lines: [Prose] = [
         "dimension \(d.rawValue)", "  meaning: \(d.summary)",
         "  carried by: \(Fact.allCases.filter { $0 != .influencers && store.carries($0, d) }.map(\.rawValue).joined(separator: ", "))",
         "  values:  \(space.count) — \(values.joined(separator: ", "))\(space.count > 8 ? ", …" : "")",
@@ -392,9 +332,9 @@ extension Engine {
       let example = "\(metric) by \(d.rawValue) limit 5"
       lines.append("  example: \(example)")
       lines.append(contentsOf: exampleRows(example, source: source))
-      return lines.joined(separator: "\n")
+      return Prose.joined(lines, separator: "\n")
     }
-    if let t = store.data.table(named: name.text) { return describe(table: t).joined(separator: "\n") }
+    if let t = store.data.table(named: name.text) { return Prose.joined(describe(table: t), separator: "\n") }
     if let s = segments[name.key] { return "segment \(s.name) = \(s.text)" }
     let all = catalog.names + Dimension.allCases.map(\.rawValue) + store.data.tables.map(\.name) + segments.keys.sorted()
     let guess = closestName(to: name.text, among: all)
@@ -408,9 +348,9 @@ extension Engine {
   }
 
   /// A table: its columns and kinds, the dimensions its rows carry, and its first rows.
-  func describe(table t: Table) -> [String] {
+  func describe(table t: Table) -> [Prose] {
     let place = postgres.map { " in \($0.connection.place)" } ?? t.path.map { " from \($0)" } ?? ""
-    var lines = ["table \(t.name): \(Engine.short(Int64(rowCount(of: t)))) rows\(place)"]
+    var lines: [Prose] = ["table \(t.name): \(count: Int64(rowCount(of: t))) rows\(place)"]
     for c in t.columnNames { lines.append("  \(c): \(t.columns[c]?.kind.rawValue ?? "")") }
     if let fact = Fact.allCases.first(where: { store.table($0).name == t.name }) {
       let carried = Dimension.allCases.filter { fact == .influencers ? $0.isInfluencerAttribute : store.carries(fact, $0) }
@@ -420,32 +360,30 @@ extension Engine {
     let origin = SourceLocation(line: 1, column: 1, offset: 0)
     if let rows = try? sample(NameRef(text: t.name, range: origin..<origin), count: 3, source: "") {
       // Raw values as in the file (money and rates with their two decimals), text cut short.
-      func raw(_ v: Value) -> String {
-        switch v {
-        case .text(let s):
-          let line = s.replacingOccurrences(of: "\n", with: " ")
-          return line.count > 30 ? String(line.prefix(29)) + "…" : line
-        case .paise(let p): return Engine.format(Double(p) / 100, places: 2)
-        case .integer(let i): return String(i)
-        case .number(let d): return Engine.format2(d)
-        case .empty: return ""
-        }
+      func raw(_ v: Value) -> Prose {
+        guard case .text(let s) = v else { return Prose([.raw(v)]) }
+        let line = s.replacingOccurrences(of: "\n", with: " ")
+        return Prose(line.count > 30 ? String(line.prefix(29)) + "…" : line)
       }
       for row in rows.rows {
-        lines.append("    " + zip(rows.columns, row).map { "\($0.name)=\(raw($1))" }.joined(separator: "  "))
+        let cells = zip(rows.columns, row).map { column, value -> Prose in "\(column.name)=\(raw(value))" }
+        lines.append("    " + Prose.joined(cells, separator: "  "))
       }
     }
     return lines
   }
 
   /// The first rows of an example query, as indented `label: value` lines.
-  func exampleRows(_ text: String, source: String) -> [String] {
+  func exampleRows(_ text: String, source: String) -> [Prose] {
     guard let stmt = Parser.parse(text).statements.first?.stmt, case .query(let q) = stmt,
       let plan = try? bind(q, source: text)
     else { return [] }
     guard let result = try? execute(plan) else { return [] }
     return result.rows.prefix(5).map { row in
-      "    " + zip(result.columns, row).map { "\($0.name)=\(Engine.describe($1, format: $0.format))" }.joined(separator: "  ")
+      let cells = zip(result.columns, row).map { column, value -> Prose in
+        "\(column.name)=\(Engine.figure(value, format: column.format))"
+      }
+      return "    " + Prose.joined(cells, separator: "  ")
     }
   }
 }

@@ -225,13 +225,14 @@ extension Engine {
         ResultColumn(name: "type", role: .plain, format: .text), ResultColumn(name: "rows", role: .plain, format: .integer),
         ResultColumn(name: "relationship", role: .plain, format: .text),
       ], rows: rows)
-    r.footnotes = [
+    let notes: [String?] = [
       dateRange.map { "dates run from \($0.first) to \($0.last) (tracking_data and posts); 'last 30 days' and 'this month' count back from \($0.last)" },
       "every fact table (posts, tracking_data, payouts) references influencers.id through influencer_id",
       store.data.payouts.has("campaign")
         ? "tracking_data and payouts share campaign: payouts are matched to orders by influencer and campaign"
         : "payouts have no campaign column: payouts are matched to orders by influencer only",
-    ].compactMap { $0 }
+    ]
+    r.footnotes = notes.compactMap { $0.map { Prose($0) } }
     return r
   }
 

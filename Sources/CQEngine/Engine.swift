@@ -9,7 +9,7 @@ public struct QueryOutcome: Sendable {
   /// Notes for standard error when the result goes to a machine format or a file (which carry
   /// no footnotes): every caveat the table's footer shows (tier thresholds, the incremental
   /// heuristic, how `lift_revenue` was estimated), each once.
-  public var notes: [String] = []
+  public var notes: [Prose] = []
 }
 
 /// cq's semantic engine: binds statements to the catalogue and runs them on the columnar store.
@@ -319,7 +319,7 @@ public final class Engine: @unchecked Sendable {
         },
         total: lift.total, metrics: visible.compactMap { plan.metrics[$0].definition.liftMetric }, store: store)
     }
-    result.footnotes += plan.notes
+    result.footnotes += plan.notes.map { Prose($0) }
     // A change against a period the data covers only in part is not a collapse: say which
     // periods are partial.
     if let t = changeTime, let grain = plan.dimensions[t].timeGrain, grain != .day {

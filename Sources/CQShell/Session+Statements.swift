@@ -202,7 +202,8 @@ extension Session {
     if !writesDocument(redirect: q.redirect),
       settings.format.isMachineReadable || q.redirect != nil || options.outputFile != nil
     {
-      for note in outcome.notes { writeErr("note: \(note)\n") }
+      let options = renderOptions(toTerminal: false)
+      for note in outcome.notes { writeErr("note: \(ProseRenderer.render(note, options: options))\n") }
     }
     return 0
   }
@@ -269,8 +270,22 @@ extension Session {
     writePaged(rendered)
   }
 
-  /// Writes prose (explain, describe) to standard output: money in the `set currency` symbol,
-  /// and in ASCII under `--ascii`; on a terminal, wrapped at word boundaries to its width.
+  /// Writes prose (explain, describe) as a table's cells read: money in the `set currency`
+  /// symbol, numbers grouped as `set grouping` says, in ASCII under `--ascii`; to the screen,
+  /// or to `> FILE` / `>> FILE` when the statement names one (a redirect is never dropped
+  /// silently).
+  func writeText(_ prose: Prose, redirect: RedirectClause?, what: String) throws {
+    try writeText(text(of: prose), redirect: redirect, what: what)
+  }
+
+  /// Writes prose to the screen (or the report), as ``writeText(_:redirect:what:)`` renders it.
+  func writeText(_ prose: Prose) { writeText(text(of: prose)) }
+
+  /// `prose` as this session writes it (currency, grouping, ASCII).
+  func text(of prose: Prose) -> String {
+    ProseRenderer.render(prose, options: renderOptions(toTerminal: false))
+  }
+
   /// Text for the screen, or for `> FILE` / `>> FILE` when the statement names one (a redirect
   /// is never dropped silently).
   func writeText(_ text: String, redirect: RedirectClause?, what: String) throws {
@@ -285,9 +300,8 @@ extension Session {
         return
       } catch {}
     }
-    var text = text
-    if settings.currency != "₹" { text = text.replacingOccurrences(of: "₹", with: settings.currency) }
-    text = renderOptions(toTerminal: false).marks(text)
+    // On a terminal, wrapped at word boundaries to its width; cq's marks in ASCII under --ascii.
+    var text = renderOptions(toTerminal: false).marks(text)
     if options.stdoutIsTerminal, let width = settings.width ?? options.terminalWidth() {
       text = TextWrap.wrap(text, width: width)
     }

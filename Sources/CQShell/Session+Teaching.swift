@@ -15,7 +15,7 @@ extension Session {
     }
     // A metric or dimension name: describe it.
     if let engine, let d = try? engine.describe(NameRef(text: topic, range: Session.emptyRange), source: topic) {
-      writeOut(d + "\n")
+      writeOut(text(of: d) + "\n")
       return
     }
     let guess = suggestion(for: topic, among: Help.topics + Help.aliases.keys.sorted())

@@ -7,8 +7,9 @@ public struct ResultSet: Sendable {
   public var rows: [[Value]]
   /// Per row: ordinary, a `(other)` row, or the totals row. Same count as `rows`.
   public var rowKinds: [RowKind]
-  /// Footer lines for people (e.g. tier thresholds in force). Not written by machine formats.
-  public var footnotes: [String]
+  /// Footer lines for people (e.g. tier thresholds in force), their figures kept as values for
+  /// CQRendering to format. Not written by machine formats.
+  public var footnotes: [Prose]
   /// Rows hidden by `limit`/`top` are not here; this is the number of groups before the cut.
   public var totalGroups: Int?
   /// The totals row under the same filters (ratios recomputed from sums), when computed.
@@ -16,7 +17,7 @@ public struct ResultSet: Sendable {
   public var totals: [Value]?
 
   public init(
-    columns: [ResultColumn], rows: [[Value]], rowKinds: [RowKind]? = nil, footnotes: [String] = [],
+    columns: [ResultColumn], rows: [[Value]], rowKinds: [RowKind]? = nil, footnotes: [Prose] = [],
     totalGroups: Int? = nil
   ) {
     self.columns = columns

@@ -16,7 +16,7 @@ struct AuditExplainTests {
     guard diagnostics.isEmpty, case .explain(let q) = try #require(statements.first).stmt else {
       throw HarnessError(description: "'\(text)' did not parse as explain")
     }
-    return try h.engine.explain(q, source: text)
+    return try h.engine.explain(q, source: text).text
   }
 
   func tracking() throws -> [[String: String]] { try TinyCSV.table(at: "\(Self.folder)/tracking_data.csv") }
@@ -41,9 +41,9 @@ struct AuditExplainTests {
     #expect(score.hasPrefix("score = mean percentile rank") && score.contains("(no total)"), "\(score)")
     #expect(!score.contains("= 0.00"), "\(score)")
     // Sentences show rates as tables do.
-    #expect(Engine.describe(.number(0.000032), format: .percent) == "0.0032%")
-    #expect(Engine.describe(.number(0.0676), format: .percent) == "6.76%")
-    #expect(Engine.describe(.number(-0.5), format: .multiple) == "-0.50x")
+    #expect(Engine.figure(.number(0.000032), format: .percent).text == "0.0032%")
+    #expect(Engine.figure(.number(0.0676), format: .percent).text == "6.76%")
+    #expect(Engine.figure(.number(-0.5), format: .multiple).text == "-0.50x")
   }
 
   /// `describe` of a table lists the dimensions its rows carry and its first rows as written;
@@ -52,7 +52,7 @@ struct AuditExplainTests {
     let h = try Harness("audit")
     let origin = CQLanguage.SourceLocation(line: 1, column: 1, offset: 0)
     func describe(_ name: String) throws -> String {
-      try h.engine.describe(NameRef(text: name, range: origin..<origin), source: "describe \(name)")
+      try h.engine.describe(NameRef(text: name, range: origin..<origin), source: "describe \(name)").text
     }
     let payouts = try describe("payouts")
     #expect(payouts.contains("  by:      influencer, influencer_id, category, gender, platform, tier, campaign, basis, status"), "\(payouts)")

@@ -41,7 +41,7 @@ struct LiftEdgeTests {
   }
 
   static func explain(_ engine: Engine, _ text: String) throws -> String {
-    try engine.explain(LiftTests.query(text), source: text)
+    try engine.explain(LiftTests.query(text), source: text).text
   }
 
   @Test func headerOnlyStoreOrdersSaySoAndTotalNothing() throws {
@@ -164,7 +164,7 @@ struct LiftEdgeTests {
     let explain = try Self.explain(engine, "lift_revenue, iroas by brand")
     #expect(explain.contains("lift_revenue = "), "\(explain)")
     let name = NameRef(text: "lift_revenue", range: LiftTests.someRange)
-    #expect(try engine.describe(name, source: "describe lift_revenue").contains("method:"))
+    #expect(try engine.describe(name, source: "describe lift_revenue").text.contains("method:"))
   }
 
   @Test func aBrandOnlyTrackedIsNamedAsMissingFromStoreOrders() throws {

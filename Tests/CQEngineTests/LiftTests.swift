@@ -58,12 +58,12 @@ struct LiftTests {
         #expect(result.cell([brand], column) == Self.paise(rupees), "\(brand) \(column)")
       }
     }
-    #expect(result.footnotes.contains { $0.hasPrefix("lift_revenue: difference-in-differences") })
+    #expect(result.footnotes.texts.contains { $0.hasPrefix("lift_revenue: difference-in-differences") })
     // Shown as columns, the intervals are not repeated in the footer; otherwise they are.
-    #expect(!result.footnotes.contains { $0.hasPrefix("95% intervals") })
+    #expect(!result.footnotes.texts.contains { $0.hasPrefix("95% intervals") })
     let plain = try Harness("lift").run("lift_revenue by brand")
-    #expect(plain.footnotes.contains("  A: ₹150.00 – ₹150.00"), "\(plain.footnotes)")
-    #expect(!plain.footnotes.contains { $0.contains("pre-trend check failed") })
+    #expect(plain.footnotes.texts.contains("  A: ₹150.00 – ₹150.00"), "\(plain.footnotes.texts)")
+    #expect(!plain.footnotes.texts.contains { $0.contains("pre-trend check failed") })
   }
 
   @Test func iroasDividesByPayoutAtTheSameGrain() throws {
@@ -107,18 +107,18 @@ struct LiftTests {
     // t(3) = 3.182: margin ₹44.43.
     #expect(result.rows.first == [Self.paise(40.57), Self.paise(85), Self.paise(129.43)])
     #expect(
-      result.footnotes.contains {
+      result.footnotes.texts.contains {
         $0.hasPrefix("pre-trend check failed for A: before its first post its revenue drifted +8.35%/day")
-      }, "\(result.footnotes)")
-    let explain = try h.engine.explain(Self.query("lift_revenue by brand"), source: "lift_revenue by brand")
+      }, "\(result.footnotes.texts)")
+    let explain = try h.engine.explain(Self.query("lift_revenue by brand"), source: "lift_revenue by brand").text
     #expect(explain.contains("pre-trend FAILS (slope +8.35%/day, t = 11.31)"), "\(explain)")
   }
 
   @Test func machineFormatsGetTheMethodAsNotes() throws {
     let h = try Harness("lift")
     let outcome = try h.engine.run(Self.query("lift_revenue by brand"), source: "lift_revenue by brand")
-    #expect(outcome.notes.first?.hasPrefix("lift_revenue: difference-in-differences on store_orders") == true)
-    #expect(outcome.notes.contains { $0.contains("lift_revenue_low, lift_revenue_high") })
+    #expect(outcome.notes.first?.text.hasPrefix("lift_revenue: difference-in-differences on store_orders") == true)
+    #expect(outcome.notes.texts.contains { $0.contains("lift_revenue_low, lift_revenue_high") })
     let plain = try h.engine.run(Self.query("revenue by brand"), source: "revenue by brand")
     #expect(plain.notes.isEmpty)
   }
@@ -126,7 +126,7 @@ struct LiftTests {
   @Test func describeAndShowStateTheMethod() throws {
     let h = try Harness("lift")
     let name = NameRef(text: "lift_revenue", range: Self.someRange)
-    let text = try h.engine.describe(name, source: "describe lift_revenue")
+    let text = try h.engine.describe(name, source: "describe lift_revenue").text
     #expect(text.contains("from:    store_orders + posts"))
     #expect(text.contains("A: first post 2025-01-05, 4 days before; controls then B, C (ratio 0.50)"), "\(text)")
     #expect(text.contains("brand=A  lift_revenue=₹150.00"), "\(text)")

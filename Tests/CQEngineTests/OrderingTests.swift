@@ -157,7 +157,7 @@ struct OrderingTests {
       Issue.record("not an explain")
       return
     }
-    let plan = try h.engine.explain(q, source: text)
+    let plan = try h.engine.explain(q, source: text).text
     #expect(plan.contains("pick by revenue asc, first 2 rows; show them ordered by revenue desc"), "\(plan)")
   }
 

@@ -68,10 +68,10 @@ import Testing
         var lines = [result.columns.map(\.name).joined(separator: "\t")]
         lines += result.rows.map { $0.map(cell).joined(separator: "\t") }
         if let totals = result.totals { lines.append(totals.map(cell).joined(separator: "\t")) }
-        lines += result.footnotes.map { "-- note: " + $0 }
+        lines += result.footnotes.texts.map { "-- note: " + $0 }
         return lines
       case .explain(let q):
-        return try engine.explain(q, source: source).components(separatedBy: "\n")
+        return try engine.explain(q, source: source).text.components(separatedBy: "\n")
       case .defineMetric(let name, let expr, let text):
         try engine.defineMetric(name, expr: expr, text: text, source: record.statement)
       case .defineSegment(let name, let condition, let text):

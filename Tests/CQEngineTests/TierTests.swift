@@ -48,12 +48,12 @@ struct TierTests {
 
   @Test func thresholdsAreStated() throws {
     let standard = try Harness().run("revenue by tier")
-    let note = standard.footnotes.joined(separator: " ")
+    let note = standard.footnotes.texts.joined(separator: " ")
     for word in ["nano", "10k", "micro", "50k", "mid", "500k", "macro", "1M", "mega"] {
       #expect(note.contains(word), "default footnote '\(note)' lacks \(word)")
     }
     let custom = try Harness(tiers: "5k 20k 200k 1M").run("revenue by tier")
-    let customNote = custom.footnotes.joined(separator: " ")
+    let customNote = custom.footnotes.texts.joined(separator: " ")
     for word in ["5k", "20k", "200k", "1M"] {
       #expect(customNote.contains(word), "custom footnote '\(customNote)' lacks \(word)")
     }

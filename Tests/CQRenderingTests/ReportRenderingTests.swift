@@ -74,7 +74,7 @@ import Testing
       text.contains("## Weekly\n\nRevenue by week.\n\n```text\nrevenue, payout by week\n"),
       "\(text)")
     #expect(text.contains("```\n\n`posts by tier`\n\n| tier"), "\(text)")
-    for note in Fixtures.tiers.footnotes {
+    for note in ProseRenderer.render(Fixtures.tiers.footnotes, options: Self.options) {
       #expect(
         text.contains("> **Note:** " + note.replacingOccurrences(of: "<", with: "\\<")), "\(text)")
     }
@@ -161,7 +161,7 @@ import Testing
     var seen = false
     let html = try HTMLReport.render(block, options: Self.options, breakBeforeHeading: &seen)
     #expect(html.contains("<ol class=\"notes\">"))
-    for note in Fixtures.tiers.footnotes {
+    for note in ProseRenderer.render(Fixtures.tiers.footnotes, options: Self.options) {
       #expect(
         html.contains("<li>" + note.replacingOccurrences(of: "<", with: "&lt;") + "</li>"),
         "\(html)")

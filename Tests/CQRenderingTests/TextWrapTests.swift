@@ -89,6 +89,6 @@ import Testing
     let footer = text.split(separator: "\n").drop { !$0.hasPrefix("└") }.dropFirst().joined(separator: "\n")
     #expect(footer.split(separator: "\n").count > 1)
     #expect(footer.split(separator: "\n").allSatisfy { TerminalWidth.displayWidth(String($0)) <= 60 })
-    #expect(Self.words(footer) == Self.words(result.footnotes[0]))
+    #expect(Self.words(footer) == Self.words(ProseRenderer.render(result.footnotes[0], options: options)))
   }
 }

@@ -75,8 +75,8 @@ private typealias Dimension = CQEngine.Dimension
     // show metrics and describe.
     #expect(try Self.shown(.metrics).contains(name))
     let engine = try #require(Self.session.engine)
-    let described = try engine.describe(
-      NameRef(text: name, range: Session.emptyRange), source: name)
+    let described = Self.session.text(
+      of: try engine.describe(NameRef(text: name, range: Session.emptyRange), source: name))
     #expect(described.contains(metric.formulaText) || described.contains(name))
   }
 

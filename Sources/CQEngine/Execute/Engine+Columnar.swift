@@ -211,7 +211,7 @@ extension Engine {
         "incremental_* is a heuristic: revenue on each customer's first purchase date (they might have bought anyway), not measured lift"
           + (store.data.storeOrders != nil ? "; measured lift: iroas, lift_revenue" : ""))
     }
-    result.footnotes += plan.notes
+    result.footnotes += plan.notes.map { Prose($0) }
     if plan.dimensions.contains(.tier) || (plan.filter?.dimensions.contains(.tier) ?? false) {
       result.footnotes.append("tiers: \(plan.tiers.description) followers")
     }

@@ -37,7 +37,7 @@ extension Engine {
       else { continue }
       let name = query.metrics.first { $0.text.lowercased() == column.name.lowercased() }
       // Short, and the same digits on every platform (no C formatting).
-      let shown = "about " + (column.format == .money ? LiftModel.rupees(d * 100) : d.magnitude < 9e18 ? Engine.short(Int64(d)) : "\(d)")
+      let shown = "about " + (column.format == .money ? Engine.diagnosticRupees(d * 100) : d.magnitude < 9e18 ? Engine.diagnosticCount(Int64(d)) : "\(d)")
       let limit = column.format == .money ? "₹90,071,992,547,409.92" : "9,007,199,254,740,992"
       throw DiagnosticsError(
         diagnostics: [
@@ -54,5 +54,55 @@ extension Engine {
             ])
         ], source: source)
     }
+  }
+
+  // A diagnostic's message is text (CQLanguage knows no values), so the figure in the one
+  // above is spelt here: short, the same digits on every platform.
+  /// `₹9.2Cr`-style rupees for a diagnostic; `₹…Cr` with two decimals beyond `Int64` paise.
+  private static func diagnosticRupees(_ paise: Double) -> String {
+    guard paise.isFinite else { return "–" }
+    let a = paise.magnitude / 100
+    let sign = paise < 0 ? "-" : ""
+    if a >= 9e16 { return sign + "₹" + String(format2: a / 1e7) + "Cr" }
+    if a >= 1e7 { return sign + "₹" + String(oneDecimal: a / 1e7) + "Cr" }
+    if a >= 1e5 { return sign + "₹" + String(oneDecimal: a / 1e5) + "L" }
+    if a >= 1e3 { return sign + "₹" + String(oneDecimal: a / 1e3) + "k" }
+    return sign + "₹" + String(format2: a)
+  }
+
+  /// `12,345`, `1.2 lakh`, `3 crore` for a diagnostic.
+  private static func diagnosticCount(_ n: Int64) -> String {
+    let a = Double(n)
+    if abs(a) >= 1e7 { return String(oneDecimal: a / 1e7) + " crore" }
+    if abs(a) >= 1e5 { return String(oneDecimal: a / 1e5) + " lakh" }
+    var out = ""
+    for (i, c) in String(n).reversed().enumerated() {
+      if i > 0, i % 3 == 0, c != "-" { out.append(",") }
+      out.append(c)
+    }
+    return String(out.reversed())
+  }
+}
+
+extension String {
+  /// `v` rounded to one decimal, a trailing `.0` dropped.
+  fileprivate init(oneDecimal v: Double) {
+    guard v.isFinite, abs(v) < 1e15 else {
+      self = v.isFinite ? String(v) : "–"
+      return
+    }
+    let r = (v * 10).rounded() / 10
+    self = r == r.rounded() ? String(Int64(r)) : String(r)
+  }
+
+  /// `v` with two decimals.
+  fileprivate init(format2 v: Double) {
+    guard v.isFinite, abs(v) < 9e15 else {
+      self = v.isFinite ? String(v) : "–"
+      return
+    }
+    let cents = Int64((abs(v) * 100).rounded())
+    let fraction = cents % 100
+    self = (v < 0 && cents > 0 ? "-" : "") + "\(cents / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
   }
 }

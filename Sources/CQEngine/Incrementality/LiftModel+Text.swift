@@ -25,7 +25,7 @@ extension LiftModel {
   static let intervalRows = 10
 
   /// The method in one line.
-  var methodLine: String {
+  var methodLine: Prose {
     "lift_revenue: difference-in-differences on store_orders — each promoted brand's daily store revenue against brands not (yet) promoted that day, scaled by its ratio to them before its first post"
   }
 
@@ -41,11 +41,11 @@ extension LiftModel {
 
   /// Warnings every lift answer carries: failed pre-trend checks, brands without an estimate,
   /// short pre-periods, exposed days without controls.
-  func caveats(store: Store) -> [String] {
-    var lines: [String] = []
+  func caveats(store: Store) -> [Prose] {
+    var lines: [Prose] = []
     for e in estimates where !e.trendPasses {
       lines.append(
-        "pre-trend check failed for \(brandName(e.brand, store: store)): before its first post its revenue drifted \(LiftModel.percent(e.slope))/day against the controls (t = \(Engine.format2(e.slopeT))), so its lift is not trustworthy")
+        "pre-trend check failed for \(brandName(e.brand, store: store)): before its first post its revenue drifted \(signedPercent: e.slope)/day against the controls (t = \(decimal: e.slopeT)), so its lift is not trustworthy")
     }
     for s in skipped {
       lines.append("no lift estimate for \(brandName(s.brand, store: store)): \(s.reason)")
@@ -69,8 +69,8 @@ extension LiftModel {
 
   /// The notes a machine format writes to standard error in place of a table's `footnotes`:
   /// the same lines, with the per-row intervals replaced by where their columns are.
-  func machineNotes(footnotes: [String]) -> [String] {
-    var notes: [String] = []
+  func machineNotes(footnotes: [Prose]) -> [Prose] {
+    var notes: [Prose] = []
     var inIntervals = false
     for line in footnotes {
       // The interval block: `95% interval…` and the indented rows under it.
@@ -85,14 +85,14 @@ extension LiftModel {
     return notes
   }
 
-  static let intervalColumnsNote =
+  static let intervalColumnsNote: Prose =
     "95% intervals: lift_revenue_low, lift_revenue_high, iroas_low, iroas_high; 'explain' shows the controls and the pre-trend check"
 
   /// Footer lines of a human table: the method, each row's 95% interval (or the total's when
   /// there are many rows) and the caveats.
   func footnotes(
     rows: [(label: String, value: LiftValue?)], total: LiftValue?, metrics: [LiftMetric], store: Store
-  ) -> [String] {
+  ) -> [Prose] {
     var lines = [methodLine]
     // Intervals of lift_revenue (iroas's are the same over payout), unless shown as columns.
     let asColumns = metrics.contains(.revenueLow) && metrics.contains(.revenueHigh)
@@ -114,29 +114,28 @@ extension LiftModel {
   }
 
   /// `₹3.1L – ₹4.0L`; `–` without an estimate or a finite interval.
-  static func interval(_ v: LiftValue?) -> String {
+  static func interval(_ v: LiftValue?) -> Prose {
     guard let v, v.low.isFinite, v.high.isFinite else { return "–" }
     return "\(rupees(v.low)) – \(rupees(v.high))"
   }
 
   /// Short money for an amount in paise that may lie beyond `Int64` (or not be finite).
-  static func rupees(_ paise: Double) -> String {
+  static func rupees(_ paise: Double) -> Prose {
     guard paise.isFinite else { return "–" }
-    guard paise.magnitude < 9e18 else { return (paise < 0 ? "-" : "") + "₹" + Engine.format2(paise.magnitude / 1e9) + "Cr" }
-    return Engine.rupees(Int64(paise.rounded()))
-  }
-
-  /// `+0.12%` for a relative slope.
-  static func percent(_ x: Double) -> String {
-    (x >= 0 ? "+" : "") + Engine.format2(x * 100) + "%"
+    guard paise.magnitude < 9e18 else { return "\(brief: .number(paise / 100), .money)" }
+    return "\(money: Int64(paise.rounded()))"
   }
 
   // MARK: - explain and describe
 
   /// The method, per brand: pre-period, controls, ratio, pre-trend result, lift and interval.
-  func explainLines(store: Store) -> [String] {
-    var lines = [
-      "lift: difference-in-differences on store_orders (\(storeRows == 0 ? "no rows" : "\(Engine.short(Int64(storeRows))) rows, \(DayNumber.isoString(firstDay)) to \(DayNumber.isoString(lastDay)), \(dayCount) day\(dayCount == 1 ? "" : "s") with orders")), brand × day:",
+  func explainLines(store: Store) -> [Prose] {
+    let rows: Prose =
+      storeRows == 0
+      ? "no rows"
+      : "\(count: Int64(storeRows)) rows, \(DayNumber.isoString(firstDay)) to \(DayNumber.isoString(lastDay)), \(dayCount) day\(dayCount == 1 ? "" : "s") with orders"
+    var lines: [Prose] = [
+      "lift: difference-in-differences on store_orders (\(rows)), brand × day:",
       "  - a post promotes its campaign's brand (the brand with most of the campaign's tracked revenue); a brand is treated from its first post",
       "  - a post counts on its day and the 6 days after, its weight halving each day; a brand-day's lift is shared among the posts exposing it by that weight",
       "  - controls: brands not yet promoted on the day (never-promoted: \(neverPromoted.isEmpty ? "none" : brandNames(neverPromoted, store: store)))",
@@ -147,7 +146,7 @@ extension LiftModel {
       let total = brandTotal(e.brand)
       let controls = brandNames(e.controls, store: store)
       lines.append(
-        "  \(brandName(e.brand, store: store)): first post \(DayNumber.isoString(e.onset)), \(e.preDays) days before; controls then \(controls) (ratio \(Engine.format2(e.ratio))); lift \(LiftModel.rupees(e.lift)) (95%: \(LiftModel.interval(total))) over \(e.liftDays) day\(e.liftDays == 1 ? "" : "s") on a counterfactual of \(LiftModel.rupees(e.counterfactual)); pre-trend \(e.trendPasses ? "passes" : "FAILS") (slope \(LiftModel.percent(e.slope))/day, t = \(Engine.format2(e.slopeT)))"
+        "  \(brandName(e.brand, store: store)): first post \(DayNumber.isoString(e.onset)), \(e.preDays) days before; controls then \(controls) (ratio \(decimal: e.ratio)); lift \(LiftModel.rupees(e.lift)) (95%: \(LiftModel.interval(total))) over \(e.liftDays) day\(e.liftDays == 1 ? "" : "s") on a counterfactual of \(LiftModel.rupees(e.counterfactual)); pre-trend \(e.trendPasses ? "passes" : "FAILS") (slope \(signedPercent: e.slope)/day, t = \(decimal: e.slopeT))"
       )
     }
     lines += caveats(store: store).map { "  note: " + $0 }

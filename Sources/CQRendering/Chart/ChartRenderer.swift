@@ -69,7 +69,7 @@ public enum ChartRenderer {
     }
     // The result's footnotes (tier thresholds in force, how an estimate was made) follow the
     // drawing as they follow a table.
-    let notes = result.footnotes.map(options.marks)
+    let notes = ProseRenderer.render(result.footnotes, options: options)
     for line in lines + notes {
       for piece in wrap(line, width: context.width, ellipsis: context.ellipsis) {
         out.write(piece + "\n")

@@ -73,7 +73,7 @@ public enum HTMLReport {
     } else if let statement = block.statement {
       out += "<p class=\"statement\"><code>\(escape(statement))</code></p>\n"
     }
-    var notes = block.notes
+    var notes = block.notes(options: options)
     switch block.content {
     case .table(let result):
       out += table(result, options: options)

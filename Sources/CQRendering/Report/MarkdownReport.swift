@@ -61,7 +61,7 @@ public enum MarkdownReport {
     case .none:
       break
     }
-    for group in ReportBlock.grouped(block.notes.map(options.marks)) {
+    for group in ReportBlock.grouped(block.notes(options: options)) {
       pieces.append(
         (["> **Note:** " + inline(group.note)] + group.details.map { "> - " + inline($0) }).joined(
           separator: "\n"))

@@ -108,10 +108,10 @@ public struct ReportBlock: Sendable {
   }
 
   /// The caveats that go under the block: the result's footnotes (tier thresholds, how an
-  /// estimate was made, the session filter).
-  public var notes: [String] {
+  /// estimate was made, the session filter) as `options` write them.
+  public func notes(options: RenderOptions) -> [String] {
     switch content {
-    case .table(let r), .chart(_, let r): r.footnotes
+    case .table(let r), .chart(_, let r): ProseRenderer.render(r.footnotes, options: options)
     case .text, .failure, .none: []
     }
   }

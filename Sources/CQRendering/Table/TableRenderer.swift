@@ -167,7 +167,8 @@ struct TableRenderer {
     }
     for note in notes { for line in lines(options.marks(note)) { out.write(line + "\n") } }
     for footnote in result.footnotes {
-      for line in lines(options.marks(footnote)) { out.write(style.dim(line) + "\n") }
+      let text = ProseRenderer.render(footnote, options: options)
+      for line in lines(text) { out.write(style.dim(line) + "\n") }
     }
     if let footer = options.footer { out.write(style.dim(options.marks(footer)) + "\n") }
   }

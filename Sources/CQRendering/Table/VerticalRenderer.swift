@@ -86,7 +86,9 @@ struct VerticalRenderer {
     if hidden > 0 {
       out.write(options.marks("\(ellipsis) \(hidden) more record\(hidden == 1 ? "" : "s") (set rows all to see them)") + "\n")
     }
-    for footnote in result.footnotes { out.write(style.dim(options.marks(footnote)) + "\n") }
+    for footnote in ProseRenderer.render(result.footnotes, options: options) {
+      out.write(style.dim(footnote) + "\n")
+    }
     if let footer = options.footer { out.write(style.dim(options.marks(footer)) + "\n") }
   }
 }
