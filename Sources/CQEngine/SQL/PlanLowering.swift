@@ -84,19 +84,24 @@ struct PlanLowering {
   // MARK: - Filters
 
   /// A bound condition on a part's rows.
+  ///
+  /// Spend no tracking row carries has no value in the dimensions payouts lack, so, as in
+  /// memory (`Aggregator.evaluateFilter`), a condition naming any of them drops it whatever
+  /// surrounds that name: `not brand=X` and `brand=X or basis=order` drop it too.
   func condition(_ c: BoundCondition, in part: Part) -> SQLExpr {
+    if c.dimensions.contains(where: { part.carrier($0) == nil }) { return .keyword("FALSE") }
+    return tree(c, in: part)
+  }
+
+  private func tree(_ c: BoundCondition, in part: Part) -> SQLExpr {
     switch c {
-    case .and(let a, let b): return .binary("AND", condition(a, in: part), condition(b, in: part))
-    case .or(let a, let b): return .binary("OR", condition(a, in: part), condition(b, in: part))
-    case .not(let a): return .not(condition(a, in: part))
+    case .and(let a, let b): return .binary("AND", tree(a, in: part), tree(b, in: part))
+    case .or(let a, let b): return .binary("OR", tree(a, in: part), tree(b, in: part))
+    case .not(let a): return .not(tree(a, in: part))
     case .leaf(let d, let allowed, _):
       let space = store.space(d, tiers: tiers)
-      guard let alias = part.carrier(d) else {
-        // Spend no tracking row carries: kept only if the condition allows (unattributed).
-        return .keyword(
-          Int(space.unattributed) < allowed.count && allowed[Int(space.unattributed)]
-            ? "TRUE" : "FALSE")
-      }
+      // condition(_:in:) has dropped the rows with no value in d.
+      guard let alias = part.carrier(d) else { return .keyword("FALSE") }
       return leaf(d, allowed: allowed, space: space, alias: alias)
     }
   }
