@@ -60,7 +60,9 @@ LINT_FILES ?= \
   Tests/CQTestSupport/Snapshot.swift \
   Sources/CQStorage/Prose.swift \
   Sources/CQRendering/Format/ProseRenderer.swift \
-  Tests/CQEngineTests/Support/ProseText.swift
+  Tests/CQEngineTests/Support/ProseText.swift \
+  Tests/CQRenderingTests/ProseRendererTests.swift \
+  Tests/CQCLITests/ProseFormattingTests.swift
 
 # The tests run beside three throwaway PostgreSQL servers (Tests/postgres/with-servers.sh: a
 # main server holding data/, and two shard servers behind its cq_sharded database), stopped and
