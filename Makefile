@@ -32,7 +32,9 @@ run: release
 # Files that follow .swift-format: `make test` runs `swift format lint --strict` on them first.
 # A file joins the list once `swift format format -i FILE` has been run on it (by its owner).
 LINT_FILES ?= \
+  Sources/CQEngine/Plan/Catalogue.swift \
   Sources/CQEngine/Plan/GroupScope.swift \
+  Sources/CQEngine/Plan/PlanText.swift \
   Sources/CQEngine/Plan/RemoteAggregation.swift \
   Sources/CQEngine/SQL/PlanLowering.swift \
   Sources/CQEngine/SQL/PostgresEngine.swift \

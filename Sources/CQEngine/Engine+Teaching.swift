@@ -94,7 +94,7 @@ extension Engine {
         ], source: source)
     }
     // Bind now so a typo is reported at definition time.
-    var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     var visiting: Set<String> = [name.key]
     _ = binder.bindCondition(condition, visiting: &visiting)
     if !binder.diagnostics.isEmpty {
@@ -158,14 +158,9 @@ extension Engine {
     }
     switch target {
     case .metrics:
-      // Each metric's declaration in the catalogue, its caveats after its meaning (a column of
-      // their own would leave too little width on a terminal); help NAME adds the family and
-      // an example, describe NAME runs the example.
       return text(
         ["metric", "formula", "from", "meaning"],
-        catalog.metrics.map { m in
-          [m.name, m.formulaText, factsText(m), m.summary + (m.caveats.map { " (caveat: \($0))" } ?? "")]
-        })
+        catalog.metrics.map { m in [m.name, m.formulaText, factsText(m), m.summary] })
     case .dimensions:
       return text(
         ["dimension", "from", "meaning"],
@@ -366,7 +361,7 @@ extension Engine {
             range: name.range)
         ], source: source)
     }
-    var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     var visiting: Set<String> = []
     let bound = binder.bindCondition(condition, visiting: &visiting)
     guard let bound, binder.diagnostics.isEmpty else { throw binder.fail() }

@@ -83,13 +83,13 @@ public final class Engine: @unchecked Sendable {
   /// Runs a query.
   ///
   /// - Throws: `DiagnosticsError` (phase `.model`) for names, values or metric × dimension
-  ///   pairs the model cannot answer. A defined metric beyond the exact range is answered; the
-  ///   caller refuses it with ``exactRangeViolation(in:query:)``.
+  ///   pairs the model cannot answer.
   /// - Complexity: O(*n*) in the rows of the facts the metrics need.
   public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
     var result = try execute(plan)
     if query.across != nil { result = Engine.pivot(result, dimensions: query.dimensions.count, order: acrossOrder(plan)) }
+    try Engine.checkExactRange(result, query: query, source: source)
     if let sessionFilter {
       result.footnotes.append("session filter: use \(sessionFilter) ('use none' clears it)")
     }
@@ -106,7 +106,7 @@ public final class Engine: @unchecked Sendable {
 
   func bind(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> LogicalPlan {
     currentStatement = source
-    var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     return try binder.bind(withSessionFilter(query))
   }
 
@@ -132,7 +132,7 @@ public final class Engine: @unchecked Sendable {
       segments[Engine.sessionFilterKey] = nil
       return
     }
-    var binder = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     var visiting: Set<String> = [Engine.sessionFilterKey]
     _ = binder.bindCondition(condition, visiting: &visiting)
     if !binder.diagnostics.isEmpty {

@@ -304,6 +304,11 @@ public enum Help {
       up to, how they are joined, which filters apply where, and whether payouts were
       spread over orders (allocation) and why, e.g. "payout spread over orders because
       brand is not a payout column".
+
+        explain plan roas by brand    the logical plan, one step a line (Aggregate,
+                                      Allocate, Filter with the values it keeps, Join,
+                                      Project, Having, Sort, Limit), the same on every engine
+        explain sql roas by brand     the SQL a database engine is sent (cq --engine)
       See also: help allocation
       """,
     "describe": """

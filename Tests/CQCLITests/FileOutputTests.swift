@@ -4,15 +4,20 @@ import Testing
 
 /// `> FILE`, `>> FILE`, `--output`, atomic and failed writes, `last`, colour (SPEC §5).
 @Suite struct FileOutputTests {
-  @Test func explainAndExplainSQLWriteToTheFileNamed() throws {
+  @Test func explainExplainSQLAndExplainPlanWriteToTheFileNamed() throws {
     let dir = try ScratchFolder()
     let run = try cq(
       [
         "-c", "explain revenue by brand > plan.txt", "-c", "explain sql revenue by brand > query.sql",
-        "-c", "explain sql revenue by brand",
+        "-c", "explain sql revenue by brand", "-c", "explain plan revenue by brand where platform=Instagram > logical.txt",
       ], in: dir.url)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(try dir.read("plan.txt").hasPrefix("revenue = sum(revenue)"))
+    let logical = try dir.read("logical.txt")
+    #expect(logical.hasPrefix("Sort: revenue desc (default)"), "\(logical)")
+    #expect(logical.contains("Aggregate tracking_data by brand: revenue = sum(revenue)"))
+    #expect(logical.contains("Filter: platform in ('Instagram')"))
+    #expect(!run.stdout.contains("Aggregate tracking_data"))
     let sql = try dir.read("query.sql")
     #expect(sql.contains("GROUP BY") && sql.hasSuffix(";\n"))
     // Only the statement without a file printed its SQL.

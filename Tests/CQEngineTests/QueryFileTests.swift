@@ -26,7 +26,8 @@ import Testing
 /// ```
 ///
 /// Records: `query` (tab-separated header and rows, then `-- note:` footer lines), `error` (each
-/// diagnostic's message, one a line), `explain` (the text), `statement` (a `define`, `use` or
+/// diagnostic's message, one a line), `explain` (the text), `plan` (the logical plan's text,
+/// `explain plan`), `statement` (a `define`, `use` or
 /// `set totals|allocation` that must succeed; no expected part). Cells: money in rupees with two
 /// decimals, ratios to 10 significant digits, no value as `NULL`. `RECORD_SNAPSHOTS=1` rewrites
 /// the expected parts and fails the test, so nothing passes silently; read the diff.
@@ -72,6 +73,8 @@ import Testing
         return lines
       case .explain(let q):
         return try engine.explain(q, source: source).text.components(separatedBy: "\n")
+      case .explainPlan(let q):
+        return try engine.explainPlan(q, source: source).components(separatedBy: "\n")
       case .defineMetric(let name, let expr, let text):
         try engine.defineMetric(name, expr: expr, text: text, source: record.statement)
       case .defineSegment(let name, let condition, let text):
@@ -143,7 +146,7 @@ import Testing
     var index = 0
     while i < lines.count {
       let line = lines[i]
-      guard ["query", "error", "explain", "statement"].contains(line), index < records.count else {
+      guard QueryFile.kinds.contains(line), index < records.count else {
         out.append(line)
         i += 1
         continue

@@ -247,6 +247,8 @@ private func candidates(_ line: String) -> [String] { complete(line).candidates 
     #expect(candidates("explain ").contains("top"))
     #expect(candidates("explain ").contains("roas"))
     #expect(candidates("explain s").contains("sql"))
+    #expect(candidates("explain p").contains("plan"))
+    #expect(candidates("explain plan roas by b") == ["brand"])
     #expect(candidates("explain sql roas by b") == ["brand"])
     #expect(candidates("explain roas by b") == ["brand"])
     #expect(candidates("explain top 3 brand by roas where brand=H") == ["HKVitals"])

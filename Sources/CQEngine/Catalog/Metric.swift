@@ -68,6 +68,25 @@ indirect enum Formula: Hashable, Sendable {
     }
   }
 
+  /// The formula with every metric it names replaced by that metric's own formula, so a plan's
+  /// formulas are complete at bind time and nothing is looked up by name while it runs. A name
+  /// the catalogue does not hold (or a chain deeper than any definition makes) stays a name.
+  func resolved(in catalog: MetricCatalog, depth: Int = 0) -> Formula {
+    switch self {
+    case .measure, .constant: self
+    case .add(let a, let b): .add(a.resolved(in: catalog, depth: depth), b.resolved(in: catalog, depth: depth))
+    case .subtract(let a, let b): .subtract(a.resolved(in: catalog, depth: depth), b.resolved(in: catalog, depth: depth))
+    case .multiply(let a, let b): .multiply(a.resolved(in: catalog, depth: depth), b.resolved(in: catalog, depth: depth))
+    case .divide(let a, let b): .divide(a.resolved(in: catalog, depth: depth), b.resolved(in: catalog, depth: depth))
+    case .metric(let name):
+      if depth < 64, let m = catalog.metric(named: name), m.special == nil {
+        m.formula.resolved(in: catalog, depth: depth + 1)
+      } else {
+        self
+      }
+    }
+  }
+
   /// Whether the formula divides anywhere (a ratio: roas, aov, cpm, a defined margin).
   func divides(in catalog: MetricCatalog) -> Bool {
     switch self {

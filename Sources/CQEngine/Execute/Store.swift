@@ -123,11 +123,6 @@ final class Store: @unchecked Sendable {
     }
   }
 
-  /// Whether payouts can reach `dimension` by spreading spend over tracking rows.
-  func payoutsReachByAllocation(_ dimension: Dimension) -> Bool {
-    !carries(.payouts, dimension) && carries(.tracking, dimension)
-  }
-
   func space(_ dimension: Dimension, tiers: Tiers) -> DimensionSpace {
     switch dimension {
     case .influencer:

@@ -19,20 +19,24 @@ struct SegmentDefinition: Sendable {
   var source: String
 }
 
-/// Binds a parsed query to the catalogue and the data: names → metrics and dimensions,
-/// values → dictionary codes, metrics × dimensions → facts and allocation.
+/// Binds a parsed query to the metric catalogue and the data's ``Catalogue``: names → metrics
+/// and dimensions, values → the values of each dimension's domain a filter allows, metrics ×
+/// dimensions → facts and allocation.
 ///
 /// Collects every diagnostic it can in one pass and throws them together.
 struct Binder {
-  let store: Store
+  let catalogue: any Catalogue
   let catalog: MetricCatalog
   let segments: [String: SegmentDefinition]
   let settings: EngineSettings
   let source: String
   private(set) var diagnostics: [Diagnostic] = []
 
-  init(store: Store, catalog: MetricCatalog, segments: [String: SegmentDefinition], settings: EngineSettings, source: String) {
-    self.store = store
+  init(
+    catalogue: any Catalogue, catalog: MetricCatalog, segments: [String: SegmentDefinition], settings: EngineSettings,
+    source: String
+  ) {
+    self.catalogue = catalogue
     self.catalog = catalog
     self.segments = segments
     self.settings = settings
@@ -202,7 +206,7 @@ struct Binder {
       if metrics.contains(where: { $0.definition.name == m.name }) {
         error("duplicateMetric", "metric '\(name.text)' appears twice", at: name.range)
       } else {
-        metrics.append(PlannedMetric(definition: m, visible: true, header: name.key == m.name ? nil : name.key))
+        metrics.append(planned(m, visible: true, header: name.key == m.name ? nil : name.key))
       }
     }
     var filter: BoundCondition?
@@ -280,8 +284,15 @@ struct Binder {
 
   private func index(of m: MetricDefinition, in metrics: inout [PlannedMetric]) -> Int {
     if let i = metrics.firstIndex(where: { $0.definition.name == m.name }) { return i }
-    metrics.append(PlannedMetric(definition: m, visible: false))
+    metrics.append(planned(m, visible: false))
     return metrics.count - 1
+  }
+
+  /// A metric column of the plan, its formula resolved (``Formula/resolved(in:depth:)``).
+  private func planned(_ m: MetricDefinition, visible: Bool, header: String? = nil) -> PlannedMetric {
+    var definition = m
+    definition.formula = m.formula.resolved(in: catalog)
+    return PlannedMetric(definition: definition, visible: visible, header: header)
   }
 
   // MARK: - Facts and reachability
@@ -289,7 +300,7 @@ struct Binder {
   /// Dimensions a fact can answer by, for messages.
   func reachable(_ fact: Fact, allocation: Bool) -> [Dimension] {
     Dimension.allCases.filter { d in
-      store.carries(fact, d) || (allocation && fact == .payouts && store.payoutsReachByAllocation(d))
+      catalogue.carries(fact, d) || (allocation && fact == .payouts && catalogue.payoutsReachByAllocation(d))
     }
   }
 
@@ -346,7 +357,7 @@ struct Binder {
       var mode = FactMode.direct
       var because: [Dimension] = []
       if fact == .payouts {
-        because = used.filter { !store.carries(.payouts, $0) }
+        because = used.filter { !catalogue.carries(.payouts, $0) }
         if !because.isEmpty {
           let keepsPayoutColumns = usedSet.contains(.basis) || usedSet.contains(.status)
           mode = keepsPayoutColumns ? .allocatedByPayout(settings.allocation) : .allocated(settings.allocation)
@@ -382,13 +393,13 @@ struct Binder {
   /// dimension used, so `influencers by campaign` counts who was tracked, posted or was paid.
   func audienceFacts(_ used: Set<Dimension>) -> [Fact] {
     if used.allSatisfy(\.isInfluencerAttribute) { return [.influencers] }
-    return [Fact.tracking, .posts, .payouts].filter { f in used.allSatisfy { store.carries(f, $0) } }
+    return [Fact.tracking, .posts, .payouts].filter { f in used.allSatisfy { catalogue.carries(f, $0) } }
   }
 
   /// Lift answers by what a post carries (influencer and attributes, campaign), its brand and
   /// the day; anything else is a model error that says why and what works.
   private mutating func checkLiftReach(_ metric: MetricDefinition, used: [Dimension], at range: SourceRange) -> Bool {
-    let hasCampaigns = store.data.posts.has("campaign")
+    let hasCampaigns = catalogue.hasColumn("campaign", in: "posts")
     for d in used where !LiftModel.dimensions.contains(d) || (d == .campaign && !hasCampaigns) {
       let works = LiftModel.dimensions.filter { $0 != .campaign || hasCampaigns }.map(\.rawValue).joined(separator: ", ")
       let why =
@@ -406,8 +417,8 @@ struct Binder {
   private mutating func checkReach(_ measure: Measure, metric: MetricDefinition, used: [Dimension], at range: SourceRange) -> Bool {
     let fact = measure.fact
     for d in used {
-      if store.carries(fact, d) { continue }
-      if fact == .payouts, !measure.isPayoutNative, store.payoutsReachByAllocation(d) { continue }
+      if catalogue.carries(fact, d) { continue }
+      if fact == .payouts, !measure.isPayoutNative, catalogue.payoutsReachByAllocation(d) { continue }
       if fact == .payouts, d == .status || d == .campaign {
         error(
           "missingPayoutColumn",
@@ -419,11 +430,11 @@ struct Binder {
       var hint = ""
       if measure.isPayoutNative {
         hint = "; '\(metric.name)' is never spread over orders, so it answers only by what payouts carry: \(reach)"
-      } else if store.carries(.tracking, d) {
+      } else if catalogue.carries(.tracking, d) {
         hint = "; for '\(d.rawValue)' use a tracking_data metric such as 'revenue by \(d.rawValue)'"
-      } else if store.carries(.posts, d) {
+      } else if catalogue.carries(.posts, d) {
         hint = "; for '\(d.rawValue)' use a posts metric such as 'posts by \(d.rawValue)'"
-      } else if store.carries(.payouts, d) {
+      } else if catalogue.carries(.payouts, d) {
         hint = "; for '\(d.rawValue)' use a payouts metric such as 'payout by \(d.rawValue)'"
       }
       error(
@@ -432,7 +443,7 @@ struct Binder {
         at: range, notes: measure.isPayoutNative ? [] : ["\(fact.rawValue) can be grouped by: \(reach)"])
       return false
     }
-    if measure == .paidPayout || measure == .pendingPayout, !store.data.payouts.has("status") {
+    if measure == .paidPayout || measure == .pendingPayout, !catalogue.hasColumn("status", in: "payouts") {
       error("missingPayoutColumn", "'\(metric.name)' needs a 'status' column (paid/pending) in payouts.csv, which this data does not have", at: range)
       return false
     }
@@ -472,7 +483,7 @@ struct Binder {
       }
       visiting.insert(seg.name)
       defer { visiting.remove(seg.name) }
-      var inner = Binder(store: store, catalog: catalog, segments: segments, settings: settings, source: seg.source)
+      var inner = Binder(catalogue: catalogue, catalog: catalog, segments: segments, settings: settings, source: seg.source)
       let bound = inner.bindCondition(seg.condition, visiting: &visiting)
       for d in inner.diagnostics {
         let place = seg.name == Engine.sessionFilterKey ? "in the session filter 'use \(seg.text)'" : "in segment '\(seg.name)' (\(seg.text))"
@@ -539,7 +550,7 @@ struct Binder {
       return nil
     }
     guard let dim = bindDimension(name) else { return nil }
-    let space = store.space(dim, tiers: settings.tiers)
+    let space = catalogue.space(dim, tiers: settings.tiers)
     guard let allowed = build(space, dim, &self) else { return nil }
     return .leaf(dim, allowed: allowed, text: text)
   }
@@ -578,16 +589,16 @@ struct Binder {
         ranges.append(r)
         // `date=2052-06-01` (a typo of 2025) must not look like an empty result: a period the
         // data never reaches is a model error. Days inside the data's span stay valid.
-        let span = Int64(store.minDay)...Int64(store.maxDay)
-        if mustExist, grain != .weekday, store.minDay <= store.maxDay, !r.overlaps(span) {
+        let span = Int64(catalogue.minDay)...Int64(catalogue.maxDay)
+        if mustExist, grain != .weekday, catalogue.minDay <= catalogue.maxDay, !r.overlaps(span) {
           error(
             "timeOutsideData",
-            "no data in '\(v.text)': the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))",
+            "no data in '\(v.text)': the data runs from \(DayNumber.isoString(catalogue.minDay)) to \(DayNumber.isoString(catalogue.maxDay))",
             at: v.range)
           return nil
         }
       }
-      let base = store.timeBase(grain)
+      let base = catalogue.timeBase(grain)
       for code in 0..<space.count {
         let value = base + Int64(code)
         let p: ClosedRange<Int64> = grain == .weekday ? value...value : (TimeCodes.period(value, grain) ?? value...value)
@@ -598,13 +609,13 @@ struct Binder {
       }
       // `date > 2026-01-01` (a typo of 2025) that no day of the data satisfies is refused as
       // `=` is, so it cannot look like an empty result.
-      if !mustExist, values.count == 1, grain != .weekday, space.count > 0, store.minDay <= store.maxDay,
+      if !mustExist, values.count == 1, grain != .weekday, space.count > 0, catalogue.minDay <= catalogue.maxDay,
         !allowed[0..<space.count].contains(true)
       {
         let condition = Engine.text(name.range.lowerBound..<values[0].range.upperBound, in: source)
         error(
           "timeOutsideData",
-          "no day of the data satisfies '\(condition)': the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))",
+          "no day of the data satisfies '\(condition)': the data runs from \(DayNumber.isoString(catalogue.minDay)) to \(DayNumber.isoString(catalogue.maxDay))",
           at: values[0].range)
         return nil
       }
@@ -616,8 +627,8 @@ struct Binder {
     var alternates: [String]? = nil
     if dim == .influencer {
       // Match the plain name too (`influencer = "Aarav Sharma"` finds every Aarav Sharma).
-      let names = store.data.influencers.strings("name")
-      alternates = (0..<space.count).map { $0 < store.influencerCount ? names.dictionary[names.codes[$0]].lowercased() : "" }
+      let names = catalogue.influencerNames()
+      alternates = (0..<space.count).map { $0 < names.count ? names[$0].lowercased() : "" }
     }
     let wanted = values.map { $0.text.lowercased() }
     if mustExist {
@@ -632,10 +643,10 @@ struct Binder {
         // when two Ashas are labelled `Asha (#1)` and `Asha (#3)`).
         var plainNames: [String] = []
         if dim == .influencer {
-          let names = store.data.influencers.strings("name")
+          let names = catalogue.influencerNames()
           var seen = Set<String>()
-          for code in 0..<min(space.count, store.influencerCount) {
-            let name = names.dictionary[names.codes[code]]
+          for code in 0..<min(space.count, names.count) {
+            let name = names[code]
             if seen.insert(name).inserted { plainNames.append(name) }
           }
         }
@@ -689,18 +700,18 @@ struct Binder {
     // `brand=TrueBasics`, a brand of store_orders.csv or products.csv with no tracked order,
     // would give an empty table: say why instead (`brand != TrueBasics` still runs).
     if mustExist, dim == .brand || dim == .product {
-      let tracked = store.trackedCodes(dim)
+      let tracked = catalogue.trackedCodes(dim)
       if !allowed.indices.contains(where: { allowed[$0] && $0 < tracked.count && tracked[$0] }),
         let i = values.indices.first(where: { i in
           let codes = (0..<space.count).filter { labels[$0] == wanted[i] }
           return !codes.isEmpty && !codes.contains { $0 < tracked.count && tracked[$0] }
         })
       {
-        let files = ["products", "store_orders"].filter { store.data.table(named: $0) != nil }.map { $0 + ".csv" }
+        let files = ["products", "store_orders"].filter { catalogue.hasTable($0) }.map { $0 + ".csv" }
         error(
           "untrackedValue",
           "\(dim.rawValue) '\(values[i].text)' has no tracked orders: it appears only in \(files.joined(separator: " or ")), not in tracking_data.csv"
-            + (store.data.storeOrders != nil && dim == .brand ? " (a control brand for lift_revenue)" : ""),
+            + (catalogue.hasTable("store_orders") && dim == .brand ? " (a control brand for lift_revenue)" : ""),
           at: values[i].range)
         return nil
       }
@@ -726,12 +737,12 @@ struct Binder {
   /// `this UNIT` the period holding it; `last UNIT` the complete period before that.
   mutating func relativePeriod(_ v: ValueLiteral) -> ClosedRange<Int64>? {
     let parts = v.text.split(separator: " ").map(String.init)
-    guard parts.count == 2 || parts.count == 3, store.minDay <= store.maxDay,
+    guard parts.count == 2 || parts.count == 3, catalogue.minDay <= catalogue.maxDay,
       let grain = TimeGrain(rawValue: parts[parts.count - 1])
     else { return nil }
     let n = parts.count == 3 ? Int64(parts[1]) ?? 1 : 1
-    let last = Int64(store.maxDay)
-    let current = TimeCodes.value(store.maxDay, grain)
+    let last = Int64(catalogue.maxDay)
+    let current = TimeCodes.value(catalogue.maxDay, grain)
     let range: ClosedRange<Int64>?
     let spoken = parts.count == 2 ? v.text : "last \(n) \(grain.rawValue)\(n == 1 ? "" : "s")"
     switch (parts[0], parts.count, grain) {
@@ -746,7 +757,7 @@ struct Binder {
     guard let range else { return nil }
     let upper = min(range.upperBound, last)
     let note =
-      "\(spoken): \(DayNumber.isoString(Int32(clamping: range.lowerBound))) to \(DayNumber.isoString(Int32(clamping: upper))), relative to the data's last day (\(DayNumber.isoString(store.maxDay)))"
+      "\(spoken): \(DayNumber.isoString(Int32(clamping: range.lowerBound))) to \(DayNumber.isoString(Int32(clamping: upper))), relative to the data's last day (\(DayNumber.isoString(catalogue.maxDay)))"
     if !notes.contains(note) { notes.append(note) }
     return range
   }

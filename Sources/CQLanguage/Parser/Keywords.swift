@@ -8,6 +8,10 @@ public enum Keywords {
     "sample", "save", "schema", "set", "show", "top", "tutorial", "use",
   ]
 
+  /// Words after `explain` that choose what it shows: `explain sql QUERY` (the SQL a database
+  /// engine is sent), `explain plan QUERY` (the logical plan as text).
+  public static let explainForms: [String] = ["sql", "plan"]
+
   /// Words that start a clause of a query.
   public static let clauses: [String] = ["by", "across", "where", "having", "order", "limit", "with", "chart"]
 

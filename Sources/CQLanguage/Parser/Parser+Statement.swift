@@ -20,22 +20,23 @@ extension StatementParser {
     case "explain":
       advance()
       offer(.metric)
-      offer(keywords: ["top", "bottom", "sql"])
+      offer(keywords: ["top", "bottom"] + Keywords.explainForms)
       if atEnd { try fail(.expectedQuery(after: first.text)) }
-      // `explain sql QUERY`: the SQL a database engine is sent (SPEC §8).
-      var sql = false
-      if current.isKeyword("sql") {
-        let word = advance()
-        sql = true
-        if atEnd { try fail(.expectedQuery(after: "\(first.text) \(word.text)")) }
+      // `explain sql QUERY`: the SQL a database engine is sent (SPEC §8); `explain plan QUERY`:
+      // the logical plan as text.
+      var form: String?
+      if let word = current.keyword, Keywords.explainForms.contains(word) {
+        let token = advance()
+        form = word
+        if atEnd { try fail(.expectedQuery(after: "\(first.text) \(token.text)")) }
       }
       guard current.kind == .word else { try fail(.expectedStatement(found: "'\(current.text)'")) }
-      if sees("top") || sees("bottom") {
-        let query = try parseTop()
-        return sql ? .explainSQL(query) : .explain(query)
+      let query = sees("top") || sees("bottom") ? try parseTop() : parseQuery(top: nil)
+      switch form {
+      case "sql": return .explainSQL(query)
+      case "plan": return .explainPlan(query)
+      default: return .explain(query)
       }
-      let query = parseQuery(top: nil)
-      return sql ? .explainSQL(query) : .explain(query)
     case "top", "bottom":
       return .query(try parseTop())
     case "describe":

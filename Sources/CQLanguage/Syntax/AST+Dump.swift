@@ -11,6 +11,7 @@ extension Stmt {
     case .query(let query): query.syntaxDump
     case .explain(let query): "explain " + query.syntaxDump
     case .explainSQL(let query): "explain sql " + query.syntaxDump
+    case .explainPlan(let query): "explain plan " + query.syntaxDump
     case .describe(let name): "describe \(name.text)"
     case .show(let target): "show \(target.rawValue)"
     case .schema: "schema"

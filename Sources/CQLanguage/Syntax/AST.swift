@@ -206,6 +206,8 @@ public enum Stmt: Sendable, Hashable {
   case explain(QueryStmt)
   /// `explain sql QUERY`: the SQL cq sends to a database for the query (SPEC §8).
   case explainSQL(QueryStmt)
+  /// `explain plan QUERY`: the logical plan as stable text, the same on every engine.
+  case explainPlan(QueryStmt)
   case describe(NameRef)
   case show(ShowTarget)
   case schema
