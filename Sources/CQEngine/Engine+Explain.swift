@@ -272,17 +272,22 @@ extension Engine {
   public func describe(_ name: NameRef, source: String) throws(DiagnosticsError) -> Prose {
     let binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     if let m = catalog.metric(named: name.text) {
-      var lines: [Prose] = ["metric \(m.name)\(m.name == "payout" ? " (alias spend)" : "")", "  formula: \(m.formulaText)", "  meaning: \(m.summary)", "  from:    \(factsText(m))"]
+      // The catalogue's declaration: name, aliases, formula, summary, family, caveats, example.
+      let aliases = catalog.aliases(of: m.name)
+      var lines: [Prose] = [
+        "metric \(m.name)\(aliases.isEmpty ? "" : " (alias \(aliases.joined(separator: ", ")))")",
+        "  formula: \(m.formulaText)", "  meaning: \(m.summary)", "  family:  \(m.family)", "  from:    \(factsText(m))",
+      ]
+      let caveat: Prose? = m.caveats.map { "  caveat:  \($0)" }
       if let lift = m.liftMetric, let model = liftModel() {
         let dims = LiftModel.dimensions.filter { model.answers(by: $0) }
         lines.append("  by:      \(dims.map(\.rawValue).joined(separator: ", ")) (what a post carries, its brand, the day)")
         if lift.usesPayout {
           lines.append("  payout:  at the same grain; by brand or time it is spread over tracking rows in proportion to \(settings.allocation.rawValue), as for roas")
         }
+        if let caveat { lines.append(caveat) }
         lines.append("  method:  " + Prose.joined(model.explainLines(store: store), separator: "\n  "))
-        let example = "\(m.name) by brand"
-        lines.append("  example: \(example)")
-        lines.append(contentsOf: exampleRows(example, source: source))
+        lines += example([m.example, "\(m.name) by brand"], source: source)
         return Prose.joined(lines, separator: "\n")
       }
       let facts = Set(m.formula.measures(in: catalog).map(\.fact))
@@ -302,7 +307,9 @@ extension Engine {
         }
       }
       if native { lines.append("  never spread over orders: answers only by what payouts carry") }
-      if m.name == "incremental_roas" || m.name == "incremental_revenue" || m.name == "new_customers" || m.name == "cac" {
+      if let caveat { lines.append(caveat) }
+      // Metrics on first purchases (new_customers, incremental_*, cac and those defined on them).
+      if m.formula.measures(in: catalog).contains(where: { $0 == .newCustomers || $0 == .newRevenue }) {
         lines.append("  method: a customer is new in the group that holds their first purchase over the whole data set; revenue on that first purchase date counts as incremental.")
         lines.append(
           "  assumption: those customers would not have bought without the influencer — a heuristic, not measured lift "
@@ -311,9 +318,8 @@ extension Engine {
               : "(true incrementality needs store_orders.csv)"))
       }
       let exampleDim = m.special == .score ? "influencer" : (dims.contains(.campaign) ? "campaign" : dims.first?.rawValue ?? "")
-      let example = m.special == .score ? "top 5 influencer by score" : "\(m.name)\(exampleDim.isEmpty ? "" : " by \(exampleDim)") limit 5"
-      lines.append("  example: \(example)")
-      lines.append(contentsOf: exampleRows(example, source: source))
+      let fallback = m.special == .score ? "top 5 influencer by score" : "\(m.name)\(exampleDim.isEmpty ? "" : " by \(exampleDim)") limit 5"
+      lines += example([m.example, fallback], source: source)
       // `influencers` and `posts` name a table too.
       if let t = store.data.table(named: name.text) { lines += [""] + describe(table: t) }
       return Prose.joined(lines, separator: "\n")
@@ -371,6 +377,17 @@ extension Engine {
       }
     }
     return lines
+  }
+
+  /// `example: QUERY` and its first rows, for the first of `candidates` (the catalogue's
+  /// example, then one made from the metric's dimensions) that answers with rows on this data.
+  func example(_ candidates: [String], source: String) -> [Prose] {
+    let queries = candidates.filter { !$0.isEmpty }
+    for query in queries {
+      let rows = exampleRows(query, source: source)
+      if !rows.isEmpty { return ["  example: \(query)"] + rows }
+    }
+    return queries.first.map { ["  example: \($0)"] } ?? []
   }
 
   /// The first rows of an example query, as indented `label: value` lines.

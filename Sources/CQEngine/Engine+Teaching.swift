@@ -158,9 +158,14 @@ extension Engine {
     }
     switch target {
     case .metrics:
+      // Each metric's declaration in the catalogue, its caveats after its meaning (a column of
+      // their own would leave too little width on a terminal); help NAME adds the family and
+      // an example, describe NAME runs the example.
       return text(
         ["metric", "formula", "from", "meaning"],
-        catalog.metrics.map { m in [m.name, m.formulaText, factsText(m), m.summary] })
+        catalog.metrics.map { m in
+          [m.name, m.formulaText, factsText(m), m.summary + (m.caveats.map { " (caveat: \($0))" } ?? "")]
+        })
     case .dimensions:
       return text(
         ["dimension", "from", "meaning"],

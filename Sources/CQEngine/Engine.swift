@@ -83,13 +83,13 @@ public final class Engine: @unchecked Sendable {
   /// Runs a query.
   ///
   /// - Throws: `DiagnosticsError` (phase `.model`) for names, values or metric × dimension
-  ///   pairs the model cannot answer.
+  ///   pairs the model cannot answer. A defined metric beyond the exact range is answered; the
+  ///   caller refuses it with ``exactRangeViolation(in:query:)``.
   /// - Complexity: O(*n*) in the rows of the facts the metrics need.
   public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
     var result = try execute(plan)
     if query.across != nil { result = Engine.pivot(result, dimensions: query.dimensions.count, order: acrossOrder(plan)) }
-    try Engine.checkExactRange(result, query: query, source: source)
     if let sessionFilter {
       result.footnotes.append("session filter: use \(sessionFilter) ('use none' clears it)")
     }

@@ -188,6 +188,9 @@ extension Session {
       let start = DispatchTime.now()
       Session.testDelay()
       outcome = try engine.run(q, source: source)
+      if let result = outcome?.result, let violation = Engine.exactRangeViolation(in: result, query: q) {
+        throw beyondExactRange(violation, source: source)
+      }
       if Cancellation.isRequested {
         // The terminal echoed ^C on the statement's line: the message starts a line of its own.
         if options.interactive { writeErr("\n") }
@@ -208,6 +211,25 @@ extension Session {
       for note in outcome.notes { writeErr("note: \(ProseRenderer.render(note, options: options))\n") }
     }
     return 0
+  }
+
+  /// The data error for an answer beyond the range where cq's arithmetic is exact, its figures
+  /// written as the session writes money and counts.
+  func beyondExactRange(_ violation: ExactRangeViolation, source: String) -> DiagnosticsError {
+    let reached: Prose =
+      switch violation.format {
+      case .money: "\(brief: .number(violation.value), .money)"
+      case _ where violation.value.magnitude < 9e18: "\(count: Int64(violation.value))"
+      default: "\(brief: .number(violation.value), .decimal)"
+      }
+    let message: Prose =
+      "'\(violation.metric)' reaches about \(reached), beyond \(cell: violation.limit, violation.format), where cq's arithmetic on defined metrics stops being exact"
+    let note: Prose =
+      "sums of columns are exact up to \(cell: ExactRangeViolation.columnSumLimit, .money); scale the formula down (for example divide it by 1000000) to see its digits"
+    let diagnostic = Diagnostic(
+      id: "data.beyondExactRange", phase: .data, message: text(of: message), range: violation.range,
+      notes: [Diagnostic.Note(message: text(of: note))])
+    return DiagnosticsError(diagnostics: [diagnostic], source: source)
   }
 
   /// Shows a result: to a file (`> FILE`, `--output`), as a chart, or as the session format.

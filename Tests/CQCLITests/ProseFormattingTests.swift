@@ -94,4 +94,19 @@ struct ProseFormattingTests {
       "\(run.stdout)")
     #expect(saved.contains("lift_revenue = Rs 240.00"), "\(saved)")
   }
+
+  /// The refusal of a defined metric beyond the exact range says its figures as the session
+  /// writes money: in euros under `set currency €`, `Rs` under `--ascii`, grouped.
+  @Test func theExactRangeErrorWritesTheSessionsMoney() throws {
+    let statements = ["-c", "define metric big = revenue * 100000000000000", "-c", "big by brand"]
+    let euro = try cq(["-c", "set currency €"] + statements)
+    #expect(euro.status == 4, "\(euro.stderr)")
+    #expect(
+      euro.stderr.contains("'big' reaches about €") && !euro.stderr.contains("₹"), "\(euro.stderr)")
+    #expect(euro.stderr.contains("beyond €90,071,992,547,409.92"), "\(euro.stderr)")
+    let ascii = try cq(["--ascii"] + statements)
+    #expect(ascii.status == 4, "\(ascii.stderr)")
+    #expect(ascii.stderr.contains("exact up to Rs 92,233,720,368,547,758.07"), "\(ascii.stderr)")
+    #expect(!ascii.stderr.contains("₹"), "\(ascii.stderr)")
+  }
 }

@@ -72,12 +72,27 @@ private typealias Dimension = CQEngine.Dimension
       #expect(try #require(Help.topic("metrics")).contains(name), "help metrics lists \(name)")
     }
 
-    // show metrics and describe.
+    // show metrics and describe read the declaration: formula, family, caveats, example.
     #expect(try Self.shown(.metrics).contains(name))
     let engine = try #require(Self.session.engine)
+    let row = engine.show(.metrics).rows.first { $0.first == .text(name) } ?? []
+    let cells = row.map { cell in
+      if case .text(let text) = cell { text } else { "" }
+    }.joined(separator: "\t")
+    for part in [metric.formulaText, metric.summary] + (metric.caveats.map { [$0] } ?? []) {
+      #expect(cells.contains(part), "show metrics: \(name) lacks '\(part)'")
+    }
     let described = Self.session.text(
       of: try engine.describe(NameRef(text: name, range: Session.emptyRange), source: name))
-    #expect(described.contains(metric.formulaText) || described.contains(name))
+    let parts =
+      [
+        "formula: \(metric.formulaText)", "family:  \(metric.family)",
+        "example: \(metric.example)\n",
+      ]
+      + (metric.caveats.map { ["caveat:  \($0)"] } ?? [])
+    for part in parts {
+      #expect(described.contains(part), "describe \(name) lacks '\(part)'")
+    }
   }
 
   // MARK: Statement keywords
