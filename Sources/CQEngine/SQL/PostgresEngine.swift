@@ -475,15 +475,23 @@ final class PostgresCatalogue {
   func ensureDerived(force: Bool, progress: (String) -> Void) throws(PGError) {
     let print = try fingerprint()
     let schema = SQLRenderer.identifier(derivedSchema)
-    if !force {
-      let existing = try? connection.query("SELECT fingerprint FROM \(schema).version")
-      if existing?.rows.first?[0] == print { return }
+    func current() -> Bool {
+      (try? connection.query("SELECT fingerprint FROM \(schema).version"))?.rows.first?[0] == print
     }
+    if !force, current() { return }
+    // One builder at a time, under a session lock taken before the transaction begins (not a
+    // transaction lock inside it), so the transaction sees what an earlier builder committed.
+    // On Citus a transaction begun before that commit dropped cq_derived on the coordinator
+    // only (Citus chose from the backend's stale catalogue cache not to send DROP SCHEMA to
+    // the workers), and CREATE SCHEMA then failed there: schema "cq_derived" already exists.
+    try connection.query("SELECT pg_advisory_lock(hashtext($1))", [derivedSchema])
+    defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtext($1))", [derivedSchema]) }
+    // Another process may have built them while this one waited.
+    if !force, current() { return }
     progress(
       "building cq's derived tables (allocation shares, first purchases) in \(derivedSchema)")
     try connection.execute("BEGIN")
     do throws(PGError) {
-      try connection.query("SELECT pg_advisory_xact_lock(hashtext('cq_derived'))")
       // Citus: DDL and data in one transaction go shard by shard over one connection per node.
       if citus { try connection.execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'") }
       try connection.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE", "CREATE SCHEMA \(schema)")
