@@ -97,7 +97,7 @@ extension Engine {
       let d = pm.definition
       var text: Prose = "\(step). \(d.name) = \(d.formulaText)"
       if d.formulaText.contains("/") || d.special == .roasDelta { text += " per group — a ratio of sums, never a mean of per-row ratios" }
-      if d.name == "incremental_revenue" || d.name == "incremental_roas" || d.name == "cac" || d.name == "new_customers" {
+      if Engine.countsFirstPurchases(d, in: catalog) {
         text += ". Heuristic: a customer's first purchase (over all data) is counted as new; they might have bought anyway"
       }
       if !pm.visible { text += " (used by having/order by)" }
@@ -131,6 +131,12 @@ extension Engine {
     lines.append("\(step). \(order); \(groupCount) group\(groupCount == 1 ? "" : "s")")
     if plan.dimensions.contains(.tier) { lines.append("tiers: \(plan.tiers.description) followers") }
     return Prose.joined(lines, separator: "\n")
+  }
+
+  /// Whether `m` stands on first purchases (new_customers, incremental_*, cac and metrics
+  /// defined on them): `explain` and `describe` say the heuristic.
+  static func countsFirstPurchases(_ m: MetricDefinition, in catalog: MetricCatalog) -> Bool {
+    m.formula.measures(in: catalog).contains { $0 == .newCustomers || $0 == .newRevenue }
   }
 
   /// The unattributed payout rows that pass a filter on payout dimensions (all of them when
@@ -308,8 +314,7 @@ extension Engine {
       }
       if native { lines.append("  never spread over orders: answers only by what payouts carry") }
       if let caveat { lines.append(caveat) }
-      // Metrics on first purchases (new_customers, incremental_*, cac and those defined on them).
-      if m.formula.measures(in: catalog).contains(where: { $0 == .newCustomers || $0 == .newRevenue }) {
+      if Engine.countsFirstPurchases(m, in: catalog) {
         lines.append("  method: a customer is new in the group that holds their first purchase over the whole data set; revenue on that first purchase date counts as incremental.")
         lines.append(
           "  assumption: those customers would not have bought without the influencer — a heuristic, not measured lift "
