@@ -346,7 +346,8 @@ final class PostgresCatalogue {
         }
       }
       guard columns[table] != nil else { continue }
-      let count = empty ? 0 : lists.map(\.count).max() ?? 0
+      // A table with no rows has no text values either (payouts.csv with a header only).
+      let count = empty || lists.contains(where: \.isEmpty) ? 0 : lists.map(\.count).max() ?? 0
       var rows = (0..<count).map { i in lists.map { $0.isEmpty ? "" : $0[i % $0.count] } }
       if hasStoreOrders, count > 0, ["posts", "tracking_data", "store_orders"].contains(table) {
         // The lift model's rows first; the value rows after them carry the first lift row's
