@@ -222,10 +222,12 @@ struct PlanLowering {
         name: "payouts_allocated",
         comment:
           "payouts spread over tracking rows by \(weight.rawValue) (largest remainder, to the paisa)",
+        // Left joined: a tracking row no payout is spread over is still a group, of ₹0.00
+        // (as in memory: `payout by user` lists users of influencers paid nothing).
         sources: [
           SQLSource(table: "tracking_data", alias: "t"),
           SQLSource(
-            .join, schema: derived, table: shares, alias: "s",
+            .leftJoin, schema: derived, table: shares, alias: "s",
             on: .binary(
               "AND", .binary("=", .column("s", "influencer_id"), .column("t", "influencer_id")),
               .binary("=", .column("s", "tracking_row"), .column("t", "cq_row")))),
