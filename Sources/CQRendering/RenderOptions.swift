@@ -17,7 +17,7 @@ public struct RenderOptions: Sendable {
   public var color: Bool
   /// Plain ASCII borders (`+-|`) and chart glyphs instead of box drawing and blocks.
   public var ascii: Bool
-  /// The currency symbol put before money in tables and charts.
+  /// The currency symbol put before money in tables, charts and prose (``ProseRenderer``).
   public var currencySymbol: String
   /// A line printed under a table, such as `12 rows · 3.1 ms` when `set timer on`.
   public var footer: String?

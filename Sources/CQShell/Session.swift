@@ -55,7 +55,7 @@ public struct SessionSettings: Sendable {
   public var timer = false
   /// `set ascii on`: plain ASCII tables and charts.
   public var ascii = false
-  /// `set currency`: the symbol before money in tables.
+  /// `set currency`: the symbol before money in tables, charts and prose.
   public var currency = "₹"
   /// `set echo on` / `--echo`: each statement of a script or `-c` is written before its result.
   public var echo = false

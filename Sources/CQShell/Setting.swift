@@ -153,8 +153,9 @@ public struct Setting: Sendable {
       }),
     Setting(
       name: "currency", values: .form("SYMBOL", offered: []),
-      summary: "symbol shown before money in tables (default ₹)",
-      detail: "the symbol before money in tables (default ₹); amounts are always rupees",
+      summary: "symbol shown before money (default ₹)",
+      detail:
+        "the symbol before money in tables, charts, explain, describe and notes (default ₹); amounts are always rupees",
       current: { $0.settings.currency },
       apply: { session, value, _ in session.settings.currency = value }),
     enumerated(
