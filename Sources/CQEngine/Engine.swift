@@ -25,7 +25,7 @@ public struct QueryOutcome: Sendable {
 /// - ``run(_:source:)``
 /// - ``explain(_:source:)``
 /// - ``describe(_:source:)``
-public final class Engine: @unchecked Sendable {
+public final class Engine {
   let store: Store
   public var settings = EngineSettings()
   public internal(set) var catalog = MetricCatalog()
@@ -40,8 +40,6 @@ public final class Engine: @unchecked Sendable {
   var remote: (any RemoteAggregation)?
   /// The database's catalogue when the engine runs on PostgreSQL.
   var postgres: PostgresCatalogue?
-  /// The statement being bound and run (data errors from a database point at it).
-  var currentStatement: String?
 
   public init(data: DataSet) {
     store = Store(data: data)
@@ -66,15 +64,21 @@ public final class Engine: @unchecked Sendable {
 
   public var data: DataSet { store.data }
 
-  /// Builds the derived columns most queries need (spend allocation, first purchases, common
-  /// dimension codes) so the first queries of a shell session answer at full speed.
+  /// Work that builds the derived columns most queries need (spend allocation, first
+  /// purchases, common dimension codes) so the first queries of a shell session answer at full
+  /// speed.
   ///
-  /// Safe to run on a background thread while queries run: caches are filled under a lock.
-  public func warmUp() {
-    _ = store.allocation(settings.allocation)
-    _ = store.firstPurchaseDays()
-    for d in [Dimension.campaign, .brand, .platform, .influencer, .week, .category] {
-      _ = store.codes(.tracking, d, tiers: settings.tiers)
+  /// Run it on a background thread while queries run: it holds only the store, whose caches
+  /// fill under its lock, and a copy of the settings taken now, never the engine's own.
+  public func warmUp() -> @Sendable () -> Void {
+    let store = store
+    let settings = settings
+    return {
+      _ = store.allocation(settings.allocation)
+      _ = store.firstPurchaseDays()
+      for d in [Dimension.campaign, .brand, .platform, .influencer, .week, .category] {
+        _ = store.codes(.tracking, d, tiers: settings.tiers)
+      }
     }
   }
 
@@ -105,7 +109,6 @@ public final class Engine: @unchecked Sendable {
   }
 
   func bind(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> LogicalPlan {
-    currentStatement = source
     var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     return try binder.bind(withSessionFilter(query))
   }

@@ -168,8 +168,7 @@ public final class Session {
     generation += 1
     // In the shell, derive what the first queries need while the analyst types.
     if options.interactive {
-      let warming = newEngine
-      DispatchQueue.global(qos: .utility).async { warming.warmUp() }
+      DispatchQueue.global(qos: .utility).async(execute: newEngine.warmUp())
     }
     for w in data.warnings { writeErr("note: \(w)\n") }
     if options.timing { writeErr("timing load \(Session.formatMS(ms))\n") }

@@ -102,4 +102,6 @@ struct LogicalPlan: Sendable {
   var rank: [(key: SortKey, descending: Bool)]? = nil
   /// Footer lines the binder resolved (relative dates: the days they stand for).
   var notes: [String] = []
+  /// The statement the plan was bound from (an error from a database engine points at it).
+  var source = ""
 }

@@ -27,7 +27,7 @@ final class PostgresAggregation: RemoteAggregation {
         sql.text, sql.parameters, shouldCancel: { Cancellation.isRequested })
     } catch {
       if error.kind == .cancelled, Cancellation.isRequested { return [] }
-      throw engine.dataError(error.message)
+      throw Engine.dataError(error.message, source: plan.source)
     }
     let keyed = scope.isEach ? grain : []
     let spaces = keyed.map { engine.store.space($0, tiers: plan.tiers) }
@@ -72,9 +72,9 @@ final class PostgresAggregation: RemoteAggregation {
       for (j, m) in measures.enumerated() {
         guard let text = row[keyed.count + j] else { continue }
         guard let v = Int64(text) else {
-          throw engine.dataError(
-            "PostgreSQL at \(connection.place) returned \(text) for \(PlanLowering.measureColumn(m)), beyond what cq adds up exactly (64-bit integers)"
-          )
+          throw Engine.dataError(
+            "PostgreSQL at \(connection.place) returned \(text) for \(PlanLowering.measureColumn(m)), beyond what cq adds up exactly (64-bit integers)",
+            source: plan.source)
         }
         values[m] = v
       }
@@ -85,10 +85,9 @@ final class PostgresAggregation: RemoteAggregation {
 }
 
 extension Engine {
-  /// A data error (exit 4) about the statement being run.
-  func dataError(_ message: String) -> DiagnosticsError {
-    let source = currentStatement ?? ""
-    return DiagnosticsError(
+  /// A data error (exit 4) about the statement `source` (the database failed while running it).
+  static func dataError(_ message: String, source: String) -> DiagnosticsError {
+    DiagnosticsError(
       diagnostics: [
         Diagnostic(
           id: "data.engine", phase: .data, message: message,
@@ -611,7 +610,7 @@ extension Engine {
       let row = try postgres.connection.query(sql.text, sql.parameters).rows.first
       return (Int(row?[0] ?? "") ?? 0, Int64(row?[1] ?? "") ?? 0)
     } catch {
-      throw dataError(error.message)
+      throw Engine.dataError(error.message, source: plan.source)
     }
   }
 }
@@ -663,7 +662,7 @@ extension Engine {
         Int(try postgres.connection.query(counted.text, counted.parameters).rows.first?[0] ?? "")
         ?? rows.count
     } catch {
-      throw dataError(error.message)
+      throw Engine.dataError(error.message, source: source)
     }
     var resultColumns: [ResultColumn] = []
     var cells: [[Value]] = Array(repeating: [], count: rows.count)

@@ -265,7 +265,7 @@ struct Binder {
     return LogicalPlan(
       dimensions: dimensions, metrics: metrics, filter: filter, having: having, order: order, limit: limit,
       withOther: query.withOther || (query.top?.withOther ?? false), facts: facts, tiers: settings.tiers, needsTotals: needsTotals,
-      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])), rank: rank, notes: notes)
+      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])), rank: rank, notes: notes, source: source)
   }
 
   /// Whether `top N A by B` names its dimensions first (`top 10 influencer by roas`, SPEC's
