@@ -18,6 +18,10 @@ struct PlanLowering {
 
   static let unattributedText = "(unattributed)"
 
+  /// The audience parts' influencer column: no dimension's name, so a grain key
+  /// (`by influencer_id`) never makes it ambiguous.
+  static let audienceKey = "cq_audience_influencer"
+
   /// Where a part's rows come from: the fact's table as `f`, the influencer as `i` (left
   /// joined when an attribute is needed), and, for allocated spend, tracking rows as `t` and
   /// payouts as `p`.
@@ -406,7 +410,7 @@ struct PlanLowering {
           let keys = outGrain.map { key($0, in: part) }
           var select = SQLSelect(
             columns: zip(keys, keyColumns).map { ($0, $1) } + [
-              (.column(alias, alias == "i" ? "id" : "influencer_id"), "influencer_id")
+              (.column(alias, alias == "i" ? "id" : "influencer_id"), PlanLowering.audienceKey)
             ],
             sources: sources, filter: rowFilter(part))
           select.comment = "influencers with \(other.noun) in scope"
@@ -420,10 +424,10 @@ struct PlanLowering {
         ctes.append((name + "_rows", rows))
         var distinct = SQLSelect(
           columns: keyColumns.map { (.column("a", $0), $0) } + [
-            (.column("a", "influencer_id"), "influencer_id")
+            (.column("a", PlanLowering.audienceKey), PlanLowering.audienceKey)
           ],
           sources: [SQLSource(table: name + "_rows", alias: "a")],
-          groupBy: keyColumns.map { .column("a", $0) } + [.column("a", "influencer_id")])
+          groupBy: keyColumns.map { .column("a", $0) } + [.column("a", PlanLowering.audienceKey)])
         distinct.comment = "each influencer once per group"
         ctes.append((name + "_distinct", distinct))
         let measures: [(SQLExpr, String?)] = audience.map { m in
@@ -438,7 +442,7 @@ struct PlanLowering {
             SQLSource(table: name + "_distinct", alias: "d"),
             SQLSource(
               .leftJoin, table: "influencers", alias: "i",
-              on: .binary("=", .column("i", "id"), .column("d", "influencer_id"))),
+              on: .binary("=", .column("i", "id"), .column("d", PlanLowering.audienceKey))),
           ], groupBy: keyColumns.map { .column("d", $0) })
         ctes.append((name, counted))
         partMeasures.append((name, audience))
