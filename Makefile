@@ -62,6 +62,7 @@ LINT_FILES ?= \
   Tests/CQTestSupport/Snapshot.swift \
   Sources/CQStorage/Prose.swift \
   Sources/CQRendering/Format/ProseRenderer.swift \
+  Sources/CQEngine/Engine+Footnotes.swift \
   Tests/CQEngineTests/Support/ProseText.swift \
   Tests/CQRenderingTests/ProseRendererTests.swift \
   Tests/CQCLITests/ProseFormattingTests.swift

@@ -309,12 +309,7 @@ public final class Engine {
       result.totals = [.text("(total)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1))
         + visible.map { row(shownTotals, codes: nil, lift: shownLift)[$0] }
     }
-    let shown = Set(visible.map { plan.metrics[$0].definition.name })
-    if !shown.isDisjoint(with: ["incremental_revenue", "incremental_roas", "new_customers", "cac"]) {
-      result.footnotes.append(
-        "incremental_* is a heuristic: revenue on each customer's first purchase date (they might have bought anyway), not measured lift"
-          + (store.data.storeOrders != nil ? "; measured lift: iroas, lift_revenue" : ""))
-    }
+    if let note = heuristicFootnote(visible.map { plan.metrics[$0].definition }) { result.footnotes.append(note) }
     if let lift, let model = liftModel() {
       result.footnotes += model.footnotes(
         rows: rows.map { r in
@@ -322,9 +317,9 @@ public final class Engine {
         },
         total: lift.total, metrics: visible.compactMap { plan.metrics[$0].definition.liftMetric }, store: store)
     }
-    result.footnotes += plan.notes.map { Prose($0) }
     // A change against a period the data covers only in part is not a collapse: say which
     // periods are partial.
+    var partialNote: [Prose] = []
     if let t = changeTime, let grain = plan.dimensions[t].timeGrain, grain != .day {
       let base = store.timeBase(grain)
       var partial: [String] = []
@@ -336,13 +331,11 @@ public final class Engine {
         if !partial.contains(label) { partial.append(label) }
       }
       if !partial.isEmpty {
-        result.footnotes.append(
+        partialNote.append(
           "partial \(grain.rawValue)\(partial.count == 1 ? "" : "s"): \(partial.joined(separator: " and ")) (the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))), so a change into or out of \(partial.count == 1 ? "it" : "them") is not a like-for-like comparison")
       }
     }
-    if plan.dimensions.contains(.tier) || (plan.filter?.dimensions.contains(.tier) ?? false) {
-      result.footnotes.append("tiers: \(plan.tiers.description) followers")
-    }
+    result.footnotes += planFootnotes(plan, then: partialNote)
     return result
   }
 

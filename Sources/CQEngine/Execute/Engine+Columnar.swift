@@ -205,16 +205,8 @@ extension Engine {
       let totalRow = metricRow(plan, shownTotals, totals: totals)
       result.totals = [.text("(total)")] + Array(repeating: .text(""), count: max(0, width - 1)) + visible.map { totalRow[$0] }
     }
-    let names = Set(visible.map { plan.metrics[$0].definition.name })
-    if !names.isDisjoint(with: ["incremental_revenue", "incremental_roas", "new_customers", "cac"]) {
-      result.footnotes.append(
-        "incremental_* is a heuristic: revenue on each customer's first purchase date (they might have bought anyway), not measured lift"
-          + (store.data.storeOrders != nil ? "; measured lift: iroas, lift_revenue" : ""))
-    }
-    result.footnotes += plan.notes.map { Prose($0) }
-    if plan.dimensions.contains(.tier) || (plan.filter?.dimensions.contains(.tier) ?? false) {
-      result.footnotes.append("tiers: \(plan.tiers.description) followers")
-    }
+    if let note = heuristicFootnote(visible.map { plan.metrics[$0].definition }) { result.footnotes.append(note) }
+    result.footnotes += planFootnotes(plan)
     return result
   }
 
