@@ -42,7 +42,7 @@ extension Engine {
         if metric.usesPayout {
           text += " = lift_revenue \(lift.total.map { LiftModel.rupees($0.lift) } ?? "–") ÷ \(money: totals[.payout] ?? 0) payout"
         }
-        lines.append(text + (plan.dimensions.isEmpty ? "" : " in \(groupCount) \(grain) group\(groupCount == 1 ? "" : "s")"))
+        lines.append(text + (plan.dimensions.isEmpty ? "" : " in \(grouped: groupCount) \(grain) group\(groupCount == 1 ? "" : "s")"))
         continue
       }
       lines.append(headline(pm.definition, totals: totals, plan: plan, groups: groupCount))
@@ -78,7 +78,7 @@ extension Engine {
         let filtered = plan.filter.map { f in !f.dimensions.allSatisfy { store.carries(.payouts, $0) } } ?? false
         let (count, amount) = try unattributedPayouts(plan, filtered: filtered, weight: w)
         if count > 0 {
-          line += "; \(money: amount) of payouts (\(count) row\(count == 1 ? "" : "s")) \(count == 1 ? "has" : "have") no tracking rows to carry \(count == 1 ? "it" : "them")"
+          line += "; \(money: amount) of payouts (\(grouped: count) row\(count == 1 ? "" : "s")) \(count == 1 ? "has" : "have") no tracking rows to carry \(count == 1 ? "it" : "them")"
           line += filtered ? " and \(count == 1 ? "is" : "are") dropped by the filter" : " and show\(count == 1 ? "s" : "") as (unattributed)"
         }
       }
@@ -128,7 +128,7 @@ extension Engine {
       }
       if let cut { order += "; " + cut }
     }
-    lines.append("\(step). \(order); \(groupCount) group\(groupCount == 1 ? "" : "s")")
+    lines.append("\(step). \(order); \(grouped: groupCount) group\(groupCount == 1 ? "" : "s")")
     if plan.dimensions.contains(.tier) { lines.append("tiers: \(plan.tiers.description) followers") }
     return Prose.joined(lines, separator: "\n")
   }
@@ -193,8 +193,8 @@ extension Engine {
       var parts: [Prose] = []
       if let orders = totals[.orders] { parts.append("\(count: orders) tracked order\(orders == 1 ? "" : "s")") }
       if let posts = totals[.posts] { parts.append("\(count: posts) posts") }
-      let by = plan.dimensions.isEmpty ? "" : " in \(groups) \(plan.dimensions.map(\.rawValue).joined(separator: " × "))\(groups == 1 ? "" : " groups")"
-      return parts.isEmpty ? Prose(by) : " over " + Prose.joined(parts, separator: " and ") + Prose(by)
+      let by: Prose = plan.dimensions.isEmpty ? "" : " in \(grouped: groups) \(plan.dimensions.map(\.rawValue).joined(separator: " × "))\(groups == 1 ? "" : " groups")"
+      return parts.isEmpty ? by : " over " + Prose.joined(parts, separator: " and ") + by
     }()
     let upper = m.name == "roas" || m.name == "roi" || m.name == "aov" || m.name == "cac" || m.name == "cpe" || m.name == "cpm"
       ? m.name.uppercased() : m.name

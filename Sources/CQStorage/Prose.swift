@@ -147,6 +147,11 @@ extension Prose: ExpressibleByStringInterpolation {
       prose.append(.brief(.paise(paise), .money))
     }
 
+    /// A count in full, grouped as a table cell: `12,345`, `1,50,000`.
+    public mutating func appendInterpolation(grouped count: Int) {
+      prose.append(.cell(.integer(Int64(count)), .integer))
+    }
+
     /// A count, short: `12,345`, `1.2 lakh`.
     public mutating func appendInterpolation(count: Int64) {
       prose.append(.brief(.integer(count), .integer))

@@ -51,6 +51,13 @@ import Testing
         == "Rs 150.00 - Rs 123,456.70 / 3")
   }
 
+  /// Counts said in full (groups in explain) are grouped as table cells are.
+  @Test func groupedCountsFollowTheGrouping() {
+    let prose: Prose = "in \(grouped: 150_000) user groups"
+    #expect(Self.text(prose) == "in 150,000 user groups")
+    #expect(Self.text(prose, RenderOptions(grouping: .indian)) == "in 1,50,000 user groups")
+  }
+
   @Test func adjacentWordsAreOneSegment() {
     let prose: Prose = "a \("b") c"
     #expect(prose == Prose("a b c"))

@@ -151,7 +151,7 @@ extension LiftModel {
     }
     lines += caveats(store: store).map { "  note: " + $0 }
     if postsWithoutBrand > 0 {
-      lines.append("  note: \(postsWithoutBrand) posts have no tracked orders to tell their brand and are left out")
+      lines.append("  note: \(grouped: postsWithoutBrand) posts have no tracked orders to tell their brand and are left out")
     }
     return lines
   }
