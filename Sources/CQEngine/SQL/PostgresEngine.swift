@@ -162,7 +162,15 @@ extension Engine {
 final class PostgresCatalogue {
   let connection: PGConnection
   let derivedSchema: String
+  /// Whether the database has the citus extension.
   private(set) var citus = false
+  /// Whether tracking_data and payouts are distributed by influencer_id on Citus.
+  ///
+  /// As `cq load` leaves them; cq's derived tables are then distributed co-located with them
+  /// (every join cq makes between them is on influencer_id, so it runs on the workers).
+  /// Otherwise (tables loaded before the extension was created) they stay plain tables on the
+  /// coordinator, which Citus joins with distributed ones by moving one side.
+  private(set) var distributed = false
   /// Rows of each table (the catalogue's tables hold only values).
   private(set) var rowCounts: [String: Int] = [:]
   /// Column names of each table in the table's own order (as its file had them).
@@ -175,6 +183,7 @@ final class PostgresCatalogue {
     self.derivedSchema = derivedSchema
     citus =
       !(try connection.query("SELECT 1 FROM pg_extension WHERE extname = 'citus'").rows.isEmpty)
+    if citus { try checkDistribution() }
     let found = try connection.query(
       "SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1::text[]) ORDER BY table_name, ordinal_position",
       ["{influencers,posts,tracking_data,payouts,products,store_orders}"])
@@ -184,6 +193,44 @@ final class PostgresCatalogue {
       order[t, default: []].append(c)
     }
     try check()
+  }
+
+  /// Checks that tracking_data and payouts are laid out on Citus as cq's SQL needs.
+  ///
+  /// They are joined row by row for the derived tables, so either both are hash-distributed by
+  /// influencer_id and co-located, as `cq load` leaves them, or neither is distributed. Any
+  /// other layout is named, instead of the error Citus gives
+  /// for the first join it cannot run ("complex joins are only supported when all distributed
+  /// tables are co-located and joined on their distribution columns").
+  func checkDistribution() throws(PGError) {
+    let rows = try connection.query(
+      "SELECT c.relname::text, p.partmethod::text, CASE WHEN p.partmethod = 'h' THEN column_to_column_name(p.logicalrelid, p.partkey) END, p.colocationid::text FROM pg_class c LEFT JOIN pg_dist_partition p ON p.logicalrelid = c.oid WHERE c.oid IN (to_regclass('tracking_data'), to_regclass('payouts')) ORDER BY 1 DESC"
+    ).rows
+    func layout(_ row: [String?]) -> String {
+      switch row[1] {
+      case "h": "distributed by \(row[2] ?? "?")"
+      case "n": "a reference table"
+      case nil: "a table on the coordinator"
+      default: "distributed by \(row[2] ?? "range or append")"
+      }
+    }
+    let hashed = rows.filter { $0[1] == "h" }
+    if hashed.isEmpty { return }
+    if hashed.count == rows.count, hashed.allSatisfy({ $0[2] == "influencer_id" }),
+      Set(hashed.map { $0[3] }).count == 1
+    {
+      distributed = true
+      return
+    }
+    let described = rows.map { "\($0[0] ?? "") is \(layout($0))" }
+    let colocated =
+      hashed.count == rows.count && hashed.allSatisfy({ $0[2] == "influencer_id" })
+      ? " but not co-located" : ""
+    throw PGError(
+      kind: .server,
+      message:
+        "on Citus cq needs tracking_data and payouts distributed by influencer_id and co-located, as 'cq load DIR --into \(connection.redactedURL)' leaves them (or neither distributed); at \(connection.place) \(described.joined(separator: " and "))\(colocated)"
+    )
   }
 
   /// SPEC §1's columns with the types cq reads (money as integer paise).
@@ -507,7 +554,7 @@ final class PostgresCatalogue {
         "CREATE TABLE \(schema).first_purchase (user_id text PRIMARY KEY, first_date date NOT NULL)",
         "CREATE TABLE \(schema).order_gap (influencer_id text NOT NULL, payout_row bigint NOT NULL, gap bigint NOT NULL)",
         "CREATE TABLE \(schema).version (fingerprint text NOT NULL)")
-      if citus {
+      if distributed {
         for t in AllocationWeight.allCases.map({ "share_\($0.rawValue)" }) + [
           "unattributed", "order_gap",
         ] {
