@@ -44,6 +44,7 @@ LINT_FILES ?= \
   Sources/CQShell/Session+Engine.swift \
   Tests/CQPostgresTests/DifferentialTests.swift \
   Tests/CQPostgresTests/EngineErrorTests.swift \
+  Tests/CQPostgresTests/RandomDifferentialTests.swift \
   Sources/CQLanguage/Lexer/Lexer.swift \
   Sources/CQLanguage/Parser/Expectation.swift \
   Sources/CQLanguage/Parser/Parser+Condition.swift \
