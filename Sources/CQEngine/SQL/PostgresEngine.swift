@@ -135,15 +135,29 @@ extension Engine {
     return (SQLRenderer.render(query), measures)
   }
 
+  /// The lines of `source` that hold `range`, each an SQL comment: the statement as written,
+  /// not the whole script a statement of `run FILE` comes from (which made the SQL unrunnable).
+  static func commented(_ source: String, _ range: SourceRange) -> String {
+    let bytes = Array(source.utf8)
+    var start = min(max(0, range.lowerBound.offset), bytes.count)
+    var end = min(max(start, range.upperBound.offset), bytes.count)
+    while start > 0, bytes[start - 1] != UInt8(ascii: "\n") { start -= 1 }
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+    let text = String(decoding: bytes[start..<end], as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    return text.split(separator: "\n", omittingEmptySubsequences: false).map { "-- " + $0 }
+      .joined(separator: "\n")
+  }
+
   /// `explain sql QUERY`: the SQL cq sends for the query's groups, runnable in psql as printed.
   public func explainSQL(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> String {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
     if plan.facts.isEmpty {
       return
-        "-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))\n-- no fact is aggregated: lift_revenue and iroas come from the lift model, which reads store_orders by brand and day"
+        "\(Engine.commented(source, query.range))\n-- no fact is aggregated: lift_revenue and iroas come from the lift model, which reads store_orders by brand and day"
     }
     let (rendered, _) = sql(plan, grain: plan.dimensions, scope: .each)
-    var lines = ["-- \(source.trimmingCharacters(in: .whitespacesAndNewlines))"]
+    var lines = [Engine.commented(source, query.range)]
     lines.append(
       "-- each fact aggregated to the grain on its own, the parts stacked and summed per grain key; money in paise"
     )
