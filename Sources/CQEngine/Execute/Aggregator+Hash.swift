@@ -114,7 +114,7 @@ extension Aggregator {
           DispatchQueue.concurrentPerform(iterations: partitions) { p in
             if Cancellation.isRequested { return }
             let lo = bounds[p], hi = bounds[p + 1]
-            var table = KeyTable(expected: max(16, hi - lo))
+            var table = KeyTable(expected: max(16, hi - lo), sharedTopBits: partitionBits)
             for i in lo..<hi {
               let r = Int(rs[i])
               g[r] = table.id(k[r])

@@ -8,11 +8,17 @@ struct KeyTable {
   private var ids: ContiguousArray<Int32>
   private var shift: Int
   private var mask: Int
+  /// Top bits of the hash every key here shares (a radix partition's number), left out of
+  /// the slot: otherwise a partition's keys would start in 1/2^k of the slots and probe on and
+  /// on (`revenue, orders by user, day` took seconds).
+  private let sharedTopBits: UInt64
   /// Keys in the order they were first inserted (id order).
   private(set) var order: [Int64] = []
 
-  /// A table sized for about `expected` keys.
-  init(expected: Int) {
+  /// A table sized for about `expected` keys, whose keys all share the top `sharedTopBits`
+  /// bits of their hash (the partition bits of `Aggregator.partitionedGroups`).
+  init(expected: Int, sharedTopBits: Int = 0) {
+    self.sharedTopBits = UInt64(sharedTopBits)
     var bits = 4
     while 1 << bits < max(expected, 8) * 2 { bits += 1 }
     keys = ContiguousArray(repeating: -1, count: 1 << bits)
@@ -25,7 +31,7 @@ struct KeyTable {
   var count: Int { order.count }
 
   @inline(__always) private func slot(_ key: Int64) -> Int {
-    Int(truncatingIfNeeded: (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift))
+    Int(truncatingIfNeeded: ((UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) << sharedTopBits) >> UInt64(shift))
   }
 
   /// The id of `key`, inserted with the next id when new.
