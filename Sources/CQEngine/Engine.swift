@@ -514,7 +514,49 @@ public final class Engine {
 
   /// Case-insensitive order with digit runs compared as numbers: Campaign_2 < Campaign_10.
   static func naturalCompare(_ a: String, _ b: String) -> Int {
-    naturalCompare(naturalKey(a), naturalKey(b))
+    // ASCII labels (ids, names) compare on their bytes, lower-cased on the fly: no copies.
+    var a = a, b = b
+    let fast = a.withUTF8 { x in
+      b.withUTF8 { y -> Int? in
+        guard !x.contains(where: { $0 >= 0x80 }), !y.contains(where: { $0 >= 0x80 }) else { return nil }
+        return naturalCompareASCII(x, y)
+      }
+    }
+    if let fast { return fast }
+    return naturalCompare(naturalKey(a), naturalKey(b))
+  }
+
+  /// `naturalCompare` of two ASCII strings' bytes (the same order as on their lower-cased
+  /// scalars).
+  static func naturalCompareASCII(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+    @inline(__always) func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
+    @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+    var i = 0, j = 0
+    while i < x.count, j < y.count {
+      if isDigit(x[i]), isDigit(y[j]) {
+        var ei = i, ej = j
+        while ei < x.count, isDigit(x[ei]) { ei += 1 }
+        while ej < y.count, isDigit(y[ej]) { ej += 1 }
+        var si = i, sj = j
+        while si < ei - 1, x[si] == 48 { si += 1 }
+        while sj < ej - 1, y[sj] == 48 { sj += 1 }
+        if ei - si != ej - sj { return ei - si < ej - sj ? -1 : 1 }
+        while si < ei {
+          if x[si] != y[sj] { return x[si] < y[sj] ? -1 : 1 }
+          si += 1
+          sj += 1
+        }
+        i = ei
+        j = ej
+      } else {
+        let a = lower(x[i]), b = lower(y[j])
+        if a != b { return a < b ? -1 : 1 }
+        i += 1
+        j += 1
+      }
+    }
+    if x.count - i != y.count - j { return x.count - i < y.count - j ? -1 : 1 }
+    return 0
   }
 
   /// What `naturalCompare` compares: the lower-cased scalars.
@@ -616,12 +658,17 @@ final class LabelOrder {
   /// Where whole rank tables come from (a cache kept across queries), when not computed here.
   private let rankTable: ((Int) -> [Int32])?
 
-  init(_ spaces: [DimensionSpace], rankTable: ((Int) -> [Int32])? = nil) {
+  /// `known`: rank tables already at hand (kept from an earlier query), used from the first
+  /// comparison on.
+  init(_ spaces: [DimensionSpace], rankTable: ((Int) -> [Int32])? = nil, known: ((Int) -> [Int32]?)? = nil) {
     self.spaces = spaces
     self.rankTable = rankTable
-    ranks = Array(repeating: nil, count: spaces.count)
+    ranks = spaces.indices.map { i in known?(i).flatMap { $0.count == spaces[i].count ? $0 : nil } }
     comparisons = Array(repeating: 0, count: spaces.count)
   }
+
+  /// Whether dimension `i`'s rank table is at hand (comparing costs one integer compare).
+  func hasRanks(_ i: Int) -> Bool { ranks[i] != nil }
 
   /// Every regular code's position in label order for dimension `i` (from the rank table
   /// source when there is one).
@@ -650,6 +697,7 @@ final class LabelOrder {
   /// Each code's position in natural label order (equal labels by code).
   /// - Complexity: O(*k* log *k*) comparisons for *k* values, one key built per value.
   static func ranks(_ space: DimensionSpace) -> [Int32] {
+    if let r = asciiRanks(space) { return r }
     let keys = (0..<space.count).map { Engine.naturalKey(space.label(Int32($0))) }
     var compared = 0
     // Cancelled (Ctrl-C): any order will do, the result is not shown.
@@ -660,6 +708,38 @@ final class LabelOrder {
         let c = Engine.naturalCompare(keys[a], keys[b])
         return c != 0 ? c < 0 : a < b
       }) ?? Array(keys.indices)
+    var rank = [Int32](repeating: 0, count: space.count)
+    for (position, code) in order.enumerated() { rank[code] = Int32(position) }
+    return rank
+  }
+
+  /// `ranks` when every label is ASCII (user ids, most names): the labels' bytes in one
+  /// buffer, compared in place; nil when a label is not ASCII.
+  static func asciiRanks(_ space: DimensionSpace) -> [Int32]? {
+    var bytes: [UInt8] = []
+    var starts = [Int](repeating: 0, count: space.count + 1)
+    for code in 0..<space.count {
+      var label = space.label(Int32(code))
+      let ascii = label.withUTF8 { u -> Bool in
+        guard !u.contains(where: { $0 >= 0x80 }) else { return false }
+        bytes.append(contentsOf: u)
+        return true
+      }
+      guard ascii else { return nil }
+      starts[code + 1] = bytes.count
+    }
+    var compared = 0
+    let order: [Int] = bytes.withUnsafeBufferPointer { b in
+      // Cancelled (Ctrl-C): any order will do, the result is not shown.
+      (try? (0..<space.count).sorted { p, q in
+        compared &+= 1
+        if compared & 0xFFFF == 0, Cancellation.isRequested { throw CancellationError() }
+        let x = UnsafeBufferPointer(rebasing: b[starts[p]..<starts[p + 1]])
+        let y = UnsafeBufferPointer(rebasing: b[starts[q]..<starts[q + 1]])
+        let c = Engine.naturalCompareASCII(x, y)
+        return c != 0 ? c < 0 : p < q
+      }) ?? Array(0..<space.count)
+    }
     var rank = [Int32](repeating: 0, count: space.count)
     for (position, code) in order.enumerated() { rank[code] = Int32(position) }
     return rank

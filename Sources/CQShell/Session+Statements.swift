@@ -245,9 +245,8 @@ extension Session {
       lastStatement = text
     }
     var shown = result
-    if settings.totals, let totals = result.totals, !result.rows.isEmpty {
-      shown.rows.append(totals)
-      shown.rowKinds.append(.total)
+    if settings.totals, let totals = result.totals, result.rowCount > 0 {
+      shown.append(totals, kind: .total)
     }
     var kind: ChartKind?
     if let chart {
@@ -262,7 +261,7 @@ extension Session {
     reporting.statement = Session.withoutRedirect(text, redirect)
     // `> FILE` and `--output FILE` treat tables and charts alike (SPEC §9).
     if let redirect {
-      try writeResult(shown, chart: kind, toFile: redirect.path, append: redirect.append, rows: result.rows.count)
+      try writeResult(shown, chart: kind, toFile: redirect.path, append: redirect.append, rows: result.rowCount)
       return
     }
     if let destination = reportDestination {
@@ -271,7 +270,7 @@ extension Session {
     }
     if let file = options.outputFile {
       // The run's first result replaces the file; later ones are appended.
-      try writeResult(shown, chart: kind, toFile: file, append: wroteOutputFile, rows: result.rows.count)
+      try writeResult(shown, chart: kind, toFile: file, append: wroteOutputFile, rows: result.rowCount)
       wroteOutputFile = true
       return
     }
@@ -287,7 +286,14 @@ extension Session {
     // `--color always` (or `set color always`) colours a pipe too; files never.
     if !options.stdoutIsTerminal { opts.color = settings.colorMode == .always || options.forceColor }
     if settings.timer, settings.format == .table {
-      opts.footer = "\(result.rows.count) row\(result.rows.count == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
+      opts.footer = "\(result.rowCount) row\(result.rowCount == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
+    }
+    if !options.stdoutIsTerminal, settings.format.isMachineReadable {
+      // To a pipe or file, rows go out in chunks as they are written, never held as one text.
+      var out = ChunkedOutput(write: writeOut)
+      ResultRenderer.render(shown, format: settings.format, options: opts, to: &out)
+      out.flush()
+      return
     }
     var rendered = render(shown, options: opts)
     if !rendered.hasSuffix("\n"), !rendered.isEmpty { rendered += "\n" }
@@ -351,6 +357,20 @@ extension Session {
     let target = expand(path)
     let format = OutputFormat(path: target) ?? settings.format
     let fileOptions = renderOptions(toTerminal: false)
+    if !append, format.isMachineReadable {
+      // Rows go to the file as they are written out, never held as one text.
+      do {
+        try AtomicFileWriter.stream(to: target) { out in
+          ResultRenderer.render(shown, format: format, options: fileOptions, to: &out)
+        }
+      } catch {
+        throw SessionError(message: error.description, status: 4)
+      }
+      if options.interactive || !options.stdoutIsTerminal {
+        writeErr("wrote \(rows) row\(rows == 1 ? "" : "s") to \(path)\n")
+      }
+      return
+    }
     var text =
       format == .table && settings.display == .vertical
       ? ResultRenderer.renderVertical(shown, options: fileOptions)
@@ -487,5 +507,24 @@ extension Stmt {
   var isQuery: Bool {
     if case .query = self { return true }
     return false
+  }
+}
+
+/// Text handed to `write` a mebibyte at a time (a large result to standard output).
+struct ChunkedOutput: TextOutputStream {
+  let sink: (String) -> Void
+  private var buffer = ""
+
+  init(write: @escaping (String) -> Void) { sink = write }
+
+  mutating func write(_ string: String) {
+    buffer += string
+    if buffer.utf8.count >= 1 << 20 { flush() }
+  }
+
+  /// Hands on what is buffered.
+  mutating func flush() {
+    if !buffer.isEmpty { sink(buffer) }
+    buffer = ""
   }
 }

@@ -125,4 +125,61 @@ struct GroupingPathTests {
     #expect(table.find(1) == nil)
     #expect(table.order.enumerated().allSatisfy { reference[$0.element] == Int32($0.offset) })
   }
+
+  /// A radix partition's table: every key shares the top bits of its hash, which the slots
+  /// leave out (else the keys would pile into a few slots); the ids are those of a dictionary.
+  @Test func keyTableOfOnePartitionMatchesADictionary() {
+    var rng = SplitMix64(state: 7)
+    let bits = Aggregator.partitionBits
+    func partition(_ key: Int64) -> UInt64 { (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits) }
+    var keys: [Int64] = []
+    while keys.count < 5_000 {
+      let key = Int64(rng.next() % 10_000_000)
+      if partition(key) == 3 { keys.append(key) }
+    }
+    var table = KeyTable(expected: keys.count, sharedTopBits: bits)
+    var reference: [Int64: Int32] = [:]
+    for key in keys {
+      let id = table.id(key)
+      if let known = reference[key] { #expect(id == known) } else {
+        #expect(id == Int32(reference.count))
+        reference[key] = id
+      }
+    }
+    for (key, id) in reference { #expect(table.find(key) == id) }
+  }
+
+  /// The radix sort of packed keys is a stable sort: one and two words, narrow and wide keys,
+  /// many ties.
+  @Test(arguments: [1, 2]) func radixOrderIsAStableSort(words: Int) {
+    var rng = SplitMix64(state: UInt64(words))
+    for (n, mask) in [(0, UInt64.max), (1, .max), (1_000, 0xFF), (20_000, 0xFFFF_FFFF), (20_000, .max)] as [(Int, UInt64)] {
+      let keys = (0..<(n * words)).map { i in i % words == 0 && words == 2 ? rng.next() & 0x3 : rng.next() & mask }
+      func key(_ i: Int) -> [UInt64] { Array(keys[(i * words)..<((i + 1) * words)]) }
+      let expected = (0..<n).sorted { a, b in
+        key(a).lexicographicallyPrecedes(key(b)) || (key(a) == key(b) && a < b)
+      }
+      #expect(Engine.radixOrder(keys, words: words).map(Int.init) == expected, "n \(n), mask \(mask)")
+    }
+  }
+
+  /// A result kept in columns reads the same cell by cell, row by row and as `rows`, with the
+  /// rows appended after it.
+  @Test func resultRowsInColumnsReadAsRows() {
+    struct Squares: ResultRows {
+      var count: Int { 5 }
+      func cell(_ row: Int, _ column: Int) -> Value { column == 0 ? .text("r\(row)") : .integer(Int64(row * row)) }
+    }
+    let columns = [ResultColumn(name: "r", role: .dimension(time: nil), format: .text), ResultColumn(name: "sq", role: .metric, format: .integer)]
+    var result = ResultSet(columns: columns, rows: Squares())
+    result.append([.text("(other)"), .integer(99)], kind: .other)
+    let expected: [[Value]] = (0..<5).map { [.text("r\($0)"), .integer(Int64($0 * $0))] } + [[.text("(other)"), .integer(99)]]
+    #expect(result.rowCount == 6)
+    #expect(result.rowKinds == [.normal, .normal, .normal, .normal, .normal, .other])
+    #expect((0..<6).map { result.row($0) } == expected)
+    #expect((0..<6).map { r in (0..<2).map { result.cell(r, $0) } } == expected)
+    #expect(result.rows == expected)
+    result.rows.removeLast()
+    #expect(result.rows == Array(expected.dropLast()))
+  }
 }

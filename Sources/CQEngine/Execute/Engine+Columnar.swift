@@ -151,7 +151,9 @@ extension Engine {
     var ranking = plan
     if let rank = plan.rank { ranking.order = rank }
     // Label order of large dimensions (users), once per session rather than once per sort.
-    let labels = LabelOrder(spaces) { [store] i in store.labelRanks(plan.dimensions[i], space: spaces[i]) }
+    let labels = LabelOrder(
+      spaces, rankTable: { [store] i in store.labelRanks(plan.dimensions[i], space: spaces[i]) },
+      known: { [store] i in spaces[i].sortsByCode ? nil : store.knownLabelRanks(plan.dimensions[i], space: spaces[i]) })
     let ranked = Engine.order(
       selected, table: table, metrics: metrics, plan: ranking, spaces: spaces, first: plan.limit, labels: labels)
     if Cancellation.isRequested { return ResultSet(columns: [], rows: []) }
@@ -179,22 +181,12 @@ extension Engine {
         name: plan.metrics[$0].header ?? plan.metrics[$0].definition.name, role: .metric,
         format: plan.metrics[$0].definition.format)
     }
-    var out: [[Value]] = []
-    out.reserveCapacity(shown.count + 1)
-    for (i, g) in shown.enumerated() {
-      if i & 0xFFFF == 0xFFFF, Cancellation.isRequested { return ResultSet(columns: [], rows: []) }
-      var row: [Value] = []
-      row.reserveCapacity(width + visible.count)
-      for d in 0..<width { row.append(.text(spaces[d].labelFor(table.code(Int(g), d)))) }
-      for m in visible { row.append(metrics.value(m, Int(g))) }
-      out.append(row)
-    }
-    var kinds = [ResultSet.RowKind](repeating: .normal, count: out.count)
+    // The rows stay in the group table's columns: a cell (and a label) is made when read.
+    let body = GroupRows(shown: shown, table: table, metrics: metrics, spaces: spaces, visible: visible)
+    var result = ResultSet(columns: columns, rows: body, totalGroups: totalGroups)
     if let otherRow {
-      out.append([.text("(other)")] + Array(repeating: .text(""), count: max(0, width - 1)) + visible.map { otherRow[$0] })
-      kinds.append(.other)
+      result.append([.text("(other)")] + Array(repeating: .text(""), count: max(0, width - 1)) + visible.map { otherRow[$0] }, kind: .other)
     }
-    var result = ResultSet(columns: columns, rows: out, rowKinds: kinds, totalGroups: totalGroups)
     if let totals, !plan.dimensions.isEmpty {
       // The totals row totals the table: when `having` or a cut without `(other)` left rows
       // out, its sums (and distinct counts) are taken again over the rows shown.
@@ -286,12 +278,13 @@ extension Engine {
     // two million labels.
     var named = Set<Int>()
     for key in keys { if case .dimension(let i) = key.key { named.insert(i) } }
+    // Rank tables an earlier query made are used for the rest too.
     let ranks: [[Int32]?] = spaces.indices.map {
-      spaces[$0].sortsByCode || !named.contains($0) ? nil : labels.rankTable(of: $0)
+      spaces[$0].sortsByCode || !(named.contains($0) || labels.hasRanks($0)) ? nil : labels.rankTable(of: $0)
     }
     // The final tie-break packs the dimensions before the first unranked label dimension; that
     // one and those after it are compared after the sort.
-    let firstUnranked = (0..<width).first { !spaces[$0].sortsByCode && !named.contains($0) } ?? width
+    let firstUnranked = (0..<width).first { !spaces[$0].sortsByCode && ranks[$0] == nil } ?? width
     let byLabel = Array(firstUnranked..<width)
     func position(_ d: Int, _ code: Int32) -> UInt64 {
       if code < Int32(spaces[d].count), let r = ranks[d], Int(code) < r.count { return UInt64(r[Int(code)]) }
@@ -307,11 +300,33 @@ extension Engine {
       }
     }
     for d in 0..<firstUnranked { fields.append(.dimension(d, false)) }
+    // A metric whose values are all whole numbers (sums, counts) of modest size packs as its
+    // offset from the smallest, in as many bits as the range needs (no value: one past the
+    // largest), instead of 64 bits of a Double: the same order, a shorter key.
+    var intRanges: [Int: (lo: Int64, bits: Int)] = [:]
+    for case .metric(let m, _) in fields where m < metrics.columns.count && intRanges[m] == nil {
+      let column = metrics.columns[m]
+      var lo = Int64.max, hi = Int64.min, whole = true
+      for g in selected {
+        switch column[Int(g)] {
+        case .int(let v):
+          lo = min(lo, v)
+          hi = max(hi, v)
+        case .none: break
+        case .double: whole = false
+        }
+        if !whole { break }
+      }
+      // Within ±2^50 every value (and every value / 100, for money) is a distinct Double.
+      let limit: Int64 = 1 << 50
+      guard whole, lo <= hi, lo > -limit, hi < limit else { continue }
+      intRanges[m] = (lo, max(1, 64 - UInt64(hi - lo + 1).leadingZeroBitCount))
+    }
     let totalBits = fields.reduce(0) { bits, f in
       switch f {
       case .flag: bits + 1
       case .dimension(let d, _): bits + bitsFor(d)
-      case .metric: bits + 64
+      case .metric(let m, _): bits + (intRanges[m]?.bits ?? 64)
       }
     }
     let words = (totalBits + 63) / 64
@@ -344,6 +359,15 @@ extension Engine {
             let top = UInt64(1) << UInt64(bitsFor(d)) - 1
             put(descending ? top - p : p, bitsFor(d))
           case .metric(let m, let descending):
+            if let (lo, bits) = intRanges[m] {
+              let none = UInt64(1) << UInt64(bits) - 1
+              var v = none
+              if case .int(let x) = metrics.columns[m][Int(g)] {
+                v = descending ? none - 1 - UInt64(x - lo) : UInt64(x - lo)
+              }
+              put(v, bits)
+              continue
+            }
             guard m < metrics.columns.count, var x = metrics.value(m, Int(g)).doubleValue, !x.isNaN else {
               put(.max, 64)
               continue
@@ -360,14 +384,8 @@ extension Engine {
     if Cancellation.isRequested { return selected }
     var order = Array(0..<Int32(n))
     switch words {
-    case 1:
-      var pairs: [PackedKey1] = (0..<n).map { PackedKey1(key: packed[$0], row: Int32($0)) }
-      pairs.sort { $0.key < $1.key }
-      order = pairs.map { $0.row }
-    case 2:
-      var pairs: [PackedKey2] = (0..<n).map { PackedKey2(high: packed[2 * $0], low: packed[2 * $0 + 1], row: Int32($0)) }
-      pairs.sort { $0.high != $1.high ? $0.high < $1.high : $0.low < $1.low }
-      order = pairs.map { $0.row }
+    case 1, 2:
+      order = radixOrder(packed, words: words)
     default:
       packed.withUnsafeBufferPointer { p in
         order.sort { a, b in
@@ -377,11 +395,94 @@ extension Engine {
         }
       }
     }
+    return finishPackedOrder(order, selected: selected, table: table, spaces: spaces, labels: labels, byLabel: byLabel) {
+      a, b in (0..<words).allSatisfy { packed[Int(a) * words + $0] == packed[Int(b) * words + $0] }
+    }
+  }
+
+  /// The positions of `keys` (`words` words a key, most significant first, one or two) in
+  /// ascending key order, equal keys in position order: a least-significant-digit radix sort,
+  /// 11 bits a pass, skipping the digits every key shares (the high bits of narrow keys).
+  ///
+  /// - Complexity: O(*n*) per digit that varies, at most 12; O(*n*) memory.
+  static func radixOrder(_ keys: [UInt64], words: Int) -> [Int32] {
+    let n = keys.count / words
+    let digitBits = 11, buckets = 1 << digitBits
+    let digitsPerWord = (64 + digitBits - 1) / digitBits
+    let digits = digitsPerWord * words
+    // Every digit's histogram in one pass; digit 0 is the least significant.
+    var histograms = [Int](repeating: 0, count: digits * buckets)
+    keys.withUnsafeBufferPointer { k in
+      histograms.withUnsafeMutableBufferPointer { h in
+        for i in 0..<n {
+          for w in 0..<words {
+            let word = k[i * words + w]
+            let base = (words - 1 - w) * digitsPerWord
+            for d in 0..<digitsPerWord {
+              h[(base + d) * buckets + Int((word >> UInt64(d * digitBits)) & UInt64(buckets - 1))] += 1
+            }
+          }
+        }
+      }
+    }
+    var low = [UInt64](repeating: 0, count: n), high = [UInt64](repeating: 0, count: words == 2 ? n : 0)
+    for i in 0..<n {
+      low[i] = keys[i * words + words - 1]
+      if words == 2 { high[i] = keys[i * 2] }
+    }
+    var rows = Array(0..<Int32(n))
+    var low2 = low, high2 = high, rows2 = rows
+    var position = [Int](repeating: 0, count: buckets)
+    for digit in 0..<digits {
+      let h = histograms[(digit * buckets)..<((digit + 1) * buckets)]
+      if h.contains(n) { continue }  // every key has this digit
+      var running = 0
+      for (b, c) in h.enumerated() {
+        position[b] = running
+        running += c
+      }
+      let fromHigh = digit >= digitsPerWord
+      let shift = UInt64((digit % digitsPerWord) * digitBits)
+      low.withUnsafeBufferPointer { l in
+        high.withUnsafeBufferPointer { hi in
+          rows.withUnsafeBufferPointer { r in
+            low2.withUnsafeMutableBufferPointer { l2 in
+              high2.withUnsafeMutableBufferPointer { hi2 in
+                rows2.withUnsafeMutableBufferPointer { r2 in
+                  position.withUnsafeMutableBufferPointer { p in
+                    for i in 0..<n {
+                      let b = Int(((fromHigh ? hi[i] : l[i]) >> shift) & UInt64(buckets - 1))
+                      let to = p[b]
+                      p[b] = to + 1
+                      l2[to] = l[i]
+                      if words == 2 { hi2[to] = hi[i] }
+                      r2[to] = r[i]
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+      swap(&low, &low2)
+      swap(&high, &high2)
+      swap(&rows, &rows2)
+    }
+    return rows
+  }
+
+  /// `order` (positions in `selected`, sorted on packed keys) with each run of rows whose keys
+  /// are equal (`same`) sorted on the label dimensions the keys left out (`byLabel`); the
+  /// groups in that order.
+  static func finishPackedOrder(
+    _ sorted: [Int32], selected: [Int32], table: GroupTable, spaces: [DimensionSpace], labels: LabelOrder,
+    byLabel: [Int], same: (Int32, Int32) -> Bool
+  ) -> [Int32] {
+    var order = sorted
+    let n = order.count
     if !byLabel.isEmpty {
       // Rows whose packed keys are equal differ only in the label dimensions left out.
-      let same: (Int32, Int32) -> Bool = { a, b in
-        (0..<words).allSatisfy { packed[Int(a) * words + $0] == packed[Int(b) * words + $0] }
-      }
       var start = 0
       while start < n {
         var end = start + 1
@@ -406,13 +507,40 @@ extension Engine {
   }
 }
 
-struct PackedKey1 {
-  var key: UInt64
-  var row: Int32
-}
+/// The rows of a grouped result, read from the group table's columns (see ``ResultRows``):
+/// the groups in result order, their labels made on request (time labels once per value).
+struct GroupRows: ResultRows, @unchecked Sendable {
+  let shown: [Int32]
+  let table: GroupTable
+  let metrics: MetricColumns
+  let spaces: [DimensionSpace]
+  /// The labels of dimensions whose labels are computed (time), every code's once.
+  let labelTables: [[String]?]
+  /// The metrics shown, in column order after the dimensions.
+  let visible: [Int]
 
-struct PackedKey2 {
-  var high: UInt64
-  var low: UInt64
-  var row: Int32
+  init(shown: [Int32], table: GroupTable, metrics: MetricColumns, spaces: [DimensionSpace], visible: [Int]) {
+    self.shown = shown
+    self.table = table
+    self.metrics = metrics
+    self.spaces = spaces
+    self.visible = visible
+    // Computed labels (days, weeks) are made once per value, not once per row.
+    labelTables = spaces.map { s in
+      s.sortsByCode && shown.count > s.total ? (0..<Int32(s.total)).map { s.labelFor($0) } : nil
+    }
+  }
+
+  var count: Int { shown.count }
+
+  func cell(_ row: Int, _ column: Int) -> Value {
+    let g = Int(shown[row])
+    let width = spaces.count
+    if column < width {
+      let code = table.code(g, column)
+      if let labels = labelTables[column], Int(code) < labels.count { return .text(labels[Int(code)]) }
+      return .text(spaces[column].labelFor(code))
+    }
+    return metrics.value(visible[column - width], g)
+  }
 }

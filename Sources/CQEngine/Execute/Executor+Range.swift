@@ -33,10 +33,21 @@ extension Engine {
   {
     for (c, column) in result.columns.enumerated() where column.role == .metric {
       guard column.format == .money || column.format == .integer else { continue }
-      let cells = result.rows.lazy.map { $0[c] } + (result.totals.map { [$0[c]] } ?? [])
-      guard let bad = cells.first(where: { isBeyondExactRange($0, format: column.format) }),
-        case .number(let d) = bad
-      else { continue }
+      // Cell by cell, without copying the column (a result may hold millions of rows).
+      var bad: Double?
+      for r in 0..<result.rowCount {
+        let cell = result.cell(r, c)
+        if isBeyondExactRange(cell, format: column.format), case .number(let d) = cell {
+          bad = d
+          break
+        }
+      }
+      if bad == nil, let total = result.totals?[c], isBeyondExactRange(total, format: column.format),
+        case .number(let d) = total
+      {
+        bad = d
+      }
+      guard let d = bad else { continue }
       let name = query.metrics.first { $0.text.lowercased() == column.name.lowercased() }
       let limit: Value = column.format == .money ? .paise(Int64(exactDoubleLimit)) : .integer(Int64(exactDoubleLimit))
       return ExactRangeViolation(

@@ -46,6 +46,8 @@ final class Store: @unchecked Sendable {
   private var distinctCache: [String: ContiguousArray<Int32>] = [:]
   private var presenceCache: [String: [Bool]] = [:]
   private var rankCache: [Dimension: [Int32]] = [:]
+  /// Dimensions whose rank table was looked for in the derived-column cache.
+  private var rankReads: Set<Dimension> = []
   var narrowCodeCache: [String: NarrowCodes] = [:]
   var narrowValueCache: [String: NarrowValues] = [:]
   /// Narrow copies asked for once (made on the second request).
@@ -243,8 +245,16 @@ final class Store: @unchecked Sendable {
       let grain = dimension.timeGrain!
       let base = timeBase(grain)
       let dates = t.dates("date")
+      // One calendar conversion per day of the data, then a lookup per row.
+      let lo = minDay, days = Int(maxDay) - Int(minDay) + 1
+      let byDay = ContiguousArray((0..<max(0, min(days, 1 << 20))).map { Int32(TimeCodes.value(lo + Int32($0), grain) - base) })
       return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
-        for r in 0..<n { buf[r] = Int32(TimeCodes.value(dates[r], grain) - base) }
+        byDay.withUnsafeBufferPointer { table in
+          for r in 0..<n {
+            let d = dates[r], i = Int(d) - Int(lo)
+            buf[r] = i >= 0 && i < table.count ? table[i] : Int32(TimeCodes.value(d, grain) - base)
+          }
+        }
         count = n
       }
     }
@@ -252,12 +262,35 @@ final class Store: @unchecked Sendable {
 
   /// Each code of `dimension`'s position in natural label order (`LabelOrder.ranks`), computed
   /// once: labels depend on the data only (tiers sort by code and never come here).
+  /// `dimension`'s rank table when an earlier query (or an earlier process, through the
+  /// derived-column cache) computed it.
+  func knownLabelRanks(_ dimension: Dimension, space: DimensionSpace) -> [Int32]? {
+    if let r = withLock({ rankCache[dimension] }) { return r }
+    guard Store.storesRanks(space), withLock({ rankReads.insert(dimension).inserted }),
+      let stored = DerivedCache.read(folder: data.folder, name: Store.rankCacheName(dimension)), stored.count == 1,
+      case .i32(let r) = stored[0], r.count == space.count
+    else { return nil }
+    let ranks = Array(r)
+    withLock { rankCache[dimension] = ranks }
+    return ranks
+  }
+
   func labelRanks(_ dimension: Dimension, space: DimensionSpace) -> [Int32] {
-    if let r = withLock({ rankCache[dimension] }), r.count == space.count { return r }
+    if let r = knownLabelRanks(dimension, space: space), r.count == space.count { return r }
     let r = LabelOrder.ranks(space)
     withLock { rankCache[dimension] = r }
+    // Kept beside the columnar cache: a fresh process sorts users without ranking them again.
+    if Store.storesRanks(space) {
+      DerivedCache.write(folder: data.folder, name: Store.rankCacheName(dimension), [.i32(ContiguousArray(r))])
+    }
     return r
   }
+
+  /// Rank tables of large dimensions (users) are kept on disk; small ones are quick to make.
+  static func storesRanks(_ space: DimensionSpace) -> Bool { space.count >= 1 << 14 }
+
+  /// Labels depend on the data only; the version names the order (`LabelOrder.ranks`).
+  static func rankCacheName(_ dimension: Dimension) -> String { "label-ranks-v1-\(dimension.rawValue)" }
 
   /// A derived per-row code array, computed once.
   func cachedCodes(_ key: String, _ make: () -> ContiguousArray<Int32>) -> ContiguousArray<Int32> {

@@ -39,6 +39,43 @@ public struct AtomicFileWriter {
   public static func write(
     bytes newBytes: [UInt8], to path: String, append: Bool = false, joiningJSONArrays: Bool = false
   ) throws(FileWriteError) {
+    try replace(path, append: append) { existing, fd in
+      guard let existing else { return writeAll(fd, newBytes) }
+      var bytes: [UInt8]
+      if joiningJSONArrays, let joined = joinJSONArrays(existing, newBytes) {
+        bytes = joined
+      } else {
+        bytes = existing
+        if let last = existing.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
+        bytes.append(contentsOf: newBytes)
+      }
+      return writeAll(fd, bytes)
+    }
+  }
+
+  /// Writes what `produce` writes to `path`, replacing it, as ``write(_:to:append:joiningJSONArrays:)``
+  /// does, but without holding the text: it goes to the file in chunks of a mebibyte as it is
+  /// made (millions of result rows to a file or a pipe).
+  ///
+  /// - Throws: ``FileWriteError`` naming the path, the reason and a fix; the existing file is
+  ///   left as it was.
+  /// - Complexity: O(*n*) bytes, O(1) memory beyond what `produce` holds.
+  public static func stream(to path: String, _ produce: (inout FileTextStream) -> Void) throws(FileWriteError) {
+    try replace(path, append: false) { _, fd in
+      var stream = FileTextStream(fd: fd)
+      produce(&stream)
+      stream.flush()
+      return stream.failure
+    }
+  }
+
+  /// The common part of every write: checks `path` (following a symbolic link), then has `body`
+  /// write to a temporary file beside it that is renamed over it, or, for a device or pipe,
+  /// to the target itself. `body` gets the existing content when `append` (nil otherwise, and
+  /// for a device) and returns the `errno` of a failed write, else 0.
+  private static func replace(
+    _ path: String, append: Bool, _ body: (_ existing: [UInt8]?, _ fd: Int32) -> Int32
+  ) throws(FileWriteError) {
     guard !path.isEmpty else {
       throw FileWriteError(path: path, code: .noSuchDirectory, reason: "empty file name")
     }
@@ -58,7 +95,11 @@ public struct AtomicFileWriter {
       // A device, pipe or socket (/dev/null, /dev/stdout, a FIFO) is written in place: renaming
       // a file over it would replace the device itself.
       if (info.st_mode & S_IFMT) != S_IFREG {
-        try writeInPlace(newBytes, to: target, displayPath: path)
+        let fd = open(target, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw FileWriteError(path: path, errno: errno) }
+        defer { close(fd) }
+        let failure = body(nil, fd)
+        if failure != 0 { throw FileWriteError(path: path, errno: failure) }
         return
       }
       mode = info.st_mode & 0o7777
@@ -71,14 +112,6 @@ public struct AtomicFileWriter {
       if append { existing = try readAll(target, displayPath: path) }
     } else if errno != ENOENT {
       throw FileWriteError(path: path, errno: errno)
-    }
-    var bytes: [UInt8]
-    if joiningJSONArrays, let joined = joinJSONArrays(existing, newBytes) {
-      bytes = joined
-    } else {
-      bytes = existing
-      if let last = existing.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-      bytes.append(contentsOf: newBytes)
     }
 
     let directory = directoryName(target)
@@ -102,7 +135,7 @@ public struct AtomicFileWriter {
     }
     // Keep the existing mode even under a restrictive umask.
     if stat(target, &info) == 0 { _ = fchmod(fd, mode) }
-    var failure = writeAll(fd, bytes)
+    var failure = body(append ? existing : nil, fd)
     if failure == 0 && fsync(fd) != 0 { failure = errno }
     if close(fd) != 0 && failure == 0 { failure = errno }
     if failure == 0 && rename(temporary, target) != 0 { failure = errno }
@@ -139,14 +172,6 @@ public struct AtomicFileWriter {
     out.append(contentsOf: Array((existingIsEmpty ? "\n  " : ",\n  ").utf8))
     out.append(contentsOf: new[start...])
     return out
-  }
-
-  static func writeInPlace(_ bytes: [UInt8], to target: String, displayPath: String) throws(FileWriteError) {
-    let fd = open(target, O_WRONLY | O_APPEND | O_CLOEXEC)
-    guard fd >= 0 else { throw FileWriteError(path: displayPath, errno: errno) }
-    defer { close(fd) }
-    let failure = writeAll(fd, bytes)
-    if failure != 0 { throw FileWriteError(path: displayPath, errno: failure) }
   }
 
   /// Writes every byte to `fd`, retrying after signals; the `errno` of a failure, else 0.
@@ -196,6 +221,33 @@ public struct AtomicFileWriter {
       bytes.append(contentsOf: chunk[0..<n])
     }
     return bytes
+  }
+}
+
+/// Text written to a file descriptor in chunks (``AtomicFileWriter/stream(to:_:)``); the first
+/// failed write's `errno` is kept and later text dropped.
+public struct FileTextStream: TextOutputStream {
+  let fd: Int32
+  private var buffer: [UInt8] = []
+  /// The `errno` of the first failed write, else 0.
+  public private(set) var failure: Int32 = 0
+
+  init(fd: Int32) {
+    self.fd = fd
+    buffer.reserveCapacity(Self.chunk + 4096)
+  }
+
+  static let chunk = 1 << 20
+
+  public mutating func write(_ string: String) {
+    buffer.append(contentsOf: string.utf8)
+    if buffer.count >= Self.chunk { flush() }
+  }
+
+  /// Writes what is buffered.
+  mutating func flush() {
+    if failure == 0, !buffer.isEmpty { failure = AtomicFileWriter.writeAll(fd, buffer) }
+    buffer.removeAll(keepingCapacity: true)
   }
 }
 

@@ -23,19 +23,32 @@ enum MachineFormats {
     if includeHeader {
       out.write(result.columns.map { field($0.name) }.joined(separator: separator) + "\n")
     }
-    for row in result.rows {
-      let fields = result.columns.indices.map { c -> String in
-        switch cell(row, c, result) {
-        case .text(let s): field(s)
-        case .number(let n): n
-        case nil: ""
+    // One line buffer for every row; cells are read by position (a result kept in columns
+    // builds no row arrays).
+    let formats = result.columns.map(\.format)
+    var line = ""
+    for r in 0..<result.rowCount {
+      line.removeAll(keepingCapacity: true)
+      for c in formats.indices {
+        if c > 0 { line += separator }
+        switch ValueFormatter.machine(result.cell(r, c), format: formats[c]) {
+        case .text(let s): line += field(s)
+        case .number(let n): line += n
+        case nil: break
         }
       }
-      out.write(fields.joined(separator: separator) + "\n")
+      line += "\n"
+      out.write(line)
     }
   }
 
   static func csvField(_ s: String) -> String {
+    // Most fields are plain ASCII without a comma, quote or line break: as they are.
+    if let last = s.utf8.last, last != 0x20, s.utf8.first != 0x20,
+      !s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+    {
+      return s
+    }
     let needsQuotes =
       s.unicodeScalars.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
       || s.hasPrefix(" ") || s.hasSuffix(" ")
@@ -70,36 +83,57 @@ enum MachineFormats {
   /// A JSON array of objects, one object per line: keys are the column names in order,
   /// numbers are JSON numbers, no value is `null`.
   static func json(_ result: ResultSet, to out: inout some TextOutputStream) {
-    guard !result.rows.isEmpty else {
+    let n = result.rowCount
+    guard n > 0 else {
       out.write("[]\n")
       return
     }
     out.write("[\n")
-    for (r, row) in result.rows.enumerated() {
-      out.write("  " + jsonObject(row, result) + (r + 1 < result.rows.count ? ",\n" : "\n"))
+    let keys = jsonKeys(result)
+    var line = ""
+    for r in 0..<n {
+      line.removeAll(keepingCapacity: true)
+      line += "  "
+      appendJSONObject(r, result, keys: keys, to: &line)
+      line += r + 1 < n ? ",\n" : "\n"
+      out.write(line)
     }
     out.write("]\n")
   }
 
   /// Newline-delimited JSON: one object per line, nothing else.
   static func ndjson(_ result: ResultSet, to out: inout some TextOutputStream) {
-    for row in result.rows { out.write(jsonObject(row, result) + "\n") }
+    let keys = jsonKeys(result)
+    var line = ""
+    for r in 0..<result.rowCount {
+      line.removeAll(keepingCapacity: true)
+      appendJSONObject(r, result, keys: keys, to: &line)
+      line += "\n"
+      out.write(line)
+    }
   }
 
-  static func jsonObject(_ row: [Value], _ result: ResultSet) -> String {
-    let members = result.columns.indices.map { c -> String in
-      let value: String
-      switch cell(row, c, result) {
-      case .text(let s): value = jsonString(s)
-      case .number(let n): value = n
-      case nil: value = "null"
+  /// Each column's `"name":`, escaped once per result.
+  static func jsonKeys(_ result: ResultSet) -> [String] { result.columns.map { jsonString($0.name) + ":" } }
+
+  /// Row `r` as a JSON object (`keys` from ``jsonKeys(_:)``).
+  static func appendJSONObject(_ r: Int, _ result: ResultSet, keys: [String], to line: inout String) {
+    line += "{"
+    for c in keys.indices {
+      if c > 0 { line += "," }
+      line += keys[c]
+      switch ValueFormatter.machine(result.cell(r, c), format: result.columns[c].format) {
+      case .text(let s): line += jsonString(s)
+      case .number(let n): line += n
+      case nil: line += "null"
       }
-      return jsonString(result.columns[c].name) + ":" + value
     }
-    return "{" + members.joined(separator: ",") + "}"
+    line += "}"
   }
 
   static func jsonString(_ s: String) -> String {
+    // Printable ASCII without a quote or backslash needs no escapes.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {
@@ -135,10 +169,9 @@ enum MachineFormats {
     let formatter = ValueFormatter(options: options)
     let numeric = result.columns.map { ValueFormatter.isNumeric($0.format) }
     let header = result.columns.map { markdownCell($0.name) }
-    let body = result.rows.map { row in
+    let body = (0..<result.rowCount).map { r in
       result.columns.indices.map { c in
-        markdownCell(
-          formatter.display(c < row.count ? row[c] : .empty, format: result.columns[c].format))
+        markdownCell(formatter.display(result.cell(r, c), format: result.columns[c].format))
       }
     }
     var widths = header.map { max(3, TerminalWidth.displayWidth($0)) }
@@ -185,14 +218,6 @@ enum MachineFormats {
     return out
   }
 
-  // MARK: cells
-
-  private static func cell(_ row: [Value], _ c: Int, _ result: ResultSet) -> ValueFormatter
-    .MachineCell?
-  {
-    guard c < row.count else { return nil }
-    return ValueFormatter.machine(row[c], format: result.columns[c].format)
-  }
 }
 
 extension String {

@@ -46,7 +46,7 @@ struct TableRenderer {
     let headers = columns.map { TerminalWidth.singleLine($0.name, ascii: options.ascii) }
     var cells: [Int: [String]] = [:]
     for case .row(let r) in lines {
-      let row = r < result.rows.count ? result.rows[r] : []
+      let row = r < result.rowCount ? result.row(r) : []
       cells[r] = columns.indices.map { c in
         let value = c < row.count ? row[c] : .empty
         return options.marks(TerminalWidth.singleLine(formatter.display(value, format: columns[c].format), ascii: options.ascii))
@@ -115,7 +115,7 @@ struct TableRenderer {
         out.write(rowLine(parts.map(style.dim), b) + "\n")
       case .row(let r):
         let texts = cells[r] ?? []
-        let row = r < result.rows.count ? result.rows[r] : []
+        let row = r < result.rowCount ? result.row(r) : []
         // Wrapped cells take as many lines as the tallest of them.
         let cellLines = (0..<visible).map { c -> [String] in
           let text = c < texts.count ? texts[c] : ""
@@ -136,7 +136,7 @@ struct TableRenderer {
     out.write(style.dim(rule(b.bottomLeft, b.bottomMiddle, b.bottomRight, b, shownWidths)) + "\n")
 
     var notes: [String] = []
-    if result.rows.isEmpty { notes.append("(no rows)") }
+    if result.rowCount == 0 { notes.append("(no rows)") }
     if hiddenRows > 0 {
       let noun = hiddenRows == 1 ? "row" : "rows"
       notes.append("\(ellipsis) \(hiddenRows) more \(noun) (set rows all to see them)")
@@ -175,7 +175,7 @@ struct TableRenderer {
 
   /// Which rows are shown, in order, with rules before totals and one ellipsis for elided rows.
   private func plan(_ result: ResultSet) -> (lines: [Line], hiddenRows: Int) {
-    let kinds = result.rows.indices.map {
+    let kinds = (0..<result.rowCount).map {
       $0 < result.rowKinds.count ? result.rowKinds[$0] : .normal
     }
     let bodyCount = kinds.filter { $0 != .total }.count

@@ -30,7 +30,7 @@ struct VerticalRenderer {
     let columns = result.columns
     let names = columns.map { options.marks(TerminalWidth.singleLine($0.name, ascii: options.ascii)) }
     let nameWidth = names.map(TerminalWidth.displayWidth).max() ?? 0
-    let kinds = result.rows.indices.map { $0 < result.rowKinds.count ? result.rowKinds[$0] : .normal }
+    let kinds = (0..<result.rowCount).map { $0 < result.rowKinds.count ? result.rowKinds[$0] : .normal }
 
     // Which body rows are shown: all, or the first and last when a terminal limits rows.
     let bodyCount = kinds.filter { $0 == .normal }.count
@@ -59,7 +59,7 @@ struct VerticalRenderer {
         }
         label = "RECORD \(body)"
       }
-      let row = result.rows[r]
+      let row = result.row(r)
       let lines = columns.indices.map { c -> String in
         let value = c < row.count ? row[c] : .empty
         var text = options.marks(
@@ -82,7 +82,7 @@ struct VerticalRenderer {
       for line in block.lines { out.write(line + "\n") }
     }
 
-    if result.rows.isEmpty { out.write("(no rows)\n") }
+    if result.rowCount == 0 { out.write("(no rows)\n") }
     if hidden > 0 {
       out.write(options.marks("\(ellipsis) \(hidden) more record\(hidden == 1 ? "" : "s") (set rows all to see them)") + "\n")
     }
@@ -113,9 +113,10 @@ extension ResultRenderer {
     var widths = result.columns.map {
       TerminalWidth.displayWidth(TerminalWidth.singleLine($0.name, ascii: options.ascii))
     }
-    for row in result.rows {
-      for (c, column) in result.columns.enumerated() where c < row.count {
-        let text = options.marks(TerminalWidth.singleLine(formatter.display(row[c], format: column.format), ascii: options.ascii))
+    for r in 0..<result.rowCount {
+      for (c, column) in result.columns.enumerated() {
+        let text = options.marks(
+          TerminalWidth.singleLine(formatter.display(result.cell(r, c), format: column.format), ascii: options.ascii))
         widths[c] = max(widths[c], TerminalWidth.displayWidth(text))
       }
     }
