@@ -39,25 +39,28 @@ struct GroupingPathTests {
     "conversions by user, week order by conversions desc",
   ]
 
-  /// Every fast path off: dense tables, the group-at-a-time executor, comparison sorts.
+  /// Which paths the executor takes: fused passes, dense tables, partitioned hashing, packed
+  /// sorts, the columnar executor (bound around one run as the task-local ``ExecutionTuning``).
   struct Paths {
     var fusedKeyLimit: Int64, fusedKeyCap: Int64, denseKeyLimit: Int64, partitionRows: Int, packed: Int
     var columns: Bool
 
     static var current: Paths {
-      Paths(
-        fusedKeyLimit: Aggregator.fusedKeyLimit, fusedKeyCap: Aggregator.fusedKeyCap,
-        denseKeyLimit: Aggregator.denseKeyLimit, partitionRows: Aggregator.partitionRowThreshold,
-        packed: Engine.packedSortMinimum, columns: Engine.executesOnColumns)
+      let t = ExecutionTuning.current
+      return Paths(
+        fusedKeyLimit: t.fusedKeyLimit, fusedKeyCap: t.fusedKeyCap, denseKeyLimit: t.denseKeyLimit,
+        partitionRows: t.partitionRowThreshold, packed: t.packedSortMinimum, columns: t.executesOnColumns)
     }
 
-    func apply() {
-      Aggregator.fusedKeyLimit = fusedKeyLimit
-      Aggregator.fusedKeyCap = fusedKeyCap
-      Aggregator.denseKeyLimit = denseKeyLimit
-      Aggregator.partitionRowThreshold = partitionRows
-      Engine.packedSortMinimum = packed
-      Engine.executesOnColumns = columns
+    var tuning: ExecutionTuning {
+      var t = ExecutionTuning()
+      t.fusedKeyLimit = fusedKeyLimit
+      t.fusedKeyCap = fusedKeyCap
+      t.denseKeyLimit = denseKeyLimit
+      t.partitionRowThreshold = partitionRows
+      t.packedSortMinimum = packed
+      t.executesOnColumns = columns
+      return t
     }
   }
 
@@ -71,12 +74,13 @@ struct GroupingPathTests {
   }
 
   static func answers(_ data: DataSet, _ paths: Paths) throws -> [[[Value]]] {
-    let saved = Paths.current
-    defer { saved.apply() }
-    paths.apply()
-    let engine = Engine(data: data)
-    engine.settings.totals = true
-    return try queries.map { try run(engine, $0) }
+    try ExecutionTuning.$current.withValue(paths.tuning) { () throws -> [[[Value]]] in
+      // The executor reads the thresholds bound here (and only here).
+      #expect(Aggregator.denseKeyLimit == paths.denseKeyLimit && Engine.executesOnColumns == paths.columns)
+      let engine = Engine(data: data)
+      engine.settings.totals = true
+      return try queries.map { try run(engine, $0) }
+    }
   }
 
   @Test(arguments: [5, 6] as [UInt64])

@@ -50,29 +50,35 @@ struct ParallelPathTests {
     let dir = try Self.folder()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let data = try DataLoader.load(folder: dir, cache: .ignore)
-    let saved = Aggregator.parallelRowThreshold
-    defer { Aggregator.parallelRowThreshold = saved }
+    var serialPaths = ExecutionTuning()
+    serialPaths.parallelRowThreshold = .max
+    var parallelPaths = ExecutionTuning()
+    parallelPaths.parallelRowThreshold = 1
+    // Derived codes made per query rather than kept (as for large tables).
+    var unkeptPaths = parallelPaths
+    unkeptPaths.keptDerivedRows = 0
     for text in Self.queries {
-      Aggregator.parallelRowThreshold = .max
-      let serial = Engine(data: data)
-      serial.settings.totals = true
-      let reference = try Self.run(serial, text)
-      #expect(try Self.run(serial, text) == reference, "narrow copies: \(text)")
-      #expect(try Self.run(serial, text) == reference, "cached narrow copies: \(text)")
-      Aggregator.parallelRowThreshold = 1
-      let parallel = Engine(data: data)
-      parallel.settings.totals = true
-      for round in 1...3 {
-        #expect(try Self.run(parallel, text) == reference, "parallel, round \(round): \(text)")
+      let reference = try ExecutionTuning.$current.withValue(serialPaths) { () throws -> [[Value]] in
+        let serial = Engine(data: data)
+        serial.settings.totals = true
+        let reference = try Self.run(serial, text)
+        #expect(try Self.run(serial, text) == reference, "narrow copies: \(text)")
+        #expect(try Self.run(serial, text) == reference, "cached narrow copies: \(text)")
+        return reference
       }
-      // Derived codes made per query rather than kept (as for large tables).
-      let keptRows = Store.keptDerivedRows
-      Store.keptDerivedRows = 0
-      defer { Store.keptDerivedRows = keptRows }
-      let unkept = Engine(data: data)
-      unkept.settings.totals = true
-      for round in 1...3 {
-        #expect(try Self.run(unkept, text) == reference, "derived codes not kept, round \(round): \(text)")
+      try ExecutionTuning.$current.withValue(parallelPaths) { () throws in
+        let parallel = Engine(data: data)
+        parallel.settings.totals = true
+        for round in 1...3 {
+          #expect(try Self.run(parallel, text) == reference, "parallel, round \(round): \(text)")
+        }
+      }
+      try ExecutionTuning.$current.withValue(unkeptPaths) { () throws in
+        let unkept = Engine(data: data)
+        unkept.settings.totals = true
+        for round in 1...3 {
+          #expect(try Self.run(unkept, text) == reference, "derived codes not kept, round \(round): \(text)")
+        }
       }
     }
   }

@@ -3,9 +3,9 @@ import Dispatch
 
 extension Aggregator {
   /// Key spaces up to this size are aggregated in one fused pass into key-indexed arrays.
-  nonisolated(unsafe) static var fusedKeyLimit: Int64 = 1 << 16
+  static var fusedKeyLimit: Int64 { ExecutionTuning.current.fusedKeyLimit }
   /// The most keys the fused pass takes when the rows outnumber them (`fusedLimit`).
-  nonisolated(unsafe) static var fusedKeyCap: Int64 = 1 << 21
+  static var fusedKeyCap: Int64 { ExecutionTuning.current.fusedKeyCap }
   /// The largest key space aggregated into key-indexed arrays for `rows` rows: 64 Ki keys
   /// always, more (up to 2 Mi) when the rows outnumber the keys, so scanning the accumulators
   /// stays a fraction of scanning the rows (influencer × campaign, user at small scales).
@@ -13,7 +13,7 @@ extension Aggregator {
     max(fusedKeyLimit, min(fusedKeyCap, Int64(rows / 4)))
   }
   /// Segments at least this long are split across the cores.
-  nonisolated(unsafe) static var parallelRowThreshold = 1 << 17
+  static var parallelRowThreshold: Int { ExecutionTuning.current.parallelRowThreshold }
 
   /// Whether `aggregateFused` can answer: a small key space, sums and counts only.
   static func canFuse(

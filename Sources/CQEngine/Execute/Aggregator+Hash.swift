@@ -4,7 +4,7 @@ import Dispatch
 extension Aggregator {
   /// Rows at least this many are grouped by `partitionedGroups` when the key space is too large
   /// for a dense table.
-  nonisolated(unsafe) static var partitionRowThreshold = 1 << 16
+  static var partitionRowThreshold: Int { ExecutionTuning.current.partitionRowThreshold }
   /// Radix partitions of the hash aggregation: each partition's table stays small enough for
   /// the CPU cache.
   static let partitionBits = 8

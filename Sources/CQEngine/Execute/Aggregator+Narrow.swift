@@ -150,10 +150,17 @@ extension Aggregator {
     }
   }
 
+  /// Calls `body` with a pointer to each array's elements, every pointer used only inside the
+  /// `withUnsafeBufferPointer` call that made it (nested, one array a level).
   private static func withPointers<T>(_ arrays: [ContiguousArray<T>], _ body: ([UnsafePointer<T>]) -> Void) {
-    withExtendedLifetime(arrays) {
-      body(arrays.map { $0.withUnsafeBufferPointer { $0.baseAddress! } })
+    func nest(_ i: Int, _ pointers: [UnsafePointer<T>]) {
+      guard i < arrays.count else { return body(pointers) }
+      arrays[i].withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress else { return }
+        nest(i + 1, pointers + [base])
+      }
     }
+    nest(0, [])
   }
 
   /// Rows a chunk may hold for `packedLoop`: its byte sums (at most 255 a row) must stay below

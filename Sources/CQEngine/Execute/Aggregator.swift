@@ -144,7 +144,7 @@ struct FactAggregate {
 /// inputs into per-group accumulators. No per-row allocation or String work.
 enum Aggregator {
   /// Key spaces up to this size index a dense table of group ids; larger ones are hashed.
-  nonisolated(unsafe) static var denseKeyLimit: Int64 = 1 << 22
+  static var denseKeyLimit: Int64 { ExecutionTuning.current.denseKeyLimit }
 
   /// - Complexity: O(*n*) per measure in the segments' rows, plus O(*n* log *n*) for distinct
   ///   counts whose groups × values are too many for bitsets.

@@ -29,7 +29,7 @@ struct MetricColumns {
 
 extension Engine {
   /// Off: every query takes the group-at-a-time path (tests compare the two).
-  nonisolated(unsafe) static var executesOnColumns = true
+  static var executesOnColumns: Bool { ExecutionTuning.current.executesOnColumns }
 
   /// Whether `execute` can run `plan` on columns: every metric a formula, `share` or
   /// `roas_delta` (score, change and lift read groups one at a time).
@@ -257,7 +257,7 @@ extension Engine {
   }
 
   /// Results at least this long are fully sorted on packed keys.
-  nonisolated(unsafe) static var packedSortMinimum = 4096
+  static var packedSortMinimum: Int { ExecutionTuning.current.packedSortMinimum }
 
   /// The groups `selected` fully in result order (the order `orderPositions` gives), sorted on
   /// one packed integer key per row: the `(unattributed)` flag, then each sort key (a

@@ -172,7 +172,7 @@ final class Store: @unchecked Sendable {
   /// Codes of `dimension` for each row of `fact` (which must carry it).
   ///
   /// Tables with at least this many rows keep no derived code arrays (see `codes`).
-  nonisolated(unsafe) static var keptDerivedRows = 1 << 20
+  static var keptDerivedRows: Int { ExecutionTuning.current.keptDerivedRows }
 
   /// Which codes of a tracking dimension (brand, product) occur in tracking_data: a brand known
   /// only from store_orders.csv or products.csv has none.
