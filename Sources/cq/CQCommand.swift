@@ -1,4 +1,5 @@
 import ArgumentParser
+import CQEngine
 import CQLanguage
 import CQRendering
 import CQShell
@@ -112,6 +113,20 @@ struct CommonOptions: ParsableArguments {
         return (session, false)
       }
       let connected = session.connect(engine: engineURL, quiet: !interactive)
+      // A script or -c on a database: the first Ctrl-C cancels the running statement on the
+      // server (SPEC §8) and ends the run; a second one ends cq at once. (The shell installs
+      // its own handler; in memory the default, ending cq, is the same thing.)
+      if connected, !interactive {
+        signal(SIGINT) { _ in
+          Cancellation.request()
+          signal(SIGINT, SIG_DFL)
+        }
+        // A parent may have started cq with SIGINT blocked; Ctrl-C must still reach it.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
+      }
       if connected, !norc { session.runStartupFile() }
       return (session, connected)
     }
@@ -231,7 +246,7 @@ struct CQCommand: ParsableCommand {
           if status == 0 { status = s }
           if !common.continueOnError { break }
         }
-        if session.quitRequested { break }
+        if session.quitRequested || Cancellation.isRequested { break }
       }
       status = session.finishReport(status: status)
       if status != 0 { throw ExitCode(status) }

@@ -95,6 +95,83 @@ struct EngineErrorTests {
   }
 }
 
+/// Ctrl-C during `cq --engine … run` or `-c` (SPEC §8): the statement stops on the server, not
+/// only in cq.
+@Suite(.enabled(if: TestServer.isAvailable, TestServer.skipReason))
+struct BatchCancelTests {
+  /// Polls `sql` on `connection` until it gives `expected` `times` polls in a row, 0.1 s apart
+  /// (at most `seconds`).
+  static func wait(
+    for expected: String, _ sql: String, on connection: PGConnection, seconds: Double,
+    times: Int = 1
+  ) throws -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    var seen = 0
+    while Date() < end {
+      seen = try connection.query(sql).rows.first?.first == expected ? seen + 1 : 0
+      if seen >= times { return true }
+      usleep(100_000)
+    }
+    return false
+  }
+
+  @Test func ctrlCCancelsTheRunningStatementOnTheServerAndEndsTheRun() throws {
+    let db = try ScratchDatabase()
+    let load = try cqLoad(TestPaths.bundledData.path, into: db.url)
+    #expect(load.status == 0, "\(load.stderr)")
+    let watcher = try PGConnection(url: db.url, applicationName: "cq-test-watcher")
+    let process = Process()
+    process.executableURL = TestPaths.cqBinary
+    process.arguments = ["--engine", db.url, "run", "-"]
+    let input = Pipe()
+    let errors = Pipe()
+    process.standardInput = input
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = errors
+    try process.run()
+    defer { if process.isRunning { process.terminate() } }
+    // Connected (catalogue read, derived tables built): cq waits for its script, idle for 3 s
+    // (connecting runs many short queries, idle between them).
+    let cq = "FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'cq'"
+    #expect(
+      try Self.wait(
+        for: "1", "SELECT count(*) \(cq) AND state = 'idle'", on: watcher, seconds: 180, times: 30))
+    // A lock the query waits on, so it runs until it is cancelled.
+    let holder = try PGConnection(url: db.url, applicationName: "cq-test-lock")
+    try holder.query("BEGIN")
+    try holder.query("LOCK TABLE tracking_data IN ACCESS EXCLUSIVE MODE")
+    input.fileHandleForWriting.write(Data("revenue by brand\norders by brand\n".utf8))
+    try input.fileHandleForWriting.close()
+    #expect(
+      try Self.wait(
+        for: "1", "SELECT count(*) \(cq) AND wait_event_type = 'Lock'", on: watcher, seconds: 30))
+    let interrupted = Date()
+    kill(process.processIdentifier, SIGINT)
+    let end = Date().addingTimeInterval(20)
+    while process.isRunning, Date() < end { usleep(50_000) }
+    if process.isRunning {
+      let state = try watcher.query(
+        "SELECT state || ' ' || coalesce(wait_event_type, '-') || ' ' || left(query, 30) \(cq)"
+      ).rows
+      Issue.record("cq still runs 20 s after Ctrl-C; on the server: \(state)")
+      process.terminate()
+      process.waitUntilExit()
+      Issue.record(
+        "stderr: \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))"
+      )
+    }
+    #expect(Date().timeIntervalSince(interrupted) < 20)
+    #expect(process.terminationReason == .exit && process.terminationStatus != 0)
+    let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(stderr.contains("query cancelled"), "\(stderr)")
+    // Nothing of cq's still waits or runs on the server.
+    #expect(
+      try Self.wait(for: "0", "SELECT count(*) \(cq) AND state = 'active'", on: watcher, seconds: 5)
+    )
+    try holder.query("ROLLBACK")
+  }
+}
+
 /// `set engine` in `~/.cqrc` (SPEC §8): the session starts on the database.
 @Suite(.enabled(if: TestServer.isAvailable, TestServer.skipReason))
 struct EngineStartupTests {
