@@ -22,6 +22,30 @@ enum Measure: Hashable, Sendable {
     }
   }
 
+  /// The measure's column name in a plan (`explain plan`) and in the SQL cq sends.
+  var name: String {
+    switch self {
+    case .revenue: "revenue"
+    case .orders: "orders"
+    case .conversions: "conversions"
+    case .customers: "customers"
+    case .newCustomers: "new_customers"
+    case .newRevenue: "incremental_revenue"
+    case .posts: "posts"
+    case .reach: "reach"
+    case .likes: "likes"
+    case .comments: "comments"
+    case .postFollowers: "post_followers"
+    case .payout: "payout"
+    case .paidPayout: "paid_payout"
+    case .pendingPayout: "pending_payout"
+    case .paidOrders: "paid_orders"
+    case .orderGap: "order_gap"
+    case .influencers: "influencers"
+    case .followers: "followers"
+    }
+  }
+
   /// `influencers` or `followers`: distinct over every fact in scope.
   var isAudience: Bool {
     switch self {

@@ -63,7 +63,7 @@ struct PlanText {
     let factDepth = depth
     for fp in plan.facts {
       depth = factDepth
-      let measures = fp.measures.map { "\(PlanText.name($0)) = \(PlanText.definition($0))" }
+      let measures = fp.measures.map { "\($0.name) = \(PlanText.definition($0))" }
       add("Aggregate \(fp.fact.rawValue) \(to): " + measures.joined(separator: ", "))
       let step = depth
       switch fp.mode {
@@ -190,7 +190,7 @@ struct PlanText {
   static func text(_ f: Formula, top: Bool = false) -> String {
     let s: String
     switch f {
-    case .measure(let m): return name(m)
+    case .measure(let m): return m.name
     case .constant(let c): return number(c)
     case .metric(let n): return n
     case .add(let a, let b): s = "\(text(a)) + \(text(b))"
@@ -214,30 +214,6 @@ struct PlanText {
 
   static func quoted(_ label: String) -> String {
     "'" + label.replacingOccurrences(of: "'", with: "''") + "'"
-  }
-
-  /// A measure's column name in the plan.
-  static func name(_ m: Measure) -> String {
-    switch m {
-    case .revenue: "revenue"
-    case .orders: "orders"
-    case .conversions: "conversions"
-    case .customers: "customers"
-    case .newCustomers: "new_customers"
-    case .newRevenue: "new_revenue"
-    case .posts: "posts"
-    case .reach: "reach"
-    case .likes: "likes"
-    case .comments: "comments"
-    case .postFollowers: "post_followers"
-    case .payout: "payout"
-    case .paidPayout: "paid_payout"
-    case .pendingPayout: "pending_payout"
-    case .paidOrders: "paid_orders"
-    case .orderGap: "order_gap"
-    case .influencers: "influencers"
-    case .followers: "followers"
-    }
   }
 
   /// What a measure adds up, over its fact's rows.

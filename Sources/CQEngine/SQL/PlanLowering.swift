@@ -335,24 +335,8 @@ struct PlanLowering {
 
   static func measureColumn(_ m: Measure) -> String {
     switch m {
-    case .revenue: "revenue"
-    case .orders: "orders"
-    case .conversions: "conversions"
-    case .customers: "customers"
-    case .newCustomers: "new_customers"
-    case .newRevenue: "incremental_revenue"
-    case .posts: "posts"
-    case .reach: "reach"
-    case .likes: "likes"
-    case .comments: "comments"
-    case .postFollowers: "post_followers"
-    case .payout: "payout"
-    case .paidPayout: "paid_payout"
-    case .pendingPayout: "pending_payout"
-    case .paidOrders: "paid_orders"
-    case .orderGap: "order_gap"
-    case .influencers(let f): "influencers_\(f == .tracking ? "tracking" : f.rawValue)"
-    case .followers(let f): "followers_\(f == .tracking ? "tracking" : f.rawValue)"
+    case .influencers(let f), .followers(let f): "\(m.name)_\(f == .tracking ? "tracking" : f.rawValue)"
+    default: m.name
     }
   }
 
