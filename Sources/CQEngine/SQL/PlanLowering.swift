@@ -335,7 +335,8 @@ struct PlanLowering {
 
   static func measureColumn(_ m: Measure) -> String {
     switch m {
-    case .influencers(let f), .followers(let f): "\(m.name)_\(f == .tracking ? "tracking" : f.rawValue)"
+    case .influencers(let f), .followers(let f):
+      "\(m.name)_\(f == .tracking ? "tracking" : f.rawValue)"
     default: m.name
     }
   }
