@@ -2,6 +2,8 @@ import Dispatch
 
 /// A "loading FOLDER … N s" line on a terminal while a load runs longer than half a second
 /// (parsing a large folder from CSV takes seconds), cleared when the load ends.
+///
+/// Sendable by confinement: its only mutable state, `shown`, is touched only on `queue`.
 final class LoadProgress: @unchecked Sendable {
   private let queue = DispatchQueue(label: "cq.load-progress")
   private let timer: DispatchSourceTimer

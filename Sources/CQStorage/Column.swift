@@ -47,6 +47,8 @@ public struct StringDictionary: Sendable {
 }
 
 /// The lazily built value → code table of a `StringDictionary`.
+///
+/// Sendable by its lock: `map` is read and written only under `lock`.
 final class LookupBox: @unchecked Sendable {
   private var map: [String: Int32]?
   private let lock = NSLock()

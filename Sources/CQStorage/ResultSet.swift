@@ -103,6 +103,9 @@ public protocol ResultRows: Sendable {
 }
 
 /// A result's rows in columns, and their cells once someone asked for all of them.
+///
+/// Sendable by its lock and immutability: `rows` and `width` never change after `init` (the
+/// rows read only immutable columns), and `built` is read and written only under `lock`.
 final class ResultRowsBox: @unchecked Sendable {
   let rows: any ResultRows
   private let lock = NSLock()

@@ -30,6 +30,9 @@ struct Segment {
 
 /// A segment's code columns, each made on first read: a query the store answers from its
 /// narrow caches never builds the 32-bit codes of a derived dimension (week, platform).
+///
+/// Sendable by its lock: `made` and `makers` are read and written only under `lock`; a column
+/// made twice by two threads at once is the same immutable array either way.
 final class CodeColumns: ExpressibleByDictionaryLiteral, @unchecked Sendable {
   private let lock = NSLock()
   private var made: [Dimension: ContiguousArray<Int32>]

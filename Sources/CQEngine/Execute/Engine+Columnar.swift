@@ -509,6 +509,11 @@ extension Engine {
 
 /// The rows of a grouped result, read from the group table's columns (see ``ResultRows``):
 /// the groups in result order, their labels made on request (time labels once per value).
+///
+/// Sendable because nothing in it changes after `init`: every stored property is a `let` of
+/// arrays, and the spaces' label closures read only immutable arrays (the store's dictionaries
+/// and label tables); they are `@unchecked` only because closures and the group table are not
+/// marked Sendable.
 struct GroupRows: ResultRows, @unchecked Sendable {
   let shown: [Int32]
   let table: GroupTable

@@ -145,6 +145,8 @@ public enum PDFPrinter {
 }
 
 /// Bytes appended from another thread (the browser's standard error).
+///
+/// Sendable by its lock: `bytes` is read and written only under `lock`.
 private final class LockedData: @unchecked Sendable {
   private var bytes = Data()
   private let lock = NSLock()

@@ -40,6 +40,10 @@ private struct ReadJob {
 }
 
 /// Per-job results, each slot written by exactly one thread.
+///
+/// Sendable by partition: job *i* writes only slot *i* (the jobs are split between two threads,
+/// each index in one), and the slots are read after `runConcurrently` returns, which joins both
+/// threads and so orders every write before the reads.
 private final class ReadSlots: @unchecked Sendable {
   let arrays: UnsafeMutableBufferPointer<RawArray?>
   let failures: UnsafeMutableBufferPointer<String?>

@@ -35,6 +35,10 @@ private enum BlockSource {
 }
 
 /// The write outcome of one block, filled by whichever thread writes it.
+///
+/// Sendable by partition: the thread writing block *i* writes only entry *i* (each index in one
+/// of the two halves), and the entries are read after `runConcurrently` returns, which joins both
+/// threads and so orders every write before the reads.
 private final class BlockResults: @unchecked Sendable {
   let hashes: UnsafeMutableBufferPointer<UInt64>
   let ok: UnsafeMutableBufferPointer<Bool>
