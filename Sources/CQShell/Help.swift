@@ -127,16 +127,7 @@ public enum Help {
           words.append("(with store_orders; *_low, *_high: interval)")
         }
       }
-      var line = head
-      for word in words.joined(separator: " ").split(separator: " ") {
-        if line.count + 1 + word.count > 88, line.count > head.count {
-          lines.append(line)
-          line = String(repeating: " ", count: head.count) + word
-        } else {
-          line += (line.count == head.count ? "" : " ") + word
-        }
-      }
-      lines.append(line)
+      lines += TextWrap.hanging(words.joined(separator: " "), after: head, width: 88)
     }
     return lines.joined(separator: "\n")
   }

@@ -283,16 +283,7 @@ public struct Setting: Sendable {
     for setting in all {
       let head = "  " + setting.name.padding(toLength: 12, withPad: " ", startingAt: 0)
       let text = setting.valuesText + " — " + (setting.detail ?? setting.summary)
-      var line = head
-      for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-        if line.count + 1 + word.count > 88, line.count > head.count {
-          lines.append(line)
-          line = String(repeating: " ", count: head.count) + word
-        } else {
-          line += (line.count == head.count ? "" : " ") + word
-        }
-      }
-      lines.append(line)
+      lines += TextWrap.hanging(text, after: head, width: 88)
     }
     return lines.joined(separator: "\n")
   }

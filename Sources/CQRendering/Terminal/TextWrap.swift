@@ -20,6 +20,25 @@ public enum TextWrap {
       .joined(separator: "\n")
   }
 
+  /// `head`, then `text` wrapped under it with a hanging indent.
+  ///
+  /// Every continuation line is indented to `head`'s width, for a column of names and their
+  /// descriptions (`help set`, `help metrics`). A word wider than the room left starts a line.
+  public static func hanging(_ text: String, after head: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var line = head
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      if line.count + 1 + word.count > width, line.count > head.count {
+        lines.append(line)
+        line = String(repeating: " ", count: head.count) + word
+      } else {
+        line += (line.count == head.count ? "" : " ") + word
+      }
+    }
+    lines.append(line)
+    return lines
+  }
+
   /// One line (no line breaks in it) as the lines it wraps to; the line itself when it fits.
   public static func wrapLine(_ line: String, width: Int) -> [String] {
     guard width > 0, TerminalWidth.displayWidth(line) > width else { return [line] }
