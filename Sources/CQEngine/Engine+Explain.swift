@@ -14,35 +14,48 @@ extension Engine {
     for i in scoped.facts.indices {
       switch scoped.facts[i].fact {
       case .tracking:
-        for m in [Measure.conversions, .orders, .revenue] where !scoped.facts[i].measures.contains(m) {
+        for m in [Measure.conversions, .orders, .revenue]
+        where !scoped.facts[i].measures.contains(m) {
           scoped.facts[i].measures.append(m)
         }
       case .posts: scoped.facts[i].measures.append(.posts)
-      case .payouts: if !scoped.facts[i].measures.contains(.payout) { scoped.facts[i].measures.append(.payout) }
+      case .payouts:
+        if !scoped.facts[i].measures.contains(.payout) { scoped.facts[i].measures.append(.payout) }
       case .influencers: break
       }
     }
     let totals = try aggregate(scoped, grain: []).first?.measures ?? [:]
     var groupCount = plan.dimensions.isEmpty ? 1 : try aggregate(plan, grain: plan.dimensions).count
     let usesLift = plan.metrics.contains { $0.definition.liftMetric != nil }
-    let lift = usesLift ? liftModel().map { $0.aggregate(grain: plan.dimensions, filter: plan.filter, store: store, tiers: plan.tiers) } : nil
+    let lift =
+      usesLift
+      ? liftModel().map {
+        $0.aggregate(grain: plan.dimensions, filter: plan.filter, store: store, tiers: plan.tiers)
+      } : nil
     if let lift, !plan.dimensions.isEmpty {
       let known = Set(try aggregate(plan, grain: plan.dimensions).map(\.codes))
       groupCount = known.union(lift.groups.keys).count
     }
     var lines: [Prose] = []
-    let grain = plan.dimensions.isEmpty ? "one row (no 'by')" : plan.dimensions.map(\.rawValue).joined(separator: " × ")
+    let grain =
+      plan.dimensions.isEmpty
+      ? "one row (no 'by')" : plan.dimensions.map(\.rawValue).joined(separator: " × ")
     // Headline per metric.
     for pm in plan.metrics where pm.visible {
       if let metric = pm.definition.liftMetric, let lift {
         let value = Engine.value(metric, lift.total, payout: totals[.payout] ?? 0)
-        let shown: Prose = lift.total == nil ? "– (no estimate)" : Engine.figure(value, format: pm.definition.format)
+        let shown: Prose =
+          lift.total == nil ? "– (no estimate)" : Engine.figure(value, format: pm.definition.format)
         var text: Prose = "\(metric.rawValue) = \(shown)"
         if metric == .revenue { text += " (95% interval \(LiftModel.interval(lift.total)))" }
         if metric.usesPayout {
-          text += " = lift_revenue \(lift.total.map { LiftModel.rupees($0.lift) } ?? "–") ÷ \(money: totals[.payout] ?? 0) payout"
+          text +=
+            " = lift_revenue \(lift.total.map { LiftModel.rupees($0.lift) } ?? "–") ÷ \(money: totals[.payout] ?? 0) payout"
         }
-        lines.append(text + (plan.dimensions.isEmpty ? "" : " in \(grouped: groupCount) \(grain) group\(groupCount == 1 ? "" : "s")"))
+        lines.append(
+          text
+            + (plan.dimensions.isEmpty
+              ? "" : " in \(grouped: groupCount) \(grain) group\(groupCount == 1 ? "" : "s")"))
         continue
       }
       lines.append(headline(pm.definition, totals: totals, plan: plan, groups: groupCount))
@@ -55,7 +68,8 @@ extension Engine {
     var step = 1
     let filterText = plan.filter.map { "rows where \($0.text)" }
     for fp in plan.facts {
-      var line: Prose = "\(step). \(fp.fact.rawValue) (\(count: Int64(rowCount(of: store.table(fp.fact)))) rows): "
+      var line: Prose =
+        "\(step). \(fp.fact.rawValue) (\(count: Int64(rowCount(of: store.table(fp.fact)))) rows): "
       if let filterText {
         if fp.mode == .direct {
           line += "keep \(filterText)" + scopeCount(fp.fact, totals) + "; "
@@ -66,20 +80,30 @@ extension Engine {
       let names = fp.measures.map(measureName).joined(separator: ", ")
       line += "aggregate \(names) to \(grain) on its own"
       if !fp.audienceAlso.isEmpty, fp.measures.contains(where: \.isAudience) {
-        let others = fp.audienceAlso.map { f -> Prose in "\(f.rawValue) (\(count: Int64(rowCount(of: store.table(f)))) rows)" }
-        line += "; distinct influencers also count the rows of \(Prose.joined(others, separator: " and ")), so an influencer is in scope wherever they were tracked, posted or were paid"
+        let others = fp.audienceAlso.map { f -> Prose in
+          "\(f.rawValue) (\(count: Int64(rowCount(of: store.table(f)))) rows)"
+        }
+        line +=
+          "; distinct influencers also count the rows of \(Prose.joined(others, separator: " and ")), so an influencer is in scope wherever they were tracked, posted or were paid"
       }
       switch fp.mode {
       case .direct: break
       case .allocated(let w), .allocatedByPayout(let w):
         let because = fp.allocatedBecause.map { "'\($0.rawValue)'" }.joined(separator: " and ")
-        let key = store.data.payouts.has("campaign") ? "influencer's and campaign's" : "influencer's"
-        line += ". Payouts carry no \(because), so each payout is spread over its \(key) tracking rows in proportion to their \(w.rawValue) (weights over all rows, before filters; shares rounded to whole paise by largest remainder)"
-        let filtered = plan.filter.map { f in !f.dimensions.allSatisfy { store.carries(.payouts, $0) } } ?? false
+        let key =
+          store.data.payouts.has("campaign") ? "influencer's and campaign's" : "influencer's"
+        line +=
+          ". Payouts carry no \(because), so each payout is spread over its \(key) tracking rows in proportion to their \(w.rawValue) (weights over all rows, before filters; shares rounded to whole paise by largest remainder)"
+        let filtered =
+          plan.filter.map { f in !f.dimensions.allSatisfy { store.carries(.payouts, $0) } } ?? false
         let (count, amount) = try unattributedPayouts(plan, filtered: filtered, weight: w)
         if count > 0 {
-          line += "; \(money: amount) of payouts (\(grouped: count) row\(count == 1 ? "" : "s")) \(count == 1 ? "has" : "have") no tracking rows to carry \(count == 1 ? "it" : "them")"
-          line += filtered ? " and \(count == 1 ? "is" : "are") dropped by the filter" : " and show\(count == 1 ? "s" : "") as (unattributed)"
+          line +=
+            "; \(money: amount) of payouts (\(grouped: count) row\(count == 1 ? "" : "s")) \(count == 1 ? "has" : "have") no tracking rows to carry \(count == 1 ? "it" : "them")"
+          line +=
+            filtered
+            ? " and \(count == 1 ? "is" : "are") dropped by the filter"
+            : " and show\(count == 1 ? "s" : "") as (unattributed)"
         }
       }
       lines.append(line)
@@ -90,21 +114,29 @@ extension Engine {
       step += 1
     }
     if plan.facts.count > 1 || (usesLift && !plan.facts.isEmpty) {
-      lines.append("\(step). join the facts on \(grain): each was aggregated first, so no payout or post is counted once per order row (no fan-out)")
+      lines.append(
+        "\(step). join the facts on \(grain): each was aggregated first, so no payout or post is counted once per order row (no fan-out)"
+      )
       step += 1
     }
     for pm in plan.metrics {
       let d = pm.definition
       var text: Prose = "\(step). \(d.name) = \(d.formulaText)"
-      if d.formulaText.contains("/") || d.special == .roasDelta { text += " per group — a ratio of sums, never a mean of per-row ratios" }
+      if d.formulaText.contains("/") || d.special == .roasDelta {
+        text += " per group — a ratio of sums, never a mean of per-row ratios"
+      }
       if Engine.countsFirstPurchases(d, in: catalog) {
-        text += ". Heuristic: a customer's first purchase (over all data) is counted as new; they might have bought anyway"
+        text +=
+          ". Heuristic: a customer's first purchase (over all data) is counted as new; they might have bought anyway"
       }
       if !pm.visible { text += " (used by having/order by)" }
       lines.append(text)
       step += 1
     }
-    if plan.having != nil { lines.append("\(step). keep groups that pass 'having'"); step += 1 }
+    if plan.having != nil {
+      lines.append("\(step). keep groups that pass 'having'")
+      step += 1
+    }
     func keysText(_ keys: [(key: SortKey, descending: Bool)]) -> String {
       keys.map { k in
         switch k.key {
@@ -113,7 +145,9 @@ extension Engine {
         }
       }.joined(separator: ", ")
     }
-    let cut = plan.limit.map { "first \($0) rows" + (plan.withOther ? ", the rest summed as (other)" : "") }
+    let cut = plan.limit.map {
+      "first \($0) rows" + (plan.withOther ? ", the rest summed as (other)" : "")
+    }
     var order = "default order: "
     if let rank = plan.rank, let cut {
       // `top N … order by`: the rows are picked by rank, then shown in the order asked for.
@@ -122,14 +156,17 @@ extension Engine {
       if plan.order.isEmpty {
         let times = plan.dimensions.filter { $0.timeGrain != nil }.map(\.rawValue)
         order += (times.isEmpty ? "" : times.joined(separator: ", ") + " ascending, then ")
-        order += "\(plan.metrics.first { $0.visible }?.definition.name ?? "first metric") descending"
+        order +=
+          "\(plan.metrics.first { $0.visible }?.definition.name ?? "first metric") descending"
       } else {
         order = "order by " + keysText(plan.order)
       }
       if let cut { order += "; " + cut }
     }
     lines.append("\(step). \(order); \(grouped: groupCount) group\(groupCount == 1 ? "" : "s")")
-    if plan.dimensions.contains(.tier) { lines.append("tiers: \(plan.tiers.description) followers") }
+    if plan.dimensions.contains(.tier) {
+      lines.append("tiers: \(plan.tiers.description) followers")
+    }
     return Prose.joined(lines, separator: "\n")
   }
 
@@ -186,17 +223,27 @@ extension Engine {
   }
 
   /// "ROAS = ₹4.1L revenue ÷ ₹1.3L payout over 212 orders in 3 campaigns".
-  func headline(_ m: MetricDefinition, totals: [Measure: Int64], plan: LogicalPlan, groups: Int) -> Prose {
+  func headline(_ m: MetricDefinition, totals: [Measure: Int64], plan: LogicalPlan, groups: Int)
+    -> Prose
+  {
     let executor = Executor(store: store, catalog: catalog)
-    let value = Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: m.format)
+    let value = Executor.value(
+      executor.evaluate(m.formula, totals, audience: plan.audience), format: m.format)
     let scope: Prose = {
       var parts: [Prose] = []
-      if let orders = totals[.orders] { parts.append("\(count: orders) tracked order\(orders == 1 ? "" : "s")") }
+      if let orders = totals[.orders] {
+        parts.append("\(count: orders) tracked order\(orders == 1 ? "" : "s")")
+      }
       if let posts = totals[.posts] { parts.append("\(count: posts) posts") }
-      let by: Prose = plan.dimensions.isEmpty ? "" : " in \(grouped: groups) \(plan.dimensions.map(\.rawValue).joined(separator: " × "))\(groups == 1 ? "" : " groups")"
+      let by: Prose =
+        plan.dimensions.isEmpty
+        ? ""
+        : " in \(grouped: groups) \(plan.dimensions.map(\.rawValue).joined(separator: " × "))\(groups == 1 ? "" : " groups")"
       return parts.isEmpty ? by : " over " + Prose.joined(parts, separator: " and ") + by
     }()
-    let upper = m.name == "roas" || m.name == "roi" || m.name == "aov" || m.name == "cac" || m.name == "cpe" || m.name == "cpm"
+    let upper =
+      m.name == "roas" || m.name == "roi" || m.name == "aov" || m.name == "cac" || m.name == "cpe"
+        || m.name == "cpm"
       ? m.name.uppercased() : m.name
     var text: Prose
     func part(_ f: Formula) -> Prose {
@@ -204,15 +251,20 @@ extension Engine {
     }
     switch m.formula {
     case .divide(let a, let b) where m.special == nil:
-      text = "\(upper) = \(part(a)) ÷ \(part(b)) = \(Engine.figure(value, format: m.format))\(scope)"
+      text =
+        "\(upper) = \(part(a)) ÷ \(part(b)) = \(Engine.figure(value, format: m.format))\(scope)"
     case .multiply(.divide(let a, let b), .constant(let k)) where m.special == nil:
       // cpm: payout ÷ reach × 1000.
-      text = "\(upper) = \(part(a)) ÷ \(part(b)) × \(Engine.constant(k)) = \(Engine.figure(value, format: m.format))\(scope)"
+      text =
+        "\(upper) = \(part(a)) ÷ \(part(b)) × \(Engine.constant(k)) = \(Engine.figure(value, format: m.format))\(scope)"
     case _ where m.special?.base != nil:
       // A percent per row against another row (the total, the previous period): the total's
       // own figure is the base metric's.
       let baseFormat = m.special?.base.flatMap { catalog.metric(named: $0)?.format } ?? .decimal
-      let base = Engine.figure(Executor.value(executor.evaluate(m.formula, totals, audience: plan.audience), format: baseFormat), format: baseFormat)
+      let base = Engine.figure(
+        Executor.value(
+          executor.evaluate(m.formula, totals, audience: plan.audience), format: baseFormat),
+        format: baseFormat)
       text = "\(m.name) = \(m.formulaText) (a percent per row; \(base) in all)\(scope)"
     case _ where m.special == .score:
       // A score ranks influencers against each other: there is no total to quote.
@@ -220,11 +272,13 @@ extension Engine {
     default:
       text = "\(upper) = \(m.formulaText) = \(Engine.figure(value, format: m.format))\(scope)"
     }
-    if let payoutPlan = plan.facts.first(where: { $0.fact == .payouts }), !payoutPlan.allocatedBecause.isEmpty,
+    if let payoutPlan = plan.facts.first(where: { $0.fact == .payouts }),
+      !payoutPlan.allocatedBecause.isEmpty,
       m.formula.measures(in: catalog).contains(.payout) || m.special == .roasDelta
     {
       let because = payoutPlan.allocatedBecause.map(\.rawValue).joined(separator: " and ")
-      text += "; payout spread over \(plan.facts.first { $0.fact == .payouts }.map { if case .allocated(let w) = $0.mode { w.rawValue } else if case .allocatedByPayout(let w) = $0.mode { w.rawValue } else { "orders" } } ?? "orders") because \(because) \(payoutPlan.allocatedBecause.count == 1 ? "is not a payout column" : "are not payout columns")"
+      text +=
+        "; payout spread over \(plan.facts.first { $0.fact == .payouts }.map { if case .allocated(let w) = $0.mode { w.rawValue } else if case .allocatedByPayout(let w) = $0.mode { w.rawValue } else { "orders" } } ?? "orders") because \(because) \(payoutPlan.allocatedBecause.count == 1 ? "is not a payout column" : "are not payout columns")"
     }
     return text
   }
@@ -276,30 +330,40 @@ extension Engine {
   /// `describe NAME`: a metric, dimension or table — formula, source, reachable dimensions,
   /// an example query and its first rows.
   public func describe(_ name: NameRef, source: String) throws(DiagnosticsError) -> Prose {
-    let binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    let binder = Binder(
+      catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     if let m = catalog.metric(named: name.text) {
       // The catalogue's declaration: name, aliases, formula, summary, family, caveats, example.
       let aliases = catalog.aliases(of: m.name)
       var lines: [Prose] = [
         "metric \(m.name)\(aliases.isEmpty ? "" : " (alias \(aliases.joined(separator: ", ")))")",
-        "  formula: \(m.formulaText)", "  meaning: \(m.summary)", "  family:  \(m.family)", "  from:    \(factsText(m))",
+        "  formula: \(m.formulaText)", "  meaning: \(m.summary)", "  family:  \(m.family)",
+        "  from:    \(factsText(m))",
       ]
       let caveat: Prose? = m.caveats.map { "  caveat:  \($0)" }
       if let lift = m.liftMetric, let model = liftModel() {
         let dims = LiftModel.dimensions.filter { model.answers(by: $0) }
-        lines.append("  by:      \(dims.map(\.rawValue).joined(separator: ", ")) (what a post carries, its brand, the day)")
+        lines.append(
+          "  by:      \(dims.map(\.rawValue).joined(separator: ", ")) (what a post carries, its brand, the day)"
+        )
         if lift.usesPayout {
-          lines.append("  payout:  at the same grain; by brand or time it is spread over tracking rows in proportion to \(settings.allocation.rawValue), as for roas")
+          lines.append(
+            "  payout:  at the same grain; by brand or time it is spread over tracking rows in proportion to \(settings.allocation.rawValue), as for roas"
+          )
         }
         if let caveat { lines.append(caveat) }
-        lines.append("  method:  " + Prose.joined(model.explainLines(store: store), separator: "\n  "))
+        lines.append(
+          "  method:  " + Prose.joined(model.explainLines(store: store), separator: "\n  "))
         lines += example([m.example, "\(m.name) by brand"], source: source)
         return Prose.joined(lines, separator: "\n")
       }
       let facts = Set(m.formula.measures(in: catalog).map(\.fact))
       var dims = Dimension.allCases.filter { d in
         facts.allSatisfy { f in
-          f == .influencers ? true : (binder.catalogue.carries(f, d) || (f == .payouts && binder.catalogue.payoutsReachByAllocation(d)))
+          f == .influencers
+            ? true
+            : (binder.catalogue.carries(f, d)
+              || (f == .payouts && binder.catalogue.payoutsReachByAllocation(d)))
         }
       }
       if m.special == .score { dims = [.influencer, .influencer_id] }
@@ -309,21 +373,30 @@ extension Engine {
       if facts.contains(.payouts), !native {
         let spread = dims.filter { !store.carries(.payouts, $0) }.map(\.rawValue)
         if !spread.isEmpty {
-          lines.append("  allocation: by \(spread.joined(separator: ", ")) the payout is spread over tracking rows in proportion to \(settings.allocation.rawValue) (set allocation); spend with no tracking rows shows as (unattributed)")
+          lines.append(
+            "  allocation: by \(spread.joined(separator: ", ")) the payout is spread over tracking rows in proportion to \(settings.allocation.rawValue) (set allocation); spend with no tracking rows shows as (unattributed)"
+          )
         }
       }
       if native { lines.append("  never spread over orders: answers only by what payouts carry") }
       if let caveat { lines.append(caveat) }
       if Engine.countsFirstPurchases(m, in: catalog) {
-        lines.append("  method: a customer is new in the group that holds their first purchase over the whole data set; revenue on that first purchase date counts as incremental.")
+        lines.append(
+          "  method: a customer is new in the group that holds their first purchase over the whole data set; revenue on that first purchase date counts as incremental."
+        )
         lines.append(
           "  assumption: those customers would not have bought without the influencer — a heuristic, not measured lift "
             + (store.data.storeOrders != nil
               ? "(store_orders.csv is loaded: iroas and lift_revenue measure it; see 'describe iroas')"
               : "(true incrementality needs store_orders.csv)"))
       }
-      let exampleDim = m.special == .score ? "influencer" : (dims.contains(.campaign) ? "campaign" : dims.first?.rawValue ?? "")
-      let fallback = m.special == .score ? "top 5 influencer by score" : "\(m.name)\(exampleDim.isEmpty ? "" : " by \(exampleDim)") limit 5"
+      let exampleDim =
+        m.special == .score
+        ? "influencer" : (dims.contains(.campaign) ? "campaign" : dims.first?.rawValue ?? "")
+      let fallback =
+        m.special == .score
+        ? "top 5 influencer by score"
+        : "\(m.name)\(exampleDim.isEmpty ? "" : " by \(exampleDim)") limit 5"
       lines += example([m.example, fallback], source: source)
       // `influencers` and `posts` name a table too.
       if let t = store.data.table(named: name.text) { lines += [""] + describe(table: t) }
@@ -337,24 +410,34 @@ extension Engine {
         "  carried by: \(Fact.allCases.filter { $0 != .influencers && store.carries($0, d) }.map(\.rawValue).joined(separator: ", "))",
         "  values:  \(space.count) — \(values.joined(separator: ", "))\(space.count > 8 ? ", …" : "")",
       ]
-      if store.payoutsReachByAllocation(d) { lines.append("  payouts reach it by allocation (spread over tracking rows)") }
+      if store.payoutsReachByAllocation(d) {
+        lines.append("  payouts reach it by allocation (spread over tracking rows)")
+      }
       if d == .tier { lines.append("  tiers: \(settings.tiers.description) followers") }
-      let metric = store.carries(.tracking, d) ? "revenue" : (store.carries(.posts, d) ? "posts" : "payout")
+      let metric =
+        store.carries(.tracking, d) ? "revenue" : (store.carries(.posts, d) ? "posts" : "payout")
       let example = "\(metric) by \(d.rawValue) limit 5"
       lines.append("  example: \(example)")
       lines.append(contentsOf: exampleRows(example, source: source))
       return Prose.joined(lines, separator: "\n")
     }
-    if let t = store.data.table(named: name.text) { return Prose.joined(describe(table: t), separator: "\n") }
+    if let t = store.data.table(named: name.text) {
+      return Prose.joined(describe(table: t), separator: "\n")
+    }
     if let s = segments[name.key] { return "segment \(s.name) = \(s.text)" }
-    let all = catalog.names + Dimension.allCases.map(\.rawValue) + store.data.tables.map(\.name) + segments.keys.sorted()
+    let all =
+      catalog.names + Dimension.allCases.map(\.rawValue) + store.data.tables.map(\.name)
+      + segments.keys.sorted()
     let guess = closestName(to: name.text, among: all)
     throw DiagnosticsError(
       diagnostics: [
         Diagnostic(
           id: "sema.unknownName", phase: .model,
-          message: "nothing named '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "; try 'show metrics', 'show dimensions' or 'show tables'"),
-          range: name.range, fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? [])
+          message: "nothing named '\(name.text)'"
+            + (guess.map { "; did you mean '\($0)'?" }
+              ?? "; try 'show metrics', 'show dimensions' or 'show tables'"),
+          range: name.range, fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? []
+        )
       ], source: source)
   }
 
@@ -364,7 +447,9 @@ extension Engine {
     var lines: [Prose] = ["table \(t.name): \(count: Int64(rowCount(of: t))) rows\(place)"]
     for c in t.columnNames { lines.append("  \(c): \(t.columns[c]?.kind.rawValue ?? "")") }
     if let fact = Fact.allCases.first(where: { store.table($0).name == t.name }) {
-      let carried = Dimension.allCases.filter { fact == .influencers ? $0.isInfluencerAttribute : store.carries(fact, $0) }
+      let carried = Dimension.allCases.filter {
+        fact == .influencers ? $0.isInfluencerAttribute : store.carries(fact, $0)
+      }
       lines.append("  by:      \(carried.map(\.rawValue).joined(separator: ", "))")
     }
     lines.append("  example: sample \(t.name) 3")
@@ -377,7 +462,9 @@ extension Engine {
         return Prose(line.count > 30 ? String(line.prefix(29)) + "…" : line)
       }
       for row in rows.rows {
-        let cells = zip(rows.columns, row).map { column, value -> Prose in "\(column.name)=\(raw(value))" }
+        let cells = zip(rows.columns, row).map { column, value -> Prose in
+          "\(column.name)=\(raw(value))"
+        }
         lines.append("    " + Prose.joined(cells, separator: "  "))
       }
     }

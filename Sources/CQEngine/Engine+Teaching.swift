@@ -5,15 +5,22 @@ extension Engine {
   // MARK: - define
 
   /// `define metric NAME = EXPR`: a metric over catalogue metrics, live for the session.
-  public func defineMetric(_ name: NameRef, expr: MetricExpr, text: String, source: String) throws(DiagnosticsError) {
+  public func defineMetric(_ name: NameRef, expr: MetricExpr, text: String, source: String)
+    throws(DiagnosticsError)
+  {
     var diagnostics: [Diagnostic] = []
     if let existing = catalog.metric(named: name.text), !existing.isUserDefined {
       diagnostics.append(
-        Diagnostic(id: "sema.redefineBuiltin", phase: .model, message: "'\(name.text)' is a built-in metric; choose another name", range: name.range))
+        Diagnostic(
+          id: "sema.redefineBuiltin", phase: .model,
+          message: "'\(name.text)' is a built-in metric; choose another name", range: name.range))
     }
     if Dimension.named(name.text) != nil {
       diagnostics.append(
-        Diagnostic(id: "sema.metricNamedLikeDimension", phase: .model, message: "'\(name.text)' is a dimension; choose another name for the metric", range: name.range))
+        Diagnostic(
+          id: "sema.metricNamedLikeDimension", phase: .model,
+          message: "'\(name.text)' is a dimension; choose another name for the metric",
+          range: name.range))
     }
     func convert(_ e: MetricExpr) -> (Formula, ValueFormat)? {
       switch e {
@@ -21,14 +28,17 @@ extension Engine {
       case .metric(let ref):
         guard let m = catalog.metric(named: ref.text), m.special == nil else {
           // A metric that exists but cannot be combined gets no did-you-mean (it would be itself).
-          let guess = catalog.metric(named: ref.text) == nil ? closestName(to: ref.text, among: catalog.names) : nil
+          let guess =
+            catalog.metric(named: ref.text) == nil
+            ? closestName(to: ref.text, among: catalog.names) : nil
           diagnostics.append(
             Diagnostic(
               id: "sema.unknownMetric", phase: .model,
               message: catalog.metric(named: ref.text) != nil
                 ? "'\(ref.text)' cannot be used inside a defined metric"
                 : "unknown metric '\(ref.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
-              range: ref.range, fixIts: guess.map { [FixIt(range: ref.range, replacement: $0)] } ?? []))
+              range: ref.range,
+              fixIts: guess.map { [FixIt(range: ref.range, replacement: $0)] } ?? []))
           return nil
         }
         return (.metric(m.name), m.format)
@@ -38,8 +48,12 @@ extension Engine {
       case .binary(let a, let op, let b):
         guard let (fa, ma) = convert(a), let (fb, mb) = convert(b) else { return nil }
         switch op {
-        case .add: return (.add(fa, fb), ma == .money || mb == .money ? .money : (ma == mb ? ma : .decimal))
-        case .subtract: return (.subtract(fa, fb), ma == .money || mb == .money ? .money : (ma == mb ? ma : .decimal))
+        case .add:
+          return (.add(fa, fb), ma == .money || mb == .money ? .money : (ma == mb ? ma : .decimal))
+        case .subtract:
+          return (
+            .subtract(fa, fb), ma == .money || mb == .money ? .money : (ma == mb ? ma : .decimal)
+          )
         case .multiply: return (.multiply(fa, fb), ma == .decimal ? mb : ma)
         case .divide:
           let fmt: ValueFormat = ma == .money && mb != .money ? .money : .decimal
@@ -79,28 +93,37 @@ extension Engine {
       break
     }
     var def = MetricDefinition(
-      name: name.key, formulaText: text, summary: "defined in this session: \(text)", format: format, formula: formula,
+      name: name.key, formulaText: text, summary: "defined in this session: \(text)",
+      format: format, formula: formula,
       family: "defined")
     def.isUserDefined = true
     catalog.define(def)
   }
 
   /// `define segment NAME = CONDITION`: a named condition usable in `where`.
-  public func defineSegment(_ name: NameRef, condition: ConditionExpr, text: String, source: String) throws(DiagnosticsError) {
+  public func defineSegment(_ name: NameRef, condition: ConditionExpr, text: String, source: String)
+    throws(DiagnosticsError)
+  {
     if Dimension.named(name.text) != nil || catalog.metric(named: name.text) != nil {
       throw DiagnosticsError(
         diagnostics: [
-          Diagnostic(id: "sema.segmentName", phase: .model, message: "'\(name.text)' is already a metric or dimension; choose another segment name", range: name.range)
+          Diagnostic(
+            id: "sema.segmentName", phase: .model,
+            message: "'\(name.text)' is already a metric or dimension; choose another segment name",
+            range: name.range)
         ], source: source)
     }
     // Bind now so a typo is reported at definition time.
-    var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var binder = Binder(
+      catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     var visiting: Set<String> = [name.key]
     _ = binder.bindCondition(condition, visiting: &visiting)
     if !binder.diagnostics.isEmpty {
       throw Engine.metricsNeedHaving(
         binder.fail(), condition: text, source: source,
-        what: "a segment is a condition on dimensions (brand, platform, campaign, …), applied to rows before aggregation")
+        what:
+          "a segment is a condition on dimensions (brand, platform, campaign, …), applied to rows before aggregation"
+      )
     }
     // Segments are expanded where they are used: refuse one whose expansion would be too large
     // to bind (`define segment s2 = s1 or s1`, doubling each time).
@@ -115,12 +138,15 @@ extension Engine {
             range: name.range)
         ], source: source)
     }
-    segments[name.key] = SegmentDefinition(name: name.key, condition: condition, text: text, source: source)
+    segments[name.key] = SegmentDefinition(
+      name: name.key, condition: condition, text: text, source: source)
   }
 
   /// `failure` with the binder's "metrics belong in having" message told for `define segment` or
   /// `use` (`what` says how that statement filters), which are conditions on rows as `where` is.
-  static func metricsNeedHaving(_ failure: DiagnosticsError, condition text: String, source: String, what: String)
+  static func metricsNeedHaving(
+    _ failure: DiagnosticsError, condition text: String, source: String, what: String
+  )
     -> DiagnosticsError
   {
     var failure = failure
@@ -146,7 +172,9 @@ extension Engine {
     return String(decoding: utf8[lower..<upper], as: UTF8.self)
   }
 
-  public var segmentNames: [String] { segments.keys.filter { $0 != Engine.sessionFilterKey }.sorted() }
+  public var segmentNames: [String] {
+    segments.keys.filter { $0 != Engine.sessionFilterKey }.sorted()
+  }
 
   // MARK: - show / schema / sample
 
@@ -164,42 +192,64 @@ extension Engine {
       return text(
         ["metric", "formula", "from", "meaning"],
         catalog.metrics.map { m in
-          [m.name, m.formulaText, factsText(m), m.summary + (m.caveats.map { " (caveat: \($0))" } ?? "")]
+          [
+            m.name, m.formulaText, factsText(m),
+            m.summary + (m.caveats.map { " (caveat: \($0))" } ?? ""),
+          ]
         })
     case .dimensions:
       return text(
         ["dimension", "from", "meaning"],
         Dimension.allCases.map { d in
-          [d.rawValue, Fact.allCases.filter { $0 != .influencers && store.carries($0, d) }.map(\.rawValue).joined(separator: ", "), d.summary]
+          [
+            d.rawValue,
+            Fact.allCases.filter { $0 != .influencers && store.carries($0, d) }.map(\.rawValue)
+              .joined(separator: ", "), d.summary,
+          ]
         })
     case .tables:
       return ResultSet(
         columns: [
-          ResultColumn(name: "table", role: .plain, format: .text), ResultColumn(name: "rows", role: .plain, format: .integer),
+          ResultColumn(name: "table", role: .plain, format: .text),
+          ResultColumn(name: "rows", role: .plain, format: .integer),
           ResultColumn(name: "columns", role: .plain, format: .text),
         ],
-        rows: store.data.tables.map { [.text($0.name), .integer(Int64(rowCount(of: $0))), .text($0.columnNames.joined(separator: ", "))] })
+        rows: store.data.tables.map {
+          [
+            .text($0.name), .integer(Int64(rowCount(of: $0))),
+            .text($0.columnNames.joined(separator: ", ")),
+          ]
+        })
     case .segments:
-      return text(["segment", "condition"], segments.values.sorted { $0.name < $1.name }.map { [$0.name, $0.text] })
+      return text(
+        ["segment", "condition"],
+        segments.values.sorted { $0.name < $1.name }.map { [$0.name, $0.text] })
     case .settings:
-      return text(["setting", "value"], [["allocation", settings.allocation.rawValue], ["tiers", settings.tiers.description]])
+      return text(
+        ["setting", "value"],
+        [["allocation", settings.allocation.rawValue], ["tiers", settings.tiers.description]])
     }
   }
 
   func factsText(_ m: MetricDefinition) -> String {
     if m.special == .score { return "all" }
-    if let lift = m.liftMetric { return lift.usesPayout ? "store_orders + posts + payouts" : "store_orders + posts" }
+    if let lift = m.liftMetric {
+      return lift.usesPayout ? "store_orders + posts + payouts" : "store_orders + posts"
+    }
     var facts = m.formula.measures(in: catalog).map(\.fact)
     if m.special == .roasDelta { facts = [.tracking, .payouts] }
     var seen: [String] = []
-    for f in facts where !seen.contains(f == .influencers ? "any" : f.rawValue) { seen.append(f == .influencers ? "any" : f.rawValue) }
+    for f in facts where !seen.contains(f == .influencers ? "any" : f.rawValue) {
+      seen.append(f == .influencers ? "any" : f.rawValue)
+    }
     return seen.joined(separator: " + ")
   }
 
   /// The first and last day of tracking_data and posts (nil without rows), for the banner,
   /// `schema` and relative dates.
   public var dateRange: (first: String, last: String)? {
-    guard store.minDay <= store.maxDay, store.data.tracking.rowCount + store.data.posts.rowCount > 0 else { return nil }
+    guard store.minDay <= store.maxDay, store.data.tracking.rowCount + store.data.posts.rowCount > 0
+    else { return nil }
     return (DayNumber.isoString(store.minDay), DayNumber.isoString(store.maxDay))
   }
 
@@ -217,21 +267,30 @@ extension Engine {
         {
           note = "shared by tracking_data and payouts"
         }
-        if t.name == "tracking_data", c == "brand", store.data.warnings.contains(where: { $0.contains("brand looked up from products.csv") }) {
+        if t.name == "tracking_data", c == "brand",
+          store.data.warnings.contains(where: { $0.contains("brand looked up from products.csv") })
+        {
           note = "looked up from products.csv by product"
         }
         if t.name == "products", c == "product" { note = "product → brand for tracking_data" }
-        rows.append([.text(i == 0 ? t.name : ""), .text(c), .text(kind), i == 0 ? .integer(Int64(rowCount(of: t))) : .text(""), .text(note)])
+        rows.append([
+          .text(i == 0 ? t.name : ""), .text(c), .text(kind),
+          i == 0 ? .integer(Int64(rowCount(of: t))) : .text(""), .text(note),
+        ])
       }
     }
     var r = ResultSet(
       columns: [
-        ResultColumn(name: "table", role: .plain, format: .text), ResultColumn(name: "column", role: .plain, format: .text),
-        ResultColumn(name: "type", role: .plain, format: .text), ResultColumn(name: "rows", role: .plain, format: .integer),
+        ResultColumn(name: "table", role: .plain, format: .text),
+        ResultColumn(name: "column", role: .plain, format: .text),
+        ResultColumn(name: "type", role: .plain, format: .text),
+        ResultColumn(name: "rows", role: .plain, format: .integer),
         ResultColumn(name: "relationship", role: .plain, format: .text),
       ], rows: rows)
     let notes: [String?] = [
-      dateRange.map { "dates run from \($0.first) to \($0.last) (tracking_data and posts); 'last 30 days' and 'this month' count back from \($0.last)" },
+      dateRange.map {
+        "dates run from \($0.first) to \($0.last) (tracking_data and posts); 'last 30 days' and 'this month' count back from \($0.last)"
+      },
       "every fact table (posts, tracking_data, payouts) references influencers.id through influencer_id",
       store.data.payouts.has("campaign")
         ? "tracking_data and payouts share campaign: payouts are matched to orders by influencer and campaign"
@@ -242,7 +301,9 @@ extension Engine {
   }
 
   /// The first `count` raw rows of a table.
-  public func sample(_ name: NameRef, count: Int, source: String) throws(DiagnosticsError) -> ResultSet {
+  public func sample(_ name: NameRef, count: Int, source: String) throws(DiagnosticsError)
+    -> ResultSet
+  {
     try sample(name, count: count, where: nil, source: source)
   }
 
@@ -255,18 +316,26 @@ extension Engine {
   public func sample(_ name: NameRef, count: Int, where condition: ConditionExpr?, source: String)
     throws(DiagnosticsError) -> ResultSet
   {
-    guard let t = store.data.table(named: name.text) ?? store.data.table(named: name.text == "tracking" ? "tracking_data" : "") else {
+    guard
+      let t = store.data.table(named: name.text)
+        ?? store.data.table(named: name.text == "tracking" ? "tracking_data" : "")
+    else {
       let names = store.data.tables.map(\.name)
       let guess = closestName(to: name.text, among: names)
       throw DiagnosticsError(
         diagnostics: [
           Diagnostic(
             id: "sema.unknownTable", phase: .model,
-            message: "unknown table '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "; tables: \(names.joined(separator: ", "))"),
-            range: name.range, fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? [])
+            message: "unknown table '\(name.text)'"
+              + (guess.map { "; did you mean '\($0)'?" }
+                ?? "; tables: \(names.joined(separator: ", "))"),
+            range: name.range,
+            fixIts: guess.map { [FixIt(range: name.range, replacement: $0)] } ?? [])
         ], source: source)
     }
-    if postgres != nil { return try sampleOnDatabase(t, name: name, count: count, where: condition, source: source) }
+    if postgres != nil {
+      return try sampleOnDatabase(t, name: name, count: count, where: condition, source: source)
+    }
     var rows: [Int] = Array(0..<min(max(0, count), t.rowCount))
     var matching = t.rowCount
     if let condition {
@@ -300,7 +369,9 @@ extension Engine {
               var j = i + 1
               while j < rows.count && rows[j] - rows[i] < 4_096 { j += 1 }
               let span = try tc.strings(rows[i]..<(rows[j - 1] + 1))
-              for r in rows[i..<j] where r - rows[i] < span.count { picked.append(span[r - rows[i]]) }
+              for r in rows[i..<j] where r - rows[i] < span.count {
+                picked.append(span[r - rows[i]])
+              }
               i = j
             }
             strings = picked
@@ -308,7 +379,8 @@ extension Engine {
         } catch {
           throw DiagnosticsError(
             diagnostics: [
-              Diagnostic(id: "data.textChanged", phase: .data, message: error.description, range: name.range)
+              Diagnostic(
+                id: "data.textChanged", phase: .data, message: error.description, range: name.range)
             ], source: source)
         }
         for r in 0..<n { cells[r].append(.text(r < strings.count ? strings[r] : "")) }
@@ -335,7 +407,8 @@ extension Engine {
   private func sampleRows(of table: Table, name: NameRef, condition: ConditionExpr, source: String)
     throws(DiagnosticsError) -> [Int]
   {
-    let (fact, bound) = try sampleCondition(of: table, name: name, condition: condition, source: source)
+    let (fact, bound) = try sampleCondition(
+      of: table, name: name, condition: condition, source: source)
     var codes: [Dimension: ContiguousArray<Int32>] = [:]
     for d in bound.dimensions { codes[d] = store.codes(fact, d, tiers: settings.tiers) }
     func holds(_ c: BoundCondition, _ r: Int) -> Bool {
@@ -356,28 +429,36 @@ extension Engine {
   func sampleCondition(of table: Table, name: NameRef, condition: ConditionExpr, source: String)
     throws(DiagnosticsError) -> (Fact, BoundCondition)
   {
-    let facts: [String: Fact] = ["influencers": .influencers, "posts": .posts, "tracking_data": .tracking, "payouts": .payouts]
+    let facts: [String: Fact] = [
+      "influencers": .influencers, "posts": .posts, "tracking_data": .tracking, "payouts": .payouts,
+    ]
     guard let fact = facts[table.name] else {
       throw DiagnosticsError(
         diagnostics: [
           Diagnostic(
             id: "sema.sampleWhere", phase: .model,
-            message: "'sample \(table.name) where …' is not supported; filter the rows of influencers, posts, tracking_data or payouts",
+            message:
+              "'sample \(table.name) where …' is not supported; filter the rows of influencers, posts, tracking_data or payouts",
             range: name.range)
         ], source: source)
     }
-    var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var binder = Binder(
+      catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     var visiting: Set<String> = []
     let bound = binder.bindCondition(condition, visiting: &visiting)
     guard let bound, binder.diagnostics.isEmpty else { throw binder.fail() }
-    if let missing = bound.dimensions.sorted(by: { $0.rawValue < $1.rawValue }).first(where: { !store.carries(fact, $0) }) {
+    if let missing = bound.dimensions.sorted(by: { $0.rawValue < $1.rawValue }).first(where: {
+      !store.carries(fact, $0)
+    }) {
       let carried = Dimension.allCases.filter { store.carries(fact, $0) }.map(\.rawValue)
       throw DiagnosticsError(
         diagnostics: [
           Diagnostic(
             id: "sema.sampleWhere", phase: .model,
-            message: "\(table.name) rows carry no '\(missing.rawValue)'; filter them by \(carried.joined(separator: ", "))",
-            range: Binder.names(in: condition).first { Dimension.named($0.text) == missing }?.range ?? name.range)
+            message:
+              "\(table.name) rows carry no '\(missing.rawValue)'; filter them by \(carried.joined(separator: ", "))",
+            range: Binder.names(in: condition).first { Dimension.named($0.text) == missing }?.range
+              ?? name.range)
         ], source: source)
     }
     return (fact, bound)

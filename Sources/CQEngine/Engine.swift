@@ -93,7 +93,9 @@ public final class Engine {
   public func run(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryOutcome {
     let plan = try bind(try Engine.withAcross(query, source: source), source: source)
     var result = try execute(plan)
-    if query.across != nil { result = Engine.pivot(result, dimensions: query.dimensions.count, order: acrossOrder(plan)) }
+    if query.across != nil {
+      result = Engine.pivot(result, dimensions: query.dimensions.count, order: acrossOrder(plan))
+    }
     if let sessionFilter {
       result.footnotes.append("session filter: use \(sessionFilter) ('use none' clears it)")
     }
@@ -101,7 +103,9 @@ public final class Engine {
     // Machine formats carry no footer: every caveat it shows goes to standard error instead,
     // lift's per-row intervals as a pointer to the columns that hold them.
     var notes = result.footnotes
-    if plan.metrics.contains(where: { $0.visible && $0.definition.liftMetric != nil }), let model = liftModel() {
+    if plan.metrics.contains(where: { $0.visible && $0.definition.liftMetric != nil }),
+      let model = liftModel()
+    {
       notes = model.machineNotes(footnotes: notes)
     }
     for note in notes where !outcome.notes.contains(note) { outcome.notes.append(note) }
@@ -109,7 +113,8 @@ public final class Engine {
   }
 
   func bind(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> LogicalPlan {
-    var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var binder = Binder(
+      catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     return try binder.bind(withSessionFilter(query))
   }
 
@@ -130,18 +135,23 @@ public final class Engine {
   /// query until `use none` (`condition` nil).
   ///
   /// - Throws: `DiagnosticsError` for unknown names or values, as `where` reports them.
-  public func use(_ condition: ConditionExpr?, text: String, source: String) throws(DiagnosticsError) {
+  public func use(_ condition: ConditionExpr?, text: String, source: String)
+    throws(DiagnosticsError)
+  {
     guard let condition else {
       segments[Engine.sessionFilterKey] = nil
       return
     }
-    var binder = Binder(catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
+    var binder = Binder(
+      catalogue: store, catalog: catalog, segments: segments, settings: settings, source: source)
     var visiting: Set<String> = [Engine.sessionFilterKey]
     _ = binder.bindCondition(condition, visiting: &visiting)
     if !binder.diagnostics.isEmpty {
       throw Engine.metricsNeedHaving(
         binder.fail(), condition: text, source: source,
-        what: "'use' filters rows by dimensions (brand, platform, campaign, …) before they are added up")
+        what:
+          "'use' filters rows by dimensions (brand, platform, campaign, …) before they are added up"
+      )
     }
     segments[Engine.sessionFilterKey] = SegmentDefinition(
       name: Engine.sessionFilterKey, condition: condition, text: text, source: source)
@@ -151,7 +161,9 @@ public final class Engine {
   /// or on the SQL engine the session is connected to. The one place the two meet.
   ///
   /// - Throws: `DiagnosticsError` (phase `.data`) when the SQL engine fails.
-  func aggregate(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope = .each) throws(DiagnosticsError) -> [Group] {
+  func aggregate(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope = .each)
+    throws(DiagnosticsError) -> [Group]
+  {
     if let remote { return try remote.groups(plan, grain: grain, scope: scope, engine: self) }
     let executor = Executor(store: store, catalog: catalog)
     switch scope {
@@ -160,10 +172,14 @@ public final class Engine {
     case .except(let keys), .only(let keys):
       let spaces = grain.map { store.space($0, tiers: plan.tiers) }
       guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else { return [] }
-      let encoded = Set(keys.map { codes in zip(codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 } })
+      let encoded = Set(
+        keys.map { codes in zip(codes, encoder.strides).reduce(Int64(0)) { $0 + Int64($1.0) * $1.1 }
+        })
       let keep: Bool
       if case .only = scope { keep = true } else { keep = false }
-      return executor.groups(plan, grain: grain, keyFilter: { encoded.contains($0) == keep ? 0 : nil }).groups
+      return executor.groups(
+        plan, grain: grain, keyFilter: { encoded.contains($0) == keep ? 0 : nil }
+      ).groups
     }
   }
 
@@ -184,56 +200,75 @@ public final class Engine {
     // The influencer's place in the grain (score may stand beside the influencer's attributes).
     let scoreColumn = plan.dimensions.firstIndex { $0 == .influencer || $0 == .influencer_id } ?? 0
     // Lift: its groups join the others on the grain keys.
-    let lift = plan.metrics.contains { $0.definition.liftMetric != nil }
-      ? liftModel().map { $0.aggregate(grain: plan.dimensions, filter: plan.filter, store: store, tiers: plan.tiers) } : nil
+    let lift =
+      plan.metrics.contains { $0.definition.liftMetric != nil }
+      ? liftModel().map {
+        $0.aggregate(grain: plan.dimensions, filter: plan.filter, store: store, tiers: plan.tiers)
+      } : nil
     if let lift {
       let known = Set(groups.map(\.codes))
-      for key in lift.groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) where !known.contains(key) {
+      for key in lift.groups.keys.sorted(by: { $0.lexicographicallyPrecedes($1) })
+      where !known.contains(key) {
         groups.append(Group(codes: key, measures: [:]))
       }
     }
     // change(METRIC): each group against the same group one period earlier (SPEC §10).
-    let hasChange = plan.metrics.contains { if case .change = $0.definition.special { true } else { false } }
+    let hasChange = plan.metrics.contains {
+      if case .change = $0.definition.special { true } else { false }
+    }
     let changeTime = hasChange ? plan.dimensions.firstIndex(where: \.isPeriod) : nil
     let byCodes: [[Int32]: [Measure: Int64]] =
-      hasChange ? Dictionary(groups.map { ($0.codes, $0.measures) }, uniquingKeysWith: { a, _ in a }) : [:]
+      hasChange
+      ? Dictionary(groups.map { ($0.codes, $0.measures) }, uniquingKeysWith: { a, _ in a }) : [:]
     // share(METRIC): the column total under the same filters, once per metric.
     var shareTotals: [String: Double] = [:]
     for pm in plan.metrics {
-      guard let base = pm.definition.special?.base, case .share = pm.definition.special else { continue }
-      shareTotals[base] = executor.evaluate(pm.definition.formula, totals ?? [:], audience: plan.audience).double
+      guard let base = pm.definition.special?.base, case .share = pm.definition.special else {
+        continue
+      }
+      shareTotals[base] =
+        executor.evaluate(pm.definition.formula, totals ?? [:], audience: plan.audience).double
     }
-    func row(_ measures: [Measure: Int64], codes: [Int32]?, lift liftValue: LiftValue? = nil) -> [Value] {
+    func row(_ measures: [Measure: Int64], codes: [Int32]?, lift liftValue: LiftValue? = nil)
+      -> [Value]
+    {
       plan.metrics.map { pm in
         let def = pm.definition
         switch def.special {
         case .lift(let metric):
-          return Engine.value(metric, liftValue ?? codes.flatMap { lift?.groups[$0] }, payout: measures[.payout] ?? 0)
+          return Engine.value(
+            metric, liftValue ?? codes.flatMap { lift?.groups[$0] }, payout: measures[.payout] ?? 0)
         case .roasDelta:
           let g = executor.evaluate(def.formula, measures, audience: plan.audience).double
           let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
           guard let g, let all else { return .empty }
           return .number(g - all)
         case .score:
-          guard let codes, scoreColumn < codes.count, let s = scores[codes[scoreColumn]] else { return .empty }
+          guard let codes, scoreColumn < codes.count, let s = scores[codes[scoreColumn]] else {
+            return .empty
+          }
           return .number(s)
         case .share(let base):
           let g = executor.evaluate(def.formula, measures, audience: plan.audience).double
           guard let g, let all = shareTotals[base], all != 0 else { return .empty }
           return .number(g / all)
         case .change:
-          guard let codes, let t = changeTime, t < codes.count, codes[t] > 0, Int(codes[t]) < spaces[t].count else {
+          guard let codes, let t = changeTime, t < codes.count, codes[t] > 0,
+            Int(codes[t]) < spaces[t].count
+          else {
             return .empty
           }
           var previous = codes
           previous[t] -= 1
           guard let before = byCodes[previous],
             let now = executor.evaluate(def.formula, measures, audience: plan.audience).double,
-            let then = executor.evaluate(def.formula, before, audience: plan.audience).double, then != 0
+            let then = executor.evaluate(def.formula, before, audience: plan.audience).double,
+            then != 0
           else { return .empty }
           return .number(now / then - 1)
         case nil:
-          return Executor.value(executor.evaluate(def.formula, measures, audience: plan.audience), format: def.format)
+          return Executor.value(
+            executor.evaluate(def.formula, measures, audience: plan.audience), format: def.format)
         }
       }
     }
@@ -241,7 +276,8 @@ public final class Engine {
       // Influencers listed only to carry a score, but without one (no orders, posts or
       // payouts), have nothing to show.
       groups.removeAll { g in
-        scores[scoreColumn < g.codes.count ? g.codes[scoreColumn] : -1] == nil && g.measures.allSatisfy { $0.key == .influencers(.influencers) || $0.value == 0 }
+        scores[scoreColumn < g.codes.count ? g.codes[scoreColumn] : -1] == nil
+          && g.measures.allSatisfy { $0.key == .influencers(.influencers) || $0.value == 0 }
       }
     }
     // Ctrl-C stops a query between its phases and inside each long one; the partial result
@@ -270,7 +306,9 @@ public final class Engine {
         let other = try aggregate(plan, grain: plan.dimensions, scope: .except(excluded))
         // Lift adds up: the rest is the total less the rows shown (no interval).
         let shownLift = rows.reduce(0.0) { $0 + (lift?.groups[$1.codes]?.lift ?? 0) }
-        let otherLift = lift?.total.map { LiftValue(lift: $0.lift - shownLift, variance: .nan, degreesOfFreedom: 1) }
+        let otherLift = lift?.total.map {
+          LiftValue(lift: $0.lift - shownLift, variance: .nan, degreesOfFreedom: 1)
+        }
         otherRow = row(other.first?.measures ?? [:], codes: nil, lift: otherLift)
       }
     }
@@ -278,7 +316,9 @@ public final class Engine {
     if plan.rank != nil { Engine.sort(&rows, plan: plan, spaces: spaces) }
     // Result columns: dimensions in the order written, then visible metrics.
     var columns: [ResultColumn] = plan.dimensions.map {
-      ResultColumn(name: $0.rawValue, role: .dimension(time: $0.timeGrain), format: $0.timeGrain == nil ? .text : .date)
+      ResultColumn(
+        name: $0.rawValue, role: .dimension(time: $0.timeGrain),
+        format: $0.timeGrain == nil ? .text : .date)
     }
     let visible = plan.metrics.indices.filter { plan.metrics[$0].visible }
     columns += visible.map {
@@ -287,35 +327,51 @@ public final class Engine {
         format: plan.metrics[$0].definition.format)
     }
     var out: [[Value]] = rows.map { r in
-      r.codes.enumerated().map { Value.text(spaces[$0.offset].labelFor($0.element)) } + visible.map { r.values[$0] }
+      r.codes.enumerated().map { Value.text(spaces[$0.offset].labelFor($0.element)) }
+        + visible.map { r.values[$0] }
     }
     var kinds = [ResultSet.RowKind](repeating: .normal, count: out.count)
     if let otherRow {
-      out.append([.text("(other)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1)) + visible.map { otherRow[$0] })
+      out.append(
+        [.text("(other)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1))
+          + visible.map { otherRow[$0] })
       kinds.append(.other)
     }
     var result = ResultSet(columns: columns, rows: out, rowKinds: kinds, totalGroups: totalGroups)
     if let totals, !plan.dimensions.isEmpty {
       // The totals row totals the table: when `having` or a cut without `(other)` left rows
       // out, its sums (and distinct counts) are taken again over the rows shown.
-      var shownTotals = totals, shownLift = lift?.total
+      var shownTotals = totals
+      var shownLift = lift?.total
       if rows.count < groupCount, otherRow == nil {
         let shown = shownKeys()
-        shownTotals = try aggregate(plan, grain: plan.dimensions, scope: .only(shown)).first?.measures ?? [:]
+        shownTotals =
+          try aggregate(plan, grain: plan.dimensions, scope: .only(shown)).first?.measures ?? [:]
         shownLift = lift.flatMap { l in
-          l.total == nil ? nil : LiftValue(lift: rows.reduce(0.0) { $0 + (l.groups[$1.codes]?.lift ?? 0) }, variance: .nan, degreesOfFreedom: 1)
+          l.total == nil
+            ? nil
+            : LiftValue(
+              lift: rows.reduce(0.0) { $0 + (l.groups[$1.codes]?.lift ?? 0) }, variance: .nan,
+              degreesOfFreedom: 1)
         }
       }
-      result.totals = [.text("(total)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1))
+      result.totals =
+        [.text("(total)")] + Array(repeating: .text(""), count: max(0, plan.dimensions.count - 1))
         + visible.map { row(shownTotals, codes: nil, lift: shownLift)[$0] }
     }
-    if let note = heuristicFootnote(visible.map { plan.metrics[$0].definition }) { result.footnotes.append(note) }
+    if let note = heuristicFootnote(visible.map { plan.metrics[$0].definition }) {
+      result.footnotes.append(note)
+    }
     if let lift, let model = liftModel() {
       result.footnotes += model.footnotes(
         rows: rows.map { r in
-          (r.codes.enumerated().map { spaces[$0.offset].labelFor($0.element) }.joined(separator: " · "), lift.groups[r.codes])
+          (
+            r.codes.enumerated().map { spaces[$0.offset].labelFor($0.element) }.joined(
+              separator: " · "), lift.groups[r.codes]
+          )
         },
-        total: lift.total, metrics: visible.compactMap { plan.metrics[$0].definition.liftMetric }, store: store)
+        total: lift.total, metrics: visible.compactMap { plan.metrics[$0].definition.liftMetric },
+        store: store)
     }
     // A change against a period the data covers only in part is not a collapse: say which
     // periods are partial.
@@ -325,14 +381,16 @@ public final class Engine {
       var partial: [String] = []
       for day in [store.minDay, store.maxDay] {
         let value = TimeCodes.value(day, grain)
-        guard let period = TimeCodes.period(value, grain), Int64(store.minDay) > period.lowerBound || Int64(store.maxDay) < period.upperBound
+        guard let period = TimeCodes.period(value, grain),
+          Int64(store.minDay) > period.lowerBound || Int64(store.maxDay) < period.upperBound
         else { continue }
         let label = spaces[t].labelFor(Int32(clamping: value - base))
         if !partial.contains(label) { partial.append(label) }
       }
       if !partial.isEmpty {
         partialNote.append(
-          "partial \(grain.rawValue)\(partial.count == 1 ? "" : "s"): \(partial.joined(separator: " and ")) (the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))), so a change into or out of \(partial.count == 1 ? "it" : "them") is not a like-for-like comparison")
+          "partial \(grain.rawValue)\(partial.count == 1 ? "" : "s"): \(partial.joined(separator: " and ")) (the data runs from \(DayNumber.isoString(store.minDay)) to \(DayNumber.isoString(store.maxDay))), so a change into or out of \(partial.count == 1 ? "it" : "them") is not a like-for-like comparison"
+        )
       }
     }
     result.footnotes += planFootnotes(plan, then: partialNote)
@@ -362,8 +420,12 @@ public final class Engine {
   static func sortKeys(_ plan: LogicalPlan) -> [(key: SortKey, descending: Bool)] {
     var keys = plan.order
     if keys.isEmpty {
-      keys = plan.dimensions.indices.filter { plan.dimensions[$0].timeGrain != nil }.map { (.dimension($0), false) }
-      if let first = plan.metrics.firstIndex(where: \.visible) { keys.append((.metric(first), true)) }
+      keys = plan.dimensions.indices.filter { plan.dimensions[$0].timeGrain != nil }.map {
+        (.dimension($0), false)
+      }
+      if let first = plan.metrics.firstIndex(where: \.visible) {
+        keys.append((.metric(first), true))
+      }
     }
     return keys
   }
@@ -382,11 +444,13 @@ public final class Engine {
   ///
   /// - Complexity: O(*g* log *g*) comparisons for *g* rows; O(*g* log *k*) for the first *k*.
   static func sort(
-    _ rows: inout [(codes: [Int32], values: [Value])], plan: LogicalPlan, spaces: [DimensionSpace], first: Int? = nil
+    _ rows: inout [(codes: [Int32], values: [Value])], plan: LogicalPlan, spaces: [DimensionSpace],
+    first: Int? = nil
   ) {
     let keys = sortKeys(plan)
     guard rows.count > 1 else { return }
-    let n = rows.count, width = spaces.count
+    let n = rows.count
+    let width = spaces.count
     var codes = [Int32](repeating: 0, count: n * width)
     var unattributed = [Bool](repeating: false, count: n)
     for (r, row) in rows.enumerated() {
@@ -397,7 +461,9 @@ public final class Engine {
     }
     // The metrics the keys name, as numbers (NaN: no value, sorted after the rest).
     var slotOf: [Int: Int] = [:]
-    for key in keys { if case .metric(let m) = key.key, slotOf[m] == nil { slotOf[m] = slotOf.count } }
+    for key in keys {
+      if case .metric(let m) = key.key, slotOf[m] == nil { slotOf[m] = slotOf.count }
+    }
     let slots = slotOf.count
     var numbers = [Double](repeating: .nan, count: n * max(slots, 1))
     for (m, slot) in slotOf {
@@ -406,7 +472,8 @@ public final class Engine {
       }
     }
     let sorted = orderPositions(
-      n: n, codes: codes, unattributed: unattributed, numbers: numbers, slotOf: slotOf, keys: keys, spaces: spaces,
+      n: n, codes: codes, unattributed: unattributed, numbers: numbers, slotOf: slotOf, keys: keys,
+      spaces: spaces,
       first: first)
     let all = rows
     rows = sorted.map { all[$0] }
@@ -418,9 +485,11 @@ public final class Engine {
   /// Cancelled (Ctrl-C): any order.
   static func orderPositions(
     n: Int, codes: [Int32], unattributed: [Bool], numbers: [Double], slotOf: [Int: Int],
-    keys: [(key: SortKey, descending: Bool)], spaces: [DimensionSpace], first: Int?, labels: LabelOrder? = nil
+    keys: [(key: SortKey, descending: Bool)], spaces: [DimensionSpace], first: Int?,
+    labels: LabelOrder? = nil
   ) -> [Int] {
-    let width = spaces.count, slots = slotOf.count
+    let width = spaces.count
+    let slots = slotOf.count
     guard n > 1 else { return Array(0..<n) }
     let order: [(dimension: Int, slot: Int, descending: Bool)] = keys.map { key in
       switch key.key {
@@ -430,7 +499,8 @@ public final class Engine {
     }
     let labels = labels ?? LabelOrder(spaces)
     func compareDimension(_ i: Int, _ a: Int, _ b: Int) -> Int {
-      let x = codes[a * width + i], y = codes[b * width + i]
+      let x = codes[a * width + i]
+      let y = codes[b * width + i]
       if x == y { return 0 }
       let s = spaces[i]
       // Specials ((unknown), (unattributed)) after regular codes.
@@ -446,7 +516,8 @@ public final class Engine {
           let d = compareDimension(key.dimension, a, b)
           c = key.descending ? -d : d
         } else {
-          let x = numbers[a * slots + key.slot], y = numbers[b * slots + key.slot]
+          let x = numbers[a * slots + key.slot]
+          let y = numbers[b * slots + key.slot]
           if x.isNaN || y.isNaN {
             c = x.isNaN == y.isNaN ? 0 : (x.isNaN ? 1 : -1)
           } else {
@@ -476,7 +547,8 @@ public final class Engine {
       func siftDown(_ start: Int) {
         var parent = start
         while true {
-          let left = 2 * parent + 1, right = left + 1
+          let left = 2 * parent + 1
+          let right = left + 1
           var largest = parent
           if left < heap.count && precedes(heap[largest], heap[left]) { largest = left }
           if right < heap.count && precedes(heap[largest], heap[right]) { largest = right }
@@ -515,10 +587,13 @@ public final class Engine {
   /// Case-insensitive order with digit runs compared as numbers: Campaign_2 < Campaign_10.
   static func naturalCompare(_ a: String, _ b: String) -> Int {
     // ASCII labels (ids, names) compare on their bytes, lower-cased on the fly: no copies.
-    var a = a, b = b
+    var a = a
+    var b = b
     let fast = a.withUTF8 { x in
       b.withUTF8 { y -> Int? in
-        guard !x.contains(where: { $0 >= 0x80 }), !y.contains(where: { $0 >= 0x80 }) else { return nil }
+        guard !x.contains(where: { $0 >= 0x80 }), !y.contains(where: { $0 >= 0x80 }) else {
+          return nil
+        }
         return naturalCompareASCII(x, y)
       }
     }
@@ -528,16 +603,21 @@ public final class Engine {
 
   /// `naturalCompare` of two ASCII strings' bytes (the same order as on their lower-cased
   /// scalars).
-  static func naturalCompareASCII(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Int {
+  static func naturalCompareASCII(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>)
+    -> Int
+  {
     @inline(__always) func lower(_ c: UInt8) -> UInt8 { c >= 65 && c <= 90 ? c + 32 : c }
     @inline(__always) func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
-    var i = 0, j = 0
+    var i = 0
+    var j = 0
     while i < x.count, j < y.count {
       if isDigit(x[i]), isDigit(y[j]) {
-        var ei = i, ej = j
+        var ei = i
+        var ej = j
         while ei < x.count, isDigit(x[ei]) { ei += 1 }
         while ej < y.count, isDigit(y[ej]) { ej += 1 }
-        var si = i, sj = j
+        var si = i
+        var sj = j
         while si < ei - 1, x[si] == 48 { si += 1 }
         while sj < ej - 1, y[sj] == 48 { sj += 1 }
         if ei - si != ej - sj { return ei - si < ej - sj ? -1 : 1 }
@@ -549,7 +629,8 @@ public final class Engine {
         i = ei
         j = ej
       } else {
-        let a = lower(x[i]), b = lower(y[j])
+        let a = lower(x[i])
+        let b = lower(y[j])
         if a != b { return a < b ? -1 : 1 }
         i += 1
         j += 1
@@ -563,15 +644,18 @@ public final class Engine {
   static func naturalKey(_ s: String) -> [Unicode.Scalar] { Array(s.lowercased().unicodeScalars) }
 
   static func naturalCompare(_ x: [Unicode.Scalar], _ y: [Unicode.Scalar]) -> Int {
-    var i = 0, j = 0
+    var i = 0
+    var j = 0
     func isDigit(_ c: Unicode.Scalar) -> Bool { c.value >= 48 && c.value <= 57 }
     while i < x.count, j < y.count {
       if isDigit(x[i]), isDigit(y[j]) {
-        var ei = i, ej = j
+        var ei = i
+        var ej = j
         while ei < x.count, isDigit(x[ei]) { ei += 1 }
         while ej < y.count, isDigit(y[ej]) { ej += 1 }
         // Compare without leading zeros: longer run is larger, then digit by digit.
-        var si = i, sj = j
+        var si = i
+        var sj = j
         while si < ei - 1, x[si] == "0" { si += 1 }
         while sj < ej - 1, y[sj] == "0" { sj += 1 }
         if ei - si != ej - sj { return ei - si < ej - sj ? -1 : 1 }
@@ -599,14 +683,19 @@ public final class Engine {
   func scoreTable() -> [Int32: Double] {
     if let cached = scoreCache { return cached }
     let plan = LogicalPlan(
-      dimensions: [.influencer], metrics: [], filter: nil, having: nil, order: [], limit: nil, withOther: false,
+      dimensions: [.influencer], metrics: [], filter: nil, having: nil, order: [], limit: nil,
+      withOther: false,
       facts: [
-        FactPlan(fact: .tracking, measures: [.revenue, .newRevenue], mode: .direct, allocatedBecause: []),
-        FactPlan(fact: .posts, measures: [.likes, .comments, .reach], mode: .direct, allocatedBecause: []),
+        FactPlan(
+          fact: .tracking, measures: [.revenue, .newRevenue], mode: .direct, allocatedBecause: []),
+        FactPlan(
+          fact: .posts, measures: [.likes, .comments, .reach], mode: .direct, allocatedBecause: []),
         FactPlan(fact: .payouts, measures: [.payout], mode: .direct, allocatedBecause: []),
       ], tiers: settings.tiers, needsTotals: false, audience: .influencers)
     // Ranked among the influencers of influencers.csv (ids seen only in facts are not ranked).
-    let groups = ((try? aggregate(plan, grain: [.influencer])) ?? []).filter { $0.codes[0] < Int32(store.influencerCount) }
+    let groups = ((try? aggregate(plan, grain: [.influencer])) ?? []).filter {
+      $0.codes[0] < Int32(store.influencerCount)
+    }
     func ratio(_ g: Group, _ a: [Measure], _ b: Measure) -> Double? {
       // Likes and comments may each reach the Int64 limit (README "Limits"): add in Double.
       let num = a.reduce(0.0) { $0 + Double(g.measures[$1] ?? 0) }
@@ -615,7 +704,8 @@ public final class Engine {
     }
     let components: [[Int32: Double]] = [
       ranks(groups.compactMap { g in ratio(g, [.revenue], .payout).map { (g.codes[0], $0) } }),
-      ranks(groups.compactMap { g in ratio(g, [.likes, .comments], .reach).map { (g.codes[0], $0) } }),
+      ranks(
+        groups.compactMap { g in ratio(g, [.likes, .comments], .reach).map { (g.codes[0], $0) } }),
       ranks(groups.compactMap { g in ratio(g, [.newRevenue], .payout).map { (g.codes[0], $0) } }),
     ]
     var score: [Int32: Double] = [:]
@@ -660,7 +750,10 @@ final class LabelOrder {
 
   /// `known`: rank tables already at hand (kept from an earlier query), used from the first
   /// comparison on.
-  init(_ spaces: [DimensionSpace], rankTable: ((Int) -> [Int32])? = nil, known: ((Int) -> [Int32]?)? = nil) {
+  init(
+    _ spaces: [DimensionSpace], rankTable: ((Int) -> [Int32])? = nil,
+    known: ((Int) -> [Int32]?)? = nil
+  ) {
     self.spaces = spaces
     self.rankTable = rankTable
     ranks = spaces.indices.map { i in known?(i).flatMap { $0.count == spaces[i].count ? $0 : nil } }
@@ -755,12 +848,21 @@ extension Engine {
   static func withAcross(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryStmt {
     guard let across = query.across else { return query }
     var problem: String?
-    if query.top != nil || query.limit != nil || query.withOther { problem = "'across' lays values out as columns; 'top', 'limit' and 'with other' cut rows, so they cannot be combined with it" }
-    if query.chart != nil { problem = "'across' makes a table; draw the chart from 'by \(across.text)' instead" }
-    if query.dimensions.contains(where: { $0.key == across.key }) { problem = "'\(across.text)' is already a 'by' dimension; name it in 'across' only" }
+    if query.top != nil || query.limit != nil || query.withOther {
+      problem =
+        "'across' lays values out as columns; 'top', 'limit' and 'with other' cut rows, so they cannot be combined with it"
+    }
+    if query.chart != nil {
+      problem = "'across' makes a table; draw the chart from 'by \(across.text)' instead"
+    }
+    if query.dimensions.contains(where: { $0.key == across.key }) {
+      problem = "'\(across.text)' is already a 'by' dimension; name it in 'across' only"
+    }
     if let problem {
       throw DiagnosticsError(
-        diagnostics: [Diagnostic(id: "sema.across", phase: .model, message: problem, range: across.range)], source: source)
+        diagnostics: [
+          Diagnostic(id: "sema.across", phase: .model, message: problem, range: across.range)
+        ], source: source)
     }
     var grouped = query
     grouped.dimensions.append(across)
@@ -775,7 +877,9 @@ extension Engine {
     // The order rows of that dimension take (Campaign_2 before Campaign_10).
     let rank = space.sortsByCode ? nil : LabelOrder.ranks(space)
     var order: [String: Int] = [:]
-    for code in 0..<Int32(space.count) { order[space.label(code)] = rank.map { Int($0[Int(code)]) } ?? Int(code) }
+    for code in 0..<Int32(space.count) {
+      order[space.label(code)] = rank.map { Int($0[Int(code)]) } ?? Int(code)
+    }
     order["(unknown)"] = order.count
     order["(unattributed)"] = order.count
     return order
@@ -812,7 +916,10 @@ extension Engine {
       }
     }
     let rows = keys.map { key in
-      key + values.flatMap { value in cells[key]?[value] ?? Array(repeating: .empty, count: metricColumns.count) }
+      key
+        + values.flatMap { value in
+          cells[key]?[value] ?? Array(repeating: .empty, count: metricColumns.count)
+        }
     }
     return ResultSet(columns: columns, rows: rows, footnotes: result.footnotes)
   }

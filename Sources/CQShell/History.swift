@@ -2,9 +2,9 @@ import CQPostgres
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// The shell's persistent statement history.

@@ -54,7 +54,9 @@ public enum PagerMode: String, CaseIterable, Sendable {
 extension Session {
   /// The pager command: `$CQ_PAGER`, else `$PAGER`, else `less -SRF` (chop long lines, pass
   /// colour, quit at once when it fits one screen); nil when the one that is set is empty.
-  static func pagerCommand(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+  static func pagerCommand(environment: [String: String] = ProcessInfo.processInfo.environment)
+    -> String?
+  {
     let command = environment["CQ_PAGER"] ?? environment["PAGER"] ?? "less -SRF"
     return command.trimmingCharacters(in: .whitespaces).isEmpty ? nil : command
   }
@@ -101,7 +103,8 @@ enum Pager {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t(), reset = sigset_t()
+    var none = sigset_t()
+    var reset = sigset_t()
     sigemptyset(&none)
     sigemptyset(&reset)
     sigaddset(&reset, SIGINT)

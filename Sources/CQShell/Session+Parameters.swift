@@ -21,9 +21,12 @@ import Foundation
 extension Session {
   /// Whether `name` can follow `$`: a letter or `_`, then letters, digits and `_` (ASCII).
   public static func isParameterName(_ name: String) -> Bool {
-    guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+    guard let first = name.unicodeScalars.first,
+      first == "_" || (first.isASCII && first.properties.isAlphabetic)
     else { return false }
-    return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    return name.unicodeScalars.allSatisfy {
+      $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)))
+    }
   }
 
   /// Gives `$name` the value `value` (names are case-insensitive, like every cq name).
@@ -48,7 +51,9 @@ extension Session {
         ResultColumn(name: "value", role: .plain, format: .text),
         ResultColumn(name: "written as", role: .plain, format: .text),
       ],
-      rows: parameters.map { [.text("$" + $0.name), .text($0.value), .text(Session.spelled($0.value))] })
+      rows: parameters.map {
+        [.text("$" + $0.name), .text($0.value), .text(Session.spelled($0.value))]
+      })
   }
 
   /// `set param`, `set param NAME`, `set param NAME VALUE` or `set param NAME=VALUE`.
@@ -106,10 +111,12 @@ extension Session {
     guard source.utf8.contains(UInt8(ascii: "$")) else { return [] }
     let bytes = Array(source.utf8)
     func isNameByte(_ b: UInt8, first: Bool) -> Bool {
-      b == UInt8(ascii: "_") || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) || (!first && b >= 48 && b <= 57)
+      b == UInt8(ascii: "_") || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+        || (!first && b >= 48 && b <= 57)
     }
     var references: [ParameterReference] = []
-    for token in CQLanguage.Lexer.tokenize(source) where token.kind == .unknownCharacter && token.text == "$" {
+    for token in CQLanguage.Lexer.tokenize(source)
+    where token.kind == .unknownCharacter && token.text == "$" {
       let start = token.range.lowerBound
       var i = start.offset + 1
       let braced = i < bytes.count && bytes[i] == UInt8(ascii: "{")
@@ -131,7 +138,9 @@ extension Session {
 
   /// `source` with the references in `references` replaced by their values; nil and a
   /// diagnostic for each unset one when any is unset.
-  func substitute(_ references: [ParameterReference], in source: String) -> Result<String, DiagnosticsError> {
+  func substitute(_ references: [ParameterReference], in source: String) -> Result<
+    String, DiagnosticsError
+  > {
     var unset: [Diagnostic] = []
     for reference in references where parameter(reference.name) == nil {
       unset.append(
@@ -143,7 +152,8 @@ extension Session {
     var bytes = Array(source.utf8)
     for reference in references.reversed() {
       let value = Array(Session.spelled(parameter(reference.name) ?? "").utf8)
-      bytes.replaceSubrange(reference.range.lowerBound.offset..<reference.range.upperBound.offset, with: value)
+      bytes.replaceSubrange(
+        reference.range.lowerBound.offset..<reference.range.upperBound.offset, with: value)
     }
     return .success(String(decoding: bytes, as: UTF8.self))
   }

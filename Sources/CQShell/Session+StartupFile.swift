@@ -13,14 +13,18 @@ import Foundation
 /// ```
 extension Session {
   /// The startup file: `$CQRC` when set and not empty, else `~/.cqrc`; nil without a home.
-  public static func startupFilePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+  public static func startupFilePath(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> String? {
     if let rc = environment["CQRC"], !rc.isEmpty { return rc }
     guard let home = environment["HOME"], !home.isEmpty else { return nil }
     return home + "/.cqrc"
   }
 
   /// How the startup file is named in messages: `~/.cqrc`, or `$CQRC`'s path.
-  static func startupFileName(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+  static func startupFileName(environment: [String: String] = ProcessInfo.processInfo.environment)
+    -> String
+  {
     if let rc = environment["CQRC"], !rc.isEmpty { return rc }
     return "~/.cqrc"
   }
@@ -28,12 +32,15 @@ extension Session {
   /// Runs the startup file if there is one; its errors are reported (as `FILE:LINE:COL`) with
   /// a hint to start with `--norc`, and cq goes on. Its statements are not echoed (`--echo`).
   public func runStartupFile() {
-    guard let rc = Session.startupFilePath(), let text = try? String(contentsOfFile: rc, encoding: .utf8) else { return }
+    guard let rc = Session.startupFilePath(),
+      let text = try? String(contentsOfFile: rc, encoding: .utf8)
+    else { return }
     let echo = settings.echo
     settings.echo = false
     defer { settings.echo = echo || settings.echo }
     if execute(text, fileName: rc) != 0 {
-      writeErr("warning: \(Session.startupFileName()) had errors (above); start with --norc to skip it\n")
+      writeErr(
+        "warning: \(Session.startupFileName()) had errors (above); start with --norc to skip it\n")
     }
   }
 
@@ -54,7 +61,8 @@ extension Session {
   /// ```
   func save(to path: String?) throws(SessionError) {
     guard let target = path.map(expand) ?? Session.startupFilePath() else {
-      throw SessionError(message: "'save' needs a home folder (HOME) or CQRC, or a file: save FILE", status: 4)
+      throw SessionError(
+        message: "'save' needs a home folder (HOME) or CQRC, or a file: save FILE", status: 4)
     }
     let shown = path ?? Session.startupFileName()
     var existing = ""
@@ -73,7 +81,9 @@ extension Session {
     }
     let wanted = statementsToSave(alsoSettings: Set(present.keys))
     guard !wanted.isEmpty else {
-      writeErr("nothing to save: no 'define metric', 'define segment' or changed setting in this session\n")
+      writeErr(
+        "nothing to save: no 'define metric', 'define segment' or changed setting in this session\n"
+      )
       return
     }
     var bytes = Array(existing.utf8)
@@ -92,7 +102,9 @@ extension Session {
       }
     }
     guard !replacements.isEmpty || !appended.isEmpty else {
-      writeErr("nothing new to save: \(shown) already has the session's \(kept) statement\(kept == 1 ? "" : "s")\n")
+      writeErr(
+        "nothing new to save: \(shown) already has the session's \(kept) statement\(kept == 1 ? "" : "s")\n"
+      )
       return
     }
     for r in replacements.sorted(by: { $0.range.lowerBound > $1.range.lowerBound }) {
@@ -112,7 +124,9 @@ extension Session {
     }
     var parts: [String] = []
     if !appended.isEmpty { parts.append("added \(appended.count) (\(Session.summary(appended)))") }
-    if !replacements.isEmpty { parts.append("updated \(replacements.count) (\(Session.summary(replacements.map(\.text))))") }
+    if !replacements.isEmpty {
+      parts.append("updated \(replacements.count) (\(Session.summary(replacements.map(\.text))))")
+    }
     if kept > 0 { parts.append("\(kept) already there") }
     writeErr("saved to \(shown): " + parts.joined(separator: "; ") + "\n")
   }
@@ -123,7 +137,9 @@ extension Session {
   func statementsToSave(alsoSettings: Set<String> = []) -> [(key: String, text: String)] {
     var result: [(key: String, text: String)] = []
     for definition in definitions {
-      guard let node = Parser.parseStatements(definition).first?.node, let key = Session.saveKey(node.stmt) else { continue }
+      guard let node = Parser.parseStatements(definition).first?.node,
+        let key = Session.saveKey(node.stmt)
+      else { continue }
       let text = Session.normalized(definition)
       if let i = result.firstIndex(where: { $0.key == key }) {
         result[i].text = text
@@ -134,7 +150,9 @@ extension Session {
     let start = Session(options: options, out: { _ in }, err: { _ in })
     for setting in Setting.all.map(\.name) where setting != "param" {
       let now = settingValue(setting)
-      guard now != start.settingValue(setting) || alsoSettings.contains("set " + setting) else { continue }
+      guard now != start.settingValue(setting) || alsoSettings.contains("set " + setting) else {
+        continue
+      }
       let value = setting == "currency" ? Session.spelled(now) : now
       result.append(("set " + setting, "set \(setting) \(value)"))
     }
@@ -154,7 +172,8 @@ extension Session {
   /// A statement on one line with single spaces (continuation lines joined).
   static func normalized(_ statement: String) -> String {
     statement.replacingOccurrences(of: "\\\n", with: " ")
-      .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+      .split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).joined(
+        separator: " ")
   }
 
   /// `define metric profit, set grouping indian`: saved statements named briefly.

@@ -31,7 +31,8 @@ extension Session {
       reporting.lastFailure = error.message
       if let fileName {
         // `FILE:LINE:COL: error: message`, then the statement with its mark, as for any error.
-        let diagnostic = Diagnostic(id: "session", phase: .model, message: error.message, range: error.range ?? node.range)
+        let diagnostic = Diagnostic(
+          id: "session", phase: .model, message: error.message, range: error.range ?? node.range)
         report(DiagnosticsError(diagnostics: [diagnostic], source: source), fileName: fileName)
       } else {
         writeErr("error: \(error.message)\n")
@@ -53,7 +54,9 @@ extension Session {
   }
 
   /// Runs one statement's work; returns its exit status, or throws its failure.
-  private func perform(_ node: StmtNode, text: String, source: String, fileName: String?) throws -> Int32 {
+  private func perform(_ node: StmtNode, text: String, source: String, fileName: String?) throws
+    -> Int32
+  {
     switch node.stmt {
     case .clear:
       if options.interactive, options.stdoutIsTerminal { writeOut(Session.clearScreen) }
@@ -64,9 +67,11 @@ extension Session {
       let engine = try requireEngine()
       try writeText(try engine.explain(q, source: source), redirect: q.redirect, what: "the plan")
     case .explainSQL(let q):
-      try writeText(try requireEngine().explainSQL(q, source: source), redirect: q.redirect, what: "the SQL")
+      try writeText(
+        try requireEngine().explainSQL(q, source: source), redirect: q.redirect, what: "the SQL")
     case .explainPlan(let q):
-      try writeText(try requireEngine().explainPlan(q, source: source), redirect: q.redirect, what: "the plan")
+      try writeText(
+        try requireEngine().explainPlan(q, source: source), redirect: q.redirect, what: "the plan")
     case .refresh:
       try refreshDerivedTables()
     case .describe(let name):
@@ -76,29 +81,40 @@ extension Session {
       if target == .settings {
         try show(settingsTable(), chart: nil, redirect: nil, text: text, reference: true)
       } else {
-        try show(try requireEngine().show(target), chart: nil, redirect: nil, text: text, reference: true)
+        try show(
+          try requireEngine().show(target), chart: nil, redirect: nil, text: text, reference: true)
       }
     case .schema:
       try show(try requireEngine().schema(), chart: nil, redirect: nil, text: text, reference: true)
     case .sample(let table, let count, let condition, let redirect):
       try show(
-        try requireEngine().sample(table, count: count ?? 10, where: condition, source: source), chart: nil,
+        try requireEngine().sample(table, count: count ?? 10, where: condition, source: source),
+        chart: nil,
         redirect: redirect, text: text)
     case .defineMetric(let name, let expr, let exprText):
       let engine = try requireEngine()
-      let previous = engine.catalog.metric(named: name.text).flatMap { $0.isUserDefined ? $0.formulaText : nil }
+      let previous = engine.catalog.metric(named: name.text).flatMap {
+        $0.isUserDefined ? $0.formulaText : nil
+      }
       try engine.defineMetric(name, expr: expr, text: exprText, source: source)
       remember(text)
-      if options.interactive { writeErr(Session.defined("metric", name.text, as: exprText, previously: previous)) }
+      if options.interactive {
+        writeErr(Session.defined("metric", name.text, as: exprText, previously: previous))
+      }
     case .use(let condition, let conditionText, let clear):
       let engine = try requireEngine()
       if condition == nil && !clear {
-        writeOut(engine.sessionFilter.map { "use \($0)\n" } ?? "no session filter (set one with 'use CONDITION')\n")
+        writeOut(
+          engine.sessionFilter.map { "use \($0)\n" }
+            ?? "no session filter (set one with 'use CONDITION')\n")
       } else {
         try engine.use(condition, text: conditionText, source: source)
         remember(text)
         if options.interactive {
-          writeErr(condition == nil ? "session filter cleared\n" : "every query now filters by \(conditionText) (until 'use none')\n")
+          writeErr(
+            condition == nil
+              ? "session filter cleared\n"
+              : "every query now filters by \(conditionText) (until 'use none')\n")
         }
       }
     case .defineSegment(let name, let condition, let condText):
@@ -106,7 +122,9 @@ extension Session {
       let previous = engine.segmentCondition(name.text)
       try engine.defineSegment(name, condition: condition, text: condText, source: source)
       remember(text)
-      if options.interactive { writeErr(Session.defined("segment", name.text, as: condText, previously: previous)) }
+      if options.interactive {
+        writeErr(Session.defined("segment", name.text, as: condText, previously: previous))
+      }
     case .set(let name, let value):
       try applySetting(name, value: value)
     case .last(let chart, let redirect):
@@ -136,7 +154,9 @@ extension Session {
   }
 
   /// `defined segment 'big' = …`, or `redefined … (was …)` when the name had a definition.
-  static func defined(_ kind: String, _ name: String, as text: String, previously: String?) -> String {
+  static func defined(_ kind: String, _ name: String, as text: String, previously: String?)
+    -> String
+  {
     guard let previously else { return "defined \(kind) '\(name)' = \(text)\n" }
     return "redefined \(kind) '\(name)' = \(text) (was \(previously))\n"
   }
@@ -153,7 +173,8 @@ extension Session {
 
   func requireEngine() throws(SessionError) -> Engine {
     guard let engine else {
-      throw SessionError(message: "no data loaded; load a folder with 'load DIR' (e.g. load data)", status: 4)
+      throw SessionError(
+        message: "no data loaded; load a folder with 'load DIR' (e.g. load data)", status: 4)
     }
     return engine
   }
@@ -188,7 +209,9 @@ extension Session {
       let start = DispatchTime.now()
       Session.testDelay()
       outcome = try engine.run(q, source: source)
-      if let result = outcome?.result, let violation = Engine.exactRangeViolation(in: result, query: q) {
+      if let result = outcome?.result,
+        let violation = Engine.exactRangeViolation(in: result, query: q)
+      {
         throw beyondExactRange(violation, source: source)
       }
       if Cancellation.isRequested {
@@ -208,7 +231,9 @@ extension Session {
       settings.format.isMachineReadable || q.redirect != nil || options.outputFile != nil
     {
       let options = renderOptions(toTerminal: false)
-      for note in outcome.notes { writeErr("note: \(ProseRenderer.render(note, options: options))\n") }
+      for note in outcome.notes {
+        writeErr("note: \(ProseRenderer.render(note, options: options))\n")
+      }
     }
     return 0
   }
@@ -237,7 +262,8 @@ extension Session {
   /// A `reference` listing (`schema`, `show …`) is never cut on a terminal: every row is shown
   /// and long text wraps at word boundaries.
   func show(
-    _ result: ResultSet, chart: ChartClause?, redirect: RedirectClause?, text: String, remember: Bool = true,
+    _ result: ResultSet, chart: ChartClause?, redirect: RedirectClause?, text: String,
+    remember: Bool = true,
     reference: Bool = false
   ) throws {
     if remember {
@@ -251,9 +277,12 @@ extension Session {
     var kind: ChartKind?
     if let chart {
       guard let known = chart.chartKind else {
-        let guess = ChartKind.allCases.map(\.rawValue).first { $0.hasPrefix(String(chart.kind.key.prefix(2))) }
+        let guess = ChartKind.allCases.map(\.rawValue).first {
+          $0.hasPrefix(String(chart.kind.key.prefix(2)))
+        }
         throw SessionError(
-          message: "unknown chart '\(chart.kind.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "")
+          message: "unknown chart '\(chart.kind.text)'"
+            + (guess.map { "; did you mean '\($0)'?" } ?? "")
             + "; charts: \(ChartKind.allCases.map(\.rawValue).joined(separator: ", "))", status: 3)
       }
       kind = known
@@ -261,7 +290,8 @@ extension Session {
     reporting.statement = Session.withoutRedirect(text, redirect)
     // `> FILE` and `--output FILE` treat tables and charts alike (SPEC §9).
     if let redirect {
-      try writeResult(shown, chart: kind, toFile: redirect.path, append: redirect.append, rows: result.rowCount)
+      try writeResult(
+        shown, chart: kind, toFile: redirect.path, append: redirect.append, rows: result.rowCount)
       return
     }
     if let destination = reportDestination {
@@ -270,23 +300,29 @@ extension Session {
     }
     if let file = options.outputFile {
       // The run's first result replaces the file; later ones are appended.
-      try writeResult(shown, chart: kind, toFile: file, append: wroteOutputFile, rows: result.rowCount)
+      try writeResult(
+        shown, chart: kind, toFile: file, append: wroteOutputFile, rows: result.rowCount)
       wroteOutputFile = true
       return
     }
     if let kind {
       var opts = renderOptions(toTerminal: true)
       if opts.width == nil { opts.width = settings.width ?? 80 }
-      let drawn = try chartChecked { () throws(ChartError) in try ChartRenderer.render(result, kind: kind, options: opts) }
+      let drawn = try chartChecked { () throws(ChartError) in
+        try ChartRenderer.render(result, kind: kind, options: opts)
+      }
       writePaged(drawn.hasSuffix("\n") ? drawn : drawn + "\n")
       return
     }
     var opts = renderOptions(toTerminal: options.stdoutIsTerminal)
     opts.wrapsText = reference
     // `--color always` (or `set color always`) colours a pipe too; files never.
-    if !options.stdoutIsTerminal { opts.color = settings.colorMode == .always || options.forceColor }
+    if !options.stdoutIsTerminal {
+      opts.color = settings.colorMode == .always || options.forceColor
+    }
     if settings.timer, settings.format == .table {
-      opts.footer = "\(result.rowCount) row\(result.rowCount == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
+      opts.footer =
+        "\(result.rowCount) row\(result.rowCount == 1 ? "" : "s") · \(Session.formatMS(lastElapsedMS)) ms"
     }
     if !options.stdoutIsTerminal, settings.format.isMachineReadable {
       // To a pipe or file, rows go out in chunks as they are written, never held as one text.
@@ -320,7 +356,9 @@ extension Session {
   /// is never dropped silently).
   func writeText(_ text: String, redirect: RedirectClause?, what: String) throws {
     guard let redirect else { return writeText(text) }
-    try write(text.hasSuffix("\n") ? text : text + "\n", to: redirect.path, append: redirect.append, rows: 0, what: what)
+    try write(
+      text.hasSuffix("\n") ? text : text + "\n", to: redirect.path, append: redirect.append,
+      rows: 0, what: what)
   }
 
   func writeText(_ text: String) {
@@ -341,7 +379,9 @@ extension Session {
   /// Test hook: `CQ_TEST_QUERY_DELAY_MS=N` makes every query take at least N ms (stopping early
   /// on Ctrl-C), so the interactive tests can cancel a running query on small data.
   static func testDelay() {
-    guard let text = ProcessInfo.processInfo.environment["CQ_TEST_QUERY_DELAY_MS"], let ms = Int(text), ms > 0 else { return }
+    guard let text = ProcessInfo.processInfo.environment["CQ_TEST_QUERY_DELAY_MS"],
+      let ms = Int(text), ms > 0
+    else { return }
     let end = DispatchTime.now().uptimeNanoseconds + UInt64(ms) * 1_000_000
     while DispatchTime.now().uptimeNanoseconds < end, !Cancellation.isRequested { usleep(10_000) }
   }
@@ -400,14 +440,16 @@ extension Session {
   static func lastHeader(of path: String) -> Substring? {
     guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else { return nil }
     let text = String(decoding: data, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")
-    let lastBlock = text.range(of: "\n\n", options: .backwards).map { text[$0.upperBound...] } ?? text[...]
+    let lastBlock =
+      text.range(of: "\n\n", options: .backwards).map { text[$0.upperBound...] } ?? text[...]
     return lastBlock.prefix { $0 != "\n" }
   }
 
   /// Writes a result to `path` atomically; a JSON array appended to a JSON array joins it.
   /// `verb` and `what` change the message on standard error (`appended 3 rows to FILE`).
   func write(
-    _ text: String, to path: String, append: Bool, rows: Int, json: Bool = false, verb: String? = nil,
+    _ text: String, to path: String, append: Bool, rows: Int, json: Bool = false,
+    verb: String? = nil,
     what: String? = nil
   ) throws {
     do {
@@ -416,7 +458,9 @@ extension Session {
       throw SessionError(message: error.description, status: 4)
     }
     if options.interactive || !options.stdoutIsTerminal {
-      writeErr("\(verb ?? (append ? "appended" : "wrote")) \(what ?? "\(rows) row\(rows == 1 ? "" : "s")") to \(path)\n")
+      writeErr(
+        "\(verb ?? (append ? "appended" : "wrote")) \(what ?? "\(rows) row\(rows == 1 ? "" : "s")") to \(path)\n"
+      )
     }
   }
 
@@ -472,13 +516,16 @@ extension Session {
   /// The text of the script at `path` (`-` reads standard input).
   func scriptText(_ path: String) throws(SessionError) -> String {
     guard runDepth < 8 else {
-      throw SessionError(message: "'run \(path)': scripts nested more than 8 deep (does a script run itself?)", status: 1)
+      throw SessionError(
+        message: "'run \(path)': scripts nested more than 8 deep (does a script run itself?)",
+        status: 1)
     }
     if path == "-" {
       return String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     }
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw SessionError(message: "cannot read script '\(path)': no such file or not readable", status: 4)
+      throw SessionError(
+        message: "cannot read script '\(path)': no such file or not readable", status: 4)
     }
     guard let s = String(data: data, encoding: .utf8) else {
       throw SessionError(message: "script '\(path)' is not valid UTF-8", status: 4)

@@ -14,7 +14,9 @@ extension Session {
       return
     }
     // A metric or dimension name: describe it.
-    if let engine, let d = try? engine.describe(NameRef(text: topic, range: Session.emptyRange), source: topic) {
+    if let engine,
+      let d = try? engine.describe(NameRef(text: topic, range: Session.emptyRange), source: topic)
+    {
       writeOut(text(of: d) + "\n")
       return
     }
@@ -33,7 +35,8 @@ extension Session {
   func tutorial() throws(SessionError) {
     guard let readLine else {
       throw SessionError(
-        message: "'tutorial' is interactive: start 'cq' in a terminal and type 'tutorial'", status: 1)
+        message: "'tutorial' is interactive: start 'cq' in a terminal and type 'tutorial'",
+        status: 1)
     }
     let host = SessionTutorialHost(session: self, readLine: readLine)
     // The tutorial's steps follow each result on screen: no pager between them.
@@ -48,7 +51,8 @@ extension Session {
     let values: [String: [String]] = {
       guard let engine else { return [:] }
       var v: [String: [String]] = [:]
-      for d in engine.dimensionNames where !["day", "week", "month", "quarter", "year"].contains(d) {
+      for d in engine.dimensionNames where !["day", "week", "month", "quarter", "year"].contains(d)
+      {
         let all = engine.values(of: d)
         v[d] = all.count <= 50_000 ? all : Array(all.prefix(50_000))
       }

@@ -120,7 +120,9 @@ public final class Session {
   public var takeOutputFailure: () -> String? = { nil }
 
   /// A session writing results to `out` and diagnostics and notes to `err`.
-  public init(options: SessionOptions, out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+  public init(
+    options: SessionOptions, out: @escaping (String) -> Void, err: @escaping (String) -> Void
+  ) {
     self.options = options
     settings.format = options.format
     settings.ascii = options.ascii
@@ -151,13 +153,18 @@ public final class Session {
   func loadData(folder: String, quiet: Bool) -> String? {
     let start = DispatchTime.now()
     let data: DataSet
-    let progress = options.interactive && isatty(2) != 0 ? LoadProgress(folder: folder, write: writeErr) : nil
+    let progress =
+      options.interactive && isatty(2) != 0 ? LoadProgress(folder: folder, write: writeErr) : nil
     do {
       defer { progress?.finish() }
       // The shell opens on parsed data while its cache is written behind it.
-      data = try options.interactive ? DataLoader.load(folder: folder, writingCacheWith: cacheWriter) : DataLoader.load(folder: folder)
+      data =
+        try options.interactive
+        ? DataLoader.load(folder: folder, writingCacheWith: cacheWriter)
+        : DataLoader.load(folder: folder)
     } catch {
-      return error.description + (engine != nil ? "; still using the data from '\(dataFolder ?? "")'" : "")
+      return error.description
+        + (engine != nil ? "; still using the data from '\(dataFolder ?? "")'" : "")
     }
     let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
     let previous = engine
@@ -177,7 +184,9 @@ public final class Session {
     definitions = []
     for d in saved { _ = execute(d, fileName: nil) }
     if !quiet, options.interactive {
-      writeErr("loaded \(folder): \(data.tables.map { "\($0.name) \(Session.grouped($0.rowCount))" }.joined(separator: ", "))\n")
+      writeErr(
+        "loaded \(folder): \(data.tables.map { "\($0.name) \(Session.grouped($0.rowCount))" }.joined(separator: ", "))\n"
+      )
     }
     return nil
   }
@@ -224,7 +233,8 @@ public final class Session {
       defer { index += 1 }
       var parsed = statements[index]
       let inStatement = references.filter {
-        $0.range.lowerBound.offset >= parsed.range.lowerBound.offset && $0.range.lowerBound.offset < parsed.range.upperBound.offset
+        $0.range.lowerBound.offset >= parsed.range.lowerBound.offset
+          && $0.range.lowerBound.offset < parsed.range.upperBound.offset
       }
       var s: Int32 = 0
       if !inStatement.isEmpty {
@@ -250,12 +260,15 @@ public final class Session {
           s = run(node, source: source, fileName: fileName)
         } else {
           reporting.lastFailure = parsed.diagnostics.first?.message
-          report(DiagnosticsError(diagnostics: parsed.diagnostics, source: source), fileName: fileName)
+          report(
+            DiagnosticsError(diagnostics: parsed.diagnostics, source: source), fileName: fileName)
           s = 2
         }
       }
       if s != 0 {
-        if reporting.statement == nil { reporting.statement = statementText(parsed.range, in: source) }
+        if reporting.statement == nil {
+          reporting.statement = statementText(parsed.range, in: source)
+        }
         noteFailure(status: s)
       }
       carryCaption()
@@ -271,10 +284,13 @@ public final class Session {
   /// its result, each line as `-- LINE`, so the output reads as the script with its results.
   func echo(_ range: SourceRange, in source: String, fileName: String?) {
     // An HTML or PDF page on standard output is one document: nothing goes before it.
-    guard settings.echo, fileName != nil, !(settings.format.isPage && options.outputFile == nil) else { return }
+    guard settings.echo, fileName != nil, !(settings.format.isPage && options.outputFile == nil)
+    else { return }
     let u = Array(source.utf8)
-    let lo = max(0, min(range.lowerBound.offset, u.count)), hi = max(lo, min(range.upperBound.offset, u.count))
-    let text = String(decoding: u[lo..<hi], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let lo = max(0, min(range.lowerBound.offset, u.count))
+    let hi = max(lo, min(range.upperBound.offset, u.count))
+    let text = String(decoding: u[lo..<hi], as: UTF8.self).trimmingCharacters(
+      in: .whitespacesAndNewlines)
     let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
       "-- " + $0.trimmingCharacters(in: .whitespaces) + "\n"
     }
@@ -284,7 +300,8 @@ public final class Session {
   /// Prints diagnostics: in a script `FILE:LINE:COL: error: message`, then the caret view.
   func report(_ error: DiagnosticsError, fileName: String?) {
     let formatter = DiagnosticFormatter(colors: options.color && options.interactive)
-    let text = formatter.format(error, fileName: fileName, lineOffset: fileName == nil ? 0 : lineOffset)
+    let text = formatter.format(
+      error, fileName: fileName, lineOffset: fileName == nil ? 0 : lineOffset)
     writeErr(text.hasSuffix("\n") ? text : text + "\n")
   }
 
@@ -294,7 +311,9 @@ public final class Session {
 
   func statementText(_ range: SourceRange, in source: String) -> String {
     let u = Array(source.utf8)
-    let lo = max(0, min(range.lowerBound.offset, u.count)), hi = max(lo, min(range.upperBound.offset, u.count))
-    return String(decoding: u[lo..<hi], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    let lo = max(0, min(range.lowerBound.offset, u.count))
+    let hi = max(lo, min(range.upperBound.offset, u.count))
+    return String(decoding: u[lo..<hi], as: UTF8.self).trimmingCharacters(
+      in: .whitespacesAndNewlines)
   }
 }

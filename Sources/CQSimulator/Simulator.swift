@@ -27,7 +27,9 @@ public struct SimulatorOptions: Sendable, Hashable {
   public static let maximumScale = 100_000
 
   /// Creates options.
-  public init(seed: UInt64 = SimulatorOptions.defaultSeed, scale: Int = 1, storeOrders: Bool = false) {
+  public init(
+    seed: UInt64 = SimulatorOptions.defaultSeed, scale: Int = 1, storeOrders: Bool = false
+  ) {
     self.seed = seed
     self.scale = scale
     self.storeOrders = storeOrders

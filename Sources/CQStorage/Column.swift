@@ -132,7 +132,9 @@ public struct TextColumn: Sendable {
     guard lower < upper else { return [] }
     return bytes.withUnsafeBufferPointer { b in
       (lower..<upper).map { i in
-        String(decoding: UnsafeBufferPointer(rebasing: b[Int(offsets[i])..<Int(offsets[i + 1])]), as: UTF8.self)
+        String(
+          decoding: UnsafeBufferPointer(rebasing: b[Int(offsets[i])..<Int(offsets[i + 1])]),
+          as: UTF8.self)
       }
     }
   }
@@ -180,7 +182,10 @@ public struct Table: Sendable {
   /// The file it was loaded from, if any.
   public var path: String?
 
-  public init(name: String, columnNames: [String], columns: [String: Column], rowCount: Int, path: String? = nil) {
+  public init(
+    name: String, columnNames: [String], columns: [String: Column], rowCount: Int,
+    path: String? = nil
+  ) {
     self.name = name
     self.columnNames = columnNames
     self.columns = columns
@@ -191,8 +196,12 @@ public struct Table: Sendable {
   public func has(_ column: String) -> Bool { columns[column] != nil }
 
   /// Codes and dictionary of a string column; traps if absent or of another kind (a programming error).
-  public func strings(_ name: String) -> (codes: ContiguousArray<Int32>, dictionary: StringDictionary) {
-    guard case .string(let c, let d) = columns[name] else { preconditionFailure("\(self.name).\(name) is not a string column") }
+  public func strings(_ name: String) -> (
+    codes: ContiguousArray<Int32>, dictionary: StringDictionary
+  ) {
+    guard case .string(let c, let d) = columns[name] else {
+      preconditionFailure("\(self.name).\(name) is not a string column")
+    }
     return (c, d)
   }
 
@@ -206,7 +215,9 @@ public struct Table: Sendable {
 
   /// Day numbers of a date column.
   public func dates(_ name: String) -> ContiguousArray<Int32> {
-    guard case .date(let v) = columns[name] else { preconditionFailure("\(self.name).\(name) is not a date column") }
+    guard case .date(let v) = columns[name] else {
+      preconditionFailure("\(self.name).\(name) is not a date column")
+    }
     return v
   }
 }

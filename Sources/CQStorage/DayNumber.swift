@@ -4,7 +4,9 @@
 public enum DayNumber {
   /// The day number of a civil date; `nil` when the date does not exist.
   public static func from(year: Int, month: Int, day: Int) -> Int32? {
-    guard (1...12).contains(month), year > 0, year < 10_000, day >= 1, day <= daysIn(month: month, year: year) else {
+    guard (1...12).contains(month), year > 0, year < 10_000, day >= 1,
+      day <= daysIn(month: month, year: year)
+    else {
       return nil
     }
     let y = month <= 2 ? year - 1 : year
@@ -30,7 +32,9 @@ public enum DayNumber {
     return (m <= 2 ? y + 1 : y, m, d)
   }
 
-  public static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
+  public static func isLeap(_ year: Int) -> Bool {
+    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+  }
 
   public static func daysIn(month: Int, year: Int) -> Int {
     switch month {
@@ -59,7 +63,9 @@ public enum DayNumber {
   public static func parse(_ text: some StringProtocol) -> Int32? {
     let u = Array(text.utf8)
     guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
-    guard let y = digits(u[0..<4]), let m = digits(u[5..<7]), let d = digits(u[8..<10]) else { return nil }
+    guard let y = digits(u[0..<4]), let m = digits(u[5..<7]), let d = digits(u[8..<10]) else {
+      return nil
+    }
     return from(year: y, month: m, day: d)
   }
 

@@ -50,7 +50,9 @@ public struct ResultSet: Sendable {
 
   /// A result whose rows are read from `rows` cell by cell (every row `.normal`); rows added
   /// with ``append(_:kind:)`` follow them.
-  public init(columns: [ResultColumn], rows: some ResultRows, footnotes: [Prose] = [], totalGroups: Int? = nil) {
+  public init(
+    columns: [ResultColumn], rows: some ResultRows, footnotes: [Prose] = [], totalGroups: Int? = nil
+  ) {
     self.columns = columns
     self.source = ResultRowsBox(rows, width: columns.count)
     self.materialized = []

@@ -6,11 +6,11 @@ import CQShell
 import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// `--color auto | always | never`, read from the same declaration as `set color` (the
@@ -21,7 +21,9 @@ extension ColorMode: ExpressibleByArgument {
 
 /// Options shared by the shell, `-c` and `run`.
 struct CommonOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("The data folder (default: $CQ_DATA, else ./data).", valueName: "dir"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The data folder (default: $CQ_DATA, else ./data).", valueName: "dir"))
   var data: String?
 
   @Option(
@@ -31,7 +33,8 @@ struct CommonOptions: ParsableArguments {
       valueName: "url"))
   var engine: String?
 
-  @Option(name: .long, help: ArgumentHelp("Output format: \(OutputFormat.list()).", valueName: "format"))
+  @Option(
+    name: .long, help: ArgumentHelp("Output format: \(OutputFormat.list()).", valueName: "format"))
   var format: OutputFormat?
 
   @Option(
@@ -41,7 +44,10 @@ struct CommonOptions: ParsableArguments {
       valueName: "file"))
   var output: String?
 
-  @Option(name: .long, help: ArgumentHelp("Colour: auto (a terminal without NO_COLOR), always, never.", valueName: "when"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Colour: auto (a terminal without NO_COLOR), always, never.", valueName: "when"))
   var color: ColorMode = .auto
 
   @Flag(name: .long, help: "Plain ASCII tables and charts.")
@@ -52,26 +58,34 @@ struct CommonOptions: ParsableArguments {
 
   @Option(
     name: .customLong("param"),
-    help: ArgumentHelp("Set $NAME in statements to VALUE (repeatable), e.g. --param week=2025-06-02.", valueName: "name=value"))
+    help: ArgumentHelp(
+      "Set $NAME in statements to VALUE (repeatable), e.g. --param week=2025-06-02.",
+      valueName: "name=value"))
   var parameters: [String] = []
 
-  @Flag(name: .long, help: "Write each statement to standard output before its result, as '-- STATEMENT'.")
+  @Flag(
+    name: .long,
+    help: "Write each statement to standard output before its result, as '-- STATEMENT'.")
   var echo = false
 
   @Flag(name: .customLong("continue"), help: "Go on after an error; exit non-zero at the end.")
   var continueOnError = false
 
-  @Flag(name: .long, help: "Write 'timing load MS' and 'timing query MS STATEMENT' to standard error.")
+  @Flag(
+    name: .long, help: "Write 'timing load MS' and 'timing query MS STATEMENT' to standard error.")
   var timing = false
 
-  @Option(name: .long, help: ArgumentHelp("Run each query N times (with --timing: each timed).", valueName: "n"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("Run each query N times (with --timing: each timed).", valueName: "n"))
   var `repeat`: Int = 1
 
   func validate() throws {
     guard `repeat` >= 1 else { throw ValidationError("'--repeat' takes a number of at least 1") }
     for p in parameters {
       guard let equal = p.firstIndex(of: "="), Session.isParameterName(String(p[..<equal])) else {
-        throw ValidationError("'--param' takes NAME=VALUE (e.g. --param week=2025-06-02), found '\(p)'")
+        throw ValidationError(
+          "'--param' takes NAME=VALUE (e.g. --param week=2025-06-02), found '\(p)'")
       }
     }
   }
@@ -106,10 +120,13 @@ struct CommonOptions: ParsableArguments {
     }
     session.takeOutputFailure = Terminal.takeOutputFailure
     session.writeBytes = Terminal.writeOut(bytes:)
-    let engineURL = engine ?? ProcessInfo.processInfo.environment["CQ_ENGINE"].flatMap { $0.isEmpty ? nil : $0 }
+    let engineURL =
+      engine ?? ProcessInfo.processInfo.environment["CQ_ENGINE"].flatMap { $0.isEmpty ? nil : $0 }
     if let engineURL, data == nil {
       guard Session.isEngineURL(engineURL) else {
-        Terminal.writeErr("error: --engine takes a database URL such as postgres://analyst@db.internal:5432/campaigns\n")
+        Terminal.writeErr(
+          "error: --engine takes a database URL such as postgres://analyst@db.internal:5432/campaigns\n"
+        )
         return (session, false)
       }
       let connected = session.connect(engine: engineURL, quiet: !interactive)
@@ -130,18 +147,23 @@ struct CommonOptions: ParsableArguments {
       if connected, !norc { session.runStartupFile() }
       return (session, connected)
     }
-    let fromEnvironment = ProcessInfo.processInfo.environment["CQ_DATA"].flatMap { $0.isEmpty ? nil : $0 }
+    let fromEnvironment = ProcessInfo.processInfo.environment["CQ_DATA"].flatMap {
+      $0.isEmpty ? nil : $0
+    }
     let folder = data ?? fromEnvironment ?? "data"
     let loaded = session.load(folder: folder, quiet: true)
     if !loaded, !FileManager.default.fileExists(atPath: folder) {
       // Say where the folder name came from, and what a data folder is.
-      let folders = "a data folder holds influencers.csv, posts.csv, tracking_data.csv and payouts.csv ('cq simulate --out DIR' writes one)"
+      let folders =
+        "a data folder holds influencers.csv, posts.csv, tracking_data.csv and payouts.csv ('cq simulate --out DIR' writes one)"
       if data != nil {
         Terminal.writeErr("note: --data names the data folder; \(folders)\n")
       } else if fromEnvironment != nil {
         Terminal.writeErr("note: the folder comes from CQ_DATA; \(folders)\n")
       } else {
-        Terminal.writeErr("note: cq reads ./data unless told otherwise: give the folder with --data DIR or CQ_DATA\n")
+        Terminal.writeErr(
+          "note: cq reads ./data unless told otherwise: give the folder with --data DIR or CQ_DATA\n"
+        )
       }
     }
     if !norc { session.runStartupFile() }
@@ -155,7 +177,9 @@ extension CommonOptions {
   /// terminal. Exit status 4 (SPEC §9).
   func checkReportDestination() throws {
     let destination = output == "-" ? nil : output
-    if let destination, let ext = OutputFormat.fileExtension(ofPath: destination), OutputFormat(fileExtension: ext) == nil {
+    if let destination, let ext = OutputFormat.fileExtension(ofPath: destination),
+      OutputFormat(fileExtension: ext) == nil
+    {
       Terminal.writeErr("error: \(Session.unknownExtension(ext, path: destination))\n")
       throw ExitCode(4)
     }
@@ -165,7 +189,8 @@ extension CommonOptions {
     if let pdfTarget {
       if destination == nil, isatty(1) == 1 {
         Terminal.writeErr(
-          "error: a PDF is not for a terminal: write it to a file with --output FILE.pdf, or send standard output to one (cq run FILE.cq --format pdf > report.pdf)\n")
+          "error: a PDF is not for a terminal: write it to a file with --output FILE.pdf, or send standard output to one (cq run FILE.cq --format pdf > report.pdf)\n"
+        )
         throw ExitCode(4)
       }
       if PDFPrinter.findBrowser() == nil {
@@ -224,7 +249,9 @@ struct CQCommand: ParsableCommand {
 
   // `.unconditional`: the word after `-c` is the statement even when it starts with `-`
   // (`-c '-- weekly report'`); an option given as its value is a statement too.
-  @Option(name: .customShort("c"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Run STATEMENT and exit (repeatable).", valueName: "statement"))
+  @Option(
+    name: .customShort("c"), parsing: .unconditionalSingleValue,
+    help: ArgumentHelp("Run STATEMENT and exit (repeatable).", valueName: "statement"))
   var commands: [String] = []
 
   @OptionGroup var common: CommonOptions
@@ -266,7 +293,8 @@ struct CQCommand: ParsableCommand {
 /// `cq run FILE.cq` (or `-` for standard input).
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "run", abstract: "Run a script of statements; stops at the first error unless --continue.")
+    commandName: "run",
+    abstract: "Run a script of statements; stops at the first error unless --continue.")
 
   @Argument(help: ArgumentHelp("The script ('-' reads standard input).", valueName: "file"))
   var file: String

@@ -1,11 +1,11 @@
 import CEditLine
-import Foundation
 import CQShell
+import Foundation
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Set by the SIGINT handler ``EditLineReader/readLine(prompt:)`` installs while editing.
@@ -59,14 +59,18 @@ final class EditLineReader: LineReader {
     cq_el_set_editor(editor, "emacs")
     cq_el_set_signal(editor, 1)
     cq_el_set_history(editor, history)
-    cq_el_set_prompt(editor, { editor in
-      guard let editor, let data = cq_el_get_client_data(editor) else { return nil }
-      return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().promptText
-    }, 1)
-    cq_el_add_function(editor, "cq-complete", "complete a cq name, value or file", { editor, _ in
-      guard let editor, let data = cq_el_get_client_data(editor) else { return UInt8(CC_ERROR) }
-      return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().complete()
-    })
+    cq_el_set_prompt(
+      editor,
+      { editor in
+        guard let editor, let data = cq_el_get_client_data(editor) else { return nil }
+        return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().promptText
+      }, 1)
+    cq_el_add_function(
+      editor, "cq-complete", "complete a cq name, value or file",
+      { editor, _ in
+        guard let editor, let data = cq_el_get_client_data(editor) else { return UInt8(CC_ERROR) }
+        return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue().complete()
+      })
     // ~/.editrc first (cq:bind -v and the like), then Tab, which a `bind -v` would reset.
     el_source(editor, nil)
     cq_el_bind(editor, "^I", "cq-complete")
@@ -93,9 +97,9 @@ final class EditLineReader: LineReader {
     var previous = sigaction()
     editLineInterrupted = 0
     #if os(Linux)
-      interrupt.__sigaction_handler.sa_handler = { _ in editLineInterrupted = 1 }
+    interrupt.__sigaction_handler.sa_handler = { _ in editLineInterrupted = 1 }
     #else
-      interrupt.__sigaction_u.__sa_handler = { _ in editLineInterrupted = 1 }
+    interrupt.__sigaction_u.__sa_handler = { _ in editLineInterrupted = 1 }
     #endif
     sigemptyset(&interrupt.sa_mask)
     interrupt.sa_flags = 0

@@ -11,7 +11,8 @@ struct Shell {
     let history = History(path: History.defaultPath())
     for w in history.warnings { Terminal.writeErr("warning: \(w)\n") }
     let pending = PendingLines()
-    let reader: LineReader = makeLineReader(history: history.entries, session: session, pending: pending)
+    let reader: LineReader = makeLineReader(
+      history: history.entries, session: session, pending: pending)
     session.readLine = { reader.readLine(prompt: $0) }
     session.lastLineWasInterrupted = { reader.lastLineWasInterrupted }
     session.recordHistory = { statement in
@@ -56,7 +57,8 @@ struct Shell {
     if let engine = session.engine, let folder = session.dataFolder {
       let d = engine.data
       let n = Session.grouped
-      s += "data: \(folder) — \(n(d.influencers.rowCount)) influencers, \(n(d.posts.rowCount)) posts, \(n(d.tracking.rowCount)) tracking rows, \(n(d.payouts.rowCount)) payouts\n"
+      s +=
+        "data: \(folder) — \(n(d.influencers.rowCount)) influencers, \(n(d.posts.rowCount)) posts, \(n(d.tracking.rowCount)) tracking rows, \(n(d.payouts.rowCount)) payouts\n"
       if let range = engine.dateRange { s += "dates: \(range.first) to \(range.last)\n" }
     } else {
       s += "no data loaded: 'load DIR' opens a folder of CSV files\n"
@@ -89,7 +91,9 @@ func makeLineReader(history: [String], session: Session, pending: PendingLines) 
       currentDirectory: FileManager.default.currentDirectoryPath)
     // Offsets back into the line being edited; a word that began on an earlier line is not
     // completed.
-    guard result.replaceFrom >= offset else { return CompletionResult(replaceFrom: cursor, candidates: []) }
+    guard result.replaceFrom >= offset else {
+      return CompletionResult(replaceFrom: cursor, candidates: [])
+    }
     result.replaceFrom -= offset
     return result
   }

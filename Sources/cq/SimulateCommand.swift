@@ -61,7 +61,8 @@ struct SimulateCommand: ParsableCommand {
     let summary: SimulatorSummary
     do {
       summary = try Simulator.write(
-        SimulatorOptions(seed: seed, scale: scale, storeOrders: storeOrders), to: out, progress: progress)
+        SimulatorOptions(seed: seed, scale: scale, storeOrders: storeOrders), to: out,
+        progress: progress)
     } catch let error as SimulatorError {
       if terminal { standardError("\r\u{1B}[2K") }
       standardError("cq: \(error)\n")
@@ -75,7 +76,8 @@ struct SimulateCommand: ParsableCommand {
       "wrote \(summary) in \(tenths / 10).\(tenths % 10) s (seed \(seed), scale \(scale))\n")
     for name in summary.removed {
       standardError(
-        "note: removed \(name) left by an earlier --store-orders run: it would not match this data set\n")
+        "note: removed \(name) left by an earlier --store-orders run: it would not match this data set\n"
+      )
     }
   }
 }

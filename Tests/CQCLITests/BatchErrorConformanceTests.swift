@@ -27,7 +27,10 @@ import Testing
     #expect(run.status == 4)
     let shown = lines(run.stderr)
     #expect(shown.first == "data: no such data folder", "\(run.stderr)")
-    #expect(shown.contains { $0.hasPrefix("note:") && $0.contains("--data DIR") && $0.contains("CQ_DATA") })
+    #expect(
+      shown.contains {
+        $0.hasPrefix("note:") && $0.contains("--data DIR") && $0.contains("CQ_DATA")
+      })
   }
 
   @Test func tutorialInBatchIsAnErrorThatStopsTheRun() throws {
@@ -58,15 +61,21 @@ import Testing
   @Test func settingErrorsPointAtTheNameOrTheValue() throws {
     let value = try cq(["-c", "set totals maybe"])
     #expect(value.status == 3)
-    #expect(value.stderr.hasPrefix("-c:1:12: error: 'maybe' is not a value of 'totals'"), "\(value.stderr)")
+    #expect(
+      value.stderr.hasPrefix("-c:1:12: error: 'maybe' is not a value of 'totals'"),
+      "\(value.stderr)")
     let shown = lines(value.stderr)
     let source = try #require(shown.first { $0.hasPrefix("1 | ") })
     // Under the `-c:1:12: error: …` line the mark does not repeat the message.
     let mark = try #require(shown.first { $0.hasSuffix("`- error") })
-    #expect(mark.firstIndex(of: "`")?.utf16Offset(in: mark) == source.range(of: "maybe")?.lowerBound.utf16Offset(in: source), "\(value.stderr)")
+    #expect(
+      mark.firstIndex(of: "`")?.utf16Offset(in: mark)
+        == source.range(of: "maybe")?.lowerBound.utf16Offset(in: source), "\(value.stderr)")
     let name = try cq(["-c", "set colour on"])
     #expect(name.status == 3)
-    #expect(name.stderr.hasPrefix("-c:1:5: error: unknown setting 'colour' (did you mean 'color'?)"), "\(name.stderr)")
+    #expect(
+      name.stderr.hasPrefix("-c:1:5: error: unknown setting 'colour' (did you mean 'color'?)"),
+      "\(name.stderr)")
   }
 
   @Test func helpOnAnUnknownTopicIsAModelError() throws {

@@ -117,16 +117,22 @@ import Testing
     let errors = lines(run.stderr).filter { $0.hasPrefix("-c:") }
     #expect(errors.count == 2, "\(run.stderr)")
     #expect(errors.first?.hasPrefix("-c:2:12: error: ") == true, "\(run.stderr)")
-    #expect(errors.last?.hasPrefix("-c:3:1: error: unknown metric 'bogus_metric'") == true, "\(run.stderr)")
+    #expect(
+      errors.last?.hasPrefix("-c:3:1: error: unknown metric 'bogus_metric'") == true,
+      "\(run.stderr)")
 
     // Without --continue the first error (a model error here) stops the run.
     let stopped = try cq([
-      "--format", "csv", "-c", "revenue by brand", "-c", "bogus_metric by brand", "-c", "revenue by by brand",
+      "--format", "csv", "-c", "revenue by brand", "-c", "bogus_metric by brand", "-c",
+      "revenue by by brand",
       "-c", "orders by brand",
     ])
     #expect(stopped.status == 3)
     #expect(!stopped.stdout.contains("orders"))
-    #expect(lines(stopped.stderr).filter { $0.hasPrefix("-c:") } .map { String($0.prefix(6)) } == ["-c:2:1"])
+    #expect(
+      lines(stopped.stderr).filter { $0.hasPrefix("-c:") }.map { String($0.prefix(6)) } == [
+        "-c:2:1"
+      ])
   }
 
   @Test func parseErrorInScriptNamesFileLineAndColumn() throws {

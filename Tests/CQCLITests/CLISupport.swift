@@ -12,7 +12,8 @@ func cq(
 ) throws -> CQRun {
   var full: [String] = rc ? [] : ["--norc"]
   if let data { full += ["--data", data] }
-  return try runCQ(full + arguments, stdin: stdin, environment: environment, currentDirectory: directory)
+  return try runCQ(
+    full + arguments, stdin: stdin, environment: environment, currentDirectory: directory)
 }
 
 /// A scratch folder removed when the value is released.
@@ -20,7 +21,8 @@ final class ScratchFolder {
   let url: URL
 
   init() throws {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("cq-cli-\(UUID().uuidString)")
+    url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cq-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   }
 
@@ -48,8 +50,10 @@ final class ScratchFolder {
     let dir = file(name)
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     let source = TestPaths.bundledData
-    for f in try FileManager.default.contentsOfDirectory(atPath: source.path) where f.hasSuffix(".csv") {
-      try FileManager.default.copyItem(at: source.appendingPathComponent(f), to: dir.appendingPathComponent(f))
+    for f in try FileManager.default.contentsOfDirectory(atPath: source.path)
+    where f.hasSuffix(".csv") {
+      try FileManager.default.copyItem(
+        at: source.appendingPathComponent(f), to: dir.appendingPathComponent(f))
     }
     return dir
   }
@@ -162,7 +166,9 @@ struct Delimited {
   }
 
   func column(_ name: String) throws -> [String] {
-    guard let i = header.firstIndex(of: name) else { throw OutputError("no column '\(name)' in \(header)") }
+    guard let i = header.firstIndex(of: name) else {
+      throw OutputError("no column '\(name)' in \(header)")
+    }
     return rows.map { i < $0.count ? $0[i] : "" }
   }
 
@@ -180,14 +186,17 @@ struct OutputError: Error, CustomStringConvertible {
 /// The JSON array of objects `--format json` prints.
 func parseJSONArray(_ text: String) throws -> [[String: Any]] {
   let value = try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
-  guard let array = value as? [[String: Any]] else { throw OutputError("not an array of objects:\n\(text)") }
+  guard let array = value as? [[String: Any]] else {
+    throw OutputError("not an array of objects:\n\(text)")
+  }
   return array
 }
 
 /// One JSON object per line (`ndjson`).
 func parseNDJSON(_ text: String) throws -> [[String: Any]] {
   try text.split(separator: "\n").map { line in
-    guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+    guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+    else {
       throw OutputError("not an object: \(line)")
     }
     return object
@@ -202,7 +211,8 @@ func boxTables(_ text: String) -> [[[String]]] {
     if line.hasPrefix("┌") {
       current = []
     } else if line.hasPrefix("│") {
-      let cells = line.split(separator: "│", omittingEmptySubsequences: false).dropFirst().dropLast()
+      let cells = line.split(separator: "│", omittingEmptySubsequences: false).dropFirst()
+        .dropLast()
       current.append(cells.map { $0.trimmingCharacters(in: .whitespaces) })
     } else if line.hasPrefix("└") {
       tables.append(current)
@@ -254,7 +264,8 @@ func recordCount(ofCSV url: URL) throws -> Int {
 }
 
 /// Sum of `valueColumn` per `keyColumn` over a CSV file, exactly.
-func sums(ofCSV url: URL, by keyColumn: String, of valueColumn: String) throws -> [String: Decimal] {
+func sums(ofCSV url: URL, by keyColumn: String, of valueColumn: String) throws -> [String: Decimal]
+{
   let table = try Delimited(String(contentsOf: url, encoding: .utf8))
   var out: [String: Decimal] = [:]
   for (k, v) in zip(try table.column(keyColumn), try table.column(valueColumn)) {

@@ -17,7 +17,8 @@ import Testing
   @Test(arguments: ExamplesTests.scripts)
   func example(_ name: String) throws {
     let root = TestPaths.packageRoot()
-    let run = try runCQ(["--norc", "--data", "data", "run", "examples/\(name)"], currentDirectory: root)
+    let run = try runCQ(
+      ["--norc", "--data", "data", "run", "examples/\(name)"], currentDirectory: root)
     #expect(run.status == 0, "\(name) exited \(run.status): \(run.stderr)")
     let text = run.stdout + "--- stderr\n" + run.stderr + "--- status \(run.status)\n"
     assertSnapshot(text, named: "example-" + name.replacingOccurrences(of: ".cq", with: ""))

@@ -8,7 +8,9 @@ import Testing
   @Test func verticalShowsEachRowAsARecordFormattedAsTheTableFormatsIt() throws {
     let csv = try cq(["--format", "csv", "-c", "revenue, roas by brand limit 2"])
     let rows = parseDelimited(csv.stdout)
-    let run = try cq(["-c", "set display vertical", "-c", "set totals on", "-c", "revenue, roas by brand limit 2"])
+    let run = try cq([
+      "-c", "set display vertical", "-c", "set totals on", "-c", "revenue, roas by brand limit 2",
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     let roas = { (text: String) in String(format: "%.2fx", Double(text) ?? 0) }
     let record = { (n: Int) in
@@ -16,13 +18,21 @@ import Testing
     }
     let lines = run.stdout.split(separator: "\n").map(String.init)
     let width = lines.filter { !$0.hasPrefix("-[") }.map(\.count).max() ?? 0
-    let head = { (label: String) in label + String(repeating: "-", count: width - label.count) + "\n" }
-    #expect(run.stdout.hasPrefix(head("-[ RECORD 1 ]-") + record(1) + head("-[ RECORD 2 ]-") + record(2) + head("-[ TOTAL ]-") + "brand   | (total)\n"), "\(run.stdout)")
+    let head = { (label: String) in
+      label + String(repeating: "-", count: width - label.count) + "\n"
+    }
+    #expect(
+      run.stdout.hasPrefix(
+        head("-[ RECORD 1 ]-") + record(1) + head("-[ RECORD 2 ]-") + record(2)
+          + head("-[ TOTAL ]-") + "brand   | (total)\n"), "\(run.stdout)")
     // Machine formats are not affected; a .txt file gets records too, a .csv file CSV.
     let folder = try ScratchFolder()
     let csvToo = try cq(
-      ["--format", "csv", "-c", "set display vertical", "-c", "revenue, roas by brand limit 2", "-c", "revenue by brand > v.txt",
-       "-c", "revenue by brand > v.csv"], in: folder.url)
+      [
+        "--format", "csv", "-c", "set display vertical", "-c", "revenue, roas by brand limit 2",
+        "-c", "revenue by brand > v.txt",
+        "-c", "revenue by brand > v.csv",
+      ], in: folder.url)
     #expect(csvToo.stdout == csv.stdout)
     #expect(try folder.read("v.txt").hasPrefix("-[ RECORD 1 ]-"))
     #expect(try folder.read("v.csv").hasPrefix("brand,revenue\n"))
@@ -33,9 +43,15 @@ import Testing
     #expect(shown.stdout.contains("\ndisplay,table,table | vertical | auto,"), "\(shown.stdout)")
     let bad = try cq(["-c", "set display sideways"])
     #expect(bad.status == 3)
-    #expect(bad.stderr.contains("'sideways' is not a value of 'display'; expected table | vertical | auto"), "\(bad.stderr)")
+    #expect(
+      bad.stderr.contains(
+        "'sideways' is not a value of 'display'; expected table | vertical | auto"), "\(bad.stderr)"
+    )
     // auto has no screen to fit when standard output is a pipe: a table.
-    let piped = try cq(["-c", "set display auto", "-c", "revenue, orders, payout, roas, aov, posts, reach, likes by influencer limit 2"])
+    let piped = try cq([
+      "-c", "set display auto", "-c",
+      "revenue, orders, payout, roas, aov, posts, reach, likes by influencer limit 2",
+    ])
     #expect(piped.stdout.hasPrefix("┌"), "\(piped.stdout)")
   }
 
@@ -43,15 +59,21 @@ import Testing
   func autoTurnsVerticalWhenTheTableIsWiderThanTheTerminal() throws {
     let home = try ScratchFolder()
     let tmux = try Tmux(
-      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home,
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path],
+      home: home,
       environment: ["PAGER": ""])
     #expect(tmux.waitFor { Tmux.endsAtPrompt($0) } != nil, "\(tmux.capture())")
-    let wide = "revenue, orders, payout, roas, aov, posts, reach, likes, comments, engagement_rate, cpm by influencer limit 1"
+    let wide =
+      "revenue, orders, payout, roas, aov, posts, reach, likes, comments, engagement_rate, cpm by influencer limit 1"
     tmux.type(wide)
-    #expect(tmux.waitFor { $0.contains("more columns hidden") } != nil, "the table is cut by default:\n\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("more columns hidden") } != nil,
+      "the table is cut by default:\n\(tmux.capture())")
     tmux.type("set display auto")
     tmux.type(wide)
-    #expect(tmux.waitFor { $0.contains("-[ RECORD 1 ]-") && $0.contains("\ncpm             | ₹") } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("-[ RECORD 1 ]-") && $0.contains("\ncpm             | ₹") } != nil,
+      "\(tmux.capture())")
     tmux.type("revenue by brand")
     let narrow = tmux.waitFor { boxTables($0).contains { $0.first == ["brand", "revenue"] } }
     #expect(narrow != nil, "a table that fits stays a table:\n\(tmux.capture())")

@@ -8,8 +8,10 @@ import Testing
     let dir = try ScratchFolder()
     let run = try cq(
       [
-        "-c", "explain revenue by brand > plan.txt", "-c", "explain sql revenue by brand > query.sql",
-        "-c", "explain sql revenue by brand", "-c", "explain plan revenue by brand where platform=Instagram > logical.txt",
+        "-c", "explain revenue by brand > plan.txt", "-c",
+        "explain sql revenue by brand > query.sql",
+        "-c", "explain sql revenue by brand", "-c",
+        "explain plan revenue by brand where platform=Instagram > logical.txt",
       ], in: dir.url)
     #expect(run.status == 0, "\(run.stderr)")
     #expect(try dir.read("plan.txt").hasPrefix("revenue = sum(revenue)"))
@@ -21,7 +23,9 @@ import Testing
     let sql = try dir.read("query.sql")
     #expect(sql.contains("GROUP BY") && sql.hasSuffix(";\n"))
     // Only the statement without a file printed its SQL.
-    #expect(run.stdout.components(separatedBy: "GROUP BY").count == sql.components(separatedBy: "GROUP BY").count)
+    #expect(
+      run.stdout.components(separatedBy: "GROUP BY").count
+        == sql.components(separatedBy: "GROUP BY").count)
     #expect(!run.stdout.contains("revenue = sum(revenue)"))
   }
 
@@ -35,7 +39,8 @@ import Testing
         "-c", "set format csv", "-c", q,
         "-c", "\(q) > out.csv", "-c", "\(q) >> out.csv",
         "-c", "\(q) >> existing.csv", "-c", "\(q) >> fresh.csv",
-        "-c", "\(q) > out.json", "-c", "\(q) > out.tsv", "-c", "\(q) > out.ndjson", "-c", "\(q) > out.md",
+        "-c", "\(q) > out.json", "-c", "\(q) > out.tsv", "-c", "\(q) > out.ndjson", "-c",
+        "\(q) > out.md",
         "-c", "set format json", "-c", q,
       ], in: dir.url)
     #expect(run.status == 0, "\(run.stderr)")
@@ -50,19 +55,23 @@ import Testing
     #expect(ref.rows.count >= 3)
     let refRows = reference.drop { $0 != "\n" }.dropFirst()  // without the header line
 
-    #expect(try dir.read("out.csv") == reference + refRows, "'>>' onto a CSV does not repeat the header")
+    #expect(
+      try dir.read("out.csv") == reference + refRows, "'>>' onto a CSV does not repeat the header")
     #expect(try dir.read("existing.csv") == existing + refRows, "appending keeps what was there")
     #expect(try dir.read("fresh.csv") == reference, "'>>' to a new file writes the header")
     #expect(try dir.read("out.json") == stdoutJSON)
     #expect(parseDelimited(try dir.read("out.tsv"), separator: "\t") == parseDelimited(reference))
     let nd = try parseNDJSON(dir.read("out.ndjson"))
     #expect(nd.map { $0["brand"] as? String } == ref.rows.map { $0[0] })
-    #expect(jsonNumberTexts(try dir.read("out.ndjson")).map { $0["revenue"] } == ref.rows.map { $0[1] })
+    #expect(
+      jsonNumberTexts(try dir.read("out.ndjson")).map { $0["revenue"] } == ref.rows.map { $0[1] })
     // A Markdown file is a document: the statement (it has no caption), then its table.
     let md = try dir.read("out.md")
     #expect(md.hasPrefix("`\(q)`\n\n| brand"), "\(md)")
     #expect(lines(md).filter { $0.hasPrefix("|") }.count == ref.rows.count + 2)
-    for row in ref.rows { #expect(md.contains(tableMoney(row[1])), "markdown is human text: \(row)") }
+    for row in ref.rows {
+      #expect(md.contains(tableMoney(row[1])), "markdown is human text: \(row)")
+    }
     let json = try parseJSONArray(stdoutJSON)
     #expect(json.map { $0["brand"] as? String } == ref.rows.map { $0[0] })
     #expect(jsonNumberTexts(stdoutJSON).map { $0["revenue"] } == ref.rows.map { $0[1] })
@@ -88,11 +97,14 @@ import Testing
     #expect(try dir.read("b.tsv") == orders + "\n" + revenue)
 
     // Markdown tables appended to a file stay two tables: a blank line keeps them apart.
-    let md = try cq(["-c", "revenue by brand > c.md", "-c", "orders by platform >> c.md"], in: dir.url)
+    let md = try cq(
+      ["-c", "revenue by brand > c.md", "-c", "orders by platform >> c.md"], in: dir.url)
     #expect(md.status == 0, "\(md.stderr)")
     let brandMD = try cq(["--format", "markdown", "-c", "revenue by brand"]).stdout
     let platformMD = try cq(["--format", "markdown", "-c", "orders by platform"]).stdout
-    let trimmed = { (t: String) in String(t.drop { $0 == "\n" }.reversed().drop { $0 == "\n" }.reversed()) }
+    let trimmed = { (t: String) in
+      String(t.drop { $0 == "\n" }.reversed().drop { $0 == "\n" }.reversed())
+    }
     let both = try dir.read("c.md")
     #expect(both == trimmed(brandMD) + "\n\n" + trimmed(platformMD) + "\n", "\(both)")
     #expect(both.contains("|\n\n`orders by platform`\n\n|"), "\(both)")
@@ -103,11 +115,15 @@ import Testing
   @Test func aChartIntoADataFileWritesItsData() throws {
     let dir = try ScratchFolder()
     let run = try cq(
-      ["-c", "revenue by month chart bar > m.csv", "-c", "revenue by month chart line > m.json",
-       "-c", "revenue by month chart bar > m.txt"], in: dir.url)
+      [
+        "-c", "revenue by month chart bar > m.csv", "-c", "revenue by month chart line > m.json",
+        "-c", "revenue by month chart bar > m.txt",
+      ], in: dir.url)
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(try dir.read("m.csv") == (try cq(["--format", "csv", "-c", "revenue by month"]).stdout))
-    #expect(try dir.read("m.json") == (try cq(["--format", "json", "-c", "revenue by month"]).stdout))
+    #expect(
+      try dir.read("m.csv") == (try cq(["--format", "csv", "-c", "revenue by month"]).stdout))
+    #expect(
+      try dir.read("m.json") == (try cq(["--format", "json", "-c", "revenue by month"]).stdout))
     #expect(run.stderr.contains("note: 'm.csv' gets the chart's data as csv"), "\(run.stderr)")
     let drawing = try dir.read("m.txt")
     #expect(drawing.contains("█") && drawing.contains("2025-05"), "\(drawing)")
@@ -117,11 +133,15 @@ import Testing
   @Test func appendedAndRepeatedJSONOutputStaysOneDocument() throws {
     let dir = try ScratchFolder()
     let run = try cq(
-      ["-c", "revenue by brand > a.json", "-c", "orders by platform >> a.json", "--output", "b.json",
-       "-c", "revenue by brand", "-c", "orders by platform"], in: dir.url)
+      [
+        "-c", "revenue by brand > a.json", "-c", "orders by platform >> a.json", "--output",
+        "b.json",
+        "-c", "revenue by brand", "-c", "orders by platform",
+      ], in: dir.url)
     #expect(run.status == 0, "\(run.stderr)")
     for name in ["a.json", "b.json"] {
-      let rows = try JSONSerialization.jsonObject(with: Data(try dir.read(name).utf8)) as? [[String: Any]]
+      let rows =
+        try JSONSerialization.jsonObject(with: Data(try dir.read(name).utf8)) as? [[String: Any]]
       let brands = rows?.filter { $0["brand"] != nil }.count ?? 0
       let platforms = rows?.filter { $0["platform"] != nil }.count ?? 0
       #expect(brands >= 3 && platforms >= 2, "\(name): \(rows?.count ?? -1) rows")
@@ -143,7 +163,8 @@ import Testing
       #expect(rerun == reference.stdout)
     }
 
-    let two = try cq(["--output", "two.csv", "-c", "revenue by brand", "-c", "orders by platform"], in: dir.url)
+    let two = try cq(
+      ["--output", "two.csv", "-c", "revenue by brand", "-c", "orders by platform"], in: dir.url)
     #expect(two.status == 0)
     let text = try dir.read("two.csv")
     #expect(text.hasPrefix(reference.stdout))
@@ -161,7 +182,8 @@ import Testing
     #expect(single.status == 4)
     #expect(single.stdout == "")
     let first = lines(single.stderr).first ?? ""
-    #expect(first.hasPrefix("-c:1:1: error: ") && first.contains("blocker/out.csv"), "\(single.stderr)")
+    #expect(
+      first.hasPrefix("-c:1:1: error: ") && first.contains("blocker/out.csv"), "\(single.stderr)")
 
     try dir.write(
       """
@@ -203,7 +225,9 @@ import Testing
     let ref = try Delimited(csv)
     #expect(ref.rows.map { $0[0] } == tables[0].dropFirst().map { $0[0] })
     // The chart between the second table and the CSV: a bar per brand with its value.
-    let tableEnd = try #require(run.stdout.range(of: "┘\n", options: .backwards, range: run.stdout.startIndex..<csvStart.lowerBound))
+    let tableEnd = try #require(
+      run.stdout.range(
+        of: "┘\n", options: .backwards, range: run.stdout.startIndex..<csvStart.lowerBound))
     let chart = run.stdout[tableEnd.upperBound..<csvStart.lowerBound]
     for row in ref.rows {
       let line = chart.split(separator: "\n").first { $0.hasPrefix(row[0]) }
@@ -213,13 +237,16 @@ import Testing
   }
 
   @Test func noEscapeCodesOnPipesAndColorOptionIsChecked() throws {
-    let run = try cq(["--continue", "-c", "revenue by brand", "-c", "bogus_metric by brand", "-c", "last chart bar"])
+    let run = try cq([
+      "--continue", "-c", "revenue by brand", "-c", "bogus_metric by brand", "-c", "last chart bar",
+    ])
     #expect(run.status == 3)
     #expect(!run.stdout.isEmpty && !run.stderr.isEmpty)
     #expect(!run.stdout.contains("\u{1B}"))
     #expect(!run.stderr.contains("\u{1B}"))
 
-    let never = try cq(["--color", "never", "-c", "revenue by brand"], environment: ["NO_COLOR": "1"])
+    let never = try cq(
+      ["--color", "never", "-c", "revenue by brand"], environment: ["NO_COLOR": "1"])
     #expect(never.status == 0)
     #expect(!never.stdout.contains("\u{1B}"))
 

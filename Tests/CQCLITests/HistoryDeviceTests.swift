@@ -14,7 +14,7 @@ import Testing
     if name == "fifo" {
       path = home.file("history-fifo").path
       #if canImport(Glibc)
-        try #require(mkfifo(path, 0o600) == 0)
+      try #require(mkfifo(path, 0o600) == 0)
       #endif
     }
     // The address space is capped, so a regression that reads /dev/zero to its end fails
@@ -31,7 +31,9 @@ import Testing
     #expect(screen.components(separatedBy: warning).count == 2, "one warning:\n\(screen)")
     #expect(screen.contains("history is off for this session"), "\(screen)")
     tmux.type("orders by platform")
-    #expect(tmux.waitFor { boxTables($0).first?.first == ["platform", "orders"] } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { boxTables($0).first?.first == ["platform", "orders"] } != nil,
+      "\(tmux.capture())")
     tmux.ctrlDAtPrompt()
     #expect(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.capture())")
   }

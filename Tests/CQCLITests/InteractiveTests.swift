@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The shell on a real pseudo-terminal, driven through tmux (SPEC §6: prompt, tables, a bad
@@ -12,9 +12,11 @@ import Testing
   /// tmux, where the driver below can run it (Linux).
   static let tmuxPath: String? = {
     #if canImport(Glibc)
-      ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
     #else
-      nil
+    nil
     #endif
   }()
 
@@ -23,7 +25,9 @@ import Testing
     let reference = try cq(["--format", "csv", "-c", "revenue by brand"])
     let revenue = try Delimited(reference.stdout).map("brand", "revenue")
     let home = try ScratchFolder()
-    let tmux = try Tmux(command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home)
+    let tmux = try Tmux(
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home
+    )
 
     let banner = tmux.waitFor { $0.contains("Ctrl-D") }
     #expect(banner != nil, "no banner:\n\(tmux.capture())")
@@ -40,7 +44,8 @@ import Testing
     }
 
     tmux.type("bogus_metric by brand")
-    #expect(tmux.waitFor { $0.contains("unknown metric 'bogus_metric'") } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("unknown metric 'bogus_metric'") } != nil, "\(tmux.capture())")
     tmux.type("orders by brand")
     let second = tmux.waitFor { boxTables($0).count == 2 }
     #expect(second != nil, "the shell went on after an error:\n\(tmux.capture())")
@@ -69,7 +74,8 @@ import Testing
     // waiting for a key is dropped, a race a person cannot hit but a script can.)
     Thread.sleep(forTimeInterval: 0.3)
     first.keys("C-c")
-    #expect(first.waitFor { $0.contains("^C") } != nil, "Ctrl-C cancels the line:\n\(first.capture())")
+    #expect(
+      first.waitFor { $0.contains("^C") } != nil, "Ctrl-C cancels the line:\n\(first.capture())")
     first.type("orders by platform")
     #expect(first.waitFor { boxTables($0).count == 1 } != nil, "\(first.capture())")
     let screen = first.capture()
@@ -87,7 +93,9 @@ import Testing
     second.keys("Up")
     #expect(second.waitFor { $0.contains("cq> orders by platform") } != nil, "\(second.capture())")
     second.keys("Enter")
-    #expect(second.waitFor { boxTables($0).first?.first == ["platform", "orders"] } != nil, "\(second.capture())")
+    #expect(
+      second.waitFor { boxTables($0).first?.first == ["platform", "orders"] } != nil,
+      "\(second.capture())")
   }
 
   /// Tab on a continuation line reads the statement's earlier lines: after
@@ -95,13 +103,17 @@ import Testing
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
   func tabOnAContinuationLineCompletesInContext() throws {
     let home = try ScratchFolder()
-    let tmux = try Tmux(command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home)
+    let tmux = try Tmux(
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home
+    )
     #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
     tmux.type("orders by platform where brand in (MuscleBlaze,")
-    #expect(tmux.waitFor { $0.contains("...>") } != nil, "no continuation prompt:\n\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("...>") } != nil, "no continuation prompt:\n\(tmux.capture())")
     tmux.keys("-l", "Grit")
     tmux.keys("Tab")
-    #expect(tmux.waitFor { $0.contains("...> Gritzo") } != nil, "a brand completes:\n\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("...> Gritzo") } != nil, "a brand completes:\n\(tmux.capture())")
     Thread.sleep(forTimeInterval: 0.3)
     tmux.type(")")
     #expect(tmux.waitFor { boxTables($0).count == 1 } != nil, "\(tmux.capture())")
@@ -109,17 +121,21 @@ import Testing
     #expect(tmux.waitFor { $0.contains("...>") } != nil, "\(tmux.capture())")
     tmux.keys("-l", "wher")
     tmux.keys("Tab")
-    #expect(tmux.waitFor { $0.contains("...> where") } != nil, "a clause completes:\n\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("...> where") } != nil, "a clause completes:\n\(tmux.capture())")
   }
 
   /// Ctrl-C on a continuation line abandons the whole pending statement, not just that line.
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
   func ctrlCOnAContinuationLineDropsThePendingStatement() throws {
     let home = try ScratchFolder()
-    let tmux = try Tmux(command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home)
+    let tmux = try Tmux(
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home
+    )
     #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
     tmux.type("revenue by brand where brand in (HKVitals,")
-    #expect(tmux.waitFor { $0.contains("...>") } != nil, "no continuation prompt:\n\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("...>") } != nil, "no continuation prompt:\n\(tmux.capture())")
     tmux.keys("C-c")
     #expect(tmux.waitFor { $0.contains("^C") } != nil, "\(tmux.capture())")
     tmux.type("orders by platform")
@@ -136,7 +152,9 @@ import Testing
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
   func ctrlCDuringHistorySearchKeepsTheShell() throws {
     let home = try ScratchFolder()
-    let tmux = try Tmux(command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home)
+    let tmux = try Tmux(
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home
+    )
     #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
     tmux.type("define metric margin = revenue - payout")
     tmux.type("orders by platform")
@@ -151,7 +169,9 @@ import Testing
     tmux.keys("C-c")
     #expect(tmux.waitFor { $0.contains("^C") } != nil, "\(tmux.capture())")
     Thread.sleep(forTimeInterval: 0.3)
-    #expect(!tmux.capture().contains("CQ-EXIT="), "Ctrl-C in a search ended the shell:\n\(tmux.capture())")
+    #expect(
+      !tmux.capture().contains("CQ-EXIT="), "Ctrl-C in a search ended the shell:\n\(tmux.capture())"
+    )
     tmux.type("margin by platform")
     let table = tmux.waitFor { boxTables($0).count == 2 }
     #expect(table != nil, "the shell and its definitions survive:\n\(tmux.capture())")
@@ -165,7 +185,8 @@ import Testing
   func ctrlCDuringALongQueryReturnsToThePrompt() throws {
     let home = try ScratchFolder()
     let tmux = try Tmux(
-      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home,
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path],
+      home: home,
       environment: ["CQ_TEST_QUERY_DELAY_MS": "20000"])
     #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
     tmux.type("revenue by brand")
@@ -215,7 +236,9 @@ final class Tmux {
     var env = ["HOME": home.path, "XDG_STATE_HOME": home.path]
     for (k, v) in environment { env[k] = v }
     let assignments = env.sorted { $0.key < $1.key }.map { quote("\($0.key)=\($0.value)") }
-    let line = (["env", "-u", "NO_COLOR", "-u", "CQ_DATA", "-u", "CQ_HISTORY"] + assignments + command.map(quote)).joined(separator: " ")
+    let line =
+      (["env", "-u", "NO_COLOR", "-u", "CQ_DATA", "-u", "CQ_HISTORY"] + assignments
+      + command.map(quote)).joined(separator: " ")
       + "; echo CQ-EXIT=$?; sleep 60"
     try run(["new-session", "-d", "-s", "cq", "-x", "120", "-y", "40", line])
   }
@@ -223,13 +246,19 @@ final class Tmux {
   deinit { _ = try? run(["kill-server"]) }
 
   #if canImport(Glibc)
-    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+; not visible to Swift's importer).
-    static let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
-      guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+  /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+; not visible to Swift's importer).
+  static let addCloseFrom:
+    (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+      guard
+        let symbol = dlsym(
+          UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np")
+      else {
         return nil
       }
       return unsafeBitCast(
-        symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+        symbol,
+        to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self
+      )
     }()
   #endif
 
@@ -243,44 +272,46 @@ final class Tmux {
   @discardableResult
   func run(_ arguments: [String]) throws -> String {
     #if canImport(Glibc)
-      let argv = ([executable, "-S", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
-      defer { argv.forEach { free($0) } }
-      var fds: [Int32] = [-1, -1]
-      guard pipe(&fds) == 0 else { throw OutputError("pipe failed") }
-      var actions = posix_spawn_file_actions_t()
-      posix_spawn_file_actions_init(&actions)
-      defer { posix_spawn_file_actions_destroy(&actions) }
-      posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-      posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-      posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-      if let closeFrom = Tmux.addCloseFrom { _ = closeFrom(&actions, 3) }
-      var attributes = posix_spawnattr_t()
-      posix_spawnattr_init(&attributes)
-      defer { posix_spawnattr_destroy(&attributes) }
-      var none = sigset_t(), all = sigset_t()
-      sigemptyset(&none)
-      sigfillset(&all)
-      posix_spawnattr_setsigmask(&attributes, &none)
-      posix_spawnattr_setsigdefault(&attributes, &all)
-      posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-      var pid: pid_t = 0
-      let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-      close(fds[1])
-      defer { close(fds[0]) }
-      guard spawned == 0 else { throw OutputError("cannot run tmux: \(spawned)") }
-      var output = [UInt8]()
-      var buffer = [UInt8](repeating: 0, count: 65536)
-      while true {
-        let n = read(fds[0], &buffer, buffer.count)
-        if n < 0, errno == EINTR { continue }
-        if n <= 0 { break }
-        output += buffer[0..<n]
-      }
-      var status: Int32 = 0
-      while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-      return String(decoding: output, as: UTF8.self)
+    let argv =
+      ([executable, "-S", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var fds: [Int32] = [-1, -1]
+    guard pipe(&fds) == 0 else { throw OutputError("pipe failed") }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    if let closeFrom = Tmux.addCloseFrom { _ = closeFrom(&actions, 3) }
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    var all = sigset_t()
+    sigemptyset(&none)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+    close(fds[1])
+    defer { close(fds[0]) }
+    guard spawned == 0 else { throw OutputError("cannot run tmux: \(spawned)") }
+    var output: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let n = read(fds[0], &buffer, buffer.count)
+      if n < 0, errno == EINTR { continue }
+      if n <= 0 { break }
+      output += buffer[0..<n]
+    }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return String(decoding: output, as: UTF8.self)
     #else
-      throw OutputError("the tmux driver needs Glibc")
+    throw OutputError("the tmux driver needs Glibc")
     #endif
   }
 

@@ -13,7 +13,9 @@ import Testing
     for i in stride(from: 1, to: lines.count - 1, by: 7) { lines[i] = "\u{FEFF}" + lines[i] }
     for i in stride(from: 2, to: lines.count - 1, by: 11) { lines[i] = "\u{200B}" + lines[i] }
     try lines.joined(separator: "\n").write(to: url, atomically: true, encoding: .utf8)
-    let arguments = ["--format", "csv", "-c", "revenue by source", "-c", "orders by source, campaign"]
+    let arguments = [
+      "--format", "csv", "-c", "revenue by source", "-c", "orders by source, campaign",
+    ]
     let expected = try cq(arguments)
     let run = try cq(arguments, data: data.path)
     #expect(run.status == 0, "\(run.stderr)")

@@ -12,7 +12,8 @@ import Testing
     for name in names {
       let url = data.appendingPathComponent(name)
       let text = try String(contentsOf: url, encoding: .utf8)
-      try text.replacingOccurrences(of: "\n", with: ending).write(to: url, atomically: true, encoding: .utf8)
+      try text.replacingOccurrences(of: "\n", with: ending).write(
+        to: url, atomically: true, encoding: .utf8)
     }
     return data
   }
@@ -38,7 +39,8 @@ import Testing
     #expect(run.status == 4, "\(run.stderr)")
     #expect(run.stdout == "")
     #expect(
-      run.stderr.hasPrefix("\(data.path)/payouts.csv:1: no rows read: the header row holds a line break (U+2028)"),
+      run.stderr.hasPrefix(
+        "\(data.path)/payouts.csv:1: no rows read: the header row holds a line break (U+2028)"),
       "\(run.stderr)")
   }
 }

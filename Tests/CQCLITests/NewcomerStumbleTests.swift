@@ -12,36 +12,56 @@ import Testing
   @Test func aBrandOnlyInStoreOrdersSaysWhyThereAreNoRows() throws {
     let (line, status) = try firstLine("roas by campaign where brand=TrueBasics")
     #expect(status == 3)
-    #expect(line.contains("error: brand 'TrueBasics' has no tracked orders: it appears only in products.csv or store_orders.csv, not in tracking_data.csv (a control brand for lift_revenue)"), "\(line)")
+    #expect(
+      line.contains(
+        "error: brand 'TrueBasics' has no tracked orders: it appears only in products.csv or store_orders.csv, not in tracking_data.csv (a control brand for lift_revenue)"
+      ), "\(line)")
     // Excluding it, or listing it with a tracked brand, still answers.
     let all = try cq(["--format", "csv", "-c", "revenue"])
     let excluded = try cq(["--format", "csv", "-c", "revenue where brand != TrueBasics"])
-    #expect(excluded.status == 0 && excluded.stdout == all.stdout, "no tracked row is TrueBasics: \(excluded.stdout)\(excluded.stderr)")
+    #expect(
+      excluded.status == 0 && excluded.stdout == all.stdout,
+      "no tracked row is TrueBasics: \(excluded.stdout)\(excluded.stderr)")
     let gritzo = try cq(["--format", "csv", "-c", "revenue where brand = Gritzo"])
     let listed = try cq(["--format", "csv", "-c", "revenue where brand in (TrueBasics, Gritzo)"])
-    #expect(listed.status == 0 && listed.stdout == gritzo.stdout && listed.stdout != "revenue\n0.00\n", "\(listed.stdout)\(listed.stderr)")
+    #expect(
+      listed.status == 0 && listed.stdout == gritzo.stdout && listed.stdout != "revenue\n0.00\n",
+      "\(listed.stdout)\(listed.stderr)")
   }
 
   @Test func scoreStandsBesideTheInfluencersOwnAttributes() throws {
-    let run = try cq(["--format", "csv", "-c", "top 3 influencer, category, platform, tier by score", "-c", "top 3 influencer by score"])
+    let run = try cq([
+      "--format", "csv", "-c", "top 3 influencer, category, platform, tier by score", "-c",
+      "top 3 influencer by score",
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     let lines = run.stdout.split(separator: "\n").map(String.init)
     #expect(lines.first == "influencer,category,platform,tier,score", "\(lines)")
     // The same three influencers with the same scores as by influencer alone.
-    let wide = lines[1...3].map { ($0.split(separator: ",").first!, $0.split(separator: ",").last!) }
-    let narrow = lines[5...7].map { ($0.split(separator: ",").first!, $0.split(separator: ",").last!) }
+    let wide = lines[1...3].map {
+      ($0.split(separator: ",").first!, $0.split(separator: ",").last!)
+    }
+    let narrow = lines[5...7].map {
+      ($0.split(separator: ",").first!, $0.split(separator: ",").last!)
+    }
     #expect(wide.map(\.0) == narrow.map(\.0) && wide.map(\.1) == narrow.map(\.1), "\(lines)")
     let refused = try cq(["-c", "score by influencer, brand"])
     #expect(refused.status == 3)
   }
 
   @Test(arguments: [
-    ("total_payout by basis", "unknown metric 'total_payout'; the metric is 'payout', the sum of total_payout"),
+    (
+      "total_payout by basis",
+      "unknown metric 'total_payout'; the metric is 'payout', the sum of total_payout"
+    ),
     ("follower_count by influencer", "unknown metric 'follower_count'; the metric is 'followers'"),
     ("revenue by influencer_type", "unknown dimension 'influencer_type'; the dimension is 'tier'"),
     ("sales", "unknown metric 'sales'; the metric is 'revenue'"),
     ("cost by campaign", "unknown metric 'cost'; the metric is 'payout'"),
-    ("top 5 influencers by revenu", "unknown dimension 'revenu'; did you mean the metric 'revenue'?"),
+    (
+      "top 5 influencers by revenu",
+      "unknown dimension 'revenu'; did you mean the metric 'revenue'?"
+    ),
     ("revenue where influencer=Karan", "no influencer 'Karan' in the data; 6 contain it: Karan "),
   ])
   func namesFromSchemaAndSynonymsPointToTheCqName(statement: String, message: String) throws {
@@ -63,14 +83,18 @@ import Testing
 
   @Test(arguments: [
     ("SELECT revenue FROM tracking_data", "revenue"),
-    ("select brand, sum(revenue) from tracking_data where platform = Instagram group by brand order by sum(revenue) desc limit 3",
-     "revenue by brand where platform = Instagram order by revenue desc limit 3"),
+    (
+      "select brand, sum(revenue) from tracking_data where platform = Instagram group by brand order by sum(revenue) desc limit 3",
+      "revenue by brand where platform = Instagram order by revenue desc limit 3"
+    ),
     ("revenue group by campaign", "revenue by campaign"),
     ("count(*) by campaign", "conversions by campaign"),
     ("sum(revenue) by brand", "revenue by brand"),
     ("revenue by campaign sort by revenue", "revenue by campaign order by revenue"),
     ("revenue by campaign desc", "revenue by campaign order by revenue desc"),
-    ("SELECT count(distinct user_id) FROM tracking_data GROUP BY campaign", "customers by campaign"),
+    (
+      "SELECT count(distinct user_id) FROM tracking_data GROUP BY campaign", "customers by campaign"
+    ),
   ])
   func sqlHabitsShowTheStatementMeant(sql: String, meant: String) throws {
     let (line, status) = try firstLine(sql)
@@ -84,6 +108,7 @@ import Testing
   @Test func backslashQQuitsAsInPsql() throws {
     let run = try cq(["--format", "csv"], stdin: "revenue\n\\q\nrevenue\n")
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stdout.components(separatedBy: "revenue\n").count - 1 == 1, "stops at \\q: \(run.stdout)")
+    #expect(
+      run.stdout.components(separatedBy: "revenue\n").count - 1 == 1, "stops at \\q: \(run.stdout)")
   }
 }

@@ -30,12 +30,17 @@ import Testing
   /// `--ascii` prints plain ASCII: explain, describe, show settings and tables spell cq's marks
   /// (₹, ÷, ≤, –) in ASCII.
   @Test func asciiProseAndTablesArePlainASCII() throws {
-    let run = try cq(["--ascii", "-c", "explain roas by brand", "-c", "show settings", "-c", "describe tier", "-c", "roas by tier"])
+    let run = try cq([
+      "--ascii", "-c", "explain roas by brand", "-c", "show settings", "-c", "describe tier", "-c",
+      "roas by tier",
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.unicodeScalars.allSatisfy { $0.isASCII }, "\(run.stdout)")
     #expect(run.stdout.contains("ROAS = Rs "), "\(run.stdout)")
     // explain and describe write money in the chosen currency, as tables do.
-    let euro = try cq(["-c", "set currency €", "-c", "explain roas by brand", "-c", "describe payout"])
+    let euro = try cq([
+      "-c", "set currency €", "-c", "explain roas by brand", "-c", "describe payout",
+    ])
     #expect(euro.status == 0, "\(euro.stderr)")
     #expect(euro.stdout.contains("ROAS = €") && !euro.stdout.contains("₹"), "\(euro.stdout)")
   }
@@ -43,24 +48,34 @@ import Testing
   @Test func csvTsvJsonNdjsonMarkdownAndTableAgree() throws {
     // CSV is the reference; check it against the raw files first.
     let csvRun = try run("csv")
-    let csvText = csvBlocks(csvRun.stdout, headers: [Self.moneyHeader, Self.ratesHeader].map { $0.joined(separator: ",") })
+    let csvText = csvBlocks(
+      csvRun.stdout,
+      headers: [Self.moneyHeader, Self.ratesHeader].map { $0.joined(separator: ",") })
     try #require(csvText.count == 2, "\(csvRun.stdout)")
-    let money = try Delimited(csvText[0]), rates = try Delimited(csvText[1])
+    let money = try Delimited(csvText[0])
+    let rates = try Delimited(csvText[1])
     #expect(money.header == Self.moneyHeader)
     #expect(rates.header == Self.ratesHeader)
 
     let data = TestPaths.bundledData
-    let rawRevenue = try sums(ofCSV: data.appendingPathComponent("tracking_data.csv"), by: "brand", of: "revenue")
-    let rawPayout = try sums(ofCSV: data.appendingPathComponent("payouts.csv"), by: "basis", of: "total_payout")
-      .values.reduce(0, +)
+    let rawRevenue = try sums(
+      ofCSV: data.appendingPathComponent("tracking_data.csv"), by: "brand", of: "revenue")
+    let rawPayout = try sums(
+      ofCSV: data.appendingPathComponent("payouts.csv"), by: "basis", of: "total_payout"
+    )
+    .values.reduce(0, +)
     var payoutTotal: Decimal = 0
     for row in money.rows {
       let brand = row[0]
-      let revenue = try #require(Decimal(string: row[1])), payout = try #require(Decimal(string: row[2]))
+      let revenue = try #require(Decimal(string: row[1]))
+      let payout = try #require(Decimal(string: row[2]))
       payoutTotal += payout
-      #expect(revenue == rawRevenue[brand] ?? 0, "revenue of \(brand) is the sum of its tracking rows")
+      #expect(
+        revenue == rawRevenue[brand] ?? 0, "revenue of \(brand) is the sum of its tracking rows")
       for field in row[1...2] {
-        #expect(field.wholeMatch(of: /-?[0-9]+\.[0-9]{2}/) != nil, "money as plain rupees with 2 decimals: \(field)")
+        #expect(
+          field.wholeMatch(of: /-?[0-9]+\.[0-9]{2}/) != nil,
+          "money as plain rupees with 2 decimals: \(field)")
       }
       let roas = try #require(Double(row[3]), "roas \(row[3])")
       let ratio = (revenue as NSDecimalNumber).doubleValue / (payout as NSDecimalNumber).doubleValue
@@ -100,7 +115,8 @@ import Testing
       // Keys appear in column order in the text.
       let firstLine = try #require(doc.split(separator: "\n").dropFirst().first.map(String.init))
       let positions = table.header.compactMap { firstLine.range(of: "\"\($0)\":")?.lowerBound }
-      #expect(positions.count == table.header.count && positions == positions.sorted(), "\(firstLine)")
+      #expect(
+        positions.count == table.header.count && positions == positions.sorted(), "\(firstLine)")
     }
 
     // NDJSON: one object per row, same values.
@@ -122,13 +138,19 @@ import Testing
     try #require(tables.count == 2, "\(tableRun.stdout)")
     #expect(tables[0].first == Self.moneyHeader)
     #expect(tables[1].first == Self.ratesHeader)
-    try checkHuman(Array(tables[0].dropFirst()), money: money, rates: rates, second: Array(tables[1].dropFirst()))
+    try checkHuman(
+      Array(tables[0].dropFirst()), money: money, rates: rates, second: Array(tables[1].dropFirst())
+    )
 
     // Markdown: the same human cells between pipes.
     let mdRun = try run("markdown")
-    let mdRows = lines(mdRun.stdout).filter { $0.hasPrefix("|") && !$0.hasPrefix("|:") && !$0.hasPrefix("|-") }
-      .map { $0.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
-        .map { $0.trimmingCharacters(in: .whitespaces) } }
+    let mdRows = lines(mdRun.stdout).filter {
+      $0.hasPrefix("|") && !$0.hasPrefix("|:") && !$0.hasPrefix("|-")
+    }
+    .map {
+      $0.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+        .map { $0.trimmingCharacters(in: .whitespaces) }
+    }
     try #require(mdRows.count == money.rows.count + rates.rows.count + 2, "\(mdRun.stdout)")
     #expect(mdRows[0] == Self.moneyHeader)
     #expect(mdRows[money.rows.count + 1] == Self.ratesHeader)
@@ -141,7 +163,9 @@ import Testing
     }
   }
 
-  func checkHuman(_ first: [[String]], money: Delimited, rates: Delimited, second: [[String]]) throws {
+  func checkHuman(_ first: [[String]], money: Delimited, rates: Delimited, second: [[String]])
+    throws
+  {
     try #require(first.count == money.rows.count && second.count == rates.rows.count)
     for (cells, row) in zip(first, money.rows) {
       #expect(cells[0] == row[0])
@@ -172,7 +196,8 @@ import Testing
     #expect(bilal[1] == "0" && bilal[3] == "", "\(bilal)")
     let asha = try #require(table.rows.first { $0[0] == "Asha" })
     #expect(asha[1] == "3")
-    #expect(Decimal(string: asha[4]) == TinyData.revenueAsha / TinyData.payoutAsha, "roas 4.9975 in full")
+    #expect(
+      Decimal(string: asha[4]) == TinyData.revenueAsha / TinyData.payoutAsha, "roas 4.9975 in full")
 
     let json = try cq(["--format", "json", "-c", statement], data: tiny.path)
     let objects = try parseJSONArray(json.stdout)
@@ -186,23 +211,31 @@ import Testing
 
   @Test func columnsAreDimensionsAsWrittenThenMetrics() throws {
     let run = try cq([
-      "--format", "csv", "-c", "top 10 influencer by revenue", "-c", "orders, revenue by platform, brand",
+      "--format", "csv", "-c", "top 10 influencer by revenue", "-c",
+      "orders, revenue by platform, brand",
       "-c", "revenue, orders by brand, platform",
     ])
     #expect(run.status == 0)
-    let blocks = csvBlocks(run.stdout, headers: ["influencer,revenue", "platform,brand,orders,revenue", "brand,platform,revenue,orders"])
+    let blocks = csvBlocks(
+      run.stdout,
+      headers: [
+        "influencer,revenue", "platform,brand,orders,revenue", "brand,platform,revenue,orders",
+      ])
     try #require(blocks.count == 3, "\(run.stdout)")
     let top = try Delimited(blocks[0])
     #expect(top.rows.count == 10)
     let revenues = try top.column("revenue").compactMap { Decimal(string: $0) }
-    #expect(revenues.count == 10 && revenues == revenues.sorted(by: >), "top N is by revenue, descending")
+    #expect(
+      revenues.count == 10 && revenues == revenues.sorted(by: >), "top N is by revenue, descending")
     #expect(try Delimited(blocks[1]).header == ["platform", "brand", "orders", "revenue"])
     #expect(try Delimited(blocks[2]).header == ["brand", "platform", "revenue", "orders"])
   }
 
   @Test func pipedTablesAreNeverCut() throws {
     // 'revenue by influencer' has hundreds of rows: more than a terminal shows.
-    let run = try cq(["-c", "revenue by influencer", "-c", "set format csv", "-c", "revenue by influencer"])
+    let run = try cq([
+      "-c", "revenue by influencer", "-c", "set format csv", "-c", "revenue by influencer",
+    ])
     #expect(run.status == 0)
     let tables = boxTables(run.stdout)
     try #require(tables.count == 1)

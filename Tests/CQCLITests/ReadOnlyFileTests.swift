@@ -14,7 +14,8 @@ import Testing
     try dir.write(Self.kept, to: "locked.csv")
     try FileManager.default.setAttributes(
       [.posixPermissions: 0o444], ofItemAtPath: dir.file("locked.csv").path)
-    try FileManager.default.createSymbolicLink(atPath: dir.file("link.csv").path, withDestinationPath: "locked.csv")
+    try FileManager.default.createSymbolicLink(
+      atPath: dir.file("link.csv").path, withDestinationPath: "locked.csv")
     return dir
   }
 
@@ -22,7 +23,10 @@ import Testing
     try #require(FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int)
   }
 
-  @Test(arguments: ["revenue by brand > locked.csv", "revenue by brand >> locked.csv", "revenue by brand > link.csv"])
+  @Test(arguments: [
+    "revenue by brand > locked.csv", "revenue by brand >> locked.csv",
+    "revenue by brand > link.csv",
+  ])
   func aRedirectOntoAWriteProtectedFileExitsFourAndKeepsIt(_ statement: String) throws {
     let dir = try lockedFolder()
     let run = try cq(["-c", statement], in: dir.url)
@@ -43,7 +47,8 @@ import Testing
     let dir = try lockedFolder()
     let run = try cq(["--output", "locked.csv", "-c", "revenue by brand"], in: dir.url)
     #expect(run.status == 4, "\(run.stderr)")
-    #expect(run.stderr.contains("cannot write 'locked.csv': the file is read-only"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("cannot write 'locked.csv': the file is read-only"), "\(run.stderr)")
     #expect(try dir.read("locked.csv") == Self.kept)
   }
 

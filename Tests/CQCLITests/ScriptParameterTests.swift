@@ -8,9 +8,12 @@ import Testing
 @Suite struct ScriptParameterTests {
   @Test func paramsOfDashCStandForTheirValues() throws {
     let run = try cq([
-      "--format", "csv", "--param", "from=2025-06-01", "--param", "n=2", "-c", "revenue by brand where date >= $from limit $n",
+      "--format", "csv", "--param", "from=2025-06-01", "--param", "n=2", "-c",
+      "revenue by brand where date >= $from limit $n",
     ])
-    let literal = try cq(["--format", "csv", "-c", "revenue by brand where date >= 2025-06-01 limit 2"])
+    let literal = try cq([
+      "--format", "csv", "-c", "revenue by brand where date >= 2025-06-01 limit 2",
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout == literal.stdout)
     #expect(lines(run.stdout).count == 3)
@@ -22,7 +25,8 @@ import Testing
     #expect(run.stdout.isEmpty)
     #expect(
       run.stderr.hasPrefix(
-        "-c:1:32: error: parameter '$week' is not set; pass --param week=VALUE or 'set param week VALUE'\n"),
+        "-c:1:32: error: parameter '$week' is not set; pass --param week=VALUE or 'set param week VALUE'\n"
+      ),
       "\(run.stderr)")
     #expect(run.stderr.contains("1 | revenue by brand where date >= $week\n"), "\(run.stderr)")
   }
@@ -36,12 +40,18 @@ import Testing
     #expect(run.status == 0, "\(run.stderr)")
     #expect(
       run.stdout
-        == literal.stdout + "parameter,value,written as\n$p,Raw Whey Protein,\"\"\"Raw Whey Protein\"\"\"\n"
-        + "$q,\"say \"\"hi\"\" and; bye\",\"\"\"say \\\"\"hi\\\"\" and; bye\"\"\"\n", "\(run.stdout)")
+        == literal.stdout
+        + "parameter,value,written as\n$p,Raw Whey Protein,\"\"\"Raw Whey Protein\"\"\"\n"
+        + "$q,\"say \"\"hi\"\" and; bye\",\"\"\"say \\\"\"hi\\\"\" and; bye\"\"\"\n",
+      "\(run.stdout)")
     // A value is never read as statement text: 'and', ';' and quotes inside it are one value.
-    let oneValue = try cq(["-c", "set param q 'x\" or brand=Gritzo; quit'", "-c", "revenue where product = $q"])
+    let oneValue = try cq([
+      "-c", "set param q 'x\" or brand=Gritzo; quit'", "-c", "revenue where product = $q",
+    ])
     #expect(oneValue.status == 3)
-    #expect(oneValue.stderr.contains("no product 'x\" or brand=Gritzo; quit' in the data"), "\(oneValue.stderr)")
+    #expect(
+      oneValue.stderr.contains("no product 'x\" or brand=Gritzo; quit' in the data"),
+      "\(oneValue.stderr)")
   }
 
   @Test func aScriptSetsParamsForTheLinesAfterAndLeavesQuotesAndCommentsAlone() throws {
@@ -55,27 +65,39 @@ import Testing
       revenue where campaign = "$not_a_param"
       """, to: "weekly.cq")
     let script = folder.file("weekly.cq").path
-    let run = try cq(["run", script, "--format", "csv", "--param", "week=2025-06-02", "--param", "brand=MuscleBlaze"])
+    let run = try cq([
+      "run", script, "--format", "csv", "--param", "week=2025-06-02", "--param",
+      "brand=MuscleBlaze",
+    ])
     let literal = try cq([
-      "--format", "csv", "-c", "top 3 campaign by revenue where date >= 2025-06-02 and brand = MuscleBlaze",
+      "--format", "csv", "-c",
+      "top 3 campaign by revenue where date >= 2025-06-02 and brand = MuscleBlaze",
     ])
     #expect(literal.status == 0, "\(literal.stderr)")
     // The quoted "$not_a_param" stays text: the data has no such campaign (line 5), and no
     // parameter is reported missing.
     #expect(run.status == 3, "\(run.stderr)")
-    #expect(run.stderr.contains("\(script):5:26: error: no campaign '$not_a_param' in the data"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("\(script):5:26: error: no campaign '$not_a_param' in the data"),
+      "\(run.stderr)")
     #expect(!run.stderr.contains("parameter"), "\(run.stderr)")
-    #expect(literal.stdout.hasPrefix("campaign,revenue\n") && literal.stdout.split(separator: "\n").count == 4, "\(literal.stdout)")
+    #expect(
+      literal.stdout.hasPrefix("campaign,revenue\n")
+        && literal.stdout.split(separator: "\n").count == 4, "\(literal.stdout)")
     #expect(run.stdout == literal.stdout, "\(run.stderr)")
     let unset = try cq(["run", script, "--param", "week=2025-06-02"])
     #expect(unset.status == 2)
-    #expect(unset.stderr.hasPrefix("\(script):4:15: error: parameter '$brand' is not set"), "\(unset.stderr)")
+    #expect(
+      unset.stderr.hasPrefix("\(script):4:15: error: parameter '$brand' is not set"),
+      "\(unset.stderr)")
   }
 
   @Test func setParamInTheShellAndShowParams() throws {
     let run = try cq(
       ["--format", "csv"],
-      stdin: "set param brand MuscleBlaze\nset param week=2025-06-02\nset param brand\nshow params\nset param\nrevenue where brand=$brand\n")
+      stdin:
+        "set param brand MuscleBlaze\nset param week=2025-06-02\nset param brand\nshow params\nset param\nrevenue where brand=$brand\n"
+    )
     #expect(run.status == 0, "\(run.stderr)")
     let revenue = try cq(["--format", "csv", "-c", "revenue where brand=MuscleBlaze"]).stdout
     #expect(
@@ -89,7 +111,10 @@ import Testing
   @Test func badParamsAreRefused() throws {
     let flag = try cq(["--param", "week", "-c", "revenue"])
     #expect(flag.status == 1)
-    #expect(flag.stderr.contains("'--param' takes NAME=VALUE (e.g. --param week=2025-06-02), found 'week'"), "\(flag.stderr)")
+    #expect(
+      flag.stderr.contains(
+        "'--param' takes NAME=VALUE (e.g. --param week=2025-06-02), found 'week'"), "\(flag.stderr)"
+    )
     let name = try cq(["-c", "set param 9lives 1"])
     #expect(name.status == 3)
     #expect(name.stderr.contains("'9lives' is not a parameter name"), "\(name.stderr)")
@@ -100,22 +125,33 @@ import Testing
 
   @Test func echoWritesEachStatementBeforeItsResult() throws {
     let run = try cq([
-      "--echo", "--format", "markdown", "--param", "b=Gritzo", "-c", "revenue by brand where brand=$b", "-c",
+      "--echo", "--format", "markdown", "--param", "b=Gritzo", "-c",
+      "revenue by brand where brand=$b", "-c",
       "set totals off",
     ])
-    let result = try cq(["--format", "markdown", "-c", "revenue by brand where brand=Gritzo"]).stdout
+    let result = try cq(["--format", "markdown", "-c", "revenue by brand where brand=Gritzo"])
+      .stdout
     #expect(run.status == 0, "\(run.stderr)")
-    #expect(run.stdout == "-- revenue by brand where brand=Gritzo\n" + result + "-- set totals off\n", "\(run.stdout)")
+    #expect(
+      run.stdout == "-- revenue by brand where brand=Gritzo\n" + result + "-- set totals off\n",
+      "\(run.stdout)")
     let folder = try ScratchFolder()
     try folder.write("-- a comment is not a statement\nrevenue;  orders\n", to: "s.cq")
     try folder.write("define metric profit = revenue - payout\n", to: ".cqrc")
     let script = try cq(
-      ["--echo", "--format", "csv", "run", folder.file("s.cq").path], environment: ["HOME": folder.path, "CQRC": ""], rc: true)
+      ["--echo", "--format", "csv", "run", folder.file("s.cq").path],
+      environment: ["HOME": folder.path, "CQRC": ""], rc: true)
     #expect(script.status == 0, "\(script.stderr)")
     let echoed = lines(script.stdout)
-    #expect(echoed.filter { $0.hasPrefix("--") } == ["-- revenue", "-- orders"], "the rc file is not echoed:\n\(script.stdout)")
+    #expect(
+      echoed.filter { $0.hasPrefix("--") } == ["-- revenue", "-- orders"],
+      "the rc file is not echoed:\n\(script.stdout)")
     #expect(echoed.first == "-- revenue")
-    let quiet = try cq(["--format", "csv", "-c", "set echo on", "-c", "orders", "-c", "set echo off", "-c", "orders"])
-    #expect(lines(quiet.stdout).filter { $0.hasPrefix("--") } == ["-- orders", "-- set echo off"], "\(quiet.stdout)")
+    let quiet = try cq([
+      "--format", "csv", "-c", "set echo on", "-c", "orders", "-c", "set echo off", "-c", "orders",
+    ])
+    #expect(
+      lines(quiet.stdout).filter { $0.hasPrefix("--") } == ["-- orders", "-- set echo off"],
+      "\(quiet.stdout)")
   }
 }

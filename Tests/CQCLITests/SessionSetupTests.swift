@@ -34,7 +34,8 @@ import Testing
     let table = try Delimited(csv.stdout)
     #expect(table.header == ["brand", "revenue", "payout", "profit"])
     for row in table.rows {
-      let revenue = try #require(Decimal(string: row[1])), payout = try #require(Decimal(string: row[2]))
+      let revenue = try #require(Decimal(string: row[1]))
+      let payout = try #require(Decimal(string: row[2]))
       #expect(Decimal(string: row[3]) == revenue - payout, "profit of \(row[0])")
     }
 
@@ -55,7 +56,8 @@ import Testing
   @Test func brokenCqrcIsReportedButDoesNotStopTheRun() throws {
     let home = try ScratchFolder()
     try home.write("bogus_metric by brand\n", to: ".cqrc")
-    let run = try cq(["--format", "csv", "-c", "orders by brand"], environment: ["HOME": home.path], rc: true)
+    let run = try cq(
+      ["--format", "csv", "-c", "orders by brand"], environment: ["HOME": home.path], rc: true)
     #expect(run.stdout.hasPrefix("brand,orders\n"))
     #expect(run.stderr.contains(".cqrc:1:1: error: "), "\(run.stderr)")
     #expect(run.stderr.contains("--norc"))
@@ -68,7 +70,9 @@ import Testing
     let statement = ["--format", "csv", "-c", "revenue by influencer"]
     func ashaRevenue(_ run: CQRun) throws -> Decimal? {
       #expect(run.status == 0, "\(run.stderr)")
-      return try Delimited(run.stdout).map("influencer", "revenue")["Asha"].flatMap { Decimal(string: $0) }
+      return try Delimited(run.stdout).map("influencer", "revenue")["Asha"].flatMap {
+        Decimal(string: $0)
+      }
     }
 
     let fromEnv = try cq(statement, data: nil, environment: ["CQ_DATA": tiny.path])
@@ -78,7 +82,8 @@ import Testing
     #expect(try ashaRevenue(fromCwd) == TinyData.revenueAsha)
 
     // --data wins over CQ_DATA.
-    let both = try cq(statement, data: tiny.path, environment: ["CQ_DATA": TestPaths.bundledData.path])
+    let both = try cq(
+      statement, data: tiny.path, environment: ["CQ_DATA": TestPaths.bundledData.path])
     #expect(try ashaRevenue(both) == TinyData.revenueAsha)
   }
 
@@ -109,7 +114,8 @@ import Testing
     try #require(blocks.count == 3, "\(run.stdout)")
     // Before: the bundled data, summed straight from its CSV file.
     let expected = try sums(
-      ofCSV: TestPaths.bundledData.appendingPathComponent("tracking_data.csv"), by: "brand", of: "revenue")
+      ofCSV: TestPaths.bundledData.appendingPathComponent("tracking_data.csv"), by: "brand",
+      of: "revenue")
     let before = try Delimited(blocks[0]).map("brand", "revenue").mapValues { Decimal(string: $0) }
     #expect(before == expected.mapValues { Optional($0) })
     // After `load`: the tiny data.

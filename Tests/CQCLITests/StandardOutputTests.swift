@@ -14,7 +14,8 @@ func cq(
   process.arguments = ["--norc", "--data", TestPaths.bundledData.path] + arguments
   var environment = ProcessInfo.processInfo.environment
   environment.removeValue(forKey: "CQ_DATA")
-  let home = FileManager.default.temporaryDirectory.appendingPathComponent("cq-home-\(UUID().uuidString)")
+  let home = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "cq-home-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: home) }
   environment["HOME"] = home.path
@@ -22,7 +23,8 @@ func cq(
   if let directory { process.currentDirectoryURL = directory }
   let output = try #require(FileHandle(forWritingAtPath: stdoutPath))
   defer { try? output.close() }
-  let errPipe = Pipe(), inPipe = Pipe()
+  let errPipe = Pipe()
+  let inPipe = Pipe()
   process.standardOutput = output
   process.standardError = errPipe
   process.standardInput = inPipe
@@ -59,11 +61,15 @@ func cq(
   @Test func scriptsOnStandardInputAndHelpTextAreCheckedToo() throws {
     let piped = try cq([], stdoutTo: Self.full, stdin: "revenue by brand\n")
     #expect(piped.status == 4, "\(piped.stderr)")
-    #expect(piped.stderr.hasPrefix("<stdin>:1:1: error: cannot write standard output: "), "\(piped.stderr)")
+    #expect(
+      piped.stderr.hasPrefix("<stdin>:1:1: error: cannot write standard output: "),
+      "\(piped.stderr)")
 
     let help = try cq(["--help"], stdoutTo: Self.full)
     #expect(help.status == 4, "\(help.stderr)")
-    #expect(help.stderr.hasPrefix("error: cannot write standard output: no space left on device"), "\(help.stderr)")
+    #expect(
+      help.stderr.hasPrefix("error: cannot write standard output: no space left on device"),
+      "\(help.stderr)")
 
     let explain = try cq(["-c", "explain revenue by brand"], stdoutTo: Self.full)
     #expect(explain.status == 4, "\(explain.stderr)")

@@ -6,9 +6,12 @@ import Testing
 /// and changed settings to it without duplicating what is there (SPEC §10, issue 14). HOME is a
 /// scratch folder in every test.
 @Suite struct StartupFileTests {
-  static let header = "-- cq startup file: run when cq starts (cq --norc skips it); 'save' adds to it\n"
+  static let header =
+    "-- cq startup file: run when cq starts (cq --norc skips it); 'save' adds to it\n"
 
-  func run(_ arguments: [String], home: ScratchFolder, environment: [String: String] = [:]) throws -> CQRun {
+  func run(_ arguments: [String], home: ScratchFolder, environment: [String: String] = [:]) throws
+    -> CQRun
+  {
     var env = ["HOME": home.path, "CQRC": ""]
     for (k, v) in environment { env[k] = v }
     return try cq(arguments, environment: env, in: home.url, rc: true)
@@ -18,8 +21,10 @@ import Testing
     let home = try ScratchFolder()
     let first = try run(
       [
-        "-c", "define metric profit = revenue  -  payout", "-c", "define segment mb = brand=MuscleBlaze", "-c",
-        "set grouping indian", "-c", "use brand=Gritzo", "-c", "set param week 2025-06-02", "-c", "save",
+        "-c", "define metric profit = revenue  -  payout", "-c",
+        "define segment mb = brand=MuscleBlaze", "-c",
+        "set grouping indian", "-c", "use brand=Gritzo", "-c", "set param week 2025-06-02", "-c",
+        "save",
       ], home: home)
     #expect(first.status == 0, "\(first.stderr)")
     #expect(
@@ -28,20 +33,30 @@ import Testing
       "\(first.stderr)")
     #expect(
       try home.read(".cqrc")
-        == Self.header + "define metric profit = revenue - payout\ndefine segment mb = brand=MuscleBlaze\nset grouping indian\n")
+        == Self.header
+        + "define metric profit = revenue - payout\ndefine segment mb = brand=MuscleBlaze\nset grouping indian\n"
+    )
 
     // The next session starts with them; saving again adds nothing.
-    let second = try run(["--format", "csv", "-c", "profit by brand where mb", "-c", "save"], home: home)
-    let direct = try cq(["--format", "csv", "-c", "revenue - payout by brand where brand=MuscleBlaze"])
+    let second = try run(
+      ["--format", "csv", "-c", "profit by brand where mb", "-c", "save"], home: home)
+    let direct = try cq([
+      "--format", "csv", "-c", "revenue - payout by brand where brand=MuscleBlaze",
+    ])
     #expect(second.status == 0, "\(second.stderr)")
-    #expect(second.stdout.hasPrefix("brand,profit\nMuscleBlaze,"), "\(second.stdout) \(direct.stderr)")
-    #expect(second.stderr == "nothing new to save: ~/.cqrc already has the session's 3 statements\n", "\(second.stderr)")
+    #expect(
+      second.stdout.hasPrefix("brand,profit\nMuscleBlaze,"), "\(second.stdout) \(direct.stderr)")
+    #expect(
+      second.stderr == "nothing new to save: ~/.cqrc already has the session's 3 statements\n",
+      "\(second.stderr)")
     #expect(try home.read(".cqrc").components(separatedBy: "define metric profit").count == 2)
   }
 
   @Test func aChangedDefinitionOrSettingIsReplacedWhereItStands() throws {
     let home = try ScratchFolder()
-    try home.write("# mine\ndefine metric profit = revenue - payout\nset grouping indian\nset timer on\n", to: ".cqrc")
+    try home.write(
+      "# mine\ndefine metric profit = revenue - payout\nset grouping indian\nset timer on\n",
+      to: ".cqrc")
     let run = try run(
       [
         "-c", "define metric profit = revenue - payout - 1", "-c", "set grouping western", "-c",
@@ -54,7 +69,8 @@ import Testing
       "\(run.stderr)")
     #expect(
       try home.read(".cqrc")
-        == "# mine\ndefine metric profit = revenue - payout - 1\nset grouping western\nset timer on\ndefine metric cpo = payout / orders\n")
+        == "# mine\ndefine metric profit = revenue - payout - 1\nset grouping western\nset timer on\ndefine metric cpo = payout / orders\n"
+    )
   }
 
   @Test func cqrcNamesAnotherFileAndSaveTakesAFile() throws {
@@ -64,7 +80,10 @@ import Testing
       ["-c", "define metric x2 = revenue * 2", "-c", "save", "-c", "save other.cqrc"], home: home,
       environment: ["CQRC": team])
     #expect(saved.status == 0, "\(saved.stderr)")
-    #expect(saved.stderr == "saved to \(team): added 1 (define metric x2)\nsaved to other.cqrc: added 1 (define metric x2)\n")
+    #expect(
+      saved.stderr
+        == "saved to \(team): added 1 (define metric x2)\nsaved to other.cqrc: added 1 (define metric x2)\n"
+    )
     #expect(!home.exists(".cqrc"))
     #expect(try home.read("team.cqrc") == Self.header + "define metric x2 = revenue * 2\n")
     let used = try run(["--format", "csv", "-c", "x2"], home: home, environment: ["CQRC": team])
@@ -77,18 +96,25 @@ import Testing
     let home = try ScratchFolder()
     let empty = try run(["-c", "save"], home: home)
     #expect(empty.status == 0)
-    #expect(empty.stderr == "nothing to save: no 'define metric', 'define segment' or changed setting in this session\n")
+    #expect(
+      empty.stderr
+        == "nothing to save: no 'define metric', 'define segment' or changed setting in this session\n"
+    )
     #expect(!home.exists(".cqrc"))
     try home.write("define metric p = revenue - bogus\n", to: ".cqrc")
     let broken = try run(["--format", "csv", "-c", "orders"], home: home)
     #expect(broken.status == 0, "a broken startup file does not stop cq")
-    #expect(broken.stderr.contains("warning: ~/.cqrc had errors (above); start with --norc to skip it"), "\(broken.stderr)")
+    #expect(
+      broken.stderr.contains("warning: ~/.cqrc had errors (above); start with --norc to skip it"),
+      "\(broken.stderr)")
     #expect(broken.stderr.contains(home.file(".cqrc").path + ":1:"), "\(broken.stderr)")
   }
 
   @Test func helpAndTheReadmeDescribeTheStartupFile() throws {
     let help = try cq(["-c", "help save"])
-    #expect(help.stdout.contains("cq runs ~/.cqrc (or the file $CQRC names) when it starts"), "\(help.stdout)")
+    #expect(
+      help.stdout.contains("cq runs ~/.cqrc (or the file $CQRC names) when it starts"),
+      "\(help.stdout)")
     #expect(try cq(["-c", "help cqrc"]).stdout == help.stdout)
     #expect(try cq(["-c", "help"]).stdout.contains("save [FILE]"))
   }

@@ -17,7 +17,9 @@ import Testing
   static func onTerminal(_ statement: String) throws -> String {
     let home = try ScratchFolder()
     let tmux = try Tmux(
-      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path, "-c", statement],
+      command: [
+        TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path, "-c", statement,
+      ],
       home: home, environment: ["NO_COLOR": "1", "CQ_PAGER": "cat"])
     // A timeout must fail here, or the checks that text is absent would pass on a cut screen.
     try #require(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.captureAll())")
@@ -29,11 +31,15 @@ import Testing
   func schemaOnATerminalListsEveryColumn() throws {
     let screen = try Self.onTerminal("schema")
     let rows = boxTables(screen).first ?? []
-    #expect(rows.contains { $0.count > 1 && $0[1] == "brand" }, "tracking_data.brand is listed:\n\(screen)")
+    #expect(
+      rows.contains { $0.count > 1 && $0[1] == "brand" },
+      "tracking_data.brand is listed:\n\(screen)")
     #expect(!rows.contains { $0.first == "…" }, "no elided row:\n\(screen)")
     #expect(!screen.contains("more row"))
     let piped = try cq(["-c", "schema"])
-    #expect(rows.count == (boxTables(piped.stdout).first ?? []).count, "the terminal shows every row a pipe gets")
+    #expect(
+      rows.count == (boxTables(piped.stdout).first ?? []).count,
+      "the terminal shows every row a pipe gets")
   }
 
   @Test(.enabled(if: InteractiveTests.tmuxPath != nil, "tmux is not installed (or not Linux)"))
@@ -48,11 +54,15 @@ import Testing
     }
     // Every word of every formula and meaning is there, in order.
     let piped = try cq(["--format", "tsv", "-c", "show metrics"])
-    let expected = Self.words(parseDelimited(piped.stdout, separator: "\t").dropFirst().map { $0.joined(separator: " ") }.joined(separator: " "))
+    let expected = Self.words(
+      parseDelimited(piped.stdout, separator: "\t").dropFirst().map { $0.joined(separator: " ") }
+        .joined(separator: " "))
     let shown = Self.words(
       screen.split(separator: "\n").filter { $0.hasPrefix("│") }.dropFirst()
         .map { $0.replacingOccurrences(of: "│", with: " ") }.joined(separator: " "))
-    #expect(Set(expected).isSubset(of: Set(shown)), "words missing: \(Set(expected).subtracting(Set(shown)).sorted().prefix(10))")
+    #expect(
+      Set(expected).isSubset(of: Set(shown)),
+      "words missing: \(Set(expected).subtracting(Set(shown)).sorted().prefix(10))")
   }
 
   @Test(
@@ -65,7 +75,9 @@ import Testing
     // Hard breaks only between words: the terminal's words are the pipe's words.
     #expect(Self.words(screen) == Self.words(piped.stdout), "\(screen)")
     #expect(screen.split(separator: "\n").allSatisfy { $0.count <= 120 })
-    #expect(piped.stdout.split(separator: "\n").contains { $0.count > 120 }, "the pipe gets long lines as they are")
+    #expect(
+      piped.stdout.split(separator: "\n").contains { $0.count > 120 },
+      "the pipe gets long lines as they are")
   }
 
   // MARK: - Defect 10: every caveat reaches standard error under machine formats
@@ -75,9 +87,13 @@ import Testing
     #expect(tiers.stderr.contains("note: tiers: nano < 10k"), "\(tiers.stderr)")
     #expect(!tiers.stdout.contains("tiers:"))
     let cac = try cq(["--format", "json", "-c", "cac, incremental_roas by brand"])
-    let heuristic = cac.stderr.split(separator: "\n").filter { $0.hasPrefix("note: incremental_* is a heuristic") }
+    let heuristic = cac.stderr.split(separator: "\n").filter {
+      $0.hasPrefix("note: incremental_* is a heuristic")
+    }
     #expect(heuristic.count == 1, "once, not once per metric:\n\(cac.stderr)")
-    #expect(heuristic.first?.contains("iroas") == true, "store_orders is loaded: it points to iroas:\n\(cac.stderr)")
+    #expect(
+      heuristic.first?.contains("iroas") == true,
+      "store_orders is loaded: it points to iroas:\n\(cac.stderr)")
     // The table shows the same caveat under it.
     let table = try cq(["-c", "cac by brand"])
     #expect(table.stdout.contains("measured lift: iroas, lift_revenue"))
@@ -88,7 +104,9 @@ import Testing
     let run = try cq(["--format", "csv", "-c", "lift_revenue, iroas by brand"])
     #expect(run.stderr.contains("note: lift_revenue: difference-in-differences"))
     #expect(run.stderr.contains("note: 95% intervals: lift_revenue_low, lift_revenue_high"))
-    #expect(!run.stderr.contains("note:   "), "per-row intervals are columns away, not notes:\n\(run.stderr)")
+    #expect(
+      !run.stderr.contains("note:   "),
+      "per-row intervals are columns away, not notes:\n\(run.stderr)")
     let lines = run.stderr.split(separator: "\n")
     #expect(Set(lines).count == lines.count, "no note twice:\n\(run.stderr)")
   }
@@ -101,8 +119,10 @@ import Testing
     let folder = try ScratchFolder()
     let data = try folder.copyBundledData(to: "data")
     try? FileManager.default.removeItem(at: data.appendingPathComponent("store_orders.csv"))
-    let without = try cq(["-c", "describe incremental_roas", "-c", "cac by brand"], data: data.path)
-    #expect(without.stdout.contains("true incrementality needs store_orders.csv"), "\(without.stdout)")
+    let without = try cq(
+      ["-c", "describe incremental_roas", "-c", "cac by brand"], data: data.path)
+    #expect(
+      without.stdout.contains("true incrementality needs store_orders.csv"), "\(without.stdout)")
     #expect(!without.stdout.contains("measured lift: iroas"))
   }
 
@@ -121,20 +141,30 @@ import Testing
   @Test func standardInputGetsNoEmptyContextLine() throws {
     let run = try cq([], stdin: "revenue by campain\n")
     #expect(run.status == 3)
-    #expect(!run.stderr.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "2 |" }, "\(run.stderr)")
+    #expect(
+      !run.stderr.split(separator: "\n").contains {
+        $0.trimmingCharacters(in: .whitespaces) == "2 |"
+      }, "\(run.stderr)")
   }
 
   @Test func aNoteSharedByEightMetricsIsShownOnce() throws {
-    let run = try cq(["-c", "revenue, orders, aov, customers, conversions, new_customers, incremental_revenue, cac by post_platform"])
+    let run = try cq([
+      "-c",
+      "revenue, orders, aov, customers, conversions, new_customers, incremental_revenue, cac by post_platform",
+    ])
     #expect(run.status == 3)
-    let notes = run.stderr.split(separator: "\n").filter { $0.contains("note: tracking_data can be grouped by") }
+    let notes = run.stderr.split(separator: "\n").filter {
+      $0.contains("note: tracking_data can be grouped by")
+    }
     #expect(notes.count == 1, "\(run.stderr)")
   }
 
   @Test func aMetricInASegmentPointsToHaving() throws {
     let run = try cq(["-c", "define segment big = roas > 2"])
     #expect(run.status == 3)
-    #expect(run.stderr.contains("'roas' is a metric: a segment is a condition on dimensions"), "\(run.stderr)")
+    #expect(
+      run.stderr.contains("'roas' is a metric: a segment is a condition on dimensions"),
+      "\(run.stderr)")
     #expect(run.stderr.contains("'revenue by campaign having roas > 2'"), "\(run.stderr)")
     #expect(!run.stderr.contains("'where'"), "\(run.stderr)")
   }
@@ -156,38 +186,52 @@ import Testing
     let home = try ScratchFolder()
     let history = home.file("history").path
     let tmux = try Tmux(
-      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home,
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path],
+      home: home,
       environment: ["CQ_HISTORY": history])
     #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
     tmux.type("define segment s = brand=Gritzo")
-    #expect(tmux.waitFor { $0.contains("defined segment 's' = brand=Gritzo") } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("defined segment 's' = brand=Gritzo") } != nil, "\(tmux.capture())"
+    )
     tmux.type("define segment s = brand=HKVitals")
     #expect(
-      tmux.waitFor { $0.contains("redefined segment 's' = brand=HKVitals (was brand=Gritzo)") } != nil,
+      tmux.waitFor { $0.contains("redefined segment 's' = brand=HKVitals (was brand=Gritzo)") }
+        != nil,
       "\(tmux.capture())")
     tmux.type("define metric m = revenue - payout")
     tmux.type("define metric m = revenue")
-    #expect(tmux.waitFor { $0.contains("redefined metric 'm' = revenue (was revenue - payout)") } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("redefined metric 'm' = revenue (was revenue - payout)") } != nil,
+      "\(tmux.capture())")
 
     tmux.type("clear")
-    #expect(tmux.waitFor { !$0.contains("defined") && Tmux.endsAtPrompt($0) } != nil, "clear empties the screen:\n\(tmux.capture())")
+    #expect(
+      tmux.waitFor { !$0.contains("defined") && Tmux.endsAtPrompt($0) } != nil,
+      "clear empties the screen:\n\(tmux.capture())")
     #expect(!tmux.capture().contains("error"))
 
     tmux.type("tutorial")
     #expect(tmux.waitFor { $0.contains("Press Enter to start") } != nil, "\(tmux.capture())")
     Thread.sleep(forTimeInterval: 0.3)
     tmux.keys("C-c")
-    #expect(tmux.waitFor { $0.contains("tutorial cancelled") } != nil, "Ctrl-C cancels the tutorial:\n\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("tutorial cancelled") } != nil,
+      "Ctrl-C cancels the tutorial:\n\(tmux.capture())")
     #expect(!tmux.capture().contains("Step 1"), "\(tmux.capture())")
     tmux.type("m by platform")
-    #expect(tmux.waitFor { boxTables($0).last?.first == ["platform", "m"] } != nil, "back at the shell:\n\(tmux.capture())")
+    #expect(
+      tmux.waitFor { boxTables($0).last?.first == ["platform", "m"] } != nil,
+      "back at the shell:\n\(tmux.capture())")
 
     _ = tmux.waitFor { Tmux.endsAtPrompt($0) }
     tmux.type("quit")
     #expect(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.capture())")
     let saved = (try? String(contentsOfFile: history, encoding: .utf8)) ?? ""
     #expect(saved.contains("m by platform"), "\(saved)")
-    #expect(!saved.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "quit" }, "quit is not history:\n\(saved)")
+    #expect(
+      !saved.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "quit" },
+      "quit is not history:\n\(saved)")
   }
 
   @Test func aMissingDataFolderSaysWhatAFolderHolds() throws {
@@ -195,24 +239,38 @@ import Testing
     let missing = try cq(["-c", "roas by brand"], data: folder.file("nowhere").path)
     #expect(missing.status == 4)
     #expect(missing.stderr.contains("no such data folder"))
-    #expect(missing.stderr.contains("note: --data names the data folder; a data folder holds influencers.csv, posts.csv, tracking_data.csv and payouts.csv"), "\(missing.stderr)")
+    #expect(
+      missing.stderr.contains(
+        "note: --data names the data folder; a data folder holds influencers.csv, posts.csv, tracking_data.csv and payouts.csv"
+      ), "\(missing.stderr)")
 
-    let fromEnvironment = try cq(["-c", "roas by brand"], data: nil, environment: ["CQ_DATA": folder.file("nowhere").path])
-    #expect(fromEnvironment.stderr.contains("note: the folder comes from CQ_DATA"), "\(fromEnvironment.stderr)")
+    let fromEnvironment = try cq(
+      ["-c", "roas by brand"], data: nil, environment: ["CQ_DATA": folder.file("nowhere").path])
+    #expect(
+      fromEnvironment.stderr.contains("note: the folder comes from CQ_DATA"),
+      "\(fromEnvironment.stderr)")
 
     let empty = try cq(["-c", "roas by brand"], data: folder.path)
     #expect(empty.status == 4)
     #expect(
-      empty.stderr.contains("\(folder.path): required files not found: influencers.csv, posts.csv, tracking_data.csv, payouts.csv"),
+      empty.stderr.contains(
+        "\(folder.path): required files not found: influencers.csv, posts.csv, tracking_data.csv, payouts.csv"
+      ),
       "\(empty.stderr)")
   }
 
   @Test func aScatterOfFourPointsLettersEachOne() throws {
     let run = try cq(["-c", "payout, revenue by brand chart scatter"])
     #expect(run.status == 0)
-    let legend = run.stdout.split(separator: "\n").filter { $0.count > 3 && "ABCDEFGH".contains($0.first!) && $0.dropFirst().hasPrefix("  ") }
-    let groups = try Delimited(try cq(["--format", "csv", "-c", "payout, revenue by brand"]).stdout).column("brand")
+    let legend = run.stdout.split(separator: "\n").filter {
+      $0.count > 3 && "ABCDEFGH".contains($0.first!) && $0.dropFirst().hasPrefix("  ")
+    }
+    let groups = try Delimited(
+      try cq(["--format", "csv", "-c", "payout, revenue by brand"]).stdout
+    ).column("brand")
     #expect(legend.count == groups.count, "every point is named:\n\(run.stdout)")
-    for brand in groups { #expect(legend.contains { $0.contains(brand) }, "\(brand) in\n\(run.stdout)") }
+    for brand in groups {
+      #expect(legend.contains { $0.contains(brand) }, "\(brand) in\n\(run.stdout)")
+    }
   }
 }

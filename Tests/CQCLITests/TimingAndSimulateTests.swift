@@ -7,7 +7,8 @@ import Testing
   /// `timing load MS` / `timing query MS STATEMENT`, MS a decimal number.
   static func timingLines(_ stderr: String) -> [(kind: String, ms: Double, rest: String)] {
     lines(stderr).compactMap { line in
-      guard let m = line.wholeMatch(of: /timing (load|query) ([0-9]+(?:\.[0-9]+)?)(?: (.*))?/) else { return nil }
+      guard let m = line.wholeMatch(of: /timing (load|query) ([0-9]+(?:\.[0-9]+)?)(?: (.*))?/)
+      else { return nil }
       guard let ms = Double(m.2) else { return nil }
       return (String(m.1), ms, m.3.map(String.init) ?? "")
     }
@@ -16,7 +17,9 @@ import Testing
   @Test func timingWritesLoadThenQueryLinesToStandardError() throws {
     let run = try cq(["--timing", "--format", "csv", "-c", "revenue by brand"])
     #expect(run.status == 0)
-    #expect(try Delimited(run.stdout).header == ["brand", "revenue"], "timing never touches standard output")
+    #expect(
+      try Delimited(run.stdout).header == ["brand", "revenue"],
+      "timing never touches standard output")
     #expect(!run.stdout.contains("timing"))
     let all = lines(run.stderr)
     let timed = Self.timingLines(run.stderr)
@@ -29,18 +32,28 @@ import Testing
 
   /// Every statement gets its line, not only queries; `--repeat` runs only queries again.
   @Test func everyStatementIsTimedOnce() throws {
-    let run = try cq(["--timing", "--repeat", "2", "-c", "set format csv", "-c", "revenue", "-c", "explain revenue"])
+    let run = try cq([
+      "--timing", "--repeat", "2", "-c", "set format csv", "-c", "revenue", "-c", "explain revenue",
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     let queries = Self.timingLines(run.stderr).filter { $0.kind == "query" }.map(\.rest)
-    #expect(queries == ["set format csv", "revenue", "revenue", "explain revenue"], "\(run.stderr)")
+    #expect(
+      queries == ["set format csv", "revenue", "revenue", "explain revenue"], "\(run.stderr)")
   }
 
   @Test func repeatRunsEachQueryNTimes() throws {
-    let run = try cq(["--timing", "--repeat", "3", "--format", "csv", "-c", "revenue by brand", "-c", "orders by platform"])
+    let run = try cq([
+      "--timing", "--repeat", "3", "--format", "csv", "-c", "revenue by brand", "-c",
+      "orders by platform",
+    ])
     #expect(run.status == 0)
     let queries = Self.timingLines(run.stderr).filter { $0.kind == "query" }.map(\.rest)
-    #expect(queries == Array(repeating: "revenue by brand", count: 3) + Array(repeating: "orders by platform", count: 3))
-    #expect(csvBlocks(run.stdout, headers: ["brand,revenue", "platform,orders"]).count == 2, "each result printed once")
+    #expect(
+      queries == Array(repeating: "revenue by brand", count: 3)
+        + Array(repeating: "orders by platform", count: 3))
+    #expect(
+      csvBlocks(run.stdout, headers: ["brand,revenue", "platform,orders"]).count == 2,
+      "each result printed once")
   }
 
   @Test func simulatedDataLoadsAndAnswers() throws {
@@ -51,7 +64,9 @@ import Testing
     for name in ["influencers", "posts", "tracking_data", "payouts", "products"] {
       #expect(dir.exists("sim/\(name).csv"), "\(name).csv")
     }
-    let run = try cq(["--format", "csv", "-c", "revenue by brand", "-c", "show tables"], data: dir.file("sim").path)
+    let run = try cq(
+      ["--format", "csv", "-c", "revenue by brand", "-c", "show tables"], data: dir.file("sim").path
+    )
     #expect(run.status == 0, "\(run.stderr)")
     let blocks = csvBlocks(run.stdout, headers: ["brand,revenue", "table,rows,columns"])
     try #require(blocks.count == 2)
@@ -59,7 +74,9 @@ import Testing
     let header = parseDelimited(try String(contentsOf: tracking, encoding: .utf8)).first ?? []
     if header.contains("brand") {
       let expected = try sums(ofCSV: tracking, by: "brand", of: "revenue")
-      let got = try Delimited(blocks[0]).map("brand", "revenue").compactMapValues { Decimal(string: $0) }
+      let got = try Delimited(blocks[0]).map("brand", "revenue").compactMapValues {
+        Decimal(string: $0)
+      }
       #expect(got == expected)
     }
     let rows = try Delimited(blocks[1]).map("table", "rows")

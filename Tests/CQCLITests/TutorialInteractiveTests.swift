@@ -12,18 +12,25 @@ import Testing
     let home = try ScratchFolder()
     let history = home.file("history").path
     let tmux = try Tmux(
-      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path], home: home,
+      command: [TestPaths.cqBinary.path, "--norc", "--data", TestPaths.bundledData.path],
+      home: home,
       environment: ["CQ_HISTORY": history])
     #expect(tmux.waitFor { Tmux.hasPrompt($0) } != nil, "\(tmux.capture())")
     tmux.type("tutorial")
     #expect(tmux.waitFor { $0.contains("Press Enter to start") } != nil, "\(tmux.capture())")
     tmux.keys("Enter")
-    #expect(tmux.waitFor { $0.contains("Step 1 of") && $0.lastLineEnds(with: "tutorial>") } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("Step 1 of") && $0.lastLineEnds(with: "tutorial>") } != nil,
+      "\(tmux.capture())")
     tmux.type("schema")
-    #expect(tmux.waitFor { $0.contains("Step 2 of") && $0.lastLineEnds(with: "tutorial>") } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("Step 2 of") && $0.lastLineEnds(with: "tutorial>") } != nil,
+      "\(tmux.capture())")
 
     tmux.type("revenue by campain")
-    #expect(tmux.waitFor { $0.contains("did you mean 'campaign'") && $0.lastLineEnds(with: "tutorial>") } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("did you mean 'campaign'") && $0.lastLineEnds(with: "tutorial>") }
+        != nil, "\(tmux.capture())")
     tmux.keys("Up")
     let recalled = tmux.waitFor { $0.lastLineEnds(with: "tutorial> revenue by campain") }
     #expect(recalled != nil, "Up recalls the answer just typed:\n\(tmux.capture())")
@@ -35,11 +42,16 @@ import Testing
     #expect(passed != nil, "the fixed answer passes step 2:\n\(tmux.capture())")
 
     tmux.type("quit")
-    #expect(tmux.waitFor { $0.contains("Leaving the tutorial") && $0.lastLineEnds(with: "cq>") } != nil, "\(tmux.capture())")
+    #expect(
+      tmux.waitFor { $0.contains("Leaving the tutorial") && $0.lastLineEnds(with: "cq>") } != nil,
+      "\(tmux.capture())")
     tmux.ctrlDAtPrompt()
     #expect(tmux.waitFor { $0.contains("CQ-EXIT=0") } != nil, "\(tmux.capture())")
     let saved = (try? String(contentsOfFile: history, encoding: .utf8)) ?? ""
-    #expect(saved.split(separator: "\n").suffix(4) == ["tutorial", "schema", "revenue by campain", "revenue by campaign"], "\(saved)")
+    #expect(
+      saved.split(separator: "\n").suffix(4) == [
+        "tutorial", "schema", "revenue by campain", "revenue by campaign",
+      ], "\(saved)")
   }
 }
 

@@ -51,14 +51,20 @@ import Testing
       return run.stdout
     }
     // Payout C1 meets tracking rows spelt c1: no spend is left unattributed.
-    #expect(try csv("revenue, payout, roas by campaign") == "campaign,revenue,payout,roas\nC1,30.00,14.00,2.142857142857143\nC2,30.00,6.00,5\n")
+    #expect(
+      try csv("revenue, payout, roas by campaign")
+        == "campaign,revenue,payout,roas\nC1,30.00,14.00,2.142857142857143\nC2,30.00,6.00,5\n")
     #expect(try csv("payout by brand") == "brand,payout\nMB,14.00\nHKV,6.00\n")
     #expect(try csv("revenue by brand where brand = mb") == "brand,revenue\nMB,30.00\n")
     #expect(try csv("revenue by source") == "source,revenue\ninstagram.com,60.00\n")
-    #expect(try csv("posts by category, platform") == "category,platform,posts\nFitness,Instagram,2\nFood,YouTube,1\n")
+    #expect(
+      try csv("posts by category, platform")
+        == "category,platform,posts\nFitness,Instagram,2\nFood,YouTube,1\n")
     #expect(try csv("influencers by gender") == "gender,influencers\nmale,2\nfemale,1\n")
     // Names and ids keep their spelling: two influencers, labelled as written.
-    #expect(try csv("revenue by influencer") == "influencer,revenue\nAsha,30.00\nRAVI,20.00\nRavi,10.00\n")
+    #expect(
+      try csv("revenue by influencer") == "influencer,revenue\nAsha,30.00\nRAVI,20.00\nRavi,10.00\n"
+    )
   }
 
   /// products.csv entries meet as values group: `Whey,MB` and ` whey ,mb` agree (one product,

@@ -9,12 +9,16 @@ import Testing
 struct AllocationTests {
   static let weights: [AllocationWeight] = [.orders, .revenue]
 
-  @Test(arguments: weights, [
-    "payout by brand", "payout by product", "payout by source", "payout by user", "payout by day",
-    "payout by month", "payout by campaign, brand", "payout by basis, brand", "payout by status, source",
-    "payout by platform, brand", "payout by basis, month", "roas, payout by brand", "roi by source",
-    "incremental_roas by product", "cac by brand", "roas_delta by brand",
-  ])
+  @Test(
+    arguments: weights,
+    [
+      "payout by brand", "payout by product", "payout by source", "payout by user", "payout by day",
+      "payout by month", "payout by campaign, brand", "payout by basis, brand",
+      "payout by status, source",
+      "payout by platform, brand", "payout by basis, month", "roas, payout by brand",
+      "roi by source",
+      "incremental_roas by product", "cac by brand", "roas_delta by brand",
+    ])
   func grouped(weight: AllocationWeight, text: String) throws {
     let h = try Harness(allocation: weight)
     let result = try h.run(text)
@@ -25,20 +29,26 @@ struct AllocationTests {
 
   /// Filters on tracking dimensions keep only the shares of rows that pass; weights are over all
   /// rows (not re-normalised inside the filter).
-  @Test(arguments: weights, [
-    ("payout where brand = MuscleBlaze", RefFilter.equal("brand", "MuscleBlaze")),
-    ("payout where source = google", RefFilter.equal("source", "google")),
-    ("payout where date = 2025-01-01", RefFilter.equal("day", "2025-01-01")),
-    ("payout where user in (u1, u2)", RefFilter(["user"]) { ["u1", "u2"].contains($0["user"]) }),
-    ("payout where brand != MuscleBlaze", RefFilter(["brand"]) { $0["brand"] != "MuscleBlaze" }),
-    ("payout where brand = HKVitals and campaign = C1", RefFilter(["brand", "campaign"]) {
-      $0["brand"] == "HKVitals" && $0["campaign"] == "C1"
-    }),
-  ])
+  @Test(
+    arguments: weights,
+    [
+      ("payout where brand = MuscleBlaze", RefFilter.equal("brand", "MuscleBlaze")),
+      ("payout where source = google", RefFilter.equal("source", "google")),
+      ("payout where date = 2025-01-01", RefFilter.equal("day", "2025-01-01")),
+      ("payout where user in (u1, u2)", RefFilter(["user"]) { ["u1", "u2"].contains($0["user"]) }),
+      ("payout where brand != MuscleBlaze", RefFilter(["brand"]) { $0["brand"] != "MuscleBlaze" }),
+      (
+        "payout where brand = HKVitals and campaign = C1",
+        RefFilter(["brand", "campaign"]) {
+          $0["brand"] == "HKVitals" && $0["campaign"] == "C1"
+        }
+      ),
+    ])
   func filtered(weight: AllocationWeight, query: (text: String, filter: RefFilter)) throws {
     let (text, filter) = query
     let h = try Harness(allocation: weight)
-    expectRows(try h.run(text), h.reference.expect(["payout"], where: filter), "\(text) [\(weight)]")
+    expectRows(
+      try h.run(text), h.reference.expect(["payout"], where: filter), "\(text) [\(weight)]")
   }
 
   /// Hand-worked: row 2 (2025-01-01, 1 order of 6) carries 1000.00 × 1/6 → 166.67 (largest
@@ -47,7 +57,10 @@ struct AllocationTests {
     let h = try Harness()
     #expect(try h.run("payout where date = 2025-01-01").rows == [[.paise(16_667 + 667)]])
     // 2024-12-31 (2 of 6 orders): 333.33 + 13.33.
-    #expect(try h.run("payout by day where date = 2024-12-31").rows == [[.text("2024-12-31"), .paise(33_333 + 1_333)]])
+    #expect(
+      try h.run("payout by day where date = 2024-12-31").rows == [
+        [.text("2024-12-31"), .paise(33_333 + 1_333)]
+      ])
   }
 
   /// Hand-worked revenue weights: influencer 1 on C1 has rows of 1000.00, 500.50, 300.25.
@@ -57,13 +70,16 @@ struct AllocationTests {
     let forty = Reference.spread(4_000, weights: [100_000, 50_050, 30_025])
     #expect(try h.run("payout where date = 2025-01-03").rows == [[.paise(16_674 + forty[2])]])
     let orders = try Harness(allocation: .orders)
-    #expect(try h.run("payout by brand").rows != orders.run("payout by brand").rows, "the weights must matter")
+    #expect(
+      try h.run("payout by brand").rows != orders.run("payout by brand").rows,
+      "the weights must matter")
   }
 
   @Test func unattributedSortsLast() throws {
     let h = try Harness()
     for text in [
-      "payout by brand", "payout by brand order by payout asc", "payout by brand order by brand desc",
+      "payout by brand", "payout by brand order by payout asc",
+      "payout by brand order by brand desc",
       "payout by month", "roas by brand", "payout by campaign, brand order by payout desc",
     ] {
       let labels = try h.run(text).labelRows
@@ -80,10 +96,16 @@ struct AllocationTests {
     ("payout by brand where basis = post", RefFilter.equal("basis", "post")),
     ("payout by brand where platform = Instagram", RefFilter.equal("platform", "Instagram")),
     ("payout by brand where tier = mega", RefFilter.equal("tier", "mega")),
-    ("payout by month where influencer = \"Priya Nair\"", RefFilter.equal("influencer", "Priya Nair")),
-    ("payout by source where campaign in (C1, C3) and not status = paid", RefFilter(["campaign", "status"]) {
-      ["C1", "C3"].contains($0["campaign"]) && $0["status"] != "paid"
-    }),
+    (
+      "payout by month where influencer = \"Priya Nair\"",
+      RefFilter.equal("influencer", "Priya Nair")
+    ),
+    (
+      "payout by source where campaign in (C1, C3) and not status = paid",
+      RefFilter(["campaign", "status"]) {
+        ["C1", "C3"].contains($0["campaign"]) && $0["status"] != "paid"
+      }
+    ),
   ])
   func unattributedKeptUnderPayoutFilters(text: String, filter: RefFilter) throws {
     let h = try Harness()
@@ -97,13 +119,28 @@ struct AllocationTests {
   /// written.
   @Test(arguments: [
     ("payout by brand where source = google", RefFilter.equal("source", "google")),
-    ("payout by brand where brand != MuscleBlaze", RefFilter(["brand"]) { $0["brand"] != "MuscleBlaze" }),
-    ("payout by brand where brand not in (Gritzo)", RefFilter(["brand"]) { $0["brand"] != "Gritzo" }),
-    ("payout by brand where date between 2024-01-01 and 2026-12-31", RefFilter(["day"]) { _ in true }),
-    ("payout by brand where brand ~ i", RefFilter(["brand"]) { $0["brand"]?.lowercased().contains("i") == true }),
-    ("payout by campaign where campaign = C1 and source != google", RefFilter(["campaign", "source"]) {
-      $0["campaign"] == "C1" && $0["source"] != "google"
-    }),
+    (
+      "payout by brand where brand != MuscleBlaze",
+      RefFilter(["brand"]) { $0["brand"] != "MuscleBlaze" }
+    ),
+    (
+      "payout by brand where brand not in (Gritzo)",
+      RefFilter(["brand"]) { $0["brand"] != "Gritzo" }
+    ),
+    (
+      "payout by brand where date between 2024-01-01 and 2026-12-31",
+      RefFilter(["day"]) { _ in true }
+    ),
+    (
+      "payout by brand where brand ~ i",
+      RefFilter(["brand"]) { $0["brand"]?.lowercased().contains("i") == true }
+    ),
+    (
+      "payout by campaign where campaign = C1 and source != google",
+      RefFilter(["campaign", "source"]) {
+        $0["campaign"] == "C1" && $0["source"] != "google"
+      }
+    ),
   ])
   func unattributedDroppedUnderOtherFilters(text: String, filter: RefFilter) throws {
     let h = try Harness()
@@ -116,13 +153,24 @@ struct AllocationTests {
   /// `not` over a non-payout dimension is still a filter on that dimension: the unattributed
   /// payout must be dropped (SPEC §4: "dropped under filters on any other dimension").
   @Test(arguments: [
-    ("payout where not brand = MuscleBlaze", RefFilter(["brand"]) { $0["brand"] != "MuscleBlaze" }, [String]()),
-    ("payout by brand where not (source = google)", RefFilter(["source"]) { $0["source"] != "google" }, ["brand"]),
-    ("roas by brand where campaign in (C1, C2) and not source = google", RefFilter(["campaign", "source"]) {
-      ["C1", "C2"].contains($0["campaign"]) && $0["source"] != "google"
-    }, ["brand"]),
+    (
+      "payout where not brand = MuscleBlaze", RefFilter(["brand"]) { $0["brand"] != "MuscleBlaze" },
+      [String]()
+    ),
+    (
+      "payout by brand where not (source = google)",
+      RefFilter(["source"]) { $0["source"] != "google" }, ["brand"]
+    ),
+    (
+      "roas by brand where campaign in (C1, C2) and not source = google",
+      RefFilter(["campaign", "source"]) {
+        ["C1", "C2"].contains($0["campaign"]) && $0["source"] != "google"
+      }, ["brand"]
+    ),
   ])
-  func unattributedDroppedUnderNegatedFilters(text: String, filter: RefFilter, dims: [String]) throws {
+  func unattributedDroppedUnderNegatedFilters(text: String, filter: RefFilter, dims: [String])
+    throws
+  {
     let h = try Harness()
     let result = try h.run(text)
     let metrics = result.columns.dropFirst(dims.count).map(\.name)
@@ -144,7 +192,9 @@ struct AllocationTests {
       }
       sum += p
     }
-    let unattributed = h.reference.payoutPieces().filter(\.unattributed).reduce(Int64(0)) { $0 + $1.paise }
+    let unattributed = h.reference.payoutPieces().filter(\.unattributed).reduce(Int64(0)) {
+      $0 + $1.paise
+    }
     #expect(total == .paise(sum + unattributed))
   }
 
@@ -154,11 +204,15 @@ struct AllocationTests {
     let h = try Harness()
     for dim in ["brand", "product", "source", "user", "day", "month", "post_platform"] {
       let messages = h.modelError("\(metric) by \(dim)")
-      #expect(messages.contains { $0.contains(metric) && $0.contains(dim) }, "\(metric) by \(dim): \(messages)")
+      #expect(
+        messages.contains { $0.contains(metric) && $0.contains(dim) },
+        "\(metric) by \(dim): \(messages)")
     }
     _ = h.modelError("\(metric) where brand = MuscleBlaze")
     for dim in ["campaign", "status", "basis", "influencer", "tier"] {
-      expectRows(try h.run("\(metric) by \(dim)"), h.reference.expect([metric], by: [dim]), "\(metric) by \(dim)")
+      expectRows(
+        try h.run("\(metric) by \(dim)"), h.reference.expect([metric], by: [dim]),
+        "\(metric) by \(dim)")
     }
   }
 
@@ -169,6 +223,8 @@ struct AllocationTests {
     #expect(result.cell(["Zoë Fernandes"], "order_gap") == .integer(1))
     #expect(result.cell(["Aarav Sharma (#1)"], "order_gap") == .integer(-2))
     #expect(result.cell(["Aarav Sharma (#1)"], "paid_orders") == .integer(4))
-    expectRows(result, h.reference.expect(["order_gap", "paid_orders"], by: ["influencer"]), "order_gap by influencer")
+    expectRows(
+      result, h.reference.expect(["order_gap", "paid_orders"], by: ["influencer"]),
+      "order_gap by influencer")
   }
 }

@@ -1,8 +1,9 @@
-@testable import CQEngine
 import CQLanguage
 import CQStorage
 import Foundation
 import Testing
+
+@testable import CQEngine
 
 /// SPEC conformance audit of §2 (`explain` wording, carets, did-you-mean) on a hand-made folder
 /// (`Fixtures/audit`): two influencers named Asha, a payout with no posts or orders (Kabir), a
@@ -19,7 +20,9 @@ struct AuditExplainTests {
     return try h.engine.explain(q, source: text).text
   }
 
-  func tracking() throws -> [[String: String]] { try TinyCSV.table(at: "\(Self.folder)/tracking_data.csv") }
+  func tracking() throws -> [[String: String]] {
+    try TinyCSV.table(at: "\(Self.folder)/tracking_data.csv")
+  }
 
   /// Headlines quote their parts and show values as tables do: conversion_rate names its
   /// conversions and keeps two significant digits, cpm shows payout ÷ reach × 1000, and score
@@ -30,15 +33,18 @@ struct AuditExplainTests {
     let posts = try TinyCSV.table(at: "\(Self.folder)/posts.csv")
     let reach = posts.reduce(0) { $0 + (Int($1["reach"] ?? "") ?? 0) }
     let rate = Double(rows) / Double(reach) * 100
-    let conversion = try #require(try explain(h, "explain conversion_rate").split(separator: "\n").first)
+    let conversion = try #require(
+      try explain(h, "explain conversion_rate").split(separator: "\n").first)
     #expect(conversion.hasPrefix("conversion_rate = \(rows) conversions ÷ "), "\(conversion)")
     #expect(!conversion.contains("= 0.00%"), "\(conversion) (rate \(rate)%)")
     let shown = try #require(h.run("conversion_rate").rows.first?.first?.doubleValue)
     #expect(abs(shown * 100 - rate) < 1e-9)
     let cpm = try #require(try explain(h, "explain cpm").split(separator: "\n").first)
     #expect(cpm.contains(" payout ÷ ") && cpm.contains(" reach × 1000 = "), "\(cpm)")
-    let score = try #require(try explain(h, "explain score by influencer").split(separator: "\n").first)
-    #expect(score.hasPrefix("score = mean percentile rank") && score.contains("(no total)"), "\(score)")
+    let score = try #require(
+      try explain(h, "explain score by influencer").split(separator: "\n").first)
+    #expect(
+      score.hasPrefix("score = mean percentile rank") && score.contains("(no total)"), "\(score)")
     #expect(!score.contains("= 0.00"), "\(score)")
     // Sentences show rates as tables do.
     #expect(Engine.figure(.number(0.000032), format: .percent).text == "0.0032%")
@@ -52,15 +58,23 @@ struct AuditExplainTests {
     let h = try Harness("audit")
     let origin = CQLanguage.SourceLocation(line: 1, column: 1, offset: 0)
     func describe(_ name: String) throws -> String {
-      try h.engine.describe(NameRef(text: name, range: origin..<origin), source: "describe \(name)").text
+      try h.engine.describe(NameRef(text: name, range: origin..<origin), source: "describe \(name)")
+        .text
     }
     let payouts = try describe("payouts")
-    #expect(payouts.contains("  by:      influencer, influencer_id, category, gender, platform, tier, campaign, basis, status"), "\(payouts)")
-    #expect(payouts.contains("    influencer_id=1  campaign=C1  basis=post  rate=100.00  orders=0  total_payout=200.00"), "\(payouts)")
+    #expect(
+      payouts.contains(
+        "  by:      influencer, influencer_id, category, gender, platform, tier, campaign, basis, status"
+      ), "\(payouts)")
+    #expect(
+      payouts.contains(
+        "    influencer_id=1  campaign=C1  basis=post  rate=100.00  orders=0  total_payout=200.00"),
+      "\(payouts)")
     let influencers = try describe("influencers")
     #expect(influencers.hasPrefix("metric influencers"))
     #expect(influencers.contains("\ntable influencers: "), "\(influencers)")
-    let sample = try h.engine.sample(NameRef(text: "payouts", range: origin..<origin), count: 3, source: "")
+    let sample = try h.engine.sample(
+      NameRef(text: "payouts", range: origin..<origin), count: 3, source: "")
     #expect(sample.rows[2][3] == .paise(33333), "rate 333.33 keeps its two decimals")
   }
 
@@ -69,7 +83,9 @@ struct AuditExplainTests {
     let h = try Harness("audit")
     let rows = try tracking()
     let instagram = Set(
-      try TinyCSV.table(at: "\(Self.folder)/influencers.csv").filter { $0["platform"] == "Instagram" }.compactMap { $0["id"] })
+      try TinyCSV.table(at: "\(Self.folder)/influencers.csv").filter {
+        $0["platform"] == "Instagram"
+      }.compactMap { $0["id"] })
     let scoped = rows.filter { instagram.contains($0["influencer_id"] ?? "") }
     let orders = scoped.reduce(0) { $0 + (Int($1["orders"] ?? "") ?? 0) }
     #expect(orders != scoped.count, "the fixture must tell orders from rows")
@@ -78,7 +94,9 @@ struct AuditExplainTests {
     #expect(headline.contains("over \(orders) tracked orders"), "\(headline)")
     #expect(text.contains("(\(scoped.count) rows)"), "the filter step still counts rows: \(text)")
     let all = rows.reduce(0) { $0 + (Int($1["orders"] ?? "") ?? 0) }
-    #expect(try explain(h, "explain revenue").hasPrefix("revenue = sum(revenue) = ₹1.5k over \(all) tracked orders"))
+    #expect(
+      try explain(h, "explain revenue").hasPrefix(
+        "revenue = sum(revenue) = ₹1.5k over \(all) tracked orders"))
   }
 
   /// Under a filter on a payout dimension, explain states only the unattributed spend that the
@@ -89,16 +107,24 @@ struct AuditExplainTests {
     let shown = try #require(result.byLabels[["(unattributed)"]]?.first)
     #expect(shown == .paise(1000))
     let text = try explain(h, "explain payout by brand where platform=Instagram")
-    #expect(text.contains("; ₹10.00 of payouts (1 row) has no tracking rows to carry it and shows as (unattributed)"), "\(text)")
+    #expect(
+      text.contains(
+        "; ₹10.00 of payouts (1 row) has no tracking rows to carry it and shows as (unattributed)"),
+      "\(text)")
     // Unfiltered: both unattributed payouts (Kabir's ₹1,000 and Asha #1's C3 ₹10).
     let all = try explain(h, "explain payout by brand")
-    #expect(all.contains("₹1k of payouts (2 rows) have no tracking rows to carry them and show as (unattributed)"), "\(all)")
+    #expect(
+      all.contains(
+        "₹1k of payouts (2 rows) have no tracking rows to carry them and show as (unattributed)"),
+      "\(all)")
     // Kabir is on Twitter and Asha #1 on Instagram: no unattributed spend passes platform=YouTube.
     let none = try explain(h, "explain payout by brand where platform=YouTube")
     #expect(!none.contains("unattributed"), "\(none)")
     // A filter on a dimension payouts lack drops it.
     let dropped = try explain(h, "explain payout by brand where source=direct")
-    #expect(dropped.contains("(2 rows) have no tracking rows to carry them and are dropped by the filter"), "\(dropped)")
+    #expect(
+      dropped.contains(
+        "(2 rows) have no tracking rows to carry them and are dropped by the filter"), "\(dropped)")
     #expect(dropped.contains("because brand and source are not payout columns"), "\(dropped)")
   }
 
@@ -128,7 +154,9 @@ struct AuditExplainTests {
   @Test func influencerTypoSuggestsPlainName() throws {
     let h = try Harness("audit")
     let messages = h.modelError("revenue by influencer where influencer=Ash")
-    #expect(messages.contains { $0.contains("no influencer 'Ash' in the data; did you mean 'Asha'?") }, "\(messages)")
+    #expect(
+      messages.contains { $0.contains("no influencer 'Ash' in the data; did you mean 'Asha'?") },
+      "\(messages)")
     #expect(try h.run("revenue by influencer where influencer=Asha").rows.count == 2)
   }
 
@@ -136,7 +164,9 @@ struct AuditExplainTests {
   @Test func metricInWhereSuggestsHaving() throws {
     let h = try Harness("audit")
     let messages = h.modelError("revenue by brand where orders > 1")
-    #expect(messages.contains { $0.contains("'orders' is a metric") && $0.contains("having orders > 1") }, "\(messages)")
+    #expect(
+      messages.contains { $0.contains("'orders' is a metric") && $0.contains("having orders > 1") },
+      "\(messages)")
   }
 }
 
@@ -159,17 +189,24 @@ struct AuditHavingTests {
 struct AuditDateTests {
   func span() throws -> (first: String, last: String) {
     let folder = EngineFixtures.path("audit")
-    let dates = try (TinyCSV.table(at: "\(folder)/tracking_data.csv") + TinyCSV.table(at: "\(folder)/posts.csv"))
+    let dates = try
+      (TinyCSV.table(at: "\(folder)/tracking_data.csv") + TinyCSV.table(at: "\(folder)/posts.csv"))
       .compactMap { $0["date"] }.sorted()
     return (try #require(dates.first), try #require(dates.last))
   }
 
-  @Test(arguments: ["revenue where date=2052-06-01", "revenue by day where month in (2025-06, 2026-09)", "posts where date != 2024-01-01"])
+  @Test(arguments: [
+    "revenue where date=2052-06-01", "revenue by day where month in (2025-06, 2026-09)",
+    "posts where date != 2024-01-01",
+  ])
   func periodOutsideTheDataIsAnError(_ text: String) throws {
     let h = try Harness("audit")
     let (first, last) = try span()
     let messages = h.modelError(text)
-    #expect(messages.contains { $0.hasPrefix("no data in '") && $0.hasSuffix("the data runs from \(first) to \(last)") }, "\(messages)")
+    #expect(
+      messages.contains {
+        $0.hasPrefix("no data in '") && $0.hasSuffix("the data runs from \(first) to \(last)")
+      }, "\(messages)")
   }
 
   @Test func dayInsideTheSpanWithoutRowsIsEmpty() throws {
@@ -179,11 +216,18 @@ struct AuditDateTests {
 
   /// An open-ended condition no day of the data satisfies is refused as `=` is (issue 14.2): a
   /// 2026-for-2025 typo must not look like an empty result (SPEC §3).
-  @Test(arguments: ["revenue where date > 2030-01-01", "revenue where date >= 2026-01-01", "orders where date < 2020-01-01", "revenue by brand where month > 2030-01"])
+  @Test(arguments: [
+    "revenue where date > 2030-01-01", "revenue where date >= 2026-01-01",
+    "orders where date < 2020-01-01", "revenue by brand where month > 2030-01",
+  ])
   func openEndedConditionMatchingNothingIsAnError(_ text: String) throws {
     let h = try Harness("audit")
     let (first, last) = try span()
     let messages = h.modelError(text)
-    #expect(messages.contains { $0.hasPrefix("no day of the data satisfies '") && $0.hasSuffix("the data runs from \(first) to \(last)") }, "\(messages)")
+    #expect(
+      messages.contains {
+        $0.hasPrefix("no day of the data satisfies '")
+          && $0.hasSuffix("the data runs from \(first) to \(last)")
+      }, "\(messages)")
   }
 }

@@ -1,9 +1,10 @@
-@testable import CQEngine
-@testable import CQStorage
 import CQLanguage
 import CQSimulator
 import Foundation
 import Testing
+
+@testable import CQEngine
+@testable import CQStorage
 
 /// Spend allocation and first purchase days are kept beside the columnar cache: a fresh
 /// process reads them instead of deriving them, with identical answers, and never trusts a
@@ -11,7 +12,8 @@ import Testing
 @Suite("Engine: derived columns in the cache", .serialized)
 struct DerivedCacheTests {
   static let queries = [
-    "payout, roas by brand", "incremental_revenue, new_customers by campaign", "payout by brand, basis",
+    "payout, roas by brand", "incremental_revenue, new_customers by campaign",
+    "payout by brand, basis",
     "order_gap by influencer_id",
   ]
 
@@ -23,13 +25,16 @@ struct DerivedCacheTests {
   }
 
   @Test func allocationAndFirstPurchasesAreReadBackIdentically() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cq-derived-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cq-derived-\(UUID().uuidString)"
+    ).path
     _ = try Simulator.write(SimulatorOptions(seed: 7, scale: 1), to: dir, progress: nil)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let data = try DataLoader.load(folder: dir, cache: .rebuild)
     let computing = Engine(data: data)
     let reference = try Self.answers(computing)
-    let allocation = DerivedCache.path(dir, "allocation-orders"), first = DerivedCache.path(dir, "first-purchase-days")
+    let allocation = DerivedCache.path(dir, "allocation-orders")
+    let first = DerivedCache.path(dir, "first-purchase-days")
     #expect(FileManager.default.fileExists(atPath: allocation))
     #expect(FileManager.default.fileExists(atPath: first))
     let stored = try #require(DerivedCache.read(folder: dir, name: "allocation-orders"))

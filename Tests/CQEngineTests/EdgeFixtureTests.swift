@@ -12,7 +12,10 @@ struct EdgeFixtureTests {
   @Test(arguments: [AllocationWeight.orders, .revenue])
   func campaignIsAllocated(weight: AllocationWeight) throws {
     let h = try Harness("edge", allocation: weight)
-    for text in ["payout by campaign", "roas, payout by campaign", "payout by campaign, brand", "cpm by influencer"] {
+    for text in [
+      "payout by campaign", "roas, payout by campaign", "payout by campaign, brand",
+      "cpm by influencer",
+    ] {
       let result = try h.run(text)
       let dims = result.columns.prefix(result.dimensionCount).map(\.name)
       let metrics = result.columns.dropFirst(dims.count).map(\.name)
@@ -23,17 +26,24 @@ struct EdgeFixtureTests {
     // … dropped under a campaign filter, because campaign is not a payout column here.
     let filtered = try h.run("payout by brand where campaign = A")
     #expect(!filtered.labelRows.contains(["(unattributed)"]))
-    expectRows(filtered, h.reference.expect(["payout"], by: ["brand"], where: .equal("campaign", "A")), "where campaign = A")
+    expectRows(
+      filtered, h.reference.expect(["payout"], by: ["brand"], where: .equal("campaign", "A")),
+      "where campaign = A")
   }
 
   /// Hand-worked by orders: Macro Low's 92.00 over orders 4 (A) and 1 (B) → 73.60 + 18.40;
   /// Nano Edge's 100.01 over 1, 1, 1 → 33.34, 33.34, 33.33 (equal remainders: earlier rows first).
   @Test func handWorkedShares() throws {
     let h = try Harness("edge")
-    #expect(try h.run("payout where influencer = \"Macro Low\" and campaign = A").rows == [[.paise(7_360)]])
-    #expect(try h.run("payout by day where influencer = \"Nano Edge\"").rows == [
-      [.text("2025-03-03"), .paise(3_334)], [.text("2025-03-04"), .paise(3_334)], [.text("2025-03-05"), .paise(3_333)],
-    ])
+    #expect(
+      try h.run("payout where influencer = \"Macro Low\" and campaign = A").rows == [
+        [.paise(7_360)]
+      ])
+    #expect(
+      try h.run("payout by day where influencer = \"Nano Edge\"").rows == [
+        [.text("2025-03-03"), .paise(3_334)], [.text("2025-03-04"), .paise(3_334)],
+        [.text("2025-03-05"), .paise(3_333)],
+      ])
   }
 
   /// Choice to document (SPEC silent): a payout whose tracking rows all weigh 0 is spread
@@ -43,7 +53,10 @@ struct EdgeFixtureTests {
     let h = try Harness("edge", allocation: weight)
     let result = try h.run("payout by day where influencer = \"Micro Low\"")
     let pieces = Reference.spread(5_000, weights: [0, 0])
-    #expect(result.rows == [[.text("2025-03-05"), .paise(pieces[0])], [.text("2025-03-06"), .paise(pieces[1])]])
+    #expect(
+      result.rows == [
+        [.text("2025-03-05"), .paise(pieces[0])], [.text("2025-03-06"), .paise(pieces[1])],
+      ])
     #expect(pieces == [2_500, 2_500])
   }
 
@@ -56,15 +69,17 @@ struct EdgeFixtureTests {
     #expect(result.cell(["Mid Low"], "paid_orders") == .integer(3 + 4))
     #expect(result.cell(["Mid Low"], "order_gap") == .integer(3 + 4 - (2 + 3)))
     expectRows(
-      try h.run("order_gap, paid_orders by basis"), h.reference.expect(["order_gap", "paid_orders"], by: ["basis"]),
+      try h.run("order_gap, paid_orders by basis"),
+      h.reference.expect(["order_gap", "paid_orders"], by: ["basis"]),
       "order_gap by basis")
   }
 
   @Test func missingPayoutColumnsAreModelErrors() throws {
     let h = try Harness("edge")
-    for text in ["paid_payout", "pending_payout by influencer", "payout by status", "paid_orders by campaign",
-      "order_gap by campaign", "posts by campaign", "revenue where status = paid"]
-    {
+    for text in [
+      "paid_payout", "pending_payout by influencer", "payout by status", "paid_orders by campaign",
+      "order_gap by campaign", "posts by campaign", "revenue where status = paid",
+    ] {
       let messages = h.modelError(text)
       #expect(!messages.isEmpty, "\(text)")
     }
@@ -76,9 +91,12 @@ struct EdgeFixtureTests {
     let h = try Harness("edge")
     let result = try h.run("revenue, posts, payout by weekday")
     #expect(result.labelRows.map { $0[0] }.filter { $0 != "(unattributed)" } == Reference.weekdays)
-    expectRows(result, h.reference.expect(["revenue", "posts", "payout"], by: ["weekday"]), "by weekday")
+    expectRows(
+      result, h.reference.expect(["revenue", "posts", "payout"], by: ["weekday"]), "by weekday")
     let sunday = try h.run("revenue, posts where weekday = Sun")
-    expectRows(sunday, h.reference.expect(["revenue", "posts"], where: .equal("weekday", "Sun")), "weekday = Sun")
+    expectRows(
+      sunday, h.reference.expect(["revenue", "posts"], where: .equal("weekday", "Sun")),
+      "weekday = Sun")
   }
 
   @Test(arguments: Reference.additiveMetrics)
@@ -97,7 +115,8 @@ struct EdgeFixtureTests {
         default: nil
         }
       }.reduce(Int64(0), +)
-      #expect(total == .paise(sum) || total == .integer(sum), "\(metric) by \(dim): \(sum) vs \(total)")
+      #expect(
+        total == .paise(sum) || total == .integer(sum), "\(metric) by \(dim): \(sum) vs \(total)")
     }
   }
 }

@@ -28,9 +28,13 @@ struct ErrorTests {
     Case("brand by campaign", ["'brand'", "dimension", "not a metric"]),
     Case("revenue order by revnue", ["'revnue'"]),
     // A dimension in 'having' points to 'where', with the condition as it would read there.
-    Case("revenue by brand having brand = Gritzo", ["'having' compares metrics", "where brand = Gritzo"]),
+    Case(
+      "revenue by brand having brand = Gritzo",
+      ["'having' compares metrics", "where brand = Gritzo"]),
     // An empty 'between' is a model error, not an empty table; swapped bounds are named.
-    Case("revenue by month where date between 2025-02 and 2025-01", ["between 2025-02 and 2025-01", "'between 2025-01 and 2025-02'"]),
+    Case(
+      "revenue by month where date between 2025-02 and 2025-01",
+      ["between 2025-02 and 2025-01", "'between 2025-01 and 2025-02'"]),
     // Unknown values, with did-you-mean.
     Case("revenue where brand=MusleBlaze", ["'MusleBlaze'", "did you mean", "'MuscleBlaze'"]),
     Case("revenue by campaign where brand = hkvitalz", ["'hkvitalz'", "'HKVitals'"]),
@@ -42,7 +46,8 @@ struct ErrorTests {
     Case("revenue by influencer where influencer = \"Priya Nar\"", ["'Priya Nar'", "Priya Nair"]),
     Case("revenue where month = soon", ["'soon'", "month"]),
     // Unreachable metric × dimension: says why (which fact) and what would work.
-    Case("engagement_rate by brand", ["'engagement_rate'", "'brand'", "posts", "revenue by brand"]),
+    Case(
+      "engagement_rate by brand", ["'engagement_rate'", "'brand'", "posts", "revenue by brand"]),
     Case("posts by brand", ["'posts'", "brand", "posts"]),
     Case("likes where source = google", ["'likes'", "source"]),
     Case("conversion_rate by brand", ["'conversion_rate'", "brand"]),

@@ -20,9 +20,12 @@ struct FanOutTests {
   @Test(arguments: Reference.additiveMetrics, [AllocationWeight.orders, .revenue])
   func groupsAddUpToTotal(metric: String, weight: AllocationWeight) throws {
     let h = try Harness(allocation: weight)
-    let total = try #require(Self.number(h.run(metric).rows.first?.first), "\(metric) is a count or money")
+    let total = try #require(
+      Self.number(h.run(metric).rows.first?.first), "\(metric) is a count or money")
     // The total itself, from the raw rows.
-    #expect(RefValue.paise(total) == h.reference.expect([metric])[[]]?.first || RefValue.integer(total) == h.reference.expect([metric])[[]]?.first)
+    #expect(
+      RefValue.paise(total) == h.reference.expect([metric])[[]]?.first
+        || RefValue.integer(total) == h.reference.expect([metric])[[]]?.first)
     var checked = 0
     for dim in Self.dimensions where h.reference.reachable(metric, [dim]) {
       let result = try h.run("\(metric) by \(dim)")
@@ -35,7 +38,8 @@ struct FanOutTests {
 
   /// Two dimensions at once, including one payouts carry and one they do not.
   @Test(arguments: [
-    "payout by campaign, brand", "payout by basis, source", "payout by status, month", "payout by tier, product",
+    "payout by campaign, brand", "payout by basis, source", "payout by status, month",
+    "payout by tier, product",
     "payout by influencer, user", "revenue by campaign, brand", "posts by campaign, post_platform",
     "reach by tier, week", "orders by source, quarter", "conversions by user, year",
   ])
@@ -56,7 +60,9 @@ struct FanOutTests {
     for (i, metric) in ["revenue", "posts", "payout", "conversions"].enumerated() {
       let alone = try h.run("\(metric) by \(dim)").byLabels
       for (labels, values) in together.byLabels {
-        let expected = alone[labels]?.first ?? (metric == "revenue" || metric == "payout" ? .paise(0) : .integer(0))
+        let expected =
+          alone[labels]?.first
+          ?? (metric == "revenue" || metric == "payout" ? .paise(0) : .integer(0))
         #expect(values[i] == expected, "\(metric) by \(dim) \(labels)")
       }
     }

@@ -1,10 +1,11 @@
-@testable import CQEngine
 import CQLanguage
 import CQSimulator
 import CQStorage
 import CQTestSupport
 import Foundation
 import Testing
+
+@testable import CQEngine
 
 /// Hash aggregation (radix-partitioned or not), the widened fused pass, columnar execution and
 /// the packed-key sort are speed-ups only: each must give results identical to the dense,
@@ -42,14 +43,16 @@ struct GroupingPathTests {
   /// Which paths the executor takes: fused passes, dense tables, partitioned hashing, packed
   /// sorts, the columnar executor (bound around one run as the task-local ``ExecutionTuning``).
   struct Paths {
-    var fusedKeyLimit: Int64, fusedKeyCap: Int64, denseKeyLimit: Int64, partitionRows: Int, packed: Int
+    var fusedKeyLimit: Int64, fusedKeyCap: Int64, denseKeyLimit: Int64, partitionRows: Int,
+      packed: Int
     var columns: Bool
 
     static var current: Paths {
       let t = ExecutionTuning.current
       return Paths(
         fusedKeyLimit: t.fusedKeyLimit, fusedKeyCap: t.fusedKeyCap, denseKeyLimit: t.denseKeyLimit,
-        partitionRows: t.partitionRowThreshold, packed: t.packedSortMinimum, columns: t.executesOnColumns)
+        partitionRows: t.partitionRowThreshold, packed: t.packedSortMinimum,
+        columns: t.executesOnColumns)
     }
 
     var tuning: ExecutionTuning {
@@ -76,7 +79,9 @@ struct GroupingPathTests {
   static func answers(_ data: DataSet, _ paths: Paths) throws -> [[[Value]]] {
     try ExecutionTuning.$current.withValue(paths.tuning) { () throws -> [[[Value]]] in
       // The executor reads the thresholds bound here (and only here).
-      #expect(Aggregator.denseKeyLimit == paths.denseKeyLimit && Engine.executesOnColumns == paths.columns)
+      #expect(
+        Aggregator.denseKeyLimit == paths.denseKeyLimit && Engine.executesOnColumns == paths.columns
+      )
       let engine = Engine(data: data)
       engine.settings.totals = true
       return try queries.map { try run(engine, $0) }
@@ -85,20 +90,49 @@ struct GroupingPathTests {
 
   @Test(arguments: [5, 6] as [UInt64])
   func everyGroupingPathGivesTheSameRows(seed: UInt64) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cq-grouping-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cq-grouping-\(UUID().uuidString)"
+    ).path
     _ = try Simulator.write(SimulatorOptions(seed: seed, scale: 1), to: dir, progress: nil)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let data = try DataLoader.load(folder: dir, cache: .ignore)
     let reference = try Self.answers(
       data,
-      Paths(fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: .max, partitionRows: .max, packed: .max, columns: false))
+      Paths(
+        fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: .max, partitionRows: .max, packed: .max,
+        columns: false))
     #expect(reference.allSatisfy { $0.count > 2 }, "every query has rows")
     let variants: [(String, Paths)] = [
-      ("hash, not partitioned", Paths(fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: 0, partitionRows: .max, packed: .max, columns: false)),
-      ("hash, partitioned", Paths(fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: 0, partitionRows: 0, packed: .max, columns: false)),
-      ("columns", Paths(fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: .max, partitionRows: .max, packed: .max, columns: true)),
-      ("columns, packed sort", Paths(fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: 0, partitionRows: 0, packed: 2, columns: true)),
-      ("fused up to 2 Mi keys", Paths(fusedKeyLimit: 1 << 16, fusedKeyCap: 1 << 21, denseKeyLimit: 0, partitionRows: 0, packed: 2, columns: true)),
+      (
+        "hash, not partitioned",
+        Paths(
+          fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: 0, partitionRows: .max, packed: .max,
+          columns: false)
+      ),
+      (
+        "hash, partitioned",
+        Paths(
+          fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: 0, partitionRows: 0, packed: .max,
+          columns: false)
+      ),
+      (
+        "columns",
+        Paths(
+          fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: .max, partitionRows: .max, packed: .max,
+          columns: true)
+      ),
+      (
+        "columns, packed sort",
+        Paths(
+          fusedKeyLimit: 0, fusedKeyCap: 0, denseKeyLimit: 0, partitionRows: 0, packed: 2,
+          columns: true)
+      ),
+      (
+        "fused up to 2 Mi keys",
+        Paths(
+          fusedKeyLimit: 1 << 16, fusedKeyCap: 1 << 21, denseKeyLimit: 0, partitionRows: 0,
+          packed: 2, columns: true)
+      ),
       ("defaults", Paths.current),
     ]
     for (name, paths) in variants {
@@ -135,7 +169,9 @@ struct GroupingPathTests {
   @Test func keyTableOfOnePartitionMatchesADictionary() {
     var rng = SplitMix64(state: 7)
     let bits = Aggregator.partitionBits
-    func partition(_ key: Int64) -> UInt64 { (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits) }
+    func partition(_ key: Int64) -> UInt64 {
+      (UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits)
+    }
     var keys: [Int64] = []
     while keys.count < 5_000 {
       let key = Int64(rng.next() % 10_000_000)
@@ -145,7 +181,9 @@ struct GroupingPathTests {
     var reference: [Int64: Int32] = [:]
     for key in keys {
       let id = table.id(key)
-      if let known = reference[key] { #expect(id == known) } else {
+      if let known = reference[key] {
+        #expect(id == known)
+      } else {
         #expect(id == Int32(reference.count))
         reference[key] = id
       }
@@ -157,13 +195,18 @@ struct GroupingPathTests {
   /// many ties.
   @Test(arguments: [1, 2]) func radixOrderIsAStableSort(words: Int) {
     var rng = SplitMix64(state: UInt64(words))
-    for (n, mask) in [(0, UInt64.max), (1, .max), (1_000, 0xFF), (20_000, 0xFFFF_FFFF), (20_000, .max)] as [(Int, UInt64)] {
-      let keys = (0..<(n * words)).map { i in i % words == 0 && words == 2 ? rng.next() & 0x3 : rng.next() & mask }
+    for (n, mask) in [
+      (0, UInt64.max), (1, .max), (1_000, 0xFF), (20_000, 0xFFFF_FFFF), (20_000, .max),
+    ] as [(Int, UInt64)] {
+      let keys = (0..<(n * words)).map { i in
+        i % words == 0 && words == 2 ? rng.next() & 0x3 : rng.next() & mask
+      }
       func key(_ i: Int) -> [UInt64] { Array(keys[(i * words)..<((i + 1) * words)]) }
       let expected = (0..<n).sorted { a, b in
         key(a).lexicographicallyPrecedes(key(b)) || (key(a) == key(b) && a < b)
       }
-      #expect(Engine.radixOrder(keys, words: words).map(Int.init) == expected, "n \(n), mask \(mask)")
+      #expect(
+        Engine.radixOrder(keys, words: words).map(Int.init) == expected, "n \(n), mask \(mask)")
     }
   }
 
@@ -172,12 +215,20 @@ struct GroupingPathTests {
   @Test func resultRowsInColumnsReadAsRows() {
     struct Squares: ResultRows {
       var count: Int { 5 }
-      func cell(_ row: Int, _ column: Int) -> Value { column == 0 ? .text("r\(row)") : .integer(Int64(row * row)) }
+      func cell(_ row: Int, _ column: Int) -> Value {
+        column == 0 ? .text("r\(row)") : .integer(Int64(row * row))
+      }
     }
-    let columns = [ResultColumn(name: "r", role: .dimension(time: nil), format: .text), ResultColumn(name: "sq", role: .metric, format: .integer)]
+    let columns = [
+      ResultColumn(name: "r", role: .dimension(time: nil), format: .text),
+      ResultColumn(name: "sq", role: .metric, format: .integer),
+    ]
     var result = ResultSet(columns: columns, rows: Squares())
     result.append([.text("(other)"), .integer(99)], kind: .other)
-    let expected: [[Value]] = (0..<5).map { [.text("r\($0)"), .integer(Int64($0 * $0))] } + [[.text("(other)"), .integer(99)]]
+    let expected: [[Value]] =
+      (0..<5).map { [.text("r\($0)"), .integer(Int64($0 * $0))] } + [
+        [.text("(other)"), .integer(99)]
+      ]
     #expect(result.rowCount == 6)
     #expect(result.rowKinds == [.normal, .normal, .normal, .normal, .normal, .other])
     #expect((0..<6).map { result.row($0) } == expected)

@@ -10,7 +10,10 @@ struct LabelTests {
     let h = try Harness()
     let labels = Set(try h.run("revenue, posts, payout by influencer").labelRows.map { $0[0] })
     // Ids 1 and 4 are both "Aarav Sharma"; the Devanagari name is a different string.
-    #expect(labels.isSuperset(of: ["Aarav Sharma (#1)", "Aarav Sharma (#4)", "आरव शर्मा", "Zoë Fernandes", "Priya Nair"]))
+    #expect(
+      labels.isSuperset(of: [
+        "Aarav Sharma (#1)", "Aarav Sharma (#4)", "आरव शर्मा", "Zoë Fernandes", "Priya Nair",
+      ]))
     #expect(!labels.contains("Aarav Sharma"))
   }
 
@@ -27,20 +30,27 @@ struct LabelTests {
 
   @Test func columnsInTheOrderWritten() throws {
     let h = try Harness()
-    #expect(try h.run("roas, revenue by month, brand").columns.map(\.name) == ["month", "brand", "roas", "revenue"])
-    #expect(try h.run("top 3 influencer by revenue").columns.map(\.name) == ["influencer", "revenue"])
+    #expect(
+      try h.run("roas, revenue by month, brand").columns.map(\.name) == [
+        "month", "brand", "roas", "revenue",
+      ])
+    #expect(
+      try h.run("top 3 influencer by revenue").columns.map(\.name) == ["influencer", "revenue"])
     // An alias keeps its own name (SPEC §5: `spend by platform` gives `platform,spend`).
     #expect(try h.run("spend by campaign").columns.map(\.name) == ["campaign", "spend"])
   }
 
   @Test(arguments: [
-    ("revenue by campaigns", "revenue by campaign"), ("REVENUE BY Brand WHERE BRAND = muscleblaze", "revenue by brand where brand = MuscleBlaze"),
+    ("revenue by campaigns", "revenue by campaign"),
+    ("REVENUE BY Brand WHERE BRAND = muscleblaze", "revenue by brand where brand = MuscleBlaze"),
     ("Posts By Post_Platforms", "posts by post_platform"), ("revenue by users", "revenue by user"),
-    ("revenue where date = 2025-01", "revenue where day = 2025-01"), ("orders by categories", "orders by category"),
+    ("revenue where date = 2025-01", "revenue where day = 2025-01"),
+    ("orders by categories", "orders by category"),
   ])
   func equivalentSpellings(a: String, b: String) throws {
     let h = try Harness()
-    let ra = try h.run(a), rb = try h.run(b)
+    let ra = try h.run(a)
+    let rb = try h.run(b)
     #expect(ra.rows == rb.rows, "\(a)")
     #expect(ra.columns.map(\.name) == rb.columns.map(\.name), "\(a)")
   }

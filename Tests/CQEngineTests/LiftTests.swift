@@ -36,9 +36,15 @@ struct LiftTests {
       ("lift_revenue by day", [["2025-01-05"]: 100, ["2025-01-06"]: 140]),
       ("lift_revenue by category", [["Fitness"]: 152.5, ["Health"]: 87.5]),
       ("lift_revenue by post_platform", [["Instagram"]: 152.5, ["YouTube"]: 87.5]),
-      ("lift_revenue by brand, influencer", [["A", "Asha Rao"]: 62.5, ["A", "Vikram Nair"]: 87.5, ["B", "Asha Rao"]: 90]),
+      (
+        "lift_revenue by brand, influencer",
+        [["A", "Asha Rao"]: 62.5, ["A", "Vikram Nair"]: 87.5, ["B", "Asha Rao"]: 90]
+      ),
       ("lift_revenue by influencer where brand=A", [["Asha Rao"]: 62.5, ["Vikram Nair"]: 87.5]),
-      ("lift_revenue by influencer where date=2025-01-06", [["Asha Rao"]: 102.5, ["Vikram Nair"]: 37.5]),
+      (
+        "lift_revenue by influencer where date=2025-01-06",
+        [["Asha Rao"]: 102.5, ["Vikram Nair"]: 37.5]
+      ),
       ("lift_revenue by brand where tier=mid", [["A"]: 87.5]),
     ]
     for (query, expected) in cases {
@@ -52,13 +58,15 @@ struct LiftTests {
   }
 
   @Test func intervalsHaveNoWidthWithoutResidualNoise() throws {
-    let result = try Harness("lift").run("lift_revenue_low, lift_revenue, lift_revenue_high by brand")
+    let result = try Harness("lift").run(
+      "lift_revenue_low, lift_revenue, lift_revenue_high by brand")
     for (brand, rupees) in [("A", 150.0), ("B", 90.0)] {
       for column in ["lift_revenue_low", "lift_revenue", "lift_revenue_high"] {
         #expect(result.cell([brand], column) == Self.paise(rupees), "\(brand) \(column)")
       }
     }
-    #expect(result.footnotes.texts.contains { $0.hasPrefix("lift_revenue: difference-in-differences") })
+    #expect(
+      result.footnotes.texts.contains { $0.hasPrefix("lift_revenue: difference-in-differences") })
     // Shown as columns, the intervals are not repeated in the footer; otherwise they are.
     #expect(!result.footnotes.texts.contains { $0.hasPrefix("95% intervals") })
     let plain = try Harness("lift").run("lift_revenue by brand")
@@ -108,16 +116,22 @@ struct LiftTests {
     #expect(result.rows.first == [Self.paise(40.57), Self.paise(85), Self.paise(129.43)])
     #expect(
       result.footnotes.texts.contains {
-        $0.hasPrefix("pre-trend check failed for A: before its first post its revenue drifted +8.35%/day")
+        $0.hasPrefix(
+          "pre-trend check failed for A: before its first post its revenue drifted +8.35%/day")
       }, "\(result.footnotes.texts)")
-    let explain = try h.engine.explain(Self.query("lift_revenue by brand"), source: "lift_revenue by brand").text
+    let explain = try h.engine.explain(
+      Self.query("lift_revenue by brand"), source: "lift_revenue by brand"
+    ).text
     #expect(explain.contains("pre-trend FAILS (slope +8.35%/day, t = 11.31)"), "\(explain)")
   }
 
   @Test func machineFormatsGetTheMethodAsNotes() throws {
     let h = try Harness("lift")
-    let outcome = try h.engine.run(Self.query("lift_revenue by brand"), source: "lift_revenue by brand")
-    #expect(outcome.notes.first?.text.hasPrefix("lift_revenue: difference-in-differences on store_orders") == true)
+    let outcome = try h.engine.run(
+      Self.query("lift_revenue by brand"), source: "lift_revenue by brand")
+    #expect(
+      outcome.notes.first?.text.hasPrefix("lift_revenue: difference-in-differences on store_orders")
+        == true)
     #expect(outcome.notes.texts.contains { $0.contains("lift_revenue_low, lift_revenue_high") })
     let plain = try h.engine.run(Self.query("revenue by brand"), source: "revenue by brand")
     #expect(plain.notes.isEmpty)
@@ -128,7 +142,9 @@ struct LiftTests {
     let name = NameRef(text: "lift_revenue", range: Self.someRange)
     let text = try h.engine.describe(name, source: "describe lift_revenue").text
     #expect(text.contains("from:    store_orders + posts"))
-    #expect(text.contains("A: first post 2025-01-05, 4 days before; controls then B, C (ratio 0.50)"), "\(text)")
+    #expect(
+      text.contains("A: first post 2025-01-05, 4 days before; controls then B, C (ratio 0.50)"),
+      "\(text)")
     #expect(text.contains("brand=A  lift_revenue=₹150.00"), "\(text)")
     let metrics = h.engine.show(.metrics).rows.map { $0.first }
     #expect(metrics.contains(.text("iroas")) && metrics.contains(.text("lift_revenue")))
@@ -140,7 +156,8 @@ struct LiftTests {
     for text in ["lift_revenue by brand", "iroas", "lift_revenue_low"] {
       let messages = h.modelError(text).joined(separator: "\n")
       #expect(messages.contains("needs store_orders.csv"), "\(messages)")
-      #expect(messages.contains("date, user_id, product, brand, orders, revenue, source"), "\(messages)")
+      #expect(
+        messages.contains("date, user_id, product, brand, orders, revenue, source"), "\(messages)")
     }
   }
 
@@ -161,21 +178,27 @@ struct LiftTests {
     // First posts: MuscleBlaze 2025-04-23, HKVitals 2025-04-30, Gritzo 2025-05-07 (the campaign
     // schedule); cross-brand sales before those are not part of the brand's lift.
     let onsets = ["MuscleBlaze": "2025-04-23", "HKVitals": "2025-04-30", "Gritzo": "2025-05-07"]
-    var inside = 0, cases = 0
+    var inside = 0
+    var cases = 0
     var relativeErrors: [Double] = []
     for seed in [1, 2, 3, 4] as [UInt64] {
-      let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cq-lift-\(seed)-\(UUID().uuidString)").path
+      let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "cq-lift-\(seed)-\(UUID().uuidString)"
+      ).path
       defer { try? FileManager.default.removeItem(atPath: dir) }
-      _ = try Simulator.write(SimulatorOptions(seed: seed, scale: 1, storeOrders: true), to: dir, progress: nil)
+      _ = try Simulator.write(
+        SimulatorOptions(seed: seed, scale: 1, storeOrders: true), to: dir, progress: nil)
       let engine = Engine(data: try DataLoader.load(folder: dir))
       let text = "lift_revenue_low, lift_revenue, lift_revenue_high by brand"
       let result = try engine.run(Self.query(text), source: text).result
       for (brand, onset) in onsets {
         let revenueText = "revenue where brand=\(brand) and date >= \(onset)"
-        let tracked = try engine.run(Self.query(revenueText), source: revenueText).result.rows.first?.first
+        let tracked = try engine.run(Self.query(revenueText), source: revenueText).result.rows
+          .first?.first
         guard case .paise(let t)? = tracked,
           let row = result.rows.first(where: { $0.first == .text(brand) }),
-          case .paise(let low) = row[1], case .paise(let estimate) = row[2], case .paise(let high) = row[3]
+          case .paise(let low) = row[1], case .paise(let estimate) = row[2],
+          case .paise(let high) = row[3]
         else {
           Issue.record("seed \(seed) \(brand): no estimate in \(result.rows)")
           continue
@@ -184,7 +207,9 @@ struct LiftTests {
         cases += 1
         if Double(low) <= truth, truth <= Double(high) { inside += 1 }
         relativeErrors.append((Double(estimate) - truth) / truth)
-        #expect(abs(Double(estimate) - truth) / truth < 0.06, "seed \(seed) \(brand): \(estimate) vs \(truth)")
+        #expect(
+          abs(Double(estimate) - truth) / truth < 0.06,
+          "seed \(seed) \(brand): \(estimate) vs \(truth)")
       }
     }
     #expect(cases == 12)

@@ -8,8 +8,10 @@ import Testing
 struct MetricTests {
   static let metrics = [
     "revenue", "orders", "conversions", "customers", "aov", "new_customers", "incremental_revenue",
-    "posts", "reach", "likes", "comments", "engagements", "engagement_rate", "engagement_rate_followers",
-    "influencers", "followers", "payout", "spend", "paid_payout", "pending_payout", "paid_orders", "order_gap",
+    "posts", "reach", "likes", "comments", "engagements", "engagement_rate",
+    "engagement_rate_followers",
+    "influencers", "followers", "payout", "spend", "paid_payout", "pending_payout", "paid_orders",
+    "order_gap",
     "roas", "roi", "incremental_roas", "roas_delta", "cac", "cpe", "cpm", "conversion_rate",
   ]
 
@@ -79,7 +81,10 @@ struct MetricTests {
   @Test func newCustomersUseFirstPurchaseOverAllData() throws {
     let h = try Harness()
     let filter = RefFilter.equal("brand", "HKVitals")
-    for text in ["new_customers where brand=HKVitals", "new_customers, incremental_revenue, cac where brand = hkvitals"] {
+    for text in [
+      "new_customers where brand=HKVitals",
+      "new_customers, incremental_revenue, cac where brand = hkvitals",
+    ] {
       let result = try h.run(text)
       expectRows(result, h.reference.expect(result.columns.map(\.name), where: filter), text)
     }
@@ -87,17 +92,24 @@ struct MetricTests {
     // u3 on 2025-01-05 (first), u2 on 2025-02-12 (u2 first bought 2025-01-01): one new customer.
     let rows = h.reference.trackingRaw.filter { $0["brand"] == "HKVitals" }
     let first = h.reference.firstPurchase
-    let newUsers = Set(rows.filter { first[$0["user_id"] ?? ""] == $0["date"] }.compactMap { $0["user_id"] })
-    #expect(try h.run("new_customers where brand=HKVitals").rows == [[.integer(Int64(newUsers.count))]])
+    let newUsers = Set(
+      rows.filter { first[$0["user_id"] ?? ""] == $0["date"] }.compactMap { $0["user_id"] })
+    #expect(
+      try h.run("new_customers where brand=HKVitals").rows == [[.integer(Int64(newUsers.count))]])
   }
 
   /// Ratios are ratios of sums, never means of per-row ratios (SPEC §4).
   @Test func ratiosAreRatiosOfSums() throws {
     let h = try Harness()
     let posts = h.reference.posts
-    let engagements = posts.reduce(Int64(0)) { $0 + ($1.int["likes"] ?? 0) + ($1.int["comments"] ?? 0) }
+    let engagements = posts.reduce(Int64(0)) {
+      $0 + ($1.int["likes"] ?? 0) + ($1.int["comments"] ?? 0)
+    }
     let reach = posts.reduce(Int64(0)) { $0 + ($1.int["reach"] ?? 0) }
-    let meanOfRatios = posts.map { Double(($0.int["likes"] ?? 0) + ($0.int["comments"] ?? 0)) / Double($0.int["reach"] ?? 1) }
+    let meanOfRatios =
+      posts.map {
+        Double(($0.int["likes"] ?? 0) + ($0.int["comments"] ?? 0)) / Double($0.int["reach"] ?? 1)
+      }
       .reduce(0, +) / Double(posts.count)
     let result = try h.run("engagement_rate")
     let value = try #require(result.rows.first?.first?.doubleValue)

@@ -8,13 +8,17 @@ extension Reference {
   /// metric descending (no value last), then labels.
   static func defaultOrder(_ rows: [[String]: [RefValue]], dims: [String]) -> [[String]] {
     rows.keys.sorted { a, b in
-      let ua = a.contains("(unattributed)"), ub = b.contains("(unattributed)")
+      let ua = a.contains("(unattributed)")
+      let ub = b.contains("(unattributed)")
       if ua != ub { return ub }
       for (i, d) in dims.enumerated() where timeDimensions.contains(d) && a[i] != b[i] {
-        if d == "weekday" { return (weekdays.firstIndex(of: a[i]) ?? 9) < (weekdays.firstIndex(of: b[i]) ?? 9) }
+        if d == "weekday" {
+          return (weekdays.firstIndex(of: a[i]) ?? 9) < (weekdays.firstIndex(of: b[i]) ?? 9)
+        }
         return a[i] < b[i]
       }
-      let x = rows[a]?.first?.double, y = rows[b]?.first?.double
+      let x = rows[a]?.first?.double
+      let y = rows[b]?.first?.double
       if x != y {
         guard let x else { return false }
         guard let y else { return true }
@@ -30,8 +34,10 @@ extension Reference {
 struct OrderingTests {
   @Test(arguments: [
     ("revenue by brand", ["brand"]), ("revenue, orders by influencer", ["influencer"]),
-    ("roas by campaign", ["campaign"]), ("payout by brand", ["brand"]), ("posts, revenue by month", ["month"]),
-    ("revenue by campaign, week", ["campaign", "week"]), ("engagement_rate by influencer_id", ["influencer_id"]),
+    ("roas by campaign", ["campaign"]), ("payout by brand", ["brand"]),
+    ("posts, revenue by month", ["month"]),
+    ("revenue by campaign, week", ["campaign", "week"]),
+    ("engagement_rate by influencer_id", ["influencer_id"]),
     // Influencers without a payout have no ROAS: those rows go last.
     ("roas by influencer", ["influencer"]), ("cpe, revenue by influencer", ["influencer"]),
   ])
@@ -46,26 +52,39 @@ struct OrderingTests {
   @Test func explicitOrder() throws {
     let h = try Harness()
     let expected = h.reference.expect(["revenue", "orders"], by: ["brand"])
-    let byOrdersAscending = expected.keys.sorted { (expected[$0]?[1].double ?? 0) < (expected[$1]?[1].double ?? 0) }
-    #expect(try h.run("revenue, orders by brand order by orders asc").labelRows == byOrdersAscending)
-    #expect(try h.run("revenue, orders by brand order by orders").labelRows == byOrdersAscending, "asc is the default direction")
+    let byOrdersAscending = expected.keys.sorted {
+      (expected[$0]?[1].double ?? 0) < (expected[$1]?[1].double ?? 0)
+    }
+    #expect(
+      try h.run("revenue, orders by brand order by orders asc").labelRows == byOrdersAscending)
+    #expect(
+      try h.run("revenue, orders by brand order by orders").labelRows == byOrdersAscending,
+      "asc is the default direction")
     // Ordering by a metric that is not shown.
     let hidden = try h.run("revenue by brand order by orders desc")
     #expect(hidden.columns.map(\.name) == ["brand", "revenue"])
     #expect(hidden.labelRows == byOrdersAscending.reversed())
-    #expect(try h.run("revenue by brand order by brand").labelRows == [["Gritzo"], ["HKVitals"], ["MuscleBlaze"]])
-    #expect(try h.run("revenue by brand order by brand desc").labelRows == [["MuscleBlaze"], ["HKVitals"], ["Gritzo"]])
+    #expect(
+      try h.run("revenue by brand order by brand").labelRows == [
+        ["Gritzo"], ["HKVitals"], ["MuscleBlaze"],
+      ])
+    #expect(
+      try h.run("revenue by brand order by brand desc").labelRows == [
+        ["MuscleBlaze"], ["HKVitals"], ["Gritzo"],
+      ])
     // Two keys: campaign ascending, then revenue descending within it.
     let two = h.reference.expect(["revenue"], by: ["campaign", "brand"])
     let sorted = two.keys.sorted {
       $0[0] != $1[0] ? $0[0] < $1[0] : (two[$0]?[0].double ?? 0) > (two[$1]?[0].double ?? 0)
     }
-    #expect(try h.run("revenue by campaign, brand order by campaign, revenue desc").labelRows == sorted)
+    #expect(
+      try h.run("revenue by campaign, brand order by campaign, revenue desc").labelRows == sorted)
   }
 
   @Test func limit() throws {
     let h = try Harness()
-    let all = Reference.defaultOrder(h.reference.expect(["revenue"], by: ["influencer"]), dims: ["influencer"])
+    let all = Reference.defaultOrder(
+      h.reference.expect(["revenue"], by: ["influencer"]), dims: ["influencer"])
     let result = try h.run("revenue by influencer limit 3")
     #expect(result.labelRows == Array(all.prefix(3)))
     #expect(result.totalGroups == all.count)
@@ -82,24 +101,42 @@ struct OrderingTests {
   }
 
   @Test(arguments: [
-    HavingCase(text: "revenue by campaign having orders > 5", dims: ["campaign"], metrics: ["revenue", "orders"]) {
+    HavingCase(
+      text: "revenue by campaign having orders > 5", dims: ["campaign"],
+      metrics: ["revenue", "orders"]
+    ) {
       ($0[1] ?? 0) > 5
     },
-    HavingCase(text: "revenue, orders by brand having revenue >= 2300 and orders < 8", dims: ["brand"], metrics: ["revenue", "orders"]) {
+    HavingCase(
+      text: "revenue, orders by brand having revenue >= 2300 and orders < 8", dims: ["brand"],
+      metrics: ["revenue", "orders"]
+    ) {
       ($0[0] ?? 0) >= 2300 && ($0[1] ?? 0) < 8
     },
-    HavingCase(text: "revenue by influencer having revenue > 1k", dims: ["influencer"], metrics: ["revenue"]) { ($0[0] ?? 0) > 1000 },
-    HavingCase(text: "revenue by influencer having not revenue > 1000 or revenue = 1500", dims: ["influencer"], metrics: ["revenue"]) {
+    HavingCase(
+      text: "revenue by influencer having revenue > 1k", dims: ["influencer"], metrics: ["revenue"]
+    ) { ($0[0] ?? 0) > 1000 },
+    HavingCase(
+      text: "revenue by influencer having not revenue > 1000 or revenue = 1500",
+      dims: ["influencer"], metrics: ["revenue"]
+    ) {
       !(($0[0] ?? 0) > 1000) || $0[0] == 1500
     },
-    HavingCase(text: "roas by campaign having roas between 0.5 and 2", dims: ["campaign"], metrics: ["roas"]) {
+    HavingCase(
+      text: "roas by campaign having roas between 0.5 and 2", dims: ["campaign"], metrics: ["roas"]
+    ) {
       guard let r = $0[0] else { return false }
       return r >= 0.5 && r <= 2
     },
-    HavingCase(text: "engagement_rate by influencer having engagement_rate > 5%", dims: ["influencer"], metrics: ["engagement_rate"]) {
+    HavingCase(
+      text: "engagement_rate by influencer having engagement_rate > 5%", dims: ["influencer"],
+      metrics: ["engagement_rate"]
+    ) {
       ($0[0] ?? 0) > 0.05
     },
-    HavingCase(text: "payout by brand having payout < 1000", dims: ["brand"], metrics: ["payout"]) { ($0[0] ?? 0) < 1000 },
+    HavingCase(text: "payout by brand having payout < 1000", dims: ["brand"], metrics: ["payout"]) {
+      ($0[0] ?? 0) < 1000
+    },
   ])
   func having(_ c: HavingCase) throws {
     let h = try Harness()
@@ -107,22 +144,37 @@ struct OrderingTests {
     let all = h.reference.expect(c.metrics, by: c.dims)
     let kept = all.filter { c.keep($0.value.map(\.double)) }
     #expect(Set(result.labelRows) == Set(kept.keys), "\(c.text)")
-    #expect(!kept.isEmpty && kept.count < all.count, "\(c.text): the fixture must make the condition bite")
+    #expect(
+      !kept.isEmpty && kept.count < all.count, "\(c.text): the fixture must make the condition bite"
+    )
     let shown = result.columns.dropFirst(c.dims.count).map(\.name)
     expectRows(result, h.reference.expect(shown, by: c.dims).filter { kept[$0.key] != nil }, c.text)
   }
 
   /// `top N A by B` and `top N B by A` mean `B by A order by B desc limit N` (SPEC §2).
   @Test(arguments: [
-    ("top 2 influencer by revenue", "top 2 revenue by influencer", "revenue by influencer order by revenue desc limit 2"),
-    ("top 3 brand by roas where campaign = C1", "top 3 roas by brand where campaign = C1",
-     "roas by brand where campaign = C1 order by roas desc limit 3"),
-    ("bottom 2 influencer by revenue", "bottom 2 revenue by influencer", "revenue by influencer order by revenue asc limit 2"),
-    ("top 2 campaigns by roas", "top 2 roas by campaigns", "roas by campaign order by roas desc limit 2"),
+    (
+      "top 2 influencer by revenue", "top 2 revenue by influencer",
+      "revenue by influencer order by revenue desc limit 2"
+    ),
+    (
+      "top 3 brand by roas where campaign = C1", "top 3 roas by brand where campaign = C1",
+      "roas by brand where campaign = C1 order by roas desc limit 3"
+    ),
+    (
+      "bottom 2 influencer by revenue", "bottom 2 revenue by influencer",
+      "revenue by influencer order by revenue asc limit 2"
+    ),
+    (
+      "top 2 campaigns by roas", "top 2 roas by campaigns",
+      "roas by campaign order by roas desc limit 2"
+    ),
   ])
   func topAndBottom(a: String, b: String, spelledOut: String) throws {
     let h = try Harness()
-    let ra = try h.run(a), rb = try h.run(b), rc = try h.run(spelledOut)
+    let ra = try h.run(a)
+    let rb = try h.run(b)
+    let rc = try h.run(spelledOut)
     #expect(ra.rows == rc.rows, "\(a)")
     #expect(rb.rows == rc.rows, "\(b)")
     #expect(ra.columns.map(\.name) == rc.columns.map(\.name))
@@ -131,13 +183,19 @@ struct OrderingTests {
   /// `top N` picks its rows by the first metric; an `order by` only orders the rows picked, so
   /// it never turns `bottom` into `top`.
   @Test(arguments: [
-    ("bottom 2 influencer by revenue order by revenue desc", "bottom 2 influencer by revenue", true),
+    (
+      "bottom 2 influencer by revenue order by revenue desc", "bottom 2 influencer by revenue", true
+    ),
     ("top 2 influencer by revenue order by revenue asc", "top 2 influencer by revenue", false),
-    ("top 3 influencer by revenue, orders order by influencer", "top 3 influencer by revenue, orders", nil),
+    (
+      "top 3 influencer by revenue, orders order by influencer",
+      "top 3 influencer by revenue, orders", nil
+    ),
   ])
   func topOrderByOrdersThePickedRows(text: String, plain: String, descending: Bool?) throws {
     let h = try Harness()
-    let picked = try h.run(plain), ordered = try h.run(text)
+    let picked = try h.run(plain)
+    let ordered = try h.run(text)
     #expect(Set(ordered.labelRows) == Set(picked.labelRows), "\(text)")
     #expect(ordered.rows.count == picked.rows.count)
     let revenue = ordered.rows.map { $0[1].doubleValue ?? 0 }
@@ -158,7 +216,9 @@ struct OrderingTests {
       return
     }
     let plan = try h.engine.explain(q, source: text).text
-    #expect(plan.contains("pick by revenue asc, first 2 rows; show them ordered by revenue desc"), "\(plan)")
+    #expect(
+      plan.contains("pick by revenue asc, first 2 rows; show them ordered by revenue desc"),
+      "\(plan)")
   }
 
   /// A misspelt name in `top N DIM by METRIC` is blamed on itself, with a did-you-mean, and a
@@ -166,13 +226,17 @@ struct OrderingTests {
   @Test func topNamesTheMisspeltWordAndNeedsAMetric() throws {
     let h = try Harness()
     let metric = h.modelError("top 3 influencer by revnue")
-    #expect(metric.count == 1 && metric[0].contains("unknown metric 'revnue'; did you mean 'revenue'"), "\(metric)")
+    #expect(
+      metric.count == 1 && metric[0].contains("unknown metric 'revnue'; did you mean 'revenue'"),
+      "\(metric)")
     let dimension = h.modelError("top 3 influencr by revenue")
     #expect(
-      dimension.count == 1 && dimension[0].contains("unknown dimension 'influencr'; did you mean 'influencer'"),
+      dimension.count == 1
+        && dimension[0].contains("unknown dimension 'influencr'; did you mean 'influencer'"),
       "\(dimension)")
     let bare = h.modelError("top 3 campaign")
-    #expect(bare.count == 1 && bare[0].contains("'top 3 campaign' needs a metric to rank by"), "\(bare)")
+    #expect(
+      bare.count == 1 && bare[0].contains("'top 3 campaign' needs a metric to rank by"), "\(bare)")
     #expect(bare.first?.contains("top 3 campaign by revenue") == true, "\(bare)")
   }
 
@@ -180,7 +244,8 @@ struct OrderingTests {
   /// only the dimension reading can be answered (`roas` is no dimension), so it must be taken.
   @Test func topPluralInfluencers() throws {
     let h = try Harness()
-    let spelled = try h.run("roas by influencer where platform = Instagram order by roas desc limit 2")
+    let spelled = try h.run(
+      "roas by influencer where platform = Instagram order by roas desc limit 2")
     do {
       let plural = try h.run("top 2 influencers by roas where platform = Instagram")
       #expect(plural.rows == spelled.rows)
@@ -190,7 +255,9 @@ struct OrderingTests {
   @Test func topFromTheReference() throws {
     let h = try Harness()
     let revenue = h.reference.expect(["revenue"], by: ["influencer"])
-    let ranked = revenue.keys.sorted { (revenue[$0]?[0].double ?? 0) > (revenue[$1]?[0].double ?? 0) }
+    let ranked = revenue.keys.sorted {
+      (revenue[$0]?[0].double ?? 0) > (revenue[$1]?[0].double ?? 0)
+    }
     let top = try h.run("top 2 influencer by revenue")
     #expect(top.columns.map(\.name) == ["influencer", "revenue"])
     #expect(top.labelRows == Array(ranked.prefix(2)))
@@ -217,9 +284,11 @@ struct OrderingTests {
     let accs = h.reference.accumulate(metrics: [metric], dims: [dim], filter: nil)
     let values = accs.mapValues { Reference.value(metric, $0) }
     let ranked = accs.keys.sorted { a, b in
-      let ua = a.contains("(unattributed)"), ub = b.contains("(unattributed)")
+      let ua = a.contains("(unattributed)")
+      let ub = b.contains("(unattributed)")
       if ua != ub { return ub }
-      let x = values[a]?.double ?? -.infinity, y = values[b]?.double ?? -.infinity
+      let x = values[a]?.double ?? -.infinity
+      let y = values[b]?.double ?? -.infinity
       return top ? x > y : x < y
     }
     #expect(result.labelRows == Array(ranked.prefix(n)), "\(text)")
@@ -255,8 +324,14 @@ struct OrderingTests {
   /// `set totals on`: the totals row under the same filters, ratios from sums (SPEC §5).
   @Test(arguments: [
     ("roas by campaign", RefFilter?.none), ("revenue, payout, roas, aov by brand", RefFilter?.none),
-    ("revenue, roas, cpm by campaign where platform = Instagram", RefFilter.equal("platform", "Instagram")),
-    ("payout, roas by brand where source != google", RefFilter(["source"]) { $0["source"] != "google" }),
+    (
+      "revenue, roas, cpm by campaign where platform = Instagram",
+      RefFilter.equal("platform", "Instagram")
+    ),
+    (
+      "payout, roas by brand where source != google",
+      RefFilter(["source"]) { $0["source"] != "google" }
+    ),
     ("engagement_rate, posts by influencer", RefFilter?.none),
     ("customers, new_customers, influencers by brand", RefFilter?.none),
   ])
@@ -270,7 +345,8 @@ struct OrderingTests {
     // those sums (for influencers by brand that is the distinct influencers of tracking rows,
     // the unknown id 9 included).
     let dims = result.columns.prefix(result.dimensionCount).map(\.name)
-    let merged = Reference.merge(Array(h.reference.accumulate(metrics: metrics, dims: dims, filter: filter).values))
+    let merged = Reference.merge(
+      Array(h.reference.accumulate(metrics: metrics, dims: dims, filter: filter).values))
     let expected = metrics.map { Reference.value($0, merged) }
     for (i, e) in expected.enumerated() {
       let cell = totals[result.dimensionCount + i]
@@ -281,7 +357,8 @@ struct OrderingTests {
   /// When `having` or a cut without `(other)` leaves groups out, the totals row totals the rows
   /// shown: their sums and distinct sets merged, ratios from those sums.
   @Test(arguments: [
-    "revenue, payout, roas by campaign having roas > 1", "customers, revenue, aov by brand having revenue > 1000",
+    "revenue, payout, roas by campaign having roas > 1",
+    "customers, revenue, aov by brand having revenue > 1000",
     "top 2 influencer by revenue, engagement_rate", "revenue, customers by campaign limit 1",
   ])
   func totalsOfTheRowsShown(text: String) throws {
@@ -296,15 +373,20 @@ struct OrderingTests {
     let merged = Reference.merge(shown)
     let totals = try #require(result.totals, "\(text): totals row")
     for (i, metric) in metrics.enumerated() {
-      let cell = totals[dims.count + i], expected = Reference.value(metric, merged)
+      let cell = totals[dims.count + i]
+      let expected = Reference.value(metric, merged)
       #expect(matches(cell, expected), "\(text) total \(metric): \(cell) vs \(expected)")
     }
   }
 
   /// roas_delta compares each group with all rows under the same filters.
   @Test(arguments: [
-    ("roas_delta, roas by campaign", RefFilter?.none), ("roas_delta by brand where campaign = C1", RefFilter.equal("campaign", "C1")),
-    ("roas_delta by influencer where platform = Instagram", RefFilter.equal("platform", "Instagram")),
+    ("roas_delta, roas by campaign", RefFilter?.none),
+    ("roas_delta by brand where campaign = C1", RefFilter.equal("campaign", "C1")),
+    (
+      "roas_delta by influencer where platform = Instagram",
+      RefFilter.equal("platform", "Instagram")
+    ),
   ])
   func roasDelta(text: String, filter: RefFilter?) throws {
     let h = try Harness()

@@ -1,9 +1,10 @@
-@testable import CQEngine
 import CQLanguage
 import CQSimulator
 import CQStorage
 import Foundation
 import Testing
+
+@testable import CQEngine
 
 /// The parallel scan, the narrow-column copies and the columnar cache are speed-ups only:
 /// each must give results identical to the serial, 32-bit, CSV-parsed path.
@@ -32,7 +33,9 @@ struct ParallelPathTests {
   ]
 
   static func folder() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cq-parallel-\(UUID().uuidString)").path
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cq-parallel-\(UUID().uuidString)"
+    ).path
     _ = try Simulator.write(SimulatorOptions(seed: 3, scale: 2), to: dir, progress: nil)
     return dir
   }
@@ -58,7 +61,8 @@ struct ParallelPathTests {
     var unkeptPaths = parallelPaths
     unkeptPaths.keptDerivedRows = 0
     for text in Self.queries {
-      let reference = try ExecutionTuning.$current.withValue(serialPaths) { () throws -> [[Value]] in
+      let reference = try ExecutionTuning.$current.withValue(serialPaths) {
+        () throws -> [[Value]] in
         let serial = Engine(data: data)
         serial.settings.totals = true
         let reference = try Self.run(serial, text)
@@ -77,7 +81,9 @@ struct ParallelPathTests {
         let unkept = Engine(data: data)
         unkept.settings.totals = true
         for round in 1...3 {
-          #expect(try Self.run(unkept, text) == reference, "derived codes not kept, round \(round): \(text)")
+          #expect(
+            try Self.run(unkept, text) == reference,
+            "derived codes not kept, round \(round): \(text)")
         }
       }
     }
@@ -100,9 +106,12 @@ struct ParallelPathTests {
       let ascending = try rows("\(metric) by \(dimension) order by \(metric) asc")
       #expect(descending.count > 8, "\(metric) by \(dimension) has enough groups to select from")
       for n in [1, 7, 25] {
-        #expect(try rows("top \(n) \(dimension) by \(metric)") == Array(descending.prefix(n + 1)), "top \(n) \(dimension) by \(metric)")
         #expect(
-          try rows("\(metric) by \(dimension) order by \(metric) asc limit \(n)") == Array(ascending.prefix(n + 1)),
+          try rows("top \(n) \(dimension) by \(metric)") == Array(descending.prefix(n + 1)),
+          "top \(n) \(dimension) by \(metric)")
+        #expect(
+          try rows("\(metric) by \(dimension) order by \(metric) asc limit \(n)")
+            == Array(ascending.prefix(n + 1)),
           "\(metric) by \(dimension) asc limit \(n)")
       }
     }

@@ -44,7 +44,10 @@ import Testing
     switch random.below(40) {
     case 0: return "use " + conditions()
     case 1: return "use none"
-    case 2: return "sample \(random.pick(["tracking_data", "payouts", "posts", "influencers", "products"])) \(random.below(5)) where " + conditions()
+    case 2:
+      return
+        "sample \(random.pick(["tracking_data", "payouts", "posts", "influencers", "products"])) \(random.below(5)) where "
+        + conditions()
     default: break
     }
     switch random.below(10) {
@@ -54,41 +57,74 @@ import Testing
     default: break
     }
     let metricList = (0...random.below(3)).map { _ in
-      random.chance(15) ? "\(random.pick(["share", "change"]))(\(random.pick(metrics)))" : random.pick(metrics)
+      random.chance(15)
+        ? "\(random.pick(["share", "change"]))(\(random.pick(metrics)))" : random.pick(metrics)
     }
     if words.first == "top" || words.first == "bottom" {
       words += [random.pick(dimensions), "by", metricList[0]]
     } else {
       words.append(metricList.joined(separator: ", "))
-      if random.chance(70) { words += ["by", (0...random.below(2)).map { _ in random.pick(dimensions) }.joined(separator: ", ")] }
+      if random.chance(70) {
+        words += [
+          "by", (0...random.below(2)).map { _ in random.pick(dimensions) }.joined(separator: ", "),
+        ]
+      }
     }
     if random.chance(10) { words += ["across", random.pick(dimensions)] }
     if random.chance(50) {
-      words += ["where", random.chance(15) ? "date in \(random.pick(["last 30 days", "this month", "last week", "last 3 months", "last 0 days", "this fortnight"]))" : conditions()]
+      words += [
+        "where",
+        random.chance(15)
+          ? "date in \(random.pick(["last 30 days", "this month", "last week", "last 3 months", "last 0 days", "this fortnight"]))"
+          : conditions(),
+      ]
     }
-    if random.chance(20) { words += ["having", "\(random.pick(metrics)) \(random.pick([">", "<", "="])) \(random.pick(["1", "0", "2L", "0.5"]))"] }
-    if random.chance(25) { words += ["order", "by", random.pick(metrics + dimensions), random.pick(["asc", "desc", ""])] }
-    if random.chance(20) { words += ["limit", String(random.below(5))] + (random.chance(50) ? ["with", "other"] : []) }
-    if random.chance(10) { words += ["chart", random.pick(["bar", "line", "spark", "hist", "scatter", "pie"])] }
+    if random.chance(20) {
+      words += [
+        "having",
+        "\(random.pick(metrics)) \(random.pick([">", "<", "="])) \(random.pick(["1", "0", "2L", "0.5"]))",
+      ]
+    }
+    if random.chance(25) {
+      words += [
+        "order", "by", random.pick(metrics + dimensions), random.pick(["asc", "desc", ""]),
+      ]
+    }
+    if random.chance(20) {
+      words += ["limit", String(random.below(5))] + (random.chance(50) ? ["with", "other"] : [])
+    }
+    if random.chance(10) {
+      words += ["chart", random.pick(["bar", "line", "spark", "hist", "scatter", "pie"])]
+    }
     if random.chance(25) {
       // Bend it: drop, repeat or replace one word.
       let i = random.below(words.count)
       switch random.below(3) {
       case 0: words.remove(at: i)
       case 1: words.insert(words[i], at: i)
-      default: words[i] = random.pick(["(", ")", ",", "'", "\"", "by", "where", "=", "💪", "-", "1e400"])
+      default:
+        words[i] = random.pick(["(", ")", ",", "'", "\"", "by", "where", "=", "💪", "-", "1e400"])
       }
     }
     return words.joined(separator: " ")
   }
 
   /// Every diagnostic points into its source.
-  static func expectPlaced(_ diagnostics: [Diagnostic], in source: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+  static func expectPlaced(
+    _ diagnostics: [Diagnostic], in source: String,
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) {
     let length = source.utf8.count
-    #expect(!diagnostics.isEmpty, "an error without a diagnostic: \(source)", sourceLocation: sourceLocation)
+    #expect(
+      !diagnostics.isEmpty, "an error without a diagnostic: \(source)",
+      sourceLocation: sourceLocation)
     for d in diagnostics {
-      #expect(d.range.lowerBound.offset >= 0 && d.range.upperBound.offset <= length, "\(source): \(d.message) at \(d.range)", sourceLocation: sourceLocation)
-      #expect(d.range.lowerBound.line >= 1 && d.range.lowerBound.column >= 1, "\(source): \(d.message)", sourceLocation: sourceLocation)
+      #expect(
+        d.range.lowerBound.offset >= 0 && d.range.upperBound.offset <= length,
+        "\(source): \(d.message) at \(d.range)", sourceLocation: sourceLocation)
+      #expect(
+        d.range.lowerBound.line >= 1 && d.range.lowerBound.column >= 1, "\(source): \(d.message)",
+        sourceLocation: sourceLocation)
       #expect(!d.message.isEmpty)
     }
   }
@@ -97,14 +133,20 @@ import Testing
   func randomStatementsAnswerOrSayWhere(seed: UInt64) throws {
     let h = try Harness(totals: seed % 2 == 0)
     var random = SplitMix64(state: seed &* 7919)
-    var answered = 0, refused = 0
+    var answered = 0
+    var refused = 0
     // Definitions the statements may use (profit), some of them wrong.
-    for text in ["define metric profit = revenue - payout", "define segment mb = brand=MuscleBlaze", "define metric bad = roas * nope"] {
+    for text in [
+      "define metric profit = revenue - payout", "define segment mb = brand=MuscleBlaze",
+      "define metric bad = roas * nope",
+    ] {
       let parsed = Parser.parse(text)
       guard let stmt = parsed.statements.first?.stmt else { continue }
       switch stmt {
-      case .defineMetric(let name, let expr, let t): _ = try? h.engine.defineMetric(name, expr: expr, text: t, source: text)
-      case .defineSegment(let name, let c, let t): _ = try? h.engine.defineSegment(name, condition: c, text: t, source: text)
+      case .defineMetric(let name, let expr, let t):
+        _ = try? h.engine.defineMetric(name, expr: expr, text: t, source: text)
+      case .defineSegment(let name, let c, let t):
+        _ = try? h.engine.defineSegment(name, condition: c, text: t, source: text)
       default: break
       }
     }
@@ -127,7 +169,8 @@ import Testing
           case .use(let condition, let conditionText, _):
             try h.engine.use(condition, text: conditionText, source: text)
           case .sample(let table, let count, let condition, _):
-            let result = try h.engine.sample(table, count: count ?? 10, where: condition, source: text)
+            let result = try h.engine.sample(
+              table, count: count ?? 10, where: condition, source: text)
             #expect(result.rows.count <= count ?? 10, "\(text)")
           default: continue
           }
@@ -142,7 +185,9 @@ import Testing
     #expect(answered >= 20 && refused >= 20, "answered \(answered), refused \(refused)")
   }
 
-  static let additive = ["revenue", "orders", "conversions", "posts", "reach", "likes", "comments", "payout"]
+  static let additive = [
+    "revenue", "orders", "conversions", "posts", "reach", "likes", "comments", "payout",
+  ]
 
   static func number(_ v: Value?) -> Int64? {
     switch v {
@@ -163,14 +208,19 @@ import Testing
           "", " where brand=MuscleBlaze", " where platform=Instagram", " where date >= 2025-01-01",
           " where campaign in (C1, C2)", " where tier != micro", " where not brand=HKVitals",
         ])
-        guard let totalResult = try? h.run(metric + filter), let total = Self.number(totalResult.rows.first?.first) else { continue }
+        guard let totalResult = try? h.run(metric + filter),
+          let total = Self.number(totalResult.rows.first?.first)
+        else { continue }
         for dim in Dimension.allCases.map(\.rawValue) {
           let grouped: ResultSet
           do {
             grouped = try h.run("\(metric) by \(dim)\(filter)")
           } catch let error as DiagnosticsError {
             // Only a metric the dimension cannot reach may be refused.
-            #expect(error.diagnostics.allSatisfy { $0.id.hasPrefix("sema.") && $0.message.contains("cannot be split by") }, "\(metric) by \(dim)\(filter): \(error.diagnostics.map(\.message))")
+            #expect(
+              error.diagnostics.allSatisfy {
+                $0.id.hasPrefix("sema.") && $0.message.contains("cannot be split by")
+              }, "\(metric) by \(dim)\(filter): \(error.diagnostics.map(\.message))")
             continue
           }
           let sum = grouped.rows.compactMap { Self.number($0.last) }.reduce(Int64(0), +)

@@ -32,10 +32,13 @@ import Testing
 /// decimals, ratios to 10 significant digits, no value as `NULL`. `RECORD_SNAPSHOTS=1` rewrites
 /// the expected parts and fails the test, so nothing passes silently; read the diff.
 @Suite struct QueryFileTests {
-  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Queries")
+  static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Queries")
 
   static var files: [String] {
-    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".slt") }.sorted()
+    ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter {
+      $0.hasSuffix(".slt")
+    }.sorted()
   }
 
   typealias Record = QueryFile.Record
@@ -107,7 +110,8 @@ import Testing
     let url = Self.folder.appendingPathComponent(name)
     let text = try String(contentsOf: url, encoding: .utf8)
     let (fixture, records) = QueryFile.parse(text)
-    let engine = Engine(data: try DataLoader.load(folder: EngineFixtures.path(fixture), cache: .ignore))
+    let engine = Engine(
+      data: try DataLoader.load(folder: EngineFixtures.path(fixture), cache: .ignore))
     let recording = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
     // In file order: statements change the engine's state for the records after them.
     var outputs: [[String]] = []
@@ -122,7 +126,8 @@ import Testing
       if r.kind == "error", now.first?.contains("\t") == true {
         Issue.record("\(name):\(r.line): '\(r.statement)' answered instead of failing")
       }
-      if r.kind == "query", now.first?.contains("\t") != true, now.count < 2, !(now.first ?? "").isEmpty,
+      if r.kind == "query", now.first?.contains("\t") != true, now.count < 2,
+        !(now.first ?? "").isEmpty,
         r.expected.first?.contains("\t") == true
       {
         Issue.record("\(name):\(r.line): '\(r.statement)' failed: \(now)")
@@ -131,9 +136,15 @@ import Testing
       changed = true
       if !recording {
         let width = max(now.count, r.expected.count)
-        let padded = (r.expected + Array(repeating: "∅", count: width - r.expected.count), now + Array(repeating: "∅", count: width - now.count))
-        let diff = zip(padded.0, padded.1).enumerated().filter { $0.element.0 != $0.element.1 }.prefix(5)
-          .map { "  line \($0.offset + 1): expected \($0.element.0)\n          actual   \($0.element.1)" }
+        let padded = (
+          r.expected + Array(repeating: "∅", count: width - r.expected.count),
+          now + Array(repeating: "∅", count: width - now.count)
+        )
+        let diff = zip(padded.0, padded.1).enumerated().filter { $0.element.0 != $0.element.1 }
+          .prefix(5)
+          .map {
+            "  line \($0.offset + 1): expected \($0.element.0)\n          actual   \($0.element.1)"
+          }
           .joined(separator: "\n")
         Issue.record("\(name):\(r.line): \(r.kind) '\(r.statement)' differs:\n\(diff)")
       }
@@ -155,7 +166,9 @@ import Testing
       index += 1
       out.append(line)
       i += 1
-      while i < lines.count, lines[i] != "----", lines[i] != "====", !(r.kind == "statement" && lines[i].isEmpty) {
+      while i < lines.count, lines[i] != "----", lines[i] != "====",
+        !(r.kind == "statement" && lines[i].isEmpty)
+      {
         out.append(lines[i])
         i += 1
       }

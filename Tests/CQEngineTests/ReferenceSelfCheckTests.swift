@@ -17,7 +17,8 @@ struct ReferenceSelfCheckTests {
 
   @Test func sums() {
     // tracking_data.csv revenue column, row by row.
-    let revenue: Int64 = 1000_00 + 500_50 + 300_25 + 200_00 + 800_00 + 640_00 + 320_00 + 1500_00 + 99_99 + 250_00
+    let revenue: Int64 =
+      1000_00 + 500_50 + 300_25 + 200_00 + 800_00 + 640_00 + 320_00 + 1500_00 + 99_99 + 250_00
     let orders: Int64 = 2 + 1 + 3 + 1 + 4 + 2 + 1 + 5 + 1 + 1
     let sales: [RefValue] = [.paise(revenue), .integer(orders), .integer(10), .integer(6)]  // users u1 … u6
     #expect(ref.expect(["revenue", "orders", "conversions", "customers"])[[]] == sales)
@@ -35,10 +36,13 @@ struct ReferenceSelfCheckTests {
     engagements += (1000 + 50) + (800 + 80) + (50 + 5)
     let authorFollowers: Int64 = 5000 + 5000 + 45000 + 120000 + 750000 + 2_000_000 + 0
     let posts: [RefValue] = [
-      .integer(7), .integer(reach), .integer(engagements), .number(Double(engagements) / Double(reach)),
+      .integer(7), .integer(reach), .integer(engagements),
+      .number(Double(engagements) / Double(reach)),
       .number(Double(engagements) / Double(authorFollowers)),
     ]
-    #expect(ref.expect(["posts", "reach", "engagements", "engagement_rate", "engagement_rate_followers"])[[]] == posts)
+    #expect(
+      ref.expect(["posts", "reach", "engagements", "engagement_rate", "engagement_rate_followers"])[
+        []] == posts)
   }
 
   @Test func firstPurchases() {
@@ -47,9 +51,10 @@ struct ReferenceSelfCheckTests {
     let newRevenue: Int64 = 1000_00 + 500_50 + 200_00 + 640_00 + 320_00 + 1500_00 + 250_00
     let expected: [RefValue] = [.integer(6), .paise(newRevenue)]
     #expect(ref.expect(["new_customers", "incremental_revenue"])[[]] == expected)
-    #expect(ref.expect(["new_customers"], by: ["campaign"]) == [
-      ["C1"]: [.integer(4)], ["C2"]: [.integer(1)], ["C3"]: [.integer(1)],
-    ])
+    #expect(
+      ref.expect(["new_customers"], by: ["campaign"]) == [
+        ["C1"]: [.integer(4)], ["C2"]: [.integer(1)], ["C3"]: [.integer(1)],
+      ])
   }
 
   @Test func largestRemainder() {
@@ -60,7 +65,8 @@ struct ReferenceSelfCheckTests {
     #expect(Reference.spread(200, weights: [1, 1, 1]) == [67, 67, 66])
     // Revenue weights of influencer 1 on C1: 1000.00, 500.50, 300.25 (sum 1800.75): floors 55532,
     // 27793, 16673; remainders 75100, 175525, 109525 (× 1/180075) → rows 2 and 3 get a paisa.
-    #expect(Reference.spread(100_000, weights: [100_000, 50_050, 30_025]) == [55_532, 27_794, 16_674])
+    #expect(
+      Reference.spread(100_000, weights: [100_000, 50_050, 30_025]) == [55_532, 27_794, 16_674])
   }
 
   @Test func payoutByBrand() {
@@ -71,11 +77,13 @@ struct ReferenceSelfCheckTests {
     let hkVitals: Int64 = 50_000 + 2_000 + 12_000 + 400_000
     let gritzo: Int64 = 48_000 + 150_000
     let expected: [[String]: [RefValue]] = [
-      ["MuscleBlaze"]: [.paise(muscleBlaze)], ["HKVitals"]: [.paise(hkVitals)], ["Gritzo"]: [.paise(gritzo)],
+      ["MuscleBlaze"]: [.paise(muscleBlaze)], ["HKVitals"]: [.paise(hkVitals)],
+      ["Gritzo"]: [.paise(gritzo)],
       ["(unattributed)"]: [.paise(100_000)],
     ]
     #expect(ref.expect(["payout"], by: ["brand"]) == expected)
-    #expect(ref.expect(["payout"], where: .equal("source", "google"))[[]] == [.paise(50_000 + 2_000)])
+    #expect(
+      ref.expect(["payout"], where: .equal("source", "google"))[[]] == [.paise(50_000 + 2_000)])
   }
 
   @Test func isoWeeksAcrossTheYearBoundary() {
@@ -92,8 +100,9 @@ struct ReferenceSelfCheckTests {
   @Test func orderGap() {
     // Order-basis payouts: (2,C2) paid 6, tracked 1 + 4 → +1; (1,C1) paid 4, tracked 2 + 1 + 3 → −2.
     #expect(ref.expect(["paid_orders", "order_gap"])[[]] == [.integer(10), .integer(-1)])
-    #expect(ref.expect(["order_gap"], by: ["campaign"]) == [
-      ["C1"]: [.integer(-2)], ["C2"]: [.integer(1)], ["C3"]: [.integer(0)],
-    ])
+    #expect(
+      ref.expect(["order_gap"], by: ["campaign"]) == [
+        ["C1"]: [.integer(-2)], ["C2"]: [.integer(1)], ["C3"]: [.integer(0)],
+      ])
   }
 }

@@ -7,11 +7,14 @@ extension Reference {
   /// incremental_roas (nil where the denominator is 0).
   func scoreComponents(_ ids: [String]) -> [String: [Double?]] {
     let byID = accumulate(
-      metrics: ["revenue", "posts", "payout", "incremental_revenue"], dims: ["influencer_id"], filter: nil)
+      metrics: ["revenue", "posts", "payout", "incremental_revenue"], dims: ["influencer_id"],
+      filter: nil)
     var out: [String: [Double?]] = [:]
     for id in ids {
       let a = byID[[id]] ?? RefAcc()
-      out[id] = ["roas", "engagement_rate", "incremental_roas"].map { Reference.value($0, a).double }
+      out[id] = ["roas", "engagement_rate", "incremental_roas"].map {
+        Reference.value($0, a).double
+      }
     }
     return out
   }
@@ -57,7 +60,9 @@ struct ScoreTests {
     let expected = h.reference.scores(among: h.reference.knownIDs)
     for (id, score) in expected {
       let cell = result.cell([id], "score")?.doubleValue
-      #expect(cell.map { abs($0 - score) < 1e-9 } == true, "influencer \(id): \(String(describing: cell)) vs \(score)")
+      #expect(
+        cell.map { abs($0 - score) < 1e-9 } == true,
+        "influencer \(id): \(String(describing: cell)) vs \(score)")
     }
     // Quiet (#15) has no posts, orders or payouts: no score, no row.
     #expect(result.cell(["15"], "score") == nil)
@@ -95,11 +100,14 @@ struct ScoreTests {
     #expect(scores.count == ids.filter { components[$0]?.contains { $0 != nil } == true }.count)
     for a in ids {
       for b in ids where a != b {
-        guard let ca = components[a], let cb = components[b], let sa = scores[a], let sb = scores[b],
+        guard let ca = components[a], let cb = components[b], let sa = scores[a],
+          let sb = scores[b],
           ca.allSatisfy({ $0 != nil }), cb.allSatisfy({ $0 != nil })
         else { continue }
         let dominates = zip(ca, cb).allSatisfy { ($0 ?? 0) >= ($1 ?? 0) }
-        if dominates { #expect(sa >= sb, "\(fixture): \(a) \(ca) dominates \(b) \(cb) but scores \(sa) < \(sb)") }
+        if dominates {
+          #expect(sa >= sb, "\(fixture): \(a) \(ca) dominates \(b) \(cb) but scores \(sa) < \(sb)")
+        }
       }
     }
     // Filters on influencer attributes select rows but do not re-rank.
@@ -107,7 +115,9 @@ struct ScoreTests {
       let filtered = try h.run("score, roas by influencer_id where \(filter)")
       #expect(!filtered.rows.isEmpty)
       for row in filtered.labelRows {
-        #expect(filtered.cell(row, "score") == result.cell(row, "score"), "\(fixture) where \(filter): \(row)")
+        #expect(
+          filtered.cell(row, "score") == result.cell(row, "score"),
+          "\(fixture) where \(filter): \(row)")
       }
     }
   }
@@ -120,7 +130,9 @@ struct ScoreTests {
     let known = h.reference.scores(among: h.reference.knownIDs)
     for (id, score) in known {
       let cell = result.cell([id], "score")?.doubleValue
-      #expect(cell.map { abs($0 - score) < 1e-9 } == true, "influencer \(id): \(String(describing: cell)) vs \(score)")
+      #expect(
+        cell.map { abs($0 - score) < 1e-9 } == true,
+        "influencer \(id): \(String(describing: cell)) vs \(score)")
     }
     #expect(result.cell(["9"], "score") == .empty)
   }

@@ -1,5 +1,6 @@
-@testable import CQEngine
 import Testing
+
+@testable import CQEngine
 
 /// The O(k) largest-remainder spread gives exactly what sorting the remainders gives.
 @Suite("Engine: spread")
@@ -12,7 +13,8 @@ struct SpreadTests {
     var shares = weights.map { equal ? total / d : total * $0 / d }
     let rem = weights.indices.map { equal ? total % d : total * weights[$0] % d }
     var left = total - shares.reduce(0, +)
-    for i in weights.indices.sorted(by: { rem[$0] != rem[$1] ? rem[$0] > rem[$1] : $0 < $1 }) where left > 0 {
+    for i in weights.indices.sorted(by: { rem[$0] != rem[$1] ? rem[$0] > rem[$1] : $0 < $1 })
+    where left > 0 {
       shares[i] += 1
       left -= 1
     }

@@ -13,25 +13,35 @@ struct TierTests {
       let followers = Int64(inf["follower_count"] ?? "") ?? 0
       let t = ref.tiers
       let name =
-        followers < t[0] ? "nano" : followers < t[1] ? "micro" : followers < t[2] ? "mid" : followers < t[3] ? "macro" : "mega"
+        followers < t[0]
+        ? "nano"
+        : followers < t[1]
+          ? "micro" : followers < t[2] ? "mid" : followers < t[3] ? "macro" : "mega"
       out[inf["id"] ?? ""] = name
     }
     return out
   }
 
-  @Test(arguments: ["small", "edge"], [String?.none, "5k 20k 200k 1M", "10001 50001 500001 1000001"])
+  @Test(
+    arguments: ["small", "edge"], [String?.none, "5k 20k 200k 1M", "10001 50001 500001 1000001"])
   func tiersOfInfluencers(fixture: String, tiers: String?) throws {
     let h = try Harness(fixture, tiers: tiers)
     let expected = Self.expectedTiers(h.reference)
     let result = try h.run("followers by influencer_id, tier")
     for row in result.labelRows where !row[0].hasPrefix("(") {
-      #expect(expected[row[0]] == row[1], "\(fixture) [\(tiers ?? "default")]: influencer \(row[0]) is \(row[1])")
+      #expect(
+        expected[row[0]] == row[1],
+        "\(fixture) [\(tiers ?? "default")]: influencer \(row[0]) is \(row[1])")
     }
     #expect(Set(result.labelRows.map { $0[0] }) == Set(expected.keys))
-    for text in ["influencers, followers by tier", "revenue, posts, payout, roas by tier", "engagement_rate by tier"] {
+    for text in [
+      "influencers, followers by tier", "revenue, posts, payout, roas by tier",
+      "engagement_rate by tier",
+    ] {
       let r = try h.run(text)
       let metrics = r.columns.dropFirst().map(\.name)
-      expectRows(r, h.reference.expect(metrics, by: ["tier"]), "\(fixture) \(text) [\(tiers ?? "default")]")
+      expectRows(
+        r, h.reference.expect(metrics, by: ["tier"]), "\(fixture) \(text) [\(tiers ?? "default")]")
     }
   }
 
@@ -40,10 +50,12 @@ struct TierTests {
   @Test func defaultBoundaries() throws {
     let h = try Harness("edge")
     let result = try h.run("influencers by influencer, tier")
-    #expect(Set(result.labelRows) == [
-      ["Nano Edge", "nano"], ["Micro Low", "micro"], ["Mid Low", "mid"], ["Macro Low", "macro"], ["Mega Low", "mega"],
-      ["Quiet", "nano"],
-    ])
+    #expect(
+      Set(result.labelRows) == [
+        ["Nano Edge", "nano"], ["Micro Low", "micro"], ["Mid Low", "mid"], ["Macro Low", "macro"],
+        ["Mega Low", "mega"],
+        ["Quiet", "nano"],
+      ])
   }
 
   @Test func thresholdsAreStated() throws {
@@ -69,7 +81,9 @@ struct TierTests {
       let text = "revenue, posts, payout by influencer where tier = \(tier)"
       let result = try h.run(text)
       expectRows(
-        result, h.reference.expect(["revenue", "posts", "payout"], by: ["influencer"], where: .equal("tier", tier)),
+        result,
+        h.reference.expect(
+          ["revenue", "posts", "payout"], by: ["influencer"], where: .equal("tier", tier)),
         "\(text) [\(tiers ?? "default")]")
     }
   }

@@ -9,10 +9,13 @@ import Testing
 struct TimeGrainTests {
   static let grains = ["day", "week", "month", "quarter", "year"]
 
-  @Test(arguments: grains, [
-    "revenue", "orders, conversions", "posts, reach", "payout", "revenue, posts, payout, roas, cpm",
-    "new_customers, incremental_revenue",
-  ])
+  @Test(
+    arguments: grains,
+    [
+      "revenue", "orders, conversions", "posts, reach", "payout",
+      "revenue, posts, payout, roas, cpm",
+      "new_customers, incremental_revenue",
+    ])
   func grain(grain: String, metrics: String) throws {
     let h = try Harness()
     let result = try h.run("\(metrics) by \(grain)")
@@ -64,11 +67,17 @@ struct TimeGrainTests {
   /// Order by a time dimension descending, and a time dimension after another dimension.
   @Test func explicitTimeOrder() throws {
     let h = try Harness()
-    #expect(try h.run("revenue by month order by month desc").labelRows == [["2025-02"], ["2025-01"], ["2024-12"]])
+    #expect(
+      try h.run("revenue by month order by month desc").labelRows == [
+        ["2025-02"], ["2025-01"], ["2024-12"],
+      ])
     let mixed = try h.run("revenue by campaign, month")
     let months = mixed.labelRows.map { $0[1] }
-    #expect(months == months.sorted(), "time dimensions first in the default order: \(mixed.labelRows)")
-    expectRows(mixed, h.reference.expect(["revenue"], by: ["campaign", "month"]), "revenue by campaign, month")
+    #expect(
+      months == months.sorted(), "time dimensions first in the default order: \(mixed.labelRows)")
+    expectRows(
+      mixed, h.reference.expect(["revenue"], by: ["campaign", "month"]),
+      "revenue by campaign, month")
   }
 }
 
@@ -77,7 +86,8 @@ struct TimeGrainTests {
 /// index past it. The queries run in a child process first so the trap cannot kill the run.
 @Suite("Engine: weekday")
 struct WeekdayTests {
-  static let bug = "weekday space is sized by the weekdays of the first and last dates, not 7: Fri/Sat/Sun trap"
+  static let bug =
+    "weekday space is sized by the weekdays of the first and last dates, not 7: Fri/Sat/Sun trap"
 
   @Test(arguments: ["revenue, orders by weekday", "posts, reach by weekday", "payout by weekday"])
   func byWeekday(text: String) async throws {
@@ -87,11 +97,14 @@ struct WeekdayTests {
     expectRows(result, h.reference.expect(names, by: ["weekday"]), text)
     let labels = result.labelRows.map { $0[0] }.filter { $0 != "(unattributed)" }
     let order = Reference.weekdays
-    #expect(labels == labels.sorted { (order.firstIndex(of: $0) ?? 9) < (order.firstIndex(of: $1) ?? 9) }, "Mon first: \(labels)")
+    #expect(
+      labels == labels.sorted { (order.firstIndex(of: $0) ?? 9) < (order.firstIndex(of: $1) ?? 9) },
+      "Mon first: \(labels)")
   }
 
   @Test(arguments: [
-    ("revenue, posts where weekday = Sun", ["Sun"]), ("revenue, posts where weekday in (Mon, Tue)", ["Mon", "Tue"]),
+    ("revenue, posts where weekday = Sun", ["Sun"]),
+    ("revenue, posts where weekday in (Mon, Tue)", ["Mon", "Tue"]),
     ("revenue, posts where weekday = Fri", ["Fri"]),
   ])
   func whereWeekday(text: String, days: [String]) async throws {

@@ -9,7 +9,10 @@ struct LexerTests {
   @Test func wordsNumbersDatesMonths() {
     #expect(
       kinds("roas 42 3.5 -2 10k 2025-06-01 2025-06 2025-Q2 t.co user_12 -x")
-        == [.word, .number, .number, .number, .number, .date, .month, .word, .word, .word, .word, .end])
+        == [
+          .word, .number, .number, .number, .number, .date, .month, .word, .word, .word, .word,
+          .end,
+        ])
   }
 
   @Test func operators() {
@@ -37,7 +40,8 @@ struct LexerTests {
   }
 
   @Test func unknownCharacters() {
-    #expect(kinds("a & b ! c") == [.word, .unknownCharacter, .word, .unknownCharacter, .word, .end])
+    #expect(
+      kinds("a & b ! c") == [.word, .unknownCharacter, .word, .unknownCharacter, .word, .end])
   }
 
   @Test func columnsCountGraphemes() {
@@ -47,7 +51,9 @@ struct LexerTests {
     let count = "मसलब्लेज़".count
     #expect(tokens[3].range.lowerBound.column == 9 + count + 1)
     #expect(tokens[3].range.lowerBound.offset == 8 + "मसलब्लेज़".utf8.count + 1)
-    #expect(tokens[5].range.lowerBound == SourceLocation(line: 2, column: 3, offset: tokens[4].range.upperBound.offset + 2))
+    #expect(
+      tokens[5].range.lowerBound
+        == SourceLocation(line: 2, column: 3, offset: tokens[4].range.upperBound.offset + 2))
   }
 
   @Test func newlinesInsideParenthesesAndAfterBackslashAreSkipped() {
@@ -79,7 +85,8 @@ struct SuggestionTests {
   @Test func nearestWithinSmallDistance() {
     #expect(suggestion(for: "shwo", among: Keywords.statements) == "show")
     #expect(suggestion(for: "were", among: Keywords.clauses) == "where")
-    #expect(suggestion(for: "MusleBlaze", among: ["HKVitals", "MuscleBlaze", "Gritzo"]) == "MuscleBlaze")
+    #expect(
+      suggestion(for: "MusleBlaze", among: ["HKVitals", "MuscleBlaze", "Gritzo"]) == "MuscleBlaze")
     #expect(suggestion(for: "muscleblaze", among: ["MuscleBlaze"]) == "MuscleBlaze")
     #expect(suggestion(for: "revenu", among: ["revenue", "orders"]) == "revenue")
     #expect(suggestion(for: "xyz", among: ["revenue", "orders"]) == nil)

@@ -23,10 +23,12 @@ struct ParserDiagnosticTests {
 
   @Test func misspeltSortDirection() {
     assertDiagnostic(
-      "revenue by brand order by revenue 1️⃣dsc", "unexpected 'dsc'; did you mean 'desc'?", fixIts: ["desc"],
+      "revenue by brand order by revenue 1️⃣dsc", "unexpected 'dsc'; did you mean 'desc'?",
+      fixIts: ["desc"],
       fixedSource: "revenue by brand order by revenue desc")
     assertDiagnostic(
-      "revenue by brand order by revenue 1️⃣acs, brand", "unexpected 'acs'; did you mean 'asc'?", fixIts: ["asc"],
+      "revenue by brand order by revenue 1️⃣acs, brand", "unexpected 'acs'; did you mean 'asc'?",
+      fixIts: ["asc"],
       fixedSource: "revenue by brand order by revenue asc, brand")
   }
 
@@ -121,7 +123,8 @@ struct ParserDiagnosticTests {
           "1️⃣", "expected ')' to close '('", fixIts: [")"],
           notes: [(marker: "2️⃣", message: "'(' opened here")])
       ])
-    assertDiagnostic("roas where brand in (A 1️⃣B)", "expected ',' or ')' in the list of values, found 'B'")
+    assertDiagnostic(
+      "roas where brand in (A 1️⃣B)", "expected ',' or ')' in the list of values, found 'B'")
     assertDiagnostic("roas where brand in 1️⃣A", "expected '(' after 'in', found 'A'")
   }
 
@@ -140,7 +143,8 @@ struct ParserDiagnosticTests {
       "roas by brand chart 1️⃣baar", "unknown chart kind 'baar'; did you mean 'bar'?",
       fixIts: ["bar"], fixedSource: "roas by brand chart bar")
     assertDiagnostic(
-      "roas by brand chart 1️⃣pie", "unknown chart kind 'pie'; expected bar, line, spark, scatter or hist")
+      "roas by brand chart 1️⃣pie",
+      "unknown chart kind 'pie'; expected bar, line, spark, scatter or hist")
     assertDiagnostic(
       "roas by brand chart 1️⃣",
       "expected a chart kind after 'chart' (bar, line, spark, scatter or hist)")
@@ -177,7 +181,8 @@ struct ParserDiagnosticTests {
       "top 5 influencer by roas 1️⃣limit 3",
       "'limit' cannot be combined with 'top 5'; 'top 5' already limits the rows")
     assertDiagnostic("roas by brand 1️⃣with other", "'with other' needs 'top N' or 'limit N'")
-    assertDiagnostic("top 3 brand by roas with 1️⃣others", "expected 'other' after 'with', found 'others'")
+    assertDiagnostic(
+      "top 3 brand by roas with 1️⃣others", "expected 'other' after 'with', found 'others'")
     assertDiagnostic(
       "roas by brand order 1️⃣roas", "expected 'by' after 'order', found 'roas'", fixIts: ["by "],
       fixedSource: "roas by brand order by roas")
@@ -190,7 +195,8 @@ struct ParserDiagnosticTests {
     assertDiagnostic(
       "define metric x = revenue 1️⃣payout",
       "expected an operator such as '+' or the end of the statement, found 'payout'")
-    assertDiagnostic("define metric x = revenue + 1️⃣", "expected a metric name or a number after '+'")
+    assertDiagnostic(
+      "define metric x = revenue + 1️⃣", "expected a metric name or a number after '+'")
     assertDiagnostic(
       "define 1️⃣metrc x = revenue", "unexpected 'metrc'; did you mean 'metric'?", fixIts: ["metric"])
     assertDiagnostic(

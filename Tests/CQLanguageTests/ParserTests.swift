@@ -4,18 +4,29 @@ import Testing
 @Suite("Parser: queries")
 struct QueryParserTests {
   @Test(arguments: [
-    ("roas by campaign where brand=MuscleBlaze",
-     "query [roas] by [campaign] where brand = MuscleBlaze"),
-    ("revenue, orders by brand, month where date between 2025-05-01 and 2025-05-31 and platform = Instagram having roas > 2 order by revenue desc, brand limit 10 chart bar > out.csv",
-     "query [revenue, orders] by [brand, month] where ([date between date:2025-05-01 and date:2025-05-31] and platform = Instagram) having roas > #2 order [revenue desc, brand] limit 10 chart bar > \"out.csv\""),
-    ("ROAS BY Campaigns WHERE Brand=MuscleBlaze ORDER BY roas DESC LIMIT 3",
-     "query [ROAS] by [Campaigns] where Brand = MuscleBlaze order [roas desc] limit 3"),
+    (
+      "roas by campaign where brand=MuscleBlaze",
+      "query [roas] by [campaign] where brand = MuscleBlaze"
+    ),
+    (
+      "revenue, orders by brand, month where date between 2025-05-01 and 2025-05-31 and platform = Instagram having roas > 2 order by revenue desc, brand limit 10 chart bar > out.csv",
+      "query [revenue, orders] by [brand, month] where ([date between date:2025-05-01 and date:2025-05-31] and platform = Instagram) having roas > #2 order [revenue desc, brand] limit 10 chart bar > \"out.csv\""
+    ),
+    (
+      "ROAS BY Campaigns WHERE Brand=MuscleBlaze ORDER BY roas DESC LIMIT 3",
+      "query [ROAS] by [Campaigns] where Brand = MuscleBlaze order [roas desc] limit 3"
+    ),
     ("roas by month order by month asc", "query [roas] by [month] order [month asc]"),
-    ("roas where brand=MuscleBlaze by campaign", "query [roas] by [campaign] where brand = MuscleBlaze"),
+    (
+      "roas where brand=MuscleBlaze by campaign",
+      "query [roas] by [campaign] where brand = MuscleBlaze"
+    ),
     ("revenue by campaign limit 5 with other", "query [revenue] by [campaign] limit 5 with other"),
     ("revenue by month chart line", "query [revenue] by [month] chart line"),
-    ("followers, revenue by influencer chart scatter >> results.csv",
-     "query [followers, revenue] by [influencer] chart scatter >> \"results.csv\""),
+    (
+      "followers, revenue by influencer chart scatter >> results.csv",
+      "query [followers, revenue] by [influencer] chart scatter >> \"results.csv\""
+    ),
     ("roas", "query [roas]"),
   ])
   func query(input: String, expected: String) {
@@ -23,12 +34,17 @@ struct QueryParserTests {
   }
 
   @Test(arguments: [
-    ("top 10 influencer by roas where platform=Instagram",
-     "query top 10 [influencer] by [roas] where platform = Instagram"),
+    (
+      "top 10 influencer by roas where platform=Instagram",
+      "query top 10 [influencer] by [roas] where platform = Instagram"
+    ),
     ("top 10 roas by influencer", "query top 10 [roas] by [influencer]"),
     ("bottom 5 campaign by roi with other", "query bottom 5 [campaign] by [roi] with other"),
     ("top 3 influencers", "query top 3 [influencers]"),
-    ("TOP 2 brand, platform by revenue chart bar", "query top 2 [brand, platform] by [revenue] chart bar"),
+    (
+      "TOP 2 brand, platform by revenue chart bar",
+      "query top 2 [brand, platform] by [revenue] chart bar"
+    ),
   ])
   func top(input: String, expected: String) {
     #expect(dump(input) == expected)
@@ -50,21 +66,38 @@ struct QueryParserTests {
 
   @Test(arguments: [
     // not > and > or
-    ("roas where a=1 or b=2 and not c=3", "query [roas] where (a = #1 or (b = #2 and (not c = #3)))"),
+    (
+      "roas where a=1 or b=2 and not c=3",
+      "query [roas] where (a = #1 or (b = #2 and (not c = #3)))"
+    ),
     ("roas where not a=1 and b=2", "query [roas] where ((not a = #1) and b = #2)"),
     ("roas where (a=1 or b=2) and c=3", "query [roas] where ((a = #1 or b = #2) and c = #3)"),
     ("roas where not (a=1 or b=2)", "query [roas] where (not (a = #1 or b = #2))"),
     // the 'and' inside between belongs to between
-    ("roas where date between 2025-05-01 and 2025-05-31 and brand=HKVitals or brand=Gritzo",
-     "query [roas] where (([date between date:2025-05-01 and date:2025-05-31] and brand = HKVitals) or brand = Gritzo)"),
-    ("roas where reach not between 10 and 20", "query [roas] where (not [reach between #10 and #20])"),
-    ("roas by brand where platform in (Instagram, YouTube) and brand not in (\"HK Vitals\", 'Gritzo')",
-     "query [roas] by [brand] where (platform in [Instagram, YouTube] and brand not in [\"HK Vitals\", \"Gritzo\"])"),
-    ("revenue by influencer where name ~ sharma", "query [revenue] by [influencer] where name ~ sharma"),
-    ("roas where a != x and b <= 2 and c >= 3 and d < -2 and e > 3.5 and f <> y and g == z",
-     "query [roas] where ((((((a != x and b <= #2) and c >= #3) and d < #-2) and e > #3.5) and f != y) and g = z)"),
-    ("roas by campaign where mb_insta and not budget_brands",
-     "query [roas] by [campaign] where (segment(mb_insta) and (not segment(budget_brands)))"),
+    (
+      "roas where date between 2025-05-01 and 2025-05-31 and brand=HKVitals or brand=Gritzo",
+      "query [roas] where (([date between date:2025-05-01 and date:2025-05-31] and brand = HKVitals) or brand = Gritzo)"
+    ),
+    (
+      "roas where reach not between 10 and 20",
+      "query [roas] where (not [reach between #10 and #20])"
+    ),
+    (
+      "roas by brand where platform in (Instagram, YouTube) and brand not in (\"HK Vitals\", 'Gritzo')",
+      "query [roas] by [brand] where (platform in [Instagram, YouTube] and brand not in [\"HK Vitals\", \"Gritzo\"])"
+    ),
+    (
+      "revenue by influencer where name ~ sharma",
+      "query [revenue] by [influencer] where name ~ sharma"
+    ),
+    (
+      "roas where a != x and b <= 2 and c >= 3 and d < -2 and e > 3.5 and f <> y and g == z",
+      "query [roas] where ((((((a != x and b <= #2) and c >= #3) and d < #-2) and e > #3.5) and f != y) and g = z)"
+    ),
+    (
+      "roas by campaign where mb_insta and not budget_brands",
+      "query [roas] by [campaign] where (segment(mb_insta) and (not segment(budget_brands)))"
+    ),
     ("roas where mb_insta by campaign", "query [roas] by [campaign] where segment(mb_insta)"),
   ])
   func conditions(input: String, expected: String) {
@@ -72,16 +105,26 @@ struct QueryParserTests {
   }
 
   @Test(arguments: [
-    ("revenue where date >= 2025-06-01 and month = 2025-06 and followers > 10k and x = 2025",
-     "query [revenue] where (((date >= date:2025-06-01 and month = month:2025-06) and followers > #10k) and x = #2025)"),
-    ("orders by source where source = t.co or source = instagram.com or user = user_12",
-     "query [orders] by [source] where ((source = t.co or source = instagram.com) or user = user_12)"),
-    ("revenue where product = \"Whey Protein 1kg\" or product = 'Women''s Multi' or product = \"say \\\"hi\\\"\"",
-     "query [revenue] where ((product = \"Whey Protein 1kg\" or product = \"Women's Multi\") or product = \"say \\\"hi\\\"\")"),
-    ("revenue where brand = मसलब्लेज़ and influencer = Zoë and name = O'Brien",
-     "query [revenue] where ((brand = मसलब्लेज़ and influencer = Zoë) and name = O'Brien)"),
-    ("revenue where campaign = Campaign_3 and quarter = 2025-Q2 and product = \"#1 Whey\"",
-     "query [revenue] where ((campaign = Campaign_3 and quarter = 2025-Q2) and product = \"#1 Whey\")"),
+    (
+      "revenue where date >= 2025-06-01 and month = 2025-06 and followers > 10k and x = 2025",
+      "query [revenue] where (((date >= date:2025-06-01 and month = month:2025-06) and followers > #10k) and x = #2025)"
+    ),
+    (
+      "orders by source where source = t.co or source = instagram.com or user = user_12",
+      "query [orders] by [source] where ((source = t.co or source = instagram.com) or user = user_12)"
+    ),
+    (
+      "revenue where product = \"Whey Protein 1kg\" or product = 'Women''s Multi' or product = \"say \\\"hi\\\"\"",
+      "query [revenue] where ((product = \"Whey Protein 1kg\" or product = \"Women's Multi\") or product = \"say \\\"hi\\\"\")"
+    ),
+    (
+      "revenue where brand = मसलब्लेज़ and influencer = Zoë and name = O'Brien",
+      "query [revenue] where ((brand = मसलब्लेज़ and influencer = Zoë) and name = O'Brien)"
+    ),
+    (
+      "revenue where campaign = Campaign_3 and quarter = 2025-Q2 and product = \"#1 Whey\"",
+      "query [revenue] where ((campaign = Campaign_3 and quarter = 2025-Q2) and product = \"#1 Whey\")"
+    ),
     ("revenue where status = desc", "query [revenue] where status = desc"),
   ])
   func values(input: String, expected: String) {
@@ -90,7 +133,8 @@ struct QueryParserTests {
 
   @Test func valueKinds() throws {
     let (statements, _) = Parser.parse(
-      "roas where a = x and b = \"q\" and c = 4.5 and d = 2025-06-01 and e = 2025-06 and f = 2025-06-01x")
+      "roas where a = x and b = \"q\" and c = 4.5 and d = 2025-06-01 and e = 2025-06 and f = 2025-06-01x"
+    )
     guard case .query(let query) = try #require(statements.first).stmt else {
       Issue.record("not a query")
       return
@@ -98,7 +142,9 @@ struct QueryParserTests {
     var kinds: [ValueLiteral.Kind] = []
     func collect(_ c: ConditionExpr?) {
       switch c {
-      case .and(let l, let r): collect(l); collect(r)
+      case .and(let l, let r):
+        collect(l)
+        collect(r)
       case .compare(_, _, let v): kinds.append(v.kind)
       default: break
       }
@@ -108,12 +154,18 @@ struct QueryParserTests {
   }
 
   @Test(arguments: [
-    ("revenue by brand where reach > 1000 > out.csv",
-     "query [revenue] by [brand] where reach > #1000 > \"out.csv\""),
+    (
+      "revenue by brand where reach > 1000 > out.csv",
+      "query [revenue] by [brand] where reach > #1000 > \"out.csv\""
+    ),
     ("revenue by brand > out.csv", "query [revenue] by [brand] > \"out.csv\""),
-    ("revenue by brand where brand=MuscleBlaze > out.csv",
-     "query [revenue] by [brand] where brand = MuscleBlaze > \"out.csv\""),
-    ("revenue by brand >> ~/reports/out.csv", "query [revenue] by [brand] >> \"~/reports/out.csv\""),
+    (
+      "revenue by brand where brand=MuscleBlaze > out.csv",
+      "query [revenue] by [brand] where brand = MuscleBlaze > \"out.csv\""
+    ),
+    (
+      "revenue by brand >> ~/reports/out.csv", "query [revenue] by [brand] >> \"~/reports/out.csv\""
+    ),
     ("revenue by brand > \"my file.csv\"", "query [revenue] by [brand] > \"my file.csv\""),
     ("revenue by brand > /tmp/x-1.json", "query [revenue] by [brand] > \"/tmp/x-1.json\""),
     ("revenue by brand>../out.md", "query [revenue] by [brand] > \"../out.md\""),
@@ -161,16 +213,26 @@ struct StatementParserTests {
     ("schema", "schema"),
     ("sample posts", "sample posts"),
     ("sample posts 5 > s.csv", "sample posts 5 > \"s.csv\""),
-    ("define metric profit = revenue - payout",
-     "define metric profit = (revenue - payout) text=\"revenue - payout\""),
-    ("define metric margin = (revenue - payout) / revenue * 100",
-     "define metric margin = (((revenue - payout) / revenue) * #100) text=\"(revenue - payout) / revenue * 100\""),
-    ("define metric x = -revenue + 2 * payout - 1.5k",
-     "define metric x = (((-revenue) + (#2 * payout)) - #1500) text=\"-revenue + 2 * payout - 1.5k\""),
-    ("define metric y = revenue-payout/orders",
-     "define metric y = (revenue - (payout / orders)) text=\"revenue-payout/orders\""),
-    ("define segment mb_insta = brand=MuscleBlaze and platform=Instagram",
-     "define segment mb_insta = (brand = MuscleBlaze and platform = Instagram) text=\"brand=MuscleBlaze and platform=Instagram\""),
+    (
+      "define metric profit = revenue - payout",
+      "define metric profit = (revenue - payout) text=\"revenue - payout\""
+    ),
+    (
+      "define metric margin = (revenue - payout) / revenue * 100",
+      "define metric margin = (((revenue - payout) / revenue) * #100) text=\"(revenue - payout) / revenue * 100\""
+    ),
+    (
+      "define metric x = -revenue + 2 * payout - 1.5k",
+      "define metric x = (((-revenue) + (#2 * payout)) - #1500) text=\"-revenue + 2 * payout - 1.5k\""
+    ),
+    (
+      "define metric y = revenue-payout/orders",
+      "define metric y = (revenue - (payout / orders)) text=\"revenue-payout/orders\""
+    ),
+    (
+      "define segment mb_insta = brand=MuscleBlaze and platform=Instagram",
+      "define segment mb_insta = (brand = MuscleBlaze and platform = Instagram) text=\"brand=MuscleBlaze and platform=Instagram\""
+    ),
     ("set format csv", "set format value=\"csv\""),
     ("set tiers 5k 20k  100k", "set tiers value=\"5k 20k 100k\""),
     ("set tiers 10k,50k", "set tiers value=\"10k,50k\""),
@@ -254,7 +316,8 @@ struct ScriptParserTests {
   }
 
   @Test func crlfLineEnds() {
-    #expect(dumps("show metrics\r\nroas by brand\r\n") == ["show metrics", "query [roas] by [brand]"])
+    #expect(
+      dumps("show metrics\r\nroas by brand\r\n") == ["show metrics", "query [roas] by [brand]"])
   }
 
   @Test func statementsWithErrorsAreLeftOut() {

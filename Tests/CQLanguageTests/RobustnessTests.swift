@@ -28,12 +28,15 @@ struct RobustnessTests {
       for token in Lexer.tokenize(source) {
         let lower = token.range.lowerBound.offset
         let upper = token.range.upperBound.offset
-        #expect(last <= lower && lower <= upper && upper <= bytes.count, "\(source.debugDescription)")
+        #expect(
+          last <= lower && lower <= upper && upper <= bytes.count, "\(source.debugDescription)")
         if lower <= upper, upper <= bytes.count {
           #expect(String(decoding: bytes[lower..<upper], as: UTF8.self) == token.text)
-          let linePrefix = bytes[..<lower].split(separator: 10, omittingEmptySubsequences: false).last ?? []
+          let linePrefix =
+            bytes[..<lower].split(separator: 10, omittingEmptySubsequences: false).last ?? []
           let column = String(decoding: linePrefix, as: UTF8.self).count + 1
-          #expect(token.range.lowerBound.column == column, "\(source.debugDescription) \(token.text)")
+          #expect(
+            token.range.lowerBound.column == column, "\(source.debugDescription) \(token.text)")
         }
         last = upper
       }
@@ -57,6 +60,10 @@ struct RobustnessTests {
     #expect(Parser.parse(nots).diagnostics.count == 1)
     let minus = "define metric x = " + String(repeating: "-(", count: 5000) + "revenue"
     #expect(Parser.parse(minus).diagnostics.count == 1)
-    #expect(Parser.parse("roas where " + String(repeating: "(", count: 60) + "a=1" + String(repeating: ")", count: 60)).diagnostics.isEmpty)
+    #expect(
+      Parser.parse(
+        "roas where " + String(repeating: "(", count: 60) + "a=1"
+          + String(repeating: ")", count: 60)
+      ).diagnostics.isEmpty)
   }
 }

@@ -46,7 +46,8 @@ struct LoadIntoTests {
       ])
     #expect(
       try db.columns("influencers") == [
-        "cq_row bigint not null", "id text not null", "name text not null", "category text not null", "gender text not null",
+        "cq_row bigint not null", "id text not null", "name text not null",
+        "category text not null", "gender text not null",
         "follower_count bigint not null", "platform text not null",
       ])
     #expect(try db.columns("products") == ["product text not null", "brand text not null"])

@@ -17,7 +17,8 @@ import Testing
   @Test func writesDevicesInPlace() throws {
     try AtomicFileWriter.write("x,y\n", to: "/dev/null", append: false)
     try AtomicFileWriter.write("x,y\n", to: "/dev/null", append: true)
-    let type = try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
+    let type =
+      try FileManager.default.attributesOfItem(atPath: "/dev/null")[.type] as? FileAttributeType
     #expect(type == .typeCharacterSpecial)
   }
 
@@ -29,7 +30,8 @@ import Testing
     try AtomicFileWriter.write(first, to: url.path, append: true, joiningJSONArrays: true)
     try AtomicFileWriter.write(second, to: url.path, append: true, joiningJSONArrays: true)
     try AtomicFileWriter.write("[]\n", to: url.path, append: true, joiningJSONArrays: true)
-    #expect(read(url) == "[\n  {\"brand\":\"A\",\"revenue\":1.5},\n  {\"brand\":\"B\",\"orders\":2}\n]\n")
+    #expect(
+      read(url) == "[\n  {\"brand\":\"A\",\"revenue\":1.5},\n  {\"brand\":\"B\",\"orders\":2}\n]\n")
     let parsed = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [[String: Any]]
     #expect(parsed?.count == 2)
 
@@ -101,9 +103,9 @@ import Testing
       // Root writes anywhere it has permission bits for; a directory that takes no new files
       // at all stands in for a read-only one.
       #if os(Linux)
-        url = URL(fileURLWithPath: "/proc/version")
+      url = URL(fileURLWithPath: "/proc/version")
       #else
-        return
+      return
       #endif
     } else {
       let locked = directory.appendingPathComponent("locked")

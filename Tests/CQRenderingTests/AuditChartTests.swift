@@ -1,6 +1,7 @@
-@testable import CQRendering
 import CQStorage
 import Testing
+
+@testable import CQRendering
 
 /// SPEC §5 conformance audit: charts over time draw only rows that are points in time.
 @Suite("Rendering: audit of charts over time")
@@ -16,8 +17,10 @@ struct AuditChartTests {
   @Test(arguments: [false, true])
   func lineLeavesOutUnattributed(ascii: Bool) throws {
     let result = Self.weeklyWithUnattributed
-    let text = try ChartRenderer.render(result, kind: .line, options: RenderOptions(width: 80, ascii: ascii))
-    let plain = try ChartRenderer.render(Fixtures.weekly, kind: .line, options: RenderOptions(width: 80, ascii: ascii))
+    let text = try ChartRenderer.render(
+      result, kind: .line, options: RenderOptions(width: 80, ascii: ascii))
+    let plain = try ChartRenderer.render(
+      Fixtures.weekly, kind: .line, options: RenderOptions(width: 80, ascii: ascii))
     // The x axis starts at the first week, the y axis is not stretched by the undated spend,
     // and a note says what was left out.
     #expect(!text.contains("(unattributed) "), "\(text)")
@@ -31,7 +34,8 @@ struct AuditChartTests {
     row += Array(repeating: Value.paise(1_000_00), count: columns - 2)
     result.rows.append(row)
     let text = try ChartRenderer.render(result, kind: .spark, options: RenderOptions(width: 100))
-    let plain = try ChartRenderer.render(Fixtures.campaignWeeks, kind: .spark, options: RenderOptions(width: 100))
+    let plain = try ChartRenderer.render(
+      Fixtures.campaignWeeks, kind: .spark, options: RenderOptions(width: 100))
     #expect(text == plain + "not drawn, having no week: (unattributed)\n", "\(text)")
   }
 
@@ -40,7 +44,8 @@ struct AuditChartTests {
     result.rows.append([.text("(other)"), .paise(1_000_000_00), .paise(1_000_00)])
     result.rowKinds = Array(repeating: .normal, count: result.rows.count - 1) + [.other]
     let text = try ChartRenderer.render(result, kind: .line, options: RenderOptions(width: 80))
-    let plain = try ChartRenderer.render(Fixtures.weekly, kind: .line, options: RenderOptions(width: 80))
+    let plain = try ChartRenderer.render(
+      Fixtures.weekly, kind: .line, options: RenderOptions(width: 80))
     #expect(text == plain + "not drawn, having no week: (other)\n", "\(text)")
   }
 }
@@ -50,7 +55,10 @@ struct AuditChartTests {
 struct AuditScatterTests {
   static func points(_ xy: [(String, Int64, Int64)]) -> ResultSet {
     ResultSet(
-      columns: [Fixtures.dim("influencer"), Fixtures.metric("followers", .integer), Fixtures.metric("revenue", .money)],
+      columns: [
+        Fixtures.dim("influencer"), Fixtures.metric("followers", .integer),
+        Fixtures.metric("revenue", .money),
+      ],
       rows: xy.map { [.text($0.0), .integer($0.1), .paise($0.2 * 100)] })
   }
 
@@ -58,19 +66,24 @@ struct AuditScatterTests {
   func everyLegendLetterIsDrawn(ascii: Bool) throws {
     // Lowest revenue and fewest followers land in the same bottom-left cell.
     let result = Self.points([
-      ("Top", 500_000, 100_000), ("Wide", 1_000_000, 50_000), ("Zero", 1_500, 0), ("Small", 1_000, 900),
+      ("Top", 500_000, 100_000), ("Wide", 1_000_000, 50_000), ("Zero", 1_500, 0),
+      ("Small", 1_000, 900),
       ("Mid", 400_000, 40_000),
     ])
-    let text = try ChartRenderer.render(result, kind: .scatter, options: RenderOptions(width: 60, ascii: ascii))
+    let text = try ChartRenderer.render(
+      result, kind: .scatter, options: RenderOptions(width: 60, ascii: ascii))
     let lines = text.split(separator: "\n").map(String.init)
-    let legend = lines.filter { $0.count > 3 && $0.dropFirst().hasPrefix("  ") && $0.first?.isUppercase == true }
+    let legend = lines.filter {
+      $0.count > 3 && $0.dropFirst().hasPrefix("  ") && $0.first?.isUppercase == true
+    }
     let plot = lines.filter { $0.contains(ascii ? "|" : "│") || $0.contains(ascii ? "+" : "┤") }
     // Five points: every one is named; the two in one cell share its letter.
     #expect(legend.count == 5, "\(text)")
     #expect(Set(legend.compactMap(\.first)).count == 4, "\(text)")
     for entry in legend {
       let letter = try #require(entry.first)
-      #expect(plot.contains { $0.contains(letter) }, "letter \(letter) is listed but not drawn: \(text)")
+      #expect(
+        plot.contains { $0.contains(letter) }, "letter \(letter) is listed but not drawn: \(text)")
     }
     #expect(!text.contains("digits count"), "no visible cell holds a count: \(text)")
   }
@@ -100,25 +113,40 @@ struct AuditTimeAxisTests {
       columns: [Fixtures.dim("week", time: .week), Fixtures.metric("revenue", .money)],
       rows: weeks.map { [.text($0), .paise(100_000_00)] })
     let full = ResultSet(
-      columns: gappy.columns, rows: (0...4).map { [.text(Fixtures.weekLabel($0)), .paise(100_000_00)] })
+      columns: gappy.columns,
+      rows: (0...4).map { [.text(Fixtures.weekLabel($0)), .paise(100_000_00)] })
     let options = RenderOptions(width: 60, ascii: true)
     let gappyText = try ChartRenderer.render(gappy, kind: .line, options: options)
     let fullText = try ChartRenderer.render(full, kind: .line, options: options)
-    let axis = { (t: String) in t.split(separator: "\n").first { $0.contains(Fixtures.weekLabel(0)) }.map(String.init) }
+    let axis = { (t: String) in
+      t.split(separator: "\n").first { $0.contains(Fixtures.weekLabel(0)) }.map(String.init)
+    }
     #expect(axis(gappyText) == axis(fullText), "\(gappyText)")
     #expect(try #require(axis(gappyText)).contains(Fixtures.weekLabel(2)))
     // The gap: the week-3 column of the plot is empty, the full series draws through it.
-    let plotRow = { (t: String) in t.split(separator: "\n").first { $0.contains("*") }.map(String.init) ?? "" }
+    let plotRow = { (t: String) in
+      t.split(separator: "\n").first { $0.contains("*") }.map(String.init) ?? ""
+    }
     #expect(plotRow(gappyText) != plotRow(fullText), "\(gappyText)")
   }
 
   @Test func periodsOfEveryGrain() {
-    #expect(TimeOrder.filled(["2025-06-01", "2025-06-03"], grain: .day) == ["2025-06-01", "2025-06-02", "2025-06-03"])
-    #expect(TimeOrder.filled(["2025-11", "2026-02"], grain: .month) == ["2025-11", "2025-12", "2026-01", "2026-02"])
-    #expect(TimeOrder.filled(["2025-Q3", "2026-Q1"], grain: .quarter) == ["2025-Q3", "2025-Q4", "2026-Q1"])
+    #expect(
+      TimeOrder.filled(["2025-06-01", "2025-06-03"], grain: .day) == [
+        "2025-06-01", "2025-06-02", "2025-06-03",
+      ])
+    #expect(
+      TimeOrder.filled(["2025-11", "2026-02"], grain: .month) == [
+        "2025-11", "2025-12", "2026-01", "2026-02",
+      ])
+    #expect(
+      TimeOrder.filled(["2025-Q3", "2026-Q1"], grain: .quarter) == [
+        "2025-Q3", "2025-Q4", "2026-Q1",
+      ])
     #expect(TimeOrder.filled(["2023", "2025"], grain: .year) == ["2023", "2024", "2025"])
     #expect(TimeOrder.filled(["Mon", "Thu"], grain: .weekday) == ["Mon", "Tue", "Wed", "Thu"])
     // Labels cq did not write (not Mondays for weeks) are left as they are.
-    #expect(TimeOrder.filled(["2025-06-01", "2025-06-03"], grain: .week) == ["2025-06-01", "2025-06-03"])
+    #expect(
+      TimeOrder.filled(["2025-06-01", "2025-06-03"], grain: .week) == ["2025-06-01", "2025-06-03"])
   }
 }

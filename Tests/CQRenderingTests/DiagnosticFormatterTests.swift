@@ -27,7 +27,8 @@ struct DiagnosticFormatterTests {
     let diagnostic = Diagnostic(
       id: "sema.unknownValue", phase: .model,
       message: "no brand 'MusleBlaze'; did you mean 'MuscleBlaze'?", range: start..<end)
-    let text = DiagnosticFormatter().format(DiagnosticsError(diagnostics: [diagnostic], source: source))
+    let text = DiagnosticFormatter().format(
+      DiagnosticsError(diagnostics: [diagnostic], source: source))
     #expect(
       text == """
         1 | roas by campaign where brand=MusleBlaze
@@ -141,6 +142,7 @@ struct DiagnosticFormatterTests {
 
   @Test func tabsKeepTheirWidth() {
     #expect(
-      formatted("roas\tby\t") == "1 | roas\tby\t\n  |     \t  \t`- error: expected a dimension name after 'by'\n")
+      formatted("roas\tby\t")
+        == "1 | roas\tby\t\n  |     \t  \t`- error: expected a dimension name after 'by'\n")
   }
 }

@@ -45,8 +45,11 @@ import Testing
   /// `--ascii` spells cq's own marks in notes and footnotes in ASCII too (SPEC §5: plain ASCII).
   @Test func asciiNotesAndFootnotes() {
     var result = Fixtures.manyRows
-    result.footnotes = ["tiers: nano < 10k ≤ micro < 50k ≤ mid", "lift ₹30.7L ± ₹2L — method: DiD · 95%"]
-    let text = Self.table(result, RenderOptions(width: 60, maxRows: 6, ascii: true, currencySymbol: "Rs "))
+    result.footnotes = [
+      "tiers: nano < 10k ≤ micro < 50k ≤ mid", "lift ₹30.7L ± ₹2L — method: DiD · 95%",
+    ]
+    let text = Self.table(
+      result, RenderOptions(width: 60, maxRows: 6, ascii: true, currencySymbol: "Rs "))
     #expect(text.allSatisfy { $0.isASCII }, "\(text)")
     #expect(text.contains("... 94 more rows (set rows all to see them)"))
     #expect(text.contains("tiers: nano < 10k <= micro < 50k <= mid"))

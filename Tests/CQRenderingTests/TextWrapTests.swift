@@ -11,7 +11,8 @@ import Testing
   }
 
   @Test func breaksBetweenWordsNeverInside() {
-    let text = "ROAS = ₹27.5L revenue ÷ ₹14L payout = 1.97x over 15,457 tracked orders in 10 campaign groups; payout spread over orders because brand is not a payout column"
+    let text =
+      "ROAS = ₹27.5L revenue ÷ ₹14L payout = 1.97x over 15,457 tracked orders in 10 campaign groups; payout spread over orders because brand is not a payout column"
     let wrapped = TextWrap.wrap(text, width: 40)
     for line in wrapped.split(separator: "\n") {
       #expect(TerminalWidth.displayWidth(String(line)) <= 40, "\(line)")
@@ -21,18 +22,26 @@ import Testing
   }
 
   @Test func continuationHangsUnderTheTextOfListsAndFields() {
-    let numbered = TextWrap.wrapLine("1. tracking_data (20,000 rows): keep rows where brand = MuscleBlaze", width: 30)
+    let numbered = TextWrap.wrapLine(
+      "1. tracking_data (20,000 rows): keep rows where brand = MuscleBlaze", width: 30)
     #expect(numbered.count > 1)
-    #expect(numbered.dropFirst().allSatisfy { $0.hasPrefix("   ") && !$0.hasPrefix("    ") }, "\(numbered)")
-    let field = TextWrap.wrapLine("  meaning: new-customer revenue per rupee of payout over the campaign", width: 40)
+    #expect(
+      numbered.dropFirst().allSatisfy { $0.hasPrefix("   ") && !$0.hasPrefix("    ") },
+      "\(numbered)")
+    let field = TextWrap.wrapLine(
+      "  meaning: new-customer revenue per rupee of payout over the campaign", width: 40)
     #expect(field.first?.hasPrefix("  meaning: new-customer") == true)
-    #expect(field.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 11)) }, "\(field)")
+    #expect(
+      field.dropFirst().allSatisfy { $0.hasPrefix(String(repeating: " ", count: 11)) }, "\(field)")
   }
 
   @Test func aWordWiderThanTheLineIsCut() {
-    let lines = TextWrap.wrapLine("see engagement_rate_followers_per_post_everywhere now", width: 12)
+    let lines = TextWrap.wrapLine(
+      "see engagement_rate_followers_per_post_everywhere now", width: 12)
     #expect(lines.allSatisfy { TerminalWidth.displayWidth($0) <= 12 }, "\(lines)")
-    #expect(lines.joined().replacingOccurrences(of: " ", with: "") == "seeengagement_rate_followers_per_post_everywherenow")
+    #expect(
+      lines.joined().replacingOccurrences(of: " ", with: "")
+        == "seeengagement_rate_followers_per_post_everywherenow")
   }
 
   static let listing = ResultSet(
@@ -73,7 +82,8 @@ import Testing
   }
 
   @Test func anOrdinaryTableIsStillCutWithAMarker() {
-    let text = ResultRenderer.render(Self.listing, format: .table, options: RenderOptions(width: 60, maxRows: 10))
+    let text = ResultRenderer.render(
+      Self.listing, format: .table, options: RenderOptions(width: 60, maxRows: 10))
     #expect(text.contains("more rows"))
   }
 
@@ -86,9 +96,12 @@ import Testing
     var options = RenderOptions(width: 60)
     options.wrapsText = true
     let text = ResultRenderer.render(result, format: .table, options: options)
-    let footer = text.split(separator: "\n").drop { !$0.hasPrefix("└") }.dropFirst().joined(separator: "\n")
+    let footer = text.split(separator: "\n").drop { !$0.hasPrefix("└") }.dropFirst().joined(
+      separator: "\n")
     #expect(footer.split(separator: "\n").count > 1)
-    #expect(footer.split(separator: "\n").allSatisfy { TerminalWidth.displayWidth(String($0)) <= 60 })
-    #expect(Self.words(footer) == Self.words(ProseRenderer.render(result.footnotes[0], options: options)))
+    #expect(
+      footer.split(separator: "\n").allSatisfy { TerminalWidth.displayWidth(String($0)) <= 60 })
+    #expect(
+      Self.words(footer) == Self.words(ProseRenderer.render(result.footnotes[0], options: options)))
   }
 }

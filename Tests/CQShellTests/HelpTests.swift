@@ -57,7 +57,10 @@ import Testing
   /// `help keys` says where history lives and what Tab, Ctrl-C and Ctrl-D do.
   @Test func keysExplainsHistoryCompletionAndContinuation() throws {
     let text = try #require(Help.topic("keys"))
-    for phrase in ["~/.cq_history", "CQ_HISTORY", "XDG_STATE_HOME", "Tab", "Ctrl-C", "Ctrl-D", "...>", "brand=Mu<Tab>"] {
+    for phrase in [
+      "~/.cq_history", "CQ_HISTORY", "XDG_STATE_HOME", "Tab", "Ctrl-C", "Ctrl-D", "...>",
+      "brand=Mu<Tab>",
+    ] {
       #expect(text.contains(phrase), "help keys lacks '\(phrase)'")
     }
     #expect(Help.topic("history") == text)
@@ -72,7 +75,8 @@ import Testing
   @Test func metricAndDimensionNamesLeadToTheirTopic() {
     // A metric: its own entry from the catalogue, then its family's topic.
     for (metric, family) in [
-      ("roas", "spend"), ("incremental_revenue", "incrementality"), ("engagement_rate", "engagement"),
+      ("roas", "spend"), ("incremental_revenue", "incrementality"),
+      ("engagement_rate", "engagement"),
       ("aov", "sales"), ("influencers", "engagement"), ("followers", "engagement"),
     ] {
       let text = Help.topic(metric) ?? ""
@@ -121,7 +125,9 @@ import Testing
 
   @Test func allocationExplainsUnattributedSpend() throws {
     let text = try #require(Help.topic("allocation"))
-    for phrase in ["(unattributed)", "largest remainder", "before filters", "set allocation revenue"] {
+    for phrase in [
+      "(unattributed)", "largest remainder", "before filters", "set allocation revenue",
+    ] {
       #expect(text.contains(phrase), "allocation lacks '\(phrase)'")
     }
   }

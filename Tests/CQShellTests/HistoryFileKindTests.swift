@@ -4,7 +4,7 @@ import Testing
 @testable import CQShell
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// The history file is read only when it is a regular file, and only its last few megabytes:
@@ -14,31 +14,35 @@ import Testing
     let history = History(path: "/dev/null")
     #expect(
       history.warnings
-        == ["history file '/dev/null' is not a regular file (a device); history is off for this session"])
+        == [
+          "history file '/dev/null' is not a regular file (a device); history is off for this session"
+        ])
     #expect(!history.isPersistent)
     #expect(history.add("revenue by brand") == nil)
     #expect(history.entries == ["revenue by brand"])
   }
 
   #if canImport(Glibc)
-    /// Opening a FIFO for reading waits for a writer: the history must not (the test gives up
-    /// after ten seconds rather than hang).
-    @Test func aFIFOIsNotOpenedForAWriter() throws {
-      let dir = try TestDirectory()
-      let fifo = dir.file("history")
-      try #require(mkfifo(fifo, 0o600) == 0)
-      nonisolated(unsafe) var history: History?
-      let done = DispatchSemaphore(value: 0)
-      Thread.detachNewThread {
-        history = History(path: fifo)
-        done.signal()
-      }
-      try #require(done.wait(timeout: .now() + 10) == .success, "loading the history blocked")
-      #expect(
-        history?.warnings
-          == ["history file '\(fifo)' is not a regular file (a named pipe); history is off for this session"])
-      #expect(history?.add("schema") == nil, "nothing is written to the FIFO")
+  /// Opening a FIFO for reading waits for a writer: the history must not (the test gives up
+  /// after ten seconds rather than hang).
+  @Test func aFIFOIsNotOpenedForAWriter() throws {
+    let dir = try TestDirectory()
+    let fifo = dir.file("history")
+    try #require(mkfifo(fifo, 0o600) == 0)
+    nonisolated(unsafe) var history: History?
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+      history = History(path: fifo)
+      done.signal()
     }
+    try #require(done.wait(timeout: .now() + 10) == .success, "loading the history blocked")
+    #expect(
+      history?.warnings
+        == [
+          "history file '\(fifo)' is not a regular file (a named pipe); history is off for this session"
+        ])
+    #expect(history?.add("schema") == nil, "nothing is written to the FIFO")
+  }
   #endif
 
   @Test func onlyTheEndOfALargeFileIsReadFromALineStart() throws {
@@ -49,7 +53,8 @@ import Testing
     #expect(history.warnings.isEmpty)
     #expect(!history.entries.isEmpty && history.entries.count <= 200 / 30)
     #expect(history.entries.last == lines.last)
-    #expect(history.entries.allSatisfy { lines.contains($0) }, "no partial line: \(history.entries)")
+    #expect(
+      history.entries.allSatisfy { lines.contains($0) }, "no partial line: \(history.entries)")
     #expect(History(path: dir.file("h")).entries.count == 1000, "the default reads it all")
   }
 }

@@ -21,8 +21,9 @@ import Testing
   @Test func skipsConsecutiveDuplicatesAndBlankLines() throws {
     let dir = try TestDirectory()
     let history = History(path: dir.file("h"))
-    for line in ["revenue by brand", "revenue by brand", "  ", "roas by campaign", "revenue by brand"]
-    {
+    for line in [
+      "revenue by brand", "revenue by brand", "  ", "roas by campaign", "revenue by brand",
+    ] {
       #expect(history.add(line) == nil)
     }
     #expect(history.entries == ["revenue by brand", "roas by campaign", "revenue by brand"])
@@ -34,10 +35,11 @@ import Testing
     let history = History(path: dir.file("h"))
     history.add("set engine postgres://analyst:Secret-42@db.internal:5432/campaigns")
     history.add("set engine postgresql://u@h/db?password=Other-7&sslmode=require")
-    #expect(history.entries == [
-      "set engine postgres://analyst:***@db.internal:5432/campaigns",
-      "set engine postgresql://u@h/db?password=***&sslmode=require",
-    ])
+    #expect(
+      history.entries == [
+        "set engine postgres://analyst:***@db.internal:5432/campaigns",
+        "set engine postgresql://u@h/db?password=***&sslmode=require",
+      ])
     let file = try dir.read("h")
     #expect(!file.contains("Secret-42") && !file.contains("Other-7"))
   }
@@ -91,7 +93,8 @@ import Testing
 
   @Test func aFewCorruptLinesAreSkippedWithAWarning() throws {
     let dir = try TestDirectory()
-    try dir.write("h", Array("revenue by brand\n".utf8) + [0xFF, 0xFE, 0x41, 0x0A] + Array("schema\n".utf8))
+    try dir.write(
+      "h", Array("revenue by brand\n".utf8) + [0xFF, 0xFE, 0x41, 0x0A] + Array("schema\n".utf8))
     let history = History(path: dir.file("h"))
     #expect(history.entries == ["revenue by brand", "schema"])
     #expect(history.warnings.count == 1)

@@ -55,7 +55,8 @@ final class FakeTutorialHost: TutorialHost {
     guard let by = words.firstIndex(of: "by") else {
       return words.allSatisfy(known.contains) ? words : nil
     }
-    let metrics = Array(words[..<by]), dimensions = Array(words[(by + 1)...])
+    let metrics = Array(words[..<by])
+    let dimensions = Array(words[(by + 1)...])
     guard !metrics.isEmpty, (metrics + dimensions).allSatisfy(known.contains) else { return nil }
     return dimensions + metrics
   }
@@ -95,7 +96,9 @@ final class FakeTutorialHost: TutorialHost {
     #expect(answers.contains { $0.contains(" chart ") })
     // Every step's own answer satisfies its own check.
     for step in Tutorial.steps {
-      #expect(Tutorial.check(step.answer, columns: FakeTutorialHost.columns(of: step.answer), against: step) == nil)
+      #expect(
+        Tutorial.check(
+          step.answer, columns: FakeTutorialHost.columns(of: step.answer), against: step) == nil)
     }
   }
 
@@ -132,8 +135,10 @@ final class FakeTutorialHost: TutorialHost {
     let step = try #require(Tutorial.steps.first { $0.answer.contains("brand=MuscleBlaze") })
     let columns = ["campaign", "roas"]
     let unfiltered = Tutorial.check("roas by campaign", columns: columns, against: step)
-    #expect(unfiltered?.contains("add where brand=MuscleBlaze") == true, "\(unfiltered ?? "accepted")")
-    let other = Tutorial.check("roas by campaign where brand=HKVitals", columns: columns, against: step)
+    #expect(
+      unfiltered?.contains("add where brand=MuscleBlaze") == true, "\(unfiltered ?? "accepted")")
+    let other = Tutorial.check(
+      "roas by campaign where brand=HKVitals", columns: columns, against: step)
     #expect(other?.contains("MuscleBlaze only") == true, "\(other ?? "accepted")")
     for answer in [
       "roas by campaign where brand=MuscleBlaze", "ROAS by campaigns where brand = \"muscleblaze\"",
@@ -147,11 +152,15 @@ final class FakeTutorialHost: TutorialHost {
   @Test func theTopStepNeedsTopFive() throws {
     let step = try #require(Tutorial.steps.first { $0.answer.hasPrefix("top 5") })
     let columns = ["influencer", "revenue"]
-    for wrong in ["revenue by influencer", "bottom 5 influencer by revenue", "top 3 influencer by revenue"] {
+    for wrong in [
+      "revenue by influencer", "bottom 5 influencer by revenue", "top 3 influencer by revenue",
+    ] {
       let problem = Tutorial.check(wrong, columns: columns, against: step)
       #expect(problem?.contains("best 5") == true, "\(wrong): \(problem ?? "accepted")")
     }
-    for answer in ["top 5 influencer by revenue", "revenue by influencer order by revenue desc limit 5"] {
+    for answer in [
+      "top 5 influencer by revenue", "revenue by influencer order by revenue desc limit 5",
+    ] {
       #expect(Tutorial.check(answer, columns: columns, against: step) == nil, "\(answer)")
     }
   }
@@ -181,7 +190,8 @@ final class FakeTutorialHost: TutorialHost {
   }
 
   @Test func skipSkipsAndHintHints() {
-    let host = FakeTutorialHost([""] + ["hint"] + Array(repeating: "skip", count: Tutorial.steps.count))
+    let host = FakeTutorialHost(
+      [""] + ["hint"] + Array(repeating: "skip", count: Tutorial.steps.count))
     Tutorial.run(host: host)
     #expect(host.ran.isEmpty)
     #expect(host.output.contains("Hint: type exactly  \(Tutorial.steps[0].answer)"))

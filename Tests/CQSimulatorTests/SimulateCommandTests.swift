@@ -6,7 +6,9 @@ import Testing
 @Suite struct SimulateCommandTests {
   @Test func writesTheBundledDataAndSummarisesOnStandardError() throws {
     let out = temporaryFolder("cli")
-    let run = try runCQ(["simulate", "--seed", "20250423", "--scale", "1", "--store-orders", "--out", out])
+    let run = try runCQ([
+      "simulate", "--seed", "20250423", "--scale", "1", "--store-orders", "--out", out,
+    ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout == "")
     // Not a terminal: no progress line, only the summary.

@@ -31,7 +31,8 @@ import Testing
     let summary = try Simulator.write(SimulatorOptions(seed: 3), to: out, progress: nil)
     #expect(summary.removed == ["store_orders.csv"])
     #expect(summary.rows(of: "store_orders") == nil)
-    let kept = try Simulator.write(SimulatorOptions(seed: 3, storeOrders: true), to: out, progress: nil)
+    let kept = try Simulator.write(
+      SimulatorOptions(seed: 3, storeOrders: true), to: out, progress: nil)
     #expect(kept.removed.isEmpty)
     #expect(FileManager.default.fileExists(atPath: out + "/store_orders.csv"))
   }

@@ -9,7 +9,8 @@ import Testing
     let bytes = Array(text.utf8)
     #expect(CSVKernels.parseColumn(bytes, column: 1, as: .count) == (3, 3))
     #expect(CSVKernels.parseColumn(bytes, column: 3, as: .hundredths) == (3, 350 + 125 + 700))
-    let days = [FieldParsing.daysFromCivil(year: 2025, month: 1, day: 2), 3, 4].enumerated().map { i, d in
+    let days = [FieldParsing.daysFromCivil(year: 2025, month: 1, day: 2), 3, 4].enumerated().map {
+      i, d in
       i == 0 ? d : FieldParsing.daysFromCivil(year: 2025, month: 1, day: d)
     }
     #expect(CSVKernels.parseColumn(bytes, column: 2, as: .date) == (3, Int64(days.reduce(0, +))))

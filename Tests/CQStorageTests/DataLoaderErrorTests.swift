@@ -85,7 +85,8 @@ struct DataLoaderErrorTests {
       code: .duplicateID),
     .init(
       fixture: "invalid-utf8",
-      message: "influencers.csv:3: column 'name': expected UTF-8 text, found \"Bad\\nname \u{FFFD}\"",
+      message:
+        "influencers.csv:3: column 'name': expected UTF-8 text, found \"Bad\\nname \u{FFFD}\"",
       code: .invalidUTF8),
     .init(
       fixture: "conflicting-product",

@@ -8,7 +8,8 @@ import Testing
 @Suite("DataLoader: header names")
 struct HeaderNameTests {
   @Test func aQuotedNameAfterASpaceMatches() throws {
-    let text = "id, \"Name\" ,CATEGORY , gender,follower_count,platform\n1,Asha,Fitness,Female,10,Instagram\n"
+    let text =
+      "id, \"Name\" ,CATEGORY , gender,follower_count,platform\n1,Asha,Fitness,Female,10,Instagram\n"
     let folder = try Fixtures.folder(writing: ["influencers.csv": Array(text.utf8)])
     defer { Fixtures.remove(folder) }
     let data = try DataLoader.load(folder: folder)

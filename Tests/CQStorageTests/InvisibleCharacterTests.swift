@@ -21,12 +21,16 @@ struct InvisibleCharacterTests {
   @Test func invisibleCharactersAtTheEndsOfValuesAreDropped() throws {
     let folder = try Self.folder(editing: "tracking_data.csv") { lines in
       lines[1] = "\u{FEFF}" + lines[1]  // instagram.com
-      lines[2] = "\u{200B}" + lines[2].replacingOccurrences(of: ",HKVitals,", with: ",HKVitals\u{2060},")
+      lines[2] =
+        "\u{200B}" + lines[2].replacingOccurrences(of: ",HKVitals,", with: ",HKVitals\u{2060},")
       lines[4] = "\u{200D}" + lines[4]  // tiktok.com
     }
     defer { Fixtures.remove(folder) }
     let data = try DataLoader.load(folder: folder, cache: .ignore)
-    #expect(data.tracking.values("source") == ["instagram.com", "youtube.com", "instagram.com", "tiktok.com", "google"])
+    #expect(
+      data.tracking.values("source") == [
+        "instagram.com", "youtube.com", "instagram.com", "tiktok.com", "google",
+      ])
     #expect(data.tracking.values("brand").contains("HKVitals"))
     for column in ["source", "brand"] {
       guard case .string(_, let dictionary) = data.tracking.columns[column] else {
@@ -62,7 +66,9 @@ struct InvisibleCharacterTests {
     }
     defer { Fixtures.remove(folder) }
     let data = try DataLoader.load(folder: folder, cache: .ignore)
-    #expect(data.influencers.values("name").first?.unicodeScalars.elementsEqual(family.unicodeScalars) == true)
+    #expect(
+      data.influencers.values("name").first?.unicodeScalars.elementsEqual(family.unicodeScalars)
+        == true)
   }
 
   @Test func aRejectedValueShowsItsInvisibleCharacter() throws {
@@ -71,23 +77,31 @@ struct InvisibleCharacterTests {
     }
     defer { Fixtures.remove(folder) }
     let error = try #require(Fixtures.loadError(folder))
-    #expect(error.description == "\(folder)/tracking_data.csv:4: column 'date': expected date, found \"\\u{FEFF}2025-06-04\"")
+    #expect(
+      error.description
+        == "\(folder)/tracking_data.csv:4: column 'date': expected date, found \"\\u{FEFF}2025-06-04\""
+    )
   }
 
   /// Two exports joined: the second's header (after its byte-order mark) is a row like any
   /// other to the tokenizer. It is refused in every table, including products.csv, where it
   /// would otherwise be a product named 'product'.
-  @Test(arguments: ["products.csv", "influencers.csv", "posts.csv", "tracking_data.csv", "payouts.csv", "store_orders.csv"])
+  @Test(arguments: [
+    "products.csv", "influencers.csv", "posts.csv", "tracking_data.csv", "payouts.csv",
+    "store_orders.csv",
+  ])
   func aSecondHeaderRowIsRefused(_ file: String) throws {
     let folder = try Self.folder(editing: file) { lines in
       let body = Array(lines.dropFirst().prefix { !$0.isEmpty })
       lines = [lines[0]] + body + ["\u{FEFF}" + lines[0]] + body + [""]
     }
     defer { Fixtures.remove(folder) }
-    let lines = try String(contentsOfFile: folder + "/" + file, encoding: .utf8).components(separatedBy: "\n")
+    let lines = try String(contentsOfFile: folder + "/" + file, encoding: .utf8).components(
+      separatedBy: "\n")
     let line = try #require(lines.firstIndex { $0.hasPrefix("\u{FEFF}") }) + 1
     let error = try #require(Fixtures.loadError(folder))
-    #expect(error.description == "\(folder)/\(file):\(line): a second header row; were two files joined?")
+    #expect(
+      error.description == "\(folder)/\(file):\(line): a second header row; were two files joined?")
     #expect(error.code == .badValue)
   }
 

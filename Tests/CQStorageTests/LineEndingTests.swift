@@ -15,7 +15,8 @@ struct LineEndingTests {
     where name.hasSuffix(".csv") && (files?.contains(name) ?? true) {
       let url = URL(fileURLWithPath: folder).appendingPathComponent(name)
       let text = try String(contentsOf: url, encoding: .utf8)
-      try text.replacingOccurrences(of: "\n", with: ending).write(to: url, atomically: true, encoding: .utf8)
+      try text.replacingOccurrences(of: "\n", with: ending).write(
+        to: url, atomically: true, encoding: .utf8)
     }
     return folder
   }
@@ -56,15 +57,20 @@ struct LineEndingTests {
     lines[2] = lines[2].replacingOccurrences(of: ",pending", with: ",done")
     try lines.joined(separator: "\r").write(to: url, atomically: true, encoding: .utf8)
     let error = try #require(Fixtures.loadError(folder))
-    #expect(error.description == "\(folder)/payouts.csv:3: column 'status': expected one of paid, pending, found \"done\"")
+    #expect(
+      error.description
+        == "\(folder)/payouts.csv:3: column 'status': expected one of paid, pending, found \"done\""
+    )
   }
 
   @Test func aCachedBareCRFolderLoadsAsParsed() throws {
     let folder = try Self.convertedFolder("\r")
     defer { Fixtures.remove(folder) }
-    let parsed = try DataLoader.loadReportingCache(folder: folder, cache: .rebuild, minimumSourceBytes: 0)
+    let parsed = try DataLoader.loadReportingCache(
+      folder: folder, cache: .rebuild, minimumSourceBytes: 0)
     #expect(parsed.cache.wrote)
-    let cached = try DataLoader.loadReportingCache(folder: folder, cache: .use, minimumSourceBytes: 0)
+    let cached = try DataLoader.loadReportingCache(
+      folder: folder, cache: .use, minimumSourceBytes: 0)
     #expect(cached.cache.readFromCache)
     #expect(cached.data.firstDifference(from: parsed.data) == nil)
     #expect(cached.data.posts.rowCount > 0)
@@ -84,7 +90,11 @@ struct LineEndingTests {
   }
 
   @Test func aHeaderOnlyFileIsStillAnEmptyTable() throws {
-    let folder = try Fixtures.folder(base: "valid", writing: ["payouts.csv": Array("influencer_id,campaign,basis,rate,orders,total_payout\r".utf8)])
+    let folder = try Fixtures.folder(
+      base: "valid",
+      writing: [
+        "payouts.csv": Array("influencer_id,campaign,basis,rate,orders,total_payout\r".utf8)
+      ])
     defer { Fixtures.remove(folder) }
     #expect(try DataLoader.load(folder: folder).payouts.rowCount == 0)
   }

@@ -51,7 +51,8 @@ struct TextFileRowsTests {
     let captions = try caption.strings(0..<rows)
     #expect(captions == (0..<rows).map(Self.caption), sourceLocation: sourceLocation)
     let urls = try url.strings(0..<rows)
-    #expect(urls == (0..<rows).map { "https://example.com/p/\($0)" }, sourceLocation: sourceLocation)
+    #expect(
+      urls == (0..<rows).map { "https://example.com/p/\($0)" }, sourceLocation: sourceLocation)
     // Ranges that start and end inside batches, across anchors, and past the end.
     for range in [1023..<1025, 2047..<2049, 1500..<1501, (rows - 3)..<(rows + 10), 0..<0] {
       let expected = range.clamped(to: 0..<rows).map(Self.caption)

@@ -52,7 +52,8 @@ public func runCQ(
   var env = ProcessInfo.processInfo.environment
   env.removeValue(forKey: "CQ_DATA")
   env.removeValue(forKey: "NO_COLOR")
-  let home = FileManager.default.temporaryDirectory.appendingPathComponent("cq-home-\(UUID().uuidString)")
+  let home = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "cq-home-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: home) }
   env["HOME"] = home.path
@@ -60,7 +61,9 @@ public func runCQ(
   for (k, v) in environment { env[k] = v }
   process.environment = env
   if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-  let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
+  let outPipe = Pipe()
+  let errPipe = Pipe()
+  let inPipe = Pipe()
   process.standardOutput = outPipe
   process.standardError = errPipe
   process.standardInput = inPipe
@@ -79,6 +82,7 @@ public func runCQ(
   group.wait()
   process.waitUntilExit()
   return CQRun(
-    stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self),
+    stdout: String(decoding: outData, as: UTF8.self),
+    stderr: String(decoding: errData, as: UTF8.self),
     status: process.terminationStatus)
 }

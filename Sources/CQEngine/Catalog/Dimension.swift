@@ -58,7 +58,8 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
     case .gender: "the influencer's gender"
     case .platform: "the influencer's platform (influencers.platform)"
     case .tier: "follower tier from follower_count: nano, micro, mid, macro, mega (set tiers)"
-    case .campaign: "the campaign of an order (tracking_data), a payout or a post, where the file has it"
+    case .campaign:
+      "the campaign of an order (tracking_data), a payout or a post, where the file has it"
     case .brand: "the brand of the product ordered"
     case .product: "the product ordered"
     case .source: "the traffic source of an order (instagram.com, google, direct ...)"
@@ -100,7 +101,8 @@ public struct Tiers: Sendable, Hashable {
   public var thresholds: [Int64]
 
   public static let standard = Tiers(
-    names: ["nano", "micro", "mid", "macro", "mega"], thresholds: [10_000, 50_000, 500_000, 1_000_000])
+    names: ["nano", "micro", "mid", "macro", "mega"],
+    thresholds: [10_000, 50_000, 500_000, 1_000_000])
 
   public init(names: [String], thresholds: [Int64]) {
     self.names = names
@@ -145,7 +147,9 @@ public struct Tiers: Sendable, Hashable {
       guard let d = NumberLiteral.value(of: w), d >= 0, d < 1e15 else { return nil }
       values.append(Int64(d.rounded()))
     }
-    guard values.count == 4, zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else { return nil }
+    guard values.count == 4, zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
+      return nil
+    }
     return Tiers(names: Tiers.standard.names, thresholds: values)
   }
 }

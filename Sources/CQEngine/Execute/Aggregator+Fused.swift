@@ -32,7 +32,8 @@ extension Aggregator {
   /// - Complexity: O(*n* · (*d* + *m*)) for *d* grain dimensions and *m* measures; O(*k*)
   ///   memory per core for a key space of *k*.
   static func aggregateFused(
-    segments: [Segment], grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?, measures: [Measure],
+    segments: [Segment], grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
+    measures: [Measure],
     store: Store? = nil, tiers: Tiers = .standard
   ) -> FactAggregate {
     let width = Int(encoder.product)
@@ -40,7 +41,8 @@ extension Aggregator {
     var total = [Int64](repeating: 0, count: width * slots)
     for seg in segments where seg.count > 0 {
       aggregateNarrow(
-        seg, cacheKey: seg.cacheKey, grain: grain, encoder: encoder, filter: filter, measures: measures, store: store,
+        seg, cacheKey: seg.cacheKey, grain: grain, encoder: encoder, filter: filter,
+        measures: measures, store: store,
         tiers: tiers, into: &total)
     }
     var keys: [Int64] = []
@@ -55,15 +57,15 @@ extension Aggregator {
 
   static var activeProcessorCount: Int {
     #if canImport(Glibc)
-      return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     #else
-      return 2
+    return 2
     #endif
   }
 }
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #endif
 
 /// How a fused loop reads a row's composite key.

@@ -30,7 +30,8 @@ extension Aggregator {
       let mask = filter.map { evaluateFilter($0, seg) }
       let dimCodes = grain.map { seg.codes[$0]! }
       let strides = encoder.strides
-      let base = starts[si], count = seg.count
+      let base = starts[si]
+      let count = seg.count
       rowKeys.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let out = out
         withExtendedLifetime((dimCodes, mask)) {
@@ -48,7 +49,9 @@ extension Aggregator {
         }
       }
     }
-    if Cancellation.isRequested { return ([], segments.map { ContiguousArray(repeating: -1, count: $0.count) }) }
+    if Cancellation.isRequested {
+      return ([], segments.map { ContiguousArray(repeating: -1, count: $0.count) })
+    }
     // 2. Scatter row numbers into partitions (counted per core, so each core writes its own
     // slice of each partition).
     let partitions = 1 << partitionBits
@@ -62,7 +65,9 @@ extension Aggregator {
       rowKeys.withUnsafeBufferPointer { k in
         nonisolated(unsafe) let k = k
         DispatchQueue.concurrentPerform(iterations: cores) { t in
-          for r in (n * t / cores)..<(n * (t + 1) / cores) where k[r] >= 0 { h[t * partitions + partition(k[r])] += 1 }
+          for r in (n * t / cores)..<(n * (t + 1) / cores) where k[r] >= 0 {
+            h[t * partitions + partition(k[r])] += 1
+          }
         }
       }
     }
@@ -113,7 +118,8 @@ extension Aggregator {
           nonisolated(unsafe) let k = k
           DispatchQueue.concurrentPerform(iterations: partitions) { p in
             if Cancellation.isRequested { return }
-            let lo = bounds[p], hi = bounds[p + 1]
+            let lo = bounds[p]
+            let hi = bounds[p + 1]
             var table = KeyTable(expected: max(16, hi - lo), sharedTopBits: partitionBits)
             for i in lo..<hi {
               let r = Int(rs[i])
@@ -143,7 +149,9 @@ extension Aggregator {
     var keys: [Int64] = []
     keys.reserveCapacity(Int(groupStart[partitions]))
     for p in 0..<partitions { keys += partitionKeys[p] }
-    let rowGroups = segments.indices.map { si in ContiguousArray(rowGroup[starts[si]..<starts[si + 1]]) }
+    let rowGroups = segments.indices.map { si in
+      ContiguousArray(rowGroup[starts[si]..<starts[si + 1]])
+    }
     return (keys, rowGroups)
   }
 }

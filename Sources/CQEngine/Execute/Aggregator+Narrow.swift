@@ -9,7 +9,8 @@ extension Aggregator {
   /// - Complexity: O(*n* · *m*) per query for *m* sums; the first query at a grain pays O(*n* · *d*)
   ///   to build its key column.
   static func aggregateNarrow(
-    _ seg: Segment, cacheKey: String?, grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
+    _ seg: Segment, cacheKey: String?, grain: [Dimension], encoder: KeyEncoder,
+    filter: BoundCondition?,
     measures: [Measure], store: Store?, tiers: Tiers, into total: inout [Int64]
   ) {
     // Segments built per query (unattributed payouts, per-payout shares) are narrowed but
@@ -21,25 +22,32 @@ extension Aggregator {
     let width = Int(encoder.product)
     let slots = 1 + measures.count
     let n = seg.count
-    let tierTag = grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false) ? tiers.description : ""
+    let tierTag =
+      grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false)
+      ? tiers.description : ""
     // No grain: every row has key 0 (no column needed).
-    let keys: NarrowCodes? = grain.isEmpty ? nil : codes("key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width) {
-      // One dimension: its codes are the key.
-      if grain.count == 1 { return seg.codes[grain[0]]! }
-      let dims = grain.map { seg.codes[$0]! }
-      let strides = encoder.strides
-      return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
-        for r in 0..<n {
-          var k: Int64 = 0
-          for (d, codes) in dims.enumerated() { k &+= Int64(codes[r]) &* strides[d] }
-          buf[r] = Int32(truncatingIfNeeded: k)
+    let keys: NarrowCodes? =
+      grain.isEmpty
+      ? nil
+      : codes("key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width) {
+        // One dimension: its codes are the key.
+        if grain.count == 1 { return seg.codes[grain[0]]! }
+        let dims = grain.map { seg.codes[$0]! }
+        let strides = encoder.strides
+        return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
+          for r in 0..<n {
+            var k: Int64 = 0
+            for (d, codes) in dims.enumerated() { k &+= Int64(codes[r]) &* strides[d] }
+            buf[r] = Int32(truncatingIfNeeded: k)
+          }
+          count = n
         }
-        count = n
       }
-    }
     var passSpec = PassSpec.all
     if case .leaf(let d, let allowed, _)? = filter {
-      let leafCodes = codes("codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count) { seg.codes[d]! }
+      let leafCodes = codes(
+        "codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count
+      ) { seg.codes[d]! }
       passSpec = .leaf(leafCodes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
     } else if let filter {
       passSpec = .mask(evaluateFilter(filter, seg))
@@ -76,15 +84,26 @@ extension Aggregator {
     defer { partials.deallocate() }
     nonisolated(unsafe) let out = partials
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
-      let lo = n * c / chunks, hi = n * (c + 1) / chunks
+      let lo = n * c / chunks
+      let hi = n * (c + 1) / chunks
       let a = Accumulators(
-        base: out.baseAddress! + c * block * lanes, laneStride: block, laneMask: lanes - 1, width: width)
+        base: out.baseAddress! + c * block * lanes, laneStride: block, laneMask: lanes - 1,
+        width: width)
       withExtendedLifetime((keys, pass, sums)) {
         switch keys {
         case nil: dispatchPass(ZeroKey(), pass, sums, lo..<hi, a)
-        case .u8(let k)?: k.withUnsafeBufferPointer { dispatchPass(U8Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a) }
-        case .u16(let k)?: k.withUnsafeBufferPointer { dispatchPass(U16Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a) }
-        case .i32(let k)?: k.withUnsafeBufferPointer { dispatchPass(OneKey(a: $0.baseAddress!), pass, sums, lo..<hi, a) }
+        case .u8(let k)?:
+          k.withUnsafeBufferPointer {
+            dispatchPass(U8Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a)
+          }
+        case .u16(let k)?:
+          k.withUnsafeBufferPointer {
+            dispatchPass(U16Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a)
+          }
+        case .i32(let k)?:
+          k.withUnsafeBufferPointer {
+            dispatchPass(OneKey(a: $0.baseAddress!), pass, sums, lo..<hi, a)
+          }
         }
       }
     }
@@ -115,14 +134,26 @@ extension Aggregator {
   ) {
     switch pass {
     case .all: dispatchSums(key, AllPass(), sums, rows, a)
-    case .mask(let m): m.withUnsafeBufferPointer { dispatchSums(key, MaskPass(mask: $0.baseAddress!), sums, rows, a) }
+    case .mask(let m):
+      m.withUnsafeBufferPointer {
+        dispatchSums(key, MaskPass(mask: $0.baseAddress!), sums, rows, a)
+      }
     case .leaf(let codes, let allowed):
       allowed.withUnsafeBufferPointer { al in
         let t = al.baseAddress!
         switch codes {
-        case .u8(let c): c.withUnsafeBufferPointer { dispatchSums(key, LeafPass8(codes: $0.baseAddress!, allowed: t), sums, rows, a) }
-        case .u16(let c): c.withUnsafeBufferPointer { dispatchSums(key, LeafPass16(codes: $0.baseAddress!, allowed: t), sums, rows, a) }
-        case .i32(let c): c.withUnsafeBufferPointer { dispatchSums(key, LeafPass(codes: $0.baseAddress!, allowed: t), sums, rows, a) }
+        case .u8(let c):
+          c.withUnsafeBufferPointer {
+            dispatchSums(key, LeafPass8(codes: $0.baseAddress!, allowed: t), sums, rows, a)
+          }
+        case .u16(let c):
+          c.withUnsafeBufferPointer {
+            dispatchSums(key, LeafPass16(codes: $0.baseAddress!, allowed: t), sums, rows, a)
+          }
+        case .i32(let c):
+          c.withUnsafeBufferPointer {
+            dispatchSums(key, LeafPass(codes: $0.baseAddress!, allowed: t), sums, rows, a)
+          }
         }
       }
     }
@@ -138,13 +169,19 @@ extension Aggregator {
       switch (v.first, v.count > 1 ? v[1] : nil) {
       case (.u8(let x)?, nil):
         withPointers([x]) { p in packedLoop(key, pass, p[0], bases[0], nil, 0, rows, a) }
-      case (.u8(let x)?, .u8(let y)?): withPointers([x, y]) { narrowLoop(key, pass, $0, bases, rows, a) }
+      case (.u8(let x)?, .u8(let y)?):
+        withPointers([x, y]) { narrowLoop(key, pass, $0, bases, rows, a) }
       case (.u8(let x)?, .i32(let y)?):
-        withPointers([x]) { p in withPointers([y]) { q in packedLoop(key, pass, p[0], bases[0], q[0], bases[1], rows, a) } }
+        withPointers([x]) { p in
+          withPointers([y]) { q in packedLoop(key, pass, p[0], bases[0], q[0], bases[1], rows, a) }
+        }
       case (.i32(let x)?, .u8(let y)?):
-        withPointers([y]) { p in withPointers([x]) { q in packedLoop(key, pass, p[0], bases[1], q[0], bases[0], rows, a) } }
+        withPointers([y]) { p in
+          withPointers([x]) { q in packedLoop(key, pass, p[0], bases[1], q[0], bases[0], rows, a) }
+        }
       case (.i32(let x)?, nil): withPointers([x]) { narrowLoop(key, pass, $0, bases, rows, a) }
-      case (.i32(let x)?, .i32(let y)?): withPointers([x, y]) { narrowLoop(key, pass, $0, bases, rows, a) }
+      case (.i32(let x)?, .i32(let y)?):
+        withPointers([x, y]) { narrowLoop(key, pass, $0, bases, rows, a) }
       default: preconditionFailure("mixed sums hold one or two narrow measures")
       }
     }
@@ -152,7 +189,9 @@ extension Aggregator {
 
   /// Calls `body` with a pointer to each array's elements, every pointer used only inside the
   /// `withUnsafeBufferPointer` call that made it (nested, one array a level).
-  private static func withPointers<T>(_ arrays: [ContiguousArray<T>], _ body: ([UnsafePointer<T>]) -> Void) {
+  private static func withPointers<T>(
+    _ arrays: [ContiguousArray<T>], _ body: ([UnsafePointer<T>]) -> Void
+  ) {
     func nest(_ i: Int, _ pointers: [UnsafePointer<T>]) {
       guard i < arrays.count else { return body(pointers) }
       arrays[i].withUnsafeBufferPointer { buffer in
@@ -171,20 +210,23 @@ extension Aggregator {
   /// `count << 32 | bytes`, and optionally one `Int32` measure beside it: one or two
   /// read-modify-writes a row instead of two or three. Unpacked when the rows are done.
   private static func packedLoop<K: RowKey, P: RowPass>(
-    _ key: K, _ pass: P, _ bytes: UnsafePointer<UInt8>, _ bytesBase: Int, _ other: UnsafePointer<Int32>?,
+    _ key: K, _ pass: P, _ bytes: UnsafePointer<UInt8>, _ bytesBase: Int,
+    _ other: UnsafePointer<Int32>?,
     _ otherBase: Int, _ rows: Range<Int>, _ acc: Accumulators
   ) {
     guard rows.count < packedRowLimit else {
       if let other {
         laneLoop(rows, acc) { i, a in
-          let k = key.key(i), p = pass.pass(i)
+          let k = key.key(i)
+          let p = pass.pass(i)
           a[k] &+= p
           a[bytesBase &+ k] &+= Int64(bytes[i]) &* p
           a[otherBase &+ k] &+= Int64(other[i]) &* p
         }
       } else {
         laneLoop(rows, acc) { i, a in
-          let k = key.key(i), p = pass.pass(i)
+          let k = key.key(i)
+          let p = pass.pass(i)
           a[k] &+= p
           a[bytesBase &+ k] &+= Int64(bytes[i]) &* p
         }
@@ -193,13 +235,15 @@ extension Aggregator {
     }
     if let other {
       laneLoop(rows, acc) { i, a in
-        let k = key.key(i), p = pass.pass(i)
+        let k = key.key(i)
+        let p = pass.pass(i)
         a[k] &+= (p &<< 32) | (Int64(bytes[i]) &* p)
         a[otherBase &+ k] &+= Int64(other[i]) &* p
       }
     } else {
       laneLoop(rows, acc) { i, a in
-        let k = key.key(i), p = pass.pass(i)
+        let k = key.key(i)
+        let p = pass.pass(i)
         a[k] &+= (p &<< 32) | (Int64(bytes[i]) &* p)
       }
     }
@@ -215,7 +259,8 @@ extension Aggregator {
   }
 
   private static func narrowLoop<K: RowKey, P: RowPass, T: FixedWidthInteger>(
-    _ key: K, _ pass: P, _ values: [UnsafePointer<T>], _ bases: [Int], _ rows: Range<Int>, _ acc: Accumulators
+    _ key: K, _ pass: P, _ values: [UnsafePointer<T>], _ bases: [Int], _ rows: Range<Int>,
+    _ acc: Accumulators
   ) {
     switch values.count {
     case 0:
@@ -223,23 +268,30 @@ extension Aggregator {
         a[key.key(i)] &+= pass.pass(i)
       }
     case 1:
-      let v0 = values[0], b0 = bases[0]
+      let v0 = values[0]
+      let b0 = bases[0]
       laneLoop(rows, acc) { i, a in
-        let k = key.key(i), p = pass.pass(i)
+        let k = key.key(i)
+        let p = pass.pass(i)
         a[k] &+= p
         a[b0 &+ k] &+= Int64(v0[i]) &* p
       }
     case 2:
-      let v0 = values[0], b0 = bases[0], v1 = values[1], b1 = bases[1]
+      let v0 = values[0]
+      let b0 = bases[0]
+      let v1 = values[1]
+      let b1 = bases[1]
       laneLoop(rows, acc) { i, a in
-        let k = key.key(i), p = pass.pass(i)
+        let k = key.key(i)
+        let p = pass.pass(i)
         a[k] &+= p
         a[b0 &+ k] &+= Int64(v0[i]) &* p
         a[b1 &+ k] &+= Int64(v1[i]) &* p
       }
     default:
       laneLoop(rows, acc) { i, a in
-        let k = key.key(i), p = pass.pass(i)
+        let k = key.key(i)
+        let p = pass.pass(i)
         a[k] &+= p
         for j in 0..<values.count { a[bases[j] &+ k] &+= Int64(values[j][i]) &* p }
       }
@@ -252,9 +304,13 @@ extension Aggregator {
   private static func laneLoop(
     _ rows: Range<Int>, _ acc: Accumulators, _ body: (Int, UnsafeMutablePointer<Int64>) -> Void
   ) {
-    let base = acc.base, s = acc.laneStride
+    let base = acc.base
+    let s = acc.laneStride
     let four = acc.laneMask == 3
-    let a0 = base, a1 = base + (four ? s : 0), a2 = base + (four ? 2 * s : 0), a3 = base + (four ? 3 * s : 0)
+    let a0 = base
+    let a1 = base + (four ? s : 0)
+    let a2 = base + (four ? 2 * s : 0)
+    let a3 = base + (four ? 3 * s : 0)
     var r = rows.lowerBound
     while r < rows.upperBound {
       let end = min(rows.upperBound, r + 0x10000)

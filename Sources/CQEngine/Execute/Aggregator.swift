@@ -64,7 +64,9 @@ final class CodeColumns: ExpressibleByDictionaryLiteral, @unchecked Sendable {
 
 extension Segment {
   /// Whether `m` is summed from per-row values (held wide, narrow or made on demand).
-  func hasSum(_ m: Measure) -> Bool { sums[m] != nil || narrowSums[m] != nil || sumMakers[m] != nil }
+  func hasSum(_ m: Measure) -> Bool {
+    sums[m] != nil || narrowSums[m] != nil || sumMakers[m] != nil
+  }
 
   /// `m`'s per-row values as `Int64`, widened or made when not held that way.
   ///
@@ -88,7 +90,8 @@ struct RowValues: Sendable {
   ///
   /// - Complexity: O(*n*), two passes (range, then values).
   var narrow: NarrowValues {
-    var lo = Int64.max, hi = Int64.min
+    var lo = Int64.max
+    var hi = Int64.min
     for r in 0..<count {
       let v = value(r)
       lo = min(lo, v)
@@ -153,21 +156,28 @@ enum Aggregator {
   ///   counts whose groups × values are too many for bitsets.
   static func aggregate(
     segments: [Segment], grain: [Dimension], encoder: KeyEncoder, filter: BoundCondition?,
-    measures: [Measure], keyFilter: ((Int64) -> Int64?)? = nil, store: Store? = nil, tiers: Tiers = .standard
+    measures: [Measure], keyFilter: ((Int64) -> Int64?)? = nil, store: Store? = nil,
+    tiers: Tiers = .standard
   ) -> FactAggregate {
     if canFuse(segments: segments, encoder: encoder, measures: measures, keyFilter: keyFilter) {
       return aggregateFused(
-        segments: segments, grain: grain, encoder: encoder, filter: filter, measures: measures, store: store, tiers: tiers)
+        segments: segments, grain: grain, encoder: encoder, filter: filter, measures: measures,
+        store: store, tiers: tiers)
     }
     // Keys index a dense table when the key space is small, else a hash table over the packed
     // integer keys: either way one probe a row, no allocation per group.
     var direct: ContiguousArray<Int32>? =
-      encoder.product <= denseKeyLimit ? ContiguousArray(repeating: -1, count: Int(encoder.product)) : nil
-    if direct == nil, keyFilter == nil, segments.reduce(0, { $0 + $1.count }) >= partitionRowThreshold {
-      let (keys, rowGroups) = partitionedGroups(segments: segments, grain: grain, encoder: encoder, filter: filter)
+      encoder.product <= denseKeyLimit
+      ? ContiguousArray(repeating: -1, count: Int(encoder.product)) : nil
+    if direct == nil, keyFilter == nil,
+      segments.reduce(0, { $0 + $1.count }) >= partitionRowThreshold
+    {
+      let (keys, rowGroups) = partitionedGroups(
+        segments: segments, grain: grain, encoder: encoder, filter: filter)
       return accumulate(segments: segments, measures: measures, keys: keys, rowGroups: rowGroups)
     }
-    var hashed = KeyTable(expected: direct == nil ? min(1 << 20, segments.reduce(0) { $0 + $1.count } / 4) : 0)
+    var hashed = KeyTable(
+      expected: direct == nil ? min(1 << 20, segments.reduce(0) { $0 + $1.count } / 4) : 0)
     var denseKeys: [Int64] = []
     var rowGroups: [ContiguousArray<Int32>] = []
     for seg in segments {
@@ -235,7 +245,9 @@ enum Aggregator {
     return FactAggregate(keys: keys, values: values)
   }
 
-  static func sum(_ input: ContiguousArray<Int64>, groups: ContiguousArray<Int32>, into acc: inout [Int64]) {
+  static func sum(
+    _ input: ContiguousArray<Int64>, groups: ContiguousArray<Int32>, into acc: inout [Int64]
+  ) {
     input.withUnsafeBufferPointer { v in
       groups.withUnsafeBufferPointer { g in
         acc.withUnsafeMutableBufferPointer { a in
@@ -268,7 +280,8 @@ enum Aggregator {
         let rg = rowGroups[si]
         set.withUnsafeMutableBufferPointer { s in
           for r in 0..<seg.count {
-            let g = rg[r], v = codes[r]
+            let g = rg[r]
+            let v = codes[r]
             if g < 0 || v < 0 { continue }
             let bit = Int(v)
             let w = Int(g) * words + bit >> 6
@@ -301,7 +314,8 @@ enum Aggregator {
 
   /// The rows that pass a `where` condition: `(unattributed)` spend never passes a filter on a
   /// dimension payouts lack, even under `not` (it has no value there, like SQL's NULL).
-  static func evaluateFilter(_ condition: BoundCondition, _ seg: Segment) -> ContiguousArray<UInt8> {
+  static func evaluateFilter(_ condition: BoundCondition, _ seg: Segment) -> ContiguousArray<UInt8>
+  {
     var mask = evaluate(condition, seg)
     for case .leaf(let d, let allowed, _) in condition.leaves {
       let unattributed = Int32(allowed.count - 1)

@@ -25,7 +25,8 @@ struct Allocation: Sendable {
   init(store: Store, weight: AllocationWeight) {
     self.weight = weight
     let data = store.data
-    let tracking = data.tracking, payouts = data.payouts
+    let tracking = data.tracking
+    let payouts = data.payouts
     byCampaign = payouts.has("campaign") && tracking.has("campaign")
     let nInfluencers = Int32(store.influencerIDs.count)
     let campaignCount: Int32 = byCampaign ? Int32(tracking.strings("campaign").dictionary.count) : 1
@@ -35,7 +36,9 @@ struct Allocation: Sendable {
     // Dense key ids for the pairs that occur in payouts.
     var keyIDs: [Int64: Int32] = [:]
     let pInfl = payouts.strings("influencer_id").codes
-    let pCamp = byCampaign ? payouts.strings("campaign").codes : ContiguousArray(repeating: 0, count: payouts.rowCount)
+    let pCamp =
+      byCampaign
+      ? payouts.strings("campaign").codes : ContiguousArray(repeating: 0, count: payouts.rowCount)
     var payoutKey = ContiguousArray<Int32>(repeating: 0, count: payouts.rowCount)
     for p in 0..<payouts.rowCount {
       let k = key(pInfl[p], pCamp[p])
@@ -48,7 +51,8 @@ struct Allocation: Sendable {
       }
     }
     let keyCount = keyIDs.count
-    let w: ContiguousArray<Int64> = weight == .orders ? tracking.integers("orders") : tracking.integers("revenue")
+    let w: ContiguousArray<Int64> =
+      weight == .orders ? tracking.integers("orders") : tracking.integers("revenue")
     let n = tracking.rowCount
     let (start, rows, keyWeight) = Allocation.rowsByKey(
       keyIDs, tracking: tracking, byCampaign: byCampaign, campaignCount: campaignCount,
@@ -64,10 +68,17 @@ struct Allocation: Sendable {
     var payoutsOfKey = [[Int32]](repeating: [], count: keyCount)
     for p in 0..<payouts.rowCount {
       let k = Int(payoutKey[p])
-      if start[k] == start[k + 1] { unattributed.append(Int32(p)) } else { payoutsOfKey[k].append(Int32(p)) }
+      if start[k] == start[k + 1] {
+        unattributed.append(Int32(p))
+      } else {
+        payoutsOfKey[k].append(Int32(p))
+      }
     }
     let chunks = keyCount >= 256 ? 2 : 1
-    let byKey = payoutsOfKey, keyRowList = rows, keyStarts = start, weightOfKey = keyWeight
+    let byKey = payoutsOfKey
+    let keyRowList = rows
+    let keyStarts = start
+    let weightOfKey = keyWeight
     // Written in place: the per-row array is the largest the allocation makes, never copied.
     let perRow = ContiguousArray<Int64>(unsafeUninitializedCapacity: n) { buffer, count in
       buffer.initialize(repeating: 0)
@@ -78,7 +89,8 @@ struct Allocation: Sendable {
         for k in (keyCount * c / chunks)..<(keyCount * (c + 1) / chunks) {
           for p in byKey[k] {
             Allocation.spread(
-              total: totals[Int(p)], rows: keyRowList[Int(keyStarts[k])..<Int(keyStarts[k + 1])], weights: w,
+              total: totals[Int(p)], rows: keyRowList[Int(keyStarts[k])..<Int(keyStarts[k + 1])],
+              weights: w,
               keyWeight: weightOfKey[k], into: &scratch)
             for (r, share) in scratch { out[Int(r)] &+= share }
           }
@@ -99,15 +111,18 @@ struct Allocation: Sendable {
     case .i64(let v): perRow = .i64(v)
     }
     return [
-      perRow, .i32(ContiguousArray(unattributedRows)), .i32(payoutKey), .i32(keyStart), .i32(keyRows), .i64(keyWeight),
+      perRow, .i32(ContiguousArray(unattributedRows)), .i32(payoutKey), .i32(keyStart),
+      .i32(keyRows), .i64(keyWeight),
       .u8([byCampaign ? 1 : 0]),
     ]
   }
 
   /// An allocation read back from `stored`, or nil when the arrays are not one.
   init?(stored: [DerivedArray], weight: AllocationWeight, trackingRows: Int, payoutRows: Int) {
-    guard stored.count == 7, case .i32(let unattributed) = stored[1], case .i32(let payoutKey) = stored[2],
-      case .i32(let keyStart) = stored[3], case .i32(let keyRows) = stored[4], case .i64(let keyWeight) = stored[5],
+    guard stored.count == 7, case .i32(let unattributed) = stored[1],
+      case .i32(let payoutKey) = stored[2],
+      case .i32(let keyStart) = stored[3], case .i32(let keyRows) = stored[4],
+      case .i64(let keyWeight) = stored[5],
       case .u8(let flag) = stored[6], flag.count == 1, payoutKey.count == payoutRows,
       keyStart.count == keyWeight.count + 1, keyRows.count == Int(keyStart.last ?? 0)
     else { return nil }
@@ -140,14 +155,17 @@ struct Allocation: Sendable {
   private static func rowsByKey(
     _ keyIDs: [Int64: Int32], tracking: Table, byCampaign: Bool, campaignCount: Int32,
     influencerCount: Int32, weights w: ContiguousArray<Int64>
-  ) -> (start: ContiguousArray<Int32>, rows: ContiguousArray<Int32>, weight: ContiguousArray<Int64>) {
+  ) -> (start: ContiguousArray<Int32>, rows: ContiguousArray<Int32>, weight: ContiguousArray<Int64>)
+  {
     func key(_ influencer: Int32, _ campaign: Int32) -> Int64 {
       Int64(influencer) * Int64(campaignCount) + Int64(campaign)
     }
     let keyCount = keyIDs.count
     // Tracking row → key id (or -1 when no payout has that pair). Direct table when small.
     let tInfl = tracking.strings("influencer_id").codes
-    let tCamp = byCampaign ? tracking.strings("campaign").codes : ContiguousArray(repeating: 0, count: tracking.rowCount)
+    let tCamp =
+      byCampaign
+      ? tracking.strings("campaign").codes : ContiguousArray(repeating: 0, count: tracking.rowCount)
     let n = tracking.rowCount
     var rowKey = ContiguousArray<Int32>(repeating: -1, count: n)
     let directSize = Int64(influencerCount) * Int64(campaignCount)
@@ -176,10 +194,14 @@ struct Allocation: Sendable {
   }
 
   /// The shares of one payout over its key's rows (largest remainder, ties to the earlier row).
-  func shares(ofPayout p: Int, weights w: ContiguousArray<Int64>, total: Int64, into out: inout [(row: Int32, share: Int64)]) {
+  func shares(
+    ofPayout p: Int, weights w: ContiguousArray<Int64>, total: Int64,
+    into out: inout [(row: Int32, share: Int64)]
+  ) {
     let k = Int(payoutKey[p])
     Allocation.spread(
-      total: total, rows: keyRows[Int(keyStart[k])..<Int(keyStart[k + 1])], weights: w, keyWeight: keyWeight[k],
+      total: total, rows: keyRows[Int(keyStart[k])..<Int(keyStart[k + 1])], weights: w,
+      keyWeight: keyWeight[k],
       into: &out)
   }
 
@@ -223,11 +245,13 @@ struct Allocation: Sendable {
   ///
   /// - Complexity: O(*k*) on average for *k* values.
   static func select(_ values: inout [Int64], largest n: Int) -> Int64 {
-    var lo = 0, hi = values.count - 1
+    var lo = 0
+    var hi = values.count - 1
     let target = n - 1  // index in descending order
     while lo < hi {
       let pivot = values[(lo + hi) / 2]
-      var i = lo, j = hi
+      var i = lo
+      var j = hi
       while i <= j {
         while values[i] > pivot { i += 1 }
         while values[j] < pivot { j -= 1 }

@@ -34,17 +34,20 @@ extension Engine {
   /// Whether `execute` can run `plan` on columns: every metric a formula, `share` or
   /// `roas_delta` (score, change and lift read groups one at a time).
   static func runsOnColumns(_ plan: LogicalPlan) -> Bool {
-    executesOnColumns && plan.metrics.allSatisfy { pm in
-      switch pm.definition.special {
-      case nil, .share?, .roasDelta?: pm.definition.liftMetric == nil
-      default: false
+    executesOnColumns
+      && plan.metrics.allSatisfy { pm in
+        switch pm.definition.special {
+        case nil, .share?, .roasDelta?: pm.definition.liftMetric == nil
+        default: false
+        }
       }
-    }
   }
 
   /// The groups of `plan` at `grain` as columns: from the columnar store, or from the groups
   /// the SQL engine returned.
-  func aggregateTable(_ plan: LogicalPlan, grain: [Dimension]) throws(DiagnosticsError) -> GroupTable {
+  func aggregateTable(_ plan: LogicalPlan, grain: [Dimension]) throws(DiagnosticsError)
+    -> GroupTable
+  {
     if remote != nil { return GroupTable(try aggregate(plan, grain: grain), width: grain.count) }
     return Executor(store: store, catalog: catalog).table(plan, grain: grain)
   }
@@ -52,7 +55,8 @@ extension Engine {
   /// `formula` over every group of `table`.
   ///
   /// - Complexity: O(*g*) per node of the formula.
-  func evaluateColumn(_ formula: Formula, _ table: GroupTable, count: Int, audience: Fact) -> [Num] {
+  func evaluateColumn(_ formula: Formula, _ table: GroupTable, count: Int, audience: Fact) -> [Num]
+  {
     switch formula {
     case .measure(let m):
       var key = m
@@ -62,30 +66,46 @@ extension Engine {
       return column.map { .int($0) }
     case .constant(let c): return [Num](repeating: .double(c), count: count)
     case .add(let a, let b):
-      return zip(evaluateColumn(a, table, count: count, audience: audience), evaluateColumn(b, table, count: count, audience: audience)).map {
+      return zip(
+        evaluateColumn(a, table, count: count, audience: audience),
+        evaluateColumn(b, table, count: count, audience: audience)
+      ).map {
         Num.combine($0, $1, { $0.addingReportingOverflow($1) }, +)
       }
     case .subtract(let a, let b):
-      return zip(evaluateColumn(a, table, count: count, audience: audience), evaluateColumn(b, table, count: count, audience: audience)).map {
+      return zip(
+        evaluateColumn(a, table, count: count, audience: audience),
+        evaluateColumn(b, table, count: count, audience: audience)
+      ).map {
         Num.combine($0, $1, { $0.subtractingReportingOverflow($1) }, -)
       }
     case .multiply(let a, let b):
-      return zip(evaluateColumn(a, table, count: count, audience: audience), evaluateColumn(b, table, count: count, audience: audience)).map {
+      return zip(
+        evaluateColumn(a, table, count: count, audience: audience),
+        evaluateColumn(b, table, count: count, audience: audience)
+      ).map {
         Num.combine($0, $1, { $0.multipliedReportingOverflow(by: $1) }, *)
       }
     case .divide(let a, let b):
-      return zip(evaluateColumn(a, table, count: count, audience: audience), evaluateColumn(b, table, count: count, audience: audience)).map {
+      return zip(
+        evaluateColumn(a, table, count: count, audience: audience),
+        evaluateColumn(b, table, count: count, audience: audience)
+      ).map {
         guard let x = $0.double, let y = $1.double, y != 0 else { return .none }
         return .double(x / y)
       }
     case .metric(let name):
-      guard let m = catalog.metric(named: name) else { return [Num](repeating: .none, count: count) }
+      guard let m = catalog.metric(named: name) else {
+        return [Num](repeating: .none, count: count)
+      }
       return evaluateColumn(m.formula, table, count: count, audience: audience)
     }
   }
 
   /// Every metric of `plan` over the groups of `table`.
-  func metricColumns(_ plan: LogicalPlan, _ table: GroupTable, count: Int, totals: [Measure: Int64]?) -> MetricColumns {
+  func metricColumns(
+    _ plan: LogicalPlan, _ table: GroupTable, count: Int, totals: [Measure: Int64]?
+  ) -> MetricColumns {
     let executor = Executor(store: store, catalog: catalog)
     var columns: [[Num]] = []
     var kinds: [MetricColumns.Kind] = []
@@ -95,17 +115,19 @@ extension Engine {
       switch def.special {
       case .share?:
         let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
-        columns.append(values.map { n in
-          guard let g = n.double, let all, all != 0 else { return .none }
-          return .double(g / all)
-        })
+        columns.append(
+          values.map { n in
+            guard let g = n.double, let all, all != 0 else { return .none }
+            return .double(g / all)
+          })
         kinds.append(.number)
       case .roasDelta?:
         let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
-        columns.append(values.map { n in
-          guard let g = n.double, let all else { return .none }
-          return .double(g - all)
-        })
+        columns.append(
+          values.map { n in
+            guard let g = n.double, let all else { return .none }
+            return .double(g - all)
+          })
         kinds.append(.number)
       default:
         columns.append(values)
@@ -116,7 +138,9 @@ extension Engine {
   }
 
   /// One group's metric values (the `(other)` and totals rows), through the same columns.
-  func metricRow(_ plan: LogicalPlan, _ measures: [Measure: Int64], totals: [Measure: Int64]?) -> [Value] {
+  func metricRow(_ plan: LogicalPlan, _ measures: [Measure: Int64], totals: [Measure: Int64]?)
+    -> [Value]
+  {
     var one = GroupTable(width: 0)
     for (m, v) in measures { one.measures[m] = [v] }
     one.count = 1
@@ -144,7 +168,9 @@ extension Engine {
     let metrics = metricColumns(plan, table, count: groupCount, totals: totals)
     var selected: [Int32]
     if let having = plan.having {
-      selected = (0..<Int32(groupCount)).filter { g in Engine.holds(having) { metrics.value($0, Int(g)).doubleValue } }
+      selected = (0..<Int32(groupCount)).filter { g in
+        Engine.holds(having) { metrics.value($0, Int(g)).doubleValue }
+      }
     } else {
       selected = Array(0..<Int32(groupCount))
     }
@@ -153,9 +179,12 @@ extension Engine {
     // Label order of large dimensions (users), once per session rather than once per sort.
     let labels = LabelOrder(
       spaces, rankTable: { [store] i in store.labelRanks(plan.dimensions[i], space: spaces[i]) },
-      known: { [store] i in spaces[i].sortsByCode ? nil : store.knownLabelRanks(plan.dimensions[i], space: spaces[i]) })
+      known: { [store] i in
+        spaces[i].sortsByCode ? nil : store.knownLabelRanks(plan.dimensions[i], space: spaces[i])
+      })
     let ranked = Engine.order(
-      selected, table: table, metrics: metrics, plan: ranking, spaces: spaces, first: plan.limit, labels: labels)
+      selected, table: table, metrics: metrics, plan: ranking, spaces: spaces, first: plan.limit,
+      labels: labels)
     if Cancellation.isRequested { return ResultSet(columns: [], rows: []) }
     let totalGroups = selected.count
     var shown = ranked
@@ -170,10 +199,13 @@ extension Engine {
     }
     // The rows `top N` picked, in the order asked for.
     if plan.rank != nil {
-      shown = Engine.order(shown, table: table, metrics: metrics, plan: plan, spaces: spaces, labels: labels)
+      shown = Engine.order(
+        shown, table: table, metrics: metrics, plan: plan, spaces: spaces, labels: labels)
     }
     var columns: [ResultColumn] = plan.dimensions.map {
-      ResultColumn(name: $0.rawValue, role: .dimension(time: $0.timeGrain), format: $0.timeGrain == nil ? .text : .date)
+      ResultColumn(
+        name: $0.rawValue, role: .dimension(time: $0.timeGrain),
+        format: $0.timeGrain == nil ? .text : .date)
     }
     let visible = plan.metrics.indices.filter { plan.metrics[$0].visible }
     columns += visible.map {
@@ -182,22 +214,31 @@ extension Engine {
         format: plan.metrics[$0].definition.format)
     }
     // The rows stay in the group table's columns: a cell (and a label) is made when read.
-    let body = GroupRows(shown: shown, table: table, metrics: metrics, spaces: spaces, visible: visible)
+    let body = GroupRows(
+      shown: shown, table: table, metrics: metrics, spaces: spaces, visible: visible)
     var result = ResultSet(columns: columns, rows: body, totalGroups: totalGroups)
     if let otherRow {
-      result.append([.text("(other)")] + Array(repeating: .text(""), count: max(0, width - 1)) + visible.map { otherRow[$0] }, kind: .other)
+      result.append(
+        [.text("(other)")] + Array(repeating: .text(""), count: max(0, width - 1))
+          + visible.map { otherRow[$0] }, kind: .other)
     }
     if let totals, !plan.dimensions.isEmpty {
       // The totals row totals the table: when `having` or a cut without `(other)` left rows
       // out, its sums (and distinct counts) are taken again over the rows shown.
       var shownTotals = totals
       if shown.count < groupCount, otherRow == nil {
-        shownTotals = try aggregate(plan, grain: plan.dimensions, scope: .only(shownKeys())).first?.measures ?? [:]
+        shownTotals =
+          try aggregate(plan, grain: plan.dimensions, scope: .only(shownKeys())).first?.measures
+          ?? [:]
       }
       let totalRow = metricRow(plan, shownTotals, totals: totals)
-      result.totals = [.text("(total)")] + Array(repeating: .text(""), count: max(0, width - 1)) + visible.map { totalRow[$0] }
+      result.totals =
+        [.text("(total)")] + Array(repeating: .text(""), count: max(0, width - 1))
+        + visible.map { totalRow[$0] }
     }
-    if let note = heuristicFootnote(visible.map { plan.metrics[$0].definition }) { result.footnotes.append(note) }
+    if let note = heuristicFootnote(visible.map { plan.metrics[$0].definition }) {
+      result.footnotes.append(note)
+    }
     result.footnotes += planFootnotes(plan)
     return result
   }
@@ -225,14 +266,17 @@ extension Engine {
   /// The groups `selected` in result order (see `sort`): the first `first` in order, the rest
   /// after them in no particular order.
   static func order(
-    _ selected: [Int32], table: GroupTable, metrics: MetricColumns, plan: LogicalPlan, spaces: [DimensionSpace],
+    _ selected: [Int32], table: GroupTable, metrics: MetricColumns, plan: LogicalPlan,
+    spaces: [DimensionSpace],
     first: Int? = nil, labels: LabelOrder? = nil
   ) -> [Int32] {
-    let n = selected.count, width = spaces.count
+    let n = selected.count
+    let width = spaces.count
     guard n > 1 else { return selected }
     let keys = sortKeys(plan)
     if first == nil || first! >= n / 2, n >= packedSortMinimum, let labels {
-      return packedOrder(selected, table: table, metrics: metrics, keys: keys, spaces: spaces, labels: labels)
+      return packedOrder(
+        selected, table: table, metrics: metrics, keys: keys, spaces: spaces, labels: labels)
     }
     var codes = [Int32](repeating: 0, count: n * width)
     var unattributed = [Bool](repeating: false, count: n)
@@ -244,14 +288,19 @@ extension Engine {
       }
     }
     var slotOf: [Int: Int] = [:]
-    for key in keys { if case .metric(let m) = key.key, slotOf[m] == nil { slotOf[m] = slotOf.count } }
+    for key in keys {
+      if case .metric(let m) = key.key, slotOf[m] == nil { slotOf[m] = slotOf.count }
+    }
     let slots = slotOf.count
     var numbers = [Double](repeating: .nan, count: n * max(slots, 1))
     for (m, slot) in slotOf where m < metrics.columns.count {
-      for (r, g) in selected.enumerated() { numbers[r * slots + slot] = metrics.value(m, Int(g)).doubleValue ?? .nan }
+      for (r, g) in selected.enumerated() {
+        numbers[r * slots + slot] = metrics.value(m, Int(g)).doubleValue ?? .nan
+      }
     }
     let positions = orderPositions(
-      n: n, codes: codes, unattributed: unattributed, numbers: numbers, slotOf: slotOf, keys: keys, spaces: spaces,
+      n: n, codes: codes, unattributed: unattributed, numbers: numbers, slotOf: slotOf, keys: keys,
+      spaces: spaces,
       first: first, labels: labels)
     return positions.map { selected[$0] }
   }
@@ -268,10 +317,12 @@ extension Engine {
   ///
   /// - Complexity: O(*g* log *g*) integer comparisons, O(*g*) memory.
   static func packedOrder(
-    _ selected: [Int32], table: GroupTable, metrics: MetricColumns, keys: [(key: SortKey, descending: Bool)],
+    _ selected: [Int32], table: GroupTable, metrics: MetricColumns,
+    keys: [(key: SortKey, descending: Bool)],
     spaces: [DimensionSpace], labels: LabelOrder
   ) -> [Int32] {
-    let n = selected.count, width = spaces.count
+    let n = selected.count
+    let width = spaces.count
     // A dimension code's position: regular codes by rank (or code), then the specials by code.
     // Label ranks only for dimensions the sort keys name: the last tie-break on the rest is
     // settled after the sort, among the few rows still tied, so `revenue by user` never ranks
@@ -280,18 +331,25 @@ extension Engine {
     for key in keys { if case .dimension(let i) = key.key { named.insert(i) } }
     // Rank tables an earlier query made are used for the rest too.
     let ranks: [[Int32]?] = spaces.indices.map {
-      spaces[$0].sortsByCode || !(named.contains($0) || labels.hasRanks($0)) ? nil : labels.rankTable(of: $0)
+      spaces[$0].sortsByCode || !(named.contains($0) || labels.hasRanks($0))
+        ? nil : labels.rankTable(of: $0)
     }
     // The final tie-break packs the dimensions before the first unranked label dimension; that
     // one and those after it are compared after the sort.
     let firstUnranked = (0..<width).first { !spaces[$0].sortsByCode && ranks[$0] == nil } ?? width
     let byLabel = Array(firstUnranked..<width)
     func position(_ d: Int, _ code: Int32) -> UInt64 {
-      if code < Int32(spaces[d].count), let r = ranks[d], Int(code) < r.count { return UInt64(r[Int(code)]) }
+      if code < Int32(spaces[d].count), let r = ranks[d], Int(code) < r.count {
+        return UInt64(r[Int(code)])
+      }
       return UInt64(code)
     }
     func bitsFor(_ d: Int) -> Int { max(1, 64 - UInt64(spaces[d].total).leadingZeroBitCount) }
-    enum Field { case flag, dimension(Int, Bool), metric(Int, Bool) }
+    enum Field {
+      case flag
+      case dimension(Int, Bool)
+      case metric(Int, Bool)
+    }
     var fields: [Field] = [.flag]
     for key in keys {
       switch key.key {
@@ -306,7 +364,9 @@ extension Engine {
     var intRanges: [Int: (lo: Int64, bits: Int)] = [:]
     for case .metric(let m, _) in fields where m < metrics.columns.count && intRanges[m] == nil {
       let column = metrics.columns[m]
-      var lo = Int64.max, hi = Int64.min, whole = true
+      var lo = Int64.max
+      var hi = Int64.min
+      var whole = true
       for g in selected {
         switch column[Int(g)] {
         case .int(let v):
@@ -333,11 +393,13 @@ extension Engine {
     var packed = [UInt64](repeating: 0, count: n * words)
     packed.withUnsafeMutableBufferPointer { out in
       for (r, g) in selected.enumerated() {
-        var w = r * words, used = 0
+        var w = r * words
+        var used = 0
         func put(_ v: UInt64, _ bits: Int) {
           var remaining = bits
           while remaining > 0 {
-            let room = 64 - used, take = min(room, remaining)
+            let room = 64 - used
+            let take = min(room, remaining)
             let part = take == 64 ? v : (v >> UInt64(remaining - take)) & ((1 << UInt64(take)) - 1)
             out[w] |= take == 64 ? part : part << UInt64(room - take)
             used += take
@@ -368,7 +430,8 @@ extension Engine {
               put(v, bits)
               continue
             }
-            guard m < metrics.columns.count, var x = metrics.value(m, Int(g)).doubleValue, !x.isNaN else {
+            guard m < metrics.columns.count, var x = metrics.value(m, Int(g)).doubleValue, !x.isNaN
+            else {
               put(.max, 64)
               continue
             }
@@ -389,13 +452,16 @@ extension Engine {
     default:
       packed.withUnsafeBufferPointer { p in
         order.sort { a, b in
-          let x = Int(a) * words, y = Int(b) * words
+          let x = Int(a) * words
+          let y = Int(b) * words
           for i in 0..<words where p[x + i] != p[y + i] { return p[x + i] < p[y + i] }
           return false
         }
       }
     }
-    return finishPackedOrder(order, selected: selected, table: table, spaces: spaces, labels: labels, byLabel: byLabel) {
+    return finishPackedOrder(
+      order, selected: selected, table: table, spaces: spaces, labels: labels, byLabel: byLabel
+    ) {
       a, b in (0..<words).allSatisfy { packed[Int(a) * words + $0] == packed[Int(b) * words + $0] }
     }
   }
@@ -407,7 +473,8 @@ extension Engine {
   /// - Complexity: O(*n*) per digit that varies, at most 12; O(*n*) memory.
   static func radixOrder(_ keys: [UInt64], words: Int) -> [Int32] {
     let n = keys.count / words
-    let digitBits = 11, buckets = 1 << digitBits
+    let digitBits = 11
+    let buckets = 1 << digitBits
     let digitsPerWord = (64 + digitBits - 1) / digitBits
     let digits = digitsPerWord * words
     // Every digit's histogram in one pass; digit 0 is the least significant.
@@ -419,19 +486,24 @@ extension Engine {
             let word = k[i * words + w]
             let base = (words - 1 - w) * digitsPerWord
             for d in 0..<digitsPerWord {
-              h[(base + d) * buckets + Int((word >> UInt64(d * digitBits)) & UInt64(buckets - 1))] += 1
+              h[
+                (base + d) * buckets + Int((word >> UInt64(d * digitBits)) & UInt64(buckets - 1))] +=
+                1
             }
           }
         }
       }
     }
-    var low = [UInt64](repeating: 0, count: n), high = [UInt64](repeating: 0, count: words == 2 ? n : 0)
+    var low = [UInt64](repeating: 0, count: n)
+    var high = [UInt64](repeating: 0, count: words == 2 ? n : 0)
     for i in 0..<n {
       low[i] = keys[i * words + words - 1]
       if words == 2 { high[i] = keys[i * 2] }
     }
     var rows = Array(0..<Int32(n))
-    var low2 = low, high2 = high, rows2 = rows
+    var low2 = low
+    var high2 = high
+    var rows2 = rows
     var position = [Int](repeating: 0, count: buckets)
     for digit in 0..<digits {
       let h = histograms[(digit * buckets)..<((digit + 1) * buckets)]
@@ -476,7 +548,8 @@ extension Engine {
   /// are equal (`same`) sorted on the label dimensions the keys left out (`byLabel`); the
   /// groups in that order.
   static func finishPackedOrder(
-    _ sorted: [Int32], selected: [Int32], table: GroupTable, spaces: [DimensionSpace], labels: LabelOrder,
+    _ sorted: [Int32], selected: [Int32], table: GroupTable, spaces: [DimensionSpace],
+    labels: LabelOrder,
     byLabel: [Int], same: (Int32, Int32) -> Bool
   ) -> [Int32] {
     var order = sorted
@@ -490,7 +563,8 @@ extension Engine {
         if end - start > 1 {
           order[start..<end].sort { a, b in
             for d in byLabel {
-              let x = table.code(Int(selected[Int(a)]), d), y = table.code(Int(selected[Int(b)]), d)
+              let x = table.code(Int(selected[Int(a)]), d)
+              let y = table.code(Int(selected[Int(b)]), d)
               if x == y { continue }
               let regular = Int32(spaces[d].count)
               if (x >= regular) != (y >= regular) { return y >= regular }
@@ -524,7 +598,10 @@ struct GroupRows: ResultRows, @unchecked Sendable {
   /// The metrics shown, in column order after the dimensions.
   let visible: [Int]
 
-  init(shown: [Int32], table: GroupTable, metrics: MetricColumns, spaces: [DimensionSpace], visible: [Int]) {
+  init(
+    shown: [Int32], table: GroupTable, metrics: MetricColumns, spaces: [DimensionSpace],
+    visible: [Int]
+  ) {
     self.shown = shown
     self.table = table
     self.metrics = metrics
@@ -543,7 +620,9 @@ struct GroupRows: ResultRows, @unchecked Sendable {
     let width = spaces.count
     if column < width {
       let code = table.code(g, column)
-      if let labels = labelTables[column], Int(code) < labels.count { return .text(labels[Int(code)]) }
+      if let labels = labelTables[column], Int(code) < labels.count {
+        return .text(labels[Int(code)])
+      }
       return .text(spaces[column].labelFor(code))
     }
     return metrics.value(visible[column - width], g)

@@ -42,16 +42,20 @@ extension Engine {
           break
         }
       }
-      if bad == nil, let total = result.totals?[c], isBeyondExactRange(total, format: column.format),
+      if bad == nil, let total = result.totals?[c],
+        isBeyondExactRange(total, format: column.format),
         case .number(let d) = total
       {
         bad = d
       }
       guard let d = bad else { continue }
       let name = query.metrics.first { $0.text.lowercased() == column.name.lowercased() }
-      let limit: Value = column.format == .money ? .paise(Int64(exactDoubleLimit)) : .integer(Int64(exactDoubleLimit))
+      let limit: Value =
+        column.format == .money
+        ? .paise(Int64(exactDoubleLimit)) : .integer(Int64(exactDoubleLimit))
       return ExactRangeViolation(
-        metric: column.name, value: d, format: column.format, limit: limit, range: name?.range ?? query.range)
+        metric: column.name, value: d, format: column.format, limit: limit,
+        range: name?.range ?? query.range)
     }
     return nil
   }

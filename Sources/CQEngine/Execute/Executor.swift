@@ -14,7 +14,9 @@ enum Num: Sendable {
     }
   }
 
-  static func combine(_ a: Num, _ b: Num, _ op: (Int64, Int64) -> (Int64, Bool), _ d: (Double, Double) -> Double) -> Num {
+  static func combine(
+    _ a: Num, _ b: Num, _ op: (Int64, Int64) -> (Int64, Bool), _ d: (Double, Double) -> Double
+  ) -> Num {
     if case .int(let x) = a, case .int(let y) = b {
       let (r, o) = op(x, y)
       if !o { return .int(r) }
@@ -109,18 +111,23 @@ struct Executor {
       for d in dimensions { seg.codes.lazy(d) { store.codes(fact, d, tiers: tiers) } }
       for m in plan.measures { addInput(m, fact: fact, to: &seg) }
       seg.cacheKey = fact.rawValue
-      for m in Set(seg.sums.keys).union(seg.sumMakers.keys) { seg.sumKeys[m] = "\(fact.rawValue)/\(m)" }
+      for m in Set(seg.sums.keys).union(seg.sumMakers.keys) {
+        seg.sumKeys[m] = "\(fact.rawValue)/\(m)"
+      }
       // Rows of the other facts in scope count toward the distinct influencers only.
       let audience = plan.measures.filter(\.isAudience)
-      let others: [Segment] = audience.isEmpty ? [] : plan.audienceAlso.map { other in
-        var extra = Segment(count: store.rowCount(other), codes: [:])
-        for d in dimensions { extra.codes.lazy(d) { store.codes(other, d, tiers: tiers) } }
-        for m in audience {
-          extra.distinct[m] = (store.influencerCodes(other), store.influencerIDs.count)
-          if case .followers = m { extra.distinctWeights[m] = store.followers }
+      let others: [Segment] =
+        audience.isEmpty
+        ? []
+        : plan.audienceAlso.map { other in
+          var extra = Segment(count: store.rowCount(other), codes: [:])
+          for d in dimensions { extra.codes.lazy(d) { store.codes(other, d, tiers: tiers) } }
+          for m in audience {
+            extra.distinct[m] = (store.influencerCodes(other), store.influencerIDs.count)
+            if case .followers = m { extra.distinctWeights[m] = store.followers }
+          }
+          return extra
         }
-        return extra
-      }
       return [seg] + others
     case .allocated(let weight):
       let alloc = store.allocation(weight)
@@ -147,7 +154,9 @@ struct Executor {
       let alloc = store.allocation(weight)
       let payouts = store.data.payouts
       let totals = payouts.integers("total_payout")
-      let w = weight == .orders ? store.data.tracking.integers("orders") : store.data.tracking.integers("revenue")
+      let w =
+        weight == .orders
+        ? store.data.tracking.integers("orders") : store.data.tracking.integers("revenue")
       // One row per (payout, tracking row) share, or per payout with no rows to carry it. The
       // output columns are indexed by position (appends in place, never a copy per row).
       let payoutDims = dimensions.filter { store.carries(.payouts, $0) }
@@ -193,17 +202,24 @@ struct Executor {
     case .revenue: seg.sums[m] = t.integers("revenue")
     case .orders: seg.sums[m] = t.integers("orders")
     case .conversions, .posts: seg.counted.insert(m)
-    case .customers: seg.distinct[m] = (t.strings("user_id").codes, t.strings("user_id").dictionary.count)
+    case .customers:
+      seg.distinct[m] = (t.strings("user_id").codes, t.strings("user_id").dictionary.count)
     case .newCustomers:
       let users = t.strings("user_id")
-      seg.distinct[m] = (store.cachedCodes("newCustomers") {
-        let firstDays = store.firstPurchaseDays()
-        let dates = t.dates("date")
-        return ContiguousArray((0..<t.rowCount).map { r in dates[r] == firstDays[Int(users.codes[r])] ? users.codes[r] : -1 })
-      }, users.dictionary.count)
+      seg.distinct[m] = (
+        store.cachedCodes("newCustomers") {
+          let firstDays = store.firstPurchaseDays()
+          let dates = t.dates("date")
+          return ContiguousArray(
+            (0..<t.rowCount).map { r in
+              dates[r] == firstDays[Int(users.codes[r])] ? users.codes[r] : -1
+            })
+        }, users.dictionary.count
+      )
     case .newRevenue:
       let (users, firstDays) = (t.strings("user_id").codes, store.firstPurchaseDays())
-      let dates = t.dates("date"), revenue = t.integers("revenue")
+      let dates = t.dates("date")
+      let revenue = t.integers("revenue")
       seg.sumMakers[m] = RowValues(count: t.rowCount) { r in
         dates[r] == firstDays[Int(users[r])] ? revenue[r] : 0
       }
@@ -218,9 +234,11 @@ struct Executor {
       }
     case .payout: seg.sums[m] = t.integers("total_payout")
     case .paidPayout, .pendingPayout:
-      let status = t.strings("status"), totals = t.integers("total_payout")
+      let status = t.strings("status")
+      let totals = t.integers("total_payout")
       let wanted = m == .paidPayout ? "paid" : "pending"
-      seg.sums[m] = ContiguousArray((0..<t.rowCount).map { status.dictionary[status.codes[$0]] == wanted ? totals[$0] : 0 })
+      seg.sums[m] = ContiguousArray(
+        (0..<t.rowCount).map { status.dictionary[status.codes[$0]] == wanted ? totals[$0] : 0 })
     case .paidOrders:
       seg.sums[m] = orderBasisOrders()
     case .orderGap:
@@ -235,8 +253,10 @@ struct Executor {
   /// Paid orders of order-basis payouts per payout row (0 for other bases).
   func orderBasisOrders() -> ContiguousArray<Int64> {
     let t = store.data.payouts
-    let basis = t.strings("basis"), orders = t.integers("orders")
-    return ContiguousArray((0..<t.rowCount).map { basis.dictionary[basis.codes[$0]] == "order" ? orders[$0] : 0 })
+    let basis = t.strings("basis")
+    let orders = t.integers("orders")
+    return ContiguousArray(
+      (0..<t.rowCount).map { basis.dictionary[basis.codes[$0]] == "order" ? orders[$0] : 0 })
   }
 
   /// Per payout row: its paid orders (order basis) minus the tracked orders of its influencer
@@ -247,12 +267,13 @@ struct Executor {
     let basis = t.strings("basis")
     let alloc = store.allocation(.orders)
     var seen = Set<Int32>()
-    return ContiguousArray((0..<t.rowCount).map { p in
-      guard basis.dictionary[basis.codes[p]] == "order" else { return 0 }
-      let k = alloc.payoutKey[p]
-      let tracked = seen.insert(k).inserted ? alloc.keyWeight[Int(k)] : 0
-      return paid[p] - tracked
-    })
+    return ContiguousArray(
+      (0..<t.rowCount).map { p in
+        guard basis.dictionary[basis.codes[p]] == "order" else { return 0 }
+        let k = alloc.payoutKey[p]
+        let tracked = seen.insert(k).inserted ? alloc.keyWeight[Int(k)] : 0
+        return paid[p] - tracked
+      })
   }
 
   // MARK: - Aggregation and join
@@ -266,16 +287,22 @@ struct Executor {
     guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else {
       return ([], KeyEncoder(sizes: [])!)
     }
-    return (table(plan, grain: grain, keyFilter: keyFilter).groups(decode: keyFilter == nil), encoder)
+    return (
+      table(plan, grain: grain, keyFilter: keyFilter).groups(decode: keyFilter == nil), encoder
+    )
   }
 
   /// Aggregates every fact of `plan` to `grain` and joins them on the grain keys, column by
   /// column: keys and measures in flat arrays, no allocation per group.
   ///
   /// - Complexity: O(*n* + *g*) in the facts' rows and the groups.
-  func table(_ plan: LogicalPlan, grain: [Dimension], keyFilter: ((Int64) -> Int64?)? = nil) -> GroupTable {
+  func table(_ plan: LogicalPlan, grain: [Dimension], keyFilter: ((Int64) -> Int64?)? = nil)
+    -> GroupTable
+  {
     let spaces = grain.map { store.space($0, tiers: plan.tiers) }
-    guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else { return GroupTable(width: grain.count) }
+    guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else {
+      return GroupTable(width: grain.count)
+    }
     var dims = Set(grain)
     if let f = plan.filter { dims.formUnion(f.dimensions) }
     var result = GroupTable(width: grain.count, encoder: encoder)
@@ -284,7 +311,8 @@ struct Executor {
     for (f, fp) in plan.facts.enumerated() {
       let segs = segments(for: fp, dimensions: dims, tiers: plan.tiers)
       let agg = Aggregator.aggregate(
-        segments: segs, grain: grain, encoder: encoder, filter: plan.filter, measures: fp.measures, keyFilter: keyFilter,
+        segments: segs, grain: grain, encoder: encoder, filter: plan.filter, measures: fp.measures,
+        keyFilter: keyFilter,
         store: store, tiers: plan.tiers)
       if f == 0 {
         // The first fact's keys are distinct: its columns are the table's.
@@ -305,7 +333,8 @@ struct Executor {
       }
       let n = result.keys.count
       for m in result.measures.keys where result.measures[m]!.count < n {
-        result.measures[m]!.append(contentsOf: repeatElement(0, count: n - result.measures[m]!.count))
+        result.measures[m]!.append(
+          contentsOf: repeatElement(0, count: n - result.measures[m]!.count))
       }
       for (m, values) in agg.values {
         var column = result.measures[m] ?? [Int64](repeating: 0, count: n)
@@ -332,13 +361,21 @@ struct Executor {
       return .int(measures[key] ?? 0)
     case .constant(let c): return .double(c)
     case .add(let a, let b):
-      return Num.combine(evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience), { $0.addingReportingOverflow($1) }, +)
+      return Num.combine(
+        evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience),
+        { $0.addingReportingOverflow($1) }, +)
     case .subtract(let a, let b):
-      return Num.combine(evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience), { $0.subtractingReportingOverflow($1) }, -)
+      return Num.combine(
+        evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience),
+        { $0.subtractingReportingOverflow($1) }, -)
     case .multiply(let a, let b):
-      return Num.combine(evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience), { $0.multipliedReportingOverflow(by: $1) }, *)
+      return Num.combine(
+        evaluate(a, measures, audience: audience), evaluate(b, measures, audience: audience),
+        { $0.multipliedReportingOverflow(by: $1) }, *)
     case .divide(let a, let b):
-      guard let x = evaluate(a, measures, audience: audience).double, let y = evaluate(b, measures, audience: audience).double, y != 0 else {
+      guard let x = evaluate(a, measures, audience: audience).double,
+        let y = evaluate(b, measures, audience: audience).double, y != 0
+      else {
         return .none
       }
       return .double(x / y)

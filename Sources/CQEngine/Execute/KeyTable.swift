@@ -31,7 +31,9 @@ struct KeyTable {
   var count: Int { order.count }
 
   @inline(__always) private func slot(_ key: Int64) -> Int {
-    Int(truncatingIfNeeded: ((UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) << sharedTopBits) >> UInt64(shift))
+    Int(
+      truncatingIfNeeded: ((UInt64(bitPattern: key) &* 0x9E37_79B9_7F4A_7C15) << sharedTopBits)
+        >> UInt64(shift))
   }
 
   /// The id of `key`, inserted with the next id when new.

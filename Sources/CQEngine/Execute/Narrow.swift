@@ -9,8 +9,12 @@ enum NarrowCodes: Sendable {
 
   /// - Complexity: O(*n*).
   static func make(_ codes: ContiguousArray<Int32>, space: Int) -> NarrowCodes {
-    if space <= 256 { return .u8(ContiguousArray(codes.lazy.map { UInt8(truncatingIfNeeded: $0) })) }
-    if space <= 65_536 { return .u16(ContiguousArray(codes.lazy.map { UInt16(truncatingIfNeeded: $0) })) }
+    if space <= 256 {
+      return .u8(ContiguousArray(codes.lazy.map { UInt8(truncatingIfNeeded: $0) }))
+    }
+    if space <= 65_536 {
+      return .u16(ContiguousArray(codes.lazy.map { UInt16(truncatingIfNeeded: $0) }))
+    }
     return .i32(codes)
   }
 }
@@ -24,7 +28,8 @@ enum NarrowValues: Sendable {
 
   /// - Complexity: O(*n*).
   static func make(_ values: ContiguousArray<Int64>) -> NarrowValues {
-    var lo = Int64.max, hi = Int64.min
+    var lo = Int64.max
+    var hi = Int64.min
     for v in values {
       lo = min(lo, v)
       hi = max(hi, v)

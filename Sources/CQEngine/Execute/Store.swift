@@ -66,14 +66,18 @@ final class Store: @unchecked Sendable {
     influencerCount = data.influencers.rowCount
     influencerIDs = data.influencers.strings("id").dictionary
     followers = data.influencers.integers("follower_count")
-    var lo = Int32.max, hi = Int32.min
+    var lo = Int32.max
+    var hi = Int32.min
     for t in [data.tracking, data.posts] {
       for d in t.dates("date") {
         if d < lo { lo = d }
         if d > hi { hi = d }
       }
     }
-    if lo > hi { lo = 20_000; hi = 20_000 }
+    if lo > hi {
+      lo = 20_000
+      hi = 20_000
+    }
     minDay = lo
     maxDay = hi
   }
@@ -138,7 +142,8 @@ final class Store: @unchecked Sendable {
       let grain = dimension.timeGrain!
       let base = timeBase(grain)
       let count = grain == .weekday ? 7 : Int(TimeCodes.value(maxDay, grain) - base) + 1
-      return DimensionSpace(count: count, label: { TimeCodes.label(base + Int64($0), grain) }, sortsByCode: true)
+      return DimensionSpace(
+        count: count, label: { TimeCodes.label(base + Int64($0), grain) }, sortsByCode: true)
     default:
       // Dictionary dimensions: the column `valueDictionary` names (none: an empty space).
       let d = valueDictionary(dimension) ?? StringDictionary()
@@ -183,7 +188,9 @@ final class Store: @unchecked Sendable {
     if let cached = withLock({ presenceCache[key] }) { return cached }
     let space = self.space(dimension, tiers: .standard)
     var present = [Bool](repeating: false, count: space.total)
-    for c in codes(.tracking, dimension, tiers: .standard) where Int(c) < present.count { present[Int(c)] = true }
+    for c in codes(.tracking, dimension, tiers: .standard) where Int(c) < present.count {
+      present[Int(c)] = true
+    }
     withLock { presenceCache[key] = present }
     return present
   }
@@ -193,7 +200,8 @@ final class Store: @unchecked Sendable {
   /// 4 bytes a row per dimension.
   /// - Complexity: O(*n*) in the fact's rows on first use, then cached (small or stored codes).
   func codes(_ fact: Fact, _ dimension: Dimension, tiers: Tiers) -> ContiguousArray<Int32> {
-    let key = "\(fact.rawValue)/\(dimension.rawValue)/\(dimension == .tier ? tiers.description : "")"
+    let key =
+      "\(fact.rawValue)/\(dimension.rawValue)/\(dimension == .tier ? tiers.description : "")"
     lock.lock()
     if let c = codeCache[key] {
       lock.unlock()
@@ -201,7 +209,8 @@ final class Store: @unchecked Sendable {
     }
     lock.unlock()
     let computed = computeCodes(fact, dimension, tiers: tiers)
-    let derived = dimension.timeGrain != nil || [.category, .gender, .platform, .tier].contains(dimension)
+    let derived =
+      dimension.timeGrain != nil || [.category, .gender, .platform, .tier].contains(dimension)
     guard !derived || computed.count < Store.keptDerivedRows else { return computed }
     lock.lock()
     codeCache[key] = computed
@@ -209,7 +218,9 @@ final class Store: @unchecked Sendable {
     return computed
   }
 
-  private func computeCodes(_ fact: Fact, _ dimension: Dimension, tiers: Tiers) -> ContiguousArray<Int32> {
+  private func computeCodes(_ fact: Fact, _ dimension: Dimension, tiers: Tiers) -> ContiguousArray<
+    Int32
+  > {
     let t = table(fact)
     let n = t.rowCount
     switch dimension {
@@ -246,12 +257,17 @@ final class Store: @unchecked Sendable {
       let base = timeBase(grain)
       let dates = t.dates("date")
       // One calendar conversion per day of the data, then a lookup per row.
-      let lo = minDay, days = Int(maxDay) - Int(minDay) + 1
-      let byDay = ContiguousArray((0..<max(0, min(days, 1 << 20))).map { Int32(TimeCodes.value(lo + Int32($0), grain) - base) })
+      let lo = minDay
+      let days = Int(maxDay) - Int(minDay) + 1
+      let byDay = ContiguousArray(
+        (0..<max(0, min(days, 1 << 20))).map {
+          Int32(TimeCodes.value(lo + Int32($0), grain) - base)
+        })
       return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
         byDay.withUnsafeBufferPointer { table in
           for r in 0..<n {
-            let d = dates[r], i = Int(d) - Int(lo)
+            let d = dates[r]
+            let i = Int(d) - Int(lo)
             buf[r] = i >= 0 && i < table.count ? table[i] : Int32(TimeCodes.value(d, grain) - base)
           }
         }
@@ -267,7 +283,8 @@ final class Store: @unchecked Sendable {
   func knownLabelRanks(_ dimension: Dimension, space: DimensionSpace) -> [Int32]? {
     if let r = withLock({ rankCache[dimension] }) { return r }
     guard Store.storesRanks(space), withLock({ rankReads.insert(dimension).inserted }),
-      let stored = DerivedCache.read(folder: data.folder, name: Store.rankCacheName(dimension)), stored.count == 1,
+      let stored = DerivedCache.read(folder: data.folder, name: Store.rankCacheName(dimension)),
+      stored.count == 1,
       case .i32(let r) = stored[0], r.count == space.count
     else { return nil }
     let ranks = Array(r)
@@ -281,7 +298,8 @@ final class Store: @unchecked Sendable {
     withLock { rankCache[dimension] = r }
     // Kept beside the columnar cache: a fresh process sorts users without ranking them again.
     if Store.storesRanks(space) {
-      DerivedCache.write(folder: data.folder, name: Store.rankCacheName(dimension), [.i32(ContiguousArray(r))])
+      DerivedCache.write(
+        folder: data.folder, name: Store.rankCacheName(dimension), [.i32(ContiguousArray(r))])
     }
     return r
   }
@@ -290,7 +308,9 @@ final class Store: @unchecked Sendable {
   static func storesRanks(_ space: DimensionSpace) -> Bool { space.count >= 1 << 14 }
 
   /// Labels depend on the data only; the version names the order (`LabelOrder.ranks`).
-  static func rankCacheName(_ dimension: Dimension) -> String { "label-ranks-v1-\(dimension.rawValue)" }
+  static func rankCacheName(_ dimension: Dimension) -> String {
+    "label-ranks-v1-\(dimension.rawValue)"
+  }
 
   /// A derived per-row code array, computed once.
   func cachedCodes(_ key: String, _ make: () -> ContiguousArray<Int32>) -> ContiguousArray<Int32> {
@@ -320,7 +340,8 @@ final class Store: @unchecked Sendable {
     defer { lock.unlock() }
     if let f = firstDates { return f }
     let users = data.tracking.strings("user_id")
-    if let stored = DerivedCache.read(folder: data.folder, name: "first-purchase-days"), stored.count == 1,
+    if let stored = DerivedCache.read(folder: data.folder, name: "first-purchase-days"),
+      stored.count == 1,
       case .i32(let first) = stored[0], first.count == users.dictionary.count
     {
       firstDates = first
@@ -352,7 +373,8 @@ final class Store: @unchecked Sendable {
     let a: Allocation
     if let stored = DerivedCache.read(folder: data.folder, name: name),
       let read = Allocation(
-        stored: stored, weight: weight, trackingRows: data.tracking.rowCount, payoutRows: data.payouts.rowCount)
+        stored: stored, weight: weight, trackingRows: data.tracking.rowCount,
+        payoutRows: data.payouts.rowCount)
     {
       a = read
     } else {
@@ -391,13 +413,16 @@ enum TimeCodes {
       let monday = mondayDay(value)
       return monday...(monday + 6)
     case .month:
-      let y = Int(value / 12), m = Int(value % 12) + 1
+      let y = Int(value / 12)
+      let m = Int(value % 12) + 1
       guard let s = DayNumber.from(year: y, month: m, day: 1) else { return nil }
       return Int64(s)...Int64(s) + Int64(DayNumber.daysIn(month: m, year: y)) - 1
     case .quarter:
-      let y = Int(value / 4), q = Int(value % 4)
+      let y = Int(value / 4)
+      let q = Int(value % 4)
       guard let s = DayNumber.from(year: y, month: q * 3 + 1, day: 1),
-        let e = DayNumber.from(year: y, month: q * 3 + 3, day: DayNumber.daysIn(month: q * 3 + 3, year: y))
+        let e = DayNumber.from(
+          year: y, month: q * 3 + 3, day: DayNumber.daysIn(month: q * 3 + 3, year: y))
       else { return nil }
       return Int64(s)...Int64(e)
     case .year:

@@ -33,21 +33,31 @@ enum LiftMetric: String, Sendable, CaseIterable {
           "measured incremental store revenue: what the promoted brands sold in store_orders beyond what brands not (yet) promoted imply they would have sold; shared among the posts that ran (see 'describe lift_revenue')"
         )
       case .revenueLow:
-        ("lower end of lift_revenue's 95% interval", .money, "lower end of the 95% interval of lift_revenue")
+        (
+          "lower end of lift_revenue's 95% interval", .money,
+          "lower end of the 95% interval of lift_revenue"
+        )
       case .revenueHigh:
-        ("upper end of lift_revenue's 95% interval", .money, "upper end of the 95% interval of lift_revenue")
+        (
+          "upper end of lift_revenue's 95% interval", .money,
+          "upper end of the 95% interval of lift_revenue"
+        )
       case .iroas:
         (
           "lift_revenue / payout", .multiple,
           "incremental ROAS: measured lift per rupee of payout (payout spread as for roas)"
         )
-      case .iroasLow: ("lift_revenue_low / payout", .multiple, "lower end of the 95% interval of iroas")
-      case .iroasHigh: ("lift_revenue_high / payout", .multiple, "upper end of the 95% interval of iroas")
+      case .iroasLow:
+        ("lift_revenue_low / payout", .multiple, "lower end of the 95% interval of iroas")
+      case .iroasHigh:
+        ("lift_revenue_high / payout", .multiple, "upper end of the 95% interval of iroas")
       }
     var m = MetricDefinition(
       name: rawValue, formulaText: text, summary: summary, format: format, formula: .constant(0),
       family: "incrementality", example: "\(rawValue) by brand",
-      caveats: "needs store_orders.csv (\(LiftMetric.storeOrdersColumns)); an estimate with a 95% interval")
+      caveats:
+        "needs store_orders.csv (\(LiftMetric.storeOrdersColumns)); an estimate with a 95% interval"
+    )
     m.special = .lift(self)
     return m
   }

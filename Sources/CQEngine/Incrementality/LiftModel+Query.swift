@@ -8,7 +8,9 @@ struct LiftValue: Sendable {
   var degreesOfFreedom: Int
 
   /// Half the width of the 95% interval.
-  var margin: Double { LiftModel.studentT(degreesOfFreedom: degreesOfFreedom) * variance.squareRoot() }
+  var margin: Double {
+    LiftModel.studentT(degreesOfFreedom: degreesOfFreedom) * variance.squareRoot()
+  }
   var low: Double { lift - margin }
   var high: Double { lift + margin }
 }
@@ -17,7 +19,8 @@ extension LiftModel {
   /// Dimensions lift answers by: those a post carries (its influencer and their attributes,
   /// its campaign and platform), its brand, and the day of the store revenue.
   static let dimensions: [Dimension] = [
-    .influencer, .influencer_id, .category, .gender, .platform, .tier, .campaign, .post_platform, .brand,
+    .influencer, .influencer_id, .category, .gender, .platform, .tier, .campaign, .post_platform,
+    .brand,
     .day, .week, .month, .quarter, .year, .weekday,
   ]
 
@@ -83,9 +86,13 @@ extension LiftModel {
     switch d {
     case .influencer, .influencer_id: return .influencer
     case .category, .gender, .platform:
-      return .attribute(store.data.influencers.strings(d.rawValue).codes, unknown: store.space(d, tiers: tiers).unknown)
+      return .attribute(
+        store.data.influencers.strings(d.rawValue).codes,
+        unknown: store.space(d, tiers: tiers).unknown)
     case .tier:
-      return .attribute(ContiguousArray(store.followers.map { tiers.tier(of: $0) }), unknown: store.space(d, tiers: tiers).unknown)
+      return .attribute(
+        ContiguousArray(store.followers.map { tiers.tier(of: $0) }),
+        unknown: store.space(d, tiers: tiers).unknown)
     case .campaign: return .campaign
     case .post_platform: return .postPlatform
     case .brand: return .brand
@@ -100,8 +107,10 @@ extension LiftModel {
   private func compile(_ c: BoundCondition, store: Store, tiers: Tiers) -> Test {
     switch c {
     case .leaf(let d, let allowed, _): .leaf(source(d, store: store, tiers: tiers), allowed)
-    case .and(let a, let b): .and(compile(a, store: store, tiers: tiers), compile(b, store: store, tiers: tiers))
-    case .or(let a, let b): .or(compile(a, store: store, tiers: tiers), compile(b, store: store, tiers: tiers))
+    case .and(let a, let b):
+      .and(compile(a, store: store, tiers: tiers), compile(b, store: store, tiers: tiers))
+    case .or(let a, let b):
+      .or(compile(a, store: store, tiers: tiers), compile(b, store: store, tiers: tiers))
     case .not(let a): .not(compile(a, store: store, tiers: tiers))
     }
   }
@@ -135,9 +144,14 @@ extension LiftModel {
     var arrayIDs: [[Int32]: Int32] = [:]
     var keys: [[Int32]] = []
     var scratch = [Int32](repeating: 0, count: grain.count)
-    var gLift: [Double] = [], gVariance: [Double] = [], gDF: [Int] = []
-    var gShare: [Double] = [], gNoise: [Double] = [], gLevel: [Double] = []
-    var gSlot: [Int] = [], gBrand: [Int] = []
+    var gLift: [Double] = []
+    var gVariance: [Double] = []
+    var gDF: [Int] = []
+    var gShare: [Double] = []
+    var gNoise: [Double] = []
+    var gLevel: [Double] = []
+    var gSlot: [Int] = []
+    var gBrand: [Int] = []
 
     func groupID(_ e: Exposure, _ d: Int) -> Int32 {
       var packed = 0
@@ -152,7 +166,13 @@ extension LiftModel {
       if inRange, !flat, let id = packedIDs[packed] { return id }
       if !inRange, let id = arrayIDs[scratch] { return id }
       let id = Int32(keys.count)
-      if inRange, flat { flatIDs[packed] = id } else if inRange { packedIDs[packed] = id } else { arrayIDs[scratch] = id }
+      if inRange, flat {
+        flatIDs[packed] = id
+      } else if inRange {
+        packedIDs[packed] = id
+      } else {
+        arrayIDs[scratch] = id
+      }
       keys.append(scratch)
       gLift.append(0)
       gVariance.append(0)
@@ -176,7 +196,8 @@ extension LiftModel {
     }
 
     var total = (lift: 0.0, variance: 0.0, df: Int.max, noise: 0.0, level: 0.0, any: false)
-    var touched: [Int32] = [], brandTouched: [Int32] = []
+    var touched: [Int32] = []
+    var brandTouched: [Int32] = []
     for estimate in estimates {
       let b = Int(estimate.brand)
       guard b + 1 < brandStart.count else { continue }
@@ -187,7 +208,9 @@ extension LiftModel {
         let slot = b * dayCount + d
         guard let cell = cells[slot] else { continue }
         let day = Int(storeDays[d])
-        while first < end, Int(exposures[first].day) < day - (LiftModel.kernel.count - 1) { first += 1 }
+        while first < end, Int(exposures[first].day) < day - (LiftModel.kernel.count - 1) {
+          first += 1
+        }
         var share = 0.0
         var any = false
         var i = first
@@ -217,7 +240,8 @@ extension LiftModel {
           any = true
         }
         for g in touched {
-          let gi = Int(g), a = gShare[gi]
+          let gi = Int(g)
+          let a = gShare[gi]
           gLift[gi] += a * cell.lift
           gNoise[gi] += a * a * cell.counterfactual * cell.counterfactual
           gLevel[gi] += a * cell.counterfactual
@@ -238,14 +262,17 @@ extension LiftModel {
       // The brand's variance: day noise plus the ratio's error, per group.
       for g in brandTouched {
         let gi = Int(g)
-        gVariance[gi] += estimate.residualVariance * (gNoise[gi] + estimate.ratioFactor * gLevel[gi] * gLevel[gi])
+        gVariance[gi] +=
+          estimate.residualVariance * (gNoise[gi] + estimate.ratioFactor * gLevel[gi] * gLevel[gi])
         gDF[gi] = min(gDF[gi], estimate.degreesOfFreedom)
         gNoise[gi] = 0
         gLevel[gi] = 0
       }
       brandTouched.removeAll(keepingCapacity: true)
       if brandHasTotal {
-        total.variance += estimate.residualVariance * (total.noise + estimate.ratioFactor * total.level * total.level)
+        total.variance +=
+          estimate.residualVariance
+          * (total.noise + estimate.ratioFactor * total.level * total.level)
         total.df = min(total.df, estimate.degreesOfFreedom)
         total.noise = 0
         total.level = 0
@@ -255,10 +282,14 @@ extension LiftModel {
     var groups: [[Int32]: LiftValue] = [:]
     groups.reserveCapacity(keys.count)
     for (g, key) in keys.enumerated() {
-      groups[key] = LiftValue(lift: gLift[g], variance: gVariance[g], degreesOfFreedom: gDF[g] == .max ? 1 : gDF[g])
+      groups[key] = LiftValue(
+        lift: gLift[g], variance: gVariance[g], degreesOfFreedom: gDF[g] == .max ? 1 : gDF[g])
     }
     let totalValue =
-      total.any ? LiftValue(lift: total.lift, variance: total.variance, degreesOfFreedom: total.df == .max ? 1 : total.df) : nil
+      total.any
+      ? LiftValue(
+        lift: total.lift, variance: total.variance,
+        degreesOfFreedom: total.df == .max ? 1 : total.df) : nil
     return (groups, totalValue)
   }
 
@@ -267,7 +298,9 @@ extension LiftModel {
   /// - Complexity: O(*d*) in store days.
   func brandTotal(_ brand: Int32) -> LiftValue? {
     guard let e = estimate(of: brand) else { return nil }
-    var lift = 0.0, noise = 0.0, level = 0.0
+    var lift = 0.0
+    var noise = 0.0
+    var level = 0.0
     for d in 0..<dayCount {
       guard let cell = cells[Int(brand) * dayCount + d] else { continue }
       lift += cell.lift

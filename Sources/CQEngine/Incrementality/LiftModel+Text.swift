@@ -45,24 +45,28 @@ extension LiftModel {
     var lines: [Prose] = []
     for e in estimates where !e.trendPasses {
       lines.append(
-        "pre-trend check failed for \(brandName(e.brand, store: store)): before its first post its revenue drifted \(signedPercent: e.slope)/day against the controls (t = \(decimal: e.slopeT)), so its lift is not trustworthy")
+        "pre-trend check failed for \(brandName(e.brand, store: store)): before its first post its revenue drifted \(signedPercent: e.slope)/day against the controls (t = \(decimal: e.slopeT)), so its lift is not trustworthy"
+      )
     }
     for s in skipped {
       lines.append("no lift estimate for \(brandName(s.brand, store: store)): \(s.reason)")
     }
     for e in estimates where e.preDays < LiftModel.shortPreDays {
       lines.append(
-        "\(brandName(e.brand, store: store)) has only \(e.preDays) days of store orders before its first post: a short baseline, wide interval")
+        "\(brandName(e.brand, store: store)) has only \(e.preDays) days of store orders before its first post: a short baseline, wide interval"
+      )
     }
     for e in estimates where e.daysWithoutControls > 0 {
       let n = e.daysWithoutControls
       lines.append(
-        "\(brandName(e.brand, store: store)): \(n) day\(n == 1 ? "" : "s") with posts but no brand left unpromoted to compare with \(n == 1 ? "is" : "are") left out")
+        "\(brandName(e.brand, store: store)): \(n) day\(n == 1 ? "" : "s") with posts but no brand left unpromoted to compare with \(n == 1 ? "is" : "are") left out"
+      )
     }
     if storeRows == 0 {
       lines.append("store_orders.csv has no rows, so there is no lift to estimate")
     } else if estimates.isEmpty && skipped.isEmpty {
-      lines.append("no post could be tied to a brand of store_orders, so there is no lift to estimate")
+      lines.append(
+        "no post could be tied to a brand of store_orders, so there is no lift to estimate")
     }
     return lines
   }
@@ -91,7 +95,8 @@ extension LiftModel {
   /// Footer lines of a human table: the method, each row's 95% interval (or the total's when
   /// there are many rows) and the caveats.
   func footnotes(
-    rows: [(label: String, value: LiftValue?)], total: LiftValue?, metrics: [LiftMetric], store: Store
+    rows: [(label: String, value: LiftValue?)], total: LiftValue?, metrics: [LiftMetric],
+    store: Store
   ) -> [Prose] {
     var lines = [methodLine]
     // Intervals of lift_revenue (iroas's are the same over payout), unless shown as columns.
@@ -107,7 +112,8 @@ extension LiftModel {
         for (label, v) in listed { lines.append("  \(label): \(LiftModel.interval(v))") }
       } else if let total {
         lines.append(
-          "95% interval of the total \(LiftModel.rupees(total.lift)): \(LiftModel.interval(total)); per row: add lift_revenue_low, lift_revenue_high")
+          "95% interval of the total \(LiftModel.rupees(total.lift)): \(LiftModel.interval(total)); per row: add lift_revenue_low, lift_revenue_high"
+        )
       }
     }
     return lines + caveats(store: store)
@@ -151,7 +157,9 @@ extension LiftModel {
     }
     lines += caveats(store: store).map { "  note: " + $0 }
     if postsWithoutBrand > 0 {
-      lines.append("  note: \(grouped: postsWithoutBrand) posts have no tracked orders to tell their brand and are left out")
+      lines.append(
+        "  note: \(grouped: postsWithoutBrand) posts have no tracked orders to tell their brand and are left out"
+      )
     }
     return lines
   }

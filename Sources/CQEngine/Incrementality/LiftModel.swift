@@ -145,9 +145,13 @@ struct LiftModel: Sendable {
     let tBrand = tBrandColumn.codes
     let tInfl = tracking.strings("influencer_id").codes
     let tRevenue = tracking.integers("revenue")
-    let tCampaign: ContiguousArray<Int32>? = tracking.has("campaign") ? tracking.strings("campaign").codes : nil
-    let campaignBrand = tCampaign.map { LiftModel.topBrands(keys: $0, brands: tBrand, revenue: tRevenue, brandCount: brandCount) }
-    let influencerBrand = LiftModel.topBrands(keys: tInfl, brands: tBrand, revenue: tRevenue, brandCount: brandCount)
+    let tCampaign: ContiguousArray<Int32>? =
+      tracking.has("campaign") ? tracking.strings("campaign").codes : nil
+    let campaignBrand = tCampaign.map {
+      LiftModel.topBrands(keys: $0, brands: tBrand, revenue: tRevenue, brandCount: brandCount)
+    }
+    let influencerBrand = LiftModel.topBrands(
+      keys: tInfl, brands: tBrand, revenue: tRevenue, brandCount: brandCount)
 
     let pInfl = posts.strings("influencer_id").codes
     let pDay = posts.dates("date")
@@ -155,12 +159,17 @@ struct LiftModel: Sendable {
     let pPlatform = posts.strings("platform").codes
     var postBrand = [Int32](repeating: -1, count: posts.rowCount)
     var unbranded = 0
-    var minPostDay = Int32.max, maxPostDay = Int32.min
+    var minPostDay = Int32.max
+    var maxPostDay = Int32.min
     for p in 0..<posts.rowCount {
       let campaign = pCampaign?[p] ?? -1
       var brand: Int32 = -1
-      if campaign >= 0, let campaignBrand, Int(campaign) < campaignBrand.count { brand = campaignBrand[Int(campaign)] }
-      if brand < 0, pInfl[p] >= 0, Int(pInfl[p]) < influencerBrand.count { brand = influencerBrand[Int(pInfl[p])] }
+      if campaign >= 0, let campaignBrand, Int(campaign) < campaignBrand.count {
+        brand = campaignBrand[Int(campaign)]
+      }
+      if brand < 0, pInfl[p] >= 0, Int(pInfl[p]) < influencerBrand.count {
+        brand = influencerBrand[Int(pInfl[p])]
+      }
       guard brand >= 0 else {
         unbranded += 1
         continue
@@ -177,7 +186,8 @@ struct LiftModel: Sendable {
     if minPostDay <= maxPostDay {
       let span = Int(maxPostDay) - Int(minPostDay) + 1
       var byDay = LiftModel.countingSort(
-        (0..<posts.rowCount).filter { postBrand[$0] >= 0 }, buckets: span) { Int(pDay[$0]) - Int(minPostDay) }
+        (0..<posts.rowCount).filter { postBrand[$0] >= 0 }, buckets: span
+      ) { Int(pDay[$0]) - Int(minPostDay) }
       byDay = LiftModel.countingSort(byDay, buckets: brandCount) { Int(postBrand[$0]) }
       struct Key: Hashable {
         var influencer: Int32
@@ -187,7 +197,8 @@ struct LiftModel: Sendable {
       var index: [Key: Int] = [:]
       var i = 0
       while i < byDay.count {
-        let brand = postBrand[byDay[i]], day = pDay[byDay[i]]
+        let brand = postBrand[byDay[i]]
+        let day = pDay[byDay[i]]
         index.removeAll(keepingCapacity: true)
         var j = i
         while j < byDay.count, postBrand[byDay[j]] == brand, pDay[byDay[j]] == day {
@@ -216,7 +227,8 @@ struct LiftModel: Sendable {
     let sDay = orders.dates("date")
     let sBrand = sBrandColumn.codes
     let sRevenue = orders.integers("revenue")
-    var lo = Int32.max, hi = Int32.min
+    var lo = Int32.max
+    var hi = Int32.min
     for d in sDay {
       lo = min(lo, d)
       hi = max(hi, d)
@@ -245,7 +257,8 @@ struct LiftModel: Sendable {
     var revenue = [Double](repeating: 0, count: brandCount * dayCount)
     var sold = [Bool](repeating: false, count: brandCount)
     for r in 0..<orders.rowCount {
-      revenue[Int(sBrand[r]) * dayCount + Int(dayIndex[Int(sDay[r]) - Int(lo)])] += Double(sRevenue[r])
+      revenue[Int(sBrand[r]) * dayCount + Int(dayIndex[Int(sDay[r]) - Int(lo)])] += Double(
+        sRevenue[r])
       sold[Int(sBrand[r])] = true
     }
 
@@ -255,7 +268,9 @@ struct LiftModel: Sendable {
     for e in grouped {
       onset[Int(e.brand)] = min(onset[Int(e.brand)], e.day)
       for (k, w) in LiftModel.kernel.enumerated() {
-        if let d = storeDay(Int(e.day) + k) { exposure[Int(e.brand) * dayCount + d] += w * Double(e.posts) }
+        if let d = storeDay(Int(e.day) + k) {
+          exposure[Int(e.brand) * dayCount + d] += w * Double(e.posts)
+        }
       }
     }
     neverPromoted = (0..<brandCount).filter { sold[$0] && onset[$0] == .max }.map { Int32($0) }
@@ -276,7 +291,8 @@ struct LiftModel: Sendable {
         continue
       }
       if start > hi {
-        skipped.append(Skipped(brand: Int32(b), reason: "its first post comes after the last store order"))
+        skipped.append(
+          Skipped(brand: Int32(b), reason: "its first post comes after the last store order"))
         continue
       }
       // Store days before the first post.
@@ -287,7 +303,8 @@ struct LiftModel: Sendable {
             brand: Int32(b),
             reason: preDays <= 0
               ? "store_orders start after its first post, so there is no before-period"
-              : "only \(preDays) day\(preDays == 1 ? "" : "s") of store orders before its first post (\(LiftModel.minimumPreDays) needed)"))
+              : "only \(preDays) day\(preDays == 1 ? "" : "s") of store orders before its first post (\(LiftModel.minimumPreDays) needed)"
+          ))
         continue
       }
       let preTotal = (0..<preDays).reduce(0.0) { $0 + series(b, $1) }
@@ -295,7 +312,8 @@ struct LiftModel: Sendable {
         skipped.append(Skipped(brand: Int32(b), reason: "no store revenue before its first post"))
         continue
       }
-      let controlPre = (0..<brandCount).map { c in (0..<preDays).reduce(0.0) { $0 + series(c, $1) } }
+      let controlPre = (0..<brandCount).map { c in (0..<preDays).reduce(0.0) { $0 + series(c, $1) }
+      }
       func pool(on day: Int32) -> [Int] {
         (0..<brandCount).filter { $0 != b && onset[$0] > day && controlPre[$0] > 0 }
       }
@@ -304,13 +322,16 @@ struct LiftModel: Sendable {
         skipped.append(
           Skipped(
             brand: Int32(b),
-            reason: "no control brand: every other brand of store_orders is promoted from the same day or earlier"))
+            reason:
+              "no control brand: every other brand of store_orders is promoted from the same day or earlier"
+          ))
         continue
       }
       // Residuals against the first-day controls over the pre-period.
       let r0 = preTotal / initial.reduce(0.0) { $0 + controlPre[$1] }
       var residuals: [(t: Double, u: Double)] = []
-      var sumP = 0.0, sumP2 = 0.0
+      var sumP = 0.0
+      var sumP2 = 0.0
       for d in 0..<preDays {
         let p = initial.reduce(0.0) { $0 + series($1, d) }
         sumP += p
@@ -323,15 +344,20 @@ struct LiftModel: Sendable {
         skipped.append(
           Skipped(
             brand: Int32(b),
-            reason: "its controls sold on only \(n) day\(n == 1 ? "" : "s") before its first post (\(LiftModel.minimumPreDays) needed)"))
+            reason:
+              "its controls sold on only \(n) day\(n == 1 ? "" : "s") before its first post (\(LiftModel.minimumPreDays) needed)"
+          ))
         continue
       }
       let variance = residuals.reduce(0.0) { $0 + $1.u * $1.u } / Double(n - 1)
       let trend = LiftModel.trend(residuals)
       var estimate = BrandEstimate(
-        brand: Int32(b), onset: start, preDays: preDays, residualDays: n, ratio: r0, controls: initial.map { Int32($0) },
-        residualVariance: variance, ratioFactor: sumP > 0 ? sumP2 / (sumP * sumP) : 0, slope: trend.slope,
-        slopeT: trend.t, trendPasses: trend.passes, liftDays: 0, daysWithoutControls: 0, lift: 0, counterfactual: 0)
+        brand: Int32(b), onset: start, preDays: preDays, residualDays: n, ratio: r0,
+        controls: initial.map { Int32($0) },
+        residualVariance: variance, ratioFactor: sumP > 0 ? sumP2 / (sumP * sumP) : 0,
+        slope: trend.slope,
+        slopeT: trend.t, trendPasses: trend.passes, liftDays: 0, daysWithoutControls: 0, lift: 0,
+        counterfactual: 0)
       var ratios: [[Int]: Double] = [:]
       for d in preDays..<dayCount where days[d] <= lastLiftDay {
         let day = days[d]
@@ -371,7 +397,9 @@ struct LiftModel: Sendable {
 
   /// The estimate of `brand`, if it has one.
   func estimate(of brand: Int32) -> BrandEstimate? {
-    guard brand >= 0, Int(brand) < estimateIndex.count, estimateIndex[Int(brand)] >= 0 else { return nil }
+    guard brand >= 0, Int(brand) < estimateIndex.count, estimateIndex[Int(brand)] >= 0 else {
+      return nil
+    }
     return estimates[estimateIndex[Int(brand)]]
   }
 
@@ -381,7 +409,8 @@ struct LiftModel: Sendable {
   /// - Complexity: O(*n* + *k* × *b*) with a flat table when *k* × *b* is small, else O(*n*)
   ///   expected with a hash table.
   static func topBrands(
-    keys: ContiguousArray<Int32>, brands: ContiguousArray<Int32>, revenue: ContiguousArray<Int64>, brandCount: Int
+    keys: ContiguousArray<Int32>, brands: ContiguousArray<Int32>, revenue: ContiguousArray<Int64>,
+    brandCount: Int
   ) -> [Int32] {
     var keyCount = 0
     for k in keys where Int(k) >= keyCount { keyCount = Int(k) + 1 }
@@ -410,7 +439,8 @@ struct LiftModel: Sendable {
       }
       var best = [Int64](repeating: .min, count: keyCount)
       for (i, v) in sums {
-        let k = i / brandCount, b = Int32(i % brandCount)
+        let k = i / brandCount
+        let b = Int32(i % brandCount)
         if v > best[k] || (v == best[k] && b < top[k]) {
           best[k] = v
           top[k] = b
@@ -424,7 +454,8 @@ struct LiftModel: Sendable {
   ///
   /// - Complexity: O(log *n*).
   static func countBelow(_ value: Int32, in sorted: [Int32]) -> Int {
-    var lo = 0, hi = sorted.count
+    var lo = 0
+    var hi = sorted.count
     while lo < hi {
       let mid = (lo + hi) / 2
       if sorted[mid] < value { lo = mid + 1 } else { hi = mid }
@@ -449,12 +480,14 @@ struct LiftModel: Sendable {
   }
 
   /// Least-squares slope of residuals over time, its *t* statistic and whether it passes at 5%.
-  static func trend(_ points: [(t: Double, u: Double)]) -> (slope: Double, t: Double, passes: Bool) {
+  static func trend(_ points: [(t: Double, u: Double)]) -> (slope: Double, t: Double, passes: Bool)
+  {
     let n = points.count
     guard n >= 3 else { return (0, 0, true) }
     let mt = points.reduce(0.0) { $0 + $1.t } / Double(n)
     let mu = points.reduce(0.0) { $0 + $1.u } / Double(n)
-    var sxx = 0.0, sxy = 0.0
+    var sxx = 0.0
+    var sxy = 0.0
     for p in points {
       sxx += (p.t - mt) * (p.t - mt)
       sxy += (p.t - mt) * (p.u - mu)
@@ -468,7 +501,9 @@ struct LiftModel: Sendable {
     }
     let se = (rss / Double(n - 2) / sxx).squareRoot()
     // A perfect line: any nonzero slope is a trend; a flat one is none.
-    guard se > 1e-12 else { return (slope, slope.magnitude > 1e-12 ? .infinity : 0, slope.magnitude <= 1e-12) }
+    guard se > 1e-12 else {
+      return (slope, slope.magnitude > 1e-12 ? .infinity : 0, slope.magnitude <= 1e-12)
+    }
     let t = slope / se
     return (slope, t, t.magnitude <= studentT(degreesOfFreedom: n - 2))
   }
@@ -476,7 +511,8 @@ struct LiftModel: Sendable {
   /// The two-sided 95% critical value of Student's *t*.
   static func studentT(degreesOfFreedom df: Int) -> Double {
     let table: [(Int, Double)] = [
-      (1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (5, 2.571), (6, 2.447), (7, 2.365), (8, 2.306),
+      (1, 12.706), (2, 4.303), (3, 3.182), (4, 2.776), (5, 2.571), (6, 2.447), (7, 2.365),
+      (8, 2.306),
       (9, 2.262), (10, 2.228), (12, 2.179), (15, 2.131), (20, 2.086), (25, 2.060), (30, 2.042),
       (40, 2.021), (60, 2.000), (120, 1.980),
     ]

@@ -1,6 +1,6 @@
-import Foundation
 import CQLanguage
 import CQStorage
+import Foundation
 
 /// Settings the engine reads (SPEC §4: `set allocation`, `set tiers`).
 public struct EngineSettings: Sendable, Hashable {
@@ -33,7 +33,8 @@ struct Binder {
   private(set) var diagnostics: [Diagnostic] = []
 
   init(
-    catalogue: any Catalogue, catalog: MetricCatalog, segments: [String: SegmentDefinition], settings: EngineSettings,
+    catalogue: any Catalogue, catalog: MetricCatalog, segments: [String: SegmentDefinition],
+    settings: EngineSettings,
     source: String
   ) {
     self.catalogue = catalogue
@@ -51,7 +52,9 @@ struct Binder {
   /// Whether enough errors are kept that more would only be counted (skip costly suggestions).
   var hasEnoughErrors: Bool { diagnostics.count > DiagnosticsError.maximumErrors }
 
-  mutating func error(_ id: String, _ message: String, at range: SourceRange, fix: String? = nil, notes: [String] = []) {
+  mutating func error(
+    _ id: String, _ message: String, at range: SourceRange, fix: String? = nil, notes: [String] = []
+  ) {
     if hasEnoughErrors {
       unshown += 1
       return
@@ -63,7 +66,9 @@ struct Binder {
         fixIts: fix.map { [FixIt(range: range, replacement: $0)] } ?? []))
   }
 
-  func fail() -> DiagnosticsError { DiagnosticsError(diagnostics: diagnostics, source: source, unshown: unshown) }
+  func fail() -> DiagnosticsError {
+    DiagnosticsError(diagnostics: diagnostics, source: source, unshown: unshown)
+  }
 
   // MARK: - Names
 
@@ -72,7 +77,10 @@ struct Binder {
   mutating func bindDimension(_ name: NameRef) -> Dimension? {
     if let d = Dimension.named(name.text) { return d }
     if catalog.metric(named: name.text) != nil {
-      error("metricAsDimension", "'\(name.text)' is a metric, not a dimension; dimensions are \(Binder.dimensionList)", at: name.range)
+      error(
+        "metricAsDimension",
+        "'\(name.text)' is a metric, not a dimension; dimensions are \(Binder.dimensionList)",
+        at: name.range)
       return nil
     }
     if let (d, reason) = NameSynonyms.dimensions[name.key] {
@@ -95,13 +103,19 @@ struct Binder {
   }
 
   /// `share(revenue)`, `change(orders)` (SPEC §10): a percent over another metric.
-  mutating func bindMetricFunction(_ name: NameRef, function: String, open: String.Index) -> MetricDefinition? {
-    let innerText = String(name.key[name.key.index(after: open)..<name.key.index(before: name.key.endIndex)])
+  mutating func bindMetricFunction(_ name: NameRef, function: String, open: String.Index)
+    -> MetricDefinition?
+  {
+    let innerText = String(
+      name.key[name.key.index(after: open)..<name.key.index(before: name.key.endIndex)])
     let innerStart = name.range.lowerBound
     let inner = NameRef(text: innerText, range: innerStart..<name.range.upperBound)
     guard let base = bindMetric(inner) else { return nil }
     guard base.special == nil else {
-      error("metricFunction", "'\(function)' takes a metric computed from sums; '\(base.name)' is not one", at: name.range)
+      error(
+        "metricFunction",
+        "'\(function)' takes a metric computed from sums; '\(base.name)' is not one", at: name.range
+      )
       return nil
     }
     var def = base
@@ -123,7 +137,8 @@ struct Binder {
     case "change":
       def.special = .change(base.name)
       def.formulaText = "\(base.name) ÷ \(base.name) of the previous period − 1"
-      def.summary = "the change in \(base.name) against the previous period of the time dimension, same filters"
+      def.summary =
+        "the change in \(base.name) against the previous period of the time dimension, same filters"
     default:
       return nil
     }
@@ -157,20 +172,23 @@ struct Binder {
     }
     if let (m, reason) = NameSynonyms.metrics[name.key], catalog.metric(named: m) != nil {
       error(
-        "unknownMetric", "unknown metric '\(name.text)'; the metric is '\(m)', \(reason)", at: name.range, fix: m)
+        "unknownMetric", "unknown metric '\(name.text)'; the metric is '\(m)', \(reason)",
+        at: name.range, fix: m)
       return nil
     }
     // A misspelt statement typed alone (`schem`, `tutoral`) reads as a query of one metric.
     let metricGuess = closestName(to: name.text, among: catalog.names)
     let statementGuess =
       metricGuess == nil
-      ? suggestion(for: name.text, among: Keywords.statements.filter { !["top", "bottom"].contains($0) }) : nil
+      ? suggestion(
+        for: name.text, among: Keywords.statements.filter { !["top", "bottom"].contains($0) }) : nil
     let guess = metricGuess ?? statementGuess
     error(
       "unknownMetric",
       "unknown \(statementGuess == nil ? "metric" : "statement or metric") '\(name.text)'"
         + (guess.map { "; did you mean '\($0)'?" } ?? ""),
-      at: name.range, fix: guess, notes: guess == nil ? ["see 'show metrics' for the catalogue"] : [])
+      at: name.range, fix: guess,
+      notes: guess == nil ? ["see 'show metrics' for the catalogue"] : [])
     return nil
   }
 
@@ -182,12 +200,17 @@ struct Binder {
     if let top = query.top {
       // `top 10 influencer by roas`: the names before `by` are dimensions → swap.
       if rankedFirst(metricNames, dimensionNames) { swap(&metricNames, &dimensionNames) }
-      if dimensionNames.isEmpty, !metricNames.isEmpty, metricNames.allSatisfy({ Dimension.named($0.text) != nil }) {
-        let range = metricNames[0].range.lowerBound..<metricNames[metricNames.count - 1].range.upperBound
+      if dimensionNames.isEmpty, !metricNames.isEmpty,
+        metricNames.allSatisfy({ Dimension.named($0.text) != nil })
+      {
+        let range =
+          metricNames[0].range.lowerBound..<metricNames[metricNames.count - 1].range.upperBound
         let list = metricNames.map(\.text).joined(separator: ", ")
         error(
-          "topNeedsMetric", "'\(top.bottom ? "bottom" : "top") \(top.count) \(list)' needs a metric to rank by",
-          at: range, notes: ["for example: \(top.bottom ? "bottom" : "top") \(top.count) \(list) by revenue"])
+          "topNeedsMetric",
+          "'\(top.bottom ? "bottom" : "top") \(top.count) \(list)' needs a metric to rank by",
+          at: range,
+          notes: ["for example: \(top.bottom ? "bottom" : "top") \(top.count) \(list) by revenue"])
         throw fail()
       }
     }
@@ -220,18 +243,25 @@ struct Binder {
     for item in query.orderBy {
       if let d = Dimension.named(item.name.text), let i = dimensions.firstIndex(of: d) {
         order.append((.dimension(i), item.descending))
-      } else if let i = metrics.firstIndex(where: { $0.definition.name == item.name.key || $0.header == item.name.key }) {
+      } else if let i = metrics.firstIndex(where: {
+        $0.definition.name == item.name.key || $0.header == item.name.key
+      }) {
         order.append((.metric(i), item.descending))
       } else if item.name.key.contains("("), let m = bindMetric(item.name) {
         order.append((.metric(index(of: m, in: &metrics)), item.descending))
       } else if let m = catalog.metric(named: item.name.text) {
         order.append((.metric(index(of: m, in: &metrics)), item.descending))
       } else if Dimension.named(item.name.text) != nil {
-        error("orderByMissingDimension", "cannot order by '\(item.name.text)': it is not a dimension of this query", at: item.name.range)
-      } else {
-        let guess = closestName(to: item.name.text, among: metrics.map(\.definition.name) + dimensions.map(\.rawValue))
         error(
-          "unknownOrderKey", "cannot order by '\(item.name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+          "orderByMissingDimension",
+          "cannot order by '\(item.name.text)': it is not a dimension of this query",
+          at: item.name.range)
+      } else {
+        let guess = closestName(
+          to: item.name.text, among: metrics.map(\.definition.name) + dimensions.map(\.rawValue))
+        error(
+          "unknownOrderKey",
+          "cannot order by '\(item.name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
           at: item.name.range, fix: guess)
       }
     }
@@ -263,9 +293,12 @@ struct Binder {
       }
     }
     return LogicalPlan(
-      dimensions: dimensions, metrics: metrics, filter: filter, having: having, order: order, limit: limit,
-      withOther: query.withOther || (query.top?.withOther ?? false), facts: facts, tiers: settings.tiers, needsTotals: needsTotals,
-      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])), rank: rank, notes: notes, source: source)
+      dimensions: dimensions, metrics: metrics, filter: filter, having: having, order: order,
+      limit: limit,
+      withOther: query.withOther || (query.top?.withOther ?? false), facts: facts,
+      tiers: settings.tiers, needsTotals: needsTotals,
+      audience: audienceFact(Set(dimensions).union(filter?.dimensions ?? [])), rank: rank,
+      notes: notes, source: source)
   }
 
   /// Whether `top N A by B` names its dimensions first (`top 10 influencer by roas`, SPEC's
@@ -276,8 +309,12 @@ struct Binder {
     func isDimension(_ n: NameRef) -> Bool { Dimension.named(n.text) != nil }
     func isMetric(_ n: NameRef) -> Bool { catalog.metric(named: n.text) != nil }
     guard !before.isEmpty, !after.isEmpty else { return false }
-    let dimensionsFirst = before.count { isDimension($0) && !isMetric($0) } + after.count { isMetric($0) && !isDimension($0) }
-    let metricsFirst = before.count { isMetric($0) && !isDimension($0) } + after.count { isDimension($0) && !isMetric($0) }
+    let dimensionsFirst =
+      before.count { isDimension($0) && !isMetric($0) }
+      + after.count { isMetric($0) && !isDimension($0) }
+    let metricsFirst =
+      before.count { isMetric($0) && !isDimension($0) }
+      + after.count { isDimension($0) && !isMetric($0) }
     if dimensionsFirst != metricsFirst { return dimensionsFirst > metricsFirst }
     return before.allSatisfy(isDimension) && after.allSatisfy(isMetric)
   }
@@ -289,7 +326,8 @@ struct Binder {
   }
 
   /// A metric column of the plan, its formula resolved (``Formula/resolved(in:depth:)``).
-  private func planned(_ m: MetricDefinition, visible: Bool, header: String? = nil) -> PlannedMetric {
+  private func planned(_ m: MetricDefinition, visible: Bool, header: String? = nil) -> PlannedMetric
+  {
     var definition = m
     definition.formula = m.formula.resolved(in: catalog)
     return PlannedMetric(definition: definition, visible: visible, header: header)
@@ -300,18 +338,22 @@ struct Binder {
   /// Dimensions a fact can answer by, for messages.
   func reachable(_ fact: Fact, allocation: Bool) -> [Dimension] {
     Dimension.allCases.filter { d in
-      catalogue.carries(fact, d) || (allocation && fact == .payouts && catalogue.payoutsReachByAllocation(d))
+      catalogue.carries(fact, d)
+        || (allocation && fact == .payouts && catalogue.payoutsReachByAllocation(d))
     }
   }
 
   private mutating func planFacts(
     metrics: [PlannedMetric], dimensions: [Dimension], filter: BoundCondition?, query: QueryStmt
   ) -> [FactPlan] {
-    let used = dimensions + (filter.map { Array($0.dimensions).sorted { $0.rawValue < $1.rawValue } } ?? [])
+    let used =
+      dimensions + (filter.map { Array($0.dimensions).sorted { $0.rawValue < $1.rawValue } } ?? [])
     let usedSet = Set(used)
     // Where each metric name appears, for carets.
     // Metrics named only in `having` or `order by` point there.
-    let named = query.metrics + query.dimensions + (query.having.map(Binder.names(in:)) ?? []) + query.orderBy.map(\.name)
+    let named =
+      query.metrics + query.dimensions + (query.having.map(Binder.names(in:)) ?? [])
+      + query.orderBy.map(\.name)
     func range(of metric: MetricDefinition) -> SourceRange {
       named.first { catalog.metric(named: $0.text)?.name == metric.name }?.range ?? query.range
     }
@@ -348,7 +390,9 @@ struct Binder {
         if case .influencers = measure { measure = .influencers(audienceFact(usedSet)) }
         if case .followers = measure { measure = .followers(audienceFact(usedSet)) }
         guard checkReach(measure, metric: m, used: used, at: range(of: m)) else { break }
-        if !byFact[measure.fact, default: []].contains(measure) { byFact[measure.fact, default: []].append(measure) }
+        if !byFact[measure.fact, default: []].contains(measure) {
+          byFact[measure.fact, default: []].append(measure)
+        }
       }
     }
     var plans: [FactPlan] = []
@@ -360,7 +404,9 @@ struct Binder {
         because = used.filter { !catalogue.carries(.payouts, $0) }
         if !because.isEmpty {
           let keepsPayoutColumns = usedSet.contains(.basis) || usedSet.contains(.status)
-          mode = keepsPayoutColumns ? .allocatedByPayout(settings.allocation) : .allocated(settings.allocation)
+          mode =
+            keepsPayoutColumns
+            ? .allocatedByPayout(settings.allocation) : .allocated(settings.allocation)
         }
       }
       var plan = FactPlan(fact: fact, measures: measures, mode: mode, allocatedBecause: because)
@@ -375,7 +421,9 @@ struct Binder {
   /// The names a condition compares, left to right.
   static func names(in condition: ConditionExpr) -> [NameRef] {
     switch condition {
-    case .compare(let name, _, _), .inList(let name, _, _), .between(let name, _, _), .segment(let name): [name]
+    case .compare(let name, _, _), .inList(let name, _, _), .between(let name, _, _),
+      .segment(let name):
+      [name]
     case .and(let a, let b), .or(let a, let b): names(in: a) + names(in: b)
     case .not(let a): names(in: a)
     }
@@ -393,32 +441,42 @@ struct Binder {
   /// dimension used, so `influencers by campaign` counts who was tracked, posted or was paid.
   func audienceFacts(_ used: Set<Dimension>) -> [Fact] {
     if used.allSatisfy(\.isInfluencerAttribute) { return [.influencers] }
-    return [Fact.tracking, .posts, .payouts].filter { f in used.allSatisfy { catalogue.carries(f, $0) } }
+    return [Fact.tracking, .posts, .payouts].filter { f in
+      used.allSatisfy { catalogue.carries(f, $0) }
+    }
   }
 
   /// Lift answers by what a post carries (influencer and attributes, campaign), its brand and
   /// the day; anything else is a model error that says why and what works.
-  private mutating func checkLiftReach(_ metric: MetricDefinition, used: [Dimension], at range: SourceRange) -> Bool {
+  private mutating func checkLiftReach(
+    _ metric: MetricDefinition, used: [Dimension], at range: SourceRange
+  ) -> Bool {
     let hasCampaigns = catalogue.hasColumn("campaign", in: "posts")
     for d in used where !LiftModel.dimensions.contains(d) || (d == .campaign && !hasCampaigns) {
-      let works = LiftModel.dimensions.filter { $0 != .campaign || hasCampaigns }.map(\.rawValue).joined(separator: ", ")
+      let works = LiftModel.dimensions.filter { $0 != .campaign || hasCampaigns }.map(\.rawValue)
+        .joined(separator: ", ")
       let why =
         d == .campaign
         ? "posts.csv has no 'campaign' column, so lift cannot be shared among campaigns"
         : "lift is measured on store revenue per brand and day and shared among the posts that ran, and posts carry no \(d.rawValue)"
       error(
-        "liftUnreachable", "'\(metric.name)' cannot be split or filtered by '\(d.rawValue)': \(why)", at: range,
+        "liftUnreachable",
+        "'\(metric.name)' cannot be split or filtered by '\(d.rawValue)': \(why)", at: range,
         notes: ["'\(metric.name)' answers by: \(works)"])
       return false
     }
     return true
   }
 
-  private mutating func checkReach(_ measure: Measure, metric: MetricDefinition, used: [Dimension], at range: SourceRange) -> Bool {
+  private mutating func checkReach(
+    _ measure: Measure, metric: MetricDefinition, used: [Dimension], at range: SourceRange
+  ) -> Bool {
     let fact = measure.fact
     for d in used {
       if catalogue.carries(fact, d) { continue }
-      if fact == .payouts, !measure.isPayoutNative, catalogue.payoutsReachByAllocation(d) { continue }
+      if fact == .payouts, !measure.isPayoutNative, catalogue.payoutsReachByAllocation(d) {
+        continue
+      }
       if fact == .payouts, d == .status || d == .campaign {
         error(
           "missingPayoutColumn",
@@ -426,10 +484,12 @@ struct Binder {
           at: range)
         return false
       }
-      let reach = reachable(fact, allocation: !measure.isPayoutNative).map(\.rawValue).joined(separator: ", ")
+      let reach = reachable(fact, allocation: !measure.isPayoutNative).map(\.rawValue).joined(
+        separator: ", ")
       var hint = ""
       if measure.isPayoutNative {
-        hint = "; '\(metric.name)' is never spread over orders, so it answers only by what payouts carry: \(reach)"
+        hint =
+          "; '\(metric.name)' is never spread over orders, so it answers only by what payouts carry: \(reach)"
       } else if catalogue.carries(.tracking, d) {
         hint = "; for '\(d.rawValue)' use a tracking_data metric such as 'revenue by \(d.rawValue)'"
       } else if catalogue.carries(.posts, d) {
@@ -440,11 +500,17 @@ struct Binder {
       error(
         "unreachable",
         "'\(metric.name)' cannot be split by '\(d.rawValue)': it comes from \(fact.noun), which carry no \(d.rawValue)\(hint)",
-        at: range, notes: measure.isPayoutNative ? [] : ["\(fact.rawValue) can be grouped by: \(reach)"])
+        at: range,
+        notes: measure.isPayoutNative ? [] : ["\(fact.rawValue) can be grouped by: \(reach)"])
       return false
     }
-    if measure == .paidPayout || measure == .pendingPayout, !catalogue.hasColumn("status", in: "payouts") {
-      error("missingPayoutColumn", "'\(metric.name)' needs a 'status' column (paid/pending) in payouts.csv, which this data does not have", at: range)
+    if measure == .paidPayout || measure == .pendingPayout,
+      !catalogue.hasColumn("status", in: "payouts")
+    {
+      error(
+        "missingPayoutColumn",
+        "'\(metric.name)' needs a 'status' column (paid/pending) in payouts.csv, which this data does not have",
+        at: range)
       return false
     }
     return true
@@ -455,11 +521,13 @@ struct Binder {
   mutating func bindCondition(_ c: ConditionExpr, visiting: inout Set<String>) -> BoundCondition? {
     switch c {
     case .and(let a, let b):
-      let x = bindCondition(a, visiting: &visiting), y = bindCondition(b, visiting: &visiting)
+      let x = bindCondition(a, visiting: &visiting)
+      let y = bindCondition(b, visiting: &visiting)
       guard let x, let y else { return nil }
       return .and(x, y)
     case .or(let a, let b):
-      let x = bindCondition(a, visiting: &visiting), y = bindCondition(b, visiting: &visiting)
+      let x = bindCondition(a, visiting: &visiting)
+      let y = bindCondition(b, visiting: &visiting)
       guard let x, let y else { return nil }
       return .or(x, y)
     case .not(let a):
@@ -467,13 +535,19 @@ struct Binder {
     case .segment(let name):
       guard let seg = segments[name.key] else {
         if let d = Dimension.named(name.text) {
-          error("dimensionWithoutValue", "'\(name.text)' needs a comparison, e.g. '\(d.rawValue)=VALUE'", at: name.range)
+          error(
+            "dimensionWithoutValue",
+            "'\(name.text)' needs a comparison, e.g. '\(d.rawValue)=VALUE'", at: name.range)
           return nil
         }
-        let guess = closestName(to: name.text, among: segments.keys.filter { $0 != Engine.sessionFilterKey } + Binder.dimensionNames)
+        let guess = closestName(
+          to: name.text,
+          among: segments.keys.filter { $0 != Engine.sessionFilterKey } + Binder.dimensionNames)
         error(
           "unknownSegment",
-          "unknown segment '\(name.text)'" + (guess.map { "; did you mean '\($0)'?" } ?? "; define one with 'define segment \(name.text) = CONDITION'"),
+          "unknown segment '\(name.text)'"
+            + (guess.map { "; did you mean '\($0)'?" }
+              ?? "; define one with 'define segment \(name.text) = CONDITION'"),
           at: name.range, fix: guess)
         return nil
       }
@@ -483,10 +557,14 @@ struct Binder {
       }
       visiting.insert(seg.name)
       defer { visiting.remove(seg.name) }
-      var inner = Binder(catalogue: catalogue, catalog: catalog, segments: segments, settings: settings, source: seg.source)
+      var inner = Binder(
+        catalogue: catalogue, catalog: catalog, segments: segments, settings: settings,
+        source: seg.source)
       let bound = inner.bindCondition(seg.condition, visiting: &visiting)
       for d in inner.diagnostics {
-        let place = seg.name == Engine.sessionFilterKey ? "in the session filter 'use \(seg.text)'" : "in segment '\(seg.name)' (\(seg.text))"
+        let place =
+          seg.name == Engine.sessionFilterKey
+          ? "in the session filter 'use \(seg.text)'" : "in segment '\(seg.name)' (\(seg.text))"
         error("segment", "\(place): \(d.message)", at: name.range)
       }
       // A relative date inside the segment (or `use`) still states its days under the result.
@@ -495,7 +573,10 @@ struct Binder {
       return bound
     case .compare(let name, let op, let value):
       return bindLeaf(name, text: "\(name.text) \(op.rawValue) \(value.text)") { space, dim, b in
-        b.allowed(dim: dim, space: space, values: [value], name: name, mustExist: op == .equal || op == .notEqual) { cmp in
+        b.allowed(
+          dim: dim, space: space, values: [value], name: name,
+          mustExist: op == .equal || op == .notEqual
+        ) { cmp in
           switch op {
           case .equal: cmp.equal(0)
           case .notEqual: !cmp.equal(0)
@@ -509,27 +590,34 @@ struct Binder {
       }
     case .inList(let name, let values, let negated):
       let list = values.map(\.text).joined(separator: ", ")
-      return bindLeaf(name, text: "\(name.text) \(negated ? "not in" : "in") (\(list))") { space, dim, b in
+      return bindLeaf(name, text: "\(name.text) \(negated ? "not in" : "in") (\(list))") {
+        space, dim, b in
         b.allowed(dim: dim, space: space, values: values, name: name, mustExist: true) { cmp in
           let any = values.indices.contains { cmp.equal($0) }
           return negated ? !any : any
         }
       }
     case .between(let name, let lo, let hi):
-      return bindLeaf(name, text: "\(name.text) between \(lo.text) and \(hi.text)") { space, dim, b in
-        let allowed = b.allowed(dim: dim, space: space, values: [lo, hi], name: name, mustExist: false) { cmp in
+      return bindLeaf(name, text: "\(name.text) between \(lo.text) and \(hi.text)") {
+        space, dim, b in
+        let allowed = b.allowed(
+          dim: dim, space: space, values: [lo, hi], name: name, mustExist: false
+        ) { cmp in
           !cmp.before(0) && !cmp.after(1)
         }
         if let allowed, !allowed.contains(true) {
           // An empty range reads like a typo (often the bounds swapped), not an empty answer.
-          let reversed = b.allowed(dim: dim, space: space, values: [hi, lo], name: name, mustExist: false) { cmp in
+          let reversed = b.allowed(
+            dim: dim, space: space, values: [hi, lo], name: name, mustExist: false
+          ) { cmp in
             !cmp.before(0) && !cmp.after(1)
           }
           let swapped = reversed?.contains(true) == true
           b.error(
             "emptyBetween",
             "no \(dim.rawValue) in the data lies between \(lo.text) and \(hi.text)"
-              + (swapped ? "; the smaller bound comes first: 'between \(hi.text) and \(lo.text)'" : ""),
+              + (swapped
+                ? "; the smaller bound comes first: 'between \(hi.text) and \(lo.text)'" : ""),
             at: lo.range.lowerBound..<hi.range.upperBound)
           return nil
         }
@@ -575,15 +663,22 @@ struct Binder {
       for v in values {
         if v.kind == .relative {
           guard grain != .weekday, let r = relativePeriod(v) else {
-            error("badTimeValue", "'\(v.text)' needs a date dimension such as 'date', 'week' or 'month'", at: v.range)
+            error(
+              "badTimeValue",
+              "'\(v.text)' needs a date dimension such as 'date', 'week' or 'month'", at: v.range)
             return nil
           }
           ranges.append(r)
           continue
         }
         guard let r = Binder.period(of: v, for: grain) else {
-          let example = grain == .weekday ? "Mon … Sun" : "a date like 2025-06-01, a month like 2025-06, a quarter like 2025-Q2 or a year like 2025"
-          error("badTimeValue", "'\(v.text)' is not a value of '\(dim.rawValue)'; expected \(example)", at: v.range)
+          let example =
+            grain == .weekday
+            ? "Mon … Sun"
+            : "a date like 2025-06-01, a month like 2025-06, a quarter like 2025-Q2 or a year like 2025"
+          error(
+            "badTimeValue", "'\(v.text)' is not a value of '\(dim.rawValue)'; expected \(example)",
+            at: v.range)
           return nil
         }
         ranges.append(r)
@@ -601,7 +696,8 @@ struct Binder {
       let base = catalogue.timeBase(grain)
       for code in 0..<space.count {
         let value = base + Int64(code)
-        let p: ClosedRange<Int64> = grain == .weekday ? value...value : (TimeCodes.period(value, grain) ?? value...value)
+        let p: ClosedRange<Int64> =
+          grain == .weekday ? value...value : (TimeCodes.period(value, grain) ?? value...value)
         let cmp = Comparison(
           equal: { p.overlaps(ranges[$0]) }, before: { p.upperBound < ranges[$0].lowerBound },
           after: { p.lowerBound > ranges[$0].upperBound }, contains: { p.overlaps(ranges[$0]) })
@@ -609,7 +705,8 @@ struct Binder {
       }
       // `date > 2026-01-01` (a typo of 2025) that no day of the data satisfies is refused as
       // `=` is, so it cannot look like an empty result.
-      if !mustExist, values.count == 1, grain != .weekday, space.count > 0, catalogue.minDay <= catalogue.maxDay,
+      if !mustExist, values.count == 1, grain != .weekday, space.count > 0,
+        catalogue.minDay <= catalogue.maxDay,
         !allowed[0..<space.count].contains(true)
       {
         let condition = Engine.text(name.range.lowerBound..<values[0].range.upperBound, in: source)
@@ -662,14 +759,16 @@ struct Binder {
           }
         }
         let sample = display.prefix(6).joined(separator: ", ") + (display.count > 6 ? ", …" : "")
-        let shownContaining = containing.prefix(6).joined(separator: ", ") + (containing.count > 6 ? ", …" : "")
+        let shownContaining =
+          containing.prefix(6).joined(separator: ", ") + (containing.count > 6 ? ", …" : "")
         let hint: String
         if let guess {
           hint = "; did you mean '\(guess)'?"
         } else if containing.count == 1 {
           hint = "; did you mean '\(containing[0])'?"
         } else if !containing.isEmpty {
-          hint = "; \(containing.count) contain it: \(shownContaining); use '\(name.text) ~ \(v.text)' to match them all"
+          hint =
+            "; \(containing.count) contain it: \(shownContaining); use '\(name.text) ~ \(v.text)' to match them all"
         } else {
           hint = display.isEmpty ? "" : "; \(dim.rawValue) values: \(sample)"
         }
@@ -693,8 +792,13 @@ struct Binder {
         return label < wanted[i] ? -1 : (label > wanted[i] ? 1 : 0)
       }
       let cmp = Comparison(
-        equal: { label == wanted[$0] || alt == wanted[$0] }, before: { order($0) < 0 }, after: { order($0) > 0 },
-        contains: { label.contains(wanted[$0]) || ((!label.allSatisfy(\.isASCII) || foldedWanted[$0] != wanted[$0]) && Binder.searchKey(label).contains(foldedWanted[$0])) })
+        equal: { label == wanted[$0] || alt == wanted[$0] }, before: { order($0) < 0 },
+        after: { order($0) > 0 },
+        contains: {
+          label.contains(wanted[$0])
+            || ((!label.allSatisfy(\.isASCII) || foldedWanted[$0] != wanted[$0])
+              && Binder.searchKey(label).contains(foldedWanted[$0]))
+        })
       allowed[code] = predicate(cmp)
     }
     // `brand=TrueBasics`, a brand of store_orders.csv or products.csv with no tracked order,
@@ -707,11 +811,14 @@ struct Binder {
           return !codes.isEmpty && !codes.contains { $0 < tracked.count && tracked[$0] }
         })
       {
-        let files = ["products", "store_orders"].filter { catalogue.hasTable($0) }.map { $0 + ".csv" }
+        let files = ["products", "store_orders"].filter { catalogue.hasTable($0) }.map {
+          $0 + ".csv"
+        }
         error(
           "untrackedValue",
           "\(dim.rawValue) '\(values[i].text)' has no tracked orders: it appears only in \(files.joined(separator: " or ")), not in tracking_data.csv"
-            + (catalogue.hasTable("store_orders") && dim == .brand ? " (a control brand for lift_revenue)" : ""),
+            + (catalogue.hasTable("store_orders") && dim == .brand
+              ? " (a control brand for lift_revenue)" : ""),
           at: values[i].range)
         return nil
       }
@@ -721,7 +828,9 @@ struct Binder {
       let display = (0..<space.count).map { space.label(Int32($0)) }
       let guess = closestName(to: values[0].text, among: display)
       error(
-        "noMatch", "no \(dim.rawValue) matches '\(values[0].text)'" + (guess.map { "; did you mean '\($0)'?" } ?? ""),
+        "noMatch",
+        "no \(dim.rawValue) matches '\(values[0].text)'"
+          + (guess.map { "; did you mean '\($0)'?" } ?? ""),
         at: values[0].range, fix: guess)
       return nil
     }
@@ -751,7 +860,8 @@ struct Binder {
     case ("last", 2, _): range = TimeCodes.period(current - 1, grain)
     case ("last", _, .day): range = (last - n + 1)...last
     case ("last", _, .week): range = (last - 7 * n + 1)...last
-    case ("last", _, _): range = TimeCodes.period(current - n + 1, grain).map { $0.lowerBound...last }
+    case ("last", _, _):
+      range = TimeCodes.period(current - n + 1, grain).map { $0.lowerBound...last }
     default: return nil
     }
     guard let range else { return nil }
@@ -764,7 +874,8 @@ struct Binder {
 
   /// Text as `~` searches it: case and accents folded (`Chloé` is found by `chloe`).
   static func searchKey(_ text: String) -> String {
-    text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+    text.folding(
+      options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
   }
 
   /// A literal as a range of day numbers (weekday: the weekday index).
@@ -772,7 +883,9 @@ struct Binder {
     let t = v.text
     if grain == .weekday {
       let lower = t.lowercased()
-      if let i = DayNumber.weekdayNames.firstIndex(where: { lower.hasPrefix($0.lowercased()) && lower.count >= 3 }) {
+      if let i = DayNumber.weekdayNames.firstIndex(where: {
+        lower.hasPrefix($0.lowercased()) && lower.count >= 3
+      }) {
         return Int64(i)...Int64(i)
       }
       return nil
@@ -797,11 +910,13 @@ struct Binder {
   mutating func bindHaving(_ c: ConditionExpr, metrics: inout [PlannedMetric]) -> BoundHaving? {
     switch c {
     case .and(let a, let b):
-      let x = bindHaving(a, metrics: &metrics), y = bindHaving(b, metrics: &metrics)
+      let x = bindHaving(a, metrics: &metrics)
+      let y = bindHaving(b, metrics: &metrics)
       guard let x, let y else { return nil }
       return .and(x, y)
     case .or(let a, let b):
-      let x = bindHaving(a, metrics: &metrics), y = bindHaving(b, metrics: &metrics)
+      let x = bindHaving(a, metrics: &metrics)
+      let y = bindHaving(b, metrics: &metrics)
       guard let x, let y else { return nil }
       return .or(x, y)
     case .not(let a):
@@ -817,11 +932,15 @@ struct Binder {
       }
       guard let m = bindMetric(name) else { return nil }
       guard op != .contains else {
-        error("havingContains", "'~' compares text; 'having' compares metric values with = != < <= > >=", at: name.range)
+        error(
+          "havingContains",
+          "'~' compares text; 'having' compares metric values with = != < <= > >=", at: name.range)
         return nil
       }
       guard let number = Binder.number(value) else {
-        error("havingNumber", "'having' compares '\(name.text)' with a number; found '\(value.text)'", at: value.range)
+        error(
+          "havingNumber", "'having' compares '\(name.text)' with a number; found '\(value.text)'",
+          at: value.range)
         return nil
       }
       return .compare(metricIndex: index(of: m, in: &metrics), op, number)
@@ -832,9 +951,11 @@ struct Binder {
         return nil
       }
       let i = index(of: m, in: &metrics)
-      return .and(.compare(metricIndex: i, .greaterOrEqual, a), .compare(metricIndex: i, .lessOrEqual, b))
+      return .and(
+        .compare(metricIndex: i, .greaterOrEqual, a), .compare(metricIndex: i, .lessOrEqual, b))
     case .inList(let name, _, _), .segment(let name):
-      error("havingForm", "'having' takes metric comparisons such as 'having roas > 2'", at: name.range)
+      error(
+        "havingForm", "'having' takes metric comparisons such as 'having roas > 2'", at: name.range)
       return nil
     }
   }

@@ -31,7 +31,9 @@ enum NameSynonyms {
     "like": ("likes", "the sum of posts.likes"),
     "comment": ("comments", "the sum of posts.comments"),
     "post": ("posts", "the number of posts"),
-    "count": ("conversions", "the number of tracking rows; 'posts' counts posts, 'influencers' influencers"),
+    "count": (
+      "conversions", "the number of tracking rows; 'posts' counts posts, 'influencers' influencers"
+    ),
     "rows": ("conversions", "the number of tracking rows"),
     "users": ("customers", "the number of distinct user_id"),
     "user_count": ("customers", "the number of distinct user_id"),

@@ -18,7 +18,9 @@ public struct SourceLocation: Hashable, Comparable, Sendable {
   }
 
   /// Earlier in the text.
-  public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool { lhs.offset < rhs.offset }
+  public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    lhs.offset < rhs.offset
+  }
 }
 
 /// A half-open range of statement text.

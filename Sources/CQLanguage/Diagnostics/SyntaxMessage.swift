@@ -141,7 +141,9 @@ struct SyntaxMessage: Equatable {
   }
 
   static func tooManyOperators(_ limit: Int) -> SyntaxMessage {
-    message("more than \(limit) 'and', 'or' and arithmetic operators in one statement; split it, or use 'in (…)' for a list of values")
+    message(
+      "more than \(limit) 'and', 'or' and arithmetic operators in one statement; split it, or use 'in (…)' for a list of values"
+    )
   }
 
   static func topNeedsCount(_ keyword: String) -> SyntaxMessage {
@@ -162,8 +164,11 @@ struct SyntaxMessage: Equatable {
     message("unexpected \(found)")
   }
 
-  static func valueNeedsQuotes(_ word: String, after value: String, quoted: String) -> SyntaxMessage {
-    message("unexpected '\(word)' after the value '\(value)'; a value with spaces needs quotes: \(quoted)")
+  static func valueNeedsQuotes(_ word: String, after value: String, quoted: String) -> SyntaxMessage
+  {
+    message(
+      "unexpected '\(word)' after the value '\(value)'; a value with spaces needs quotes: \(quoted)"
+    )
   }
 
   static func unknownChartKind(_ kind: String, suggestion: String?) -> SyntaxMessage {

@@ -4,7 +4,8 @@
 public enum Keywords {
   /// Words that start a statement (`show`, `top`, ...); any other word starts a query.
   public static let statements: [String] = [
-    "bottom", "clear", "define", "describe", "exit", "explain", "help", "last", "load", "quit", "refresh", "run",
+    "bottom", "clear", "define", "describe", "exit", "explain", "help", "last", "load", "quit",
+    "refresh", "run",
     "sample", "save", "schema", "set", "show", "top", "tutorial", "use",
   ]
 
@@ -13,7 +14,9 @@ public enum Keywords {
   public static let explainForms: [String] = ["sql", "plan"]
 
   /// Words that start a clause of a query.
-  public static let clauses: [String] = ["by", "across", "where", "having", "order", "limit", "with", "chart"]
+  public static let clauses: [String] = [
+    "by", "across", "where", "having", "order", "limit", "with", "chart",
+  ]
 
   /// Words of conditions.
   public static let conditions: [String] = ["and", "or", "not", "in", "between"]

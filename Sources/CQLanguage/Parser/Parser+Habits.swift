@@ -11,7 +11,8 @@
 enum SQLHabits {
   /// psql's backslash commands that have a cq statement.
   static let backslashCommands: [String: String] = [
-    "\\q": "quit", "\\quit": "quit", "\\?": "help", "\\h": "help", "\\help": "help", "\\d": "schema",
+    "\\q": "quit", "\\quit": "quit", "\\?": "help", "\\h": "help", "\\help": "help",
+    "\\d": "schema",
     "\\dt": "schema",
   ]
 
@@ -58,7 +59,9 @@ enum SQLHabits {
       !words.contains(where: { $0.lowercased() == "order" }),
       let by = words.firstIndex(where: { $0.lowercased() == "by" }), by > 0
     {
-      let metric = words[0].lowercased() == "top" || words[0].lowercased() == "bottom" ? nil : words[0].trimmingComma
+      let metric =
+        words[0].lowercased() == "top" || words[0].lowercased() == "bottom"
+        ? nil : words[0].trimmingComma
       if let metric {
         words.removeLast()
         words += ["order", "by", metric, last]
@@ -75,7 +78,8 @@ enum SQLHabits {
     for n in 0..<min(4, words.count - i) {
       joined += words[i + n]
       let lower = joined.lowercased()
-      guard let open = lower.firstIndex(of: "("), lower.hasSuffix(")") || lower.hasSuffix("),") else { continue }
+      guard let open = lower.firstIndex(of: "("), lower.hasSuffix(")") || lower.hasSuffix("),")
+      else { continue }
       let function = String(lower[..<open])
       var inner = String(lower[lower.index(after: open)...].dropLast(lower.hasSuffix("),") ? 2 : 1))
       inner = inner.trimmingCharacters(" ")
@@ -88,7 +92,9 @@ enum SQLHabits {
         if inner.hasPrefix("distinct") {
           let column = inner.dropFirst("distinct".count).trimmingCharacters(" ")
           if column == "user_id" || column == "user" { return ("customers" + comma, n + 1) }
-          if column == "influencer_id" || column == "influencer" { return ("influencers" + comma, n + 1) }
+          if column == "influencer_id" || column == "influencer" {
+            return ("influencers" + comma, n + 1)
+          }
         }
         return ("conversions" + comma, n + 1)
       case "avg" where inner == "revenue":
@@ -122,7 +128,9 @@ enum SQLHabits {
     let selected = rest[..<from].joined(separator: " ").split(separator: ",")
     for raw in selected {
       var words = split(String(raw))
-      if let alias = words.firstIndex(where: { $0.lowercased() == "as" }) { words = Array(words[..<alias]) }
+      if let alias = words.firstIndex(where: { $0.lowercased() == "as" }) {
+        words = Array(words[..<alias])
+      }
       guard !words.isEmpty else { continue }
       let item: String
       if let (metric, _) = aggregateCall(words, at: 0) {
@@ -137,13 +145,19 @@ enum SQLHabits {
     }
     if items.isEmpty { items = ["revenue"] }
     var out = items.joined(separator: ", ")
-    if !groups.isEmpty { out += " by " + groups.map { columnMetrics[$0.lowercased()] ?? $0 }.joined(separator: ", ") }
+    if !groups.isEmpty {
+      out += " by " + groups.map { columnMetrics[$0.lowercased()] ?? $0 }.joined(separator: ", ")
+    }
     if let w = clause("where"), !w.isEmpty { out += " where " + w.joined(separator: " ") }
     if let h = clause("having"), !h.isEmpty {
-      out += " having " + h.map { word in aggregateCall([word], at: 0)?.0 ?? word }.joined(separator: " ")
+      out +=
+        " having "
+        + h.map { word in aggregateCall([word], at: 0)?.0 ?? word }.joined(separator: " ")
     }
     if let o = clause("order"), !o.isEmpty {
-      out += " order by " + o.map { word in aggregateCall([word], at: 0)?.0 ?? word }.joined(separator: " ")
+      out +=
+        " order by "
+        + o.map { word in aggregateCall([word], at: 0)?.0 ?? word }.joined(separator: " ")
     }
     if let l = clause("limit"), let n = l.first { out += " limit " + n }
     return out
@@ -151,7 +165,8 @@ enum SQLHabits {
 
   /// Words separated by spaces, tabs and line breaks.
   private static func split(_ text: String) -> [String] {
-    text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(String.init)
+    text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }).map(
+      String.init)
   }
 }
 

@@ -90,7 +90,9 @@ extension StatementParser {
       let start = current.range.lowerBound
       let condition = try parseCondition(after: first)
       if !atEnd { try fail(.expectedEndOfCondition(found: "'\(current.text)'")) }
-      return .use(condition: condition, text: text(start..<(previous?.range.upperBound ?? start)), clear: false)
+      return .use(
+        condition: condition, text: text(start..<(previous?.range.upperBound ?? start)),
+        clear: false)
     case "set":
       advance()
       offer(.setting)
@@ -99,7 +101,9 @@ extension StatementParser {
       offer(.settingValue(name.key))
       let start = current.range.lowerBound
       guard let words = restAsWords() else { return .set(name: name, value: nil) }
-      return .set(name: name, value: NameRef(text: words, range: start..<(previous?.range.upperBound ?? start)))
+      return .set(
+        name: name,
+        value: NameRef(text: words, range: start..<(previous?.range.upperBound ?? start)))
     case "last":
       return try parseLast()
     case "load", "run":
@@ -308,7 +312,8 @@ extension StatementParser {
   }
 
   /// A path: a quoted string, or the tokens written together with no space between them.
-  mutating func parsePath(_ what: String, after: Token) throws(ParseAbort) -> (String, SourceRange) {
+  mutating func parsePath(_ what: String, after: Token) throws(ParseAbort) -> (String, SourceRange)
+  {
     let first = current
     switch first.kind {
     case .string:

@@ -15,7 +15,8 @@ public enum Parser {
   /// `parseStatements(_:)` to see each statement with its own diagnostics.
   ///
   /// - Complexity: O(*n*) in the length of `source`.
-  public static func parse(_ source: String) -> (statements: [StmtNode], diagnostics: [Diagnostic]) {
+  public static func parse(_ source: String) -> (statements: [StmtNode], diagnostics: [Diagnostic])
+  {
     let parsed = parseStatements(source)
     return (parsed.compactMap(\.node), parsed.flatMap(\.diagnostics))
   }
@@ -196,12 +197,15 @@ struct StatementParser {
 
   /// Parses the statement, reporting lexical errors first.
   mutating func parse() -> ParsedStatement {
-    let range = tokens[0].range.lowerBound..<(tokens.dropLast().last?.range.upperBound ?? tokens[0].range.upperBound)
+    let range =
+      tokens[0].range
+      .lowerBound..<(tokens.dropLast().last?.range.upperBound ?? tokens[0].range.upperBound)
     let text = self.text(range)
     // psql's `\q`, `\?`, `\d`: the cq statement they stand for.
     if let command = SQLHabits.backslashCommands[text.lowercased()] {
       let stmt: Stmt = command == "quit" ? .quit : command == "help" ? .help(topic: nil) : .schema
-      return ParsedStatement(range: range, node: StmtNode(stmt: stmt, range: range), diagnostics: [])
+      return ParsedStatement(
+        range: range, node: StmtNode(stmt: stmt, range: range), diagnostics: [])
     }
     reportLexicalErrors()
     var stmt: Stmt?
@@ -214,13 +218,15 @@ struct StatementParser {
     }
     // SQL habits (`SELECT …`, `group by`, `sum(revenue)`, `sort by`): one error that shows the
     // cq statement meant, in place of the parser's.
-    if diagnostics.contains(where: { $0.severity == .error }), let meant = SQLHabits.cqStatement(for: text),
+    if diagnostics.contains(where: { $0.severity == .error }),
+      let meant = SQLHabits.cqStatement(for: text),
       meant != text
     {
       diagnostics = [
         Diagnostic(
           id: "parser.sqlHabit", phase: .syntax,
-          message: "cq is not SQL: metrics are already sums, 'by' groups, 'order by' sorts; did you mean '\(meant)'?",
+          message:
+            "cq is not SQL: metrics are already sums, 'by' groups, 'order by' sorts; did you mean '\(meant)'?",
           range: range, fixIts: [FixIt(range: range, replacement: meant)])
       ]
     }
@@ -253,4 +259,3 @@ struct StatementParser {
     tokens = kept
   }
 }
-

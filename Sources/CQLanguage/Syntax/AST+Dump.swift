@@ -16,7 +16,11 @@ extension Stmt {
     case .show(let target): "show \(target.rawValue)"
     case .schema: "schema"
     case .sample(let table, let count, let condition, let redirect):
-      (["sample", table.text] + [count.map { String($0) }, condition.map { "where " + $0.syntaxDump }, redirect?.syntaxDump].compactMap { $0 })
+      (["sample", table.text]
+        + [
+          count.map { String($0) }, condition.map { "where " + $0.syntaxDump },
+          redirect?.syntaxDump,
+        ].compactMap { $0 })
         .joined(separator: " ")
     case .use(let condition, _, let clear):
       clear ? "use none" : condition.map { "use " + $0.syntaxDump } ?? "use"
@@ -48,7 +52,9 @@ extension QueryStmt {
     var parts = ["query"]
     if let top { parts.append("\(top.bottom ? "bottom" : "top") \(top.count)") }
     parts.append("[\(metrics.map(\.text).joined(separator: ", "))]")
-    if !dimensions.isEmpty { parts.append("by [\(dimensions.map(\.text).joined(separator: ", "))]") }
+    if !dimensions.isEmpty {
+      parts.append("by [\(dimensions.map(\.text).joined(separator: ", "))]")
+    }
     if let across { parts.append("across \(across.text)") }
     if let whereClause { parts.append("where \(whereClause.syntaxDump)") }
     if let having { parts.append("having \(having.syntaxDump)") }

@@ -52,8 +52,13 @@ public struct ValueLiteral: Sendable, Hashable {
 
 /// Comparison operators in conditions.
 public enum CompareOp: String, Sendable, Hashable {
-  case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<="
-  case greater = ">", greaterOrEqual = ">=", contains = "~"
+  case equal = "="
+  case notEqual = "!="
+  case less = "<"
+  case lessOrEqual = "<="
+  case greater = ">"
+  case greaterOrEqual = ">="
+  case contains = "~"
 }
 
 /// A `where` / `having` / segment condition.
@@ -81,7 +86,10 @@ public indirect enum MetricExpr: Sendable, Hashable {
 
 /// The operators of `define metric` arithmetic.
 public enum ArithmeticOp: String, Sendable, Hashable {
-  case add = "+", subtract = "-", multiply = "*", divide = "/"
+  case add = "+"
+  case subtract = "-"
+  case multiply = "*"
+  case divide = "/"
 }
 
 /// One `order by` key.
@@ -178,7 +186,8 @@ public struct QueryStmt: Sendable, Hashable {
   public init(
     metrics: [NameRef], dimensions: [NameRef] = [], whereClause: ConditionExpr? = nil,
     having: ConditionExpr? = nil, orderBy: [OrderItem] = [], limit: Int? = nil,
-    withOther: Bool = false, top: TopClause? = nil, chart: ChartClause? = nil, redirect: RedirectClause? = nil,
+    withOther: Bool = false, top: TopClause? = nil, chart: ChartClause? = nil,
+    redirect: RedirectClause? = nil,
     range: SourceRange
   ) {
     self.metrics = metrics

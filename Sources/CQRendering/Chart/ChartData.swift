@@ -47,7 +47,8 @@ struct ChartData {
       var left: [String] = []
       rows = rows.filter { r in
         let kept: Bool
-        if case .text(let label) = r < result.rows.count && time < result.rows[r].count ? result.rows[r][time] : .empty,
+        if case .text(let label) = r < result.rows.count && time < result.rows[r].count
+          ? result.rows[r][time] : .empty,
           label.hasPrefix("(")
         {
           kept = false

@@ -1,13 +1,14 @@
-// The chart kinds are declared once, in CQLanguage (the parser reads them too).
-@_exported import enum CQLanguage.ChartKind
 import CQStorage
 
+// The chart kinds are declared once, in CQLanguage (the parser reads them too).
+@_exported import enum CQLanguage.ChartKind
+
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Why a result cannot be drawn as the chart asked for, and what would work.
@@ -161,7 +162,8 @@ extension ChartContext {
   /// The plotted rows of a line or scatter chart: y tick labels, the axis, the canvas, and the
   /// x axis line under it.
   func plotRows(
-    _ canvas: Canvas, height: Int, tickRows: [Int], tickText: [String], yLabelWidth: Int, plotWidth: Int
+    _ canvas: Canvas, height: Int, tickRows: [Int], tickText: [String], yLabelWidth: Int,
+    plotWidth: Int
   ) -> [String] {
     var out: [String] = []
     let tick = ascii ? "+" : "┤"
@@ -173,7 +175,9 @@ extension ChartContext {
     }
     let corner = ascii ? "+" : "└"
     let horizontal = ascii ? "-" : "─"
-    out.append(String(repeating: " ", count: yLabelWidth + 1) + corner + String(repeating: horizontal, count: plotWidth))
+    out.append(
+      String(repeating: " ", count: yLabelWidth + 1) + corner
+        + String(repeating: horizontal, count: plotWidth))
     return out
   }
 }

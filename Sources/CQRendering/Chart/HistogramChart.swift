@@ -1,11 +1,11 @@
 import CQStorage
 
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// The distribution of the first metric over the groups: 8–12 bins of a round width (fewer

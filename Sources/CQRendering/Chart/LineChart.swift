@@ -119,7 +119,8 @@ struct LineChart {
       )
     }
 
-    return Plot(title: title, xLabels: xLabels, series: series, yFormat: data.format(metric), notes: notes)
+    return Plot(
+      title: title, xLabels: xLabels, series: series, yFormat: data.format(metric), notes: notes)
   }
 
   func lines() throws(ChartError) -> [String] {
@@ -198,7 +199,8 @@ struct LineChart {
     }
 
     out += context.plotRows(
-      canvas, height: height, tickRows: tickRows, tickText: tickText, yLabelWidth: yLabelWidth, plotWidth: plotWidth)
+      canvas, height: height, tickRows: tickRows, tickText: tickText, yLabelWidth: yLabelWidth,
+      plotWidth: plotWidth)
     var xTicks = [
       (position: column(0, cells: plotWidth), text: context.label(xLabels[0], width: plotWidth / 3))
     ]
@@ -254,12 +256,16 @@ enum TimeOrder {
   ///
   /// - Complexity: O(*p*) in the periods of the span.
   static func filled(_ labels: [String], grain: TimeGrain?) -> [String] {
-    guard let grain, let first = labels.first, let last = labels.last, labels.count > 1 else { return labels }
+    guard let grain, let first = labels.first, let last = labels.last, labels.count > 1 else {
+      return labels
+    }
     let limit = 5_000
     var all: [String] = []
     switch grain {
     case .day, .week:
-      guard let a = DayNumber.parse(first), let b = DayNumber.parse(last), a <= b else { return labels }
+      guard let a = DayNumber.parse(first), let b = DayNumber.parse(last), a <= b else {
+        return labels
+      }
       let step: Int32 = grain == .week ? 7 : 1
       guard (b - a) / step < limit else { return labels }
       all = stride(from: a, through: b, by: Int(step)).map { DayNumber.isoString($0) }
@@ -267,8 +273,12 @@ enum TimeOrder {
       func index(_ t: String) -> Int? {
         let parts = t.split(separator: "-")
         guard parts.count == 2, parts[0].count == 4, let y = Int(parts[0]) else { return nil }
-        if grain == .month { return Int(parts[1]).flatMap { (1...12).contains($0) ? y * 12 + $0 - 1 : nil } }
-        guard parts[1].first == "Q", let q = Int(parts[1].dropFirst()), (1...4).contains(q) else { return nil }
+        if grain == .month {
+          return Int(parts[1]).flatMap { (1...12).contains($0) ? y * 12 + $0 - 1 : nil }
+        }
+        guard parts[1].first == "Q", let q = Int(parts[1].dropFirst()), (1...4).contains(q) else {
+          return nil
+        }
         return y * 4 + q - 1
       }
       guard let a = index(first), let b = index(last), a <= b, b - a < limit else { return labels }
@@ -281,7 +291,8 @@ enum TimeOrder {
       all = (a...b).map(String.init)
     case .weekday:
       let names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-      guard let a = weekdays.firstIndex(of: first.lowercased()), let b = weekdays.firstIndex(of: last.lowercased()), a <= b
+      guard let a = weekdays.firstIndex(of: first.lowercased()),
+        let b = weekdays.firstIndex(of: last.lowercased()), a <= b
       else { return labels }
       all = Array(names[a...b])
     }

@@ -99,7 +99,9 @@ struct ScatterChart {
     if letterAll {
       for index in byY where !extremes.contains(index) { extremes.append(index) }
     }
-    func key(_ index: Int) -> Int { cell(points[index]).row * plotWidth + cell(points[index]).column }
+    func key(_ index: Int) -> Int {
+      cell(points[index]).row * plotWidth + cell(points[index]).column
+    }
     var cellLetters: [Int: String] = [:]
     if !letterAll {
       // Two extremes in one cell would hide a letter: the later one is not lettered.
@@ -127,7 +129,8 @@ struct ScatterChart {
     }
 
     out += context.plotRows(
-      canvas, height: height, tickRows: tickRows, tickText: tickText, yLabelWidth: yLabelWidth, plotWidth: plotWidth)
+      canvas, height: height, tickRows: tickRows, tickText: tickText, yLabelWidth: yLabelWidth,
+      plotWidth: plotWidth)
     let xPlaces = ChartContext.places(forStep: xScale.tickStep ?? (xScale.high - xScale.low) / 2)
     let xFormat = data.format(xMetric)
     let middle = (xScale.low + xScale.high) / 2

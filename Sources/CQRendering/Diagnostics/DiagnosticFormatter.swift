@@ -52,7 +52,9 @@ public struct DiagnosticFormatter {
         if !headed { unplaced.append(label(diagnostic.severity, diagnostic.message)) }
         continue
       }
-      var messages = [headed ? label(diagnostic.severity, nil) : label(diagnostic.severity, diagnostic.message)]
+      var messages = [
+        headed ? label(diagnostic.severity, nil) : label(diagnostic.severity, diagnostic.message)
+      ]
       for note in diagnostic.notes {
         if let range = note.range, (1...lines.count).contains(range.lowerBound.line) {
           marks[range.lowerBound.line, default: []].append(

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Writes result files atomically (`> FILE`, `>> FILE`).
@@ -28,7 +28,8 @@ public struct AtomicFileWriter {
   public static func write(
     _ text: String, to path: String, append: Bool, joiningJSONArrays: Bool = false
   ) throws(FileWriteError) {
-    try write(bytes: Array(text.utf8), to: path, append: append, joiningJSONArrays: joiningJSONArrays)
+    try write(
+      bytes: Array(text.utf8), to: path, append: append, joiningJSONArrays: joiningJSONArrays)
   }
 
   /// Writes `newBytes` to `path` as ``write(_:to:append:joiningJSONArrays:)`` writes text: for
@@ -60,7 +61,9 @@ public struct AtomicFileWriter {
   /// - Throws: ``FileWriteError`` naming the path, the reason and a fix; the existing file is
   ///   left as it was.
   /// - Complexity: O(*n*) bytes, O(1) memory beyond what `produce` holds.
-  public static func stream(to path: String, _ produce: (inout FileTextStream) -> Void) throws(FileWriteError) {
+  public static func stream(to path: String, _ produce: (inout FileTextStream) -> Void)
+    throws(FileWriteError)
+  {
     try replace(path, append: false) { _, fd in
       var stream = FileTextStream(fd: fd)
       produce(&stream)
@@ -255,21 +258,21 @@ public struct FileTextStream: TextOutputStream {
 private enum Glue {
   static func write(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Darwin)
-      Darwin.write(fd, buffer, count)
+    Darwin.write(fd, buffer, count)
     #elseif canImport(Musl)
-      Musl.write(fd, buffer, count)
+    Musl.write(fd, buffer, count)
     #else
-      Glibc.write(fd, buffer, count)
+    Glibc.write(fd, buffer, count)
     #endif
   }
 
   static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Darwin)
-      Darwin.read(fd, buffer, count)
+    Darwin.read(fd, buffer, count)
     #elseif canImport(Musl)
-      Musl.read(fd, buffer, count)
+    Musl.read(fd, buffer, count)
     #else
-      Glibc.read(fd, buffer, count)
+    Glibc.read(fd, buffer, count)
     #endif
   }
 }

@@ -114,10 +114,13 @@ enum MachineFormats {
   }
 
   /// Each column's `"name":`, escaped once per result.
-  static func jsonKeys(_ result: ResultSet) -> [String] { result.columns.map { jsonString($0.name) + ":" } }
+  static func jsonKeys(_ result: ResultSet) -> [String] {
+    result.columns.map { jsonString($0.name) + ":" }
+  }
 
   /// Row `r` as a JSON object (`keys` from ``jsonKeys(_:)``).
-  static func appendJSONObject(_ r: Int, _ result: ResultSet, keys: [String], to line: inout String) {
+  static func appendJSONObject(_ r: Int, _ result: ResultSet, keys: [String], to line: inout String)
+  {
     line += "{"
     for c in keys.indices {
       if c > 0 { line += "," }
@@ -133,7 +136,9 @@ enum MachineFormats {
 
   static func jsonString(_ s: String) -> String {
     // Printable ASCII without a quote or backslash needs no escapes.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C }) {
+      return "\"" + s + "\""
+    }
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {

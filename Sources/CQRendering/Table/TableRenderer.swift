@@ -49,7 +49,9 @@ struct TableRenderer {
       let row = r < result.rowCount ? result.row(r) : []
       cells[r] = columns.indices.map { c in
         let value = c < row.count ? row[c] : .empty
-        return options.marks(TerminalWidth.singleLine(formatter.display(value, format: columns[c].format), ascii: options.ascii))
+        return options.marks(
+          TerminalWidth.singleLine(
+            formatter.display(value, format: columns[c].format), ascii: options.ascii))
       }
     }
     var widths = headers.map(TerminalWidth.displayWidth)
@@ -182,7 +184,9 @@ struct TableRenderer {
     var head = bodyCount
     var tail = 0
     var hidden = 0
-    if options.width != nil, !options.wrapsText, let maxRows = options.maxRows, bodyCount > max(maxRows, 0) {
+    if options.width != nil, !options.wrapsText, let maxRows = options.maxRows,
+      bodyCount > max(maxRows, 0)
+    {
       let m = max(maxRows, 0)
       head = m - m / 2
       tail = m / 2

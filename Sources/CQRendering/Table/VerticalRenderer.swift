@@ -28,9 +28,13 @@ struct VerticalRenderer {
   /// - Complexity: O(*r* × *c*) cells, each measured once.
   func render(_ result: ResultSet, to out: inout some TextOutputStream) {
     let columns = result.columns
-    let names = columns.map { options.marks(TerminalWidth.singleLine($0.name, ascii: options.ascii)) }
+    let names = columns.map {
+      options.marks(TerminalWidth.singleLine($0.name, ascii: options.ascii))
+    }
     let nameWidth = names.map(TerminalWidth.displayWidth).max() ?? 0
-    let kinds = (0..<result.rowCount).map { $0 < result.rowKinds.count ? result.rowKinds[$0] : .normal }
+    let kinds = (0..<result.rowCount).map {
+      $0 < result.rowKinds.count ? result.rowKinds[$0] : .normal
+    }
 
     // Which body rows are shown: all, or the first and last when a terminal limits rows.
     let bodyCount = kinds.filter { $0 == .normal }.count
@@ -63,13 +67,20 @@ struct VerticalRenderer {
       let lines = columns.indices.map { c -> String in
         let value = c < row.count ? row[c] : .empty
         var text = options.marks(
-          TerminalWidth.singleLine(formatter.display(value, format: columns[c].format), ascii: options.ascii))
-        if let width = options.width, TerminalWidth.displayWidth(text) > max(8, width - nameWidth - 3) {
-          text = TerminalWidth.truncate(text, toWidth: max(8, width - nameWidth - 3), ellipsis: ellipsis)
+          TerminalWidth.singleLine(
+            formatter.display(value, format: columns[c].format), ascii: options.ascii))
+        if let width = options.width,
+          TerminalWidth.displayWidth(text) > max(8, width - nameWidth - 3)
+        {
+          text = TerminalWidth.truncate(
+            text, toWidth: max(8, width - nameWidth - 3), ellipsis: ellipsis)
         }
         widest = max(widest, nameWidth + 3 + TerminalWidth.displayWidth(text))
-        let negative = ValueFormatter.isNumeric(columns[c].format) && c < row.count && ValueFormatter.isNegative(row[c])
-        return style.bold(TerminalWidth.pad(names[c], toWidth: nameWidth, alignRight: false)) + style.dim(" | ")
+        let negative =
+          ValueFormatter.isNumeric(columns[c].format) && c < row.count
+          && ValueFormatter.isNegative(row[c])
+        return style.bold(TerminalWidth.pad(names[c], toWidth: nameWidth, alignRight: false))
+          + style.dim(" | ")
           + (negative ? style.red(text) : text)
       }
       blocks.append((label, lines))
@@ -77,14 +88,19 @@ struct VerticalRenderer {
     // The label line spans the widest line, as psql's does.
     for block in blocks {
       let label = "-[ \(block.label) ]-"
-      let dashes = String(repeating: "-", count: max(0, min(widest, options.width ?? widest) - TerminalWidth.displayWidth(label)))
+      let dashes = String(
+        repeating: "-",
+        count: max(0, min(widest, options.width ?? widest) - TerminalWidth.displayWidth(label)))
       out.write(style.dim(label + dashes) + "\n")
       for line in block.lines { out.write(line + "\n") }
     }
 
     if result.rowCount == 0 { out.write("(no rows)\n") }
     if hidden > 0 {
-      out.write(options.marks("\(ellipsis) \(hidden) more record\(hidden == 1 ? "" : "s") (set rows all to see them)") + "\n")
+      out.write(
+        options.marks(
+          "\(ellipsis) \(hidden) more record\(hidden == 1 ? "" : "s") (set rows all to see them)")
+          + "\n")
     }
     for footnote in ProseRenderer.render(result.footnotes, options: options) {
       out.write(style.dim(footnote) + "\n")
@@ -116,7 +132,8 @@ extension ResultRenderer {
     for r in 0..<result.rowCount {
       for (c, column) in result.columns.enumerated() {
         let text = options.marks(
-          TerminalWidth.singleLine(formatter.display(result.cell(r, c), format: column.format), ascii: options.ascii))
+          TerminalWidth.singleLine(
+            formatter.display(result.cell(r, c), format: column.format), ascii: options.ascii))
         widths[c] = max(widths[c], TerminalWidth.displayWidth(text))
       }
     }

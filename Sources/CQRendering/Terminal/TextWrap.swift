@@ -52,7 +52,8 @@ public enum TextWrap {
     current = String(leading)
     currentWidth = leading.count
     var started = false  // a word is on the current line
-    for word in line.dropFirst(leading.count).split(separator: " ", omittingEmptySubsequences: true) {
+    for word in line.dropFirst(leading.count).split(separator: " ", omittingEmptySubsequences: true)
+    {
       var word = String(word)
       var wordWidth = TerminalWidth.displayWidth(word)
       if started, currentWidth + 1 + wordWidth <= width {
@@ -92,7 +93,8 @@ public enum TextWrap {
     var lead = 0
     if let marker = rest.firstIndex(of: " ") {
       let word = rest[..<marker]
-      let isNumber = word.count >= 2 && word.hasSuffix(".") && word.dropLast().allSatisfy(\.isNumber)
+      let isNumber =
+        word.count >= 2 && word.hasSuffix(".") && word.dropLast().allSatisfy(\.isNumber)
       let isBullet = word == "-" || word == "•" || word == "*"
       let isLabel = word.count >= 2 && word.count <= 21 && word.hasSuffix(":")
       if isNumber || isBullet || isLabel {

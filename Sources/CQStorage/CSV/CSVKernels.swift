@@ -17,12 +17,18 @@
   /// - Returns: the records seen, and the sum of the parsed values (a value that does not
   ///   parse counts 0), so the work cannot be optimized away.
   /// - Complexity: O(*n*) in the bytes.
-  public static func parseColumn(_ bytes: [UInt8], column: Int, as kind: Kind) -> (records: Int, sum: Int64) {
+  public static func parseColumn(_ bytes: [UInt8], column: Int, as kind: Kind) -> (
+    records: Int, sum: Int64
+  ) {
     bytes.withUnsafeBufferPointer { buffer -> (Int, Int64) in
       guard let p = buffer.baseAddress, !buffer.isEmpty else { return (0, 0) }
       var tokenizer = CSVTokenizer(bytes: p, start: 0, end: buffer.count)
-      var records = 0, field = 0, sum: Int64 = 0
-      var start = 0, stop = 0, escaped = false
+      var records = 0
+      var field = 0
+      var sum: Int64 = 0
+      var start = 0
+      var stop = 0
+      var escaped = false
       tokenizer.skipBlankLines()
       while !tokenizer.atEnd {
         let terminator = tokenizer.scanField(start: &start, stop: &stop, escaped: &escaped)

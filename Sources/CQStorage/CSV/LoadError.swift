@@ -184,7 +184,9 @@ extension LoadError {
       case "\r": out += "\\r"
       case "\r\n": out += "\\r\\n"
       default:
-        if c.unicodeScalars.count == 1, let scalar = c.unicodeScalars.first, String.isInvisible(scalar) {
+        if c.unicodeScalars.count == 1, let scalar = c.unicodeScalars.first,
+          String.isInvisible(scalar)
+        {
           out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
         } else {
           out.append(c)

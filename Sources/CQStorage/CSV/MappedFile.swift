@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// A whole file's bytes, mapped read-only (or read into memory where mapping is refused).
@@ -137,9 +137,9 @@ final class MappedFile {
 
   private static let pageSize = max(Int(sysconf(Int32(_SC_PAGESIZE))), 4096)
   #if canImport(Darwin)
-    private static let dontNeed = MADV_DONTNEED
+  private static let dontNeed = MADV_DONTNEED
   #else
-    private static let dontNeed = Int32(MADV_DONTNEED)
+  private static let dontNeed = Int32(MADV_DONTNEED)
   #endif
 
   /// Files below this size are pre-faulted whole; larger ones are faulted in as they are read
@@ -149,9 +149,9 @@ final class MappedFile {
   /// The modification time in `info`.
   static func modificationTime(_ info: stat) -> (seconds: Int, nanoseconds: Int) {
     #if canImport(Darwin)
-      (Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec))
+    (Int(info.st_mtimespec.tv_sec), Int(info.st_mtimespec.tv_nsec))
     #else
-      (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
+    (Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec))
     #endif
   }
 
@@ -215,9 +215,9 @@ final class MappedFile {
   /// On Linux small files are pre-faulted in one call (sharing the page cache) rather than a
   /// fault per page.
   #if canImport(Glibc)
-    private static let flags = MAP_PRIVATE | MAP_POPULATE
+  private static let flags = MAP_PRIVATE | MAP_POPULATE
   #else
-    private static let flags = MAP_PRIVATE
+  private static let flags = MAP_PRIVATE
   #endif
 
   static func reason(_ code: Int32) -> String {

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Maps fresh memory a few megabytes at a time instead of one page fault per page.
@@ -23,20 +23,20 @@ enum Prefault {
   /// - Complexity: O(*pages*), in one system call.
   static func populate(_ base: UnsafeMutableRawPointer, bytes: Int) {
     #if os(Linux)
-      guard bytes >= minimum else { return }
-      let page = 4096
-      let address = Int(bitPattern: base)
-      let start = (address + page - 1) & ~(page - 1)
-      let end = (address + bytes) & ~(page - 1)
-      // A step at a time: the call holds the address space's lock, which another thread's
-      // munmap waits for.
-      var from = start
-      while from < end {
-        let to = min(end, from + step)
-        guard let p = UnsafeMutableRawPointer(bitPattern: from) else { return }
-        _ = madvise(p, to - from, 23)  // MADV_POPULATE_WRITE (not in every libc's headers)
-        from = to
-      }
+    guard bytes >= minimum else { return }
+    let page = 4096
+    let address = Int(bitPattern: base)
+    let start = (address + page - 1) & ~(page - 1)
+    let end = (address + bytes) & ~(page - 1)
+    // A step at a time: the call holds the address space's lock, which another thread's
+    // munmap waits for.
+    var from = start
+    while from < end {
+      let to = min(end, from + step)
+      guard let p = UnsafeMutableRawPointer(bitPattern: from) else { return }
+      _ = madvise(p, to - from, 23)  // MADV_POPULATE_WRITE (not in every libc's headers)
+      from = to
+    }
     #endif
   }
 

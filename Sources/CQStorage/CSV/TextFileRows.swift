@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Where a CSV file's free-text field lives, so its rows can be read back from the file on
@@ -58,7 +58,8 @@ public struct TextFileRows: Sendable, Equatable {
   /// Whether the anchors are well formed for `rowCount` rows in a file of `size` bytes (a
   /// cache that fails this is refused).
   var isConsistent: Bool {
-    guard anchorRows.count == anchorOffsets.count, field >= 0, field < width, width <= 1 << 16 else {
+    guard anchorRows.count == anchorOffsets.count, field >= 0, field < width, width <= 1 << 16
+    else {
       return false
     }
     guard let first = anchorRows.first else { return rowCount == 0 }
@@ -126,7 +127,8 @@ public struct TextFileRows: Sendable, Equatable {
       guard tokenizer.fill(batch) == nil, batch.rowCount > 0 else { throw changed }
       for r in 0..<batch.rowCount where row + r >= lower && row + r < upper {
         let f = batch.field(row: r, field, in: buffer)
-        out.append(String(decoding: UnsafeBufferPointer(start: f.bytes, count: f.count), as: UTF8.self))
+        out.append(
+          String(decoding: UnsafeBufferPointer(start: f.bytes, count: f.count), as: UTF8.self))
       }
       row += batch.rowCount
     }

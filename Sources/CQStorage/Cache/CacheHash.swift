@@ -58,11 +58,11 @@ struct CacheHash {
   private static func load(_ p: UnsafeRawPointer, _ offset: Int) -> SIMD8<UInt64> {
     let v = p.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt64>.self)
     #if _endian(big)
-      return SIMD8(
-        v[0].littleEndian, v[1].littleEndian, v[2].littleEndian, v[3].littleEndian,
-        v[4].littleEndian, v[5].littleEndian, v[6].littleEndian, v[7].littleEndian)
+    return SIMD8(
+      v[0].littleEndian, v[1].littleEndian, v[2].littleEndian, v[3].littleEndian,
+      v[4].littleEndian, v[5].littleEndian, v[6].littleEndian, v[7].littleEndian)
     #else
-      return v
+    return v
     #endif
   }
 

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// An open file descriptor with whole-buffer positioned reads and writes; closed on deinit.
@@ -118,11 +118,11 @@ struct SourceFingerprint: Equatable, Sendable {
     guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
     let size = Int(info.st_size)
     #if canImport(Darwin)
-      let seconds = Int(info.st_mtimespec.tv_sec)
-      let nanoseconds = Int(info.st_mtimespec.tv_nsec)
+    let seconds = Int(info.st_mtimespec.tv_sec)
+    let nanoseconds = Int(info.st_mtimespec.tv_nsec)
     #else
-      let seconds = Int(info.st_mtim.tv_sec)
-      let nanoseconds = Int(info.st_mtim.tv_nsec)
+    let seconds = Int(info.st_mtim.tv_sec)
+    let nanoseconds = Int(info.st_mtim.tv_nsec)
     #endif
     var hasher = CacheHash(seed: 0x6371_2d73_6f75_7263)
     hasher.update(UInt64(size))

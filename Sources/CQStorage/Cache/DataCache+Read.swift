@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// The result of trying to read a cache.
@@ -144,7 +144,8 @@ extension DataCache {
           let file = TextFileRows(
             path: join(folder, name), field: Int(anchors[0]), width: Int(anchors[1]),
             size: source.size,
-            modified: .init(seconds: source.modifiedSeconds, nanoseconds: source.modifiedNanoseconds),
+            modified: .init(
+              seconds: source.modifiedSeconds, nanoseconds: source.modifiedNanoseconds),
             rowCount: table.rowCount, anchorRows: ContiguousArray(anchors[3..<(3 + k)]),
             anchorOffsets: ContiguousArray(anchors[(3 + k)...]))
           guard file.isConsistent else {
@@ -378,45 +379,45 @@ extension DataCache {
     into raw: UnsafeMutableRawPointer, _ ref: BlockRef, from file: CacheFileHandle
   ) -> Bool {
     #if os(Linux)
-      let page = pageSize
-      guard ref.count >= mappedBlockMinimum, page > 0 else { return false }
-      let address = Int(bitPattern: raw)
-      guard (address - ref.offset) % page == 0 else { return false }
-      let head = (page - address % page) % page
-      let body = (ref.count - head) / page * page
-      guard body > 0, let start = UnsafeMutableRawPointer(bitPattern: address + head) else {
-        return false
-      }
-      let mapped = mmap(
-        start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, file.fd,
-        off_t(ref.offset + head))
-      guard mapped == start else {
-        // A failed `MAP_FIXED` may already have unmapped the range: put fresh memory back.
-        let restored = mmap(
-          start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
-        precondition(restored == start, "cannot restore memory after a failed mapping")
-        return false
-      }
-      // Fill the page tables in one call, without copying (pages stay shared until written);
-      // before Linux 5.14 this fails and pages are faulted in as they are hashed.
-      _ = madvise(start, body, populateRead)
-      let tail = ref.count - head - body
-      return file.read(into: raw, count: head, at: ref.offset)
-        && file.read(into: start + body, count: tail, at: ref.offset + head + body)
-    #else
+    let page = pageSize
+    guard ref.count >= mappedBlockMinimum, page > 0 else { return false }
+    let address = Int(bitPattern: raw)
+    guard (address - ref.offset) % page == 0 else { return false }
+    let head = (page - address % page) % page
+    let body = (ref.count - head) / page * page
+    guard body > 0, let start = UnsafeMutableRawPointer(bitPattern: address + head) else {
       return false
+    }
+    let mapped = mmap(
+      start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, file.fd,
+      off_t(ref.offset + head))
+    guard mapped == start else {
+      // A failed `MAP_FIXED` may already have unmapped the range: put fresh memory back.
+      let restored = mmap(
+        start, body, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0)
+      precondition(restored == start, "cannot restore memory after a failed mapping")
+      return false
+    }
+    // Fill the page tables in one call, without copying (pages stay shared until written);
+    // before Linux 5.14 this fails and pages are faulted in as they are hashed.
+    _ = madvise(start, body, populateRead)
+    let tail = ref.count - head - body
+    return file.read(into: raw, count: head, at: ref.offset)
+      && file.read(into: start + body, count: tail, at: ref.offset + head + body)
+    #else
+    return false
     #endif
   }
 
   /// Drops the whole pages inside `count` bytes at `raw` from this process's memory.
   private static func releasePages(_ raw: UnsafeMutableRawPointer, _ count: Int) {
     #if os(Linux)
-      let page = pageSize
-      let address = Int(bitPattern: raw)
-      let head = (page - address % page) % page
-      let body = (count - head) / page * page
-      guard body > 0, let start = UnsafeMutableRawPointer(bitPattern: address + head) else { return }
-      _ = madvise(start, body, MADV_DONTNEED)
+    let page = pageSize
+    let address = Int(bitPattern: raw)
+    let head = (page - address % page) % page
+    let body = (count - head) / page * page
+    guard body > 0, let start = UnsafeMutableRawPointer(bitPattern: address + head) else { return }
+    _ = madvise(start, body, MADV_DONTNEED)
     #endif
   }
 
@@ -443,12 +444,12 @@ extension DataCache {
   /// Asks for transparent huge pages on a large fresh buffer: far fewer page faults to fill it.
   private static func adviseHugePages(_ p: UnsafeMutableRawPointer, _ count: Int) {
     #if canImport(Glibc)
-      let huge = 2 << 20
-      guard count >= 2 * huge else { return }
-      let start = (Int(bitPattern: p) + huge - 1) / huge * huge
-      let end = (Int(bitPattern: p) + count) / huge * huge
-      guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-      _ = madvise(aligned, end - start, MADV_HUGEPAGE)
+    let huge = 2 << 20
+    guard count >= 2 * huge else { return }
+    let start = (Int(bitPattern: p) + huge - 1) / huge * huge
+    let end = (Int(bitPattern: p) + count) / huge * huge
+    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(aligned, end - start, MADV_HUGEPAGE)
     #endif
   }
 

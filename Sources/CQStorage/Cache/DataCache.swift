@@ -1,10 +1,11 @@
 import Dispatch
+
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// Whether a load may read or write the binary cache beside the data (`FOLDER/.cq-cache/`).

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// One stored array of a derived column.
@@ -42,10 +42,14 @@ public enum DerivedCache {
   ///
   /// - Complexity: O(*n*) in the stored bytes, read and hashed once.
   public static func read(folder: String, name: String) -> [DerivedArray]? {
-    guard !folder.isEmpty, CachePolicy.fromEnvironment == .use, let current = DataCache.fingerprints(folder),
-      let file = CacheFileHandle.openForReading(path(folder, name)), let size = file.size, size >= 20
+    guard !folder.isEmpty, CachePolicy.fromEnvironment == .use,
+      let current = DataCache.fingerprints(folder),
+      let file = CacheFileHandle.openForReading(path(folder, name)), let size = file.size,
+      size >= 20
     else { return nil }
-    guard let header = try? file.bytes(count: 20, at: 0), Array(header[0..<8]) == magic else { return nil }
+    guard let header = try? file.bytes(count: 20, at: 0), Array(header[0..<8]) == magic else {
+      return nil
+    }
     var d = CacheDecoder(Array(header[8..<20]))
     guard let version = try? d.u32(), version == formatVersion, let tocLength = try? d.count(),
       tocLength <= size - 20, let toc = try? file.bytes(count: tocLength, at: 20)
@@ -61,7 +65,9 @@ public enum DerivedCache {
       var offset = 20 + tocLength
       var out: [DerivedArray] = []
       for _ in 0..<arrays {
-        let kind = try t.u8(), count = try t.count(), hash = try t.u64()
+        let kind = try t.u8()
+        let count = try t.count()
+        let hash = try t.u64()
         let width = kind == 0 ? 1 : kind == 1 ? 4 : 8
         guard kind <= 2, count <= (size - offset) / width else { return nil }
         func load<T: FixedWidthInteger>(_: T.Type) -> ContiguousArray<T>? {
@@ -78,9 +84,15 @@ public enum DerivedCache {
           return ok ? a : nil
         }
         switch kind {
-        case 0: guard let a = load(UInt8.self) else { return nil }; out.append(.u8(a))
-        case 1: guard let a = load(Int32.self) else { return nil }; out.append(.i32(a))
-        default: guard let a = load(Int64.self) else { return nil }; out.append(.i64(a))
+        case 0:
+          guard let a = load(UInt8.self) else { return nil }
+          out.append(.u8(a))
+        case 1:
+          guard let a = load(Int32.self) else { return nil }
+          out.append(.i32(a))
+        default:
+          guard let a = load(Int64.self) else { return nil }
+          out.append(.i64(a))
         }
         offset += count * width
       }
@@ -107,9 +119,18 @@ public enum DerivedCache {
     func bytes<T>(_ a: ContiguousArray<T>) -> UInt64 { a.withUnsafeBytes { CacheHash.of($0) } }
     for a in arrays {
       switch a {
-      case .u8(let v): toc.u8(0); toc.int(v.count); toc.u64(bytes(v))
-      case .i32(let v): toc.u8(1); toc.int(v.count); toc.u64(bytes(v))
-      case .i64(let v): toc.u8(2); toc.int(v.count); toc.u64(bytes(v))
+      case .u8(let v):
+        toc.u8(0)
+        toc.int(v.count)
+        toc.u64(bytes(v))
+      case .i32(let v):
+        toc.u8(1)
+        toc.int(v.count)
+        toc.u64(bytes(v))
+      case .i64(let v):
+        toc.u8(2)
+        toc.int(v.count)
+        toc.u64(bytes(v))
       }
     }
     var header = CacheEncoder()
@@ -123,7 +144,9 @@ public enum DerivedCache {
       defer { offset += buffer.count }
       return file.write(buffer, at: offset)
     }
-    var ok = magic.withUnsafeBytes(put) && header.bytes.withUnsafeBytes(put) && toc.bytes.withUnsafeBytes(put)
+    var ok =
+      magic.withUnsafeBytes(put) && header.bytes.withUnsafeBytes(put)
+      && toc.bytes.withUnsafeBytes(put)
     for a in arrays where ok {
       switch a {
       case .u8(let v): ok = v.withUnsafeBytes(put)

@@ -37,9 +37,12 @@ public enum DataLoader {
 
   /// `load(folder:)`, but a cache to be written after parsing is handed to `writer` and written
   /// in the background, so the data is returned as soon as it is parsed.
-  public static func load(folder: String, writingCacheWith writer: CacheWriter) throws(LoadError) -> DataSet {
+  public static func load(folder: String, writingCacheWith writer: CacheWriter) throws(LoadError)
+    -> DataSet
+  {
     writer.wait()  // a cache of this folder may still be being written
-    return try DataCache.load(folder: folder, policy: .fromEnvironment, writer: writer) { () throws(LoadError) in
+    return try DataCache.load(folder: folder, policy: .fromEnvironment, writer: writer) {
+      () throws(LoadError) in
       try load(folder: folder, chunkThreshold: TableParser.defaultChunkThreshold)
     }.data
   }
@@ -72,7 +75,9 @@ public enum DataLoader {
       folder.hasSuffix("/") ? folder + schema.fileName : folder + "/" + schema.fileName
     }
     // Every missing file is named at once (an empty folder names all four).
-    let missing = [TableSchema.influencers, .posts, .tracking, .payouts].filter { !MappedFile.exists(path($0)) }
+    let missing = [TableSchema.influencers, .posts, .tracking, .payouts].filter {
+      !MappedFile.exists(path($0))
+    }
     if missing.count == 1 { throw .missingFile(file: path(missing[0])) }
     if missing.count > 1 { throw .missingFiles(folder: folder, names: missing.map(\.fileName)) }
 
@@ -181,7 +186,8 @@ public enum DataLoader {
   private static func finish(_ dictionary: ByteDictionary, foldingCase: Bool = false) -> (
     StringDictionary, ContiguousArray<Int32>?
   ) {
-    let strings = dictionary.isASCII ? dictionary.strings() : dictionary.strings().map(\.trimmingInvisibles)
+    let strings =
+      dictionary.isASCII ? dictionary.strings() : dictionary.strings().map(\.trimmingInvisibles)
     if foldingCase {
       var codeOfKey: [String: Int32] = [:]
       var values: [String] = []
@@ -220,13 +226,15 @@ public enum DataLoader {
     }
     // Products and brands compare as they will group: case folded, trimmed (`Whey, MB` and
     // `whey, mb` agree; `Whey, MB` and `whey, HKV` conflict).
-    let productNames = dictionaries[Domain.product.rawValue], brandNames = dictionaries[Domain.brand.rawValue]
+    let productNames = dictionaries[Domain.product.rawValue]
+    let brandNames = dictionaries[Domain.brand.rawValue]
     var map: [Int32: (brand: Int32, row: Int)] = [:]
     var brandOfFolded: [String: (brand: String, row: Int)] = [:]
     for r in 0..<products.rowCount {
       let p = product.codes[r]
       let b = brand.codes[r]
-      let key = folded(productNames.string(p)), brandKey = folded(brandNames.string(b))
+      let key = folded(productNames.string(p))
+      let brandKey = folded(brandNames.string(b))
       if let first = brandOfFolded[key] {
         if first.brand != brandKey {
           throw .conflictingProduct(

@@ -25,7 +25,9 @@ extension DataSet {
       // Row numbers are held in 32 bits (codes, allocation, row lists).
       throw LoadError(
         code: .outOfRange, file: table.path ?? (table.name + ".csv"),
-        message: "\(table.rowCount) rows, more than the \(DataSet.largestRowCount) a table may have; split the data into folders")
+        message:
+          "\(table.rowCount) rows, more than the \(DataSet.largestRowCount) a table may have; split the data into folders"
+      )
     }
     for table in [influencers, posts, tracking, payouts] + [products].compactMap({ $0 }) {
       for name in table.columnNames {

@@ -444,7 +444,8 @@ enum TableParser {
         switch f.reason {
         case .badValue:
           throw LoadError.badValue(
-            file: path, line: line, column: column.name, expected: column.kind.expected(rejecting: text), found: text
+            file: path, line: line, column: column.name,
+            expected: column.kind.expected(rejecting: text), found: text
           )
         case .duplicate(let firstRow):
           let firstLine = firstRow < table.lines.count ? table.lines[firstRow] : 0

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-  import Glibc
+import Glibc
 #elseif canImport(Musl)
-  import Musl
+import Musl
 #elseif canImport(Darwin)
-  import Darwin
+import Darwin
 #endif
 
 /// A closure handed to a POSIX thread.
@@ -20,9 +20,9 @@ func runConcurrently(_ first: () -> Void, _ second: () -> Void) {
   withoutActuallyEscaping(second) { second in
     let job = Unmanaged.passRetained(ThreadJob(second))
     #if canImport(Darwin)
-      var thread: pthread_t?
+    var thread: pthread_t?
     #else
-      var thread = pthread_t()
+    var thread = pthread_t()
     #endif
     let status = pthread_create(
       &thread, nil,
@@ -33,9 +33,9 @@ func runConcurrently(_ first: () -> Void, _ second: () -> Void) {
     first()
     if status == 0 {
       #if canImport(Darwin)
-        if let thread { pthread_join(thread, nil) }
+      if let thread { pthread_join(thread, nil) }
       #else
-        pthread_join(thread, nil)
+      pthread_join(thread, nil)
       #endif
     } else {
       job.takeRetainedValue().body()

@@ -6,7 +6,8 @@ import Testing
 
 /// Fixture folders beside this file's parent: `Tests/CQEngineTests/Fixtures/NAME`.
 enum EngineFixtures {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent()
     .appendingPathComponent("Fixtures")
 
   static func path(_ name: String) -> String { root.appendingPathComponent(name).path }
@@ -23,7 +24,8 @@ struct Harness {
   var reference: Reference
 
   init(
-    _ fixture: String = "small", allocation: AllocationWeight = .orders, tiers: String? = nil, totals: Bool = false
+    _ fixture: String = "small", allocation: AllocationWeight = .orders, tiers: String? = nil,
+    totals: Bool = false
   ) throws {
     let folder = EngineFixtures.path(fixture)
     engine = Engine(data: try DataLoader.load(folder: folder))
@@ -32,7 +34,9 @@ struct Harness {
     reference = try Reference(folder: folder)
     reference.weight = allocation == .orders ? .orders : .revenue
     if let tiers {
-      guard let parsed = Tiers.parse(tiers) else { throw HarnessError(description: "bad tiers '\(tiers)'") }
+      guard let parsed = Tiers.parse(tiers) else {
+        throw HarnessError(description: "bad tiers '\(tiers)'")
+      }
       engine.settings.tiers = parsed
       reference.tiers = parsed.thresholds
     }
@@ -41,28 +45,40 @@ struct Harness {
   /// Parses and runs one query statement.
   func run(_ text: String) throws -> ResultSet {
     let (statements, diagnostics) = Parser.parse(text)
-    guard diagnostics.isEmpty, statements.count == 1, case .query(let query) = statements[0].stmt else {
-      throw HarnessError(description: "'\(text)' did not parse as one query: \(diagnostics.map(\.message))")
+    guard diagnostics.isEmpty, statements.count == 1, case .query(let query) = statements[0].stmt
+    else {
+      throw HarnessError(
+        description: "'\(text)' did not parse as one query: \(diagnostics.map(\.message))")
     }
     return try engine.run(query, source: text).result
   }
 
   /// Runs a query that must fail in the model phase; returns its diagnostics' messages.
-  func modelError(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [String] {
+  func modelError(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation)
+    -> [String]
+  {
     let (statements, diagnostics) = Parser.parse(text)
-    guard diagnostics.isEmpty, statements.count == 1, case .query(let query) = statements[0].stmt else {
-      Issue.record("'\(text)' did not parse: \(diagnostics.map(\.message))", sourceLocation: sourceLocation)
+    guard diagnostics.isEmpty, statements.count == 1, case .query(let query) = statements[0].stmt
+    else {
+      Issue.record(
+        "'\(text)' did not parse: \(diagnostics.map(\.message))", sourceLocation: sourceLocation)
       return []
     }
     do {
       let outcome = try engine.run(query, source: text)
-      Issue.record("'\(text)' answered \(outcome.result.rows) instead of a model error", sourceLocation: sourceLocation)
+      Issue.record(
+        "'\(text)' answered \(outcome.result.rows) instead of a model error",
+        sourceLocation: sourceLocation)
       return []
     } catch {
       #expect(!error.diagnostics.isEmpty, sourceLocation: sourceLocation)
-      #expect(error.diagnostics.allSatisfy { $0.phase == .model }, "\(text)", sourceLocation: sourceLocation)
+      #expect(
+        error.diagnostics.allSatisfy { $0.phase == .model }, "\(text)",
+        sourceLocation: sourceLocation)
       #expect(error.exitStatus == 3, "\(text)", sourceLocation: sourceLocation)
-      return error.diagnostics.map { ([$0.message] + $0.notes.map(\.message)).joined(separator: " | ") }
+      return error.diagnostics.map {
+        ([$0.message] + $0.notes.map(\.message)).joined(separator: " | ")
+      }
     }
   }
 }
@@ -84,12 +100,15 @@ extension ResultSet {
 
   /// Labels of the normal rows in result order.
   var labelRows: [[String]] {
-    rows.indices.filter { rowKinds[$0] == .normal }.map { rows[$0].prefix(dimensionCount).map(\.label) }
+    rows.indices.filter { rowKinds[$0] == .normal }.map {
+      rows[$0].prefix(dimensionCount).map(\.label)
+    }
   }
 
   /// Metric column of a normal row found by its labels.
   func cell(_ labels: [String], _ metric: String) -> Value? {
-    guard let j = columns.firstIndex(where: { $0.name == metric }), let row = byLabels[labels] else { return nil }
+    guard let j = columns.firstIndex(where: { $0.name == metric }), let row = byLabels[labels]
+    else { return nil }
     return row[j - dimensionCount]
   }
 }
@@ -124,13 +143,18 @@ func expectRows(
 ) {
   let actual = result.byLabels
   #expect(
-    Set(actual.keys) == Set(expected.keys), "\(context): groups \(actual.keys.sorted { $0.lexicographicallyPrecedes($1) }) vs expected \(expected.keys.sorted { $0.lexicographicallyPrecedes($1) })",
+    Set(actual.keys) == Set(expected.keys),
+    "\(context): groups \(actual.keys.sorted { $0.lexicographicallyPrecedes($1) }) vs expected \(expected.keys.sorted { $0.lexicographicallyPrecedes($1) })",
     sourceLocation: sourceLocation)
   for (labels, values) in expected {
     guard let row = actual[labels] else { continue }
-    #expect(row.count == values.count, "\(context) \(labels): \(row.count) cells", sourceLocation: sourceLocation)
+    #expect(
+      row.count == values.count, "\(context) \(labels): \(row.count) cells",
+      sourceLocation: sourceLocation)
     for (i, e) in values.enumerated() where i < row.count {
-      #expect(matches(row[i], e), "\(context) \(labels) column \(i): got \(row[i]), expected \(e)", sourceLocation: sourceLocation)
+      #expect(
+        matches(row[i], e), "\(context) \(labels) column \(i): got \(row[i]), expected \(e)",
+        sourceLocation: sourceLocation)
     }
   }
 }
@@ -145,8 +169,13 @@ actor Flag {
 /// trap run first in a child process (an exit test).
 enum CrashGuard {
   /// Whether `text` runs to completion (answer or model error) on `fixture` without trapping.
-  static func survives(_ text: String, fixture: String = "small", sourceLocation: Testing.SourceLocation = #_sourceLocation) async -> Bool {
-    let result = await #expect(processExitsWith: .success, "'\(text)' must not trap", sourceLocation: sourceLocation) {
+  static func survives(
+    _ text: String, fixture: String = "small",
+    sourceLocation: Testing.SourceLocation = #_sourceLocation
+  ) async -> Bool {
+    let result = await #expect(
+      processExitsWith: .success, "'\(text)' must not trap", sourceLocation: sourceLocation
+    ) {
       [text, fixture] in
       let h = try Harness(fixture)
       _ = try? h.run(text)
@@ -155,7 +184,9 @@ enum CrashGuard {
   }
 
   /// Like `survives`, for a query whose trap is a known engine bug (`withKnownIssue`).
-  static func survivesKnownCrash(_ text: String, bug: String, fixture: String = "small") async -> Bool {
+  static func survivesKnownCrash(_ text: String, bug: String, fixture: String = "small") async
+    -> Bool
+  {
     let flag = Flag()
     await withKnownIssue(Comment(rawValue: bug)) {
       let ok = await survives(text, fixture: fixture)

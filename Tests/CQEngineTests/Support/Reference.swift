@@ -20,9 +20,13 @@ struct Reference: Sendable {
   static let tierNames = ["nano", "micro", "mid", "macro", "mega"]
   static let defaultTiers: [Int64] = [10_000, 50_000, 500_000, 1_000_000]
   static let timeDimensions = ["day", "week", "month", "quarter", "year", "weekday"]
-  static let attributeDimensions = ["influencer", "influencer_id", "category", "gender", "platform", "tier"]
+  static let attributeDimensions = [
+    "influencer", "influencer_id", "category", "gender", "platform", "tier",
+  ]
   static let allDimensions =
-    attributeDimensions + ["campaign", "brand", "product", "source", "user", "basis", "status", "post_platform"]
+    attributeDimensions + [
+      "campaign", "brand", "product", "source", "user", "basis", "status", "post_platform",
+    ]
     + timeDimensions
   static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -45,8 +49,12 @@ struct Reference: Sendable {
     postsRaw = try load("posts.csv")
     payoutsRaw = try load("payouts.csv")
     let header = { (name: String) throws -> Set<String> in
-      let text = try String(contentsOfFile: (folder as NSString).appendingPathComponent(name), encoding: .utf8)
-      return Set((TinyCSV.records(text).first ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() })
+      let text = try String(
+        contentsOfFile: (folder as NSString).appendingPathComponent(name), encoding: .utf8)
+      return Set(
+        (TinyCSV.records(text).first ?? []).map {
+          $0.trimmingCharacters(in: .whitespaces).lowercased()
+        })
     }
     payoutColumns = try header("payouts.csv")
     postColumns = try header("posts.csv")
@@ -58,7 +66,9 @@ struct Reference: Sendable {
 
   func influencer(_ id: String) -> [String: String]? { influencers.first { $0["id"] == id } }
 
-  func followers(_ id: String) -> Int64 { influencer(id).flatMap { Int64($0["follower_count"] ?? "") } ?? 0 }
+  func followers(_ id: String) -> Int64 {
+    influencer(id).flatMap { Int64($0["follower_count"] ?? "") } ?? 0
+  }
 
   /// SPEC §3 tier of a follower count under the thresholds in force.
   func tier(_ followers: Int64) -> String {
@@ -69,7 +79,8 @@ struct Reference: Sendable {
   func attributeLabels(_ id: String) -> [String: String] {
     guard let inf = influencer(id) else {
       return [
-        "influencer": "(unknown #\(id))", "influencer_id": id, "category": "(unknown)", "gender": "(unknown)",
+        "influencer": "(unknown #\(id))", "influencer_id": id, "category": "(unknown)",
+        "gender": "(unknown)",
         "platform": "(unknown)", "tier": "(unknown)",
       ]
     }
@@ -115,7 +126,9 @@ struct Reference: Sendable {
       labels["user"] = r["user_id"] ?? ""
       return Row(
         labels: labels, influencerID: id, fields: r,
-        int: ["orders": Int64(r["orders"] ?? "") ?? 0, "revenue": TinyCSV.paise(r["revenue"] ?? "")])
+        int: [
+          "orders": Int64(r["orders"] ?? "") ?? 0, "revenue": TinyCSV.paise(r["revenue"] ?? ""),
+        ])
     }
   }
 
@@ -127,8 +140,10 @@ struct Reference: Sendable {
       if postColumns.contains("campaign") { labels["campaign"] = r["campaign"] ?? "" }
       return Row(
         labels: labels, influencerID: id, fields: r,
-        int: ["reach": Int64(r["reach"] ?? "") ?? 0, "likes": Int64(r["likes"] ?? "") ?? 0,
-          "comments": Int64(r["comments"] ?? "") ?? 0])
+        int: [
+          "reach": Int64(r["reach"] ?? "") ?? 0, "likes": Int64(r["likes"] ?? "") ?? 0,
+          "comments": Int64(r["comments"] ?? "") ?? 0,
+        ])
     }
   }
 
@@ -141,7 +156,9 @@ struct Reference: Sendable {
       if payoutColumns.contains("status") { labels["status"] = r["status"] ?? "" }
       return Row(
         labels: labels, influencerID: id, fields: r,
-        int: ["orders": Int64(r["orders"] ?? "") ?? 0, "total": TinyCSV.paise(r["total_payout"] ?? "")])
+        int: [
+          "orders": Int64(r["orders"] ?? "") ?? 0, "total": TinyCSV.paise(r["total_payout"] ?? ""),
+        ])
     }
   }
 
@@ -152,7 +169,8 @@ struct Reference: Sendable {
     if payoutColumns.contains("status") { s.insert("status") }
     return s
   }
-  static let trackingDimensions = Set(attributeDimensions + ["campaign", "brand", "product", "source", "user"] + timeDimensions)
+  static let trackingDimensions = Set(
+    attributeDimensions + ["campaign", "brand", "product", "source", "user"] + timeDimensions)
   var postDimensions: Set<String> {
     var s = Set(Reference.attributeDimensions + ["post_platform"] + Reference.timeDimensions)
     if postColumns.contains("campaign") { s.insert("campaign") }
@@ -165,7 +183,9 @@ struct Reference: Sendable {
   /// payouts have the column).
   func sameKey(_ payout: Row, _ track: Row) -> Bool {
     guard payout.influencerID == track.influencerID else { return false }
-    if payoutColumns.contains("campaign") { return payout.fields["campaign"] == track.fields["campaign"] }
+    if payoutColumns.contains("campaign") {
+      return payout.fields["campaign"] == track.fields["campaign"]
+    }
     return true
   }
 
@@ -178,7 +198,9 @@ struct Reference: Sendable {
     var shares = w.map { total * $0 / sum }
     let remainders = w.map { total * $0 % sum }
     let left = total - shares.reduce(0, +)
-    let order = w.indices.sorted { remainders[$0] != remainders[$1] ? remainders[$0] > remainders[$1] : $0 < $1 }
+    let order = w.indices.sorted {
+      remainders[$0] != remainders[$1] ? remainders[$0] > remainders[$1] : $0 < $1
+    }
     for i in 0..<Int(left) { shares[order[i]] += 1 }
     return shares
   }
@@ -193,7 +215,9 @@ struct Reference: Sendable {
       let idx = rows.indices.filter { sameKey(p, rows[$0]) }
       if idx.isEmpty {
         var labels = p.labels
-        for d in Reference.allDimensions where !payoutDimensions.contains(d) { labels[d] = "(unattributed)" }
+        for d in Reference.allDimensions where !payoutDimensions.contains(d) {
+          labels[d] = "(unattributed)"
+        }
         pieces.append((labels, p.int["total"] ?? 0, true))
         continue
       }
@@ -201,7 +225,8 @@ struct Reference: Sendable {
       let shares = Reference.spread(p.int["total"] ?? 0, weights: weights)
       for (k, r) in idx.enumerated() {
         covered.insert(r)
-        pieces.append((rows[r].labels.merging(p.labels) { _, payoutLabel in payoutLabel }, shares[k], false))
+        pieces.append(
+          (rows[r].labels.merging(p.labels) { _, payoutLabel in payoutLabel }, shares[k], false))
       }
     }
     // Tracking rows no payout reaches carry a zero share (they still form groups).

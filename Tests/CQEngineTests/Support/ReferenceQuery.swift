@@ -48,8 +48,10 @@ enum RefValue: Sendable, Equatable, CustomStringConvertible {
 struct RefAcc: Sendable {
   var revenue: Int64 = 0, orders: Int64 = 0, conversions: Int64 = 0, newRevenue: Int64 = 0
   var users: Set<String> = [], newUsers: Set<String> = []
-  var posts: Int64 = 0, reach: Int64 = 0, likes: Int64 = 0, comments: Int64 = 0, postFollowers: Int64 = 0
-  var payout: Int64 = 0, paid: Int64 = 0, pending: Int64 = 0, paidOrders: Int64 = 0, orderGap: Int64 = 0
+  var posts: Int64 = 0, reach: Int64 = 0, likes: Int64 = 0, comments: Int64 = 0,
+    postFollowers: Int64 = 0
+  var payout: Int64 = 0, paid: Int64 = 0, pending: Int64 = 0, paidOrders: Int64 = 0,
+    orderGap: Int64 = 0
   var audience: Set<String> = []
   var followers: Int64 = 0
 }
@@ -58,12 +60,18 @@ struct RefAcc: Sendable {
 enum RefFact: Sendable { case tracking, posts, spend, payoutNative, audience }
 
 extension Reference {
-  static let additiveMetrics = ["revenue", "orders", "conversions", "posts", "reach", "likes", "comments", "payout"]
+  static let additiveMetrics = [
+    "revenue", "orders", "conversions", "posts", "reach", "likes", "comments", "payout",
+  ]
 
   static func facts(of metric: String) -> [RefFact] {
     switch metric {
-    case "revenue", "orders", "conversions", "customers", "aov", "new_customers", "incremental_revenue": [.tracking]
-    case "posts", "reach", "likes", "comments", "engagements", "engagement_rate", "engagement_rate_followers": [.posts]
+    case "revenue", "orders", "conversions", "customers", "aov", "new_customers",
+      "incremental_revenue":
+      [.tracking]
+    case "posts", "reach", "likes", "comments", "engagements", "engagement_rate",
+      "engagement_rate_followers":
+      [.posts]
     case "influencers", "followers": [.audience]
     case "payout", "spend": [.spend]
     case "paid_payout", "pending_payout", "paid_orders", "order_gap": [.payoutNative]
@@ -76,7 +84,9 @@ extension Reference {
 
   /// Whether SPEC lets `metric` be split/filtered by every dimension in `used`.
   func reachable(_ metric: String, _ used: Set<String>) -> Bool {
-    if ["paid_payout", "pending_payout"].contains(metric), !payoutColumns.contains("status") { return false }
+    if ["paid_payout", "pending_payout"].contains(metric), !payoutColumns.contains("status") {
+      return false
+    }
     return Reference.facts(of: metric).allSatisfy { fact in
       switch fact {
       case .tracking: used.isSubset(of: Reference.trackingDimensions)
@@ -95,7 +105,9 @@ extension Reference {
   /// influencer who posted in a campaign counts there even without tracked orders.
   func audienceRows(_ used: Set<String>) -> [Row] {
     if used.isSubset(of: Set(Reference.attributeDimensions)) {
-      return knownIDs.map { Row(labels: attributeLabels($0), influencerID: $0, fields: [:], int: [:]) }
+      return knownIDs.map {
+        Row(labels: attributeLabels($0), influencerID: $0, fields: [:], int: [:])
+      }
     }
     var rows: [Row] = []
     if used.isSubset(of: Reference.trackingDimensions) { rows += tracking }
@@ -108,7 +120,8 @@ extension Reference {
   var firstPurchase: [String: String] {
     var first: [String: String] = [:]
     for r in trackingRaw {
-      let u = r["user_id"] ?? "", d = r["date"] ?? ""
+      let u = r["user_id"] ?? ""
+      let d = r["date"] ?? ""
       if let f = first[u], f <= d { continue }
       first[u] = d
     }
@@ -164,7 +177,9 @@ extension Reference {
         let otherDimensionFiltered = !(filter?.dimensions ?? []).isSubset(of: payoutDimensions)
         for piece in payoutPieces() {
           if piece.unattributed && otherDimensionFiltered { continue }
-          guard used.allSatisfy({ piece.labels[$0] != nil }), passes(piece.labels), let k = key(piece.labels) else { continue }
+          guard used.allSatisfy({ piece.labels[$0] != nil }), passes(piece.labels),
+            let k = key(piece.labels)
+          else { continue }
           groups[k, default: RefAcc()].payout += piece.paise
         }
       }
@@ -185,10 +200,13 @@ extension Reference {
         if r.fields["basis"] == "order" {
           let paidOrders = r.int["orders"] ?? 0
           a.paidOrders += paidOrders
-          let firstOfKey = all.indices.first { all[$0].fields["basis"] == "order" && sameKey(all[$0], r) } ?? index
+          let firstOfKey =
+            all.indices.first { all[$0].fields["basis"] == "order" && sameKey(all[$0], r) } ?? index
           var tracked: Int64 = 0
           if subtracted.insert(firstOfKey).inserted {
-            tracked = rows.filter { sameKey(r, $0) }.reduce(Int64(0)) { $0 + ($1.int["orders"] ?? 0) }
+            tracked = rows.filter { sameKey(r, $0) }.reduce(Int64(0)) {
+              $0 + ($1.int["orders"] ?? 0)
+            }
           }
           a.orderGap += paidOrders - tracked
         }
@@ -235,7 +253,8 @@ extension Reference {
     case "roi": return .ratio(Double(a.revenue - a.payout), Double(a.payout))
     case "incremental_roas": return .ratio(Double(a.newRevenue), Double(a.payout))
     case "roas_delta":
-      guard let g = value("roas", a).double, let o = overall, let all = value("roas", o).double else { return .empty }
+      guard let g = value("roas", a).double, let o = overall, let all = value("roas", o).double
+      else { return .empty }
       return .number(g - all)
     case "cac": return .ratio(Double(a.payout) / 100, Double(a.newUsers.count))
     case "cpe": return .ratio(Double(a.payout) / 100, Double(engagements))
@@ -248,9 +267,12 @@ extension Reference {
   }
 
   /// Expected rows `[labels: [metric values]]` of `metrics by dims where filter`.
-  func expect(_ metrics: [String], by dims: [String] = [], where filter: RefFilter? = nil) -> [[String]: [RefValue]] {
+  func expect(_ metrics: [String], by dims: [String] = [], where filter: RefFilter? = nil)
+    -> [[String]: [RefValue]]
+  {
     let groups = accumulate(metrics: metrics, dims: dims, filter: filter)
-    let overall = metrics.contains("roas_delta")
+    let overall =
+      metrics.contains("roas_delta")
       ? accumulate(metrics: metrics, dims: [], filter: filter)[[]] ?? RefAcc() : nil
     if dims.isEmpty {
       let a = groups[[]] ?? RefAcc()
@@ -264,11 +286,21 @@ extension Reference {
   static func merge(_ accs: [RefAcc]) -> RefAcc {
     var m = RefAcc()
     for a in accs {
-      m.revenue += a.revenue; m.orders += a.orders; m.conversions += a.conversions; m.newRevenue += a.newRevenue
-      m.users.formUnion(a.users); m.newUsers.formUnion(a.newUsers)
-      m.posts += a.posts; m.reach += a.reach; m.likes += a.likes; m.comments += a.comments
+      m.revenue += a.revenue
+      m.orders += a.orders
+      m.conversions += a.conversions
+      m.newRevenue += a.newRevenue
+      m.users.formUnion(a.users)
+      m.newUsers.formUnion(a.newUsers)
+      m.posts += a.posts
+      m.reach += a.reach
+      m.likes += a.likes
+      m.comments += a.comments
       m.postFollowers += a.postFollowers
-      m.payout += a.payout; m.paid += a.paid; m.pending += a.pending; m.paidOrders += a.paidOrders
+      m.payout += a.payout
+      m.paid += a.paid
+      m.pending += a.pending
+      m.paidOrders += a.paidOrders
       m.orderGap += a.orderGap
       for id in a.audience where !m.audience.contains(id) { m.audience.insert(id) }
     }

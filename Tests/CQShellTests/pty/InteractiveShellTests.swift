@@ -69,7 +69,8 @@ final class TmuxPane {
   let home: String
 
   init() throws {
-    home = FileManager.default.temporaryDirectory
+    home =
+      FileManager.default.temporaryDirectory
       .appendingPathComponent("cq-pty-home-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     let environment = ProcessInfo.processInfo.environment
@@ -80,8 +81,10 @@ final class TmuxPane {
       + "TERM=xterm-256color '\(binary)'; echo \"[exit $?]\"; sleep 60"
     // `new-session` starts the tmux server, which inherits Foundation.Process's descriptors
     // and so keeps `waitUntilExit` from ever returning: spawn it with posix_spawn instead.
-    let arguments = ["tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
-      command]
+    let arguments = [
+      "tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+      command,
+    ]
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
