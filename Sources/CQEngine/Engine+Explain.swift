@@ -366,7 +366,7 @@ extension Engine {
               || (f == .payouts && binder.catalogue.payoutsReachByAllocation(d)))
         }
       }
-      if m.special == .score { dims = [.influencer, .influencer_id] }
+      if m.special == .score { dims = [.influencer, .influencerID] }
       let native = m.formula.measures(in: catalog).contains { $0.isPayoutNative }
       if native { dims = dims.filter { store.carries(.payouts, $0) } }
       lines.append("  by:      \(dims.map(\.rawValue).joined(separator: ", "))")

@@ -198,7 +198,7 @@ public final class Engine {
     }
     let scores = plan.metrics.contains { $0.definition.special == .score } ? scoreTable() : [:]
     // The influencer's place in the grain (score may stand beside the influencer's attributes).
-    let scoreColumn = plan.dimensions.firstIndex { $0 == .influencer || $0 == .influencer_id } ?? 0
+    let scoreColumn = plan.dimensions.firstIndex { $0 == .influencer || $0 == .influencerID } ?? 0
     // Lift: its groups join the others on the grain keys.
     let lift =
       plan.metrics.contains { $0.definition.liftMetric != nil }

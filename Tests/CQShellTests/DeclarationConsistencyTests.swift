@@ -149,7 +149,7 @@ private typealias Dimension = CQEngine.Dimension
   @Test func pluralsResolveOneWay() {
     for (plural, dimension) in [
       ("campaigns", Dimension.campaign), ("categories", .category), ("statuses", .status),
-      ("bases", .basis), ("dates", .day), ("weeks", .week), ("post_platforms", .post_platform),
+      ("bases", .basis), ("dates", .day), ("weeks", .week), ("post_platforms", .postPlatform),
     ] {
       #expect(Dimension.named(plural) == dimension, "\(plural)")
     }

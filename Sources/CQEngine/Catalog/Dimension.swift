@@ -21,8 +21,11 @@ public enum Fact: String, Sendable, Hashable, CaseIterable {
 
 /// A dimension of SPEC §3.
 public enum Dimension: String, Sendable, Hashable, CaseIterable {
-  case influencer, influencer_id, category, gender, platform, tier
-  case campaign, brand, product, source, user, basis, status, post_platform
+  case influencer
+  case influencerID = "influencer_id"
+  case category, gender, platform, tier
+  case campaign, brand, product, source, user, basis, status
+  case postPlatform = "post_platform"
   case day, week, month, quarter, year, weekday
 
   /// The time grain, for time dimensions.
@@ -44,7 +47,7 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
   /// Attributes of the influencer (reachable from every fact through influencer_id).
   var isInfluencerAttribute: Bool {
     switch self {
-    case .influencer, .influencer_id, .category, .gender, .platform, .tier: true
+    case .influencer, .influencerID, .category, .gender, .platform, .tier: true
     default: false
     }
   }
@@ -53,7 +56,7 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
   public var summary: String {
     switch self {
     case .influencer: "the influencer, labelled by name (name (#id) when two share a name)"
-    case .influencer_id: "the influencer's id, as in the files"
+    case .influencerID: "the influencer's id, as in the files"
     case .category: "the influencer's category (influencers.category)"
     case .gender: "the influencer's gender"
     case .platform: "the influencer's platform (influencers.platform)"
@@ -66,7 +69,7 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
     case .user: "the customer (tracking_data.user_id)"
     case .basis: "how a payout was agreed: post, order, commission, hybrid"
     case .status: "whether a payout is paid or pending"
-    case .post_platform: "the platform a post went out on (posts.platform)"
+    case .postPlatform: "the platform a post went out on (posts.platform)"
     case .day: "the date, labelled 2025-06-01 (in conditions 'date' means day)"
     case .week: "the ISO week (Monday start), labelled by its Monday 2025-06-02"
     case .month: "the month, labelled 2025-06"
@@ -86,8 +89,8 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
   static let aliases: [String: Dimension] = {
     var a: [String: Dimension] = [
       "date": .day, "user_id": .user, "categories": .category, "statuses": .status,
-      "bases": .basis, "days": .day, "influencer_ids": .influencer_id, "dates": .day,
-      "users": .user, "post_platforms": .post_platform, "name": .influencer,
+      "bases": .basis, "days": .day, "influencer_ids": .influencerID, "dates": .day,
+      "users": .user, "post_platforms": .postPlatform, "name": .influencer,
     ]
     for d in Dimension.allCases where a[d.rawValue + "s"] == nil { a[d.rawValue + "s"] = d }
     return a

@@ -114,7 +114,7 @@ final class Store: @unchecked Sendable {
       }
     case .posts:
       switch dimension {
-      case .post_platform: return true
+      case .postPlatform: return true
       case .campaign: return data.posts.has("campaign")
       case .day, .week, .month, .quarter, .year, .weekday: return true
       default: return false
@@ -224,7 +224,7 @@ final class Store: @unchecked Sendable {
     let t = table(fact)
     let n = t.rowCount
     switch dimension {
-    case .influencer, .influencer_id:
+    case .influencer, .influencerID:
       return influencerCodes(fact)
     case .category, .gender, .platform, .tier:
       let infl = influencerCodes(fact)
@@ -250,7 +250,7 @@ final class Store: @unchecked Sendable {
       return t.strings(dimension.rawValue).codes
     case .user:
       return t.strings("user_id").codes
-    case .post_platform:
+    case .postPlatform:
       return t.strings("platform").codes
     case .day, .week, .month, .quarter, .year, .weekday:
       let grain = dimension.timeGrain!

@@ -19,7 +19,7 @@ extension LiftModel {
   /// Dimensions lift answers by: those a post carries (its influencer and their attributes,
   /// its campaign and platform), its brand, and the day of the store revenue.
   static let dimensions: [Dimension] = [
-    .influencer, .influencer_id, .category, .gender, .platform, .tier, .campaign, .post_platform,
+    .influencer, .influencerID, .category, .gender, .platform, .tier, .campaign, .postPlatform,
     .brand,
     .day, .week, .month, .quarter, .year, .weekday,
   ]
@@ -84,7 +84,7 @@ extension LiftModel {
 
   private func source(_ d: Dimension, store: Store, tiers: Tiers) -> Source {
     switch d {
-    case .influencer, .influencer_id: return .influencer
+    case .influencer, .influencerID: return .influencer
     case .category, .gender, .platform:
       return .attribute(
         store.data.influencers.strings(d.rawValue).codes,
@@ -94,7 +94,7 @@ extension LiftModel {
         ContiguousArray(store.followers.map { tiers.tier(of: $0) }),
         unknown: store.space(d, tiers: tiers).unknown)
     case .campaign: return .campaign
-    case .post_platform: return .postPlatform
+    case .postPlatform: return .postPlatform
     case .brand: return .brand
     case .day, .week, .month, .quarter, .year, .weekday:
       guard let g = d.timeGrain else { return .none }

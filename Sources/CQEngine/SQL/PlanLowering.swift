@@ -45,7 +45,7 @@ struct PlanLowering {
     func day(_ e: SQLExpr) -> SQLExpr { .binary("-", .cast(e, "date"), epoch) }
     let date = SQLExpr.column(alias, "date")
     switch d {
-    case .influencer, .influencer_id: return .column(alias, alias == "i" ? "id" : "influencer_id")
+    case .influencer, .influencerID: return .column(alias, alias == "i" ? "id" : "influencer_id")
     case .category, .gender: return .column("i", d.rawValue)
     case .platform: return .column("i", "platform")
     case .tier:
@@ -59,7 +59,7 @@ struct PlanLowering {
       return .caseWhen(whens, else: .integer(Int64(tiers.thresholds.count)))
     case .campaign, .brand, .product, .source, .basis, .status: return .column(alias, d.rawValue)
     case .user: return .column(alias, "user_id")
-    case .post_platform: return .column(alias, "platform")
+    case .postPlatform: return .column(alias, "platform")
     case .day: return .binary("-", date, epoch)
     case .week, .month, .quarter, .year:
       return day(.call("date_trunc", [.keyword("'\(d.rawValue)'"), .cast(date, "timestamp")]))
@@ -563,9 +563,9 @@ extension Store {
       table.has(column) ? table.strings(column).dictionary : nil
     }
     switch d {
-    case .influencer, .influencer_id: return influencerIDs
+    case .influencer, .influencerID: return influencerIDs
     case .category, .gender, .platform: return dict(data.influencers, d.rawValue)
-    case .post_platform: return dict(data.posts, "platform")
+    case .postPlatform: return dict(data.posts, "platform")
     case .campaign:
       for t in [data.tracking, data.payouts, data.posts] where t.has("campaign") {
         return dict(t, "campaign")

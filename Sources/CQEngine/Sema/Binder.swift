@@ -364,7 +364,7 @@ struct Binder {
         // By influencer, beside any of its own attributes (`score by influencer, category,
         // tier`): each row is still one influencer.
         let grainOK =
-          dimensions.contains { $0 == .influencer || $0 == .influencer_id }
+          dimensions.contains { $0 == .influencer || $0 == .influencerID }
           && dimensions.allSatisfy(\.isInfluencerAttribute)
         let filterOK = usedSet.allSatisfy(\.isInfluencerAttribute)
         if !grainOK || !filterOK {
