@@ -9,10 +9,11 @@ extension Aggregator {
   /// the CPU cache.
   static let partitionBits = 8
 
-  /// Group ids for every row of `segments` by hash aggregation over packed integer keys,
-  /// radix-partitioned: the rows' keys are computed and scattered into partitions by the top
-  /// bits of their hash, then each partition builds its own small hash table, partitions
-  /// spread over the cores. Ids are dense, partition by partition; filtered rows get −1.
+  /// Group ids for every row of `segments`, by radix-partitioned hash aggregation.
+  ///
+  /// The rows' packed integer keys are computed and scattered into partitions by the top bits
+  /// of their hash, then each partition builds its own small hash table, partitions spread
+  /// over the cores. Ids are dense, partition by partition; filtered rows get −1.
   ///
   /// - Complexity: O(*n* + *g*) for *n* rows and *g* groups; O(*n*) temporary memory (a key
   ///   and a row number a row).
@@ -21,22 +22,25 @@ extension Aggregator {
   ) -> (keys: [Int64], rowGroups: [ContiguousArray<Int32>]) {
     let counts = segments.map(\.count)
     var starts = [0]
-    for c in counts { starts.append(starts.last! + c) }
-    let n = starts.last!
+    for c in counts { starts.append(starts[starts.count - 1] + c) }
+    let n = starts[starts.count - 1]
     let cores = max(1, min(8, activeProcessorCount))
     // 1. Every row's packed key (−1: filtered out).
     var rowKeys = ContiguousArray<Int64>(repeating: -1, count: n)
     for (si, seg) in segments.enumerated() where seg.count > 0 {
       let mask = filter.map { evaluateFilter($0, seg) }
-      let dimCodes = grain.map { seg.codes[$0]! }
+      let dimCodes = grain.map { seg.codes.required($0) }
       let strides = encoder.strides
       let base = starts[si]
       let count = seg.count
       rowKeys.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let out = out
         withExtendedLifetime((dimCodes, mask)) {
-          let columns = dimCodes.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }
-          let maskPointer = mask?.withUnsafeBufferPointer { $0.baseAddress! }
+          let columns = dimCodes.compactMap { $0.withUnsafeBufferPointer { $0.baseAddress } }
+          let maskPointer = mask?.withUnsafeBufferPointer { $0.baseAddress }
+          guard columns.count == dimCodes.count, (maskPointer == nil) == (mask == nil) else {
+            preconditionFailure("a segment with rows has an address for each column")
+          }
           nonisolated(unsafe) let (c, m) = (columns, maskPointer)
           DispatchQueue.concurrentPerform(iterations: cores) { t in
             for r in (count * t / cores)..<(count * (t + 1) / cores) {

@@ -31,8 +31,8 @@ extension Aggregator {
       ? nil
       : codes("key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width) {
         // One dimension: its codes are the key.
-        if grain.count == 1 { return seg.codes[grain[0]]! }
-        let dims = grain.map { seg.codes[$0]! }
+        if grain.count == 1 { return seg.codes.required(grain[0]) }
+        let dims = grain.map { seg.codes.required($0) }
         let strides = encoder.strides
         return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
           for r in 0..<n {
@@ -47,7 +47,7 @@ extension Aggregator {
     if case .leaf(let d, let allowed, _)? = filter {
       let leafCodes = codes(
         "codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count
-      ) { seg.codes[d]! }
+      ) { seg.codes.required(d) }
       passSpec = .leaf(leafCodes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
     } else if let filter {
       passSpec = .mask(evaluateFilter(filter, seg))
@@ -57,9 +57,9 @@ extension Aggregator {
     let narrowed: [NarrowValues] = sumIndexes.map { j in
       let m = measures[j]
       if let held = seg.narrowSums[m] { return held }
-      guard let store, let name = seg.sumKeys[m] else { return .i64(seg.wide(m)!) }
+      guard let store, let name = seg.sumKeys[m] else { return .i64(seg.requiredWide(m)) }
       if let made = seg.sumMakers[m] { return store.narrowValues(name, made) }
-      return store.narrowValues(name) { seg.wide(m)! }
+      return store.narrowValues(name) { seg.requiredWide(m) }
     }
     let sums: SumSpec
     let bases = sumIndexes.map { ($0 + 1) * width }
@@ -70,7 +70,7 @@ extension Aggregator {
     } else {
       sums = .i64(
         zip(sumIndexes, narrowed).map { j, n in
-          if case .i64(let v) = n { v } else { seg.wide(measures[j])! }
+          if case .i64(let v) = n { v } else { seg.requiredWide(measures[j]) }
         }, bases)
     }
     let chunks = n >= parallelRowThreshold ? max(1, min(8, activeProcessorCount)) : 1
@@ -82,27 +82,33 @@ extension Aggregator {
     let partials = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block * lanes * chunks)
     partials.initialize(repeating: 0)
     defer { partials.deallocate() }
-    nonisolated(unsafe) let out = partials
+    guard let partialsBase = partials.baseAddress else {
+      preconditionFailure("allocate(capacity:) gives memory for at least one accumulator")
+    }
+    nonisolated(unsafe) let out = partialsBase
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
       let lo = n * c / chunks
       let hi = n * (c + 1) / chunks
       let a = Accumulators(
-        base: out.baseAddress! + c * block * lanes, laneStride: block, laneMask: lanes - 1,
+        base: out + c * block * lanes, laneStride: block, laneMask: lanes - 1,
         width: width)
       withExtendedLifetime((keys, pass, sums)) {
         switch keys {
         case nil: dispatchPass(ZeroKey(), pass, sums, lo..<hi, a)
         case .u8(let k)?:
           k.withUnsafeBufferPointer {
-            dispatchPass(U8Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a)
+            guard let keys = $0.baseAddress else { return }  // no rows
+            dispatchPass(U8Keys(p: keys), pass, sums, lo..<hi, a)
           }
         case .u16(let k)?:
           k.withUnsafeBufferPointer {
-            dispatchPass(U16Keys(p: $0.baseAddress!), pass, sums, lo..<hi, a)
+            guard let keys = $0.baseAddress else { return }  // no rows
+            dispatchPass(U16Keys(p: keys), pass, sums, lo..<hi, a)
           }
         case .i32(let k)?:
           k.withUnsafeBufferPointer {
-            dispatchPass(OneKey(a: $0.baseAddress!), pass, sums, lo..<hi, a)
+            guard let keys = $0.baseAddress else { return }  // no rows
+            dispatchPass(OneKey(a: keys), pass, sums, lo..<hi, a)
           }
         }
       }
@@ -136,23 +142,27 @@ extension Aggregator {
     case .all: dispatchSums(key, AllPass(), sums, rows, a)
     case .mask(let m):
       m.withUnsafeBufferPointer {
-        dispatchSums(key, MaskPass(mask: $0.baseAddress!), sums, rows, a)
+        guard let mask = $0.baseAddress else { return }  // no rows
+        dispatchSums(key, MaskPass(mask: mask), sums, rows, a)
       }
     case .leaf(let codes, let allowed):
       allowed.withUnsafeBufferPointer { al in
-        let t = al.baseAddress!
+        guard let t = al.baseAddress else { return }  // an empty domain: no row passes
         switch codes {
         case .u8(let c):
           c.withUnsafeBufferPointer {
-            dispatchSums(key, LeafPass8(codes: $0.baseAddress!, allowed: t), sums, rows, a)
+            guard let codes = $0.baseAddress else { return }  // no rows
+            dispatchSums(key, LeafPass8(codes: codes, allowed: t), sums, rows, a)
           }
         case .u16(let c):
           c.withUnsafeBufferPointer {
-            dispatchSums(key, LeafPass16(codes: $0.baseAddress!, allowed: t), sums, rows, a)
+            guard let codes = $0.baseAddress else { return }  // no rows
+            dispatchSums(key, LeafPass16(codes: codes, allowed: t), sums, rows, a)
           }
         case .i32(let c):
           c.withUnsafeBufferPointer {
-            dispatchSums(key, LeafPass(codes: $0.baseAddress!, allowed: t), sums, rows, a)
+            guard let codes = $0.baseAddress else { return }  // no rows
+            dispatchSums(key, LeafPass(codes: codes, allowed: t), sums, rows, a)
           }
         }
       }
@@ -206,8 +216,10 @@ extension Aggregator {
   /// 2^32 so they never carry into the row count packed above them.
   static let packedRowLimit = Int(UInt32.max / 255)
 
-  /// A byte measure (a count such as `orders`) packed with the row count into one accumulator,
-  /// `count << 32 | bytes`, and optionally one `Int32` measure beside it: one or two
+  /// Sums a byte measure packed with the row count into one accumulator.
+  ///
+  /// The byte measure (a count such as `orders`) and the row count share one accumulator,
+  /// `count << 32 | bytes`, optionally with one `Int32` measure beside it: one or two
   /// read-modify-writes a row instead of two or three. Unpacked when the rows are done.
   private static func packedLoop<K: RowKey, P: RowPass>(
     _ key: K, _ pass: P, _ bytes: UnsafePointer<UInt8>, _ bytesBase: Int,

@@ -60,6 +60,15 @@ final class CodeColumns: ExpressibleByDictionaryLiteral, @unchecked Sendable {
     }
     set { lock.withLock { made[d] = newValue } }
   }
+
+  /// `d`'s codes, for a dimension the segment holds by construction (a grain or filter
+  /// dimension of the query that built it).
+  ///
+  /// - Complexity: O(1), or O(*n*) the first time a lazy column is read.
+  func required(_ d: Dimension) -> ContiguousArray<Int32> {
+    guard let codes = self[d] else { preconditionFailure("segment has no codes for \(d.rawValue)") }
+    return codes
+  }
 }
 
 extension Segment {
@@ -75,6 +84,14 @@ extension Segment {
     if let s = sums[m] { return s }
     if let n = narrowSums[m] { return n.widened }
     return sumMakers[m]?.wide
+  }
+
+  /// `m`'s per-row values as `Int64`, for a measure `hasSum(m)` holds.
+  ///
+  /// - Complexity: O(1) when held wide; O(*n*) otherwise.
+  func requiredWide(_ m: Measure) -> ContiguousArray<Int64> {
+    guard let values = wide(m) else { preconditionFailure("\(m) is not summed per row") }
+    return values
   }
 }
 
@@ -125,6 +142,13 @@ struct KeyEncoder {
     }
     strides = s.reversed()
     product = p
+  }
+
+  /// The encoder of an empty grain: every row has the one key 0.
+  init() {
+    strides = []
+    sizes = []
+    product = 1
   }
 
   func decode(_ key: Int64) -> [Int32] {
@@ -183,10 +207,12 @@ enum Aggregator {
     for seg in segments {
       let mask = filter.map { evaluateFilter($0, seg) }
       var rg = ContiguousArray<Int32>(repeating: -1, count: seg.count)
-      let dimCodes = grain.map { seg.codes[$0]! }
+      let dimCodes = grain.map { seg.codes.required($0) }
       let strides = encoder.strides
       withExtendedLifetime(dimCodes) {
-        let columns = dimCodes.map { $0.withUnsafeBufferPointer { $0.baseAddress! } }
+        // Only an empty segment's codes may lack an address, and it has no rows to group.
+        let columns = dimCodes.compactMap { $0.withUnsafeBufferPointer { $0.baseAddress } }
+        guard columns.count == dimCodes.count else { return }
         let width = columns.count
         rg.withUnsafeMutableBufferPointer { out in
           for r in 0..<seg.count {
@@ -199,13 +225,12 @@ enum Aggregator {
               key = k
             }
             let g: Int32
-            if direct != nil {
-              let existing = direct![Int(key)]
+            if let existing = direct?[Int(key)] {
               if existing >= 0 {
                 g = existing
               } else {
                 g = Int32(denseKeys.count)
-                direct![Int(key)] = g
+                direct?[Int(key)] = g
                 denseKeys.append(key)
               }
             } else {
@@ -319,7 +344,7 @@ enum Aggregator {
     var mask = evaluate(condition, seg)
     for case .leaf(let d, let allowed, _) in condition.leaves {
       let unattributed = Int32(allowed.count - 1)
-      let codes = seg.codes[d]!
+      let codes = seg.codes.required(d)
       for r in 0..<seg.count where codes[r] == unattributed { mask[r] = 0 }
     }
     return mask
@@ -329,7 +354,7 @@ enum Aggregator {
   static func evaluate(_ condition: BoundCondition, _ seg: Segment) -> ContiguousArray<UInt8> {
     switch condition {
     case .leaf(let d, let allowed, _):
-      let codes = seg.codes[d]!
+      let codes = seg.codes.required(d)
       return ContiguousArray(unsafeUninitializedCapacity: seg.count) { buf, n in
         allowed.withUnsafeBufferPointer { a in
           for r in 0..<seg.count { buf[r] = a[Int(codes[r])] ? 1 : 0 }

@@ -274,7 +274,7 @@ extension Engine {
     let width = spaces.count
     guard n > 1 else { return selected }
     let keys = sortKeys(plan)
-    if first == nil || first! >= n / 2, n >= packedSortMinimum, let labels {
+    if (first ?? n) >= n / 2, n >= packedSortMinimum, let labels {
       return packedOrder(
         selected, table: table, metrics: metrics, keys: keys, spaces: spaces, labels: labels)
     }
@@ -308,10 +308,11 @@ extension Engine {
   /// Results at least this long are fully sorted on packed keys.
   static var packedSortMinimum: Int { ExecutionTuning.current.packedSortMinimum }
 
-  /// The groups `selected` fully in result order (the order `orderPositions` gives), sorted on
-  /// one packed integer key per row: the `(unattributed)` flag, then each sort key (a
-  /// dimension's position in its order, a metric's number as order-preserving bits, flipped
-  /// when descending, no value last), then every dimension's position, bit-packed most
+  /// The groups `selected` fully in result order (the order `orderPositions` gives).
+  ///
+  /// They are sorted on one packed integer key per row: the `(unattributed)` flag, then each
+  /// sort key (a dimension's position in its order, a metric's number as order-preserving bits,
+  /// flipped when descending, no value last), then every dimension's position, bit-packed most
   /// significant first into as few 64-bit words as hold them. A comparison is one or two
   /// integer compares, with no label or closure in it.
   ///

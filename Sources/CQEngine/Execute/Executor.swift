@@ -66,10 +66,10 @@ struct GroupTable {
     count = groups.count
   }
 
-  private var count_: Int?
+  private var setCount: Int?
   var count: Int {
-    get { count_ ?? (encoder != nil ? keys.count : flatCodes.count / max(width, 1)) }
-    set { count_ = newValue }
+    get { setCount ?? (encoder != nil ? keys.count : flatCodes.count / max(width, 1)) }
+    set { setCount = newValue }
   }
 
   /// Code of grain dimension `d` of group `g`.
@@ -285,7 +285,7 @@ struct Executor {
   ) -> (groups: [Group], encoder: KeyEncoder) {
     let spaces = grain.map { store.space($0, tiers: plan.tiers) }
     guard let encoder = KeyEncoder(sizes: spaces.map(\.total)) else {
-      return ([], KeyEncoder(sizes: [])!)
+      return ([], KeyEncoder())
     }
     return (
       table(plan, grain: grain, keyFilter: keyFilter).groups(decode: keyFilter == nil), encoder
@@ -332,9 +332,8 @@ struct Executor {
         slot[gi] = i
       }
       let n = result.keys.count
-      for m in result.measures.keys where result.measures[m]!.count < n {
-        result.measures[m]!.append(
-          contentsOf: repeatElement(0, count: n - result.measures[m]!.count))
+      for (m, column) in result.measures where column.count < n {
+        result.measures[m]?.append(contentsOf: repeatElement(0, count: n - column.count))
       }
       for (m, values) in agg.values {
         var column = result.measures[m] ?? [Int64](repeating: 0, count: n)
@@ -344,8 +343,8 @@ struct Executor {
       }
     }
     let n = result.keys.count
-    for m in result.measures.keys where result.measures[m]!.count < n {
-      result.measures[m]!.append(contentsOf: repeatElement(0, count: n - result.measures[m]!.count))
+    for (m, column) in result.measures where column.count < n {
+      result.measures[m]?.append(contentsOf: repeatElement(0, count: n - column.count))
     }
     return result
   }

@@ -139,7 +139,7 @@ final class Store: @unchecked Sendable {
       // Tiers sort in size order, like time.
       return DimensionSpace(count: names.count, label: { names[Int($0)] }, sortsByCode: true)
     case .day, .week, .month, .quarter, .year, .weekday:
-      let grain = dimension.timeGrain!
+      guard let grain = dimension.timeGrain else { preconditionFailure("a time dimension") }
       let base = timeBase(grain)
       let count = grain == .weekday ? 7 : Int(TimeCodes.value(maxDay, grain) - base) + 1
       return DimensionSpace(
@@ -253,7 +253,7 @@ final class Store: @unchecked Sendable {
     case .postPlatform:
       return t.strings("platform").codes
     case .day, .week, .month, .quarter, .year, .weekday:
-      let grain = dimension.timeGrain!
+      guard let grain = dimension.timeGrain else { preconditionFailure("a time dimension") }
       let base = timeBase(grain)
       let dates = t.dates("date")
       // One calendar conversion per day of the data, then a lookup per row.
@@ -276,8 +276,6 @@ final class Store: @unchecked Sendable {
     }
   }
 
-  /// Each code of `dimension`'s position in natural label order (`LabelOrder.ranks`), computed
-  /// once: labels depend on the data only (tiers sort by code and never come here).
   /// `dimension`'s rank table when an earlier query (or an earlier process, through the
   /// derived-column cache) computed it.
   func knownLabelRanks(_ dimension: Dimension, space: DimensionSpace) -> [Int32]? {
@@ -292,6 +290,8 @@ final class Store: @unchecked Sendable {
     return ranks
   }
 
+  /// Each code of `dimension`'s position in natural label order (`LabelOrder.ranks`), computed
+  /// once: labels depend on the data only (tiers sort by code and never come here).
   func labelRanks(_ dimension: Dimension, space: DimensionSpace) -> [Int32] {
     if let r = knownLabelRanks(dimension, space: space), r.count == space.count { return r }
     let r = LabelOrder.ranks(space)
