@@ -157,8 +157,10 @@ public final class Engine {
       name: Engine.sessionFilterKey, condition: condition, text: text, source: source)
   }
 
-  /// Aggregates every fact of `plan` to `grain` and joins them on the grain keys: in memory,
-  /// or on the SQL engine the session is connected to. The one place the two meet.
+  /// Aggregates every fact of `plan` to `grain` and joins them on the grain keys.
+  ///
+  /// It runs in memory, or on the SQL engine the session is connected to: the one place the
+  /// two meet.
   ///
   /// - Throws: `DiagnosticsError` (phase `.data`) when the SQL engine fails.
   func aggregate(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope = .each)
@@ -479,10 +481,11 @@ public final class Engine {
     rows = sorted.map { all[$0] }
   }
 
-  /// The order of `n` rows given flat sort keys: each row's `codes` (`spaces.count` a row), its
-  /// `(unattributed)` flag and its `numbers` (one per metric slot named in `slotOf`, NaN for no
-  /// value). With `first`, only that many lead in order (a heap), the rest follow unordered.
-  /// Cancelled (Ctrl-C): any order.
+  /// The order of `n` rows given flat sort keys.
+  ///
+  /// The keys are each row's `codes` (`spaces.count` a row), its `(unattributed)` flag and its
+  /// `numbers` (one per metric slot named in `slotOf`, NaN for no value). With `first`, only
+  /// that many lead in order (a heap), the rest follow unordered. Cancelled (Ctrl-C): any order.
   static func orderPositions(
     n: Int, codes: [Int32], unattributed: [Bool], numbers: [Double], slotOf: [Int: Int],
     keys: [(key: SortKey, descending: Bool)], spaces: [DimensionSpace], first: Int?,
@@ -842,9 +845,11 @@ final class LabelOrder {
 // MARK: - across (a pivot, SPEC §10)
 
 extension Engine {
-  /// `orders by gender across category`: the query grouped by `gender, category`, to be laid
-  /// out with categories as columns. Cuts (`limit`, `top`, `with other`) and charts would cut
-  /// or draw cells, not rows, so they are refused with `across`.
+  /// The query grouped by its `across` dimension too, to be laid out with it as columns.
+  ///
+  /// `orders by gender across category` is grouped by `gender, category`, with categories as
+  /// columns. Cuts (`limit`, `top`, `with other`) and charts would cut or draw cells, not rows,
+  /// so they are refused with `across`.
   static func withAcross(_ query: QueryStmt, source: String) throws(DiagnosticsError) -> QueryStmt {
     guard let across = query.across else { return query }
     var problem: String?

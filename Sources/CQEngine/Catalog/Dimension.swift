@@ -28,10 +28,10 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
   case postPlatform = "post_platform"
   case day, week, month, quarter, year, weekday
 
-  /// The time grain, for time dimensions.
   /// A time dimension whose values are periods one after another (not `weekday`).
   var isPeriod: Bool { timeGrain != nil && self != .weekday }
 
+  /// The time grain, for time dimensions.
   public var timeGrain: TimeGrain? {
     switch self {
     case .day: .day

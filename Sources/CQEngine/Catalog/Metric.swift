@@ -93,9 +93,11 @@ indirect enum Formula: Hashable, Sendable {
     }
   }
 
-  /// The formula with every metric it names replaced by that metric's own formula, so a plan's
-  /// formulas are complete at bind time and nothing is looked up by name while it runs. A name
-  /// the catalogue does not hold (or a chain deeper than any definition makes) stays a name.
+  /// The formula with every metric it names replaced by that metric's own formula.
+  ///
+  /// A plan's formulas are thus complete at bind time, and nothing is looked up by name while it
+  /// runs. A name the catalogue does not hold (or a chain deeper than any definition makes)
+  /// stays a name.
   func resolved(in catalog: MetricCatalog, depth: Int = 0) -> Formula {
     switch self {
     case .measure, .constant: self

@@ -96,8 +96,9 @@ struct LiftModel: Sendable {
   /// First and last store day (day numbers).
   let firstDay: Int32
   let lastDay: Int32
-  /// Store days: the days with at least one row of store_orders, ascending. The panel's day
-  /// axis; a day without any store order is no day of the panel.
+  /// The days with at least one row of store_orders, ascending: the panel's day axis.
+  ///
+  /// A day without any store order is no day of the panel.
   let storeDays: [Int32]
   /// Per calendar day `firstDay + i`: its index in `storeDays`, or -1.
   let storeDayIndex: [Int32]

@@ -301,9 +301,11 @@ struct Binder {
       notes: notes, source: source)
   }
 
-  /// Whether `top N A by B` names its dimensions first (`top 10 influencer by roas`, SPEC's
-  /// form) rather than its metrics: the side that reads more as dimensions (counting only names
-  /// that are one kind alone) comes first. A misspelt name counts for neither, so
+  /// Whether `top N A by B` names its dimensions first rather than its metrics.
+  ///
+  /// `top 10 influencer by roas` is SPEC's form. The side that reads more as dimensions
+  /// (counting only names that are one kind alone) comes first. A misspelt name counts for
+  /// neither, so
   /// `top 3 influencer by revnue` still ranks influencers and the typo is the metric's.
   func rankedFirst(_ before: [NameRef], _ after: [NameRef]) -> Bool {
     func isDimension(_ n: NameRef) -> Bool { Dimension.named(n.text) != nil }
