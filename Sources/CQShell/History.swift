@@ -49,6 +49,7 @@ public final class History {
   ///
   /// - Parameter environment: the process environment (`CQ_HISTORY`, `XDG_STATE_HOME`,
   ///   `HOME`).
+  /// - Returns: the path, or `nil` when history is off (`CQ_HISTORY` empty) or no home is set.
   public static func defaultPath(
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) -> String? {
@@ -266,8 +267,9 @@ public final class History {
     var result = [UInt8](repeating: 0, count: size - start)
     var done = 0
     while done < result.count {
-      let count = result.withUnsafeMutableBytes {
-        pread(fd, $0.baseAddress! + done, $0.count - done, off_t(start + done))
+      let count = result.withUnsafeMutableBytes { buffer in
+        guard let base = buffer.baseAddress else { return 0 }  // nothing left to read
+        return pread(fd, base + done, buffer.count - done, off_t(start + done))
       }
       if count < 0 {
         if errno == EINTR { continue }

@@ -114,7 +114,7 @@ enum Pager {
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     let words: [String] = ["/bin/sh", "-c", command]
     let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for word in argv { free(word) } }
     var pid: pid_t = 0
     let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, argv, environ)
     close(fds[0])
@@ -126,9 +126,10 @@ enum Pager {
     let previous = signal(SIGPIPE, SIG_IGN)
     var bytes = Array(text.utf8)
     bytes.withUnsafeMutableBytes { buffer in
+      guard let base = buffer.baseAddress else { return }  // no text
       var offset = 0
       while offset < buffer.count {
-        let n = write(fds[1], buffer.baseAddress! + offset, buffer.count - offset)
+        let n = write(fds[1], base + offset, buffer.count - offset)
         if n < 0 {
           if errno == EINTR { continue }
           break

@@ -29,8 +29,10 @@ extension Session {
     return "~/.cqrc"
   }
 
-  /// Runs the startup file if there is one; its errors are reported (as `FILE:LINE:COL`) with
-  /// a hint to start with `--norc`, and cq goes on. Its statements are not echoed (`--echo`).
+  /// Runs the startup file if there is one.
+  ///
+  /// Its errors are reported (as `FILE:LINE:COL`) with a hint to start with `--norc`, and cq
+  /// goes on. Its statements are not echoed (`--echo`).
   public func runStartupFile() {
     guard let rc = Session.startupFilePath(),
       let text = try? String(contentsOfFile: rc, encoding: .utf8)

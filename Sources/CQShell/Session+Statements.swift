@@ -44,9 +44,11 @@ extension Session {
     }
   }
 
-  /// Throws when writing standard output failed during the statement (a full disk, an I/O
-  /// error): its output is cut short, so the statement fails with status 4. Outside the shell
-  /// the run stops there, even under `--continue`: what follows would land after a cut row.
+  /// Throws when writing standard output failed during the statement.
+  ///
+  /// After a full disk or an I/O error the statement's output is cut short, so it fails with
+  /// status 4. Outside the shell the run stops there, even under `--continue`: what follows
+  /// would land after a cut row.
   func checkStandardOutput() throws(SessionError) {
     guard let problem = takeOutputFailure() else { return }
     if !options.interactive { quitRequested = true }
@@ -446,6 +448,7 @@ extension Session {
   }
 
   /// Writes a result to `path` atomically; a JSON array appended to a JSON array joins it.
+  ///
   /// `verb` and `what` change the message on standard error (`appended 3 rows to FILE`).
   func write(
     _ text: String, to path: String, append: Bool, rows: Int, json: Bool = false,

@@ -114,9 +114,10 @@ public final class Session {
   /// Records a statement typed at a prompt other than the shell's own (the tutorial's), so
   /// the arrow keys recall it as they recall shell statements; nil in batch use.
   public var recordHistory: ((String) -> Void)?
-  /// Returns, and forgets, a failure to write standard output since the last call, in the
-  /// system's words with a fix; nil when all went well. The `cq` command's
-  /// sink records failures; a statement whose output was cut fails with status 4.
+  /// Returns, and forgets, a failure to write standard output since the last call.
+  ///
+  /// The failure is in the system's words with a fix; nil when all went well. The `cq`
+  /// command's sink records failures; a statement whose output was cut fails with status 4.
   public var takeOutputFailure: () -> String? = { nil }
 
   /// A session writing results to `out` and diagnostics and notes to `err`.

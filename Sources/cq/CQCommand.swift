@@ -115,7 +115,7 @@ struct CommonOptions: ParsableArguments {
     o.echo = echo
     let session = Session(options: o, out: Terminal.writeOut, err: Terminal.writeErr)
     for p in parameters {
-      let equal = p.firstIndex(of: "=")!
+      guard let equal = p.firstIndex(of: "=") else { continue }  // validate() refused it
       session.setParameter(String(p[..<equal]), to: String(p[p.index(after: equal)...]))
     }
     session.takeOutputFailure = Terminal.takeOutputFailure
@@ -172,9 +172,10 @@ struct CommonOptions: ParsableArguments {
 }
 
 extension CommonOptions {
-  /// Refuses, before anything runs, an output the run could not write: `--output` with an
-  /// extension no format claims, a PDF with no browser to print it, or PDF bytes for a
-  /// terminal. Exit status 4 (SPEC §9).
+  /// Refuses, before anything runs, an output the run could not write.
+  ///
+  /// That is `--output` with an extension no format claims, a PDF with no browser to print
+  /// it, or PDF bytes for a terminal. Exit status 4 (SPEC §9).
   func checkReportDestination() throws {
     let destination = output == "-" ? nil : output
     if let destination, let ext = OutputFormat.fileExtension(ofPath: destination),
@@ -335,9 +336,10 @@ enum Terminal {
   static func writeOut(bytes: [UInt8]) {
     guard outputFailure == nil, !outputClosed else { return }
     let failure: Int32 = bytes.withUnsafeBytes { buffer in
+      guard let base = buffer.baseAddress else { return 0 }  // no bytes
       var offset = 0
       while offset < buffer.count {
-        let n = write(1, buffer.baseAddress! + offset, buffer.count - offset)
+        let n = write(1, base + offset, buffer.count - offset)
         if n < 0 {
           if errno == EINTR { continue }
           return errno
@@ -380,9 +382,10 @@ enum Terminal {
   static func writeAll(_ fd: Int32, _ s: String) -> Int32 {
     var s = s
     return s.withUTF8 { buf in
+      guard let base = buf.baseAddress else { return 0 }  // no text
       var offset = 0
       while offset < buf.count {
-        let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+        let n = write(fd, base + offset, buf.count - offset)
         if n < 0 {
           if errno == EINTR { continue }
           return errno

@@ -38,7 +38,7 @@ final class EditLineReader: LineReader {
   /// terminal (use ``PipedLineReader`` then) or libedit cannot start.
   ///
   /// - Parameters:
-  ///   - history: earlier statements, oldest first (from ``History/entries``).
+  ///   - entries: earlier statements, oldest first (from ``History/entries``).
   ///   - historySize: the most entries kept for Up/Down.
   init?(history entries: [String] = [], historySize: Int = History.defaultLimit) {
     guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { return nil }

@@ -84,10 +84,11 @@ func makeLineReader(history: [String], session: Session, pending: PendingLines) 
   reader.completion = { line, cursor in
     let key = "\(session.generation)"
     if cached?.key != key { cached = (key, session.vocabulary) }
+    let vocabulary = cached?.vocabulary ?? session.vocabulary
     let before = pending.text.isEmpty ? "" : pending.text + "\n"
     let offset = before.utf8.count
     var result = Completer.complete(
-      line: before + line, cursor: offset + cursor, vocabulary: cached!.vocabulary,
+      line: before + line, cursor: offset + cursor, vocabulary: vocabulary,
       currentDirectory: FileManager.default.currentDirectoryPath)
     // Offsets back into the line being edited; a word that began on an earlier line is not
     // completed.
