@@ -41,7 +41,7 @@ final class CSVWriter {
   }
 
   deinit {
-    if !closed { _ = Glibc_close(fd) }
+    if !closed { _ = posixClose(fd) }
     buffer.deallocate()
   }
 
@@ -76,7 +76,7 @@ final class CSVWriter {
     if count > CSVWriter.capacity - CSVWriter.slack { try flush() }
   }
 
-  /// Appends bytes verbatim (an already CSV-encoded field). At most `slack` bytes at a time.
+  /// Appends bytes verbatim (an already CSV-encoded field), at most `slack` bytes at a time.
   @inline(__always)
   func bytes(_ field: [UInt8]) {
     field.withUnsafeBufferPointer { source in
@@ -142,7 +142,7 @@ final class CSVWriter {
   func flush() throws {
     var offset = 0
     while offset < count {
-      let n = Glibc_write(fd, buffer + offset, count - offset)
+      let n = posixWrite(fd, buffer + offset, count - offset)
       if n < 0 {
         if errno == EINTR { continue }
         throw SimulatorError(.cannotWrite, path: path, reason: String(cString: strerror(errno)))
@@ -157,7 +157,7 @@ final class CSVWriter {
   func close() throws {
     try flush()
     closed = true
-    if Glibc_close(fd) != 0 {
+    if posixClose(fd) != 0 {
       throw SimulatorError(.cannotWrite, path: path, reason: String(cString: strerror(errno)))
     }
   }
@@ -165,11 +165,11 @@ final class CSVWriter {
 
 // The C calls under names that do not clash with the methods above.
 @inline(__always)
-private func Glibc_write(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
+private func posixWrite(_ fd: Int32, _ p: UnsafeMutablePointer<UInt8>, _ n: Int) -> Int {
   write(fd, p, n)
 }
 
 @inline(__always)
-private func Glibc_close(_ fd: Int32) -> Int32 {
+private func posixClose(_ fd: Int32) -> Int32 {
   close(fd)
 }

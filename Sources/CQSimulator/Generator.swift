@@ -11,7 +11,7 @@ struct Influencer {
   var id: Int
   /// The display name, CSV-encoded.
   var name: [UInt8]
-  /// An ASCII handle for post URLs, e.g. `aaravsharma17`.
+  /// An ASCII handle for post URLs, such as `aaravsharma17`.
   var handle: [UInt8]
   var category: Int
   var gender: Int
@@ -21,8 +21,10 @@ struct Influencer {
   var sponsored: Bool
   /// Relative posting frequency: 1...2 for sponsored creators, 2...30 for affiliates.
   var activity: Int
-  /// Conversion strength in percent (3...12 for duds, else 40...400): how many orders a unit
-  /// of engagement turns into. Hidden; it is what makes some deals lose money.
+  /// Conversion strength in percent (3...12 for duds, else 40...400).
+  ///
+  /// How many orders a unit of engagement turns into. Hidden; it is what makes some deals lose
+  /// money.
   var quality: Int
   /// Typical likes per thousand reached, 15...90.
   var engagement: Int

@@ -49,7 +49,7 @@ public struct SimulatorOptions: Sendable, Hashable {
 public struct SimulatorSummary: Sendable, Hashable, CustomStringConvertible {
   /// One written file.
   public struct File: Sendable, Hashable {
-    /// The file name, e.g. `posts.csv`.
+    /// The file name, such as `posts.csv`.
     public var name: String
     /// Data rows (records), not counting the header.
     public var rows: Int

@@ -10,8 +10,10 @@ import Foundation
 /// ``row(_:)`` by position instead.
 public struct ResultSet: Sendable {
   public var columns: [ResultColumn]
-  /// Every row as cells. On a result kept in columns this builds them all (once; later reads
-  /// share them): renderers and writers read ``rowCount`` and ``cell(_:_:)`` instead.
+  /// Every row as cells.
+  ///
+  /// On a result kept in columns this builds them all (once; later reads share them):
+  /// renderers and writers read ``rowCount`` and ``cell(_:_:)`` instead.
   public var rows: [[Value]] {
     get {
       guard let source else { return materialized }
@@ -22,14 +24,17 @@ public struct ResultSet: Sendable {
       materialized = newValue
     }
   }
-  /// Per row: ordinary, a `(other)` row, or the totals row. Same count as `rows`.
+  /// Per row: ordinary, a `(other)` row, or the totals row; as many as `rows`.
   public var rowKinds: [RowKind]
-  /// Footer lines for people (e.g. tier thresholds in force), their figures kept as values for
-  /// CQRendering to format. Not written by machine formats.
+  /// Footer lines for people, such as the tier thresholds in force.
+  ///
+  /// Their figures are kept as values for CQRendering to format. Not written by machine
+  /// formats.
   public var footnotes: [Prose]
   /// Rows hidden by `limit`/`top` are not here; this is the number of groups before the cut.
   public var totalGroups: Int?
   /// The totals row under the same filters (ratios recomputed from sums), when computed.
+  ///
   /// The session appends it as a `.total` row when `set totals on`.
   public var totals: [Value]?
   /// The leading rows, kept in columns (nil: every row is in `materialized`).

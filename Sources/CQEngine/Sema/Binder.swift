@@ -305,8 +305,8 @@ struct Binder {
   ///
   /// `top 10 influencer by roas` is SPEC's form. The side that reads more as dimensions
   /// (counting only names that are one kind alone) comes first. A misspelt name counts for
-  /// neither, so
-  /// `top 3 influencer by revnue` still ranks influencers and the typo is the metric's.
+  /// neither, so `top 3 influencer by revnue` still ranks influencers and the typo is the
+  /// metric's.
   func rankedFirst(_ before: [NameRef], _ after: [NameRef]) -> Bool {
     func isDimension(_ n: NameRef) -> Bool { Dimension.named(n.text) != nil }
     func isMetric(_ n: NameRef) -> Bool { catalog.metric(named: n.text) != nil }

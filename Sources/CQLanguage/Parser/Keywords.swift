@@ -25,6 +25,7 @@ public enum Keywords {
   public static let chartKinds: [String] = ChartKind.allCases.map(\.rawValue)
 
   /// What `show` can list, plural forms (the singular is accepted too).
+  ///
   /// `params` is the shell's own list (`show params`), not a `ShowTarget` the engine lists.
   public static let showTargets: [String] = ShowTarget.allCases.map(\.rawValue) + ["params"]
 

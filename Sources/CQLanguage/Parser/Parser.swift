@@ -179,7 +179,9 @@ struct StatementParser {
     try fail(message, at: current.range, fixIts: fixIts)
   }
 
-  /// Enters one level of nesting; fails past `maximumNesting`. Pair with `nesting -= 1`.
+  /// Enters one level of nesting; fails past `maximumNesting`.
+  ///
+  /// Pair with `nesting -= 1`.
   mutating func enterNesting() throws(ParseAbort) {
     nesting += 1
     if nesting > Self.maximumNesting { try fail(.nestingTooDeep(Self.maximumNesting)) }

@@ -79,8 +79,10 @@ public enum ChartRenderer {
     if let footer = options.footer { out.write(footer + "\n") }
   }
 
-  /// `line` broken at spaces into lines of at most `width` columns (a word longer than that
-  /// is shortened). Chart bodies are laid out to fit; this keeps titles and notes inside too.
+  /// `line` broken at spaces into lines of at most `width` columns.
+  ///
+  /// A word longer than that is shortened. Chart bodies are laid out to fit; this keeps titles
+  /// and notes inside too.
   static func wrap(_ line: String, width: Int, ellipsis: String) -> [String] {
     guard TerminalWidth.displayWidth(line) > width else { return [line] }
     var lines: [String] = []

@@ -251,8 +251,10 @@ enum TimeOrder {
   }
 
   /// Every period from the first label to the last (`labels` sorted), so a chart's x axis is
-  /// time: a week with no rows is a gap, not skipped. `labels` unchanged when one does not
-  /// parse as a period of `grain` or the span is implausibly long.
+  /// time.
+  ///
+  /// A week with no rows is a gap, not skipped. `labels` unchanged when one does not parse as
+  /// a period of `grain` or the span is implausibly long.
   ///
   /// - Complexity: O(*p*) in the periods of the span.
   static func filled(_ labels: [String], grain: TimeGrain?) -> [String] {

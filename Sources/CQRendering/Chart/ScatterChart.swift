@@ -1,6 +1,7 @@
 import CQStorage
 
 /// Two metrics against each other, one point per group: x is the first metric, y the second.
+///
 /// A cell with several points shows their count; the extreme points are lettered and listed
 /// (every point when there are at most eight).
 ///

@@ -72,10 +72,12 @@ public struct AtomicFileWriter {
     }
   }
 
-  /// The common part of every write: checks `path` (following a symbolic link), then has `body`
-  /// write to a temporary file beside it that is renamed over it, or, for a device or pipe,
-  /// to the target itself. `body` gets the existing content when `append` (nil otherwise, and
-  /// for a device) and returns the `errno` of a failed write, else 0.
+  /// The common part of every write: checks `path`, then has `body` write the file.
+  ///
+  /// A symbolic link is followed. `body` writes to a temporary file beside the target that is
+  /// renamed over it, or, for a device or pipe, to the target itself. `body` gets the existing
+  /// content when `append` (nil otherwise, and for a device) and returns the `errno` of a failed
+  /// write, else 0.
   private static func replace(
     _ path: String, append: Bool, _ body: (_ existing: [UInt8]?, _ fd: Int32) -> Int32
   ) throws(FileWriteError) {
@@ -148,7 +150,6 @@ public struct AtomicFileWriter {
     }
   }
 
-  /// Writes to an existing non-regular file (a device or pipe) directly.
   /// `existing` and `new`, both JSON arrays, as one array holding the elements of both (as cq
   /// renders them: one element per line, indented two spaces); nil when either is not an array.
   ///

@@ -14,8 +14,10 @@ public enum ResultRenderer {
     render(result, format: format, options: options, includeHeader: true)
   }
 
-  /// The result as text; with `includeHeader: false` csv and tsv leave out the header line
-  /// (for appending to a file that already has one). Other formats ignore the flag.
+  /// The result as text.
+  ///
+  /// With `includeHeader: false` csv and tsv leave out the header line (for appending to a file
+  /// that already has one). Other formats ignore the flag.
   public static func render(
     _ result: ResultSet, format: OutputFormat, options: RenderOptions, includeHeader: Bool
   ) -> String {

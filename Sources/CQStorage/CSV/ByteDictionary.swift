@@ -82,9 +82,10 @@ final class ByteDictionary {
     return c
   }
 
-  /// Two words that, with the length, determine a value of at most 16 bytes: its first and
-  /// last eight bytes (overlapping), or for shorter values the same idea with four-byte and
-  /// single-byte reads. Reads only `p[0..<n]`.
+  /// Two words that, with the length, determine a value of at most 16 bytes.
+  ///
+  /// They are its first and last eight bytes (overlapping), or for shorter values the same
+  /// idea with four-byte and single-byte reads. Reads only `p[0..<n]`.
   @inline(__always)
   private static func key(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64) {
     let raw = UnsafeRawPointer(p)
@@ -269,9 +270,10 @@ final class ByteDictionary {
     }
   }
 
-  /// Adds the values `other` holds beyond its first `base` (a snapshot of this dictionary's
-  /// first `base` values), returning the code map for them: `other` code `base + k` becomes
-  /// `map[k]` here. First-seen order is kept when chunks are merged in file order.
+  /// Adds the values `other` holds beyond its first `base`, returning the code map for them.
+  ///
+  /// `other`'s first `base` values are a snapshot of this dictionary's; its code `base + k`
+  /// becomes `map[k]` here. First-seen order is kept when chunks are merged in file order.
   ///
   /// - Complexity: O(*m*) in the new values' bytes.
   func merge(_ other: ByteDictionary, base: Int) -> ContiguousArray<Int32> {

@@ -226,8 +226,9 @@ struct CSVTokenizer {
     return (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
   }
 
-  /// Scans one field of `p[..<n]` at `i`, returning its span (`start..<stop`) and how it
-  /// ended; `i` moves past the terminator. Every byte read is ORed into `high`.
+  /// Scans one field of `p[..<n]` at `i`, returning its span (`start..<stop`) and how it ended.
+  ///
+  /// `i` moves past the terminator. Every byte read is ORed into `high`.
   ///
   /// Works on locals so the hot loop of `fill(_:)` keeps its state in registers; offsets stay
   /// within `0...n`, so plain wrapping arithmetic cannot overflow.

@@ -20,8 +20,9 @@ final class CodeMemo {
 
   deinit { entries.deallocate() }
 
-  /// Three words that, with the length, determine a value of at most 24 bytes. Reads only
-  /// `p[0..<n]`.
+  /// Three words that, with the length, determine a value of at most 24 bytes.
+  ///
+  /// Reads only `p[0..<n]`.
   @inline(__always)
   private static func key(_ p: UnsafePointer<UInt8>, _ n: Int) -> (UInt64, UInt64, UInt64) {
     let raw = UnsafeRawPointer(p)

@@ -120,7 +120,7 @@ enum FieldParsing {
     }
   }
 
-  /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+  /// Days since 1970-01-01 of a proleptic Gregorian date, by Howard Hinnant's algorithm.
   static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
     let y = month <= 2 ? year - 1 : year
     let era = (y >= 0 ? y : y - 399) / 400
@@ -272,9 +272,11 @@ enum FieldParsing {
 }
 
 extension String {
-  /// A header field as a column name: surrounding spaces trimmed, and a name quoted after a
-  /// space (`id, "name"`, which RFC 4180 reads as the text ` "name"`) unquoted.
-  /// Invisible characters at either end go too (a byte-order mark where two exports were joined).
+  /// A header field as a column name.
+  ///
+  /// Surrounding spaces are trimmed, and a name quoted after a space (`id, "name"`, which
+  /// RFC 4180 reads as the text ` "name"`) is unquoted. Invisible characters at either end go
+  /// too (a byte-order mark where two exports were joined).
   var headerName: String {
     let t = trimmingSpacesAndInvisibles
     guard t.count >= 2, t.first == "\"", t.last == "\"" else { return t }

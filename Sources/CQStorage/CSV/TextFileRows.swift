@@ -84,7 +84,8 @@ public struct TextFileRows: Sendable, Equatable {
     let lower = max(0, range.lowerBound)
     let upper = min(rowCount, range.upperBound)
     guard lower < upper else { return [] }
-    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)  // a FIFO put in its place must not block
+    // A FIFO put in its place must not block.
+    let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
     guard fd >= 0 else { throw LoadError.io(file: path, reason: MappedFile.reason(errno)) }
     defer { close(fd) }
     var info = stat()

@@ -109,8 +109,10 @@ enum DataCache {
     return result
   }
 
-  /// Loads `folder` under `policy`: from a valid cache, or by `parse` followed by writing a
-  /// cache. Cache trouble never fails the load; only `parse` throws.
+  /// Loads `folder` under `policy`, from a valid cache or by `parse`.
+  ///
+  /// After `parse` a cache is written. Cache trouble never fails the load; only `parse`
+  /// throws.
   ///
   /// - Complexity: reading a cache is O(*n*) in its bytes at near memory bandwidth (two
   ///   threads), plus one `String` per dictionary value.

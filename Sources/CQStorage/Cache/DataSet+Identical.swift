@@ -35,42 +35,42 @@ extension DataSet {
         return "\(t): column keys differ"
       }
       for name in a.columnNames {
-        let where_ = "\(t).\(name)"
+        let place = "\(t).\(name)"
         switch (a.columns[name], b.columns[name]) {
         case (.string(let c1, let d1)?, .string(let c2, let d2)?):
-          guard c1 == c2 else { return "\(where_): codes differ" }
+          guard c1 == c2 else { return "\(place): codes differ" }
           guard d1.values.elementsEqual(d2.values, by: { $0.utf8.elementsEqual($1.utf8) }) else {
-            return "\(where_): dictionary values differ"
+            return "\(place): dictionary values differ"
           }
           sharing.append(identity(d1, &identities))
           otherSharing.append(identity(d2, &otherIdentities))
         case (.integer(let v1)?, .integer(let v2)?), (.money(let v1)?, .money(let v2)?),
           (.decimal(let v1)?, .decimal(let v2)?):
-          guard v1 == v2 else { return "\(where_): values differ" }
+          guard v1 == v2 else { return "\(place): values differ" }
         case (.date(let v1)?, .date(let v2)?):
-          guard v1 == v2 else { return "\(where_): days differ" }
+          guard v1 == v2 else { return "\(place): days differ" }
         case (.text(let t1)?, .text(let t2)?):
           if t1.file == nil && t2.file == nil {
             guard t1.bytes == t2.bytes, t1.offsets == t2.offsets else {
-              return "\(where_): text differs"
+              return "\(place): text differs"
             }
           } else if t1.file != t2.file {
             // Anchors differ when one file was parsed in chunks: compare what the rows say.
-            guard t1.count == t2.count else { return "\(where_): text row counts differ" }
+            guard t1.count == t2.count else { return "\(place): text row counts differ" }
             do throws(LoadError) {
               guard
                 try t1.strings(0..<t1.count).elementsEqual(
                   t2.strings(0..<t2.count), by: { $0.utf8.elementsEqual($1.utf8) })
               else {
-                return "\(where_): text differs"
+                return "\(place): text differs"
               }
             } catch {
-              return "\(where_): text cannot be read (\(error.description))"
+              return "\(place): text cannot be read (\(error.description))"
             }
           }
         default:
           let kinds = [a, b].map { String(describing: $0.columns[name]?.kind) }
-          return "\(where_): kind \(kinds[0]) vs \(kinds[1])"
+          return "\(place): kind \(kinds[0]) vs \(kinds[1])"
         }
       }
     }

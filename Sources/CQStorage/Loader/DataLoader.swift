@@ -314,8 +314,10 @@ public enum DataLoader {
     return notes
   }
 
-  /// A dimension value as values compare (SPEC §3): case folded, surrounding spaces and tabs
-  /// trimmed. Products in products.csv and tracking rows meet so, and values group so.
+  /// A dimension value as values compare (SPEC §3).
+  ///
+  /// It is case folded, with surrounding spaces and tabs trimmed. Products in products.csv
+  /// and tracking rows meet so, and values group so.
   static func folded(_ name: String) -> String {
     name.trimmingSpacesAndInvisibles.lowercased()
   }
