@@ -65,7 +65,7 @@ final class ScratchFolder {
 /// of Oats/HKVitals) and a ₹100 payout; Bilal (id 2) has a post but no tracking rows and a ₹300
 /// payout. So revenue 499.75, orders 3, payout 400, Asha's roas 4.9975, Bilal's aov has no value.
 enum TinyData {
-  static let revenueAsha = Decimal(string: "499.75")!
+  static let revenueAsha = Decimal(sign: .plus, exponent: -2, significand: 499_75)
   static let payoutAsha = Decimal(100)
   static let payoutBilal = Decimal(300)
 
@@ -105,6 +105,7 @@ enum TinyData {
 // MARK: - Reading output back
 
 /// Parses RFC 4180 text (quoted fields may hold separators, quotes and newlines; LF or CRLF).
+///
 /// A trailing newline does not make an empty record.
 func parseDelimited(_ text: String, separator: Unicode.Scalar = ",") -> [[String]] {
   var records: [[String]] = []

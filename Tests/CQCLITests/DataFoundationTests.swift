@@ -76,7 +76,8 @@ import Testing
     var text = try String(contentsOf: file, encoding: .utf8).components(separatedBy: "\n")
     let header = text[0].split(separator: ",").map(String.init)
     let ordersIndex = try #require(header.firstIndex(of: "orders"))
-    var fields = text[5].components(separatedBy: ",")  // physical line 6 (no quotes in tracking rows)
+    // Physical line 6 (no quotes in tracking rows).
+    var fields = text[5].components(separatedBy: ",")
     try #require(fields.count == header.count)
     fields[ordersIndex] = "seven"
     text[5] = fields.joined(separator: ",")

@@ -274,7 +274,7 @@ final class Tmux {
     #if canImport(Glibc)
     let argv =
       ([executable, "-S", socket, "-f", "/dev/null"] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
+    defer { for word in argv { free(word) } }
     var fds: [Int32] = [-1, -1]
     guard pipe(&fds) == 0 else { throw OutputError("pipe failed") }
     var actions = posix_spawn_file_actions_t()
@@ -325,9 +325,11 @@ final class Tmux {
     screen.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) } == "cq>"
   }
 
-  /// Ctrl-D once the shell waits at an empty prompt. A key sent while a statement's output is
-  /// still being written reaches the terminal in cooked mode, where Ctrl-D is not a character
-  /// and is lost; a person waits for the prompt, and so does this.
+  /// Ctrl-D once the shell waits at an empty prompt.
+  ///
+  /// A key sent while a statement's output is still being written reaches the terminal in
+  /// cooked mode, where Ctrl-D is not a character and is lost; a person waits for the prompt,
+  /// and so does this.
   func ctrlDAtPrompt() {
     _ = waitFor { Tmux.endsAtPrompt($0) }
     Thread.sleep(forTimeInterval: 0.2)

@@ -2,9 +2,10 @@ import CQTestSupport
 import Foundation
 import Testing
 
-/// `~/.cqrc` (or `$CQRC`) runs at start unless `--norc`; `save` writes the session's definitions
-/// and changed settings to it without duplicating what is there (SPEC §10, issue 14). HOME is a
-/// scratch folder in every test.
+/// The startup file: `~/.cqrc` (or `$CQRC`) runs at start unless `--norc`.
+///
+/// `save` writes the session's definitions and changed settings to it without duplicating what
+/// is there (SPEC §10, issue 14). HOME is a scratch folder in every test.
 @Suite struct StartupFileTests {
   static let header =
     "-- cq startup file: run when cq starts (cq --norc skips it); 'save' adds to it\n"

@@ -5,9 +5,11 @@ import Testing
 
 @testable import CQEngine
 
-/// `lift_revenue` and `iroas` on store_orders that stress the model: no rows, no pre-period,
-/// no controls, sparse or huge date ranges, amounts beyond `Int64` paise. Every folder is the
-/// hand-worked `lift` fixture (see LiftTests) with one file changed.
+/// `lift_revenue` and `iroas` on store_orders that stress the model.
+///
+/// The cases: no rows, no pre-period, no controls, sparse or huge date ranges, amounts beyond
+/// `Int64` paise. Every folder is the hand-worked `lift` fixture (see LiftTests) with one file
+/// changed.
 @Suite("Engine: lift on awkward store_orders")
 struct LiftEdgeTests {
   static let header = "date,user_id,product,brand,orders,revenue,source"

@@ -171,9 +171,11 @@ struct LiftTests {
     #expect(messages.contains("answers by: influencer, influencer_id, category"), "\(messages)")
   }
 
-  /// The simulator's store_orders carry a known lift: 1.2 × tracked revenue per brand-day
-  /// (₹0.35 halo, ₹0.15 would have sold anyway). Over several seeds the true lift of each brand
-  /// lies in its 95% interval nearly always, and the estimates are not biased.
+  /// The simulator's store_orders carry a known lift, which the model recovers.
+  ///
+  /// The lift is 1.2 × tracked revenue per brand-day (₹0.35 halo, ₹0.15 would have sold
+  /// anyway). Over several seeds the true lift of each brand lies in its 95% interval nearly
+  /// always, and the estimates are not biased.
   @Test func recoversTheSimulatedLift() throws {
     // First posts: MuscleBlaze 2025-04-23, HKVitals 2025-04-30, Gritzo 2025-05-07 (the campaign
     // schedule); cross-brand sales before those are not part of the brand's lift.

@@ -5,9 +5,10 @@ import CQTestSupport
 import Foundation
 import Testing
 
-/// Golden query files in DataFusion's `.slt` style (`Tests/CQEngineTests/Queries/*.slt`): each
-/// record is a statement and what it must give — result rows, an error, or `explain` text — so a
-/// change of behaviour is a readable diff. One parameterised test runs every file.
+/// Golden query files in DataFusion's `.slt` style (`Tests/CQEngineTests/Queries/*.slt`).
+///
+/// Each record is a statement and what it must give — result rows, an error, or `explain`
+/// text — so a change of behaviour is a readable diff. One parameterised test runs every file.
 ///
 /// ```
 /// # fixture: small

@@ -20,7 +20,8 @@ struct ReferenceSelfCheckTests {
     let revenue: Int64 =
       1000_00 + 500_50 + 300_25 + 200_00 + 800_00 + 640_00 + 320_00 + 1500_00 + 99_99 + 250_00
     let orders: Int64 = 2 + 1 + 3 + 1 + 4 + 2 + 1 + 5 + 1 + 1
-    let sales: [RefValue] = [.paise(revenue), .integer(orders), .integer(10), .integer(6)]  // users u1 … u6
+    // Customers: users u1 … u6.
+    let sales: [RefValue] = [.paise(revenue), .integer(orders), .integer(10), .integer(6)]
     #expect(ref.expect(["revenue", "orders", "conversions", "customers"])[[]] == sales)
     // payouts.csv total_payout.
     let payout: Int64 = 1000_00 + 600_00 + 96_00 + 1500_00 + 4000_00 + 1000_00 + 40_00

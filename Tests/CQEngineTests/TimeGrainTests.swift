@@ -81,6 +81,8 @@ struct TimeGrainTests {
   }
 }
 
+/// Queries by and filtered on `weekday`.
+///
 /// `weekday` traps the engine: `Store.space` sizes the weekday space as
 /// weekday(last day) − weekday(first day) + 1 (here Thu − Mon + 1 = 4), so Fri/Sat/Sun codes
 /// index past it. The queries run in a child process first so the trap cannot kill the run.

@@ -1,7 +1,7 @@
 import CQLanguage
 import Testing
 
-/// Locations marked with 1️⃣, 2️⃣, ... in test input, swift-syntax style.
+/// Locations marked with 1️⃣, 2️⃣ and so on in test input, swift-syntax style.
 struct MarkedSource {
   var source: String
   var markers: [String: CQLanguage.SourceLocation]

@@ -11,7 +11,8 @@ import Testing
   @Test func theShellWritesTheCacheBehindItAndFinishWaitsForIt() throws {
     let dir = try TestDirectory()
     let folder = dir.file("data")
-    _ = try Simulator.write(SimulatorOptions(seed: 5, scale: 1), to: folder, progress: nil)  // 3.4 MB: cached
+    // 3.4 MB: cached.
+    _ = try Simulator.write(SimulatorOptions(seed: 5, scale: 1), to: folder, progress: nil)
     let cache = folder + "/.cq-cache/data.cqc"
 
     var options = SessionOptions()

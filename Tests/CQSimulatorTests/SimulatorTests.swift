@@ -333,8 +333,9 @@ let windowDates: Set<String> = {
     #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
   }
 
-  /// The committed `data/` is scale 1, seed 20250423, with store orders. `CQ_WRITE_BUNDLED_DATA=1`
-  /// rewrites it and fails, like a snapshot re-record.
+  /// The committed `data/` is scale 1, seed 20250423, with store orders.
+  ///
+  /// `CQ_WRITE_BUNDLED_DATA=1` rewrites it and fails, like a snapshot re-record.
   @Test func bundledDataIsReproducible() throws {
     let bundled = TestPaths.bundledData.path
     let options = SimulatorOptions(seed: 20_250_423, scale: 1, storeOrders: true)

@@ -149,8 +149,9 @@ struct DataLoaderValidTests {
       }
       for d in dictionaries { #expect(d == dictionaries[0], "\(domain)") }
     }
-    #expect(data.tracking.strings("product").dictionary.code(of: "Protein Bar") != nil)  // only in products.csv
-    #expect(data.tracking.strings("user_id").dictionary.code(of: "user_9") != nil)  // only in store_orders.csv
+    // Only in products.csv, then only in store_orders.csv.
+    #expect(data.tracking.strings("product").dictionary.code(of: "Protein Bar") != nil)
+    #expect(data.tracking.strings("user_id").dictionary.code(of: "user_9") != nil)
     #expect(data.storeOrders?.values("source") == ["instagram.com", "direct"])
   }
 

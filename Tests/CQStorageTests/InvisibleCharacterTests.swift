@@ -83,9 +83,10 @@ struct InvisibleCharacterTests {
     )
   }
 
-  /// Two exports joined: the second's header (after its byte-order mark) is a row like any
-  /// other to the tokenizer. It is refused in every table, including products.csv, where it
-  /// would otherwise be a product named 'product'.
+  /// Two exports joined: the second's header (after its byte-order mark) is refused as a row.
+  ///
+  /// To the tokenizer it is a row like any other. It is refused in every table, including
+  /// products.csv, where it would otherwise be a product named 'product'.
   @Test(arguments: [
     "products.csv", "influencers.csv", "posts.csv", "tracking_data.csv", "payouts.csv",
     "store_orders.csv",

@@ -3,8 +3,10 @@ import Testing
 
 @testable import CQStorage
 
-/// Records may end in LF, CRLF or a bare CR (classic Mac, Excel's "CSV (Macintosh)"); all
-/// three load the same rows. Data that runs into the header row is never a silent empty table.
+/// Records may end in LF, CRLF or a bare CR, and all three load the same rows.
+///
+/// A bare CR is classic Mac, Excel's "CSV (Macintosh)". Data that runs into the header row is
+/// never a silent empty table.
 @Suite("DataLoader: line endings")
 struct LineEndingTests {
   /// The `valid` fixture with every LF of every file replaced by `ending` (quoted line breaks
@@ -21,8 +23,9 @@ struct LineEndingTests {
     return folder
   }
 
-  /// Every table's rows as text (free text read back from the file), and the warnings. A
-  /// quoted line break is kept as written, so CRLF inside a caption reads as LF here.
+  /// Every table's rows as text (free text read back from the file), and the warnings.
+  ///
+  /// A quoted line break is kept as written, so CRLF inside a caption reads as LF here.
   static func contents(_ data: DataSet) -> ([String: [[String]]], [String]) {
     var tables: [String: [[String]]] = [:]
     for t in data.tables {

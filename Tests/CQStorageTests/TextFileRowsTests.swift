@@ -3,9 +3,10 @@ import Testing
 
 @testable import CQStorage
 
-/// Free text (`posts.url`, `posts.caption`) is not held in memory: it is read back from the CSV
-/// file through anchors kept while parsing. These tests check every row reads back exactly,
-/// however the file was loaded, and that a changed file is an error, never wrong text.
+/// Free text (`posts.url`, `posts.caption`) is read back from the CSV file, not held in memory.
+///
+/// It is read through anchors kept while parsing. These tests check every row reads back
+/// exactly, however the file was loaded, and that a changed file is an error, never wrong text.
 @Suite("TextFileRows: text read back from its file")
 struct TextFileRowsTests {
   /// A caption for row `r` that exercises quoting: commas, doubled quotes, a line break,

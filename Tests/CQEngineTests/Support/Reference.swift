@@ -190,6 +190,7 @@ struct Reference: Sendable {
   }
 
   /// Largest-remainder split of `total` paise in proportion to `weights`; ties → earlier row.
+  ///
   /// All-zero weights split equally (choice: SPEC silent).
   static func spread(_ total: Int64, weights: [Int64]) -> [Int64] {
     var w = weights

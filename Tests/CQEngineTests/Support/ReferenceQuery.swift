@@ -281,8 +281,10 @@ extension Reference {
     return groups.mapValues { a in metrics.map { Reference.value($0, a, overall: overall) } }
   }
 
-  /// Sum of several groups' accumulators (for `(other)` and totals rows); distinct sets are
-  /// united. `followers` is not merged (it needs the ids' follower counts): do not use it here.
+  /// Sum of several groups' accumulators (for `(other)` and totals rows).
+  ///
+  /// Distinct sets are united. `followers` is not merged (it needs the ids' follower counts):
+  /// do not use it here.
   static func merge(_ accs: [RefAcc]) -> RefAcc {
     var m = RefAcc()
     for a in accs {
