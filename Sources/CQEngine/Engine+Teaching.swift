@@ -172,12 +172,14 @@ extension Engine {
     return String(decoding: utf8[lower..<upper], as: UTF8.self)
   }
 
+  /// The names of the segments made with `define segment`, sorted.
   public var segmentNames: [String] {
     segments.keys.filter { $0 != Engine.sessionFilterKey }.sorted()
   }
 
   // MARK: - show / schema / sample
 
+  /// What `show` lists for `target`, as a table.
   public func show(_ target: ShowTarget) -> ResultSet {
     func text(_ columns: [String], _ rows: [[String]]) -> ResultSet {
       ResultSet(

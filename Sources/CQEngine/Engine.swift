@@ -3,6 +3,7 @@ import CQStorage
 
 /// The answer to a query, with what the session needs to show it.
 public struct QueryOutcome: Sendable {
+  /// The result table.
   public var result: ResultSet
   /// Fact tables read and how, in the analyst's words (for `explain` and notes).
   public var planSummary: [String]
@@ -27,7 +28,9 @@ public struct QueryOutcome: Sendable {
 /// - ``describe(_:source:)``
 public final class Engine {
   let store: Store
+  /// The settings queries run under (`set allocation`, `set tiers`, `set totals`).
   public var settings = EngineSettings()
+  /// The metric catalogue: SPEC §4's metrics and those defined in the session.
   public internal(set) var catalog = MetricCatalog()
   var segments: [String: SegmentDefinition] = [:]
   /// `use CONDITION`: the session filter ANDed into every query's `where` (SPEC §10).
@@ -41,6 +44,7 @@ public final class Engine {
   /// The database's catalogue when the engine runs on PostgreSQL.
   var postgres: PostgresCatalogue?
 
+  /// An engine over `data`, offering the lift metrics when it has store_orders.
   public init(data: DataSet) {
     store = Store(data: data)
     if data.storeOrders != nil { catalog.addLiftMetrics() }
@@ -62,6 +66,7 @@ public final class Engine {
     return model
   }
 
+  /// The data set the engine queries.
   public var data: DataSet { store.data }
 
   /// Work that builds the derived columns most queries need (spend allocation, first

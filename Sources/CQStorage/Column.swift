@@ -6,12 +6,15 @@ import Foundation
 /// same *domain* across a `DataSet` (for example `campaign` in tracking_data and payouts), so
 /// codes compare across tables without touching strings.
 public struct StringDictionary: Sendable {
+  /// The distinct values, in code order.
   public private(set) var values: [String] = []
   /// value → code, built on first lookup (most dictionaries are only read by code).
   private var lookupBox = LookupBox()
 
+  /// Creates an empty dictionary.
   public init() {}
 
+  /// Creates a dictionary of `values`, interned in order (a repeated value keeps its first code).
   public init(_ values: [String]) {
     for v in values { _ = intern(v) }
   }
@@ -41,8 +44,10 @@ public struct StringDictionary: Sendable {
   /// The code of an exact (case-sensitive) value, if present.
   public func code(of value: String) -> Int32? { lookupBox.table(values)[value] }
 
+  /// The number of distinct values.
   public var count: Int { values.count }
 
+  /// The value whose code is `code`.
   public subscript(code: Int32) -> String { values[Int(code)] }
 }
 
@@ -107,6 +112,7 @@ public struct TextColumn: Sendable {
   /// Where the rows are read from when they are not held.
   public var file: TextFileRows?
 
+  /// Creates a column that holds its rows' bytes in memory.
   public init(bytes: ContiguousArray<UInt8> = [], offsets: ContiguousArray<Int64> = [0]) {
     self.bytes = bytes
     self.offsets = offsets
@@ -118,6 +124,7 @@ public struct TextColumn: Sendable {
     self.file = file
   }
 
+  /// The number of rows.
   public var count: Int { file?.rowCount ?? offsets.count - 1 }
 
   /// The text of rows `range` (clamped to the rows there are), for display.
@@ -151,6 +158,7 @@ public enum Column: Sendable {
   case decimal(ContiguousArray<Int64>)
   case text(TextColumn)
 
+  /// The column's kind, without its values.
   public var kind: ColumnKind {
     switch self {
     case .string: .string
@@ -162,6 +170,7 @@ public enum Column: Sendable {
     }
   }
 
+  /// The number of rows.
   public var count: Int {
     switch self {
     case .string(let c, _): c.count
@@ -174,14 +183,18 @@ public enum Column: Sendable {
 
 /// A loaded table: named, typed columns of equal length.
 public struct Table: Sendable {
+  /// The table's name, such as `tracking_data`.
   public var name: String
   /// Column names in file order (lower-cased, trimmed), only the ones kept.
   public var columnNames: [String]
+  /// The kept columns by name.
   public var columns: [String: Column]
+  /// The number of rows, the same in every column.
   public var rowCount: Int
   /// The file it was loaded from, if any.
   public var path: String?
 
+  /// Creates a table from columns of equal length.
   public init(
     name: String, columnNames: [String], columns: [String: Column], rowCount: Int,
     path: String? = nil
@@ -193,6 +206,7 @@ public struct Table: Sendable {
     self.path = path
   }
 
+  /// Whether the table has a column named `column`.
   public func has(_ column: String) -> Bool { columns[column] != nil }
 
   /// Codes and dictionary of a string column; traps if absent or of another kind (a programming error).

@@ -10,10 +10,15 @@
 /// - `tracking_data` always has a `brand` column: read from the file, or derived from
 ///   `products.csv` at load time.
 public struct DataSet: Sendable {
+  /// The folder the tables were loaded from.
   public var folder: String
+  /// `influencers.csv`: one row per influencer.
   public var influencers: Table
+  /// `posts.csv`: one row per post.
   public var posts: Table
+  /// `tracking_data.csv`: one row per tracked order.
   public var tracking: Table
+  /// `payouts.csv`: one row per payout.
   public var payouts: Table
   /// `products.csv` (product → brand), when present.
   public var products: Table?
@@ -22,6 +27,7 @@ public struct DataSet: Sendable {
   /// Load notes for standard error: extra columns, unknown influencer ids, derived brand.
   public var warnings: [String]
 
+  /// Creates a data set from its loaded tables.
   public init(
     folder: String, influencers: Table, posts: Table, tracking: Table, payouts: Table,
     products: Table? = nil, storeOrders: Table? = nil, warnings: [String] = []
@@ -41,6 +47,7 @@ public struct DataSet: Sendable {
     [influencers, posts, tracking, payouts] + [products, storeOrders].compactMap { $0 }
   }
 
+  /// The present table called `name` (any case), or nil.
   public func table(named name: String) -> Table? {
     tables.first { $0.name == name.lowercased() }
   }

@@ -32,10 +32,12 @@ public enum DayNumber {
     return (m <= 2 ? y + 1 : y, m, d)
   }
 
+  /// Whether `year` is a leap year of the proleptic Gregorian calendar.
   public static func isLeap(_ year: Int) -> Bool {
     year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
   }
 
+  /// The number of days in `month` (1–12) of `year`.
   public static func daysIn(month: Int, year: Int) -> Int {
     switch month {
     case 2: isLeap(year) ? 29 : 28
@@ -83,5 +85,6 @@ public enum DayNumber {
     return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
   }
 
+  /// Short weekday names, Monday first, indexed as ``weekday(_:)`` numbers the days.
   public static let weekdayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 }

@@ -9,6 +9,7 @@ import Foundation
 /// row arrays unless something asks for ``rows``; renderers read ``cell(_:_:)`` or
 /// ``row(_:)`` by position instead.
 public struct ResultSet: Sendable {
+  /// The columns, in display order.
   public var columns: [ResultColumn]
   /// Every row as cells.
   ///
@@ -42,6 +43,7 @@ public struct ResultSet: Sendable {
   /// The rows after `source`'s (all of them without one).
   private var materialized: [[Value]]
 
+  /// Creates a result holding `rows` as cells (every row `.normal` unless `rowKinds` says).
   public init(
     columns: [ResultColumn], rows: [[Value]], rowKinds: [RowKind]? = nil, footnotes: [Prose] = [],
     totalGroups: Int? = nil
@@ -97,6 +99,7 @@ public struct ResultSet: Sendable {
     rowKinds.append(kind)
   }
 
+  /// What a row is: an ordinary row, the `(other)` row, or the totals row.
   public enum RowKind: Sendable, Hashable { case normal, other, total }
 }
 
@@ -138,16 +141,21 @@ final class ResultRowsBox: @unchecked Sendable {
 
 /// A result column: its header, role and how its values are shown.
 public struct ResultColumn: Sendable, Hashable {
+  /// The header.
   public var name: String
+  /// Whether the column is a dimension, a metric or raw table data.
   public var role: Role
+  /// How the column's values are shown.
   public var format: ValueFormat
 
+  /// Creates a column.
   public init(name: String, role: Role, format: ValueFormat) {
     self.name = name
     self.role = role
     self.format = format
   }
 
+  /// What a column holds: a dimension, a metric or raw table data.
   public enum Role: Sendable, Hashable {
     /// A grouping dimension; `time` set for day/week/month/quarter/year/weekday.
     case dimension(time: TimeGrain?)
@@ -156,6 +164,7 @@ public struct ResultColumn: Sendable, Hashable {
     case plain
   }
 
+  /// Whether the column is a time dimension.
   public var isTime: Bool {
     if case .dimension(let t) = role { return t != nil }
     return false

@@ -99,14 +99,17 @@ public enum Dimension: String, Sendable, Hashable, CaseIterable {
 
 /// Follower tiers (SPEC §3): names and the lower bounds between them.
 public struct Tiers: Sendable, Hashable {
+  /// The tier names, smallest first.
   public var names: [String]
   /// `thresholds[i]` is the first follower count of tier `i + 1`; count = names.count - 1.
   public var thresholds: [Int64]
 
+  /// SPEC §3's tiers: nano, micro, mid, macro and mega.
   public static let standard = Tiers(
     names: ["nano", "micro", "mid", "macro", "mega"],
     thresholds: [10_000, 50_000, 500_000, 1_000_000])
 
+  /// Tiers called `names`, with the lower bounds `thresholds` between them.
   public init(names: [String], thresholds: [Int64]) {
     self.names = names
     self.thresholds = thresholds

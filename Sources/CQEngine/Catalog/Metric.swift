@@ -136,15 +136,18 @@ indirect enum Formula: Hashable, Sendable {
 /// the formula, family, example and caveats that `help NAME`, `describe` and `show metrics`
 /// read.
 public struct MetricDefinition: Sendable {
+  /// The name queries write, lower-case.
   public var name: String
   /// The formula as an analyst reads it: `revenue / payout`.
   public var formulaText: String
   /// What it means, in one or two sentences.
   public var summary: String
+  /// How the metric's values are shown.
   public var format: ValueFormat
   var formula: Formula
   /// Special metrics computed outside the formula machinery.
   var special: Special?
+  /// Whether `define metric` made it in this session.
   public var isUserDefined: Bool = false
   /// A family for `show metrics` and `help`: one of ``MetricCatalog/families``, or `defined`.
   public var family: String
@@ -174,9 +177,11 @@ public struct MetricDefinition: Sendable {
 
 /// The metric catalogue: SPEC §4 plus `define metric` additions.
 public struct MetricCatalog: Sendable {
+  /// Every metric it holds: the built-in ones, then those added, in the order added.
   public private(set) var metrics: [MetricDefinition]
   var aliases: [String: String] = ["spend": "payout"]
 
+  /// The built-in catalogue (SPEC §4), with no lift metric or definition.
   public init() { metrics = MetricCatalog.builtIn }
 
   /// The families metrics are documented in, in `help metrics` order.
@@ -197,11 +202,13 @@ public struct MetricCatalog: Sendable {
     aliases.filter { $0.value == name }.map(\.key).sorted()
   }
 
+  /// The metric called `name`, or that an alias `name` stands for, in any case; nil if none.
   public func metric(named name: String) -> MetricDefinition? {
     let key = aliases[name.lowercased()] ?? name.lowercased()
     return metrics.first { $0.name == key }
   }
 
+  /// Every metric's name, then the aliases in alphabetical order.
   public var names: [String] { metrics.map(\.name) + aliases.keys.sorted() }
 
   mutating func define(_ definition: MetricDefinition) {

@@ -4,10 +4,13 @@ import Foundation
 
 /// Settings the engine reads (SPEC §4: `set allocation`, `set tiers`).
 public struct EngineSettings: Sendable, Hashable {
+  /// How payouts are spread over orders (`set allocation`).
   public var allocation: AllocationWeight = .orders
+  /// The follower tiers (`set tiers`).
   public var tiers: Tiers = .standard
   /// Compute the totals row of every grouped result (`set totals on`).
   public var totals = false
+  /// The defaults: allocation by orders, the standard tiers, no totals row.
   public init() {}
 }
 

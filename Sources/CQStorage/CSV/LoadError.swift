@@ -63,15 +63,25 @@ public struct LoadError: Error, CustomStringConvertible, Sendable {
 
   // Codes as static members, so `catch LoadError.badValue` is an expression pattern matched
   // by `~=` below (`LoadError.Code.badValue` would be an enum-case pattern, which cannot match).
+  /// A value that does not parse as its column's kind (`catch LoadError.badValue`).
   public static let badValue = Code.badValue
+  /// A required column absent from the header (`catch LoadError.missingColumn`).
   public static let missingColumn = Code.missingColumn
+  /// A required file or folder that does not exist (`catch LoadError.missingFile`).
   public static let missingFile = Code.missingFile
+  /// A file with no header row (`catch LoadError.emptyFile`).
   public static let emptyFile = Code.emptyFile
+  /// A quoted field that never closes (`catch LoadError.unterminatedQuote`).
   public static let unterminatedQuote = Code.unterminatedQuote
+  /// Bytes that are not UTF-8 (`catch LoadError.invalidUTF8`).
   public static let invalidUTF8 = Code.invalidUTF8
+  /// A key seen twice (`catch LoadError.duplicateID`).
   public static let duplicateID = Code.duplicateID
+  /// A record whose field count is not the header's (`catch LoadError.wrongFieldCount`).
   public static let wrongFieldCount = Code.wrongFieldCount
+  /// A file that could not be read (`catch LoadError.io`).
   public static let io = Code.io
+  /// A total beyond what cq sums exactly (`catch LoadError.outOfRange`).
   public static let outOfRange = Code.outOfRange
 }
 

@@ -18,29 +18,37 @@ import Darwin
 public struct TextFileRows: Sendable, Equatable {
   /// The CSV file, as the loader was given it.
   public var path: String
-  /// The field's position in each record, and the number of fields per record.
+  /// The field's position in each record.
   public var field: Int
+  /// The number of fields per record.
   public var width: Int
-  /// The file's size and modification time when it was loaded.
+  /// The file's size in bytes when it was loaded.
   public var size: Int
+  /// The file's modification time when it was loaded.
   public var modified: Modified
   /// The rows in the file.
   public var rowCount: Int
   /// Anchors: record `anchorRows[k]` starts at byte `anchorOffsets[k]`; ascending, the first
   /// at row 0 (when there are rows).
   public var anchorRows: ContiguousArray<Int64>
+  /// Anchors: the byte offset where record `anchorRows[k]` starts.
   public var anchorOffsets: ContiguousArray<Int64>
 
+  /// A file's modification time, as `stat` reports it.
   public struct Modified: Sendable, Equatable {
+    /// Whole seconds since 1970-01-01 00:00 UTC.
     public var seconds: Int
+    /// Nanoseconds past `seconds`.
     public var nanoseconds: Int
 
+    /// Creates a modification time.
     public init(seconds: Int, nanoseconds: Int) {
       self.seconds = seconds
       self.nanoseconds = nanoseconds
     }
   }
 
+  /// Creates the rows of `field` in the file at `path`, as the loader found them.
   public init(
     path: String, field: Int, width: Int, size: Int, modified: Modified, rowCount: Int,
     anchorRows: ContiguousArray<Int64>, anchorOffsets: ContiguousArray<Int64>

@@ -47,6 +47,7 @@ public struct CacheReport: Sendable, Hashable {
   /// Why no cache was written after parsing, if none was (policy, small data, unwritable folder).
   public var notWritten: String?
 
+  /// Creates a report; by default nothing was read, refused or written.
   public init(
     readFromCache: Bool = false, rejected: String? = nil, wrote: Bool = false,
     notWritten: String? = nil
@@ -173,6 +174,7 @@ public final class CacheWriter: Sendable {
   /// Tests hold writes back until they signal it, to see the load return first.
   private let gate: DispatchSemaphore?
 
+  /// Creates a writer that writes each cache as soon as its turn comes.
   public init() { gate = nil }
 
   init(holdingWritesUntil gate: DispatchSemaphore) { self.gate = gate }
