@@ -24,7 +24,11 @@ let package = Package(
     // Tables, machine formats, charts, caret diagnostics, terminal width.
     .target(name: "CQRendering", dependencies: ["CQLanguage", "CQStorage"]),
     // Session, statements, completion, the LineReader protocol (no C here).
-    .target(name: "CQShell", dependencies: ["CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQSimulator", "CQPostgres"]),
+    .target(
+      name: "CQShell",
+      dependencies: [
+        "CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQSimulator", "CQPostgres",
+      ]),
     // libpq (PostgreSQL's C client) through pkg-config: the PostgreSQL engine (SPEC §8).
     .systemLibrary(
       name: "CLibPQ", pkgConfig: "libpq",
@@ -42,7 +46,8 @@ let package = Package(
     .executableTarget(
       name: "cq",
       dependencies: [
-        "CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQShell", "CQSimulator", "CEditLine", "CQPostgres",
+        "CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQShell", "CQSimulator", "CEditLine",
+        "CQPostgres",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .target(name: "CQTestSupport", dependencies: ["CQStorage"], path: "Tests/CQTestSupport"),
@@ -51,13 +56,17 @@ let package = Package(
       name: "CQStorageTests", dependencies: ["CQStorage", "CQTestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "CQEngineTests",
-      dependencies: ["CQEngine", "CQLanguage", "CQStorage", "CQRendering", "CQSimulator", "CQTestSupport"],
+      dependencies: [
+        "CQEngine", "CQLanguage", "CQStorage", "CQRendering", "CQSimulator", "CQTestSupport",
+      ],
       exclude: ["Fixtures", "Queries"]),
     .testTarget(
       name: "CQRenderingTests", dependencies: ["CQRendering", "CQStorage", "CQTestSupport"],
       exclude: ["Snapshots"]),
-    .testTarget(name: "CQShellTests", dependencies: ["CQShell", "CQStorage", "CQSimulator", "CQTestSupport"]),
-    .testTarget(name: "CQSimulatorTests", dependencies: ["CQSimulator", "CQStorage", "CQTestSupport"]),
+    .testTarget(
+      name: "CQShellTests", dependencies: ["CQShell", "CQStorage", "CQSimulator", "CQTestSupport"]),
+    .testTarget(
+      name: "CQSimulatorTests", dependencies: ["CQSimulator", "CQStorage", "CQTestSupport"]),
     .testTarget(name: "CQCLITests", dependencies: ["CQTestSupport"], exclude: ["Snapshots"]),
     // `cq load --into` and the throwaway PostgreSQL servers of Tests/postgres (CQ_PG_URL).
     .testTarget(name: "CQPostgresTests", dependencies: ["CQPostgres", "CQTestSupport"]),
