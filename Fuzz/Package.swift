@@ -24,15 +24,20 @@ let package = Package(
     // cq's modules (symlinks into ../Sources), with the root package's dependencies.
     .target(name: "CQLanguage", path: "Shared/CQLanguage"),
     .target(name: "CQStorage", path: "Shared/CQStorage"),
-    .target(name: "CQEngine", dependencies: ["CQLanguage", "CQStorage", "CQSQL", "CQPostgres"], path: "Shared/CQEngine"),
+    .target(
+      name: "CQEngine", dependencies: ["CQLanguage", "CQStorage", "CQSQL", "CQPostgres"],
+      path: "Shared/CQEngine"),
     .target(name: "CQSQL", path: "Shared/CQSQL"),
     .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq"),
     .target(name: "CQPostgres", dependencies: ["CLibPQ"], path: "Shared/CQPostgres"),
-    .target(name: "CQRendering", dependencies: ["CQLanguage", "CQStorage"], path: "Shared/CQRendering"),
+    .target(
+      name: "CQRendering", dependencies: ["CQLanguage", "CQStorage"], path: "Shared/CQRendering"),
     .target(name: "CQSimulator", dependencies: ["CQStorage"], path: "Shared/CQSimulator"),
     .target(
       name: "CQShell",
-      dependencies: ["CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQSimulator", "CQPostgres"],
+      dependencies: [
+        "CQLanguage", "CQStorage", "CQEngine", "CQRendering", "CQSimulator", "CQPostgres",
+      ],
       path: "Shared/CQShell"),
     // Statement text → lexer, parser, binder, plan, execution and rendering (through `Session`).
     .executableTarget(

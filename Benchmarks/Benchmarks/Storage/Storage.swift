@@ -29,20 +29,26 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  let fields: [(column: String, kind: CSVKernels.Kind)] = [("orders", .count), ("revenue", .hundredths), ("date", .date)]
+  let fields: [(column: String, kind: CSVKernels.Kind)] = [
+    ("orders", .count), ("revenue", .hundredths), ("date", .date),
+  ]
   for (column, kind) in fields {
     Benchmark(
       "storage/csv-fields/\(column)/scale-10",
-      configuration: .init(metrics: [.wallClock, .throughput], warmupIterations: 1, maxDuration: .seconds(2), maxIterations: 50)
+      configuration: .init(
+        metrics: [.wallClock, .throughput], warmupIterations: 1, maxDuration: .seconds(2),
+        maxIterations: 50)
     ) { (benchmark: Benchmark, input: (body: [UInt8], column: Int)) in
       for _ in benchmark.scaledIterations {
         blackHole(CSVKernels.parseColumn(input.body, column: input.column, as: kind))
       }
     } setup: {
       let folder = try Fixtures.simulate(scale: 10)
-      let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.path + "/tracking_data.csv")))
+      let bytes = [UInt8](
+        try Data(contentsOf: URL(fileURLWithPath: folder.path + "/tracking_data.csv")))
       let headerEnd = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-      let names = String(decoding: bytes[..<headerEnd], as: UTF8.self).split(separator: ",").map(String.init)
+      let names = String(decoding: bytes[..<headerEnd], as: UTF8.self).split(separator: ",").map(
+        String.init)
       guard let index = names.firstIndex(of: column) else {
         throw MissingColumn(name: column)
       }

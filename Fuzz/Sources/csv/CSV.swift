@@ -12,9 +12,9 @@
 // charts), so overflow and other semantic crashes on strange values are found too.
 // Files go to a per-process temporary folder, rewritten for every input. `CQ_FUZZ_VERBOSE=1`
 // copies the session's output to stderr.
-@testable import CQStorage
 import CQShell
 import Foundation
+@testable import CQStorage
 
 enum Harness {
   static let tables = [
@@ -29,7 +29,10 @@ enum Harness {
       .deletingLastPathComponent().appendingPathComponent("Fixture")
     var files: [String: [UInt8]] = [:]
     for name in tables {
-      guard let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name + ".csv").path) else {
+      guard
+        let data = FileManager.default.contents(
+          atPath: folder.appendingPathComponent(name + ".csv").path)
+      else {
         fatalError("fuzz: missing fixture file \(name).csv in \(folder.path)")
       }
       var bytes = [UInt8](data)
@@ -49,7 +52,8 @@ enum Harness {
 
   static let folder: String = {
     setenv("CQ_NO_CACHE", "1", 1)  // the session's load parses; the cache is tested on purpose
-    let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
+    let base =
+      FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
     // Folders of earlier processes that crashed (no atexit ran) go first.
     for stale in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
     where stale.hasPrefix("cq-fuzz-csv-") {
@@ -102,7 +106,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let path = folder + "/" + name + ".csv"
     if selector & 32 != 0, files[name] == nil, Harness.optional.contains(name) {
       unlink(path)
-    } else if !FileManager.default.createFile(atPath: path, contents: Data(files[name] ?? fixture[name]![...])) {
+    } else if !FileManager.default.createFile(
+      atPath: path, contents: Data(files[name] ?? fixture[name, default: []][...]))
+    {
       fatalError("fuzz: cannot write \(path)")
     }
   }
@@ -121,7 +127,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
       }
     case (nil, nil): break
     default:
-      fatalError("fuzz: the chunked parse \(chunked == nil ? "fails" : "succeeds") where the one-piece parse does not")
+      fatalError(
+        "fuzz: the chunked parse \(chunked == nil ? "fails" : "succeeds") where the one-piece parse does not"
+      )
     }
   }
 
@@ -130,7 +138,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   if selector & 16 != 0 {
     do {
       _ = try DataLoader.loadReportingCache(folder: folder, cache: .rebuild, minimumSourceBytes: 0)
-      let (cached, report) = try DataLoader.loadReportingCache(folder: folder, cache: .use, minimumSourceBytes: 0)
+      let (cached, report) = try DataLoader.loadReportingCache(
+        folder: folder, cache: .use, minimumSourceBytes: 0)
       if report.readFromCache, let difference = whole.firstDifference(from: cached) {
         fatalError("fuzz: the cached data differs from the parse: \(difference)")
       }
@@ -151,7 +160,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     fatalError("fuzz: the session cannot load a folder DataLoader loaded")
   }
   session.execute(Harness.queries, fileName: "fuzz")
-  session.execute("set format json\nrevenue, roas, followers by influencer\nset totals on\nset format markdown\npayout, orders by platform", fileName: "fuzz")
+  session.execute(
+    "set format json\nrevenue, roas, followers by influencer\nset totals on\nset format markdown\npayout, orders by platform",
+    fileName: "fuzz")
   session.finish()
   return 0
 }

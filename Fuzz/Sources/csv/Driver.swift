@@ -4,7 +4,7 @@
 // this function is unused. Either way libFuzzer calls `LLVMFuzzerTestOneInput`.
 
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
+func runFuzzerDriver(
   _ argc: UnsafeMutablePointer<CInt>,
   _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
   _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
@@ -16,8 +16,9 @@ public func csvMain(
 ) -> CInt {
   var argc = argc
   var argv = argv
-  return LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-    guard let data else { return fuzz(UnsafePointer(bitPattern: 1)!, 0) }
+  return runFuzzerDriver(&argc, &argv) { data, size in
+    // An empty input may come without an address: any valid pointer will do for 0 bytes.
+    guard let data else { return withUnsafePointer(to: UInt8(0)) { fuzz($0, 0) } }
     return fuzz(data, size)
   }
 }

@@ -43,7 +43,8 @@ enum Harness {
       switch node.stmt {
       case .load, .run, .save: return true
       case .query(let q), .explain(let q): if q.redirect != nil { return true }
-      case .sample(_, _, _, let redirect), .last(_, let redirect): if redirect != nil { return true }
+      case .sample(_, _, _, let redirect), .last(_, let redirect):
+        if redirect != nil { return true }
       default: break
       }
     }
@@ -63,7 +64,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
   let echo = Harness.verbose
   let session = Session(
     options: options, out: { if echo { FileHandle.standardError.write(Data($0.utf8)) } },
-    err: { errors += $0; if echo { FileHandle.standardError.write(Data($0.utf8)) } })
+    err: {
+      errors += $0
+      if echo { FileHandle.standardError.write(Data($0.utf8)) }
+    })
   guard session.load(folder: folder, quiet: true) else {
     fatalError("fuzz: the data folder \(folder) does not load: \(errors)")
   }
