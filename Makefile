@@ -29,50 +29,13 @@ release: setup
 run: release
 	$$($(SWIFT) build -c release --show-bin-path)/cq --data $(DATA)
 
-# Files that follow .swift-format: `make test` runs `swift format lint --strict` on them first.
-# A file joins the list once `swift format format -i FILE` has been run on it (by its owner).
-LINT_FILES ?= \
-  Sources/CQEngine/Plan/Catalogue.swift \
-  Sources/CQEngine/Plan/GroupScope.swift \
-  Sources/CQEngine/Plan/PlanText.swift \
-  Sources/CQEngine/Plan/RemoteAggregation.swift \
-  Sources/CQEngine/SQL/PlanLowering.swift \
-  Sources/CQEngine/SQL/PostgresEngine.swift \
-  Sources/CQPostgres/PGConnection.swift \
-  Sources/CQSQL/SQLRenderer.swift \
-  Sources/CQSQL/SQLTree.swift \
-  Sources/CQShell/Session+Engine.swift \
-  Tests/CQPostgresTests/DifferentialTests.swift \
-  Tests/CQPostgresTests/EngineErrorTests.swift \
-  Tests/CQPostgresTests/RandomDifferentialTests.swift \
-  Sources/CQLanguage/Lexer/Lexer.swift \
-  Sources/CQLanguage/Parser/Expectation.swift \
-  Sources/CQLanguage/Parser/Parser+Condition.swift \
-  Sources/CQLanguage/Parser/Parser+MetricExpression.swift \
-  Sources/CQLanguage/Parser/Parser+Query.swift \
-  Sources/CQLanguage/Syntax/NumberLiteral.swift \
-  Sources/CQLanguage/Syntax/Quoting.swift \
-  Sources/CQShell/Completion.swift \
-  Sources/CQShell/Session+Settings.swift \
-  Sources/CQShell/Setting.swift \
-  Sources/CQShell/Tutorial.swift \
-  Tests/CQLanguageTests/LineDiffTests.swift \
-  Tests/CQShellTests/CompletionTests.swift \
-  Tests/CQShellTests/DeclarationConsistencyTests.swift \
-  Tests/CQShellTests/SettingDeclarationTests.swift \
-  Tests/CQTestSupport/Snapshot.swift \
-  Sources/CQStorage/Prose.swift \
-  Sources/CQRendering/Format/ProseRenderer.swift \
-  Sources/CQEngine/Engine+Footnotes.swift \
-  Tests/CQEngineTests/Support/ProseText.swift \
-  Tests/CQRenderingTests/ProseRendererTests.swift \
-  Tests/CQCLITests/ProseFormattingTests.swift
-
 # The tests run beside three throwaway PostgreSQL servers (Tests/postgres/with-servers.sh: a
 # main server holding data/, and two shard servers behind its cq_sharded database), stopped and
-# removed at the end even on failure.
+# removed at the end even on failure. First the whole tree, nested packages included, is linted
+# with the repo's .swift-format.
 test: setup
-	$(SWIFT) format lint --strict $(LINT_FILES)
+	$(SWIFT) format lint --strict -r Package.swift Sources Tests \
+	  Benchmarks/Package.swift Benchmarks/Benchmarks Fuzz/Package.swift Fuzz/Sources
 	$(SWIFT) build --build-tests
 	CQ_BIN=$$($(SWIFT) build --show-bin-path)/cq Tests/postgres/with-servers.sh --load data $(SWIFT) test --skip-build
 
