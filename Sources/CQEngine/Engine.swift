@@ -3,10 +3,8 @@ import CQStorage
 
 /// The answer to a query, with what the session needs to show it.
 public struct QueryOutcome: Sendable {
-  /// The result table.
+  /// The rows, columns and footer.
   public var result: ResultSet
-  /// Fact tables read and how, in the analyst's words (for `explain` and notes).
-  public var planSummary: [String]
   /// Notes for standard error when the result goes to a machine format or a file (which carry
   /// no footnotes): every caveat the table's footer shows (tier thresholds, the incremental
   /// heuristic, how `lift_revenue` was estimated), each once.
@@ -21,6 +19,10 @@ public struct QueryOutcome: Sendable {
 /// Each fact table is aggregated to the query grain on its own and joined on the grain keys,
 /// so a payout is never counted once per order row; payouts are spread over orders when the
 /// query asks for a dimension payouts do not carry.
+///
+/// A query runs under the ``CancellationToken`` bound as ``CancellationToken/current`` (the
+/// session binds one per statement, which Ctrl-C cancels), and with the settings the plan took
+/// when it was bound: nothing it reads changes while it runs.
 ///
 /// ## Topics
 /// - ``run(_:source:)``
@@ -104,7 +106,7 @@ public final class Engine {
     if let sessionFilter {
       result.footnotes.append("session filter: use \(sessionFilter) ('use none' clears it)")
     }
-    var outcome = QueryOutcome(result: result, planSummary: [])
+    var outcome = QueryOutcome(result: result)
     // Machine formats carry no footer: every caveat it shows goes to standard error instead,
     // lift's per-row intervals as a pointer to the columns that hold them.
     var notes = result.footnotes
@@ -203,7 +205,7 @@ public final class Engine {
       // The ungrouped row under the same filters: totals, roas_delta.
       totals = try aggregate(plan, grain: []).first?.measures ?? [:]
     }
-    let scores = plan.metrics.contains { $0.definition.special == .score } ? scoreTable() : [:]
+    let scores = plan.metrics.contains { $0.definition.special == .score } ? try scoreTable() : [:]
     // The influencer's place in the grain (score may stand beside the influencer's attributes).
     let scoreColumn = plan.dimensions.firstIndex { $0 == .influencer || $0 == .influencerID } ?? 0
     // Lift: its groups join the others on the grain keys.
@@ -292,7 +294,9 @@ public final class Engine {
     var rows: [(codes: [Int32], values: [Value])] = []
     rows.reserveCapacity(groups.count)
     for (i, g) in groups.enumerated() {
-      if i & 0xFFFF == 0xFFFF, Cancellation.isRequested { return ResultSet(columns: [], rows: []) }
+      if i & 0xFFFF == 0xFFFF, CancellationToken.current.isCancelled {
+        return ResultSet(columns: [], rows: [])
+      }
       rows.append((g.codes, row(g.measures, codes: g.codes)))
     }
     let groupCount = rows.count
@@ -302,7 +306,7 @@ public final class Engine {
     var ranking = plan
     if let rank = plan.rank { ranking.order = rank }
     Engine.sort(&rows, plan: ranking, spaces: spaces, first: plan.limit)
-    if Cancellation.isRequested { return ResultSet(columns: [], rows: []) }
+    if CancellationToken.current.isCancelled { return ResultSet(columns: [], rows: []) }
     let totalGroups = rows.count
     var otherRow: [Value]? = nil
     func shownKeys() -> Set<[Int32]> { Set(rows.map(\.codes)) }
@@ -542,9 +546,10 @@ public final class Engine {
     }
     // Every 64 Ki comparisons, a Ctrl-C ends the sort (its order no longer matters).
     var compared = 0
+    let cancellation = CancellationToken.current
     func precedesUnlessCancelled(_ a: Int, _ b: Int) throws -> Bool {
       compared &+= 1
-      if compared & 0xFFFF == 0, Cancellation.isRequested { throw CancellationError() }
+      if compared & 0xFFFF == 0, cancellation.isCancelled { throw CancellationError() }
       return precedes(a, b)
     }
     var sorted: [Int]
@@ -566,7 +571,7 @@ public final class Engine {
         }
       }
       for i in 0..<n {
-        if i & 0xFFFF == 0xFFFF, Cancellation.isRequested { return Array(0..<n) }
+        if i & 0xFFFF == 0xFFFF, CancellationToken.current.isCancelled { return Array(0..<n) }
         if heap.count < k {
           heap.append(i)
           var child = heap.count - 1
@@ -688,7 +693,9 @@ public final class Engine {
 
   /// Per influencer code: the mean percentile rank in roas, engagement_rate and
   /// incremental_roas over the whole data set, × 100.
-  func scoreTable() -> [Int32: Double] {
+  ///
+  /// Kept for the session once computed whole: never after a cancelled or failed aggregation.
+  func scoreTable() throws(DiagnosticsError) -> [Int32: Double] {
     if let cached = scoreCache { return cached }
     let plan = LogicalPlan(
       dimensions: [.influencer], metrics: [], filter: nil, having: nil, order: [], limit: nil,
@@ -701,7 +708,7 @@ public final class Engine {
         FactPlan(fact: .payouts, measures: [.payout], mode: .direct, allocatedBecause: []),
       ], tiers: settings.tiers, needsTotals: false, audience: .influencers)
     // Ranked among the influencers of influencers.csv (ids seen only in facts are not ranked).
-    let groups = ((try? aggregate(plan, grain: [.influencer])) ?? []).filter {
+    let groups = try aggregate(plan, grain: [.influencer]).filter {
       $0.codes[0] < Int32(store.influencerCount)
     }
     func ratio(_ g: Group, _ a: [Measure], _ b: Measure) -> Double? {
@@ -721,7 +728,7 @@ public final class Engine {
       let parts = components.compactMap { $0[g.codes[0]] }
       if !parts.isEmpty { score[g.codes[0]] = parts.reduce(0, +) / Double(parts.count) * 100 }
     }
-    scoreCache = score
+    if !CancellationToken.current.isCancelled { scoreCache = score }
     return score
   }
 
@@ -801,11 +808,12 @@ final class LabelOrder {
     if let r = asciiRanks(space) { return r }
     let keys = (0..<space.count).map { Engine.naturalKey(space.label(Int32($0))) }
     var compared = 0
-    // Cancelled (Ctrl-C): any order will do, the result is not shown.
+    let cancellation = CancellationToken.current
+    // Cancelled (Ctrl-C): any order will do, the result is not shown (nor kept).
     let order =
       (try? keys.indices.sorted { a, b in
         compared &+= 1
-        if compared & 0xFFFF == 0, Cancellation.isRequested { throw CancellationError() }
+        if compared & 0xFFFF == 0, cancellation.isCancelled { throw CancellationError() }
         let c = Engine.naturalCompare(keys[a], keys[b])
         return c != 0 ? c < 0 : a < b
       }) ?? Array(keys.indices)
@@ -830,11 +838,12 @@ final class LabelOrder {
       starts[code + 1] = bytes.count
     }
     var compared = 0
+    let cancellation = CancellationToken.current
     let order: [Int] = bytes.withUnsafeBufferPointer { b in
-      // Cancelled (Ctrl-C): any order will do, the result is not shown.
+      // Cancelled (Ctrl-C): any order will do, the result is not shown (nor kept).
       (try? (0..<space.count).sorted { p, q in
         compared &+= 1
-        if compared & 0xFFFF == 0, Cancellation.isRequested { throw CancellationError() }
+        if compared & 0xFFFF == 0, cancellation.isCancelled { throw CancellationError() }
         let x = UnsafeBufferPointer(rebasing: b[starts[p]..<starts[p + 1]])
         let y = UnsafeBufferPointer(rebasing: b[starts[q]..<starts[q + 1]])
         let c = Engine.naturalCompareASCII(x, y)

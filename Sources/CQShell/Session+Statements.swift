@@ -8,7 +8,8 @@ extension Session {
   /// Runs one statement; returns its exit status (0 on success).
   func run(_ node: StmtNode, source: String, fileName: String?) -> Int32 {
     let text = statementText(node, in: source)
-    Cancellation.reset()
+    // The statement runs under a token of its own, which Ctrl-C (from now on) cancels.
+    let cancellation = CancellationToken.forStatement()
     // `--timing`: a query times each of its runs itself; any other statement is timed once.
     let start = DispatchTime.now()
     defer {
@@ -20,7 +21,9 @@ extension Session {
     // A report shows the statement over its result when it has no caption (without `> FILE`).
     reporting.statement = text
     do {
-      let status = try perform(node, text: text, source: source, fileName: fileName)
+      let status = try CancellationToken.$current.withValue(cancellation) {
+        try perform(node, text: text, source: source, fileName: fileName)
+      }
       try checkStandardOutput()
       return status
     } catch let error as DiagnosticsError {
@@ -216,7 +219,7 @@ extension Session {
       {
         throw beyondExactRange(violation, source: source)
       }
-      if Cancellation.isRequested {
+      if CancellationToken.current.isCancelled {
         // The terminal echoed ^C on the statement's line: the message starts a line of its own.
         if options.interactive { writeErr("\n") }
         throw SessionError(message: "query cancelled", status: 1)
@@ -385,7 +388,8 @@ extension Session {
       let ms = Int(text), ms > 0
     else { return }
     let end = DispatchTime.now().uptimeNanoseconds + UInt64(ms) * 1_000_000
-    while DispatchTime.now().uptimeNanoseconds < end, !Cancellation.isRequested { usleep(10_000) }
+    let cancellation = CancellationToken.current
+    while DispatchTime.now().uptimeNanoseconds < end, !cancellation.isCancelled { usleep(10_000) }
   }
 
   /// Writes `shown` to a file (`> FILE`, `>> FILE`, `--output`) in the format its extension

@@ -135,7 +135,7 @@ struct CommonOptions: ParsableArguments {
       // its own handler; in memory the default, ending cq, is the same thing.)
       if connected, !interactive {
         signal(SIGINT) { _ in
-          Cancellation.request()
+          Interrupt.raise()
           signal(SIGINT, SIG_DFL)
         }
         // A parent may have started cq with SIGINT blocked; Ctrl-C must still reach it.
@@ -274,7 +274,7 @@ struct CQCommand: ParsableCommand {
           if status == 0 { status = s }
           if !common.continueOnError { break }
         }
-        if session.quitRequested || Cancellation.isRequested { break }
+        if session.quitRequested || Interrupt.isPending { break }
       }
       status = session.finishReport(status: status)
       if status != 0 { throw ExitCode(status) }

@@ -21,7 +21,7 @@ struct Shell {
     }
     Terminal.writeErr(banner())
     // Ctrl-C while a query runs stops it (libedit handles Ctrl-C while editing).
-    signal(SIGINT) { _ in Cancellation.request() }
+    signal(SIGINT) { _ in Interrupt.raise() }
     var buffer = "" {
       didSet { pending.text = buffer }
     }

@@ -53,7 +53,7 @@ extension Aggregator {
         }
       }
     }
-    if Cancellation.isRequested {
+    if CancellationToken.current.isCancelled {
       return ([], segments.map { ContiguousArray(repeating: -1, count: $0.count) })
     }
     // 2. Scatter row numbers into partitions (counted per core, so each core writes its own
@@ -114,6 +114,7 @@ extension Aggregator {
       partitionKeys.deallocate()
     }
     nonisolated(unsafe) let keysOut = partitionKeys
+    let cancellation = CancellationToken.current
     rowGroup.withUnsafeMutableBufferPointer { g in
       nonisolated(unsafe) let g = g
       rows.withUnsafeBufferPointer { rs in
@@ -121,7 +122,7 @@ extension Aggregator {
         rowKeys.withUnsafeBufferPointer { k in
           nonisolated(unsafe) let k = k
           DispatchQueue.concurrentPerform(iterations: partitions) { p in
-            if Cancellation.isRequested { return }
+            if cancellation.isCancelled { return }
             let lo = bounds[p]
             let hi = bounds[p + 1]
             var table = KeyTable(expected: max(16, hi - lo), sharedTopBits: partitionBits)

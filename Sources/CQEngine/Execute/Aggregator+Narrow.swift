@@ -86,12 +86,13 @@ extension Aggregator {
       preconditionFailure("allocate(capacity:) gives memory for at least one accumulator")
     }
     nonisolated(unsafe) let out = partialsBase
+    let cancellation = CancellationToken.current
     DispatchQueue.concurrentPerform(iterations: chunks) { c in
       let lo = n * c / chunks
       let hi = n * (c + 1) / chunks
       let a = Accumulators(
         base: out + c * block * lanes, laneStride: block, laneMask: lanes - 1,
-        width: width)
+        width: width, cancellation: cancellation)
       withExtendedLifetime((keys, pass, sums)) {
         switch keys {
         case nil: dispatchPass(ZeroKey(), pass, sums, lo..<hi, a)
@@ -326,7 +327,7 @@ extension Aggregator {
     var r = rows.lowerBound
     while r < rows.upperBound {
       let end = min(rows.upperBound, r + 0x10000)
-      if Cancellation.isRequested { return }
+      if acc.cancellation.isCancelled { return }
       var i = r
       if four {
         while i &+ 4 <= end {
@@ -373,4 +374,7 @@ struct Accumulators {
   let laneMask: Int
   /// Keys per slot: the row counts are `base[0..<width]`, each measure's sums the next slots.
   let width: Int
+  /// The query's token, read every 64 Ki rows (the pass runs on other threads, which do not see
+  /// the task-local one).
+  let cancellation: CancellationToken
 }

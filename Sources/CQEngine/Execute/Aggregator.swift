@@ -216,7 +216,7 @@ enum Aggregator {
         let width = columns.count
         rg.withUnsafeMutableBufferPointer { out in
           for r in 0..<seg.count {
-            if r & 0xFFFF == 0, Cancellation.isRequested { break }
+            if r & 0xFFFF == 0, CancellationToken.current.isCancelled { break }
             if let mask, mask[r] == 0 { continue }
             var key: Int64 = 0
             for i in 0..<width { key &+= Int64(columns[i][r]) &* strides[i] }

@@ -164,7 +164,7 @@ extension Engine {
     let groupCount = table.count
     var totals: [Measure: Int64]? = nil
     if plan.needsTotals { totals = try aggregate(plan, grain: []).first?.measures ?? [:] }
-    if Cancellation.isRequested { return ResultSet(columns: [], rows: []) }
+    if CancellationToken.current.isCancelled { return ResultSet(columns: [], rows: []) }
     let metrics = metricColumns(plan, table, count: groupCount, totals: totals)
     var selected: [Int32]
     if let having = plan.having {
@@ -185,7 +185,7 @@ extension Engine {
     let ranked = Engine.order(
       selected, table: table, metrics: metrics, plan: ranking, spaces: spaces, first: plan.limit,
       labels: labels)
-    if Cancellation.isRequested { return ResultSet(columns: [], rows: []) }
+    if CancellationToken.current.isCancelled { return ResultSet(columns: [], rows: []) }
     let totalGroups = selected.count
     var shown = ranked
     var otherRow: [Value]? = nil
@@ -445,7 +445,7 @@ extension Engine {
         }
       }
     }
-    if Cancellation.isRequested { return selected }
+    if CancellationToken.current.isCancelled { return selected }
     var order = Array(0..<Int32(n))
     switch words {
     case 1, 2:

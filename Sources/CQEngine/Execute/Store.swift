@@ -295,6 +295,8 @@ final class Store: @unchecked Sendable {
   func labelRanks(_ dimension: Dimension, space: DimensionSpace) -> [Int32] {
     if let r = knownLabelRanks(dimension, space: space), r.count == space.count { return r }
     let r = LabelOrder.ranks(space)
+    // A sort cut short by Ctrl-C leaves an arbitrary order: used for nothing shown, never kept.
+    if CancellationToken.current.isCancelled { return r }
     withLock { rankCache[dimension] = r }
     // Kept beside the columnar cache: a fresh process sorts users without ranking them again.
     if Store.storesRanks(space) {

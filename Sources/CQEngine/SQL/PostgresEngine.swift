@@ -22,11 +22,12 @@ final class PostgresAggregation: RemoteAggregation {
     if plan.facts.isEmpty { return [] }
     let (sql, measures) = engine.sql(plan, grain: grain, scope: scope)
     let rows: PGRows
+    let cancellation = CancellationToken.current
     do {
       rows = try connection.query(
-        sql.text, sql.parameters, shouldCancel: { Cancellation.isRequested })
+        sql.text, sql.parameters, shouldCancel: { cancellation.isCancelled })
     } catch {
-      if error.kind == .cancelled, Cancellation.isRequested { return [] }
+      if error.kind == .cancelled, cancellation.isCancelled { return [] }
       throw Engine.dataError(error.message, source: plan.source)
     }
     let keyed = scope.isEach ? grain : []
@@ -715,9 +716,10 @@ extension Engine {
       (ordered.map { "\nORDER BY \(alias).\($0)" } ?? "") + "\nLIMIT \(max(0, count))"
     let rows: [[String?]]
     let matching: Int
+    let cancellation = CancellationToken.current
     do {
       rows = try postgres.connection.query(
-        rendered.text, rendered.parameters, shouldCancel: { Cancellation.isRequested }
+        rendered.text, rendered.parameters, shouldCancel: { cancellation.isCancelled }
       ).rows
       matching =
         Int(try postgres.connection.query(counted.text, counted.parameters).rows.first?[0] ?? "")
