@@ -16,7 +16,8 @@ extension Session {
         if self.options.interactive, !quiet { self.writeErr("\(step)…\n") }
       }
     } catch {
-      writeErr("error: \(error.message)\n")
+      connectCancelled = error.kind == .cancelled && error.message == "connect cancelled"
+      writeErr(connectCancelled ? "\(error.message)\n" : "error: \(error.message)\n")
       return false
     }
     let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
