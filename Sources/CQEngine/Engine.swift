@@ -193,8 +193,8 @@ public final class Engine {
   }
 
   func execute(_ plan: LogicalPlan) throws(DiagnosticsError) -> ResultSet {
-    // The columnar path reads the store's rows; a database engine aggregates through `aggregate`.
-    if remote == nil, Engine.runsOnColumns(plan) { return try executeOnColumns(plan) }
+    // The columnar path: the store's rows, or a database's groups, kept in columns.
+    if Engine.runsOnColumns(plan) { return try executeOnColumns(plan) }
     let executor = Executor(store: store, catalog: catalog)
     let spaces = plan.dimensions.map { store.space($0, tiers: plan.tiers) }
     var groups = try aggregate(plan, grain: plan.dimensions)

@@ -110,6 +110,11 @@ public final class PGConnection {
   /// The server's version number (150018 for 15.18).
   public var serverVersion: Int { Int(PQserverVersion(conn)) }
 
+  /// Asked, besides each statement's own `shouldCancel`, whether to cancel the running
+  /// statement (nil: only `shouldCancel`): cq sets it while it connects, so Ctrl-C stops the
+  /// catalogue reads and derived-table builds too.
+  public var cancelWhen: (() -> Bool)?
+
   /// A handle that cancels the running statement from any thread.
   public var canceller: PGCanceller { PGCanceller(PQgetCancel(conn)) }
 
@@ -142,6 +147,38 @@ public final class PGConnection {
     }
     if let failure { throw failure }
     return out ?? PGRows(columns: [], rows: [], affected: nil)
+  }
+
+  /// Runs one query with `parameters` bound as `$1, $2, …` and hands back libpq's result as
+  /// it is, for reading large results cell by cell without a `String` per cell.
+  ///
+  /// Cancellation as in ``query(_:_:shouldCancel:)``.
+  public func result(
+    _ sql: String, _ parameters: [String?] = [], shouldCancel: () -> Bool = { false }
+  ) throws(PGError) -> PGResult {
+    let sent = withParameters(parameters) { values, count in
+      PQsendQueryParams(conn, sql, count, nil, values, nil, nil, 0)
+    }
+    guard sent == 1 else { throw connectionLost() }
+    try wait(shouldCancel: shouldCancel)
+    var out: PGResult? = nil
+    var failure: PGError? = nil
+    while let r = PQgetResult(conn) {
+      if failure != nil || out != nil {
+        PQclear(r)
+        continue
+      }
+      switch PQresultStatus(r) {
+      case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+        out = PGResult(r)
+      default:
+        failure = error(from: r)
+        PQclear(r)
+      }
+    }
+    if let failure { throw failure }
+    guard let out else { throw connectionLost() }
+    return out
   }
 
   /// Runs statements that take no parameters and return nothing (`BEGIN`, DDL), in order.
@@ -209,7 +246,7 @@ public final class PGConnection {
     while true {
       if PQconsumeInput(conn) == 0 { throw connectionLost() }
       if PQisBusy(conn) == 0 { return }
-      if !cancelled, shouldCancel() {
+      if !cancelled, shouldCancel() || cancelWhen?() == true {
         cancelled = true
         canceller.cancel()
       }
@@ -264,6 +301,76 @@ public final class PGConnection {
     }
     let tuples = String(cString: PQcmdTuples(r))
     return PGRows(columns: columns, rows: rows, affected: Int(tuples))
+  }
+}
+
+/// A query's result as libpq holds it (text format): cells read in place.
+public final class PGResult {
+  private let handle: OpaquePointer
+  /// Rows of the result.
+  public let rowCount: Int
+  /// Columns of the result.
+  public let columnCount: Int
+
+  init(_ handle: OpaquePointer) {
+    self.handle = handle
+    rowCount = Int(PQntuples(handle))
+    columnCount = Int(PQnfields(handle))
+  }
+
+  deinit { PQclear(handle) }
+
+  /// Whether the cell is NULL.
+  @inline(__always) public func isNull(_ row: Int, _ column: Int) -> Bool {
+    PQgetisnull(handle, Int32(row), Int32(column)) == 1
+  }
+
+  /// The cell's text, nil for NULL.
+  public func string(_ row: Int, _ column: Int) -> String? {
+    if isNull(row, column) { return nil }
+    return withBytes(row, column) { String(decoding: $0, as: UTF8.self) }
+  }
+
+  /// Calls `body` with the cell's text as bytes (empty for NULL), valid only inside `body`.
+  @inline(__always) public func withBytes<R>(
+    _ row: Int, _ column: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R
+  ) rethrows -> R {
+    let length = Int(PQgetlength(handle, Int32(row), Int32(column)))
+    guard let p = PQgetvalue(handle, Int32(row), Int32(column)) else {
+      return try body(UnsafeBufferPointer(start: nil, count: 0))
+    }
+    return try p.withMemoryRebound(to: UInt8.self, capacity: max(length, 1)) {
+      try body(UnsafeBufferPointer(start: $0, count: length))
+    }
+  }
+
+  /// The cell as a whole number (`-123`), nil for NULL or anything else (a fraction, a number
+  /// beyond 64 bits).
+  public func int64(_ row: Int, _ column: Int) -> Int64? {
+    if isNull(row, column) { return nil }
+    return withBytes(row, column) { bytes -> Int64? in
+      var i = 0
+      var negative = false
+      if i < bytes.count, bytes[i] == UInt8(ascii: "-") {
+        negative = true
+        i += 1
+      }
+      guard i < bytes.count else { return nil }
+      var magnitude: UInt64 = 0
+      while i < bytes.count {
+        let digit = bytes[i] &- UInt8(ascii: "0")
+        guard digit < 10 else { return nil }
+        let (times, o1) = magnitude.multipliedReportingOverflow(by: 10)
+        let (sum, o2) = times.addingReportingOverflow(UInt64(digit))
+        if o1 || o2 { return nil }
+        magnitude = sum
+        i += 1
+      }
+      if negative {
+        return magnitude <= UInt64(Int64.max) + 1 ? Int64(truncatingIfNeeded: 0 &- magnitude) : nil
+      }
+      return magnitude <= UInt64(Int64.max) ? Int64(magnitude) : nil
+    }
   }
 }
 

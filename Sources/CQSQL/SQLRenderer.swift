@@ -115,6 +115,16 @@ public struct SQLRenderer {
     if !s.groupBy.isEmpty {
       lines.append(indent + "GROUP BY " + s.groupBy.map { expr($0) }.joined(separator: ", "))
     }
+    if !s.orderBy.isEmpty {
+      let keys = s.orderBy.map { o in
+        expr(o.expr) + (o.descending ? " DESC" : " ASC")
+          + (o.nullsFirst ? " NULLS FIRST" : " NULLS LAST")
+      }
+      lines.append(indent + "ORDER BY " + keys.joined(separator: ", "))
+    }
+    if let n = s.firstWithTies {
+      lines.append(indent + "FETCH FIRST \(max(0, n)) ROWS WITH TIES")
+    }
     var text = lines.joined(separator: "\n")
     for u in s.unionAll { text += "\n" + indent + "UNION ALL\n" + select(u, indent: indent) }
     return text

@@ -70,12 +70,30 @@ public struct SQLSource: Sendable {
   }
 }
 
-/// `SELECT columns FROM sources WHERE filter GROUP BY keys`, possibly `UNION ALL` others.
+/// One `ORDER BY` key: `expr ASC|DESC NULLS FIRST|LAST`.
+public struct SQLOrder: Sendable {
+  public var expr: SQLExpr
+  public var descending: Bool
+  public var nullsFirst: Bool
+
+  public init(_ expr: SQLExpr, descending: Bool, nullsFirst: Bool) {
+    self.expr = expr
+    self.descending = descending
+    self.nullsFirst = nullsFirst
+  }
+}
+
+/// `SELECT columns FROM sources WHERE filter GROUP BY keys ORDER BY … FETCH FIRST n ROWS WITH
+/// TIES`, possibly `UNION ALL` others.
 public struct SQLSelect: Sendable {
   public var columns: [(SQLExpr, String?)]
   public var sources: [SQLSource]
   public var filter: SQLExpr?
   public var groupBy: [SQLExpr]
+  public var orderBy: [SQLOrder] = []
+  /// `FETCH FIRST n ROWS WITH TIES`: the first `n` rows in `orderBy`'s order and every row
+  /// tied with the last of them.
+  public var firstWithTies: Int? = nil
   /// Further selects appended with `UNION ALL` (same columns).
   public var unionAll: [SQLSelect] = []
   /// A comment written above the select (why it is there).

@@ -10,13 +10,24 @@ extension Session {
   /// false when the database cannot be used.
   public func connect(engine url: String, quiet: Bool = false) -> Bool {
     let start = DispatchTime.now()
-    let newEngine: Engine
-    do {
-      newEngine = try Engine.connect(url: url) { step in
-        if self.options.interactive, !quiet { self.writeErr("\(step)…\n") }
+    // Under a token Ctrl-C cancels, at start as in a `set engine` statement.
+    let connecting = CancellationToken.$current.withValue(CancellationToken.forStatement()) {
+      () -> Result<Engine, PGError> in
+      do throws(PGError) {
+        return .success(
+          try Engine.connect(url: url) { step in
+            if self.options.interactive, !quiet { self.writeErr("\(step)…\n") }
+          })
+      } catch {
+        return .failure(error)
       }
-    } catch {
-      writeErr("error: \(error.message)\n")
+    }
+    let newEngine: Engine
+    switch connecting {
+    case .success(let connected): newEngine = connected
+    case .failure(let error):
+      connectCancelled = error.kind == .cancelled && error.message == "connect cancelled"
+      writeErr(connectCancelled ? "\(error.message)\n" : "error: \(error.message)\n")
       return false
     }
     let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6

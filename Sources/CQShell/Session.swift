@@ -78,6 +78,8 @@ public final class Session {
   public internal(set) var engine: Engine?
   /// The data folder currently loaded.
   public internal(set) var dataFolder: String?
+  /// Whether the last `connect(engine:)` ended because of Ctrl-C.
+  public internal(set) var connectCancelled = false
   var definitions: [String] = []
   /// No pager while set (the tutorial shows results between its own prompts).
   var pagingSuspended = false

@@ -129,7 +129,18 @@ struct CommonOptions: ParsableArguments {
         )
         return (session, false)
       }
+      // Ctrl-C while connecting cancels the statement running on the server: "connect
+      // cancelled", exit 130 (a second Ctrl-C ends cq at once).
+      signal(SIGINT) { _ in
+        Interrupt.raise()
+        signal(SIGINT, SIG_DFL)
+      }
+      var interrupt = sigset_t()
+      sigemptyset(&interrupt)
+      sigaddset(&interrupt, SIGINT)
+      pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
       let connected = session.connect(engine: engineURL, quiet: !interactive)
+      if session.connectCancelled { Foundation.exit(130) }
       // A script or -c on a database: the first Ctrl-C cancels the running statement on the
       // server (SPEC §8) and ends the run; a second one ends cq at once. (The shell installs
       // its own handler; in memory the default, ending cq, is the same thing.)
@@ -139,9 +150,6 @@ struct CommonOptions: ParsableArguments {
           signal(SIGINT, SIG_DFL)
         }
         // A parent may have started cq with SIGINT blocked; Ctrl-C must still reach it.
-        var interrupt = sigset_t()
-        sigemptyset(&interrupt)
-        sigaddset(&interrupt, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
       }
       if connected, !norc { session.runStartupFile() }

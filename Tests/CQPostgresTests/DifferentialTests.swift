@@ -81,6 +81,36 @@ struct DifferentialTests {
     return (db, urls)
   }
 
+  /// Statements whose `having`, order and limit run on the database (`FETCH FIRST … WITH TIES`),
+  /// many of them with ties at the cut, which cq breaks by label and first appearance.
+  static let pushedDown = [
+    "top 3 user by orders", "bottom 4 user by orders with other", "top 5 user by revenue",
+    "top 2 brand, weekday by conversions", "orders by user having orders >= 3 limit 5",
+    "top 5 influencer_id by roas having roas > 1", "top 3 influencer by posts with other",
+    "orders by user, day having not orders > 1 limit 7", "top 4 tier by posts",
+    "top 3 week by orders order by week desc", "revenue by user order by revenue asc limit 6",
+    "top 6 campaign, basis by payout with other", "top 3 influencer_id by engagement_rate",
+    "customers by source, week having customers > 2 order by week desc, customers limit 4",
+    "top 5 user by aov where brand=MuscleBlaze", "bottom 3 day by orders",
+    "top 1 user by orders with other",
+    "top 4 influencer_id, status by pending_payout",
+    "roas by campaign having roas > 1 or roas < 0.5",
+    "top 2 product by orders", "revenue by category, platform order by revenue limit 3",
+  ]
+
+  @Test func havingOrderAndLimitOnTheDatabaseAnswerAsInMemory() throws {
+    let scratch = try Folder()
+    try scratch.write(
+      DifferentialTests.pushedDown.joined(separator: "\n") + "\n", to: "pushed.cq")
+    let (db, urls) = try DifferentialTests.bundledDatabases()
+    defer { withExtendedLifetime(db) {} }
+    try DifferentialTests.compare(
+      script: scratch.url.appendingPathComponent("pushed.cq"), folder: DifferentialTests.bundled,
+      databases: urls)
+    let sql = try runCQ(["--engine", db.url, "-c", "explain sql top 3 user by orders"])
+    #expect(sql.stdout.contains("FETCH FIRST 4 ROWS WITH TIES"), "\(sql.stdout)")
+  }
+
   @Test("every example script answers byte for byte as in memory", arguments: examples)
   func example(_ name: String) throws {
     let (db, urls) = try DifferentialTests.bundledDatabases()

@@ -48,7 +48,11 @@ extension Engine {
   func aggregateTable(_ plan: LogicalPlan, grain: [Dimension]) throws(DiagnosticsError)
     -> GroupTable
   {
-    if remote != nil { return GroupTable(try aggregate(plan, grain: grain), width: grain.count) }
+    if let remote {
+      // On a database, `having`, order and limit may already have left out groups cq drops.
+      if grain == plan.dimensions { return try remote.table(plan, engine: self) }
+      return GroupTable(try aggregate(plan, grain: grain), width: grain.count)
+    }
     return Executor(store: store, catalog: catalog).table(plan, grain: grain)
   }
 

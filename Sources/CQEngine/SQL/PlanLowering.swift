@@ -346,9 +346,13 @@ struct PlanLowering {
   /// The SQL for `plan` at `grain` within `scope`; its result has one column per grain
   /// dimension (named as the dimension), then one per measure (``measureColumn(_:)``), then the
   /// metrics' formulas for people reading it.
-  func query(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope) -> (
-    SQLQuery, measures: [Measure]
-  ) {
+  ///
+  /// With `pushdown`, the plan's `having`, order and limit run on the database when they can
+  /// (``pushdown(_:result:measures:)``; `pushed` says so), and the result has one more column,
+  /// ``inexactColumn``.
+  func query(
+    _ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, pushdown: Bool = false
+  ) -> (SQLQuery, measures: [Measure], pushed: Bool) {
     var dims = Set(grain)
     if let f = plan.filter { dims.formUnion(f.dimensions) }
     var ctes: [(name: String, select: SQLSelect)] = []
@@ -433,53 +437,95 @@ struct PlanLowering {
         partMeasures.append((name, audience))
       }
     }
-    // Every part's rows stacked, then summed per grain key: a hash aggregate, where a join on
-    // the keys (which may be NULL for unknown or unattributed) would be a nested loop.
     var measureOrder: [Measure] = []
     for (_, ms) in partMeasures {
       for m in ms where !measureOrder.contains(m) { measureOrder.append(m) }
     }
-    var selects: [SQLSelect] = partMeasures.map { p in
-      SQLSelect(
-        columns: keyColumns.map { (.column(p.part, $0), $0) }
-          + measureOrder.map { m in
-            (
-              p.measures.contains(m)
-                ? .cast(.column(p.part, PlanLowering.measureColumn(m)), "numeric")
-                : .cast(.keyword("NULL"), "numeric"),
-              PlanLowering.measureColumn(m)
-            )
-          },
-        sources: [SQLSource(table: p.part)])
-    }
-    var stacked = selects.removeFirst()
-    stacked.unionAll = selects
-    stacked.comment = "every part's sums, one after another"
-    ctes.append(("parts", stacked))
-    let keyExpressions: [SQLExpr] = keyColumns.map { .column("parts", $0) }
-    var columns: [(SQLExpr, String?)] = zip(keyExpressions, keyColumns).map { ($0, $1) }
-    for m in measureOrder {
-      let column = PlanLowering.measureColumn(m)
-      columns.append(
-        (.call("coalesce", [.call("sum", [.column("parts", column)]), .integer(0)]), column))
+    var columns: [(SQLExpr, String?)]
+    var body: SQLSelect
+    if partMeasures.count == 1, let only = partMeasures.first {
+      // One part: its rows are the groups already (one per grain key).
+      columns = keyColumns.map { (.column(only.part, $0), $0) }
+      for m in measureOrder {
+        let column = PlanLowering.measureColumn(m)
+        columns.append((.call("coalesce", [.column(only.part, column), .integer(0)]), column))
+      }
+      body = SQLSelect(columns: [], sources: [SQLSource(table: only.part)])
+    } else {
+      // Every part's rows stacked, then summed per grain key: a hash aggregate, where a join on
+      // the keys (which may be NULL for unknown or unattributed) would be a nested loop.
+      var selects: [SQLSelect] = partMeasures.map { p in
+        SQLSelect(
+          columns: keyColumns.map { (.column(p.part, $0), $0) }
+            + measureOrder.map { m in
+              (
+                p.measures.contains(m)
+                  ? .cast(.column(p.part, PlanLowering.measureColumn(m)), "numeric")
+                  : .cast(.keyword("NULL"), "numeric"),
+                PlanLowering.measureColumn(m)
+              )
+            },
+          sources: [SQLSource(table: p.part)])
+      }
+      var stacked = selects.removeFirst()
+      stacked.unionAll = selects
+      stacked.comment = "every part's sums, one after another"
+      ctes.append(("parts", stacked))
+      let keyExpressions: [SQLExpr] = keyColumns.map { .column("parts", $0) }
+      columns = zip(keyExpressions, keyColumns).map { ($0, $1) }
+      for m in measureOrder {
+        let column = PlanLowering.measureColumn(m)
+        columns.append(
+          (.call("coalesce", [.call("sum", [.column("parts", column)]), .integer(0)]), column))
+      }
+      body = SQLSelect(columns: [], sources: [SQLSource(table: "parts")], groupBy: keyExpressions)
     }
     // The metrics as an analyst reads them (cq computes them from the sums above).
     let measureExpressions = Dictionary(
-      uniqueKeysWithValues: zip(measureOrder, columns.suffix(measureOrder.count).map(\.0)))
+      uniqueKeysWithValues: zip(
+        measureOrder, columns.suffix(measureOrder.count).map { SQLExpr.cast($0.0, "numeric") }))
     for pm in plan.metrics where pm.definition.special == nil {
       if let e = formula(pm.definition.formula, measureExpressions, audience: plan.audience) {
         let name = pm.header ?? pm.definition.name
         if !columns.contains(where: { $0.1 == name }) { columns.append((e, name)) }
       }
     }
-    return (
-      SQLQuery(
-        ctes: ctes,
-        body: SQLSelect(
-          columns: columns, sources: [SQLSource(table: "parts")], groupBy: keyExpressions)),
-      measureOrder
-    )
+    body.columns = columns
+    guard pushdown, grouped == nil,
+      let pushed = self.pushdown(plan, result: PlanLowering.groupsName, measures: measureOrder)
+    else {
+      return (SQLQuery(ctes: ctes, body: body), measureOrder, false)
+    }
+    // `having`, order and the first rows on the database: the groups above as one more CTE.
+    body.comment = "the groups"
+    ctes.append((PlanLowering.groupsName, body))
+    var kept = SQLSelect(
+      columns: [
+        (.keyword(SQLRenderer.identifier(PlanLowering.groupsName) + ".*"), nil),
+        (pushed.inexact ?? .keyword("FALSE"), PlanLowering.inexactColumn),
+      ],
+      sources: [SQLSource(table: PlanLowering.groupsName)], filter: pushed.filter)
+    kept.comment =
+      pushed.first == nil
+      ? "having, on the database"
+      : "having, then the first rows and every row tied with the last (cq orders them itself)"
+    if let first = pushed.first {
+      kept.orderBy =
+        (pushed.inexact == nil
+          ? []
+          : [
+            SQLOrder(.column(nil, PlanLowering.inexactColumn), descending: true, nullsFirst: false)
+          ])
+        + pushed.order
+      kept.firstWithTies = first
+    }
+    return (SQLQuery(ctes: ctes, body: kept), measureOrder, true)
   }
+
+  /// The CTE holding the groups when `having`, order and limit run on the database.
+  static let groupsName = "cq_groups"
+  /// The column that marks a group whose metrics cq would not compute in whole numbers.
+  static let inexactColumn = "cq_inexact"
 
   /// A metric's formula over the summed measures: ratios in double precision, NULL for ÷ 0.
   func formula(_ f: Formula, _ measures: [Measure: SQLExpr], audience: Fact) -> SQLExpr? {

@@ -18,70 +18,114 @@ final class PostgresAggregation: RemoteAggregation {
   func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine)
     throws(DiagnosticsError) -> [Group]
   {
+    try read(plan, grain: grain, scope: scope, engine: engine, pushdown: false)
+      .groups(decode: scope.isEach)
+  }
+
+  func table(_ plan: LogicalPlan, engine: Engine) throws(DiagnosticsError) -> GroupTable {
+    try read(plan, grain: plan.dimensions, scope: .each, engine: engine, pushdown: true)
+  }
+
+  /// Runs the SQL for `plan`'s facts at `grain` and reads its rows as a group table: keys as
+  /// codes in `engine`'s value spaces, measures as columns.
+  ///
+  /// With `pushdown`, the query's `having`, order and limit run on the database when they can
+  /// (``Pushdown``); if a group comes back that cq would not rank in whole numbers, it asks
+  /// again for every group.
+  func read(
+    _ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine, pushdown: Bool
+  ) throws(DiagnosticsError) -> GroupTable {
     // Only lift metrics: their groups come from the lift model, not from a fact.
-    if plan.facts.isEmpty { return [] }
-    let (sql, measures) = engine.sql(plan, grain: grain, scope: scope)
-    let rows: PGRows
+    if plan.facts.isEmpty { return GroupTable([], width: scope.isEach ? grain.count : 0) }
+    let (sql, measures, pushed) = engine.sql(
+      plan, grain: grain, scope: scope, pushdown: pushdown)
+    let result: PGResult
     let cancellation = CancellationToken.current
     do {
-      rows = try connection.query(
+      result = try connection.result(
         sql.text, sql.parameters, shouldCancel: { cancellation.isCancelled })
     } catch {
-      if error.kind == .cancelled, cancellation.isCancelled { return [] }
+      if error.kind == .cancelled, cancellation.isCancelled {
+        return GroupTable([], width: scope.isEach ? grain.count : 0)
+      }
       throw Engine.dataError(error.message, source: plan.source)
     }
     let keyed = scope.isEach ? grain : []
     let spaces = keyed.map { engine.store.space($0, tiers: plan.tiers) }
     let dictionaries = keyed.map { engine.store.valueDictionary($0) }
     let bases = keyed.map { $0.timeGrain.map { engine.store.timeBase($0) } ?? 0 }
-    var groups: [Group] = []
-    groups.reserveCapacity(rows.rows.count)
-    for row in rows.rows {
-      var codes: [Int32] = []
-      codes.reserveCapacity(keyed.count)
+    let n = result.rowCount
+    var table = GroupTable(width: keyed.count)
+    var codes: [Int32] = []
+    codes.reserveCapacity(n * keyed.count)
+    var columns = measures.map { _ in [Int64]() }
+    for j in columns.indices { columns[j].reserveCapacity(n) }
+    let inexact = result.columnCount - 1
+    var kept = 0
+    for row in 0..<n {
+      if pushed, result.withBytes(row, inexact, { $0.first == UInt8(ascii: "t") }) {
+        // cq would rank these groups in double precision: ask for every group.
+        return try read(plan, grain: grain, scope: scope, engine: engine, pushdown: false)
+      }
       var valid = true
       for (i, d) in keyed.enumerated() {
         let space = spaces[i]
-        guard let text = row[i] else {
+        if result.isNull(row, i) {
           codes.append(
-            PlanLowering.isText(d) && d != .tier || d == .tier ? space.unknown : space.unattributed)
+            PlanLowering.isText(d)
+              ? space.unknown : (d == .tier ? space.unknown : space.unattributed))
           continue
         }
         if let grain = d.timeGrain {
-          guard let day = Int32(text) else {
+          guard let day = result.int64(row, i), let value = Int32(exactly: day) else {
             valid = false
             break
           }
-          let code = TimeCodes.value(day, grain) - bases[i]
+          let code = TimeCodes.value(value, grain) - bases[i]
           guard code >= 0, code < Int64(space.count) else {
             valid = false
             break
           }
           codes.append(Int32(code))
         } else if d == .tier {
-          codes.append(
-            Int32(text).map { $0 >= 0 && Int($0) < space.count ? $0 : space.unknown }
-              ?? space.unknown)
-        } else if let code = dictionaries[i]?.code(of: text) {
-          codes.append(code)
+          let tier = result.int64(row, i) ?? -1
+          codes.append(tier >= 0 && tier < Int64(space.count) ? Int32(tier) : space.unknown)
         } else {
-          codes.append(text == PlanLowering.unattributedText ? space.unattributed : space.unknown)
+          let text = result.string(row, i) ?? ""
+          if let code = dictionaries[i]?.code(of: text) {
+            codes.append(code)
+          } else {
+            codes.append(text == PlanLowering.unattributedText ? space.unattributed : space.unknown)
+          }
         }
       }
-      if !valid { continue }
-      var values: [Measure: Int64] = [:]
-      for (j, m) in measures.enumerated() {
-        guard let text = row[keyed.count + j] else { continue }
-        guard let v = Int64(text) else {
+      if !valid {
+        // A group cq leaves out: the database's ranking counted it, so ask for every group.
+        if pushed {
+          return try read(plan, grain: grain, scope: scope, engine: engine, pushdown: false)
+        }
+        codes.removeLast(codes.count - kept * keyed.count)
+        continue
+      }
+      for j in measures.indices {
+        let column = keyed.count + j
+        if result.isNull(row, column) {
+          columns[j].append(0)
+          continue
+        }
+        guard let v = result.int64(row, column) else {
           throw Engine.dataError(
-            "PostgreSQL at \(connection.place) returned \(text) for \(PlanLowering.measureColumn(m)), beyond what cq adds up exactly (64-bit integers)",
+            "PostgreSQL at \(connection.place) returned \(result.string(row, column) ?? "") for \(PlanLowering.measureColumn(measures[j])), beyond what cq adds up exactly (64-bit integers)",
             source: plan.source)
         }
-        values[m] = v
+        columns[j].append(v)
       }
-      groups.append(Group(codes: codes, measures: values))
+      kept += 1
     }
-    return groups
+    table.flatCodes = codes
+    for (j, m) in measures.enumerated() { table.measures[m] = columns[j] }
+    table.count = kept
+    return table
   }
 }
 
@@ -107,9 +151,26 @@ extension Engine {
     url: String, derivedSchema: String = "cq_derived", progress: (String) -> Void = { _ in }
   ) throws(PGError) -> Engine {
     let connection = try PGConnection(url: url)
-    let catalogue = try PostgresCatalogue(connection: connection, derivedSchema: derivedSchema)
-    let data = try catalogue.dataSet(progress: progress)
-    try catalogue.ensureDerived(force: false, progress: progress)
+    // Ctrl-C while connecting (the caller's token) cancels the statement running on the server
+    // and ends the connect.
+    let cancelled = PGError(kind: .cancelled, message: "connect cancelled")
+    let cancellation = CancellationToken.current
+    connection.cancelWhen = { cancellation.isCancelled }
+    defer { connection.cancelWhen = nil }
+    let catalogue: PostgresCatalogue
+    let data: DataSet
+    do throws(PGError) {
+      if cancellation.isCancelled { throw cancelled }
+      catalogue = try PostgresCatalogue(connection: connection, derivedSchema: derivedSchema)
+      let (read, print): (PostgresCatalogue.CatalogueRead?, String)
+      (data, read, print) = try catalogue.catalogueData(progress: progress)
+      if cancellation.isCancelled { throw cancelled }
+      try catalogue.ensureDerived(force: false, known: print, progress: progress)
+      if let read { try catalogue.storeCatalogue(read) }
+      if cancellation.isCancelled { throw cancelled }
+    } catch {
+      throw cancellation.isCancelled ? cancelled : error
+    }
     let engine = Engine(data: data, liftFromStoreOrders: catalogue.hasStoreOrders)
     engine.remote = PostgresAggregation(connection: connection)
     engine.postgres = catalogue
@@ -126,14 +187,17 @@ extension Engine {
 
   /// The SQL for `plan`'s facts at `grain` within `scope`, and the measures its columns hold:
   /// what a database is sent, and what `explain sql` prints.
-  func sql(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope) -> (
-    SQLRenderer.Rendered, [Measure]
-  ) {
+  ///
+  /// With `pushdown`, `having`, order and limit run on the database when they can (`pushed`).
+  func sql(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, pushdown: Bool = false)
+    -> (SQLRenderer.Rendered, [Measure], pushed: Bool)
+  {
     let lowering = PlanLowering(
       store: store, catalog: catalog, derived: postgres?.derivedSchema ?? "cq_derived",
       tiers: plan.tiers)
-    let (query, measures) = lowering.query(plan, grain: grain, scope: scope)
-    return (SQLRenderer.render(query), measures)
+    let (query, measures, pushed) = lowering.query(
+      plan, grain: grain, scope: scope, pushdown: pushdown)
+    return (SQLRenderer.render(query), measures, pushed)
   }
 
   /// The lines of `source` that hold `range`, each an SQL comment: the statement as written,
@@ -157,12 +221,16 @@ extension Engine {
       return
         "\(Engine.commented(source, query.range))\n-- no fact is aggregated: lift_revenue and iroas come from the lift model, which reads store_orders by brand and day"
     }
-    let (rendered, _) = sql(plan, grain: plan.dimensions, scope: .each)
+    let (rendered, _, pushed) = sql(plan, grain: plan.dimensions, scope: .each, pushdown: true)
     var lines = [Engine.commented(source, query.range)]
     lines.append(
       "-- each fact aggregated to the grain on its own, the parts stacked and summed per grain key; money in paise"
     )
-    if plan.having != nil || !plan.order.isEmpty || plan.limit != nil || plan.needsTotals {
+    if pushed {
+      lines.append(
+        "-- having and the first rows (with ties) on the database; cq orders what comes back itself and applies limit, (other) and totals"
+      )
+    } else if plan.having != nil || !plan.order.isEmpty || plan.limit != nil || plan.needsTotals {
       lines.append("-- cq then applies having, order, limit, (other) and totals to these groups")
     }
     if postgres == nil {
@@ -349,11 +417,8 @@ final class PostgresCatalogue {
   /// It holds the dimension tables whole and, for each fact table, every distinct value of
   /// each dimension column (and its first and last date). Its fact rows are not the data;
   /// aggregation runs on the server.
-  func dataSet(progress: (String) -> Void) throws(PGError) -> DataSet {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "cq-catalogue-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
+  func catalogueFiles(progress: (String) -> Void) throws(PGError) -> [String: String] {
+    var files: [String: String] = [:]
     func write(_ name: String, header: [String], rows: [[String]]) {
       var text = header.joined(separator: ",") + "\n"
       for row in rows {
@@ -361,8 +426,7 @@ final class PostgresCatalogue {
           row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(
             separator: ",") + "\n"
       }
-      try? text.write(
-        to: folder.appendingPathComponent(name + ".csv"), atomically: false, encoding: .utf8)
+      files[name + ".csv"] = text
     }
     // Dimension tables, whole.
     let influencerColumns = (order["influencers"] ?? []).filter { c in
@@ -431,15 +495,102 @@ final class PostgresCatalogue {
       write(table, header: present.map(\.0), rows: rows)
       progress("read the values of \(table)")
     }
+    files[PostgresCatalogue.notesFile] = try unknownInfluencerNotes().joined(separator: "\n")
+    return files
+  }
+
+  /// The catalogue's files as a data set: CSV texts by file name, and the loader's notes.
+  func dataSet(_ files: [String: String]) throws(PGError) -> DataSet {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "cq-catalogue-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for (name, text) in files where name.hasSuffix(".csv") {
+      try? text.write(
+        to: folder.appendingPathComponent(name), atomically: false, encoding: .utf8)
+    }
     do {
       var data = try DataLoader.load(folder: folder.path, cache: .ignore)
       data.folder = connection.redactedURL
-      data.warnings = try unknownInfluencerNotes()
+      let notes = files[PostgresCatalogue.notesFile] ?? ""
+      data.warnings = notes.isEmpty ? [] : notes.components(separatedBy: "\n")
       return data
     } catch {
       throw PGError(
         kind: .server,
         message: "the tables at \(connection.place) hold values cq cannot read: \(error)")
+    }
+  }
+
+  /// The file of the catalogue cache that holds the loader's notes (one a line).
+  static let notesFile = "notes"
+
+  /// The catalogue as read, to be kept in cq's schema for the next connect.
+  struct CatalogueRead {
+    var fingerprint: String
+    var files: [String: String]
+  }
+
+  /// The catalogue: from cq's copy in its schema when that copy was read from the data as it
+  /// is now, else from the tables (then also returned, for ``storeCatalogue(_:)``).
+  ///
+  /// The fingerprint and whatever is read run in one read-only snapshot (`REPEATABLE READ`),
+  /// so a copy is always labelled with the fingerprint of the very data it was read from.
+  func catalogueData(progress: (String) -> Void) throws(PGError) -> (
+    DataSet, CatalogueRead?, derivedFingerprint: String
+  ) {
+    try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    do throws(PGError) {
+      let print = try fingerprint()
+      var cached: [String: String] = [:]
+      let table = SQLRenderer.identifier(derivedSchema) + ".catalogue"
+      if try connection.query("SELECT to_regclass($1)::text", [table]).rows.first?[0] != nil {
+        let rows = try connection.result(
+          "SELECT name, content FROM \(table) WHERE fingerprint = $1",
+          [print.catalogue])
+        for i in 0..<rows.rowCount {
+          if let name = rows.string(i, 0), let content = rows.string(i, 1) {
+            cached[name] = content
+          }
+        }
+      }
+      let complete =
+        cached[PostgresCatalogue.notesFile] != nil
+        && cached["influencers.csv"] != nil
+      if complete {
+        try connection.execute("COMMIT")
+        progress("read the catalogue cq keeps in \(derivedSchema)")
+        return (try dataSet(cached), nil, print.derived)
+      }
+      let files = try catalogueFiles(progress: progress)
+      try connection.execute("COMMIT")
+      return (
+        try dataSet(files), CatalogueRead(fingerprint: print.catalogue, files: files),
+        print.derived
+      )
+    } catch {
+      _ = try? connection.query("ROLLBACK")
+      throw error
+    }
+  }
+
+  /// Keeps the catalogue read from the tables in cq's schema, for the next connect.
+  func storeCatalogue(_ read: CatalogueRead) throws(PGError) {
+    let schema = SQLRenderer.identifier(derivedSchema)
+    try connection.query("SELECT pg_advisory_lock(hashtext($1))", [derivedSchema])
+    defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtext($1))", [derivedSchema]) }
+    try connection.execute("BEGIN")
+    do throws(PGError) {
+      try connection.execute("DELETE FROM \(schema).catalogue")
+      for (name, content) in read.files.sorted(by: { $0.key < $1.key }) {
+        try connection.query(
+          "INSERT INTO \(schema).catalogue (fingerprint, name, content) VALUES ($1, $2, $3)",
+          [read.fingerprint, name, content])
+      }
+      try connection.execute("COMMIT")
+    } catch {
+      _ = try? connection.query("ROLLBACK")
+      throw error
     }
   }
 
@@ -513,29 +664,55 @@ final class PostgresCatalogue {
 
   // MARK: - Derived tables
 
-  /// A fingerprint of the data the derived tables are built from (tracking_data and payouts):
-  /// their row counts and sums of row hashes; the other tables are only counted.
-  func fingerprint() throws(PGError) -> String {
-    var parts = ["cq-derived-2"]
-    for table in ["influencers", "posts", "products", "store_orders"] where columns[table] != nil {
-      let r = try connection.query("SELECT count(*)::text FROM \(SQLRenderer.identifier(table))")
-      rowCounts[table] = Int(r.rows.first?[0] ?? "") ?? 0
-    }
-    for table in ["tracking_data", "payouts"] where columns[table] != nil {
+  /// Fingerprints of the data: of what the derived tables are built from (tracking_data and
+  /// payouts) and of every table (the catalogue), each with the columns and their types.
+  ///
+  /// A table is summarised by its row count and the sum and a hash sum of its rows' `xmin` (the
+  /// transaction that wrote each row version). Every committed insert or update writes row
+  /// versions with a transaction id no row of the table had, and every delete removes one, so
+  /// any change changes the count or the multiset of `xmin`s, which the hash sum tells apart (up
+  /// to a 64-bit collision, as the hash of every row's values before); reading `xmin` is a few
+  /// times cheaper than hashing every value. Tables whose rows live elsewhere (partitioned, foreign, distributed by Citus)
+  /// have no meaningful `xmin` here and are summarised by a hash of every row's values instead.
+  func fingerprint() throws(PGError) -> (derived: String, catalogue: String) {
+    let tables = ["influencers", "posts", "tracking_data", "payouts", "products", "store_orders"]
+      .filter { columns[$0] != nil }
+    let local = Set(
+      try connection.query(
+        "SELECT c.relname::text FROM pg_class c WHERE c.oid = ANY(ARRAY[\(tables.map { "to_regclass('\($0)')" }.joined(separator: ", "))]) AND c.relkind = 'r'\(citus ? " AND NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = c.oid)" : "")"
+      ).rows.compactMap { $0[0] })
+    let selects = tables.map { table in
+      let name = SQLRenderer.identifier(table)
+      if local.contains(table) {
+        return
+          "SELECT '\(table)', count(*)::text, coalesce(sum(t.xmin::text::bigint), 0)::text || ':' || coalesce(sum(hashint8extended(t.xmin::text::bigint, 0)), 0)::text FROM \(name) t"
+      }
       let row = (order[table] ?? []).map { "coalesce(t.\(SQLRenderer.identifier($0))::text, '')" }
         .joined(separator: ", ")
-      let r = try connection.query(
-        "SELECT count(*)::text, coalesce(sum(hashtextextended(concat_ws('|', \(row)), 0)), 0)::text FROM \(table) t"
-      )
-      rowCounts[table] = Int(r.rows.first?[0] ?? "") ?? 0
-      parts.append("\(table)=\(r.rows.first?[0] ?? ""):\(r.rows.first?[1] ?? "")")
+      return
+        "SELECT '\(table)', count(*)::text, 'rows:' || coalesce(sum(hashtextextended(concat_ws('|', \(row)), 0)), 0)::text FROM \(name) t"
     }
-    return parts.joined(separator: " ")
+    var parts: [String: String] = [:]
+    for row in try connection.query(selects.joined(separator: " UNION ALL ")).rows {
+      guard let table = row[0] else { continue }
+      rowCounts[table] = Int(row[1] ?? "") ?? 0
+      let layout = (order[table] ?? []).map { "\($0) \(columns[table]?[$0] ?? "")" }
+        .joined(separator: ",")
+      parts[table] = "\(table)(\(layout))=\(row[1] ?? ""):\(row[2] ?? "")"
+    }
+    let derived = ["cq-derived-3"] + ["tracking_data", "payouts"].compactMap { parts[$0] }
+    let catalogue = ["cq-catalogue-1"] + tables.compactMap { parts[$0] }
+    return (derived.joined(separator: " "), catalogue.joined(separator: " "))
   }
 
   /// Builds the derived tables unless they were built for the data as it is (`force`: always).
-  func ensureDerived(force: Bool, progress: (String) -> Void) throws(PGError) {
-    let print = try fingerprint()
+  ///
+  /// `known`: the derived tables' fingerprint as just taken (else it is taken now).
+  func ensureDerived(force: Bool, known: String? = nil, progress: (String) -> Void)
+    throws(PGError)
+  {
+    let print: String
+    if let known { print = known } else { print = try fingerprint().derived }
     let schema = SQLRenderer.identifier(derivedSchema)
     func current() -> Bool {
       (try? connection.query("SELECT fingerprint FROM \(schema).version"))?.rows.first?[0] == print
@@ -552,10 +729,14 @@ final class PostgresCatalogue {
     if !force, current() { return }
     progress(
       "building cq's derived tables (allocation shares, first purchases) in \(derivedSchema)")
-    try connection.execute("BEGIN")
+    // One snapshot for the whole build, its fingerprint taken in it: the tables are labelled
+    // with the very data they were built from, whatever changes meanwhile.
+    try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
     do throws(PGError) {
-      // Citus: DDL and data in one transaction go shard by shard over one connection per node.
+      // Citus: DDL and data in one transaction go shard by shard over one connection per node
+      // (the fingerprint's reads too: a parallel read first would forbid the DDL after it).
       if citus { try connection.execute("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'") }
+      let built = try fingerprint().derived
       try connection.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE", "CREATE SCHEMA \(schema)")
       let byCampaign = has("payouts", "campaign") && has("tracking_data", "campaign")
       let campaignJoin = byCampaign ? " AND t.campaign = p.campaign" : ""
@@ -568,7 +749,9 @@ final class PostgresCatalogue {
         "CREATE TABLE \(schema).unattributed (influencer_id text NOT NULL, payout_row bigint NOT NULL)",
         "CREATE TABLE \(schema).first_purchase (user_id text PRIMARY KEY, first_date date NOT NULL)",
         "CREATE TABLE \(schema).order_gap (influencer_id text NOT NULL, payout_row bigint NOT NULL, gap bigint NOT NULL)",
-        "CREATE TABLE \(schema).version (fingerprint text NOT NULL)")
+        "CREATE TABLE \(schema).version (fingerprint text NOT NULL)",
+        "CREATE TABLE \(schema).catalogue (fingerprint text NOT NULL, name text NOT NULL, content text NOT NULL)"
+      )
       if distributed {
         for t in AllocationWeight.allCases.map({ "share_\($0.rawValue)" }) + [
           "unattributed", "order_gap",
@@ -623,7 +806,7 @@ final class PostgresCatalogue {
           GROUP BY influencer_id\(byCampaign ? ", campaign" : "")
         ) t ON t.influencer_id = o.influencer_id\(byCampaign ? " AND t.campaign = o.campaign" : "")
         """)
-      try connection.query("INSERT INTO \(schema).version VALUES ($1)", [print])
+      try connection.query("INSERT INTO \(schema).version VALUES ($1)", [built])
       try connection.execute("COMMIT")
     } catch {
       _ = try? connection.query("ROLLBACK")
