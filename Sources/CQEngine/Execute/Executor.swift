@@ -207,7 +207,10 @@ struct Executor {
     case .newCustomers:
       let users = t.strings("user_id")
       seg.distinct[m] = (
-        store.cachedCodes("newCustomers") {
+        store.cachedCodes(
+          "\(fact.rawValue)|newCustomers", count: t.rowCount,
+          cardinality: users.dictionary.count
+        ) {
           let firstDays = store.firstPurchaseDays()
           let dates = t.dates("date")
           return ContiguousArray(
