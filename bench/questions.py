@@ -174,8 +174,13 @@ def run_cq(data, cq, runs, only):
     args = [cq, "--norc", "--data", data, "--timing", "--repeat", str(runs + 1)]
     for q in only:
         args += ["-c", QUESTIONS[q][0]]
-    t0 = time.perf_counter()
-    p = subprocess.run(args + ["--output", "/dev/null"], capture_output=True, text=True)
+    # Its own peak RSS (wait4), not the largest of every child this script ran (RUSAGE_CHILDREN).
+    with tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(args + ["--output", "/dev/null"], stdout=subprocess.DEVNULL, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        p = subprocess.CompletedProcess(args, child.returncode, "", err.read())
     if p.returncode != 0:
         sys.exit(f"cq failed ({p.returncode}): {p.stderr[-2000:]}")
     times = {}
@@ -188,7 +193,7 @@ def run_cq(data, cq, runs, only):
     for q in only:
         runs_ms = times[QUESTIONS[q][0]][1:]  # drop the warm-up
         queries[q] = {"median_ms": statistics.median(runs_ms), "min_ms": min(runs_ms), "runs_ms": runs_ms}
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak = usage.ru_maxrss / 1024
     answers = {}
     for q in only:
         out = subprocess.run([cq, "--norc", "--data", data, "--format", "json", "-c", QUESTIONS[q][1]],
@@ -222,6 +227,9 @@ def main():
     ap.add_argument("--only", default=",".join(QUESTIONS))
     ap.add_argument("--worker")
     ap.add_argument("--out")
+    ap.add_argument("--merge", nargs="*", default=[],
+                    help="earlier --json reports whose configurations (timings, RSS, rows) join this "
+                         "run's table; a configuration timed in this run replaces its earlier figures")
     a = ap.parse_args()
     data = os.path.abspath(a.data)
     only = [q for q in a.only.split(",") if q]
@@ -231,10 +239,19 @@ def main():
             json.dump(res, fh, default=str)
         return
     results = {}
+
+    def loadavg():
+        try:
+            with open("/proc/loadavg") as fh:
+                return " ".join(fh.read().split()[:3])
+        except OSError:
+            return "?"
     for cfg in a.configs.split(","):
         print(f"[{time.strftime('%H:%M:%S')}] {cfg} ...", file=sys.stderr, flush=True)
+        started = (time.strftime("%Y-%m-%dT%H:%M:%S"), loadavg())
         if cfg == "cq":
             results[cfg] = run_cq(data, os.environ.get("CQ", "cq"), a.runs, only)
+            results[cfg]["when"] = [started, (time.strftime("%Y-%m-%dT%H:%M:%S"), loadavg())]
             continue
         with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
             out = tmp.name
@@ -245,6 +262,7 @@ def main():
             continue
         with open(out) as fh:
             results[cfg] = json.load(fh)
+        results[cfg]["when"] = [started, (time.strftime("%Y-%m-%dT%H:%M:%S"), loadavg())]
         os.remove(out)
     ok = [c for c in results if "answers" in results[c]]
     mismatches = {}
@@ -258,8 +276,19 @@ def main():
     for c in ok:
         results[c]["rows"] = {q: len(results[c]["answers"][q]) for q in only}
         del results[c]["answers"]
+    merged = {}
+    for path in a.merge:
+        with open(path) as fh:
+            earlier = json.load(fh)
+        for c, v in earlier["configs"].items():
+            if c not in results and "queries" in v:
+                v["from"] = path
+                merged[c] = v
+        for k, why in earlier.get("mismatches", {}).items():
+            mismatches.setdefault(k, why)
     report = {"data": data, "runs": a.runs, "questions": {q: QUESTIONS[q][0] for q in only},
-              "configs": results, "mismatches": mismatches}
+              "configs": {**merged, **results}, "mismatches": mismatches,
+              "merged_from": a.merge}
     if a.json:
         with open(a.json, "w") as fh:
             json.dump(report, fh, indent=1)
@@ -281,13 +310,15 @@ def table(report):
         lines.append(f"| {q} | `{text}` | {rows:,} | {best} | {ms:,.1f} ms | {mine:,.1f} ms | {mine / ms:.3f} | "
                      f"{'yes' if mine <= 0.5 * ms else '**no**'} |")
     lines.append("")
-    lines.append("| configuration | load (s) | peak RSS (MB) |")
-    lines.append("|---|---:|---:|")
+    lines.append("| configuration | load (s) | peak RSS (MB) | timed (start, end: time, load average) |")
+    lines.append("|---|---:|---:|---|")
     for c, v in configs.items():
+        when = v.get("when")
+        span = f"{when[0][0][11:]} ({when[0][1]}) .. {when[1][0][11:]} ({when[1][1]})" if when else ""
         if "error" in v:
-            lines.append(f"| {c} | {v['error']} | |")
+            lines.append(f"| {c} | {v['error']} | | {span} |")
         else:
-            lines.append(f"| {c} | {v.get('load_s') or 0:.2f} | {v['peak_rss_mb']:,.0f} |")
+            lines.append(f"| {c} | {v.get('load_s') or 0:.2f} | {v['peak_rss_mb']:,.0f} | {span} |")
     if cq.get("cold_first_query_ms"):
         lines.append("")
         lines.append("| question | cq fresh process on the cache (first query, ms) | warm median (ms) | ratio |")

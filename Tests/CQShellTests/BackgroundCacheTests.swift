@@ -24,7 +24,10 @@ import Testing
     #expect(session.execute("revenue by brand", fileName: nil) == 0)
     session.finish()
     #expect(FileManager.default.fileExists(atPath: cache), "the cache is complete after finish()")
+    // Derived columns (`derived-*`) are the engine's, written by queries and by the shell's
+    // warm-up, which may still be running: only the columnar cache's files are counted.
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder + "/.cq-cache")
+      .filter { !$0.hasPrefix("derived-") }
     #expect(leftovers == ["data.cqc"], "no temporary file is left: \(leftovers)")
 
     // The next load reads that cache and answers the same.

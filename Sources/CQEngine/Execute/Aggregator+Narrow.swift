@@ -13,15 +13,22 @@ extension Aggregator {
     filter: BoundCondition?,
     measures: [Measure], store: Store?, tiers: Tiers, into total: inout [Int64]
   ) {
-    // Segments built per query (unattributed payouts, per-payout shares) are narrowed but
-    // not cached.
-    func codes(_ name: String, space: Int, _ make: () -> ContiguousArray<Int32>) -> NarrowCodes {
-      guard let store, let cacheKey else { return NarrowCodes.make(make(), space: space) }
-      return store.narrowCodes("\(cacheKey)|\(name)", space: space, make)
-    }
     let width = Int(encoder.product)
     let slots = 1 + measures.count
     let n = seg.count
+    // Segments built per query (unattributed payouts, per-payout shares) are narrowed but
+    // not cached. Codes made from other columns (time grains, influencer attributes, composite
+    // keys) are also kept on disk for the next process.
+    func codes(
+      _ name: String, space: Int, derived: Bool, _ make: () -> ContiguousArray<Int32>
+    ) -> NarrowCodes {
+      guard let store, let cacheKey else { return NarrowCodes.make(make(), space: space) }
+      return store.narrowCodes(
+        "\(cacheKey)|\(name)", space: space, count: n, persist: derived, make)
+    }
+    func isDerived(_ d: Dimension) -> Bool {
+      d.timeGrain != nil || [.category, .gender, .platform, .tier].contains(d)
+    }
     let tierTag =
       grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false)
       ? tiers.description : ""
@@ -29,7 +36,10 @@ extension Aggregator {
     let keys: NarrowCodes? =
       grain.isEmpty
       ? nil
-      : codes("key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width) {
+      : codes(
+        "key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width,
+        derived: grain.count > 1 || isDerived(grain[0])
+      ) {
         // One dimension: its codes are the key.
         if grain.count == 1 { return seg.codes.required(grain[0]) }
         let dims = grain.map { seg.codes.required($0) }
@@ -46,7 +56,8 @@ extension Aggregator {
     var passSpec = PassSpec.all
     if case .leaf(let d, let allowed, _)? = filter {
       let leafCodes = codes(
-        "codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count
+        "codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count,
+        derived: isDerived(d)
       ) { seg.codes.required(d) }
       passSpec = .leaf(leafCodes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
     } else if let filter {
@@ -59,7 +70,7 @@ extension Aggregator {
       if let held = seg.narrowSums[m] { return held }
       guard let store, let name = seg.sumKeys[m] else { return .i64(seg.requiredWide(m)) }
       if let made = seg.sumMakers[m] { return store.narrowValues(name, made) }
-      return store.narrowValues(name) { seg.requiredWide(m) }
+      return store.narrowValues(name, count: n) { seg.requiredWide(m) }
     }
     let sums: SumSpec
     let bases = sumIndexes.map { ($0 + 1) * width }

@@ -1,5 +1,34 @@
 import CQStorage
 import Dispatch
+import Foundation
+
+/// The tracking rows of each allocation key (CSR), made or read when first needed: most
+/// queries read only the per-row shares, so a fresh process does not read the row lists.
+///
+/// Sendable by its lock: `rows` is read and written only under `lock`, and `load` is an
+/// immutable `@Sendable` closure.
+final class KeyRows: @unchecked Sendable {
+  private let lock = NSLock()
+  private var rows: ContiguousArray<Int32>?
+  private let load: @Sendable () -> ContiguousArray<Int32>
+
+  init(_ rows: ContiguousArray<Int32>) {
+    self.rows = rows
+    load = { rows }
+  }
+
+  init(loading: @escaping @Sendable () -> ContiguousArray<Int32>) { load = loading }
+
+  /// - Complexity: O(1) once loaded; the first read pays for the load.
+  var value: ContiguousArray<Int32> {
+    lock.withLock {
+      if let rows { return rows }
+      let made = load()
+      rows = made
+      return made
+    }
+  }
+}
 
 /// Spend allocation (SPEC §4): each payout is spread over its influencer's (and campaign's)
 /// tracking rows in proportion to their orders (or revenue), weights over all rows, shares
@@ -16,7 +45,8 @@ struct Allocation: Sendable {
   /// Payout row → its allocation key, and key → tracking rows (CSR).
   let payoutKey: ContiguousArray<Int32>
   let keyStart: ContiguousArray<Int32>
-  let keyRows: ContiguousArray<Int32>
+  let keyRowList: KeyRows
+  var keyRows: ContiguousArray<Int32> { keyRowList.value }
   let keyWeight: ContiguousArray<Int64>
   /// Whether the key includes campaign (payouts has a campaign column).
   let byCampaign: Bool
@@ -59,7 +89,7 @@ struct Allocation: Sendable {
       influencerCount: nInfluencers, weights: w)
     self.payoutKey = payoutKey
     keyStart = start
-    keyRows = rows
+    keyRowList = KeyRows(rows)
     self.keyWeight = keyWeight
     // Spread every payout, keys split across the cores (a row belongs to one key, so the
     // threads write disjoint rows).
@@ -102,7 +132,8 @@ struct Allocation: Sendable {
     unattributedRows = unattributed
   }
 
-  /// The allocation as stored in the derived-column cache (`DerivedCache`).
+  /// The allocation as stored in the derived-column cache (`DerivedCache`), without the row
+  /// lists (``storedRows``, a file of their own).
   var stored: [DerivedArray] {
     let perRow: DerivedArray
     switch self.perRow {
@@ -112,19 +143,26 @@ struct Allocation: Sendable {
     }
     return [
       perRow, .i32(ContiguousArray(unattributedRows)), .i32(payoutKey), .i32(keyStart),
-      .i32(keyRows), .i64(keyWeight),
-      .u8([byCampaign ? 1 : 0]),
+      .i64(keyWeight), .u8([byCampaign ? 1 : 0]),
     ]
   }
 
-  /// An allocation read back from `stored`, or nil when the arrays are not one.
-  init?(stored: [DerivedArray], weight: AllocationWeight, trackingRows: Int, payoutRows: Int) {
-    guard stored.count == 7, case .i32(let unattributed) = stored[1],
+  /// The tracking rows of every key, as stored beside ``stored``.
+  var storedRows: [DerivedArray] { [.i32(keyRows)] }
+
+  /// An allocation read back from `stored`, or nil when the arrays are not one; its row lists
+  /// come from `rows` when first read (`stored` rows checked against the keys, else made).
+  init?(
+    stored: [DerivedArray], weight: AllocationWeight, trackingRows: Int, payoutRows: Int,
+    rows: @escaping @Sendable () -> [DerivedArray]?,
+    remake: @escaping @Sendable () -> ContiguousArray<Int32>
+  ) {
+    guard stored.count == 6, case .i32(let unattributed) = stored[1],
       case .i32(let payoutKey) = stored[2],
-      case .i32(let keyStart) = stored[3], case .i32(let keyRows) = stored[4],
-      case .i64(let keyWeight) = stored[5],
-      case .u8(let flag) = stored[6], flag.count == 1, payoutKey.count == payoutRows,
-      keyStart.count == keyWeight.count + 1, keyRows.count == Int(keyStart.last ?? 0)
+      case .i32(let keyStart) = stored[3],
+      case .i64(let keyWeight) = stored[4],
+      case .u8(let flag) = stored[5], flag.count == 1, payoutKey.count == payoutRows,
+      keyStart.count == keyWeight.count + 1
     else { return nil }
     switch stored[0] {
     case .u8(let v) where v.count == trackingRows: perRow = .u8(v)
@@ -134,17 +172,33 @@ struct Allocation: Sendable {
     }
     // Every index the shares read stays in range.
     guard payoutKey.allSatisfy({ $0 >= 0 && Int($0) < keyWeight.count }),
-      keyRows.allSatisfy({ $0 >= 0 && Int($0) < trackingRows }),
       unattributed.allSatisfy({ $0 >= 0 && Int($0) < payoutRows }),
       zip(keyStart, keyStart.dropFirst()).allSatisfy({ $0 <= $1 }), keyStart.first == 0
     else { return nil }
+    let rowCount = Int(keyStart.last ?? 0)
     self.weight = weight
     unattributedRows = Array(unattributed)
     self.payoutKey = payoutKey
     self.keyStart = keyStart
-    self.keyRows = keyRows
+    keyRowList = KeyRows(loading: {
+      if let read = rows(), read.count == 1, case .i32(let list) = read[0],
+        list.count == rowCount, Allocation.allBelow(list, trackingRows)
+      {
+        return list
+      }
+      return remake()
+    })
     self.keyWeight = keyWeight
     byCampaign = flag[0] != 0
+  }
+
+  /// Whether every value is in `0..<limit`, in a loop the compiler vectorizes (row lists
+  /// read back hold millions).
+  static func allBelow(_ values: ContiguousArray<Int32>, _ limit: Int) -> Bool {
+    let largest = values.withUnsafeBufferPointer {
+      $0.withMemoryRebound(to: UInt32.self) { NarrowCodes.maximum($0) }
+    }
+    return largest.map { Int($0) < limit } ?? true
   }
 
   /// Tracking rows grouped by allocation key (CSR: `rows[start[k]..<start[k+1]]`, ascending)

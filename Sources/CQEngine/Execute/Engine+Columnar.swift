@@ -10,7 +10,7 @@ struct MetricColumns {
     /// A plain number (`share`, `roas_delta`).
     case number
   }
-  var columns: [[Num]]
+  var columns: [MetricColumn]
   var kinds: [Kind]
 
   /// Metric `m` of group `g` as a result cell.
@@ -25,6 +25,29 @@ struct MetricColumns {
   }
 
   func row(_ g: Int) -> [Value] { columns.indices.map { value($0, g) } }
+}
+
+/// One metric's values per group: a measure column as it is (sums and counts, shared with the
+/// group table, no copy), or numbers a formula computed.
+enum MetricColumn {
+  case measure([Int64])
+  case numbers([Num])
+
+  @inline(__always) subscript(_ g: Int) -> Num {
+    switch self {
+    case .measure(let v): .int(v[g])
+    case .numbers(let n): n[g]
+    }
+  }
+
+  var count: Int {
+    switch self {
+    case .measure(let v): v.count
+    case .numbers(let n): n.count
+    }
+  }
+
+  func map<T>(_ transform: (Num) -> T) -> [T] { (0..<count).map { transform(self[$0]) } }
 }
 
 extension Engine {
@@ -54,6 +77,24 @@ extension Engine {
       return GroupTable(try aggregate(plan, grain: grain), width: grain.count)
     }
     return Executor(store: store, catalog: catalog).table(plan, grain: grain)
+  }
+
+  /// `formula` over every group of `table`; a plain measure is its column as it is (a sum
+  /// over two million groups is not copied into a second, wider array).
+  ///
+  /// - Complexity: O(1) for a measure; else O(*g*) per node of the formula.
+  func metricColumn(_ formula: Formula, _ table: GroupTable, count: Int, audience: Fact)
+    -> MetricColumn
+  {
+    var f = formula
+    while case .metric(let name) = f, let m = catalog.metric(named: name) { f = m.formula }
+    if case .measure(let m) = f {
+      var key = m
+      if case .influencers = m { key = .influencers(audience) }
+      if case .followers = m { key = .followers(audience) }
+      if let column = table.measures[key], column.count == count { return .measure(column) }
+    }
+    return .numbers(evaluateColumn(formula, table, count: count, audience: audience))
   }
 
   /// `formula` over every group of `table`.
@@ -111,27 +152,29 @@ extension Engine {
     _ plan: LogicalPlan, _ table: GroupTable, count: Int, totals: [Measure: Int64]?
   ) -> MetricColumns {
     let executor = Executor(store: store, catalog: catalog)
-    var columns: [[Num]] = []
+    var columns: [MetricColumn] = []
     var kinds: [MetricColumns.Kind] = []
     for pm in plan.metrics {
       let def = pm.definition
-      let values = evaluateColumn(def.formula, table, count: count, audience: plan.audience)
+      let values = metricColumn(def.formula, table, count: count, audience: plan.audience)
       switch def.special {
       case .share?:
         let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
         columns.append(
-          values.map { n in
-            guard let g = n.double, let all, all != 0 else { return .none }
-            return .double(g / all)
-          })
+          .numbers(
+            values.map { n in
+              guard let g = n.double, let all, all != 0 else { return .none }
+              return .double(g / all)
+            }))
         kinds.append(.number)
       case .roasDelta?:
         let all = executor.evaluate(def.formula, totals ?? [:], audience: plan.audience).double
         columns.append(
-          values.map { n in
-            guard let g = n.double, let all else { return .none }
-            return .double(g - all)
-          })
+          .numbers(
+            values.map { n in
+              guard let g = n.double, let all else { return .none }
+              return .double(g - all)
+            }))
         kinds.append(.number)
       default:
         columns.append(values)
@@ -169,7 +212,7 @@ extension Engine {
     var totals: [Measure: Int64]? = nil
     if plan.needsTotals { totals = try aggregate(plan, grain: []).first?.measures ?? [:] }
     if CancellationToken.current.isCancelled { return ResultSet(columns: [], rows: []) }
-    let metrics = metricColumns(plan, table, count: groupCount, totals: totals)
+    var metrics = metricColumns(plan, table, count: groupCount, totals: totals)
     var selected: [Int32]
     if let having = plan.having {
       selected = (0..<Int32(groupCount)).filter { g in
@@ -217,15 +260,13 @@ extension Engine {
         name: plan.metrics[$0].header ?? plan.metrics[$0].definition.name, role: .metric,
         format: plan.metrics[$0].definition.format)
     }
-    // The rows stay in the group table's columns: a cell (and a label) is made when read.
-    let body = GroupRows(
-      shown: shown, table: table, metrics: metrics, spaces: spaces, visible: visible)
-    var result = ResultSet(columns: columns, rows: body, totalGroups: totalGroups)
+    var otherCells: [Value]? = nil
     if let otherRow {
-      result.append(
+      otherCells =
         [.text("(other)")] + Array(repeating: .text(""), count: max(0, width - 1))
-          + visible.map { otherRow[$0] }, kind: .other)
+        + visible.map { otherRow[$0] }
     }
+    var totalCells: [Value]? = nil
     if let totals, !plan.dimensions.isEmpty {
       // The totals row totals the table: when `having` or a cut without `(other)` left rows
       // out, its sums (and distinct counts) are taken again over the rows shown.
@@ -236,16 +277,32 @@ extension Engine {
           ?? [:]
       }
       let totalRow = metricRow(plan, shownTotals, totals: totals)
-      result.totals =
+      totalCells =
         [.text("(total)")] + Array(repeating: .text(""), count: max(0, width - 1))
         + visible.map { totalRow[$0] }
     }
+    // A long answer is gathered into result order once, in tight loops that keep many memory
+    // reads in flight, instead of one scattered read per cell while its rows are written.
+    if shown.count >= Engine.gatherMinimum {
+      table = table.gathered(shown)
+      metrics = metricColumns(plan, table, count: table.count, totals: totals)
+      shown = Array(0..<Int32(table.count))
+    }
+    // The rows stay in the group table's columns: a cell (and a label) is made when read.
+    let body = GroupRows(
+      shown: shown, table: table, metrics: metrics, spaces: spaces, visible: visible)
+    var result = ResultSet(columns: columns, rows: body, totalGroups: totalGroups)
+    if let otherCells { result.append(otherCells, kind: .other) }
+    result.totals = totalCells
     if let note = heuristicFootnote(visible.map { plan.metrics[$0].definition }) {
       result.footnotes.append(note)
     }
     result.footnotes += planFootnotes(plan)
     return result
   }
+
+  /// Answers with at least this many rows are gathered into result order before they are read.
+  static let gatherMinimum = 1 << 16
 
   /// Whether a group's metric values (`value(i)`: metric `i` as a number) satisfy `having`.
   static func holds(_ h: BoundHaving, _ value: (Int) -> Double?) -> Bool {
@@ -453,7 +510,12 @@ extension Engine {
     var order = Array(0..<Int32(n))
     switch words {
     case 1, 2:
-      order = radixOrder(packed, words: words)
+      // The packed keys go once split into words; equal keys are found in the sorted words.
+      let (sorted, low, high) = radixOrder(consuming: &packed, words: words)
+      return finishPackedOrder(
+        sorted, selected: selected, table: table, spaces: spaces, labels: labels,
+        byLabel: byLabel
+      ) { i, j in low[i] == low[j] && (words == 1 || high[i] == high[j]) }
     default:
       packed.withUnsafeBufferPointer { p in
         order.sort { a, b in
@@ -466,8 +528,9 @@ extension Engine {
     }
     return finishPackedOrder(
       order, selected: selected, table: table, spaces: spaces, labels: labels, byLabel: byLabel
-    ) {
-      a, b in (0..<words).allSatisfy { packed[Int(a) * words + $0] == packed[Int(b) * words + $0] }
+    ) { i, j in
+      let (a, b) = (Int(order[i]), Int(order[j]))
+      return (0..<words).allSatisfy { packed[a * words + $0] == packed[b * words + $0] }
     }
   }
 
@@ -477,6 +540,16 @@ extension Engine {
   ///
   /// - Complexity: O(*n*) per digit that varies, at most 12; O(*n*) memory.
   static func radixOrder(_ keys: [UInt64], words: Int) -> [Int32] {
+    var copy = keys
+    return radixOrder(consuming: &copy, words: words).order
+  }
+
+  /// ``radixOrder(_:words:)`` that lets go of `keys` (left empty) once they are split into
+  /// words, and also returns each word in sorted order (`high` empty for one-word keys): the
+  /// sort holds its working arrays, not the packed keys besides.
+  static func radixOrder(consuming keys: inout [UInt64], words: Int) -> (
+    order: [Int32], low: [UInt64], high: [UInt64]
+  ) {
     let n = keys.count / words
     let digitBits = 11
     let buckets = 1 << digitBits
@@ -505,6 +578,7 @@ extension Engine {
       low[i] = keys[i * words + words - 1]
       if words == 2 { high[i] = keys[i * 2] }
     }
+    keys = []
     var rows = Array(0..<Int32(n))
     var low2 = low
     var high2 = high
@@ -546,7 +620,7 @@ extension Engine {
       swap(&high, &high2)
       swap(&rows, &rows2)
     }
-    return rows
+    return (rows, low, high)
   }
 
   /// `order` (positions in `selected`, sorted on packed keys) with each run of rows whose keys
@@ -555,7 +629,7 @@ extension Engine {
   static func finishPackedOrder(
     _ sorted: [Int32], selected: [Int32], table: GroupTable, spaces: [DimensionSpace],
     labels: LabelOrder,
-    byLabel: [Int], same: (Int32, Int32) -> Bool
+    byLabel: [Int], same: (Int, Int) -> Bool
   ) -> [Int32] {
     var order = sorted
     let n = order.count
@@ -564,7 +638,7 @@ extension Engine {
       var start = 0
       while start < n {
         var end = start + 1
-        while end < n, same(order[start], order[end]) { end += 1 }
+        while end < n, same(start, end) { end += 1 }
         if end - start > 1 {
           order[start..<end].sort { a, b in
             for d in byLabel {

@@ -90,6 +90,31 @@ struct GroupTable {
     return out
   }
 
+  /// The groups `rows` (positions in this table), in that order, as a table of their own.
+  ///
+  /// - Complexity: O(*k* · (*m* + 1)) for *k* rows and *m* measures; each column is one
+  ///   gather loop.
+  func gathered(_ rows: [Int32]) -> GroupTable {
+    func gather(_ column: [Int64]) -> [Int64] {
+      [Int64](unsafeUninitializedCapacity: rows.count) { out, n in
+        column.withUnsafeBufferPointer { c in
+          for (i, g) in rows.enumerated() { out[i] = Int(g) < c.count ? c[Int(g)] : 0 }
+        }
+        n = rows.count
+      }
+    }
+    var t = GroupTable(width: width, encoder: encoder)
+    if encoder != nil {
+      t.keys = gather(keys)
+    } else {
+      t.flatCodes.reserveCapacity(rows.count * width)
+      for g in rows { t.flatCodes += flatCodes[Int(g) * width..<(Int(g) + 1) * width] }
+    }
+    for (m, column) in measures { t.measures[m] = gather(column) }
+    t.count = rows.count
+    return t
+  }
+
   /// One `Group` per group (`decode` false: without codes, for one-group scopes).
   func groups(decode: Bool = true) -> [Group] {
     (0..<count).map { Group(codes: decode ? codes($0) : [], measures: measures($0)) }
@@ -207,7 +232,10 @@ struct Executor {
     case .newCustomers:
       let users = t.strings("user_id")
       seg.distinct[m] = (
-        store.cachedCodes("newCustomers") {
+        store.cachedCodes(
+          "\(fact.rawValue)|newCustomers", count: t.rowCount,
+          cardinality: users.dictionary.count
+        ) {
           let firstDays = store.firstPurchaseDays()
           let dates = t.dates("date")
           return ContiguousArray(

@@ -50,8 +50,6 @@ final class Store: @unchecked Sendable {
   private var rankReads: Set<Dimension> = []
   var narrowCodeCache: [String: NarrowCodes] = [:]
   var narrowValueCache: [String: NarrowValues] = [:]
-  /// Narrow copies asked for once (made on the second request).
-  var narrowRequests: Set<String> = []
 
   func withLock<T>(_ body: () -> T) -> T {
     lock.lock()
@@ -60,9 +58,12 @@ final class Store: @unchecked Sendable {
   }
   let minDay: Int32
   let maxDay: Int32
+  /// The data folder's source files as loaded: derived columns on disk must match them.
+  let fingerprint: DataFingerprint?
 
   init(data: DataSet) {
     self.data = data
+    fingerprint = DataFingerprint.of(folder: data.folder)
     influencerCount = data.influencers.rowCount
     influencerIDs = data.influencers.strings("id").dictionary
     followers = data.influencers.integers("follower_count")
@@ -182,16 +183,27 @@ final class Store: @unchecked Sendable {
   /// Which codes of a tracking dimension (brand, product) occur in tracking_data: a brand known
   /// only from store_orders.csv or products.csv has none.
   ///
-  /// - Complexity: O(*n*) in tracking rows the first time, then cached.
+  /// - Complexity: O(*n*) in tracking rows the first time, then cached (in memory, and on disk
+  ///   beside the columnar cache for the next process).
   func trackedCodes(_ dimension: Dimension) -> [Bool] {
     let key = "tracked/\(dimension.rawValue)"
     if let cached = withLock({ presenceCache[key] }) { return cached }
     let space = self.space(dimension, tiers: .standard)
-    var present = [Bool](repeating: false, count: space.total)
-    for c in codes(.tracking, dimension, tiers: .standard) where Int(c) < present.count {
-      present[Int(c)] = true
+    if case .u8(let stored)? = storedNarrow("tracking|" + key), stored.count == space.total {
+      let present = stored.map { $0 != 0 }
+      withLock { presenceCache[key] = present }
+      return present
     }
+    var flags = ContiguousArray<UInt8>(repeating: 0, count: space.total)
+    let codes = self.codes(.tracking, dimension, tiers: .standard)
+    flags.withUnsafeMutableBufferPointer { f in
+      codes.withUnsafeBufferPointer { c in
+        for code in c where code >= 0 && Int(code) < f.count { f[Int(code)] = 1 }
+      }
+    }
+    let present = flags.map { $0 != 0 }
     withLock { presenceCache[key] = present }
+    persistNarrow("tracking|" + key, .u8(flags))
     return present
   }
 
@@ -281,7 +293,8 @@ final class Store: @unchecked Sendable {
   func knownLabelRanks(_ dimension: Dimension, space: DimensionSpace) -> [Int32]? {
     if let r = withLock({ rankCache[dimension] }) { return r }
     guard Store.storesRanks(space), withLock({ rankReads.insert(dimension).inserted }),
-      let stored = DerivedCache.read(folder: data.folder, name: Store.rankCacheName(dimension)),
+      let stored = DerivedCache.read(
+        folder: data.folder, name: Store.rankCacheName(dimension), data: fingerprint),
       stored.count == 1,
       case .i32(let r) = stored[0], r.count == space.count
     else { return nil }
@@ -301,31 +314,36 @@ final class Store: @unchecked Sendable {
     // Kept beside the columnar cache: a fresh process sorts users without ranking them again.
     if Store.storesRanks(space) {
       DerivedCache.write(
-        folder: data.folder, name: Store.rankCacheName(dimension), [.i32(ContiguousArray(r))])
+        folder: data.folder, name: Store.rankCacheName(dimension), data: fingerprint,
+        [.i32(ContiguousArray(r))])
     }
     return r
   }
 
-  /// Rank tables of large dimensions (users) are kept on disk; small ones are quick to make.
-  static func storesRanks(_ space: DimensionSpace) -> Bool { space.count >= 1 << 14 }
+  /// Rank tables of large dimensions (users, influencers) are kept on disk; small ones are
+  /// quick to make.
+  static func storesRanks(_ space: DimensionSpace) -> Bool { space.count >= 1 << 10 }
 
   /// Labels depend on the data only; the version names the order (`LabelOrder.ranks`).
   static func rankCacheName(_ dimension: Dimension) -> String {
     "label-ranks-v1-\(dimension.rawValue)"
   }
 
-  /// A derived per-row code array, computed once.
-  func cachedCodes(_ key: String, _ make: () -> ContiguousArray<Int32>) -> ContiguousArray<Int32> {
-    lock.lock()
-    if let c = distinctCache[key] {
-      lock.unlock()
+  /// A derived per-row code array (each code in `-1..<cardinality`), computed once and kept in
+  /// memory and on disk beside the columnar cache, so a fresh process reads it.
+  func cachedCodes(
+    _ key: String, count: Int, cardinality: Int, _ make: () -> ContiguousArray<Int32>
+  ) -> ContiguousArray<Int32> {
+    if let c = withLock({ distinctCache[key] }) { return c }
+    if case .i32(let c)? = storedNarrow(key), c.count == count,
+      c.allSatisfy({ $0 >= -1 && Int($0) < cardinality })
+    {
+      withLock { distinctCache[key] = c }
       return c
     }
-    lock.unlock()
     let v = make()
-    lock.lock()
-    distinctCache[key] = v
-    lock.unlock()
+    withLock { distinctCache[key] = v }
+    persistNarrow(key, .i32(v))
     return v
   }
 
@@ -342,7 +360,8 @@ final class Store: @unchecked Sendable {
     defer { lock.unlock() }
     if let f = firstDates { return f }
     let users = data.tracking.strings("user_id")
-    if let stored = DerivedCache.read(folder: data.folder, name: "first-purchase-days"),
+    if let stored = DerivedCache.read(
+      folder: data.folder, name: "first-purchase-days", data: fingerprint),
       stored.count == 1,
       case .i32(let first) = stored[0], first.count == users.dictionary.count
     {
@@ -357,7 +376,8 @@ final class Store: @unchecked Sendable {
     }
     firstDates = first
     // Kept beside the columnar cache: a fresh process on the same data reads them.
-    DerivedCache.write(folder: data.folder, name: "first-purchase-days", [.i32(first)])
+    DerivedCache.write(
+      folder: data.folder, name: "first-purchase-days", data: fingerprint, [.i32(first)])
     return first
   }
 
@@ -373,15 +393,28 @@ final class Store: @unchecked Sendable {
     // Read from the derived-column cache when the data has not changed since it was written.
     let name = "allocation-\(weight.rawValue)"
     let a: Allocation
-    if let stored = DerivedCache.read(folder: data.folder, name: name),
+    let folder = data.folder
+    let loaded = fingerprint
+    let rowsName = "allocation-rows-\(weight.rawValue)"
+    if let stored = DerivedCache.read(folder: folder, name: name, data: loaded),
       let read = Allocation(
         stored: stored, weight: weight, trackingRows: data.tracking.rowCount,
-        payoutRows: data.payouts.rowCount)
+        payoutRows: data.payouts.rowCount,
+        rows: { DerivedCache.read(folder: folder, name: rowsName, data: loaded) },
+        remake: { [self] in
+          let made = Allocation(store: self, weight: weight)
+          DerivedCache.write(
+            folder: folder, name: rowsName, data: loaded, made.storedRows)
+          return made.keyRows
+        })
     {
       a = read
     } else {
       a = Allocation(store: self, weight: weight)
-      DerivedCache.write(folder: data.folder, name: name, a.stored)
+      DerivedCache.write(
+        folder: folder, name: name, data: loaded, a.stored)
+      DerivedCache.write(
+        folder: folder, name: rowsName, data: loaded, a.storedRows)
     }
     lock.lock()
     allocationCache[weight] = a

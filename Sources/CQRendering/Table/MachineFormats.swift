@@ -16,6 +16,8 @@ enum MachineFormats {
   }
 
   /// One record per line, fields joined by `separator`, text escaped by `field`.
+  ///
+  /// - Complexity: O(*r* × *c*); rows are built as bytes, with no `String` per cell.
   static func delimited(
     _ result: ResultSet, separator: String, field: (String) -> String, includeHeader: Bool,
     to out: inout some TextOutputStream
@@ -23,23 +25,37 @@ enum MachineFormats {
     if includeHeader {
       out.write(result.columns.map { field($0.name) }.joined(separator: separator) + "\n")
     }
-    // One line buffer for every row; cells are read by position (a result kept in columns
-    // builds no row arrays).
+    // Cells are read by position (a result kept in columns builds no row arrays).
     let formats = result.columns.map(\.format)
-    var line = ""
+    let tab = separator == "\t"
+    var line = MachineBytes()
     for r in 0..<result.rowCount {
-      line.removeAll(keepingCapacity: true)
       for c in formats.indices {
-        if c > 0 { line += separator }
-        switch ValueFormatter.machine(result.cell(r, c), format: formats[c]) {
-        case .text(let s): line += field(s)
-        case .number(let n): line += n
-        case nil: break
+        if c > 0 { line.append(separator) }
+        line.appendCell(result.cell(r, c), format: formats[c], empty: "") { line, s in
+          if tab ? !tsvNeedsEscape(s) : !csvNeedsQuotes(s) {
+            line.append(s)
+          } else {
+            line.append(field(s))
+          }
         }
       }
-      line += "\n"
-      out.write(line)
+      line.append(UInt8(ascii: "\n"))
+      line.flushIfFull(to: &out)
     }
+    line.flush(to: &out)
+  }
+
+  /// Whether `csvField` would change `s` (its quick test: no comma, quote or line break, no
+  /// space at either end).
+  static func csvNeedsQuotes(_ s: String) -> Bool {
+    guard let last = s.utf8.last, last != 0x20, s.utf8.first != 0x20 else { return true }
+    return s.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+  }
+
+  /// Whether `tsvField` would change `s`.
+  static func tsvNeedsEscape(_ s: String) -> Bool {
+    s.utf8.contains { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }
   }
 
   static func csvField(_ s: String) -> String {
@@ -90,27 +106,27 @@ enum MachineFormats {
     }
     out.write("[\n")
     let keys = jsonKeys(result)
-    var line = ""
+    var line = MachineBytes()
     for r in 0..<n {
-      line.removeAll(keepingCapacity: true)
-      line += "  "
+      line.append("  " as StaticString)
       appendJSONObject(r, result, keys: keys, to: &line)
-      line += r + 1 < n ? ",\n" : "\n"
-      out.write(line)
+      line.append(r + 1 < n ? ",\n" as StaticString : "\n")
+      line.flushIfFull(to: &out)
     }
+    line.flush(to: &out)
     out.write("]\n")
   }
 
   /// Newline-delimited JSON: one object per line, nothing else.
   static func ndjson(_ result: ResultSet, to out: inout some TextOutputStream) {
     let keys = jsonKeys(result)
-    var line = ""
+    var line = MachineBytes()
     for r in 0..<result.rowCount {
-      line.removeAll(keepingCapacity: true)
       appendJSONObject(r, result, keys: keys, to: &line)
-      line += "\n"
-      out.write(line)
+      line.append(UInt8(ascii: "\n"))
+      line.flushIfFull(to: &out)
     }
+    line.flush(to: &out)
   }
 
   /// Each column's `"name":`, escaped once per result.
@@ -119,26 +135,35 @@ enum MachineFormats {
   }
 
   /// Row `r` as a JSON object (`keys` from ``jsonKeys(_:)``).
-  static func appendJSONObject(_ r: Int, _ result: ResultSet, keys: [String], to line: inout String)
-  {
-    line += "{"
+  static func appendJSONObject(
+    _ r: Int, _ result: ResultSet, keys: [String], to line: inout MachineBytes
+  ) {
+    line.append(UInt8(ascii: "{"))
     for c in keys.indices {
-      if c > 0 { line += "," }
-      line += keys[c]
-      switch ValueFormatter.machine(result.cell(r, c), format: result.columns[c].format) {
-      case .text(let s): line += jsonString(s)
-      case .number(let n): line += n
-      case nil: line += "null"
+      if c > 0 { line.append(UInt8(ascii: ",")) }
+      line.append(keys[c])
+      line.appendCell(result.cell(r, c), format: result.columns[c].format, empty: "null") {
+        line, s in
+        if jsonIsPlain(s) {
+          line.append(UInt8(ascii: "\""))
+          line.append(s)
+          line.append(UInt8(ascii: "\""))
+        } else {
+          line.append(jsonString(s))
+        }
       }
     }
-    line += "}"
+    line.append(UInt8(ascii: "}"))
+  }
+
+  /// Printable ASCII without a quote or backslash: a JSON string as it is, in quotes.
+  static func jsonIsPlain(_ s: String) -> Bool {
+    !s.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C })
   }
 
   static func jsonString(_ s: String) -> String {
     // Printable ASCII without a quote or backslash needs no escapes.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 >= 0x7F || $0 == 0x22 || $0 == 0x5C }) {
-      return "\"" + s + "\""
-    }
+    if jsonIsPlain(s) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {

@@ -375,7 +375,7 @@ extension DataCache {
   /// Freeing the array unmaps them with the rest of its allocation (allocations this large are
   /// mappings of their own). The cache file is only ever replaced by a rename, never changed
   /// in place, so the mapped bytes cannot change under the data.
-  private static func mapPages(
+  static func mapPages(
     into raw: UnsafeMutableRawPointer, _ ref: BlockRef, from file: CacheFileHandle
   ) -> Bool {
     #if os(Linux)
@@ -442,7 +442,7 @@ extension DataCache {
   }()
 
   /// Asks for transparent huge pages on a large fresh buffer: far fewer page faults to fill it.
-  private static func adviseHugePages(_ p: UnsafeMutableRawPointer, _ count: Int) {
+  static func adviseHugePages(_ p: UnsafeMutableRawPointer, _ count: Int) {
     #if canImport(Glibc)
     let huge = 2 << 20
     guard count >= 2 * huge else { return }
