@@ -564,7 +564,10 @@ final class PostgresCatalogue {
     try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     do throws(PGError) {
       // The snapshot every read below sees (its first statement takes it).
-      let snapshot = try? connection.query("SELECT pg_current_snapshot()::text").rows.first?[0]
+      // (pg_current_snapshot is PostgreSQL 13's; an error would end the transaction.)
+      let snapshot =
+        connection.serverVersion >= 130000
+        ? try connection.query("SELECT pg_current_snapshot()::text").rows.first?[0] : nil
       let print: (derived: String, catalogue: String)
       if let snapshot, let quiet = try quietFingerprint(snapshot: snapshot) {
         print = quiet
