@@ -639,7 +639,10 @@ final class PostgresCatalogue {
       let row = try connection.query(
         "SELECT derived, catalogue, counts FROM \(table) WHERE expected = $1", [snapshot]
       ).rows.first,
-      let derived = row[0], let catalogue = row[1]
+      let derived = row[0], let catalogue = row[1],
+      // Written by this version of cq (a record of another builds other tables).
+      derived.hasPrefix(PostgresCatalogue.derivedVersion + " "),
+      catalogue.hasPrefix(PostgresCatalogue.catalogueVersion + " ")
     else { return nil }
     for pair in (row[2] ?? "").split(separator: " ") {
       let parts = pair.split(separator: "=")
@@ -772,6 +775,11 @@ final class PostgresCatalogue {
 
   // MARK: - Derived tables
 
+  /// What the derived tables' and the catalogue's layout are: a fingerprint starts with it, so
+  /// another version of cq never takes the other's tables for current.
+  static let derivedVersion = "cq-derived-4"
+  static let catalogueVersion = "cq-catalogue-2"
+
   /// cq's tables, in the order their fingerprints are listed.
   static let tables = [
     "influencers", "posts", "tracking_data", "payouts", "products", "store_orders",
@@ -817,8 +825,9 @@ final class PostgresCatalogue {
         .joined(separator: ",")
       parts[table] = "\(table)(\(layout))=\(row[1] ?? ""):\(row[2] ?? "")"
     }
-    let derived = ["cq-derived-4"] + ["tracking_data", "payouts"].compactMap { parts[$0] }
-    let catalogue = ["cq-catalogue-2"] + tables.compactMap { parts[$0] }
+    let derived =
+      [PostgresCatalogue.derivedVersion] + ["tracking_data", "payouts"].compactMap { parts[$0] }
+    let catalogue = [PostgresCatalogue.catalogueVersion] + tables.compactMap { parts[$0] }
     return (derived.joined(separator: " "), catalogue.joined(separator: " "))
   }
 
