@@ -36,6 +36,12 @@ extension PlanLowering {
   struct MirroredMetric {
     var expr: SQLExpr
     var inexact: [SQLExpr]
+    /// What ranks the groups as `expr` does (nil: `expr`): for a whole number, the number itself,
+    /// which orders as its `Double` (and money's `Double / 100`) while its magnitude is under
+    /// 2^52, without a conversion per group.
+    var orderKey: SQLExpr? = nil
+    /// When `orderKey` does not order as `expr`.
+    var orderInexact: [SQLExpr] = []
   }
 
   /// What of `plan`'s `having`, order and limit can run on the database, the groups being the
@@ -57,7 +63,13 @@ extension PlanLowering {
       }
       var value = isInt ? SQLExpr.cast(e, "double precision") : e
       if def.format == .money { value = .binary("/", value, .keyword("100::double precision")) }
-      let out = MirroredMetric(expr: value, inexact: inexact)
+      var out = MirroredMetric(expr: value, inexact: inexact)
+      if isInt {
+        out.orderKey = e
+        out.orderInexact = [
+          .binary(">=", .call("abs", [e]), .keyword("4503599627370496"))
+        ]
+      }
       mirrored[i] = out
       return out
     }
@@ -72,16 +84,19 @@ extension PlanLowering {
       var ranking = plan
       if let rank = plan.rank { ranking.order = rank }
       var order: [SQLOrder] = []
-      let flag = unattributedFlag(plan.dimensions, result: result)
+      // Only spend no tracking row carries is (unattributed) (the allocated facts' other part).
+      let allocated = plan.facts.contains { $0.mode != .direct }
+      let flag = allocated ? unattributedFlag(plan.dimensions, result: result) : nil
       if let flag { order.append(SQLOrder(flag, descending: false, nullsFirst: false)) }
       var keys = 0
       for key in Engine.sortKeys(ranking) {
         switch key.key {
         case .metric(let i):
           guard let m = metric(i) else { break }
-          inexact += m.inexact
+          inexact += m.inexact + m.orderInexact
           // cq: no value sorts last whichever the direction.
-          order.append(SQLOrder(m.expr, descending: key.descending, nullsFirst: false))
+          order.append(
+            SQLOrder(m.orderKey ?? m.expr, descending: key.descending, nullsFirst: false))
           keys += 1
           continue
         case .dimension(let i):

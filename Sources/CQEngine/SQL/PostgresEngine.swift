@@ -15,6 +15,21 @@ final class PostgresAggregation: RemoteAggregation {
   let connection: PGConnection
   init(connection: PGConnection) { self.connection = connection }
 
+  /// Each text dimension's value → code table, built once a session (the catalogue does not
+  /// change while connected): one hash lookup a key cell.
+  private var codeTables: [Dimension: [String: Int32]] = [:]
+
+  private func codeTable(_ d: Dimension, _ dictionary: StringDictionary?) -> [String: Int32] {
+    if let table = codeTables[d] { return table }
+    var table: [String: Int32] = [:]
+    if let dictionary {
+      table.reserveCapacity(dictionary.count)
+      for (i, v) in dictionary.values.enumerated() where table[v] == nil { table[v] = Int32(i) }
+    }
+    codeTables[d] = table
+    return table
+  }
+
   func groups(_ plan: LogicalPlan, grain: [Dimension], scope: GroupScope, engine: Engine)
     throws(DiagnosticsError) -> [Group]
   {
@@ -52,7 +67,9 @@ final class PostgresAggregation: RemoteAggregation {
     }
     let keyed = scope.isEach ? grain : []
     let spaces = keyed.map { engine.store.space($0, tiers: plan.tiers) }
-    let dictionaries = keyed.map { engine.store.valueDictionary($0) }
+    let dictionaries = keyed.map { d in
+      PlanLowering.isText(d) ? codeTable(d, engine.store.valueDictionary(d)) : [:]
+    }
     let bases = keyed.map { $0.timeGrain.map { engine.store.timeBase($0) } ?? 0 }
     let n = result.rowCount
     var table = GroupTable(width: keyed.count)
@@ -92,7 +109,7 @@ final class PostgresAggregation: RemoteAggregation {
           codes.append(tier >= 0 && tier < Int64(space.count) ? Int32(tier) : space.unknown)
         } else {
           let text = result.string(row, i) ?? ""
-          if let code = dictionaries[i]?.code(of: text) {
+          if let code = dictionaries[i][text] {
             codes.append(code)
           } else {
             codes.append(text == PlanLowering.unattributedText ? space.unattributed : space.unknown)
@@ -168,6 +185,7 @@ extension Engine {
       try catalogue.ensureDerived(force: false, known: print, progress: progress)
       if let read { try catalogue.storeCatalogue(read) }
       if cancellation.isCancelled { throw cancelled }
+      catalogue.recordQuiet()
     } catch {
       throw cancellation.isCancelled ? cancelled : error
     }
@@ -358,6 +376,10 @@ final class PostgresCatalogue {
       ),
     ]
 
+  /// Columns of free text (posts' `url` and `caption`): no dimension, value check or completion
+  /// reads their values, so the catalogue keeps one of them, not a list as long as the table.
+  static let freeText: Set<String> = ["url", "caption"]
+
   /// Tables cq reads when they are there.
   static let optionalTables: Set<String> = ["store_orders"]
 
@@ -456,9 +478,12 @@ final class PostgresCatalogue {
           // In order of first appearance, as the loader meets them in the file.
           let column = "coalesce(\(SQLRenderer.identifier(c)), '')"
           let sql =
-            has(table, "cq_row")
-            ? "SELECT \(column) FROM \(SQLRenderer.identifier(table)) GROUP BY 1 ORDER BY min(cq_row)"
-            : "SELECT DISTINCT \(column) FROM \(SQLRenderer.identifier(table)) ORDER BY 1"
+            PostgresCatalogue.freeText.contains(c)
+            // Free text (no dimension reads it): one value stands for all.
+            ? "SELECT \(column) FROM \(SQLRenderer.identifier(table))\(has(table, "cq_row") ? " ORDER BY cq_row" : "") LIMIT 1"
+            : has(table, "cq_row")
+              ? "SELECT \(column) FROM \(SQLRenderer.identifier(table)) GROUP BY 1 ORDER BY min(cq_row)"
+              : "SELECT DISTINCT \(column) FROM \(SQLRenderer.identifier(table)) ORDER BY 1"
           lists.append(try connection.query(sql).rows.map { $0[0] ?? "" })
         case "date":
           let r = try connection.query(
@@ -541,7 +566,18 @@ final class PostgresCatalogue {
   ) {
     try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     do throws(PGError) {
-      let print = try fingerprint()
+      // The snapshot every read below sees (its first statement takes it).
+      // (pg_current_snapshot is PostgreSQL 13's; an error would end the transaction.)
+      let snapshot =
+        connection.serverVersion >= 130000
+        ? try connection.query("SELECT pg_current_snapshot()::text").rows.first?[0] : nil
+      let print: (derived: String, catalogue: String)
+      if let snapshot, let quiet = try quietFingerprint(snapshot: snapshot) {
+        print = quiet
+      } else {
+        print = try fingerprint()
+        scanned = snapshot.map { (snapshot: $0, print: print) }
+      }
       var cached: [String: String] = [:]
       let table = SQLRenderer.identifier(derivedSchema) + ".catalogue"
       if try connection.query("SELECT to_regclass($1)::text", [table]).rows.first?[0] != nil {
@@ -571,6 +607,84 @@ final class PostgresCatalogue {
     } catch {
       _ = try? connection.query("ROLLBACK")
       throw error
+    }
+  }
+
+  /// The fingerprint taken by a scan in this connect, and the snapshot it was taken in.
+  private var scanned: (snapshot: String, print: (derived: String, catalogue: String))?
+
+  /// Whether a change to cq's tables always completes a transaction of this server: every
+  /// table cq reads is a plain table here (rows of partitions, foreign tables or Citus shards
+  /// are written by other servers' transactions).
+  func xidsTellChanges() throws(PGError) -> Bool {
+    if citus { return false }
+    let tables = PostgresCatalogue.tables.filter { columns[$0] != nil }
+    return try localTables(tables).count == tables.count
+  }
+
+  /// The fingerprint as a scan in an earlier connect took it, when no transaction that could
+  /// have changed anything has completed since (nil: scan again).
+  ///
+  /// After a scan in snapshot S, cq commits one transaction of its own, W, that writes only
+  /// this record, and only if W took the very next xid after S (no other transaction took one
+  /// in between). The record holds the snapshot a connect sees if nothing else happens: S's
+  /// running xids, `xmax` W + 1. A snapshot equal to it means no transaction but W has
+  /// completed since S (any other xid is still running, so invisible, or would have moved
+  /// `xmax` or the running list when it ended), so the data is S's and so is its
+  /// fingerprint. Anything else (a write anywhere on the server, even to another database)
+  /// means a scan.
+  private func quietFingerprint(snapshot: String) throws(PGError) -> (
+    derived: String, catalogue: String
+  )? {
+    let table = SQLRenderer.identifier(derivedSchema) + ".quiet"
+    guard try connection.query("SELECT to_regclass($1)::text", [table]).rows.first?[0] != nil,
+      try xidsTellChanges(),
+      let row = try connection.query(
+        "SELECT derived, catalogue, counts FROM \(table) WHERE expected = $1", [snapshot]
+      ).rows.first,
+      let derived = row[0], let catalogue = row[1],
+      // Written by this version of cq (a record of another builds other tables).
+      derived.hasPrefix(PostgresCatalogue.derivedVersion + " "),
+      catalogue.hasPrefix(PostgresCatalogue.catalogueVersion + " ")
+    else { return nil }
+    for pair in (row[2] ?? "").split(separator: " ") {
+      let parts = pair.split(separator: "=")
+      if parts.count == 2, let n = Int(parts[1]) { rowCounts[String(parts[0])] = n }
+    }
+    return (derived, catalogue)
+  }
+
+  /// After a connect that scanned: records its fingerprint for the next connects
+  /// (``quietFingerprint(snapshot:)``) when no transaction has taken an xid since the scan.
+  func recordQuiet() {
+    guard let scanned, (try? xidsTellChanges()) == true else { return }
+    self.scanned = nil
+    let parts = scanned.snapshot.split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 3, let xmax = UInt64(parts[1]) else { return }
+    let running = parts[2].split(separator: ",").compactMap { UInt64($0) }
+    let table = SQLRenderer.identifier(derivedSchema) + ".quiet"
+    guard (try? connection.query("SELECT to_regclass($1)::text", [table]).rows.first?[0]) != nil
+    else { return }
+    do throws(PGError) {
+      try connection.execute("BEGIN")
+      let own = UInt64(
+        try connection.query("SELECT pg_current_xact_id()::text").rows.first?[0] ?? "")
+      guard own == xmax else {
+        try connection.execute("ROLLBACK")
+        return
+      }
+      let next = xmax + 1
+      let expected =
+        "\(running.min() ?? next):\(next):\(running.map(String.init).joined(separator: ","))"
+      let counts = rowCounts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        .joined(separator: " ")
+      try connection.execute("DELETE FROM \(table)")
+      try connection.query(
+        "INSERT INTO \(table) (expected, derived, catalogue, counts) VALUES ($1, $2, $3, $4)",
+        [expected, scanned.print.derived, scanned.print.catalogue, counts])
+      try connection.execute("COMMIT")
+    } catch {
+      _ = try? connection.query("ROLLBACK")
     }
   }
 
@@ -664,6 +778,24 @@ final class PostgresCatalogue {
 
   // MARK: - Derived tables
 
+  /// What the derived tables' and the catalogue's layout are: a fingerprint starts with it, so
+  /// another version of cq never takes the other's tables for current.
+  static let derivedVersion = "cq-derived-4"
+  static let catalogueVersion = "cq-catalogue-2"
+
+  /// cq's tables, in the order their fingerprints are listed.
+  static let tables = [
+    "influencers", "posts", "tracking_data", "payouts", "products", "store_orders",
+  ]
+
+  /// Which of `tables` are plain tables of this server (not partitioned, foreign or Citus's).
+  func localTables(_ tables: [String]) throws(PGError) -> Set<String> {
+    Set(
+      try connection.query(
+        "SELECT c.relname::text FROM pg_class c WHERE c.oid = ANY(ARRAY[\(tables.map { "to_regclass('\($0)')" }.joined(separator: ", "))]) AND c.relkind = 'r'\(citus ? " AND NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = c.oid)" : "")"
+      ).rows.compactMap { $0[0] })
+  }
+
   /// Fingerprints of the data: of what the derived tables are built from (tracking_data and
   /// payouts) and of every table (the catalogue), each with the columns and their types.
   ///
@@ -675,12 +807,8 @@ final class PostgresCatalogue {
   /// times cheaper than hashing every value. Tables whose rows live elsewhere (partitioned, foreign, distributed by Citus)
   /// have no meaningful `xmin` here and are summarised by a hash of every row's values instead.
   func fingerprint() throws(PGError) -> (derived: String, catalogue: String) {
-    let tables = ["influencers", "posts", "tracking_data", "payouts", "products", "store_orders"]
-      .filter { columns[$0] != nil }
-    let local = Set(
-      try connection.query(
-        "SELECT c.relname::text FROM pg_class c WHERE c.oid = ANY(ARRAY[\(tables.map { "to_regclass('\($0)')" }.joined(separator: ", "))]) AND c.relkind = 'r'\(citus ? " AND NOT EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = c.oid)" : "")"
-      ).rows.compactMap { $0[0] })
+    let tables = PostgresCatalogue.tables.filter { columns[$0] != nil }
+    let local = try localTables(tables)
     let selects = tables.map { table in
       let name = SQLRenderer.identifier(table)
       if local.contains(table) {
@@ -700,8 +828,9 @@ final class PostgresCatalogue {
         .joined(separator: ",")
       parts[table] = "\(table)(\(layout))=\(row[1] ?? ""):\(row[2] ?? "")"
     }
-    let derived = ["cq-derived-3"] + ["tracking_data", "payouts"].compactMap { parts[$0] }
-    let catalogue = ["cq-catalogue-1"] + tables.compactMap { parts[$0] }
+    let derived =
+      [PostgresCatalogue.derivedVersion] + ["tracking_data", "payouts"].compactMap { parts[$0] }
+    let catalogue = [PostgresCatalogue.catalogueVersion] + tables.compactMap { parts[$0] }
     return (derived.joined(separator: " "), catalogue.joined(separator: " "))
   }
 
@@ -750,7 +879,8 @@ final class PostgresCatalogue {
         "CREATE TABLE \(schema).first_purchase (user_id text PRIMARY KEY, first_date date NOT NULL)",
         "CREATE TABLE \(schema).order_gap (influencer_id text NOT NULL, payout_row bigint NOT NULL, gap bigint NOT NULL)",
         "CREATE TABLE \(schema).version (fingerprint text NOT NULL)",
-        "CREATE TABLE \(schema).catalogue (fingerprint text NOT NULL, name text NOT NULL, content text NOT NULL)"
+        "CREATE TABLE \(schema).catalogue (fingerprint text NOT NULL, name text NOT NULL, content text NOT NULL)",
+        "CREATE TABLE \(schema).quiet (expected text NOT NULL, derived text NOT NULL, catalogue text NOT NULL, counts text NOT NULL)"
       )
       if distributed {
         for t in AllocationWeight.allCases.map({ "share_\($0.rawValue)" }) + [
