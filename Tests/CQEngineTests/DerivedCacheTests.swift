@@ -94,6 +94,25 @@ struct DerivedCacheTests {
     #expect(
       try Self.answers(Engine(data: try DataLoader.load(folder: dir, cache: .use)), texts) == before
     )
+    // A damaged byte in a stored grain key: the chunk's check fails as the scan reaches it,
+    // the copy is made again, and the answers stay the same.
+    let key = (cacheFolder as NSString).appendingPathComponent(
+      "derived-" + Store.narrowFileName("tracking_data|key|brand,platform,month|") + ".cqd")
+    let handle = try #require(FileHandle(forUpdatingAtPath: key))
+    let size = try handle.seekToEnd()
+    try handle.seek(toOffset: size - 100)
+    let byte = try #require(try handle.read(upToCount: 1)).first ?? 0
+    try handle.seek(toOffset: size - 100)
+    try handle.write(contentsOf: Data([byte ^ 0x01]))
+    try handle.close()
+    #expect(
+      try Self.answers(Engine(data: try DataLoader.load(folder: dir, cache: .use)), texts)
+        == before)
+    // It was written again, whole.
+    let rewritten = try #require(FileHandle(forReadingAtPath: key))
+    try rewritten.seek(toOffset: size - 100)
+    #expect(try rewritten.read(upToCount: 1)?.first == byte)
+    try rewritten.close()
     // Drop the last 50 tracking rows.
     let tracking = (dir as NSString).appendingPathComponent("tracking_data.csv")
     let lines = try String(contentsOfFile: tracking, encoding: .utf8).split(separator: "\n")

@@ -11,11 +11,14 @@ extension Aggregator {
   static func aggregateNarrow(
     _ seg: Segment, cacheKey: String?, grain: [Dimension], encoder: KeyEncoder,
     filter: BoundCondition?,
-    measures: [Measure], store: Store?, tiers: Tiers, into total: inout [Int64]
+    measures: [Measure], store: Store?, tiers: Tiers, into total: inout [Int64],
+    retried: Bool = false
   ) {
     let width = Int(encoder.product)
     let slots = 1 + measures.count
     let n = seg.count
+    // The store's copies this pass reads, and their element widths (for their checks).
+    var used: [(key: String, width: Int)] = []
     // Segments built per query (unattributed payouts, per-payout shares) are narrowed but
     // not cached. Codes made from other columns (time grains, influencer attributes, composite
     // keys) are also kept on disk for the next process.
@@ -23,8 +26,14 @@ extension Aggregator {
       _ name: String, space: Int, derived: Bool, _ make: () -> ContiguousArray<Int32>
     ) -> NarrowCodes {
       guard let store, let cacheKey else { return NarrowCodes.make(make(), space: space) }
-      return store.narrowCodes(
-        "\(cacheKey)|\(name)", space: space, count: n, persist: derived, make)
+      let key = "\(cacheKey)|\(name)"
+      let c = store.narrowCodes(key, space: space, count: n, persist: derived, make)
+      switch c {
+      case .u8: used.append((key, 1))
+      case .u16: used.append((key, 2))
+      case .i32: used.append((key, 4))
+      }
+      return c
     }
     func isDerived(_ d: Dimension) -> Bool {
       d.timeGrain != nil || [.category, .gender, .platform, .tier].contains(d)
@@ -69,8 +78,30 @@ extension Aggregator {
       let m = measures[j]
       if let held = seg.narrowSums[m] { return held }
       guard let store, let name = seg.sumKeys[m] else { return .i64(seg.requiredWide(m)) }
-      if let made = seg.sumMakers[m] { return store.narrowValues(name, made) }
-      return store.narrowValues(name, count: n) { seg.requiredWide(m) }
+      let v =
+        seg.sumMakers[m].map { store.narrowValues(name, $0) }
+        ?? store.narrowValues(name, count: n) { seg.requiredWide(m) }
+      switch v {
+      case .u8: used.append((name, 1))
+      case .i32: used.append((name, 4))
+      case .i64: used.append((name, 8))
+      }
+      return v
+    }
+    // Copies read from disk are checked a chunk at a time just before the pass reads it (see
+    // `DerivedCheck`): codes are range-checked before they index the accumulators.
+    let pending: [(check: DerivedCheck, width: Int)] = used.compactMap { u in
+      store?.pendingCheck(u.key).map { ($0, u.width) }
+    }
+    let before = pending.isEmpty ? [] : total
+    let checks = pending
+    let prepare: (@Sendable (Int, Int) -> Bool)?
+    if checks.isEmpty {
+      prepare = nil
+    } else {
+      prepare = { @Sendable lo, hi in
+        checks.allSatisfy { $0.check.verify(array: 0, elements: lo..<hi, width: $0.width) }
+      }
     }
     let sums: SumSpec
     let bases = sumIndexes.map { ($0 + 1) * width }
@@ -103,7 +134,7 @@ extension Aggregator {
       let hi = n * (c + 1) / chunks
       let a = Accumulators(
         base: out + c * block * lanes, laneStride: block, laneMask: lanes - 1,
-        width: width, cancellation: cancellation)
+        width: width, cancellation: cancellation, prepare: prepare)
       withExtendedLifetime((keys, pass, sums)) {
         switch keys {
         case nil: dispatchPass(ZeroKey(), pass, sums, lo..<hi, a)
@@ -124,6 +155,16 @@ extension Aggregator {
           }
         }
       }
+    }
+    // A damaged chunk: the copies that failed go (memory and disk) and the pass runs again on
+    // copies made afresh from the loaded columns.
+    if pending.contains(where: { $0.check.failed }), let store, !retried {
+      for u in used where store.pendingCheck(u.key)?.failed ?? false { store.forgetNarrow(u.key) }
+      total = before
+      aggregateNarrow(
+        seg, cacheKey: cacheKey, grain: grain, encoder: encoder, filter: filter,
+        measures: measures, store: store, tiers: tiers, into: &total, retried: true)
+      return
     }
     for part in 0..<(chunks * lanes) {
       for i in 0..<block { total[i] &+= partials[part * block + i] }
@@ -339,6 +380,7 @@ extension Aggregator {
     while r < rows.upperBound {
       let end = min(rows.upperBound, r + 0x10000)
       if acc.cancellation.isCancelled { return }
+      if let prepare = acc.prepare, !prepare(r, end) { return }
       var i = r
       if four {
         while i &+ 4 <= end {
@@ -388,4 +430,7 @@ struct Accumulators {
   /// The query's token, read every 64 Ki rows (the pass runs on other threads, which do not see
   /// the task-local one).
   let cancellation: CancellationToken
+  /// Run before each block of rows (`lo`, `hi`): checks the chunks of stored copies it reads;
+  /// false stops the pass.
+  var prepare: (@Sendable (Int, Int) -> Bool)? = nil
 }

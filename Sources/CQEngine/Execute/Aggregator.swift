@@ -188,6 +188,16 @@ enum Aggregator {
         segments: segments, grain: grain, encoder: encoder, filter: filter, measures: measures,
         store: store, tiers: tiers)
     }
+    if canFuseDistinct(
+      segments: segments, encoder: encoder, measures: measures, keyFilter: keyFilter,
+      store: store),
+      let store,
+      let fused = aggregateDistinct(
+        segments[0], grain: grain, encoder: encoder, filter: filter, measures: measures,
+        store: store, tiers: tiers)
+    {
+      return fused
+    }
     // Keys index a dense table when the key space is small, else a hash table over the packed
     // integer keys: either way one probe a row, no allocation per group.
     var direct: ContiguousArray<Int32>? =

@@ -1,5 +1,11 @@
 import CQStorage
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Codes stored in the narrowest integer that holds their space (a 10-value campaign code is
 /// one byte, not four): scans read a quarter of the bytes.
 enum NarrowCodes: Sendable {
@@ -172,6 +178,37 @@ extension Store {
     return a[0]
   }
 
+  /// Narrow copy `key` as stored, mapped, with the check its chunks still need (nil: checked).
+  func mappedNarrow(_ key: String) -> (array: DerivedArray, check: DerivedCheck?)? {
+    guard
+      let (a, check) = DerivedCache.read(
+        folder: data.folder, name: Store.narrowFileName(key), data: fingerprint,
+        deferringChecks: true),
+      a.count == 1
+    else { return nil }
+    return (a[0], check)
+  }
+
+  /// The check narrow copy `key` still needs before its elements are read, if any.
+  func pendingCheck(_ key: String) -> DerivedCheck? {
+    withLock {
+      guard let c = narrowChecks[key] else { return nil }
+      if c.isComplete { narrowChecks[key] = nil }
+      return c.isComplete ? nil : c
+    }
+  }
+
+  /// Drops narrow copy `key` (a chunk failed its check): from memory and from disk, so the
+  /// next request makes it again.
+  func forgetNarrow(_ key: String) {
+    withLock {
+      narrowCodeCache[key] = nil
+      narrowValueCache[key] = nil
+      narrowChecks[key] = nil
+    }
+    unlink(DerivedCache.path(data.folder, Store.narrowFileName(key)))
+  }
+
   /// A narrow copy of codes of `count` rows in `0..<space`, made once and kept in memory and on
   /// disk beside the columnar cache (`persist`: the codes are derived, not a loaded column),
   /// so a fresh process's first query reads the copy rather than making it.
@@ -179,11 +216,20 @@ extension Store {
     _ key: String, space: Int, count: Int, persist: Bool, _ make: () -> ContiguousArray<Int32>
   ) -> NarrowCodes {
     if let c = withLock({ narrowCodeCache[key] }) { return c }
-    if let a = storedNarrow(key), let c = NarrowCodes(stored: a), c.count == count,
-      c.allBelow(space)
-    {
-      withLock { narrowCodeCache[key] = c }
-      return c
+    if let (a, check) = mappedNarrow(key), let c = NarrowCodes(stored: a), c.count == count {
+      // Codes index accumulators: each chunk is range-checked before its codes are used.
+      if let check {
+        check.requireBelow(space, array: 0)
+        withLock {
+          narrowCodeCache[key] = c
+          narrowChecks[key] = check
+        }
+        return c
+      }
+      if c.allBelow(space) {
+        withLock { narrowCodeCache[key] = c }
+        return c
+      }
     }
     let v = NarrowCodes.make(make(), space: space)
     withLock { narrowCodeCache[key] = v }
@@ -199,8 +245,11 @@ extension Store {
   /// on disk.
   func narrowValues(_ key: String, _ values: RowValues) -> NarrowValues {
     if let c = withLock({ narrowValueCache[key] }) { return c }
-    if let a = storedNarrow(key), let v = NarrowValues(stored: a, count: values.count) {
-      withLock { narrowValueCache[key] = v }
+    if let (a, check) = mappedNarrow(key), let v = NarrowValues(stored: a, count: values.count) {
+      withLock {
+        narrowValueCache[key] = v
+        narrowChecks[key] = check
+      }
       return v
     }
     let v = values.narrow
@@ -215,8 +264,13 @@ extension Store {
     -> NarrowValues
   {
     if let c = withLock({ narrowValueCache[key] }) { return c }
-    if let a = storedNarrow(key), let v = NarrowValues(stored: a, count: count), v.isNarrow {
-      withLock { narrowValueCache[key] = v }
+    if let (a, check) = mappedNarrow(key), let v = NarrowValues(stored: a, count: count),
+      v.isNarrow
+    {
+      withLock {
+        narrowValueCache[key] = v
+        narrowChecks[key] = check
+      }
       return v
     }
     let v = NarrowValues.make(make())

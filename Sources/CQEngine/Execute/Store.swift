@@ -50,6 +50,8 @@ final class Store: @unchecked Sendable {
   private var rankReads: Set<Dimension> = []
   var narrowCodeCache: [String: NarrowCodes] = [:]
   var narrowValueCache: [String: NarrowValues] = [:]
+  /// Narrow copies read from disk whose chunks are checked as scans first read them.
+  var narrowChecks: [String: DerivedCheck] = [:]
 
   func withLock<T>(_ body: () -> T) -> T {
     lock.lock()

@@ -74,10 +74,12 @@ public enum DerivedCache {
   /// Bump whenever the layout or the meaning of a stored derived column changes.
   // 1: allocation per weight (per-row shares, unattributed payouts, keys), first purchase days
   // 3: arrays at explicit (page-aligned when large) offsets, a checksum per chunk; u16 arrays
-  static let formatVersion: UInt32 = 3
+  // 4: 256 KiB chunks
+  static let formatVersion: UInt32 = 4
   static let magic: [UInt8] = Array("CQDERIV\0".utf8)
-  /// Bytes checked as one unit.
-  static let chunkBytes = 1 << 20
+  /// Bytes checked as one unit: small enough to stay in a core's cache between its check and
+  /// its use (``DerivedCheck``).
+  public static let chunkBytes = 1 << 18
 
   /// A checksum of one chunk, about as fast as memory delivers.
   ///
@@ -116,7 +118,7 @@ public enum DerivedCache {
     return h ^ (h >> 29)
   }
 
-  static func path(_ folder: String, _ name: String) -> String {
+  public static func path(_ folder: String, _ name: String) -> String {
     DataCache.join(DataCache.join(folder, DataCache.folderName), "derived-\(name).cqd")
   }
 
@@ -137,6 +139,18 @@ public enum DerivedCache {
   public static func read(
     folder: String, name: String, data: DataFingerprint? = nil
   ) -> [DerivedArray]? {
+    read(folder: folder, name: name, data: data, deferringChecks: false)?.arrays
+  }
+
+  /// ``read(folder:name:data:)``; with `deferringChecks`, the arrays' chunks are left for the
+  /// caller to check as it first reads them (``DerivedCheck``): a scan that checks each chunk
+  /// just before it uses it reads the bytes from memory once, not twice.
+  ///
+  /// - Complexity: O(1) per mapped array and O(*n*) per copied one when deferring (the checks
+  ///   come later); else as `read`.
+  public static func read(
+    folder: String, name: String, data: DataFingerprint?, deferringChecks: Bool
+  ) -> (arrays: [DerivedArray], check: DerivedCheck?)? {
     guard !folder.isEmpty, CachePolicy.fromEnvironment == .use,
       let current = data?.sources ?? DataCache.fingerprints(folder),
       let file = CacheFileHandle.openForReading(path(folder, name)), let size = file.size,
@@ -185,6 +199,21 @@ public enum DerivedCache {
       buffers.append(bytes)
       mapped.append(isMapped)
     }
+    if deferringChecks {
+      // Arrays that could not be mapped (small ones) are read now and checked later too.
+      for (i, e) in entries.enumerated() where !mapped[i] {
+        if let base = buffers[i].baseAddress,
+          !file.read(into: base, count: buffers[i].count, at: e.offset)
+        {
+          return nil
+        }
+      }
+      _ = futimens(file.fd, nil)
+      let check = DerivedCheck(
+        arrays: out, bytes: buffers.map { UnsafeRawBufferPointer($0) },
+        sums: entries.map(\.hashes))
+      return (out, check)
+    }
     var jobs: [(array: Int, chunk: Int)] = []
     for (i, e) in entries.enumerated() { for c in e.hashes.indices { jobs.append((i, c)) } }
     let failed = Flag()
@@ -221,7 +250,7 @@ public enum DerivedCache {
     if failed.isSet { return nil }
     // Recently read files are the last to go when the narrow copies exceed their budget.
     _ = futimens(file.fd, nil)
-    return out
+    return (out, nil)
   }
 
   /// A set-once flag shared by the checking threads.
@@ -382,6 +411,102 @@ public enum DerivedCache {
     var total = files.reduce(0) { $0 + $1.size }
     for f in files.sorted(by: { $0.used < $1.used }) where total > budget {
       if unlink(f.path) == 0 { total -= f.size }
+    }
+  }
+}
+
+/// The checks of a derived file's mapped arrays, made chunk by chunk as a scan reaches them
+/// (``DerivedCache/read(folder:name:data:deferringChecks:)``): each chunk's checksum, and for
+/// arrays given a limit, that every element is below it, before any of its elements is used.
+///
+/// Sendable by its lock: chunk states are read and written only under `lock`; the arrays it
+/// keeps alive are immutable, and the checksums are computed on those immutable bytes.
+public final class DerivedCheck: @unchecked Sendable {
+  private let lock = NSLock()
+  private let arrays: [DerivedArray]
+  private let bytes: [UnsafeRawBufferPointer]
+  private let sums: [[UInt64]]
+  /// Per array and chunk: 0 unchecked, 1 good, 2 bad.
+  private var states: [[UInt8]]
+  private var limits: [UInt64?]
+  private var unchecked: Int
+  public private(set) var failed = false
+
+  init(arrays: [DerivedArray], bytes: [UnsafeRawBufferPointer], sums: [[UInt64]]) {
+    self.arrays = arrays
+    self.bytes = bytes
+    self.sums = sums
+    states = sums.map { [UInt8](repeating: 0, count: $0.count) }
+    limits = Array(repeating: nil, count: arrays.count)
+    unchecked = sums.reduce(0) { $0 + $1.count }
+  }
+
+  /// Every element of array `index` must also be below `limit` (codes that index arrays).
+  public func requireBelow(_ limit: Int, array index: Int) {
+    lock.withLock { limits[index] = UInt64(max(0, limit)) }
+  }
+
+  /// Whether every chunk has been checked and found good.
+  public var isComplete: Bool { lock.withLock { unchecked == 0 && !failed } }
+
+  /// Checks the chunks of array `index` that hold `elements` (`width` bytes each) and were not
+  /// checked yet; false when any of them is bad.
+  ///
+  /// - Complexity: O(*n*) in the bytes of the chunks not yet checked.
+  public func verify(array index: Int, elements: Range<Int>, width: Int) -> Bool {
+    let all = bytes[index]
+    let lo = min(all.count, elements.lowerBound * width)
+    let hi = min(all.count, elements.upperBound * width)
+    guard hi > lo else { return !lock.withLock { failed } }
+    let chunkBytes = DerivedCache.chunkBytes
+    let limit = lock.withLock { limits[index] }
+    for c in (lo / chunkBytes)...((hi - 1) / chunkBytes) {
+      let state = lock.withLock { states[index][c] }
+      if state == 2 { return false }
+      if state == 1 { continue }
+      let start = c * chunkBytes
+      let chunk = UnsafeRawBufferPointer(rebasing: all[start..<min(all.count, start + chunkBytes)])
+      var good = DerivedCache.checksum(chunk) == sums[index][c]
+      if good, let limit { good = Self.allBelow(chunk, limit, array: arrays[index]) }
+      lock.withLock {
+        if states[index][c] == 0 {
+          states[index][c] = good ? 1 : 2
+          unchecked -= 1
+        }
+        if !good { failed = true }
+      }
+      if !good { return false }
+    }
+    return true
+  }
+
+  private static func allBelow(
+    _ chunk: UnsafeRawBufferPointer, _ limit: UInt64, array: DerivedArray
+  ) -> Bool {
+    guard let base = chunk.baseAddress else { return true }
+    func largest<T: FixedWidthInteger>(_: T.Type) -> T {
+      let values = UnsafeBufferPointer(
+        start: base.assumingMemoryBound(to: T.self), count: chunk.count / MemoryLayout<T>.stride)
+      var m: T = 0
+      for v in values { m = Swift.max(m, v) }
+      return m
+    }
+    switch array {
+    case .u8: return UInt64(largest(UInt8.self)) < limit
+    case .u16: return UInt64(largest(UInt16.self)) < limit
+    case .i32:
+      // A negative code is as bad as a large one: compare as unsigned.
+      var m: UInt32 = 0
+      let values = UnsafeBufferPointer(
+        start: base.assumingMemoryBound(to: Int32.self), count: chunk.count / 4)
+      for v in values { m = Swift.max(m, UInt32(bitPattern: v)) }
+      return UInt64(m) < limit
+    case .i64:
+      var m: UInt64 = 0
+      let values = UnsafeBufferPointer(
+        start: base.assumingMemoryBound(to: Int64.self), count: chunk.count / 8)
+      for v in values { m = Swift.max(m, UInt64(bitPattern: v)) }
+      return m < limit
     }
   }
 }
