@@ -209,32 +209,30 @@ extension Aggregator {
     _ key: K, _ pass: P, _ values: [ContiguousArray<Int32>], _ rows: Range<Int>,
     _ out: DistinctScratch
   ) {
-    var pointers: [UnsafePointer<Int32>] = []
-    for v in values {
-      guard let p = v.withUnsafeBufferPointer({ $0.baseAddress }) else { return }
-      pointers.append(p)
-    }
-    var bases: [UnsafeMutablePointer<UInt64>] = []
-    var offset = out.width
-    for w in out.words {
-      bases.append(out.base + offset)
-      offset += out.width * w
-    }
-    var r = rows.lowerBound
-    while r < rows.upperBound {
-      let end = min(rows.upperBound, r + 0x10000)
-      if out.cancellation.isCancelled { return }
-      for i in r..<end where pass.pass(i) != 0 {
-        let k = key.key(i)
-        out.base[k] &+= 1
-        for j in 0..<pointers.count {
-          let v = UInt32(bitPattern: pointers[j][i])
-          if v < out.limits[j] {
-            bases[j][k &* out.words[j] &+ Int(v >> 6)] |= 1 &<< UInt64(v & 63)
+    // Each value column's pointer lives only inside its `withUnsafeBufferPointer` call.
+    withPointers(values) { pointers in
+      var bases: [UnsafeMutablePointer<UInt64>] = []
+      var offset = out.width
+      for w in out.words {
+        bases.append(out.base + offset)
+        offset += out.width * w
+      }
+      var r = rows.lowerBound
+      while r < rows.upperBound {
+        let end = min(rows.upperBound, r + 0x10000)
+        if out.cancellation.isCancelled { return }
+        for i in r..<end where pass.pass(i) != 0 {
+          let k = key.key(i)
+          out.base[k] &+= 1
+          for j in 0..<pointers.count {
+            let v = UInt32(bitPattern: pointers[j][i])
+            if v < out.limits[j] {
+              bases[j][k &* out.words[j] &+ Int(v >> 6)] |= 1 &<< UInt64(v & 63)
+            }
           }
         }
+        r = end
       }
-      r = end
     }
   }
 }

@@ -35,19 +35,17 @@ extension Aggregator {
       let count = seg.count
       rowKeys.withUnsafeMutableBufferPointer { out in
         nonisolated(unsafe) let out = out
-        withExtendedLifetime((dimCodes, mask)) {
-          let columns = dimCodes.compactMap { $0.withUnsafeBufferPointer { $0.baseAddress } }
-          let maskPointer = mask?.withUnsafeBufferPointer { $0.baseAddress }
-          guard columns.count == dimCodes.count, (maskPointer == nil) == (mask == nil) else {
-            preconditionFailure("a segment with rows has an address for each column")
-          }
-          nonisolated(unsafe) let (c, m) = (columns, maskPointer)
-          DispatchQueue.concurrentPerform(iterations: cores) { t in
-            for r in (count * t / cores)..<(count * (t + 1) / cores) {
-              if let m, m[r] == 0 { continue }
-              var key: Int64 = 0
-              for i in 0..<c.count { key &+= Int64(c[i][r]) &* strides[i] }
-              out[base + r] = key
+        // The segment has rows, so each column (and the mask) has an address.
+        withPointers(dimCodes) { columns in
+          withPointer(mask) { maskPointer in
+            nonisolated(unsafe) let (c, m) = (columns, maskPointer)
+            DispatchQueue.concurrentPerform(iterations: cores) { t in
+              for r in (count * t / cores)..<(count * (t + 1) / cores) {
+                if let m, m[r] == 0 { continue }
+                var key: Int64 = 0
+                for i in 0..<c.count { key &+= Int64(c[i][r]) &* strides[i] }
+                out[base + r] = key
+              }
             }
           }
         }

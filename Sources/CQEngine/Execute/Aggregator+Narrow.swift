@@ -252,7 +252,9 @@ extension Aggregator {
 
   /// Calls `body` with a pointer to each array's elements, every pointer used only inside the
   /// `withUnsafeBufferPointer` call that made it (nested, one array a level).
-  private static func withPointers<T>(
+  ///
+  /// An empty array has no address: then `body` is not called (there are no rows to read).
+  static func withPointers<T>(
     _ arrays: [ContiguousArray<T>], _ body: ([UnsafePointer<T>]) -> Void
   ) {
     func nest(_ i: Int, _ pointers: [UnsafePointer<T>]) {
@@ -263,6 +265,18 @@ extension Aggregator {
       }
     }
     nest(0, [])
+  }
+
+  /// Calls `body` with a pointer to the elements of `array` (nil for no array), used only
+  /// inside the `withUnsafeBufferPointer` call that made it.
+  static func withPointer<T>(_ array: ContiguousArray<T>?, _ body: (UnsafePointer<T>?) -> Void) {
+    guard let array else { return body(nil) }
+    array.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else {
+        preconditionFailure("an array of a segment with rows has an address")
+      }
+      body(base)
+    }
   }
 
   /// Rows a chunk may hold for `packedLoop`: its byte sums (at most 255 a row) must stay below

@@ -219,10 +219,8 @@ enum Aggregator {
       var rg = ContiguousArray<Int32>(repeating: -1, count: seg.count)
       let dimCodes = grain.map { seg.codes.required($0) }
       let strides = encoder.strides
-      withExtendedLifetime(dimCodes) {
-        // Only an empty segment's codes may lack an address, and it has no rows to group.
-        let columns = dimCodes.compactMap { $0.withUnsafeBufferPointer { $0.baseAddress } }
-        guard columns.count == dimCodes.count else { return }
+      // Only an empty segment's codes lack an address, and it has no rows to group.
+      withPointers(dimCodes) { columns in
         let width = columns.count
         rg.withUnsafeMutableBufferPointer { out in
           for r in 0..<seg.count {
