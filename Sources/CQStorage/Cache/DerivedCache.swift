@@ -287,7 +287,8 @@ public enum DerivedCache {
         let raw = UnsafeMutableRawPointer(base)
         mapped = DataCache.mapPages(
           into: raw, BlockRef(offset: e.offset, count: length, hash: 0), from: file)
-        if !mapped { DataCache.adviseHugePages(raw, length) }
+        // No huge pages for a copied array: faulting in 2 MiB pages (zeroed, maybe compacted)
+        // cost more than the 4 KiB ones a read of a few MiB touches.
         n = e.count
       }
       // The storage does not move while the array lives (the caller keeps it until filled).
