@@ -37,26 +37,13 @@ extension Aggregator {
     guard let cacheKey = seg.cacheKey else { return nil }
     let n = seg.count
     let width = Int(encoder.product)
-    var used: [(key: String, width: Int)] = []
     // The same copies, under the same names, as `aggregateNarrow` reads.
+    var reads = NarrowReads(store: store, cacheKey: cacheKey, rows: n)
     func codes(
       _ name: String, space: Int, derived: Bool, _ make: () -> ContiguousArray<Int32>
-    ) -> NarrowCodes {
-      let key = "\(cacheKey)|\(name)"
-      let c = store.narrowCodes(key, space: space, count: n, persist: derived, make)
-      switch c {
-      case .u8: used.append((key, 1))
-      case .u16: used.append((key, 2))
-      case .i32: used.append((key, 4))
-      }
-      return c
-    }
-    func isDerived(_ d: Dimension) -> Bool {
-      d.timeGrain != nil || [.category, .gender, .platform, .tier].contains(d)
-    }
-    let tierTag =
-      grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false)
-      ? tiers.description : ""
+    ) -> NarrowCodes { reads.codes(name, space: space, derived: derived, make) }
+    let isDerived = NarrowReads.isDerived
+    let tierTag = NarrowReads.tierTag(grain: grain, filter: filter, tiers: tiers)
     var grainCodes: [ContiguousArray<Int32>] = []
     for d in grain {
       guard let c = seg.codes[d] else { return nil }
@@ -92,7 +79,7 @@ extension Aggregator {
       passSpec = .mask(evaluateFilter(filter, seg))
     }
     // Stored copies are checked whole before this pass reads them.
-    for u in used {
+    for u in reads.used {
       guard let check = store.pendingCheck(u.key) else { continue }
       if !check.verify(array: 0, elements: 0..<n, width: u.width) {
         store.forgetNarrow(u.key)

@@ -17,30 +17,15 @@ extension Aggregator {
     let width = Int(encoder.product)
     let slots = 1 + measures.count
     let n = seg.count
-    // The store's copies this pass reads, and their element widths (for their checks).
-    var used: [(key: String, width: Int)] = []
     // Segments built per query (unattributed payouts, per-payout shares) are narrowed but
     // not cached. Codes made from other columns (time grains, influencer attributes, composite
     // keys) are also kept on disk for the next process.
+    var reads = NarrowReads(store: store, cacheKey: cacheKey, rows: n)
     func codes(
       _ name: String, space: Int, derived: Bool, _ make: () -> ContiguousArray<Int32>
-    ) -> NarrowCodes {
-      guard let store, let cacheKey else { return NarrowCodes.make(make(), space: space) }
-      let key = "\(cacheKey)|\(name)"
-      let c = store.narrowCodes(key, space: space, count: n, persist: derived, make)
-      switch c {
-      case .u8: used.append((key, 1))
-      case .u16: used.append((key, 2))
-      case .i32: used.append((key, 4))
-      }
-      return c
-    }
-    func isDerived(_ d: Dimension) -> Bool {
-      d.timeGrain != nil || [.category, .gender, .platform, .tier].contains(d)
-    }
-    let tierTag =
-      grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false)
-      ? tiers.description : ""
+    ) -> NarrowCodes { reads.codes(name, space: space, derived: derived, make) }
+    let isDerived = NarrowReads.isDerived
+    let tierTag = NarrowReads.tierTag(grain: grain, filter: filter, tiers: tiers)
     // No grain: every row has key 0 (no column needed).
     let keys: NarrowCodes? =
       grain.isEmpty
@@ -82,15 +67,15 @@ extension Aggregator {
         seg.sumMakers[m].map { store.narrowValues(name, $0) }
         ?? store.narrowValues(name, count: n) { seg.requiredWide(m) }
       switch v {
-      case .u8: used.append((name, 1))
-      case .i32: used.append((name, 4))
-      case .i64: used.append((name, 8))
+      case .u8: reads.used.append((name, 1))
+      case .i32: reads.used.append((name, 4))
+      case .i64: reads.used.append((name, 8))
       }
       return v
     }
     // Copies read from disk are checked a chunk at a time just before the pass reads it (see
     // `DerivedCheck`): codes are range-checked before they index the accumulators.
-    let pending: [(check: DerivedCheck, width: Int)] = used.compactMap { u in
+    let pending: [(check: DerivedCheck, width: Int)] = reads.used.compactMap { u in
       store?.pendingCheck(u.key).map { ($0, u.width) }
     }
     let before = pending.isEmpty ? [] : total
@@ -159,7 +144,9 @@ extension Aggregator {
     // A damaged chunk: the copies that failed go (memory and disk) and the pass runs again on
     // copies made afresh from the loaded columns.
     if pending.contains(where: { $0.check.failed }), let store, !retried {
-      for u in used where store.pendingCheck(u.key)?.failed ?? false { store.forgetNarrow(u.key) }
+      for u in reads.used where store.pendingCheck(u.key)?.failed ?? false {
+        store.forgetNarrow(u.key)
+      }
       total = before
       aggregateNarrow(
         seg, cacheKey: cacheKey, grain: grain, encoder: encoder, filter: filter,
@@ -432,6 +419,45 @@ struct LeafPass8: RowPass {
 struct LeafPass16: RowPass {
   let codes: UnsafePointer<UInt16>, allowed: UnsafePointer<Int64>
   @inline(__always) func pass(_ i: Int) -> Int64 { allowed[Int(codes[i])] }
+}
+
+/// The store's narrow copies one pass reads, under the names every pass uses, with each one's
+/// element width (for the chunk checks made as the pass reaches them).
+struct NarrowReads {
+  let store: Store?
+  /// The segment's name in the store; nil for a segment built per query (not cached).
+  let cacheKey: String?
+  let rows: Int
+  /// The copies read so far: their keys and element widths.
+  var used: [(key: String, width: Int)] = []
+
+  /// The narrow codes named `name` (made by `make` when the store has none); `derived` codes
+  /// (made from other columns) are also kept on disk for the next process.
+  mutating func codes(
+    _ name: String, space: Int, derived: Bool, _ make: () -> ContiguousArray<Int32>
+  ) -> NarrowCodes {
+    guard let store, let cacheKey else { return NarrowCodes.make(make(), space: space) }
+    let key = "\(cacheKey)|\(name)"
+    let c = store.narrowCodes(key, space: space, count: rows, persist: derived, make)
+    switch c {
+    case .u8: used.append((key, 1))
+    case .u16: used.append((key, 2))
+    case .i32: used.append((key, 4))
+    }
+    return c
+  }
+
+  /// Whether a dimension's codes are made from other columns (time grains, influencer
+  /// attributes) rather than stored with the table.
+  static func isDerived(_ d: Dimension) -> Bool {
+    d.timeGrain != nil || [.category, .gender, .platform, .tier].contains(d)
+  }
+
+  /// What names the tier thresholds in a copy's name, when tiers are in the grain or filter.
+  static func tierTag(grain: [Dimension], filter: BoundCondition?, tiers: Tiers) -> String {
+    grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false)
+      ? tiers.description : ""
+  }
 }
 
 /// Per-thread accumulators, in `laneMask + 1` interleaved copies `laneStride` apart.
