@@ -37,47 +37,14 @@ extension Aggregator {
     guard let cacheKey = seg.cacheKey else { return nil }
     let n = seg.count
     let width = Int(encoder.product)
+    // The segment holds the grain's and a leaf filter's codes, or this pass cannot run.
+    guard grain.allSatisfy({ seg.codes[$0] != nil }) else { return nil }
+    if case .leaf(let d, _, _)? = filter, seg.codes[d] == nil { return nil }
     // The same copies, under the same names, as `aggregateNarrow` reads.
-    var reads = NarrowReads(store: store, cacheKey: cacheKey, rows: n)
-    func codes(
-      _ name: String, space: Int, derived: Bool, _ make: () -> ContiguousArray<Int32>
-    ) -> NarrowCodes { reads.codes(name, space: space, derived: derived, make) }
-    let isDerived = NarrowReads.isDerived
-    let tierTag = NarrowReads.tierTag(grain: grain, filter: filter, tiers: tiers)
-    var grainCodes: [ContiguousArray<Int32>] = []
-    for d in grain {
-      guard let c = seg.codes[d] else { return nil }
-      grainCodes.append(c)
-    }
-    let keys: NarrowCodes? =
-      grain.isEmpty
-      ? nil
-      : codes(
-        "key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width,
-        derived: grain.count > 1 || isDerived(grain[0])
-      ) {
-        if grain.count == 1 { return grainCodes[0] }
-        let strides = encoder.strides
-        return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
-          for r in 0..<n {
-            var k: Int64 = 0
-            for (d, codes) in grainCodes.enumerated() { k &+= Int64(codes[r]) &* strides[d] }
-            buf[r] = Int32(truncatingIfNeeded: k)
-          }
-          count = n
-        }
-      }
-    var passSpec = PassSpec.all
-    if case .leaf(let d, let allowed, _)? = filter {
-      guard let leaf = seg.codes[d] else { return nil }
-      let leafCodes = codes(
-        "codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count,
-        derived: isDerived(d)
-      ) { leaf }
-      passSpec = .leaf(leafCodes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
-    } else if let filter {
-      passSpec = .mask(evaluateFilter(filter, seg))
-    }
+    var reads = NarrowReads(
+      store: store, cacheKey: cacheKey, rows: n, grain: grain, filter: filter, tiers: tiers)
+    let keys = reads.groupKeys(seg, encoder: encoder)
+    let pass = reads.filterPass(seg, filter)
     // Stored copies are checked whole before this pass reads them.
     for u in reads.used {
       guard let check = store.pendingCheck(u.key) else { continue }
@@ -101,7 +68,6 @@ extension Aggregator {
     scratch.initialize(repeating: 0)
     defer { scratch.deallocate() }
     nonisolated(unsafe) let space = scratch
-    let pass = passSpec
     let wordCounts = words
     let limits = cardinalities.map { UInt32(truncatingIfNeeded: $0) }
     let columns = values

@@ -20,44 +20,10 @@ extension Aggregator {
     // Segments built per query (unattributed payouts, per-payout shares) are narrowed but
     // not cached. Codes made from other columns (time grains, influencer attributes, composite
     // keys) are also kept on disk for the next process.
-    var reads = NarrowReads(store: store, cacheKey: cacheKey, rows: n)
-    func codes(
-      _ name: String, space: Int, derived: Bool, _ make: () -> ContiguousArray<Int32>
-    ) -> NarrowCodes { reads.codes(name, space: space, derived: derived, make) }
-    let isDerived = NarrowReads.isDerived
-    let tierTag = NarrowReads.tierTag(grain: grain, filter: filter, tiers: tiers)
-    // No grain: every row has key 0 (no column needed).
-    let keys: NarrowCodes? =
-      grain.isEmpty
-      ? nil
-      : codes(
-        "key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)", space: width,
-        derived: grain.count > 1 || isDerived(grain[0])
-      ) {
-        // One dimension: its codes are the key.
-        if grain.count == 1 { return seg.codes.required(grain[0]) }
-        let dims = grain.map { seg.codes.required($0) }
-        let strides = encoder.strides
-        return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
-          for r in 0..<n {
-            var k: Int64 = 0
-            for (d, codes) in dims.enumerated() { k &+= Int64(codes[r]) &* strides[d] }
-            buf[r] = Int32(truncatingIfNeeded: k)
-          }
-          count = n
-        }
-      }
-    var passSpec = PassSpec.all
-    if case .leaf(let d, let allowed, _)? = filter {
-      let leafCodes = codes(
-        "codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count,
-        derived: isDerived(d)
-      ) { seg.codes.required(d) }
-      passSpec = .leaf(leafCodes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
-    } else if let filter {
-      passSpec = .mask(evaluateFilter(filter, seg))
-    }
-    let pass = passSpec
+    var reads = NarrowReads(
+      store: store, cacheKey: cacheKey, rows: n, grain: grain, filter: filter, tiers: tiers)
+    let keys = reads.groupKeys(seg, encoder: encoder)
+    let pass = reads.filterPass(seg, filter)
     let sumIndexes = measures.indices.filter { seg.hasSum(measures[$0]) }
     let narrowed: [NarrowValues] = sumIndexes.map { j in
       let m = measures[j]
@@ -428,8 +394,66 @@ struct NarrowReads {
   /// The segment's name in the store; nil for a segment built per query (not cached).
   let cacheKey: String?
   let rows: Int
+  let grain: [Dimension]
+  /// What names the tier thresholds in a copy's name, when tiers are in the grain or filter.
+  let tierTag: String
   /// The copies read so far: their keys and element widths.
   var used: [(key: String, width: Int)] = []
+
+  init(
+    store: Store?, cacheKey: String?, rows: Int, grain: [Dimension], filter: BoundCondition?,
+    tiers: Tiers
+  ) {
+    self.store = store
+    self.cacheKey = cacheKey
+    self.rows = rows
+    self.grain = grain
+    tierTag =
+      grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false)
+      ? tiers.description : ""
+  }
+
+  /// The grain's composite key per row, as narrow codes.
+  ///
+  /// Nil for no grain: every row has key 0, and no column is needed. The segment must hold
+  /// every grain dimension's codes.
+  mutating func groupKeys(_ seg: Segment, encoder: KeyEncoder) -> NarrowCodes? {
+    guard let first = grain.first else { return nil }
+    let grain = grain
+    let n = rows
+    return codes(
+      "key|\(grain.map(\.rawValue).joined(separator: ","))|\(tierTag)",
+      space: Int(encoder.product), derived: grain.count > 1 || Self.isDerived(first)
+    ) {
+      // One dimension: its codes are the key.
+      if grain.count == 1 { return seg.codes.required(first) }
+      let dims = grain.map { seg.codes.required($0) }
+      let strides = encoder.strides
+      return ContiguousArray(unsafeUninitializedCapacity: n) { buf, count in
+        for r in 0..<n {
+          var k: Int64 = 0
+          for (d, codes) in dims.enumerated() { k &+= Int64(codes[r]) &* strides[d] }
+          buf[r] = Int32(truncatingIfNeeded: k)
+        }
+        count = n
+      }
+    }
+  }
+
+  /// Which rows pass `filter`.
+  ///
+  /// A single-dimension filter is its narrow codes and the values it allows, any other a mask.
+  /// The segment must hold a leaf filter's dimension.
+  mutating func filterPass(_ seg: Segment, _ filter: BoundCondition?) -> Aggregator.PassSpec {
+    if case .leaf(let d, let allowed, _)? = filter {
+      let leafCodes = codes(
+        "codes|\(d.rawValue)|\(d == .tier ? tierTag : "")", space: allowed.count,
+        derived: Self.isDerived(d)
+      ) { seg.codes.required(d) }
+      return .leaf(leafCodes, ContiguousArray(allowed.map { Int64($0 ? 1 : 0) }))
+    }
+    return filter.map { .mask(Aggregator.evaluateFilter($0, seg)) } ?? .all
+  }
 
   /// The narrow codes named `name` (made by `make` when the store has none); `derived` codes
   /// (made from other columns) are also kept on disk for the next process.
@@ -451,12 +475,6 @@ struct NarrowReads {
   /// attributes) rather than stored with the table.
   static func isDerived(_ d: Dimension) -> Bool {
     d.timeGrain != nil || [.category, .gender, .platform, .tier].contains(d)
-  }
-
-  /// What names the tier thresholds in a copy's name, when tiers are in the grain or filter.
-  static func tierTag(grain: [Dimension], filter: BoundCondition?, tiers: Tiers) -> String {
-    grain.contains(.tier) || (filter?.dimensions.contains(.tier) ?? false)
-      ? tiers.description : ""
   }
 }
 
